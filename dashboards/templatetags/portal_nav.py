@@ -1,0 +1,33 @@
+"""Main navigation: the portal's sections, in order, each shown once its page exists."""
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+# (label, url name). A section whose URL is not installed yet is simply not shown.
+SECTIONS = [
+    ("Portfolio", "dashboards:portfolio"),
+    ("Countries", "dashboards:country-list"),
+    ("Programs", "programs:program-list"),
+    ("Assessments", "assessments:assessment-list"),
+    ("Selectivity", "assessments:ranking"),
+    ("Evaluations", "evaluations:evaluation-list"),
+    ("Reviews", "evaluations:review-queue"),
+    ("Coordination", "evaluations:coordination"),
+    ("Import", "programs:import"),
+    ("API", "api-docs"),
+]
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[dict]:
+    request = context.get("request")
+    path = request.path if request else ""
+    links = []
+    for label, name in SECTIONS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url, "current": path.startswith(url)})
+    return links

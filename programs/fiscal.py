@@ -1,0 +1,121 @@
+"""US federal fiscal years, quarters and reporting periods.
+
+FY2027 runs from 1 October 2026 to 30 September 2027; its Q1 is October-December 2026,
+its first half (H1) October 2026-March 2027. A reporting period is written as a code:
+``FY2027`` (whole year), ``FY2027-H1``/``FY2027-H2`` (half) or ``FY2027-Q1``..``-Q4``.
+Periods are ordered by their end date, which the models store beside the code so that
+SQL can order and accumulate them.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MIN_FISCAL_YEAR = 1990
+MAX_FISCAL_YEAR = 2100
+
+_PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$")
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year a calendar day falls in (October starts the next FY)."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def fiscal_quarter_of(day: dt.date) -> int:
+    """The fiscal quarter (1-4) a calendar day falls in; Q1 is October-December."""
+    return ((day.month - 10) % 12) // 3 + 1
+
+
+def fiscal_year_start(fiscal_year: int) -> dt.date:
+    return dt.date(fiscal_year - 1, 10, 1)
+
+
+def fiscal_year_end(fiscal_year: int) -> dt.date:
+    return dt.date(fiscal_year, 9, 30)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_bounds(fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a fiscal quarter."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1-4, not {quarter}")
+    first_month = (10 + 3 * (quarter - 1) - 1) % 12 + 1
+    year = fiscal_year - 1 if first_month >= 10 else fiscal_year
+    last_month = first_month + 2
+    return dt.date(year, first_month, 1), _month_end(year, last_month)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting period: a fiscal year, a half (1-2) or a quarter (1-4) of it."""
+
+    fiscal_year: int
+    kind: str = "Y"  # "Y" whole year, "H" half, "Q" quarter
+    number: int = 0
+
+    def __post_init__(self) -> None:
+        if not MIN_FISCAL_YEAR <= self.fiscal_year <= MAX_FISCAL_YEAR:
+            raise ValueError(
+                f"fiscal year must be between {MIN_FISCAL_YEAR} and {MAX_FISCAL_YEAR}"
+            )
+        valid = {"Y": (0,), "H": (1, 2), "Q": (1, 2, 3, 4)}
+        if self.kind not in valid or self.number not in valid[self.kind]:
+            raise ValueError(f"invalid period {self.kind}{self.number}")
+
+    @classmethod
+    def parse(cls, code: str) -> Period:
+        """Parse ``FY2027``, ``FY2027-H1`` or ``FY2027-Q3`` (case and spaces ignored)."""
+        match = _PERIOD_RE.match(code.strip().upper().replace(" ", ""))
+        if not match:
+            raise ValueError(
+                f"'{code}' is not a period; use FY2027, FY2027-H1 or FY2027-Q1"
+            )
+        kind = match["kind"] or "Y"
+        return cls(int(match["fy"]), kind, int(match["n"] or 0))
+
+    @classmethod
+    def quarter_of(cls, day: dt.date) -> Period:
+        return cls(fiscal_year_of(day), "Q", fiscal_quarter_of(day))
+
+    @property
+    def code(self) -> str:
+        return f"FY{self.fiscal_year}" if self.kind == "Y" else f"FY{self.fiscal_year}-{self.kind}{self.number}"
+
+    @property
+    def start(self) -> dt.date:
+        if self.kind == "Q":
+            return quarter_bounds(self.fiscal_year, self.number)[0]
+        if self.kind == "H":
+            return quarter_bounds(self.fiscal_year, 2 * self.number - 1)[0]
+        return fiscal_year_start(self.fiscal_year)
+
+    @property
+    def end(self) -> dt.date:
+        if self.kind == "Q":
+            return quarter_bounds(self.fiscal_year, self.number)[1]
+        if self.kind == "H":
+            return quarter_bounds(self.fiscal_year, 2 * self.number)[1]
+        return fiscal_year_end(self.fiscal_year)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def quarters_of(fiscal_year: int) -> list[Period]:
+    return [Period(fiscal_year, "Q", q) for q in (1, 2, 3, 4)]
+
+
+def current_fiscal_year(today: dt.date | None = None) -> int:
+    return fiscal_year_of(today or dt.date.today())
+
+
+def funding_window(today: dt.date | None = None) -> tuple[int, int]:
+    """The rollup funding window: the current fiscal year and the two before it."""
+    fy = current_fiscal_year(today)
+    return fy - 2, fy

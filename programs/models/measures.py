@@ -1,0 +1,193 @@
+"""Measures of effectiveness (MOEs), their targets and measurements."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from ..fiscal import Period
+from .base import Archivable, TimeStamped, Versioned, history
+from .planning import Program
+
+
+def _value_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=18, decimal_places=4, **kwargs)
+
+
+class MoeKind(models.TextChoices):
+    OUTCOME = "outcome", "Outcome (measure of effectiveness)"
+    OUTPUT = "output", "Output (measure of performance)"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase is better"
+    DECREASE = "decrease", "Decrease is better"
+
+
+class Frequency(models.TextChoices):
+    QUARTERLY = "quarterly", "Quarterly"
+    SEMI_ANNUAL = "semi_annual", "Semi-annual"
+    ANNUAL = "annual", "Annual"
+    LIFE_OF_PROGRAM = "life_of_program", "Life of program"
+
+
+class PeriodMixin(models.Model):
+    """A reporting period code (``FY2027-Q1``) and its end date, kept in step on clean()."""
+
+    period = models.CharField(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    period_end = models.DateField(editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            parsed = Period.parse(self.period or "")
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+        self.period = parsed.code
+        self.period_end = parsed.end
+
+    def save(self, *args, **kwargs) -> None:
+        # Keep period_end derived from the code even for writes that skip clean().
+        parsed = Period.parse(self.period)
+        self.period, self.period_end = parsed.code, parsed.end
+        super().save(*args, **kwargs)
+
+
+class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="moes")
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=8, choices=MoeKind.choices, default=MoeKind.OUTCOME)
+    unit = models.CharField(max_length=60, help_text="e.g. percent, officers trained, incidents")
+    allows_negative = models.BooleanField(
+        default=False, help_text="Whether values below zero are meaningful for this unit."
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.INCREASE)
+    is_cumulative = models.BooleanField(
+        "cumulative", default=False, help_text="Actual is the running total of approved values."
+    )
+    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY)
+    baseline_value = _value_field()
+    baseline_date = models.DateField()
+    weight = models.DecimalField(
+        max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(0.001)]
+    )
+    means_of_verification = models.TextField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["program_id", "id"]
+        verbose_name = "measure of effectiveness"
+        verbose_name_plural = "measures of effectiveness"
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="moe_weight_positive"),
+            models.CheckConstraint(condition=Q(kind__in=MoeKind.values), name="moe_valid_kind"),
+            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="moe_valid_direction"),
+            models.CheckConstraint(condition=Q(frequency__in=Frequency.values), name="moe_valid_frequency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(TimeStamped, PeriodMixin):
+    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="targets")
+    value = _value_field()
+    history = history()
+
+    class Meta:
+        ordering = ["moe_id", "period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["moe", "period"], name="target_one_per_moe_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.value}"
+
+
+class DisaggregationCategory(TimeStamped):
+    """A category an MOE is broken down by, e.g. dimension "sex", category "female"."""
+
+    moe = models.ForeignKey(
+        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="disaggregation_categories"
+    )
+    dimension = models.CharField(max_length=60)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["moe_id", "dimension", "name"]
+        verbose_name_plural = "disaggregation categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["moe", "dimension", "name"], name="disaggregation_category_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.name}"
+
+
+class MeasurementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for revision"
+
+
+class Measurement(TimeStamped, Versioned, PeriodMixin):
+    """The actual value of an MOE for one period; one per MOE and period (update, don't duplicate)."""
+
+    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="measurements")
+    value = _value_field()
+    source = models.CharField(max_length=250, blank=True)
+    evidence_url = models.URLField(blank=True)
+    collected_on = models.DateField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=MeasurementStatus.choices, default=MeasurementStatus.DRAFT)
+    return_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["moe_id", "period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["moe", "period"], name="measurement_one_per_moe_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasurementStatus.values), name="measurement_valid_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="measurement_returned_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["moe", "status", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        moe = getattr(self, "moe", None)
+        if moe is not None and self.value is not None and self.value < 0 and not moe.allows_negative:
+            raise ValidationError({"value": f"'{moe.unit}' cannot be negative."})
+
+
+class MeasurementDisaggregation(TimeStamped):
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="breakdown")
+    category = models.ForeignKey(DisaggregationCategory, on_delete=models.CASCADE, related_name="values")
+    value = _value_field()
+    history = history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measurement", "category"], name="measurement_disaggregation_unique"
+            ),
+        ]

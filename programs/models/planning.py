@@ -1,0 +1,190 @@
+"""Strategies, objectives, programs and their funding."""
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from .base import Archivable, TimeStamped, Versioned, history, money_field
+from .reference import (
+    Agency,
+    Country,
+    Goal,
+    ImplementingPartner,
+    PartnerInstitution,
+    Purpose,
+    Region,
+    Sector,
+)
+
+FISCAL_YEAR_VALIDATORS = [MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)]
+
+
+def _fiscal_years_ordered(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(end_fy__gte=F("start_fy")), name=f"{prefix}_end_fy_not_before_start_fy"
+    )
+
+
+def _fiscal_years_in_range(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(start_fy__gte=MIN_FISCAL_YEAR, end_fy__lte=MAX_FISCAL_YEAR),
+        name=f"{prefix}_fiscal_years_in_range",
+    )
+
+
+class StrategyScope(models.TextChoices):
+    COUNTRY = "country", "Country"
+    REGIONAL = "regional", "Regional"
+
+
+class Strategy(TimeStamped, Archivable, Versioned):
+    """A multi-year country or regional strategy with measurable objectives."""
+
+    title = models.CharField(max_length=250)
+    scope = models.CharField(max_length=10, choices=StrategyScope.choices)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="strategies"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="strategies"
+    )
+    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    summary = models.TextField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            _fiscal_years_ordered("strategy"),
+            _fiscal_years_in_range("strategy"),
+            models.CheckConstraint(
+                condition=(Q(scope="country", country__isnull=False, region__isnull=True))
+                | Q(scope="regional", country__isnull=True, region__isnull=False),
+                name="strategy_scope_matches_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Objective(TimeStamped, Archivable):
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="objectives")
+    code = models.CharField(max_length=20)
+    description = models.TextField()
+    measure = models.CharField("how progress is measured", max_length=300, blank=True)
+    goals = models.ManyToManyField(Goal, related_name="objectives", blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["strategy_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "code"], name="objective_unique_code_per_strategy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:60]}"
+
+
+class ProgramStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    UNDER_REVIEW = "under_review", "Under review"
+    RESTRUCTURED = "restructured", "Restructured"
+    TERMINATED = "terminated", "Terminated"
+    COMPLETED = "completed", "Completed"
+
+
+# Programs that are running and count in rollups and coordination checks.
+RUNNING_STATUSES = (ProgramStatus.ACTIVE, ProgramStatus.UNDER_REVIEW, ProgramStatus.RESTRUCTURED)
+
+
+class Program(TimeStamped, Archivable, Versioned):
+    code = models.CharField(
+        max_length=40, unique=True, help_text="Natural key, e.g. DOD-2026-0042; used by imports."
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_programs")
+    supporting_agencies = models.ManyToManyField(
+        Agency, related_name="supported_programs", blank=True
+    )
+    countries = models.ManyToManyField(Country, related_name="programs")
+    partner_institutions = models.ManyToManyField(
+        PartnerInstitution, related_name="programs", blank=True
+    )
+    goals = models.ManyToManyField(Goal, related_name="programs", blank=True)
+    objectives = models.ManyToManyField(Objective, related_name="programs", blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="programs", blank=True)
+    implementing_partners = models.ManyToManyField(
+        ImplementingPartner, related_name="programs", blank=True
+    )
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    funding_authority = models.CharField(
+        max_length=200, blank=True, help_text="Authority or account, e.g. FMF, IMET, INCLE, 10 U.S.C. 333"
+    )
+    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    status = models.CharField(max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PROPOSED)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    is_surge = models.BooleanField(
+        "surge", default=False, help_text="Short-notice response to an urgent or emergent need."
+    )
+    long_term_objective = models.ForeignKey(
+        Objective,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surge_programs",
+        help_text="For surge programs: the long-term objective the new capacity serves.",
+    )
+    sustainment_plan = models.TextField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            _fiscal_years_ordered("program"),
+            _fiscal_years_in_range("program"),
+            models.CheckConstraint(
+                condition=Q(status__in=ProgramStatus.values), name="program_valid_status"
+            ),
+            models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="program_valid_purpose"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="program_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "archived_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Funding(TimeStamped, Versioned):
+    """Planned, obligated and disbursed US dollars of one program in one fiscal year."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="funding")
+    fiscal_year = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
+    planned = money_field(default=0, validators=[MinValueValidator(0)])
+    obligated = money_field(default=0, validators=[MinValueValidator(0)])
+    disbursed = money_field(default=0, validators=[MinValueValidator(0)])
+    history = history()
+
+    class Meta:
+        ordering = ["program_id", "fiscal_year"]
+        verbose_name_plural = "funding"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "fiscal_year"], name="funding_one_row_per_program_year"),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0, obligated__gte=0, disbursed__gte=0),
+                name="funding_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="funding_fiscal_year_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}"

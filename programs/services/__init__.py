@@ -1,0 +1,1 @@
+"""Writes of the programs app: one function per state change, grouped by topic."""

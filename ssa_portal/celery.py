@@ -1,0 +1,25 @@
+"""Celery application: configured from Django settings (``CELERY_*``), tasks autodiscovered
+from each app's ``tasks.py``; the periodic schedule lives in code (``beat_schedule``)."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+
+app = Celery("ssa_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
+app.conf.beat_schedule = {
+    "replay-deferred-tasks": {
+        "task": "programs.tasks.deferred_tasks_replay",
+        "schedule": 300.0,
+    },
+}
+
+
+@app.task(name="ssa_portal.health_ping")
+def health_ping() -> str:
+    """Round trip through the broker and a worker, for monitoring and tests."""
+    return "pong"

@@ -1,0 +1,18 @@
+"""Root URLs: each app owns its pages; the REST API lives under /api/v1/."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dashboards.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("programs/", include("programs.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("ssa_portal.api_urls")),
+]
