@@ -79,3 +79,118 @@ def administrator():
 def program_a(agency_a):
     """An active program led by agency A in Kenya."""
     return factories.ProgramFactory(lead_agency=agency_a)
+
+
+# --- A real Celery worker on Redis ---------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """Start a real ``celery worker`` process on the test database and Redis broker.
+
+    Needs REDIS_URL (or CELERY_BROKER_URL); data the test creates must be committed,
+    hence ``transactional_db``. Yields the Celery app configured to publish to it.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from ssa_portal.celery import app
+
+    broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not broker:
+        pytest.fail("REDIS_URL must point at a Redis server for worker tests (see README).")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        if connection.vendor == "postgresql"
+        else f"sqlite:///{db['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker}
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = broker
+    app.conf.result_backend = broker
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.control.purge()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ssa_portal", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h"],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if app.control.inspect(timeout=0.5).ping():
+                break
+            if worker.poll() is not None:
+                pytest.fail("celery worker exited during start-up")
+        else:
+            pytest.fail("celery worker did not answer within 30 s")
+        yield app
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        app.conf.task_always_eager, app.conf.broker_url = previous
+        app.conf.result_backend = settings.CELERY_RESULT_BACKEND
+
+
+# --- A real browser -------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "screenshots")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a fresh browser context; ``new_page(user)`` returns a page signed in as user."""
+    contexts = []
+
+    def open_page(user=None, password: str = "correct-horse-battery"):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        if user is not None:
+            page.goto("/accounts/login/")
+            page.fill("input[name=username]", user.username)
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> str:
+    """Save a full-page screenshot under screenshots/ (ignored by git)."""
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path

@@ -26,20 +26,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        if extracted:
-            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
-        if create:
-            self.save()
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _add_role(user, create, extracted))
+
+
+def _add_role(user: m.User, create: bool, role: str | None) -> None:
+    if create:
+        if role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        user.save()
 
 
 class AnalystFactory(UserFactory):
-    role = ANALYST
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _add_role(user, create, extracted or ANALYST))
 
 
 class ManagerFactory(UserFactory):
-    role = MANAGER
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _add_role(user, create, extracted or MANAGER))
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
