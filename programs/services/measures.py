@@ -1,0 +1,293 @@
+"""Writes of measures of effectiveness, targets and measurements (with their approval).
+
+Analysts of the program's lead agency enter MOEs, targets and measurements and submit
+them; managers approve or return them with a reason. Only approved values count in
+rollups; changing an approved value needs a rationale and sends it back for approval.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .. import permissions
+from ..fiscal import Period
+from ..models import (
+    DisaggregationCategory,
+    MeasureOfEffectiveness,
+    Measurement,
+    MeasurementStatus,
+    Program,
+    Target,
+    User,
+)
+from ..signals import program_data_changed
+from .common import check_version, require_rationale, validated_save
+from .programs import is_approved_data
+
+MOE_FIELDS = (
+    "name",
+    "kind",
+    "unit",
+    "allows_negative",
+    "direction",
+    "is_cumulative",
+    "frequency",
+    "baseline_value",
+    "baseline_date",
+    "weight",
+    "means_of_verification",
+)
+MEASUREMENT_FIELDS = ("value", "source", "evidence_url", "collected_on")
+
+
+def _announce(program_id: int) -> None:
+    program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
+
+
+def _editable_program(user: User, program: Program) -> Program:
+    permissions.require_program_editor(user, program)
+    if program.is_archived:
+        raise ValidationError("This program is archived; a manager must restore it first.")
+    return program
+
+
+def parse_period(code: str, *, program: Program, field: str = "period") -> Period:
+    """A period code inside the program's fiscal years, or a field-named error."""
+    try:
+        period = Period.parse(code or "")
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from exc
+    if not program.start_fy <= period.fiscal_year <= program.end_fy:
+        raise ValidationError(
+            {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
+        )
+    return period
+
+
+@transaction.atomic
+def moe_create(
+    *,
+    user: User,
+    program: Program,
+    data: Mapping[str, Any],
+    targets: Iterable[Mapping[str, Any]] = (),
+    categories: Iterable[tuple[str, str]] = (),
+) -> MeasureOfEffectiveness:
+    """Create an MOE with its per-period targets and disaggregation categories."""
+    _editable_program(user, program)
+    moe = MeasureOfEffectiveness(program=program, **{k: data[k] for k in MOE_FIELDS if k in data})
+    validated_save(user=user, moe, exclude=["program"])
+    _save_targets(moe, targets, user=user)
+    for dimension, name in categories:
+        validated_save(user=user, DisaggregationCategory(moe=moe, dimension=dimension, name=name), exclude=["moe"])
+    _announce(program.pk)
+    return moe
+
+
+@transaction.atomic
+def moe_update(
+    *,
+    user: User,
+    moe: MeasureOfEffectiveness,
+    data: Mapping[str, Any],
+    version: int | None,
+    targets: Iterable[Mapping[str, Any]] | None = None,
+    rationale_category: str = "",
+    rationale: str = "",
+) -> MeasureOfEffectiveness:
+    """Update an MOE (and, if given, replace its targets); stale versions are refused."""
+    moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
+    _editable_program(user, moe.program)
+    check_version(moe, version)
+    before = {k: getattr(moe, k) for k in MOE_FIELDS}
+    for key in MOE_FIELDS:
+        if key in data:
+            setattr(moe, key, data[key])
+    changed = any(getattr(moe, k) != before[k] for k in MOE_FIELDS)
+    targets = list(targets) if targets is not None else None
+    targets_changed = targets is not None and _targets_differ(moe, targets)
+    if not (changed or targets_changed):
+        return moe
+    if is_approved_data(moe.program):
+        require_rationale(rationale_category, rationale)
+    if changed:
+        moe.version += 1
+        validated_save(user=user, moe, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+    if targets_changed:
+        _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
+    _announce(moe.program_id)
+    return moe
+
+
+def _targets_differ(moe: MeasureOfEffectiveness, targets: list[Mapping[str, Any]]) -> bool:
+    current = {t.period: t.value for t in moe.targets.all()}
+    try:
+        wanted = {Period.parse(t["period"]).code: Decimal(t["value"]) for t in targets}
+    except (ValueError, KeyError, ArithmeticError):
+        return True  # let _save_targets report the field error
+    return current != wanted
+
+
+def _save_targets(
+    moe: MeasureOfEffectiveness,
+    targets: Iterable[Mapping[str, Any]],
+    *,
+    user: User,
+    rationale_category: str = "",
+    rationale: str = "",
+    replace: bool = False,
+) -> None:
+    existing = {t.period: t for t in moe.targets.select_for_update()}
+    seen: set[str] = set()
+    for item in targets:
+        period = parse_period(item.get("period", ""), program=moe.program)
+        if period.code in seen:
+            raise ValidationError({"targets": f"{period.code} has two targets."})
+        seen.add(period.code)
+        target = existing.get(period.code) or Target(moe=moe, period=period.code)
+        if item.get("value") in (None, ""):
+            raise ValidationError({"targets": f"{period.code}: enter a target value."})
+        target.value = item["value"]
+        if target.pk and Target.objects.filter(pk=target.pk, value=target.value).exists():
+            continue
+        validated_save(user=user, target, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
+    if replace:
+        for code, target in existing.items():
+            if code not in seen:
+                target.delete()  # targets are plans, not records; the history keeps the deletion
+
+
+@transaction.atomic
+def target_set(
+    *, user: User, moe: MeasureOfEffectiveness, period: str, value: Decimal,
+    rationale_category: str = "", rationale: str = "",
+) -> Target:
+    """Create or update the target of one MOE for one period."""
+    moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
+    _editable_program(user, moe.program)
+    code = parse_period(period, program=moe.program).code
+    existing = moe.targets.filter(period=code).first()
+    if existing is not None and existing.value != Decimal(value) and is_approved_data(moe.program):
+        require_rationale(rationale_category, rationale)
+    _save_targets(moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category, rationale=rationale)
+    _announce(moe.program_id)
+    return moe.targets.get(period=code)
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    user: User,
+    moe: MeasureOfEffectiveness,
+    period: str,
+    value: Decimal,
+    source: str = "",
+    evidence_url: str = "",
+    collected_on=None,
+    version: int | None = None,
+    rationale_category: str = "",
+    rationale: str = "",
+    breakdown: Mapping[int, Decimal] | None = None,
+) -> Measurement:
+    """Record (create or update) the value of an MOE for a period: one row per MOE and period.
+
+    A changed approved value needs a rationale and returns to "submitted" for approval.
+    ``breakdown`` maps disaggregation category ids to values.
+    """
+    moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
+    _editable_program(user, moe.program)
+    code = parse_period(period, program=moe.program).code
+    measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
+    new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
+    if measurement is None:
+        measurement = Measurement(moe=moe, period=code, entered_by=user)
+    else:
+        check_version(measurement, version)
+        unchanged = all(
+            getattr(measurement, k) == (Decimal(v) if k == "value" and v is not None else v)
+            for k, v in new_values.items()
+        )
+        if unchanged and not breakdown:
+            return measurement
+        if measurement.status == MeasurementStatus.APPROVED:
+            require_rationale(rationale_category, rationale)
+            measurement.status = MeasurementStatus.SUBMITTED
+            measurement.approved_by, measurement.approved_at = None, None
+        elif measurement.status == MeasurementStatus.RETURNED:
+            measurement.status = MeasurementStatus.DRAFT
+        measurement.version += 1
+        measurement.entered_by = user
+    for key, item in new_values.items():
+        setattr(measurement, key, item)
+    validated_save(user=user, measurement, rationale_category=rationale_category, rationale=rationale)
+    if breakdown:
+        _save_breakdown(measurement, breakdown)
+    _announce(moe.program_id)
+    return measurement
+
+
+def _save_breakdown(measurement: Measurement, breakdown: Mapping[int, Decimal]) -> None:
+    valid = set(measurement.moe.disaggregation_categories.values_list("pk", flat=True))
+    for category_id, value in breakdown.items():
+        if category_id not in valid:
+            raise ValidationError({"breakdown": "A category does not belong to this measure."})
+        measurement.breakdown.update_or_create(category_id=category_id, defaults={"value": value})
+
+
+@transaction.atomic
+def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> int:
+    """Submit draft or returned measurements for approval; returns how many moved."""
+    ids = [m.pk for m in measurements]
+    rows = list(
+        Measurement.objects.select_for_update().select_related("moe__program__lead_agency").filter(pk__in=ids)
+    )
+    moved = 0
+    for measurement in rows:
+        permissions.require_program_editor(user, measurement.moe.program)
+        if measurement.status not in (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED):
+            continue
+        measurement.status = MeasurementStatus.SUBMITTED
+        measurement.return_reason = ""
+        measurement.version += 1
+        validated_save(user=user, measurement, rationale="submitted for approval")
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def measurement_approve(*, user: User, measurement: Measurement, version: int | None = None) -> Measurement:
+    """A manager approves a submitted measurement; it then counts in rollups."""
+    permissions.require_manager(user, "approve measurements")
+    measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
+    check_version(measurement, version)
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise ValidationError({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
+    if measurement.entered_by_id == user.pk:
+        raise ValidationError({"status": "You cannot approve a measurement you entered yourself."})
+    measurement.status = MeasurementStatus.APPROVED
+    measurement.approved_by, measurement.approved_at = user, timezone.now()
+    measurement.version += 1
+    validated_save(user=user, measurement, rationale="approved")
+    _announce(measurement.moe.program_id)
+    return measurement
+
+
+@transaction.atomic
+def measurement_return(*, user: User, measurement: Measurement, reason: str, version: int | None = None) -> Measurement:
+    """A manager returns a submitted measurement for revision, with the reason."""
+    permissions.require_manager(user, "return measurements")
+    measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
+    check_version(measurement, version)
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise ValidationError({"status": "Only submitted measurements can be returned."})
+    if not (reason or "").strip():
+        raise ValidationError({"return_reason": "Say what needs revising."})
+    measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()
+    measurement.version += 1
+    validated_save(user=user, measurement, rationale=f"returned: {reason.strip()}")
+    return measurement

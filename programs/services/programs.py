@@ -1,0 +1,320 @@
+"""Writes of programs and their funding: the one entry point for pages, API and importer.
+
+Every function checks permissions (programs.permissions), validates with full_clean()
+inside one transaction, records history with the acting user and, for edits of approved
+data, the rationale; and announces changed rollup inputs (programs.signals).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .. import permissions
+from ..models import Funding, Program, ProgramStatus, User
+from ..signals import program_data_changed
+from .common import check_version, require_rationale, validated_save
+
+PROGRAM_M2M_FIELDS = (
+    "supporting_agencies",
+    "countries",
+    "partner_institutions",
+    "goals",
+    "objectives",
+    "sectors",
+    "implementing_partners",
+)
+PROGRAM_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "lead_agency",
+    "purpose",
+    "funding_authority",
+    "start_fy",
+    "end_fy",
+    "is_surge",
+    "long_term_objective",
+    "sustainment_plan",
+)
+FUNDING_FIELDS = ("planned", "obligated", "disbursed")
+
+
+def is_approved_data(program: Program) -> bool:
+    """A program past the proposal stage holds approved data: edits need a rationale."""
+    return program.status != ProgramStatus.PROPOSED
+
+
+def _announce(program_ids: Iterable[int]) -> None:
+    program_data_changed.send(sender=Program, program_ids=sorted(set(program_ids)))
+
+
+def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
+    """Apply many-to-many fields present in ``data``; True if any changed."""
+    changed = False
+    for name in PROGRAM_M2M_FIELDS:
+        if name not in data:
+            continue
+        wanted = {getattr(v, "pk", v) for v in data[name] or []}
+        current = set(getattr(program, name).values_list("pk", flat=True))
+        if wanted != current:
+            getattr(program, name).set(wanted)
+            changed = True
+    return changed
+
+
+def _validate_membership(program: Program, data: Mapping[str, Any]) -> None:
+    if "countries" in data and not data["countries"]:
+        raise ValidationError({"countries": "A program serves at least one country."})
+    if program.lead_agency_id and "supporting_agencies" in data:
+        if any(getattr(a, "pk", a) == program.lead_agency_id for a in data["supporting_agencies"] or []):
+            raise ValidationError({"supporting_agencies": "The lead agency cannot also be a supporting agency."})
+
+
+def _funding_rows(program: Program, funding: Iterable[Mapping[str, Any]]) -> list[Funding]:
+    existing = {f.fiscal_year: f for f in program.funding.select_for_update()}
+    rows, seen = [], set()
+    for index, item in enumerate(funding):
+        fy = item.get("fiscal_year")
+        if fy in seen:
+            raise ValidationError({"funding": f"Row {index + 1}: FY{fy} appears twice."})
+        seen.add(fy)
+        row = existing.get(fy) or Funding(program=program, fiscal_year=fy)
+        for name in FUNDING_FIELDS:
+            setattr(row, name, item.get(name) if item.get(name) is not None else Decimal("0"))
+        rows.append(row)
+    return rows
+
+
+def _check_funding_years(program: Program, fiscal_year: int | None) -> None:
+    if fiscal_year is None:
+        return
+    if not program.start_fy <= fiscal_year <= program.end_fy:
+        raise ValidationError(
+            {"fiscal_year": f"FY{fiscal_year} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
+        )
+
+
+def _save_funding(program: Program, rows: list[Funding], *, user: User, rationale_category: str, rationale: str) -> bool:
+    changed = False
+    for row in rows:
+        _check_funding_years(program, row.fiscal_year)
+        if row.pk:
+            stored = Funding.objects.get(pk=row.pk)
+            if all(getattr(stored, f) == getattr(row, f) for f in FUNDING_FIELDS):
+                continue
+            row.version += 1
+        try:
+            validated_save(user=user, row, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+        except ValidationError as exc:
+            raise ValidationError({"funding": [f"FY{row.fiscal_year}: {m}" for m in exc.messages]}) from exc
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def program_create(
+    *, user: User, data: Mapping[str, Any], funding: Iterable[Mapping[str, Any]] = ()
+) -> Program:
+    """Create a program (status proposed unless given) with its memberships and funding."""
+    program = Program(**{k: data[k] for k in PROGRAM_FIELDS if k in data})
+    if "status" in data:
+        program.status = data["status"]
+    if program.lead_agency_id is None:
+        raise ValidationError({"lead_agency": "Choose the lead agency."})
+    permissions.require(
+        permissions.can_edit_for_agency(user, program.lead_agency_id),
+        "You may only create programs led by your own agency.",
+    )
+    _validate_membership(program, data)
+    if "countries" not in data:
+        raise ValidationError({"countries": "A program serves at least one country."})
+    validated_save(user=user, program)
+    _set_m2m(program, data)
+    _save_funding(program, _funding_rows(program, funding), user=user, rationale_category="", rationale="")
+    _announce([program.pk])
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *,
+    user: User,
+    program: Program,
+    data: Mapping[str, Any],
+    version: int | None,
+    funding: Iterable[Mapping[str, Any]] | None = None,
+    rationale_category: str = "",
+    rationale: str = "",
+) -> Program:
+    """Update fields, memberships and (if given) funding rows of a program.
+
+    Refused when ``version`` is stale (StaleVersionError), when the user may not edit the
+    program, or when approved data changes without a rationale.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    permissions.require_program_editor(user, program)
+    if program.is_archived:
+        raise ValidationError("This program is archived; a manager must restore it before it can be edited.")
+    check_version(program, version)
+    if "lead_agency" in data and getattr(data["lead_agency"], "pk", data["lead_agency"]) != program.lead_agency_id:
+        permissions.require(
+            permissions.is_administrator(user), "Only an administrator may move a program to another agency."
+        )
+    before = {k: getattr(program, k) for k in PROGRAM_FIELDS}
+    for key in PROGRAM_FIELDS:
+        if key in data:
+            setattr(program, key, data[key])
+    _validate_membership(program, data)
+    fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
+    funding_rows = _funding_rows(program, funding) if funding is not None else []
+    funding_changes = any(
+        not row.pk or any(getattr(row, f) != getattr(Funding.objects.get(pk=row.pk), f) for f in FUNDING_FIELDS)
+        for row in funding_rows
+    )
+    m2m_changes = any(
+        name in data
+        and {getattr(v, "pk", v) for v in data[name] or []} != set(getattr(program, name).values_list("pk", flat=True))
+        for name in PROGRAM_M2M_FIELDS
+    )
+    if not (fields_changed or funding_changes or m2m_changes):
+        return program
+    if is_approved_data(program):
+        require_rationale(rationale_category, rationale)
+    program.version += 1
+    validated_save(user=user, program, rationale_category=rationale_category, rationale=rationale)
+    _set_m2m(program, data)
+    _save_funding(program, funding_rows, user=user, rationale_category=rationale_category, rationale=rationale)
+    _announce([program.pk])
+    return program
+
+
+@transaction.atomic
+def funding_set(
+    *,
+    user: User,
+    program: Program,
+    fiscal_year: int,
+    planned: Decimal,
+    obligated: Decimal,
+    disbursed: Decimal,
+    version: int | None = None,
+    rationale_category: str = "",
+    rationale: str = "",
+) -> Funding:
+    """Create or update one fiscal year's funding of a program."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    permissions.require_program_editor(user, program)
+    row = program.funding.select_for_update().filter(fiscal_year=fiscal_year).first()
+    if row is not None:
+        check_version(row, version)
+        if (row.planned, row.obligated, row.disbursed) == (planned, obligated, disbursed):
+            return row
+        if is_approved_data(program):
+            require_rationale(rationale_category, rationale)
+        row.version += 1
+    else:
+        row = Funding(program=program, fiscal_year=fiscal_year)
+    _check_funding_years(program, fiscal_year)
+    row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
+    validated_save(user=user, row, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+    _announce([program.pk])
+    return row
+
+
+# Lifecycle: action -> (statuses it starts from, resulting status, who may take it).
+EDITOR, MANAGER = "editor", "manager"
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "approve": ((ProgramStatus.PROPOSED,), ProgramStatus.APPROVED, MANAGER),
+    "start": ((ProgramStatus.APPROVED,), ProgramStatus.ACTIVE, EDITOR),
+    "review": ((ProgramStatus.ACTIVE, ProgramStatus.RESTRUCTURED), ProgramStatus.UNDER_REVIEW, EDITOR),
+    "continue": ((ProgramStatus.UNDER_REVIEW,), ProgramStatus.ACTIVE, MANAGER),
+    "restructure": ((ProgramStatus.UNDER_REVIEW,), ProgramStatus.RESTRUCTURED, MANAGER),
+    "terminate": (
+        (ProgramStatus.PROPOSED, ProgramStatus.APPROVED, ProgramStatus.ACTIVE, ProgramStatus.UNDER_REVIEW, ProgramStatus.RESTRUCTURED),
+        ProgramStatus.TERMINATED,
+        MANAGER,
+    ),
+    "complete": ((ProgramStatus.ACTIVE, ProgramStatus.UNDER_REVIEW, ProgramStatus.RESTRUCTURED), ProgramStatus.COMPLETED, EDITOR),
+}
+
+
+def allowed_transitions(user: User, program: Program) -> list[str]:
+    """The lifecycle actions ``user`` may take on ``program`` now (for buttons)."""
+    if program.is_archived:
+        return []
+    return [
+        action
+        for action, (sources, _, who) in TRANSITIONS.items()
+        if program.status in sources and _may_transition(user, program, who)
+    ]
+
+
+def _may_transition(user: User, program: Program, who: str) -> bool:
+    if who == MANAGER:
+        return permissions.is_manager(user)
+    return permissions.can_edit_program(user, program) or permissions.is_manager(user)
+
+
+@transaction.atomic
+def program_transition(
+    *, user: User, program: Program, action: str, reason: str, version: int | None = None
+) -> Program:
+    """Move a program through its lifecycle by an explicit action, recording who, when and why."""
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": f"Unknown action '{action}'."})
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    sources, target, who = TRANSITIONS[action]
+    permissions.require(
+        _may_transition(user, program, who),
+        f"Only {'managers' if who == MANAGER else 'the lead agency or managers'} may {action} a program.",
+    )
+    check_version(program, version)
+    if program.is_archived:
+        raise ValidationError("This program is archived.")
+    if program.status not in sources:
+        raise ValidationError(
+            {"action": f"A program that is {program.get_status_display().lower()} cannot be moved by '{action}'."}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the program's status changes."})
+    program.status = target
+    program.status_changed_at = timezone.now()
+    program.version += 1
+    validated_save(user=user, program, rationale_category="", rationale=f"{action}: {reason.strip()}")
+    _announce([program.pk])
+    return program
+
+
+@transaction.atomic
+def program_archive(*, user: User, program: Program, reason: str = "") -> Program:
+    """Archive instead of delete: hidden by default, restorable by a manager."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    permissions.require(
+        permissions.can_edit_program(user, program) or permissions.is_manager(user),
+        f"Only analysts of {program.lead_agency.code} or managers may archive {program.code}.",
+    )
+    if program.is_archived:
+        return program
+    program.archived_at, program.archived_by = timezone.now(), user
+    program.version += 1
+    validated_save(user=user, program, rationale=f"archived: {reason}".strip(": "))
+    _announce([program.pk])
+    return program
+
+
+@transaction.atomic
+def program_restore(*, user: User, program: Program, reason: str = "") -> Program:
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    permissions.require(permissions.can_restore(user), "Only managers may restore archived programs.")
+    if not program.is_archived:
+        return program
+    program.archived_at, program.archived_by = None, None
+    program.version += 1
+    validated_save(user=user, program, rationale=f"restored: {reason}".strip(": "))
+    _announce([program.pk])
+    return program
