@@ -11,8 +11,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
+    path("import/", include("programs.importing.urls")),
     path("assessments/", include("assessments.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("ssa_portal.api_urls")),
+    path("api/v1/", include("api.urls")),
 ]

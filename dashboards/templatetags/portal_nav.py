@@ -12,9 +12,9 @@ SECTIONS = [
     ("Assessments", "assessments:assessment-list"),
     ("Selectivity", "assessments:ranking"),
     ("Evaluations", "evaluations:evaluation-list"),
-    ("Reviews", "evaluations:review-queue"),
+    ("Reviews", "dashboards:review-queue"),
     ("Coordination", "evaluations:coordination"),
-    ("Import", "programs:import"),
+    ("Import", "importing:upload"),
     ("API", "api-docs"),
 ]
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "evaluations",
     "assessments",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Spreadsheet import (CSV, XLSX) of programs, funding, MOEs, targets and measurements."""
