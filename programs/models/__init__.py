@@ -1,5 +1,6 @@
 """The programs app's models, split by topic; import them from here."""
 from .base import RationaleCategory  # noqa: F401
+from .imports import ImportFormat, ImportJob, ImportStatus  # noqa: F401
 from .measures import (  # noqa: F401
     Direction,
     DisaggregationCategory,
