@@ -81,10 +81,10 @@ def moe_create(
     """Create an MOE with its per-period targets and disaggregation categories."""
     _editable_program(user, program)
     moe = MeasureOfEffectiveness(program=program, **{k: data[k] for k in MOE_FIELDS if k in data})
-    validated_save(user=user, moe, exclude=["program"])
+    validated_save(moe, user=user, exclude=["program"])
     _save_targets(moe, targets, user=user)
     for dimension, name in categories:
-        validated_save(user=user, DisaggregationCategory(moe=moe, dimension=dimension, name=name), exclude=["moe"])
+        validated_save(DisaggregationCategory(moe=moe, dimension=dimension, name=name), user=user, exclude=["moe"])
     _announce(program.pk)
     return moe
 
@@ -117,7 +117,7 @@ def moe_update(
         require_rationale(rationale_category, rationale)
     if changed:
         moe.version += 1
-        validated_save(user=user, moe, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+        validated_save(moe, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     if targets_changed:
         _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
     _announce(moe.program_id)
@@ -155,7 +155,7 @@ def _save_targets(
         target.value = item["value"]
         if target.pk and Target.objects.filter(pk=target.pk, value=target.value).exists():
             continue
-        validated_save(user=user, target, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
+        validated_save(target, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
     if replace:
         for code, target in existing.items():
             if code not in seen:
@@ -224,7 +224,7 @@ def measurement_record(
         measurement.entered_by = user
     for key, item in new_values.items():
         setattr(measurement, key, item)
-    validated_save(user=user, measurement, rationale_category=rationale_category, rationale=rationale)
+    validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
     if breakdown:
         _save_breakdown(measurement, breakdown)
     _announce(moe.program_id)
@@ -254,7 +254,7 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         measurement.status = MeasurementStatus.SUBMITTED
         measurement.return_reason = ""
         measurement.version += 1
-        validated_save(user=user, measurement, rationale="submitted for approval")
+        validated_save(measurement, user=user, rationale="submitted for approval")
         moved += 1
     return moved
 
@@ -272,7 +272,7 @@ def measurement_approve(*, user: User, measurement: Measurement, version: int | 
     measurement.status = MeasurementStatus.APPROVED
     measurement.approved_by, measurement.approved_at = user, timezone.now()
     measurement.version += 1
-    validated_save(user=user, measurement, rationale="approved")
+    validated_save(measurement, user=user, rationale="approved")
     _announce(measurement.moe.program_id)
     return measurement
 
@@ -289,5 +289,5 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
         raise ValidationError({"return_reason": "Say what needs revising."})
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()
     measurement.version += 1
-    validated_save(user=user, measurement, rationale=f"returned: {reason.strip()}")
+    validated_save(measurement, user=user, rationale=f"returned: {reason.strip()}")
     return measurement

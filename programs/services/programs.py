@@ -109,7 +109,7 @@ def _save_funding(program: Program, rows: list[Funding], *, user: User, rational
                 continue
             row.version += 1
         try:
-            validated_save(user=user, row, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+            validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
         except ValidationError as exc:
             raise ValidationError({"funding": [f"FY{row.fiscal_year}: {m}" for m in exc.messages]}) from exc
         changed = True
@@ -133,7 +133,7 @@ def program_create(
     _validate_membership(program, data)
     if "countries" not in data:
         raise ValidationError({"countries": "A program serves at least one country."})
-    validated_save(user=user, program)
+    validated_save(program, user=user)
     _set_m2m(program, data)
     _save_funding(program, _funding_rows(program, funding), user=user, rationale_category="", rationale="")
     _announce([program.pk])
@@ -186,7 +186,7 @@ def program_update(
     if is_approved_data(program):
         require_rationale(rationale_category, rationale)
     program.version += 1
-    validated_save(user=user, program, rationale_category=rationale_category, rationale=rationale)
+    validated_save(program, user=user, rationale_category=rationale_category, rationale=rationale)
     _set_m2m(program, data)
     _save_funding(program, funding_rows, user=user, rationale_category=rationale_category, rationale=rationale)
     _announce([program.pk])
@@ -221,7 +221,7 @@ def funding_set(
         row = Funding(program=program, fiscal_year=fiscal_year)
     _check_funding_years(program, fiscal_year)
     row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
-    validated_save(user=user, row, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+    validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])
     return row
 
@@ -285,7 +285,7 @@ def program_transition(
     program.status = target
     program.status_changed_at = timezone.now()
     program.version += 1
-    validated_save(user=user, program, rationale_category="", rationale=f"{action}: {reason.strip()}")
+    validated_save(program, user=user, rationale_category="", rationale=f"{action}: {reason.strip()}")
     _announce([program.pk])
     return program
 
@@ -302,7 +302,7 @@ def program_archive(*, user: User, program: Program, reason: str = "") -> Progra
         return program
     program.archived_at, program.archived_by = timezone.now(), user
     program.version += 1
-    validated_save(user=user, program, rationale=f"archived: {reason}".strip(": "))
+    validated_save(program, user=user, rationale=f"archived: {reason}".strip(": "))
     _announce([program.pk])
     return program
 
@@ -315,6 +315,6 @@ def program_restore(*, user: User, program: Program, reason: str = "") -> Progra
         return program
     program.archived_at, program.archived_by = None, None
     program.version += 1
-    validated_save(user=user, program, rationale=f"restored: {reason}".strip(": "))
+    validated_save(program, user=user, rationale=f"restored: {reason}".strip(": "))
     _announce([program.pk])
     return program

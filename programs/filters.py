@@ -1,0 +1,171 @@
+"""FilterSets over the programs app's selectors, shared by the pages, exports and the API.
+
+Query parameters (all optional):
+  country=<iso3 or id>, region=<region code of either scheme, e.g. AF or AFRICOM, or id>,
+  agency=<agency code or id, lead or supporting>, goal=<goal code, e.g. 1 (with its
+  sub-goals 1.a, 1.b, ...) or 1.a>, sector=<DAC code>, status=<ProgramStatus>,
+  fiscal_year=<FY active in: start_fy <= fy <= end_fy>, surge=true|false, q=<text in
+  code, title or description>, archived=exclude (default) | include | only,
+  updated_since=<ISO datetime>, ordering=<field, "-" for descending>.
+"""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from .models import Agency, Country, Goal, Program, ProgramStatus, Region, RegionScheme, Sector
+from .selectors.programs import program_list_queryset
+
+ARCHIVED_CHOICES = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only"))
+PROGRAM_ORDERING = (
+    ("code", "code"),
+    ("title", "title"),
+    ("lead_agency__code", "agency"),
+    ("status", "status"),
+    ("start_fy", "start_fy"),
+    ("end_fy", "end_fy"),
+    ("total_planned", "planned"),
+    ("total_obligated", "obligated"),
+    ("updated_at", "updated_at"),
+)
+
+
+def _is_int(value: str) -> bool:
+    return value.isdigit() and len(value) <= 9
+
+
+class ProgramFilter(django_filters.FilterSet):
+    """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
+    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
+    region = django_filters.CharFilter(method="filter_region", label="Region", max_length=20)
+    agency = django_filters.CharFilter(method="filter_agency", label="Agency", max_length=20)
+    goal = django_filters.CharFilter(method="filter_goal", label="Goal", max_length=8)
+    sector = django_filters.CharFilter(method="filter_sector", label="Sector (DAC)", max_length=5)
+    status = django_filters.MultipleChoiceFilter(choices=ProgramStatus.choices, label="Status")
+    fiscal_year = django_filters.NumberFilter(
+        method="filter_fiscal_year",
+        label="Fiscal year",
+        min_value=MIN_FISCAL_YEAR,
+        max_value=MAX_FISCAL_YEAR,
+    )
+    surge = django_filters.BooleanFilter(field_name="is_surge", label="Surge")
+    archived = django_filters.ChoiceFilter(
+        method="filter_archived", choices=ARCHIVED_CHOICES, label="Archived", empty_label=None
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Updated since"
+    )
+    ordering = django_filters.OrderingFilter(fields=PROGRAM_ORDERING, label="Sort by")
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
+        if queryset is None:
+            queryset = program_list_queryset()
+        # Always bound, so that the default (archived hidden) applies without parameters.
+        super().__init__(data=data if data is not None else {}, queryset=queryset, **kwargs)
+        self._choice_widgets()
+
+    def _choice_widgets(self) -> None:
+        """Drop-downs for the page form; the API accepts the same values as free text."""
+        fields = self.form.fields
+        fields["country"].widget = forms.Select(
+            choices=[("", "Any country")] + list(Country.objects.order_by("name").values_list("iso3", "name"))
+        )
+        regions = Region.objects.order_by("scheme", "code").values_list("scheme", "code", "name")
+        bureau = [(code, f"{code} {name}") for scheme, code, name in regions if scheme == RegionScheme.STATE_BUREAU]
+        command = [(code, f"{code} {name}") for scheme, code, name in regions if scheme != RegionScheme.STATE_BUREAU]
+        fields["region"].widget = forms.Select(
+            choices=[("", "Any region"), ("State bureaus", bureau), ("Combatant commands", command)]
+        )
+        fields["agency"].widget = forms.Select(
+            choices=[("", "Any agency")] + [(c, c) for c in Agency.objects.values_list("code", flat=True)]
+        )
+        fields["goal"].widget = forms.Select(
+            choices=[("", "Any goal")]
+            + [(code, f"{code} {title[:60]}") for code, title in Goal.objects.values_list("code", "title")]
+        )
+        fields["sector"].widget = forms.Select(
+            choices=[("", "Any sector")]
+            + [(c, f"{c} {n[:50]}") for c, n in Sector.objects.values_list("dac_code", "name")]
+        )
+        fields["status"].widget = forms.CheckboxSelectMultiple(choices=ProgramStatus.choices)
+        fields["surge"].widget = forms.Select(choices=[("", "Any"), ("true", "Surge only"), ("false", "Not surge")])
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Apply the valid filters (an invalid value is reported in ``errors`` and ignored)."""
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    # Each method receives a cleaned value; an unknown code simply matches nothing.
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        countries = Country.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(iso3__iexact=value))
+        through = queryset.model.countries.through
+        return queryset.filter(pk__in=through.objects.filter(country__in=countries).values("program"))
+
+    def filter_region(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        regions = Region.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+        countries = Country.objects.filter(Q(state_bureau__in=regions) | Q(combatant_command__in=regions))
+        through = queryset.model.countries.through
+        return queryset.filter(pk__in=through.objects.filter(country__in=countries).values("program"))
+
+    def filter_agency(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        agencies = Agency.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+        through = queryset.model.supporting_agencies.through
+        return queryset.filter(
+            Q(lead_agency__in=agencies) | Q(pk__in=through.objects.filter(agency__in=agencies).values("program"))
+        )
+
+    def filter_goal(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        goals = Goal.objects.filter(Q(code__iexact=value) | Q(parent__code__iexact=value))
+        through = queryset.model.goals.through
+        return queryset.filter(pk__in=through.objects.filter(goal__in=goals).values("program"))
+
+    def filter_sector(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        through = queryset.model.sectors.through
+        return queryset.filter(pk__in=through.objects.filter(sector__dac_code=value).values("program"))
+
+    def filter_fiscal_year(self, queryset, name, value):
+        if value is None:
+            return queryset
+        fy = int(value)
+        return queryset.filter(start_fy__lte=fy, end_fy__gte=fy)
+
+    def filter_archived(self, queryset, name, value):
+        if value == "include":
+            return queryset
+        if value == "only":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset.filter(archived_at__isnull=True)

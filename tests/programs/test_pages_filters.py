@@ -1,0 +1,103 @@
+"""ProgramFilter: each filter narrows the selector's queryset as the list page and API expect."""
+import datetime as dt
+
+import pytest
+from django.http import QueryDict
+from urllib.parse import urlencode
+from django.utils import timezone
+
+from programs.filters import ProgramFilter
+from programs.models import Goal, Sector
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _query(params) -> QueryDict:
+    return QueryDict(urlencode(params, doseq=True))
+
+
+def _codes(params):
+    return sorted(ProgramFilter(_query(params)).qs.values_list("code", flat=True))
+
+
+@pytest.fixture
+def portfolio(agency_a, agency_b):
+    """Given three programs that differ in every filtered attribute."""
+    kenya = factories.ProgramFactory(
+        code="P-KEN", title="Kenya coast guard", lead_agency=agency_a,
+        countries=[factories.country("KEN")], goals=[Goal.objects.get(code="1.e")],
+        start_fy=2025, end_fy=2026,
+    )
+    kenya.sectors.set([Sector.objects.get(dac_code="15210")])
+    colombia = factories.ProgramFactory(
+        code="P-COL", title="Colombia justice", description="judicial reform", lead_agency=agency_b,
+        countries=[factories.country("COL")], goals=[Goal.objects.get(code="3")],
+        start_fy=2027, end_fy=2029, is_surge=True, status="proposed",
+    )
+    colombia.supporting_agencies.set([agency_a])
+    archived = factories.ProgramFactory(code="P-OLD", lead_agency=agency_b, countries=[factories.country("KEN")])
+    archived.archived_at = timezone.now()
+    archived.save()
+    return kenya, colombia, archived
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, ["P-COL", "P-KEN"]),
+        ({"country": "ken"}, ["P-KEN"]),
+        ({"region": "AF"}, ["P-KEN"]),
+        ({"region": "AFRICOM"}, ["P-KEN"]),
+        ({"region": "WHA"}, ["P-COL"]),
+        ({"region": "SOUTHCOM"}, ["P-COL"]),
+        ({"agency": "DOS"}, ["P-COL", "P-KEN"]),
+        ({"agency": "DOD"}, ["P-COL"]),
+        ({"goal": "1"}, ["P-KEN"]),
+        ({"goal": "1.e"}, ["P-KEN"]),
+        ({"goal": "3"}, ["P-COL"]),
+        ({"sector": "15210"}, ["P-KEN"]),
+        ({"status": "proposed"}, ["P-COL"]),
+        ({"status": ["proposed", "active"]}, ["P-COL", "P-KEN"]),
+        ({"fiscal_year": "2026"}, ["P-KEN"]),
+        ({"fiscal_year": "2028"}, ["P-COL"]),
+        ({"surge": "true"}, ["P-COL"]),
+        ({"surge": "false"}, ["P-KEN"]),
+        ({"q": "judicial"}, ["P-COL"]),
+        ({"q": "p-ken"}, ["P-KEN"]),
+        ({"archived": "include"}, ["P-COL", "P-KEN", "P-OLD"]),
+        ({"archived": "only"}, ["P-OLD"]),
+        ({"country": "XXX"}, []),
+        ({"region": "NOPE"}, []),
+    ],
+)
+def test_filter_narrows_programs(portfolio, params, expected):
+    assert _codes(params) == expected
+
+
+def test_country_filter_accepts_id(portfolio):
+    assert _codes({"country": str(factories.country("COL").pk)}) == ["P-COL"]
+
+
+def test_updated_since(portfolio):
+    kenya, colombia, _ = portfolio
+    type(kenya).objects.filter(pk=kenya.pk).update(updated_at=timezone.now() - dt.timedelta(days=10))
+    since = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    assert _codes({"updated_since": since}) == ["P-COL"]
+
+
+def test_ordering_descending(portfolio):
+    assert list(ProgramFilter(_query({"ordering": "-code"})).qs.values_list("code", flat=True)) == ["P-KEN", "P-COL"]
+
+
+@pytest.mark.parametrize("params", [{"fiscal_year": "abc"}, {"fiscal_year": "1800"}, {"fiscal_year": "-3"},
+                                    {"updated_since": "yesterday"}, {"q": "x" * 500}, {"status": "bogus"}])
+def test_bad_filter_values_are_form_errors(portfolio, params):
+    filterset = ProgramFilter(_query(params))
+    assert not filterset.is_valid()
+    assert set(filterset.errors) == set(params)
+    assert sorted(filterset.qs.values_list("code", flat=True)) == ["P-COL", "P-KEN"]  # ignored, no 500
+
+
+def test_unbound_filter_hides_archived(portfolio):
+    assert sorted(ProgramFilter().qs.values_list("code", flat=True)) == ["P-COL", "P-KEN"]
