@@ -1,1 +1,234 @@
-"""Models of the assessments app."""
+"""Models of the assessments app: the versioned framework, country assessments, scores.
+
+DESIGN.md sections 2 (Assessments) and 3 (Selectivity score).
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from programs.models import Country
+from programs.models.base import TimeStamped, Versioned, history
+
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+def _weight_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=5, decimal_places=3, validators=[MinValueValidator(0)], **kwargs
+    )
+
+
+class AssessmentFramework(TimeStamped):
+    """A versioned set of weighted criteria plus the selectivity weights (P / C / E).
+
+    Versions are never edited once scores exist: a new version is a new row, and the
+    old one is retired (``retired_on``), so every stored score stays explainable.
+    The current framework is the highest version that is not retired.
+    """
+
+    version = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    weight_priority = _weight_field(default=0.4)
+    weight_conditions = _weight_field(default=0.4)
+    weight_effectiveness = _weight_field(default=0.2)
+    published_on = models.DateField()
+    retired_on = models.DateField(null=True, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_priority__gte=0, weight_conditions__gte=0, weight_effectiveness__gte=0),
+                name="framework_weights_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+
+class Criterion(models.Model):
+    """One condition for sustainable capacity, weighted within its framework version."""
+
+    framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="criteria")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = _weight_field(default=1)
+    is_human_rights = models.BooleanField(
+        default=False, help_text="A score of 2 or less on this criterion flags a human-rights concern."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework_id", "sort_order", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code_per_framework"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for revision"
+
+
+class CountryAssessment(TimeStamped, Versioned):
+    """A dated assessment of one country under one framework version."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
+    framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField(help_text="The date the conditions were assessed.")
+    summary = models.TextField(blank=True)
+    evidence_links = models.TextField(blank=True, help_text="One link (URL) per line.")
+    status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["country_id", "-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=AssessmentStatus.values), name="assessment_valid_status"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="assessment_returned_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="assessment_approved_has_approver",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "status", "assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.assessed_on:%Y-%m-%d} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+    @property
+    def evidence_link_list(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+class CriterionScore(models.Model):
+    """A 1-5 score of one criterion in one assessment, with its required justification."""
+
+    assessment = models.ForeignKey(CountryAssessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    justification = models.TextField()
+    evidence_url = models.URLField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["assessment_id", "criterion__sort_order", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="criterion_score_one_per_criterion"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="criterion_score_1_to_5"),
+            models.CheckConstraint(condition=~Q(justification=""), name="criterion_score_has_justification"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.justification or "").strip():
+            raise ValidationError({"justification": "A justification is required for every criterion."})
+
+    @property
+    def points(self) -> float:
+        """The score on the 0-100 scale: (score - 1) / 4 * 100."""
+        return (self.score - 1) * 25
+
+
+class Band(models.TextChoices):
+    INVEST = "invest", "Invest"
+    SUSTAIN = "sustain", "Sustain"
+    REVIEW = "review", "Review"
+    DEPRIORITISE = "deprioritise", "Deprioritise"
+    NO_DATA = "no_data", "No data"
+
+
+def _component_field() -> models.DecimalField:
+    return models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+
+class SelectivityScore(models.Model):
+    """One computation of one country's selectivity score, with everything that made it.
+
+    History: the recompute appends a row only when something that defines the score
+    (framework, weights, tier, assessment, a component, the score, band or a flag)
+    differs from the country's latest row; so the rows form the country's trend and a
+    run that changes nothing adds nothing. Input dates are recorded but are not, alone,
+    a change. The latest row (highest id) per country is the current score.
+    """
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="selectivity_scores")
+    computed_at = models.DateTimeField()
+    as_of = models.DateField(help_text="The date staleness was judged against.")
+    framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="+")
+    weight_priority = _weight_field()
+    weight_conditions = _weight_field()
+    weight_effectiveness = _weight_field()
+    priority_tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    tier_decided_at = models.DateTimeField(null=True, blank=True)
+    priority_component = _component_field()
+    assessment = models.ForeignKey(
+        CountryAssessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assessment_date = models.DateField(null=True, blank=True)
+    conditions_component = _component_field()
+    rollup_computed_at = models.DateTimeField(null=True, blank=True)
+    effectiveness_component = _component_field()
+    score = _component_field()
+    band = models.CharField(max_length=12, choices=Band.choices)
+    flag_incomplete = models.BooleanField(default=False)
+    flag_stale_assessment = models.BooleanField(default=False)
+    flag_human_rights = models.BooleanField(default=False)
+    flag_open_crisis = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["country_id", "-id"]
+        indexes = [models.Index(fields=["country", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(band__in=Band.values), name="selectivity_valid_band"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.score} ({self.band})"
+
+    @property
+    def flags(self) -> list[str]:
+        labels = []
+        if self.flag_incomplete:
+            labels.append("incomplete")
+        if self.flag_stale_assessment:
+            labels.append("stale assessment")
+        if self.flag_human_rights:
+            labels.append("human-rights concern")
+        if self.flag_open_crisis:
+            labels.append("open crisis")
+        return labels

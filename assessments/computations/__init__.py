@@ -1,0 +1,1 @@
+"""Computations of the assessments app: each with a pure reference and a set-based version."""

@@ -1,0 +1,38 @@
+"""FilterSets shared by the pages and the API."""
+import django_filters
+from django.db.models import Q
+
+from programs.models import PriorityTier, Region
+
+from .models import Band, SelectivityScore
+
+
+class SelectivityScoreFilter(django_filters.FilterSet):
+    """Current scores by region (either scheme), band and priority tier, sortable."""
+
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), method="filter_region", label="Region (bureau or command)"
+    )
+    band = django_filters.ChoiceFilter(choices=Band.choices)
+    tier = django_filters.ChoiceFilter(field_name="priority_tier", choices=PriorityTier.choices, label="Tier")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("country__name", "country"),
+            ("score", "score"),
+            ("priority_tier", "tier"),
+            ("priority_component", "priority"),
+            ("conditions_component", "conditions"),
+            ("effectiveness_component", "effectiveness"),
+            ("band", "band"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = SelectivityScore
+        fields = ["region", "band", "tier"]
+
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(country__state_bureau=value) | Q(country__combatant_command=value))

@@ -1,0 +1,315 @@
+"""Writes of the assessments app: one function per state change (pages and API alike)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from programs import permissions, signals as program_signals
+from programs.history import with_rationale
+from programs.locks import try_scope_lock
+from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier, RationaleCategory
+from programs.task_dispatch import enqueue_on_commit
+
+from .computations.selectivity import selectivity_insert_changed
+from .models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    AssessmentFramework,
+    AssessmentStatus,
+    CountryAssessment,
+    Criterion,
+    CriterionScore,
+)
+
+# One lock for every recompute scope: a partial and a full run write the same rows.
+SELECTIVITY_LOCK_SCOPE = "assessments.selectivity"
+
+CriterionInputs = Mapping[str, Mapping[str, Any]]  # criterion code -> {score, justification, evidence_url}
+
+
+def score_field(code: str) -> str:
+    return f"score_{code}"
+
+
+def justification_field(code: str) -> str:
+    return f"justification_{code}"
+
+
+def evidence_field(code: str) -> str:
+    return f"evidence_{code}"
+
+
+def _require_assessor(user) -> None:
+    permissions.require(
+        permissions.is_analyst(user) or permissions.is_manager(user),
+        "Only analysts and managers may edit assessments.",
+    )
+
+
+def _clean_criterion_scores(
+    *, criteria: list[Criterion], criterion_scores: CriterionInputs
+) -> list[dict[str, Any]]:
+    """Check one 1-5 score and a justification for every criterion; errors keyed by field."""
+    errors: dict[str, str] = {}
+    cleaned = []
+    url_validator = URLValidator()
+    for criterion in criteria:
+        given = criterion_scores.get(criterion.code) or {}
+        raw_score = given.get("score")
+        justification = (given.get("justification") or "").strip()
+        evidence = (given.get("evidence_url") or "").strip()
+        try:
+            score = int(raw_score)
+            if isinstance(raw_score, float) and raw_score != score:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[score_field(criterion.code)] = f"{criterion.name}: a score from {SCORE_MIN} to {SCORE_MAX} is required."
+            score = None
+        if score is not None and not SCORE_MIN <= score <= SCORE_MAX:
+            errors[score_field(criterion.code)] = (
+                f"{criterion.name}: the score must be from {SCORE_MIN} to {SCORE_MAX} (got {score})."
+            )
+        if not justification:
+            errors[justification_field(criterion.code)] = f"{criterion.name}: a justification is required."
+        if evidence:
+            try:
+                url_validator(evidence)
+            except ValidationError:
+                errors[evidence_field(criterion.code)] = f"{criterion.name}: enter a valid URL."
+        cleaned.append(
+            {"criterion": criterion, "score": score, "justification": justification, "evidence_url": evidence}
+        )
+    unknown = set(criterion_scores) - {c.code for c in criteria}
+    if unknown:
+        errors["__all__"] = f"Unknown criteria for this framework: {', '.join(sorted(unknown))}."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_evidence_links(evidence_links: str) -> str:
+    validator = URLValidator()
+    lines = [line.strip() for line in (evidence_links or "").splitlines() if line.strip()]
+    for line in lines:
+        try:
+            validator(line)
+        except ValidationError:
+            raise ValidationError({"evidence_links": f"Not a valid link (URL): {line[:80]}"}) from None
+    return "\n".join(lines)
+
+
+def _write_scores(*, assessment: CountryAssessment, cleaned: list[dict[str, Any]]) -> None:
+    existing = {s.criterion_id: s for s in assessment.scores.all()}
+    for row in cleaned:
+        score = existing.get(row["criterion"].id) or CriterionScore(assessment=assessment, criterion=row["criterion"])
+        score.score, score.justification, score.evidence_url = row["score"], row["justification"], row["evidence_url"]
+        score.full_clean()
+        score.save()
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    user,
+    country: Country,
+    assessed_on: dt.date,
+    criterion_scores: CriterionInputs,
+    summary: str = "",
+    evidence_links: str = "",
+    framework: AssessmentFramework | None = None,
+) -> CountryAssessment:
+    """A new draft assessment of ``country`` under the current framework."""
+    from .selectors import framework_current
+
+    _require_assessor(user)
+    framework = framework or framework_current()
+    if framework is None or framework.is_retired:
+        raise ValidationError({"__all__": "There is no current assessment framework to assess under."})
+    if assessed_on and assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
+    criteria = list(framework.criteria.all())
+    cleaned = _clean_criterion_scores(criteria=criteria, criterion_scores=criterion_scores)
+    assessment = CountryAssessment(
+        country=country,
+        framework=framework,
+        assessed_on=assessed_on,
+        summary=summary,
+        evidence_links=_clean_evidence_links(evidence_links),
+        created_by=user,
+    )
+    assessment.full_clean()
+    assessment.save()
+    _write_scores(assessment=assessment, cleaned=cleaned)
+    return assessment
+
+
+def _require_can_edit(user, assessment: CountryAssessment) -> None:
+    _require_assessor(user)
+    permissions.require(
+        assessment.created_by_id == user.id or permissions.is_manager(user),
+        "Only the author or a manager may edit this assessment.",
+    )
+    if not assessment.is_editable:
+        raise ValidationError(
+            {"__all__": f"A {assessment.get_status_display().lower()} assessment cannot be edited."}
+        )
+
+
+def _bump_version(*, assessment: CountryAssessment, version: int) -> None:
+    """Optimistic locking: refuse a save based on a version someone else has replaced."""
+    updated = CountryAssessment.objects.filter(pk=assessment.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        raise ValidationError(
+            {"__all__": "Someone else changed this assessment after you opened it. Reload it and apply your changes again."}
+        )
+    assessment.version = version + 1
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    user,
+    assessment: CountryAssessment,
+    version: int,
+    assessed_on: dt.date,
+    criterion_scores: CriterionInputs,
+    summary: str = "",
+    evidence_links: str = "",
+) -> CountryAssessment:
+    """Edit a draft or returned assessment, refusing a stale ``version``."""
+    _require_can_edit(user, assessment)
+    _bump_version(assessment=assessment, version=version)
+    if assessed_on and assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
+    cleaned = _clean_criterion_scores(criteria=list(assessment.framework.criteria.all()), criterion_scores=criterion_scores)
+    assessment.assessed_on = assessed_on
+    assessment.summary = summary
+    assessment.evidence_links = _clean_evidence_links(evidence_links)
+    assessment.full_clean()
+    assessment.save()
+    _write_scores(assessment=assessment, cleaned=cleaned)
+    return assessment
+
+
+def _locked(assessment: CountryAssessment) -> CountryAssessment:
+    return CountryAssessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
+
+
+@transaction.atomic
+def assessment_submit(*, user, assessment: CountryAssessment) -> CountryAssessment:
+    """Draft (or returned) -> submitted for a manager's approval."""
+    current = _locked(assessment)
+    _require_can_edit(user, current)
+    criteria_ids = set(current.framework.criteria.values_list("id", flat=True))
+    if criteria_ids - set(current.scores.values_list("criterion_id", flat=True)):
+        raise ValidationError({"__all__": "Score every criterion before submitting."})
+    current.status = AssessmentStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.version += 1
+    current.save()
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def assessment_approve(*, user, assessment: CountryAssessment) -> CountryAssessment:
+    """Submitted -> approved by a manager other than the author; the score is recomputed."""
+    from .tasks import selectivity_recompute_task
+
+    permissions.require_manager(user, "approve assessments")
+    current = _locked(assessment)
+    if current.created_by_id == user.id:
+        raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
+    if current.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError(
+            {"__all__": f"Only a submitted assessment can be approved (this one is {current.get_status_display().lower()})."}
+        )
+    if current.framework.is_retired:
+        raise ValidationError(
+            {"__all__": f"Framework v{current.framework.version} is retired; reassess under the current framework."}
+        )
+    current.status = AssessmentStatus.APPROVED
+    current.approved_by = user
+    current.approved_at = timezone.now()
+    current.return_reason = ""
+    current.version += 1
+    current.save()
+    current.refresh_from_db()
+    enqueue_on_commit(selectivity_recompute_task, country_ids=[current.country_id])
+    return current
+
+
+@transaction.atomic
+def assessment_return(*, user, assessment: CountryAssessment, reason: str) -> CountryAssessment:
+    """Submitted -> returned for revision, with the manager's reason."""
+    permissions.require_manager(user, "return assessments")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the assessment is returned."})
+    current = _locked(assessment)
+    if current.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError({"__all__": "Only a submitted assessment can be returned."})
+    current.status = AssessmentStatus.RETURNED
+    current.return_reason = reason
+    current.version += 1
+    with_rationale(current, RationaleCategory.OTHER, reason)
+    current.save()
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def priority_tier_set(
+    *, user, country: Country, cycle: PlanningCycle, tier: int, rationale: str
+) -> CountryPriorityTier:
+    """A manager's tier for ``country`` in ``cycle``; the country's current tier follows the
+    latest cycle that has a decision. Selectivity is recomputed after commit."""
+    permissions.require_manager(user, "set priority tiers")
+    errors = {}
+    try:
+        tier = int(tier)
+    except (TypeError, ValueError):
+        tier = None
+    if tier not in PriorityTier.values:
+        errors["tier"] = "Choose a tier from 1 (highest) to 4."
+    rationale = (rationale or "").strip()
+    if not rationale:
+        errors["rationale"] = "A rationale is required for a priority tier."
+    if errors:
+        raise ValidationError(errors)
+    decision = CountryPriorityTier.objects.select_for_update().filter(country=country, cycle=cycle).first()
+    if decision is None:
+        decision = CountryPriorityTier(country=country, cycle=cycle)
+    decision.tier, decision.rationale, decision.set_by = tier, rationale, user
+    decision.full_clean()
+    with_rationale(decision, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
+    decision.save()
+    latest = (
+        CountryPriorityTier.objects.filter(country=country).order_by("-cycle__fiscal_year").values_list("tier", flat=True).first()
+    )
+    locked_country = Country.objects.select_for_update().get(pk=country.pk)
+    if locked_country.priority_tier != latest:
+        locked_country.priority_tier = latest
+        with_rationale(locked_country, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
+        locked_country.save(update_fields=["priority_tier", "updated_at"])
+        country.priority_tier = latest
+    program_signals.country_inputs_changed.send(sender=CountryPriorityTier, country_ids=[country.pk])
+    return decision
+
+
+def selectivity_recompute(*, country_ids: list[int] | None = None, as_of: dt.date | None = None) -> int | None:
+    """Recompute the selectivity scores of ``country_ids`` (all if None) in one statement.
+
+    Returns the number of rows added, or None when another run holds the lock (nothing
+    written; the caller retries, so inputs committed meanwhile are not missed).
+    """
+    with transaction.atomic():
+        if not try_scope_lock(SELECTIVITY_LOCK_SCOPE):
+            return None
+        return selectivity_insert_changed(country_ids=country_ids, as_of=as_of)
