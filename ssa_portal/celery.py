@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.deferred_tasks_replay",
         "schedule": 300.0,
     },
+    "selectivity-recompute-all": {
+        "task": "assessments.tasks.selectivity_recompute",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 
