@@ -1,0 +1,97 @@
+"""Entry points of the two commands: the demo portfolio and the benchmark portfolio."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from ..models import Program, User
+from .portfolio import DEMO_SIZE, PortfolioActors, PortfolioError, PortfolioReport, PortfolioSize, portfolio_build
+from .users import DemoCredential, demo_users_ensure
+
+DEMO_PREFIX = "DEMO"
+BENCHMARK_PREFIX = "BENCH"
+DEMO_SEED = 2027
+# Apps above ``programs`` that add their own demo data (assessments, evaluations); each
+# may provide ``<app>.demo.build_demo_data(seed=...)``. Absent modules are skipped.
+DEMO_APPS = ("assessments", "evaluations")
+BENCHMARK_USERNAME = "benchmark.generator"
+
+
+@dataclass
+class DemoLoadResult:
+    created: bool
+    credentials: list[DemoCredential]
+    report: PortfolioReport | None = None
+    apps_built: list[str] = field(default_factory=list)
+
+
+def demo_portfolio_exists() -> bool:
+    return Program.objects.filter(code__startswith=f"{DEMO_PREFIX}-").exists()
+
+
+def demo_portfolio_load(*, seed: int = DEMO_SEED, progress: Callable[[str], None] | None = None) -> DemoLoadResult:
+    """Build the demo portfolio once; on later runs only reset the demo users' passwords.
+
+    All in one transaction, so a failure (ours or an app's demo builder) leaves nothing
+    half-built and the command can simply be run again.
+    """
+    with transaction.atomic():
+        credentials = demo_users_ensure()
+        if demo_portfolio_exists():
+            return DemoLoadResult(created=False, credentials=credentials)
+        by_username = {c.user.username: c.user.id for c in credentials}
+        actors = PortfolioActors(
+            manager_id=by_username["manager"],
+            analyst_ids_by_agency={"DOS": by_username["analyst.state"], "DOD": by_username["analyst.defense"]},
+        )
+        report = portfolio_build(size=DEMO_SIZE, seed=seed, code_prefix=DEMO_PREFIX, actors=actors,
+                                 progress=progress)
+        apps_built = []
+        for app in DEMO_APPS:
+            builder = _app_demo_builder(app)
+            if builder is not None:
+                builder(seed=seed)
+                apps_built.append(app)
+        return DemoLoadResult(created=True, credentials=credentials, report=report, apps_built=apps_built)
+
+
+def _app_demo_builder(app: str) -> Callable | None:
+    """``<app>.demo.build_demo_data`` if that module and function exist, else None.
+    (find_spec first, so that an ImportError raised inside an existing module is not
+    mistaken for an absent one.)"""
+    try:
+        if importlib.util.find_spec(app) is None or importlib.util.find_spec(f"{app}.demo") is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    module = importlib.import_module(f"{app}.demo")
+    builder = getattr(module, "build_demo_data", None)
+    return builder if callable(builder) else None
+
+
+def benchmark_portfolio_generate(
+    *, size: PortfolioSize, seed: int, force: bool = False, progress: Callable[[str], None] | None = None
+) -> PortfolioReport:
+    """Generate a benchmark portfolio (codes ``BENCH-...``).
+
+    Refuses a database that already holds a benchmark portfolio (codes would collide: use
+    a fresh database), and one that holds other programs unless ``force``.
+    """
+    if Program.objects.filter(code__startswith=f"{BENCHMARK_PREFIX}-").exists():
+        raise PortfolioError("This database already holds a benchmark portfolio (BENCH- programs); "
+                             "generate into a fresh database.")
+    others = Program.objects.exclude(code__startswith=f"{BENCHMARK_PREFIX}-").count()
+    if others and not force:
+        raise PortfolioError(f"This database holds {others} other programs; benchmark data would mix "
+                             f"with them. Use a dedicated database, or pass --force.")
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=BENCHMARK_USERNAME, defaults={"is_active": False})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return portfolio_build(size=size, seed=seed, code_prefix=BENCHMARK_PREFIX,
+                               actors=PortfolioActors(manager_id=user.id), progress=progress)
