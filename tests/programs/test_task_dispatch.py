@@ -1,0 +1,56 @@
+"""Publishing background work never hangs or fails a save when the broker is down; the
+work is recorded and replayed once the broker is back."""
+import os
+import time
+
+import pytest
+from kombu import pools
+
+from programs.models import DeferredTask
+from programs.services.operations import deferred_tasks_replay
+from programs.task_dispatch import enqueue_on_commit, publish
+from ssa_portal.celery import app, health_ping
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture
+def broker(settings):
+    """Switch the Celery app between a dead broker and the real Redis."""
+    real = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not real:
+        pytest.fail("REDIS_URL must point at Redis for this test (see README).")
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+
+    def use(url: str) -> None:
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        app.close()  # drop pooled connections to the old broker
+        app.amqp._producer_pool = None
+        pools.reset()
+
+    yield {"use": use, "real": real}
+    use(saved[1] or real)
+    app.conf.task_always_eager = saved[0]
+
+
+def test_publish_with_broker_down_is_fast_and_recorded(broker):
+    broker["use"](DEAD_BROKER)
+    started = time.monotonic()
+    assert publish(health_ping) is False
+    assert time.monotonic() - started < 5
+    assert list(DeferredTask.objects.values_list("task_name", flat=True)) == ["ssa_portal.health_ping"]
+
+
+def test_enqueue_on_commit_does_not_raise_and_replay_catches_up(broker):
+    broker["use"](DEAD_BROKER)
+    enqueue_on_commit(health_ping)  # no transaction: runs at once, must not raise
+    assert DeferredTask.objects.count() == 1
+    assert deferred_tasks_replay() == 0  # broker still down: kept for later
+    assert DeferredTask.objects.count() == 1
+
+    broker["use"](broker["real"])
+    assert deferred_tasks_replay() == 1
+    assert DeferredTask.objects.count() == 0
