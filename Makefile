@@ -1,0 +1,48 @@
+# SSA Portal: the two commands a newcomer needs.
+#   make start   set up everything and run the portal on http://127.0.0.1:8000
+#   make test    run the whole test suite (PostgreSQL + Redis + Chromium)
+# Both create the virtual environment in .venv and install requirements.txt first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+# Test defaults: the machine's local services (README, "Configuration").
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssa_portal
+TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+
+.PHONY: start test install chromium services
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+start: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py load_demo_data
+	@set -e; \
+	if [ -n "$${CELERY_BROKER_URL:-$${REDIS_URL:-}}" ]; then \
+	  echo "Broker configured: starting a Celery worker with beat"; \
+	  $(BIN)/celery -A ssa_portal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	else \
+	  echo "No broker configured: background tasks run in process"; \
+	fi; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
