@@ -11,7 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EDITABLE_WITHOUT_HISTORY = {"DeferredTask", "User", "Region", "Goal", "Sector", "DisaggregationCategory"}
+EDITABLE_WITHOUT_HISTORY = {"DeferredTask", "ImportJob", "User", "Region", "Goal", "Sector", "DisaggregationCategory"}
 
 
 def test_every_editable_model_has_history():
