@@ -1,5 +1,6 @@
 """Thin Celery tasks of the programs app."""
 from celery import shared_task
+from django.db import OperationalError
 
 from .services import operations
 
@@ -8,3 +9,27 @@ from .services import operations
 def deferred_tasks_replay() -> int:
     """Republish work that was deferred while the broker was down."""
     return operations.deferred_tasks_replay()
+
+
+@shared_task(
+    bind=True,
+    name="programs.tasks.import_job_process",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def import_job_process(self, job_id: int, action: str) -> str:
+    """Preview or confirm a large spreadsheet import; progress goes to the result backend."""
+    from .importing.services import import_job_fail, import_job_run
+
+    def progress(done: int, total: int) -> None:
+        if not self.request.is_eager:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    try:
+        return import_job_run(job_id=job_id, action=action, task_id=self.request.id or "", progress=progress).status
+    except OperationalError:
+        if self.request.retries >= self.max_retries:
+            import_job_fail(job_id=job_id, message="The database was unreachable; nothing was saved. Upload the file again.")
+        raise

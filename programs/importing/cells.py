@@ -1,0 +1,219 @@
+"""Reading one spreadsheet cell into a domain value, or saying exactly what is wrong.
+
+Pure functions: a cell arrives as text (CSV) or as a Python value (XLSX: int, float,
+datetime, bool, str) and leaves as a typed value or a :class:`CellError` whose message
+names the problem. Amount rules (government tables are full of them):
+
+* thousands separators ``1,234,567.89``, a leading ``$`` or ``USD``, surrounding spaces;
+* a lone ``-`` (or en/em dash) means zero, as accountants write it;
+* parentheses ``(1,234)`` are a negative number in accounting notation: reported, since
+  no amount we import may be negative;
+* ``1.234,56`` (comma as decimal separator) and badly grouped numbers (``1,23``) are
+  ambiguous and reported, never guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why (the caller adds row and column)."""
+
+
+DASHES = {"-", "\u2013", "\u2014", "--"}
+_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$|^\d{1,3}(\.\d{3}){2,}$")
+_TOTAL = re.compile(r"^(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: object, *, max_length: int | None = None) -> str:
+    """Trimmed text; numbers from XLSX become their plain spelling (2027.0 -> "2027")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    if max_length is not None and len(result) > max_length:
+        raise CellError(f"is {len(result)} characters long; at most {max_length} are allowed")
+    return result
+
+
+def is_totals_label(value: object) -> bool:
+    """Whether a cell reads like the label of a totals row ("Total", "Grand total", "Subtotal")."""
+    return isinstance(value, str) and bool(_TOTAL.match(value.strip()))
+
+
+def number(value: object, *, allow_negative: bool = False, places: int | None = None, blank: Decimal | None = None) -> Decimal | None:
+    """A decimal number from a cell; see the module docstring for the accepted spellings.
+
+    ``blank`` is returned for an empty cell; ``places`` caps the decimal places.
+    """
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' is a true/false value, not a number")
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise CellError(f"'{value}' is a date, not a number")
+    if isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError("is not a finite number")
+        result = Decimal(repr(value))
+    elif is_blank(value):
+        return blank
+    else:
+        result = _number_from_text(str(value))
+    if not allow_negative and result < 0:
+        if isinstance(value, str) and value.strip().startswith("("):
+            raise CellError(
+                f"'{value.strip()}' is a negative amount (accounting parentheses); enter zero or a positive amount"
+            )
+        raise CellError(f"{_plain(result)} is negative; enter zero or a positive amount")
+    if places is not None and result != result.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"{_plain(result)} has more than {places} decimal places")
+    return result
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _number_from_text(raw: str) -> Decimal:
+    original = raw.strip()
+    cleaned = original.replace("\u00a0", " ").strip()
+    if cleaned in DASHES:
+        return Decimal("0")
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative, cleaned = True, cleaned[1:-1].strip()
+    if cleaned.startswith("-"):
+        negative, cleaned = not negative, cleaned[1:].strip()
+    for prefix in ("US$", "USD", "$"):
+        if cleaned.upper().startswith(prefix):
+            cleaned = cleaned[len(prefix):].strip()
+            break
+    if cleaned.upper().endswith("USD"):
+        cleaned = cleaned[:-3].strip()
+    if cleaned.startswith("-") and not negative:
+        negative, cleaned = True, cleaned[1:].strip()
+    if _GROUPED.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned):
+        raise CellError(
+            f"'{original}' is ambiguous: it looks like a comma decimal separator or dots as "
+            "thousands separators; write it as 1234.56"
+        )
+    elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned):
+        raise CellError(f"'{original}' uses spaces between digits; write it as 1234567.89")
+    elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned):
+        raise CellError(f"'{original}' has misplaced thousands separators; write it as 1234567.89")
+    if not _PLAIN.match(cleaned):
+        raise CellError(f"'{original}' is not a number")
+    try:
+        result = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise CellError(f"'{original}' is not a number") from exc
+    return -result if negative else result
+
+
+def amount(value: object) -> Decimal:
+    """US dollars to the cent, not negative; an empty cell or a dash is zero."""
+    return number(value, places=2, blank=Decimal("0"))
+
+
+def fiscal_year(value: object) -> int:
+    """``2027``, ``FY2027``, ``FY 2027`` or ``FY27``; within the portal's fiscal-year range."""
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' is not a fiscal year")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        year = value
+    else:
+        raw = text(value)
+        match = re.fullmatch(r"(?:FY)?\s*(\d{4}|\d{2})", raw.upper())
+        if not match or (len(match[1]) == 2 and not raw.upper().startswith("FY")):
+            raise CellError(f"'{raw}' is not a fiscal year; write it as 2027 or FY2027")
+        year = int(match[1]) + (2000 if len(match[1]) == 2 else 0)
+    if not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:
+        raise CellError(f"{year} is out of range; fiscal years run from {MIN_FISCAL_YEAR} to {MAX_FISCAL_YEAR}")
+    return year
+
+
+def period(value: object) -> str:
+    """A reporting period code: ``FY2027``, ``FY2027-H1``, ``FY2027-Q1`` (also ``FY2027 Q1``)."""
+    raw = text(value)
+    compact = re.sub(r"[\s_]+", "", raw.upper())
+    compact = re.sub(r"^(FY\d{4})([QH]\d)$", r"\1-\2", compact)
+    try:
+        return Period.parse(compact).code
+    except ValueError as exc:
+        raise CellError(f"'{raw}' is not a period: {exc}") from exc
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y")
+
+
+def date(value: object) -> dt.date | None:
+    """A date: an Excel date cell, ISO ``2026-09-30`` or US ``9/30/2026``; empty is None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise CellError(f"'{value}' is a number, not a date; write it as 2026-09-30")
+    raw = text(value)
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(f"'{raw}' is not a date; write it as 2026-09-30")
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0"}
+
+
+def boolean(value: object) -> bool | None:
+    """yes/no, true/false, 1/0, y/n (any case); empty is None (leave as it is)."""
+    if isinstance(value, bool):
+        return value
+    if is_blank(value):
+        return None
+    raw = text(value).lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise CellError(f"'{text(value)}' is not yes or no")
+
+
+def choice(value: object, choices: list[tuple[str, str]]) -> str:
+    """One of a TextChoices' values, matched on the value or the start of its label."""
+    raw = text(value)
+    wanted = re.sub(r"[\s\-]+", "_", raw.lower())
+    for key, label in choices:
+        if wanted == key or raw.lower() == str(label).lower() or str(label).lower().startswith(raw.lower() + ":"):
+            return key
+    for key, label in choices:
+        if raw and str(label).lower().startswith(raw.lower()):
+            return key
+    allowed = ", ".join(key for key, _ in choices)
+    raise CellError(f"'{raw}' is not one of: {allowed}")
+
+
+def split_list(value: object) -> list[str]:
+    """A cell holding several values separated by ``;`` (commas appear inside names such as
+    "Korea, South", so they do not separate) or line breaks."""
+    return [part.strip() for part in re.split(r"[;\n|]", text(value)) if part.strip()]
