@@ -1,3 +1,33 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-# Register your models here.
+from .models import TokenGrant
+from .tokens import api_token_revoke
+
+
+@admin.register(TokenGrant)
+class TokenGrantAdmin(admin.ModelAdmin):
+    """Grants are issued with ``manage.py api_token_issue`` (the clear-text token is shown
+    once there); here they are reviewed, write access withdrawn, or tokens revoked."""
+
+    list_display = ("label", "user", "can_write", "issued_at", "expires_at")
+    list_filter = ("can_write",)
+    search_fields = ("label", "user__username")
+    readonly_fields = ("user", "issued_by", "issued_at", "expires_at")
+    fields = ("label", "can_write", "user", "issued_by", "issued_at", "expires_at")
+    actions = ("make_read_only", "revoke")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Withdraw write access")
+    def make_read_only(self, request, queryset):
+        count = queryset.update(can_write=False)
+        self.message_user(request, f"{count} token(s) are now read-only.", messages.SUCCESS)
+
+    @admin.action(description="Revoke tokens (they stop working at once)")
+    def revoke(self, request, queryset):
+        grants = list(queryset)
+        for grant in grants:
+            api_token_revoke(grant=grant)
+        self.message_user(request, f"{len(grants)} token(s) revoked.", messages.SUCCESS)

@@ -1,1 +1,31 @@
-"""The REST API app has no models of its own beyond API token grants."""
+"""API token grants: what a knox token may do beyond reading.
+
+Tokens are knox ``AuthToken`` rows (stored hashed, with an expiry). A token without a
+grant, or with ``can_write=False``, is read-only; with ``can_write=True`` it may write,
+and the services still apply the token user's own permissions (agency scoping, approval
+rights), exactly as for the pages.
+
+The grant names its token by knox's digest rather than by a foreign key: knox's model
+is swappable through a ``KNOX_TOKEN_MODEL`` setting the project does not define, and a
+foreign key to it would break ``makemigrations`` for every app.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class TokenGrant(models.Model):
+    token_digest = models.CharField(max_length=128, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_grants")
+    label = models.CharField(max_length=120, help_text="Which system holds this token, e.g. 'DSCA FMS feed'.")
+    can_write = models.BooleanField(default=False, help_text="Read-only unless granted.")
+    expires_at = models.DateTimeField(editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({'read-write' if self.can_write else 'read-only'})"

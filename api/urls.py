@@ -1,4 +1,27 @@
-"""REST API v1 routes (owned by the api app)."""
-from django.urls import path  # noqa: F401
+"""REST API v1 routes (owned by the api app).
 
-urlpatterns: list = []
+API views answer 401/403 in JSON themselves, so the site's LoginRequiredMiddleware
+(which would redirect to the login page) is switched off for them; DRF's permission
+classes require authentication instead.
+"""
+from rest_framework.routers import SimpleRouter
+
+from .views import measures, oversight, programs, reference
+
+router = SimpleRouter()
+router.register("regions", reference.RegionViewSet, basename="region")
+router.register("countries", reference.CountryViewSet, basename="country")
+router.register("agencies", reference.AgencyViewSet, basename="agency")
+router.register("goals", reference.GoalViewSet, basename="goal")
+router.register("sectors", reference.SectorViewSet, basename="sector")
+router.register("partner-institutions", reference.PartnerInstitutionViewSet, basename="partner-institution")
+router.register("implementing-partners", reference.ImplementingPartnerViewSet, basename="implementing-partner")
+router.register("programs", programs.ProgramViewSet, basename="program")
+router.register("moes", measures.MoeViewSet, basename="moe")
+router.register("measurements", measures.MeasurementViewSet, basename="measurement")
+router.register("reviews", oversight.ProgramReviewViewSet, basename="review")
+router.register("crisis-events", oversight.CrisisEventViewSet, basename="crisis-event")
+
+urlpatterns = router.urls
+for pattern in urlpatterns:
+    pattern.callback.login_required = False  # same effect as django.contrib.auth.decorators.login_not_required

@@ -144,28 +144,49 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first so that a missing credential answers 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrGrantedWrite"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.ordering.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReadThrottle", "api.throttling.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env.str("API_READ_RATE", default="1200/minute"),
+        "api_write": env.str("API_WRITE_RATE", default="120/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SSA Portal API",
     "DESCRIPTION": "Security sector assistance programs, funding, measures of effectiveness, "
-    "assessments, selectivity scores and evaluations.",
+    "assessments, selectivity scores and evaluations.\n\n"
+    "Authentication: a browser session, or `Authorization: Token <key>` for systems (tokens "
+    "are issued by `manage.py api_token_issue`, expire, and are read-only unless granted write). "
+    "Lists are paged (`page`, `page_size` up to 1000), filterable (every resource takes "
+    "`updated_since` for incremental sync) and ordered stably; add `format=csv` for CSV. "
+    "Errors share one JSON shape: `status`, `code`, `detail` and, for 400, `errors` by field; "
+    "a stale `version` on a write answers 409 with the changes made since.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImplementingPartnerKindEnum": "programs.models.ImplementingPartnerKind",
+        "MoeKindEnum": "programs.models.MoeKind",
+    },
 }
 
 LOGGING = {

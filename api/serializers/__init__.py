@@ -1,0 +1,1 @@
+"""Serializers of the API, by topic: thin shapes over the models; writes go to services."""

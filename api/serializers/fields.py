@@ -1,0 +1,35 @@
+"""Input fields that refuse what the database cannot store, with a field-named message."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+ID_MAX = 2**63 - 1
+
+
+def _no_surrogates(value: str) -> None:
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise serializers.ValidationError("Text contains invalid Unicode (unpaired surrogate).")
+
+
+class Text(serializers.CharField):
+    """CharField that also rejects lone surrogates (PostgreSQL cannot store them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(_no_surrogates)
+
+
+class IdList(serializers.ListField):
+    """A list of ids of ``model`` rows, checked in one query; returns the ids."""
+
+    def __init__(self, *, model, max_length: int = 500, **kwargs):
+        self.model = model
+        super().__init__(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), max_length=max_length, **kwargs)
+
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        found = set(self.model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = sorted(set(ids) - found)
+        if missing:
+            raise serializers.ValidationError(f"Unknown id(s): {', '.join(map(str, missing[:20]))}.")
+        return list(dict.fromkeys(ids))

@@ -1,0 +1,110 @@
+"""MOEs with their targets, and measurements: read shapes and write inputs."""
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from programs.models import (
+    Direction,
+    Frequency,
+    MeasureOfEffectiveness,
+    Measurement,
+    MoeKind,
+    Program,
+    Target,
+)
+
+from .fields import ID_MAX, Text
+from .programs import RationaleMixin
+
+VALUE = {"max_digits": 18, "decimal_places": 4}
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["period", "period_end", "value", "updated_at"]
+
+
+class MoeSerializer(serializers.ModelSerializer):
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MeasureOfEffectiveness
+        fields = [
+            "id", "program", "name", "kind", "unit", "allows_negative", "direction", "is_cumulative",
+            "frequency", "baseline_value", "baseline_date", "weight", "means_of_verification",
+            "targets", "version", "archived_at", "created_at", "updated_at",
+        ]
+
+
+class TargetInputSerializer(serializers.Serializer):
+    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    value = serializers.DecimalField(**VALUE)
+
+
+class MoeWriteSerializer(RationaleMixin):
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.select_related("lead_agency"))
+    name = Text(max_length=300)
+    kind = serializers.ChoiceField(choices=MoeKind.choices, required=False)
+    unit = Text(max_length=60)
+    allows_negative = serializers.BooleanField(required=False)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    is_cumulative = serializers.BooleanField(required=False)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    baseline_value = serializers.DecimalField(**VALUE)
+    baseline_date = serializers.DateField()
+    weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
+    means_of_verification = Text(required=False, allow_blank=True, max_length=5000)
+    targets = TargetInputSerializer(many=True, required=False, max_length=200)
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
+    )
+
+    def validate(self, attrs):
+        if self.partial:
+            if "version" not in attrs:
+                raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
+            if "program" in attrs:
+                raise serializers.ValidationError({"program": "An MOE cannot move to another program."})
+        return attrs
+
+
+class TargetWriteSerializer(TargetInputSerializer, RationaleMixin):
+    pass
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    program = serializers.IntegerField(source="moe.program_id", read_only=True)
+    entered_by = serializers.CharField(source="entered_by.username", read_only=True, allow_null=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id", "moe", "program", "period", "period_end", "value", "source", "evidence_url",
+            "collected_on", "status", "return_reason", "entered_by", "approved_by", "approved_at",
+            "version", "created_at", "updated_at",
+        ]
+
+
+class MeasurementWriteSerializer(RationaleMixin):
+    """Record the value of an MOE for a period (creates it, or updates the existing one)."""
+
+    moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
+    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    value = serializers.DecimalField(**VALUE)
+    source = Text(required=False, allow_blank=True, max_length=250)
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    collected_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX,
+        help_text="The version you read when updating an existing measurement of this period.",
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The version you read.")
+
+
+class MeasurementReturnSerializer(VersionSerializer):
+    reason = Text(max_length=2000)

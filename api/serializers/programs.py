@@ -1,0 +1,149 @@
+"""Programs and their funding: the read shape (built by api.program_rows) and write inputs."""
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from programs.models import (
+    Agency,
+    Country,
+    Goal,
+    ImplementingPartner,
+    Objective,
+    PartnerInstitution,
+    ProgramStatus,
+    Purpose,
+    RationaleCategory,
+    Sector,
+)
+from programs.services.programs import TRANSITIONS
+
+from .fields import ID_MAX, IdList, Text
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class FundingSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    planned = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
+    obligated = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
+    disbursed = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
+    version = serializers.IntegerField(read_only=True)
+
+
+class CountryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    iso3 = serializers.CharField()
+
+
+class GoalRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+
+
+class SectorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dac_code = serializers.CharField()
+
+
+class ProgramSerializer(serializers.Serializer):
+    """A program as the API returns it (list and detail); money in USD as decimal strings."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    lead_agency = serializers.IntegerField()
+    lead_agency_code = serializers.CharField()
+    supporting_agencies = serializers.ListField(child=serializers.IntegerField())
+    countries = CountryRefSerializer(many=True)
+    partner_institutions = serializers.ListField(child=serializers.IntegerField())
+    goals = GoalRefSerializer(many=True)
+    objectives = serializers.ListField(child=serializers.IntegerField())
+    sectors = SectorRefSerializer(many=True)
+    implementing_partners = serializers.ListField(child=serializers.IntegerField())
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    funding_authority = serializers.CharField(allow_blank=True)
+    start_fy = serializers.IntegerField()
+    end_fy = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ProgramStatus.choices)
+    status_changed_at = serializers.DateTimeField(allow_null=True)
+    is_surge = serializers.BooleanField()
+    long_term_objective = serializers.IntegerField(allow_null=True)
+    sustainment_plan = serializers.CharField(allow_blank=True)
+    total_planned = serializers.DecimalField(max_digits=18, decimal_places=2)
+    total_obligated = serializers.DecimalField(max_digits=18, decimal_places=2)
+    total_disbursed = serializers.DecimalField(max_digits=18, decimal_places=2)
+    funding = FundingSerializer(many=True)
+    version = serializers.IntegerField(help_text="Send it back with an update; a stale one gets 409.")
+    archived_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class RationaleMixin(serializers.Serializer):
+    rationale_category = serializers.ChoiceField(
+        choices=RationaleCategory.choices, required=False, allow_blank=True,
+        help_text="Required when changing approved data (any status past 'proposed').",
+    )
+    rationale = Text(required=False, allow_blank=True, max_length=2000)
+
+
+class ProgramWriteSerializer(RationaleMixin):
+    """Create (POST) or update (PATCH, with ``version``) a program, its memberships and funding."""
+
+    code = Text(max_length=40)
+    title = Text(max_length=300)
+    description = Text(required=False, allow_blank=True, max_length=20000)
+    lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    supporting_agencies = IdList(model=Agency, required=False)
+    countries = IdList(model=Country)
+    partner_institutions = IdList(model=PartnerInstitution, required=False)
+    goals = IdList(model=Goal, required=False)
+    objectives = IdList(model=Objective, required=False)
+    sectors = IdList(model=Sector, required=False)
+    implementing_partners = IdList(model=ImplementingPartner, required=False)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    funding_authority = Text(required=False, allow_blank=True, max_length=200)
+    start_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    end_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    is_surge = serializers.BooleanField(required=False)
+    long_term_objective = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.all(), required=False, allow_null=True
+    )
+    sustainment_plan = Text(required=False, allow_blank=True, max_length=20000)
+    funding = FundingSerializer(many=True, required=False, max_length=200)
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX,
+        help_text="The version you read; required for updates (a stale one gets 409).",
+    )
+
+    def validate(self, attrs):
+        if self.partial and "version" not in attrs:
+            raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
+        return attrs
+
+    def service_kwargs(self) -> dict:
+        """Split validated input into the service's data / funding / version / rationale."""
+        data = dict(self.validated_data)
+        funding = data.pop("funding", None)
+        return {
+            "data": data,
+            "funding": [dict(row) for row in funding] if funding is not None else None,
+            "version": data.pop("version", None),
+            "rationale_category": data.pop("rationale_category", ""),
+            "rationale": data.pop("rationale", ""),
+        }
+
+
+class FundingWriteSerializer(FundingSerializer, RationaleMixin):
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX,
+        help_text="The version of this year's funding row you read; omit when adding a new year.",
+    )
+
+
+class ProgramTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
+    reason = Text(max_length=2000)
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The version you read.")

@@ -1,0 +1,1 @@
+"""API viewsets by topic; thin adapters over selectors, FilterSets and services."""
