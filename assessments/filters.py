@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from programs.models import PriorityTier, Region
 
-from .models import Band, SelectivityScore
+from .models import AssessmentStatus, Band, CountryAssessment, SelectivityScore
 
 
 class SelectivityScoreFilter(django_filters.FilterSet):
@@ -36,3 +36,20 @@ class SelectivityScoreFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(country__state_bureau=value) | Q(country__combatant_command=value))
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    """The assessment list: by country (name or ISO code), status and framework version."""
+
+    country = django_filters.CharFilter(method="filter_country", label="Country")
+    status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices)
+
+    class Meta:
+        model = CountryAssessment
+        fields = ["country", "status", "framework"]
+
+    def filter_country(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(country__name__icontains=value) | Q(country__iso3__iexact=value))

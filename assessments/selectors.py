@@ -117,3 +117,8 @@ def score_explanation(score: SelectivityScore) -> list[dict]:
             }
         )
     return rows
+
+
+def assessments_with_scores(*, ids: Iterable[int]) -> QuerySet[CountryAssessment]:
+    """Assessments by id with their criterion scores (for the side-by-side comparison)."""
+    return _with_scores(CountryAssessment.objects.filter(pk__in=list(ids)))

@@ -1,0 +1,75 @@
+"""Forms of the assessments pages: parse and validate input; services write."""
+from __future__ import annotations
+
+from django import forms
+
+from programs.models import Country, PlanningCycle, PriorityTier
+
+from .models import Criterion
+
+SCORE_CHOICES = [
+    ("", "Choose a score"),
+    (1, "1: very weak"),
+    (2, "2: weak"),
+    (3, "3: adequate"),
+    (4, "4: strong"),
+    (5, "5: very strong"),
+]
+
+
+class AssessmentForm(forms.Form):
+    """The assessment's own fields; criterion scores come in one CriterionScoreForm each."""
+
+    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"))
+    assessed_on = forms.DateField(
+        label="Date assessed", widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evidence_links = forms.CharField(
+        label="Evidence links", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="One link (URL) per line.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["country"]
+            self.fields["version"].required = True
+        else:
+            del self.fields["version"]
+
+
+class CriterionScoreForm(forms.Form):
+    """A 1-5 score and its justification for one criterion (prefixed by the criterion code)."""
+
+    score = forms.TypedChoiceField(choices=SCORE_CHOICES, coerce=int, empty_value=None)
+    justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
+
+    def __init__(self, *args, criterion: Criterion, **kwargs) -> None:
+        kwargs.setdefault("prefix", criterion.code)
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        self.fields["score"].label = f"{criterion.name}: score (1-5)"
+        self.fields["justification"].label = f"{criterion.name}: justification"
+        if criterion.description:
+            self.fields["score"].help_text = criterion.description
+
+
+def criterion_forms(criteria, data=None, initial_scores=None) -> list[CriterionScoreForm]:
+    initial_scores = initial_scores or {}
+    return [
+        CriterionScoreForm(data, criterion=criterion, initial=initial_scores.get(criterion.id))
+        for criterion in criteria
+    ]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="Reason for returning", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriorityTierForm(forms.Form):
+    cycle = forms.ModelChoiceField(label="Planning cycle", queryset=PlanningCycle.objects.order_by("-fiscal_year"))
+    tier = forms.TypedChoiceField(choices=[("", "Choose a tier")] + list(PriorityTier.choices), coerce=int)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))

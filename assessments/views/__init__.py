@@ -1,0 +1,1 @@
+"""Pages of the assessments app: assessments (workflow, compare) and selectivity (ranking, country)."""

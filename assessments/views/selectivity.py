@@ -1,0 +1,118 @@
+"""Selectivity pages: the ranking of all countries and one country's explained score."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from programs import permissions
+from programs.exports import export_response
+from programs.models import Country
+
+from .. import selectors, services
+from ..computations.selectivity import STALE_AFTER_MONTHS, stale_cutoff
+from ..filters import SelectivityScoreFilter
+from ..forms import PriorityTierForm
+from .common import forbidden_page
+
+RANKING_COLUMNS = [
+    ("Country", "country.name"),
+    ("ISO3", "country.iso3"),
+    ("State bureau", "country.state_bureau.code"),
+    ("Combatant command", "country.combatant_command.code"),
+    ("Tier", "priority_tier"),
+    ("P priority", "priority_component"),
+    ("C conditions", "conditions_component"),
+    ("E effectiveness", "effectiveness_component"),
+    ("Score", "score"),
+    ("Band", lambda s: s.get_band_display()),
+    ("Flags", lambda s: s.flags),
+    ("Assessment date", "assessment_date"),
+    ("Framework version", "framework.version"),
+    ("Computed at", "computed_at"),
+]
+
+
+def ranking(request: HttpRequest) -> HttpResponse:
+    """All countries' current scores: sortable, filterable, exportable (CSV, XLSX)."""
+    filterset = SelectivityScoreFilter(request.GET or None, queryset=selectors.current_scores())
+    scores = filterset.qs
+    export = request.GET.get("export")
+    if export:
+        return export_response(scores, RANKING_COLUMNS, fmt=export, stem="selectivity-ranking")
+    params = request.GET.copy()
+    params.pop("sort", None)
+    params.pop("export", None)
+    return render(
+        request,
+        "assessments/ranking.html",
+        {
+            "filter": filterset,
+            "scores": scores,
+            "query": params.urlencode(),
+            "sort": request.GET.get("sort", ""),
+            "sort_columns": [
+                ("country", "Country"), ("tier", "Tier"), ("priority", "P"), ("conditions", "C"),
+                ("effectiveness", "E"), ("score", "Score"), ("band", "Band"),
+            ],
+        },
+    )
+
+
+def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
+    """How ``iso3``'s current score was made: components, inputs and dates, weights, flags, trend."""
+    country = get_object_or_404(
+        Country.objects.select_related("state_bureau", "combatant_command"), iso3=iso3.upper()
+    )
+    history = list(selectors.score_history(country=country))
+    current = history[-1] if history else None
+    assessment = selectors.latest_approved_assessment(country=country)
+    return render(
+        request,
+        "assessments/country_selectivity.html",
+        {
+            "country": country,
+            "current": current,
+            "explanation": selectors.score_explanation(current) if current else [],
+            "history": list(reversed(history)),
+            "trend": [
+                {"date": row.computed_at.date().isoformat(), "score": float(row.score) if row.score is not None else None,
+                 "band": row.band}
+                for row in history
+            ],
+            "assessment": assessment,
+            "assessments": list(selectors.country_assessments(country=country)),
+            "tier_decisions": list(selectors.country_tier_decisions(country=country)),
+            "crises": list(selectors.country_open_crises(country=country)),
+            "stale_months": STALE_AFTER_MONTHS,
+            "stale_cutoff": stale_cutoff(current.as_of) if current else None,
+            "tier_form": PriorityTierForm() if permissions.is_manager(request.user) else None,
+        },
+    )
+
+
+@require_POST
+@forbidden_page
+def priority_tier_set(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    permissions.require_manager(request.user, "set priority tiers")
+    form = PriorityTierForm(request.POST)
+    if form.is_valid():
+        try:
+            services.priority_tier_set(
+                user=request.user, country=country, cycle=form.cleaned_data["cycle"],
+                tier=form.cleaned_data["tier"], rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Priority tier of {country} set; its score is being recomputed.")
+            return redirect("assessments:country-selectivity", iso3=country.iso3)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label or field.capitalize() if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("assessments:country-selectivity", iso3=country.iso3)
