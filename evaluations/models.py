@@ -1,7 +1,14 @@
-"""Models of the evaluations app: computed rollups (summary tables) and evaluations."""
-from django.db import models
+"""Models of the evaluations app: computed rollups (summary tables), evaluations with
+their recommendations, and acknowledgements of coordination findings.
 
-from programs.models import Country
+The rollup tables are written only by ``evaluations.computations.rollups`` (set-based
+SQL); every row says when it was computed so pages can show how fresh a figure is.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
 
 
 class RollupStatus(models.TextChoices):
@@ -9,6 +16,87 @@ class RollupStatus(models.TextChoices):
     NEEDS_ATTENTION = "needs_attention", "Needs attention"
     OFF_TRACK = "off_track", "Off track"
     NO_DATA = "no_data", "No data"
+
+
+class NoDataReason(models.TextChoices):
+    """Why a period of an MOE has no achievement (an explicit "no data", never a guess)."""
+
+    NONE = "", "—"
+    NO_TARGET = "no_target", "No target for this period"
+    NO_MEASUREMENT = "no_measurement", "No approved measurement"
+    OUTSIDE_PROGRAM_YEARS = "outside_program_years", "Period outside the program's years"
+
+
+class RollupBase(models.Model):
+    """Fields every rollup row shares: a capped achievement 0..1 (null = no data)."""
+
+    achievement = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=RollupStatus.choices, default=RollupStatus.NO_DATA)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def achievement_percent(self) -> float | None:
+        return None if self.achievement is None else round(self.achievement * 100, 1)
+
+
+class MoeAchievement(models.Model):
+    """Achievement of one MOE in one period (a target period or a measured period).
+
+    ``achievement`` is stored raw (may exceed 1 or fall below 0); rollups cap it to
+    [0, 1]. ``is_latest`` marks the latest period with an achievement, whose status is
+    the MOE's status.
+    """
+
+    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="moe_achievements")
+    period = models.CharField(max_length=10)
+    period_end = models.DateField()
+    target = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    measured = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    actual = models.DecimalField(
+        max_digits=24, decimal_places=4, null=True, blank=True,
+        help_text="The measured value, or for a cumulative MOE the running total of approved values.",
+    )
+    achievement = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=RollupStatus.choices, default=RollupStatus.NO_DATA)
+    no_data_reason = models.CharField(max_length=24, choices=NoDataReason.choices, blank=True)
+    is_latest = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["moe_id", "period_end", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["moe", "period"], name="moe_achievement_one_per_period"),
+        ]
+        indexes = [
+            models.Index(fields=["program", "is_latest"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moe_id} {self.period}: {self.achievement}"
+
+
+class ProgramRollup(RollupBase):
+    """A program's achievement: MOE-weight-weighted mean of its MOEs' capped latest achievements.
+
+    ``funding_weight`` is the obligated USD over the rollup funding window (the weight of
+    the program in country, region and goal rollups). ``country_ids`` and ``goal_ids``
+    remember the scope the program was last counted in, so an incremental recompute after
+    a membership change also refreshes the countries and goals it left.
+    """
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="rollup")
+    moe_count = models.PositiveIntegerField(default=0)
+    moes_with_data = models.PositiveIntegerField(default=0)
+    funding_weight = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    country_ids = models.JSONField(default=list)
+    goal_ids = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.program_id}: {self.achievement}"
 
 
 class CountryRollup(models.Model):
@@ -26,3 +114,149 @@ class CountryRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id}: {self.achievement}"
+
+
+class RegionRollup(RollupBase):
+    """A region (either scheme): the same weighted mean over the distinct running programs
+    with at least one country in the region."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="rollup")
+    program_count = models.PositiveIntegerField(default=0)
+    programs_with_data = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.achievement}"
+
+
+class GoalRollup(RollupBase):
+    """A goal: the same weighted mean over the distinct running programs serving it; a
+    program serving a sub-goal ("1.a") also counts, once, for its parent goal ("1")."""
+
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="rollup")
+    program_count = models.PositiveIntegerField(default=0)
+    programs_with_data = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.achievement}"
+
+
+# --- Evaluations -----------------------------------------------------------------------
+
+
+class EvaluationType(models.TextChoices):
+    PERFORMANCE = "performance", "Performance"
+    PROCESS = "process", "Process"
+    IMPACT = "impact", "Impact"
+
+
+class EvaluationRating(models.TextChoices):
+    HIGHLY_SATISFACTORY = "highly_satisfactory", "Highly satisfactory"
+    SATISFACTORY = "satisfactory", "Satisfactory"
+    PARTLY_SATISFACTORY = "partly_satisfactory", "Partly satisfactory"
+    UNSATISFACTORY = "unsatisfactory", "Unsatisfactory"
+
+
+class Evaluation(models.Model):
+    """An evaluation of a program (performance, process or impact)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="evaluations")
+    evaluation_type = models.CharField(max_length=12, choices=EvaluationType.choices)
+    title = models.CharField(max_length=250)
+    evaluator = models.CharField(max_length=250, help_text="Organisation or team that evaluated")
+    is_independent = models.BooleanField(default=True)
+    started_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    rating = models.CharField(max_length=20, choices=EvaluationRating.choices, blank=True)
+    findings = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
+                name="evaluation_completed_after_started",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_type__in=EvaluationType.values), name="evaluation_valid_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvaluationDocument(models.Model):
+    """A document of an evaluation, kept as a link (the portal stores no files)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=250)
+    url = models.URLField()
+
+    class Meta:
+        ordering = ["evaluation_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    IMPLEMENTED = "implemented", "Implemented"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+CLOSED_FOLLOW_UP = (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED)
+
+
+class Recommendation(models.Model):
+    """A recommendation of an evaluation, with an owner, a due date and its follow-up."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField()
+    owner = models.CharField(max_length=200, help_text="Office or person responsible")
+    due_on = models.DateField()
+    follow_up_status = models.CharField(max_length=14, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    follow_up_note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_status__in=FollowUpStatus.values), name="recommendation_valid_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.follow_up_status in CLOSED_FOLLOW_UP
+
+
+# --- Coordination findings -------------------------------------------------------------
+
+
+class FindingAcknowledgement(models.Model):
+    """A reviewer's note that a coordination finding is known. The fingerprint hashes the
+    finding's data, so a change in the data produces a new fingerprint and the finding
+    shows again."""
+
+    check_name = models.CharField(max_length=40)
+    fingerprint = models.CharField(max_length=64)
+    note = models.TextField()
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_name", "fingerprint"], name="finding_ack_unique"),
+        ]

@@ -1,0 +1,1 @@
+"""Reads of the evaluations app, shared by pages, dashboards and the API."""

@@ -1,0 +1,100 @@
+"""Recomputing MOE achievement and rollups: incrementally for changed programs, or in full.
+
+One writer at a time: every recompute takes the ``evaluations.rollups`` advisory lock
+inside its transaction. Incremental scopes overlap (two programs in one country both
+rewrite that country's figure), so a single lock is what keeps a slower writer from
+overwriting a newer figure with an older one; incremental runs take milliseconds and a
+busy lock makes the Celery task retry (:class:`RollupsBusy`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from programs.fiscal import funding_window
+from programs.locks import try_scope_lock
+from programs.models import Country, Goal, Program
+
+from ..computations import rollups_sql
+from ..models import CountryRollup, ProgramRollup
+from ..signals import country_rollups_changed
+
+LOCK_SCOPE = "evaluations.rollups"
+
+
+class RollupsBusy(Exception):
+    """Another recompute holds the rollup lock; retry later."""
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    program_ids: list[int] | None
+    country_ids: list[int]
+    region_ids: list[int]
+    goal_ids: list[int]
+    changed_country_ids: list[int]
+
+
+def _scope_of(program_ids: list[int]) -> tuple[set[int], set[int], set[int]]:
+    """Countries, regions and goals the programs count in now or counted in last time."""
+    programs = Program.objects.filter(pk__in=program_ids)
+    countries = set(programs.values_list("countries", flat=True)) - {None}
+    goals = set(programs.values_list("goals", flat=True)) - {None}
+    goals |= set(Goal.objects.filter(pk__in=goals, parent__isnull=False).values_list("parent_id", flat=True))
+    for previous_countries, previous_goals in ProgramRollup.objects.filter(program_id__in=program_ids).values_list(
+        "country_ids", "goal_ids"
+    ):
+        countries.update(previous_countries or [])
+        goals.update(previous_goals or [])
+    regions: set[int] = set()
+    for bureau, command in Country.objects.filter(pk__in=countries).values_list("state_bureau_id", "combatant_command_id"):
+        regions.update((bureau, command))
+    return countries, regions, goals
+
+
+def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeResult:
+    """Recompute the figures affected by changes to ``program_ids`` (None: everything).
+
+    Idempotent: recomputing with unchanged inputs writes the same figures. Raises
+    :class:`RollupsBusy` when another recompute holds the lock. Sends
+    ``country_rollups_changed`` for the countries whose achievement or status changed.
+    """
+    scope = None if program_ids is None else sorted({int(i) for i in program_ids})
+    with transaction.atomic():
+        if not try_scope_lock(LOCK_SCOPE):
+            raise RollupsBusy(LOCK_SCOPE)
+        if scope is None:
+            countries = regions = goals = None
+        else:
+            countries, regions, goals = _scope_of(scope)
+        before = dict(
+            _country_figures(countries)
+        )
+        now = timezone.now()
+        window = funding_window(timezone.localdate())
+        rollups_sql.moe_achievements_write(scope, now)
+        rollups_sql.program_rollups_write(scope, window, now)
+        rollups_sql.group_rollups_write("country", countries, now)
+        rollups_sql.group_rollups_write("region", regions, now)
+        rollups_sql.group_rollups_write("goal", goals, now)
+        after = dict(_country_figures(countries))
+        changed = sorted(cid for cid, figure in after.items() if before.get(cid) != figure)
+        if changed:
+            country_rollups_changed.send(sender=CountryRollup, country_ids=changed)
+    return RecomputeResult(
+        program_ids=scope,
+        country_ids=sorted(countries) if countries is not None else [],
+        region_ids=sorted(regions) if regions is not None else [],
+        goal_ids=sorted(goals) if goals is not None else [],
+        changed_country_ids=changed,
+    )
+
+
+def _country_figures(country_ids: set[int] | None):
+    rows = CountryRollup.objects.all()
+    if country_ids is not None:
+        rows = rows.filter(country_id__in=country_ids)
+    return ((cid, (a, s)) for cid, a, s in rows.values_list("country_id", "achievement", "status"))
