@@ -4,9 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import home
+from ssa_portal.health import health
 
 urlpatterns = [
     path("", home, name="home"),
+    path("health/", health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -18,3 +20,5 @@ urlpatterns = [
     path("api/v1/", include("ssa_portal.api_urls")),
     path("api/v1/", include("api.urls")),
 ]
+
+handler500 = "ssa_portal.errors.server_error"
