@@ -1,8 +1,8 @@
 """REST API v1 routes (owned by the api app).
 
-API views answer 401/403 in JSON themselves, so the site's LoginRequiredMiddleware
-(which would redirect to the login page) is switched off for them; DRF's permission
-classes require authentication instead.
+API views answer 401/403 in JSON themselves: DRF marks its views login_not_required, so
+the site's LoginRequiredMiddleware does not redirect them to the login page; DRF's
+permission classes require authentication instead.
 """
 from rest_framework.routers import SimpleRouter
 
@@ -23,5 +23,3 @@ router.register("reviews", oversight.ProgramReviewViewSet, basename="review")
 router.register("crisis-events", oversight.CrisisEventViewSet, basename="crisis-event")
 
 urlpatterns = router.urls
-for pattern in urlpatterns:
-    pattern.callback.login_required = False  # same effect as django.contrib.auth.decorators.login_not_required
