@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "assessments.tasks.selectivity_recompute",
         "schedule": 6 * 3600.0,
     },
+    "rollups-recompute-all": {
+        "task": "evaluations.tasks.rollups_recompute_all",
+        "schedule": 3600.0,
+    },
 }
 
 
