@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 
 from programs.models import Country, CountryPriorityTier, CrisisEvent
 
@@ -33,7 +33,7 @@ def current_scores(country_ids: Iterable[int] | None = None) -> QuerySet[Selecti
     return (
         SelectivityScore.objects.filter(id__in=_latest_score_ids(country_ids))
         .select_related("country", "country__state_bureau", "country__combatant_command", "framework")
-        .order_by("-score", "country__name")
+        .order_by(F("score").desc(nulls_last=True), "country__name")
     )
 
 

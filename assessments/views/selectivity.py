@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programs import permissions
@@ -78,7 +79,7 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
             "explanation": selectors.score_explanation(current) if current else [],
             "history": list(reversed(history)),
             "trend": [
-                {"date": row.computed_at.date().isoformat(), "score": float(row.score) if row.score is not None else None,
+                {"date": timezone.localtime(row.computed_at).strftime("%Y-%m-%d %H:%M"), "score": float(row.score) if row.score is not None else None,
                  "band": row.band}
                 for row in history
             ],

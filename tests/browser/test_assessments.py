@@ -1,0 +1,65 @@
+"""A manager approves an assessment in the browser and sees the country's score change."""
+import datetime as dt
+import time
+
+import pytest
+
+from programs.models import Country
+from tests import factories
+from tests.assessments import factories as af
+from tests.conftest import screenshot
+
+from assessments.services import selectivity_recompute
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_approves_an_assessment_and_sees_the_score_and_explanation_change(
+    new_page, celery_worker_process, manager, analyst_a
+):
+    # Given Kenya at tier 2, achievement 0.5 and an approved assessment scoring 2 everywhere:
+    # 0.4 * 75 + 0.4 * 25 + 0.2 * 50 = 50.00, band sustain
+    kenya = factories.country("KEN")
+    other_manager = factories.ManagerFactory(username="manager_2")
+    Country.objects.filter(pk=kenya.pk).update(priority_tier=2)
+    af.rollup(kenya, 0.5)
+    af.assessment(country=kenya, author=analyst_a, approver=other_manager, score=2, assessed_on=dt.date(2025, 12, 1))
+    selectivity_recompute()
+    # And a newer submitted assessment scoring 5 everywhere, with a human-rights concern (2)
+    submitted = af.assessment(
+        country=kenya, author=analyst_a, score=5, status="submitted", assessed_on=dt.date(2026, 9, 1),
+        scores={"governance_human_rights": 2},
+    )
+    page = new_page(manager)
+    page.goto("/assessments/selectivity/KEN/")
+    assert page.locator("#selectivity-score").inner_text() == "50.00"
+    assert page.locator("#selectivity-band").inner_text() == "Sustain"
+    assert "2025-12-01" in page.locator("#selectivity-explanation").inner_text()
+
+    # When the manager opens the submitted assessment and approves it
+    page.goto(f"/assessments/{submitted.pk}/")
+    page.click("#approve-assessment")
+    page.wait_for_url(f"**/assessments/{submitted.pk}/")
+    assert page.locator("#assessment-status").inner_text() == "Approved"
+
+    # Then, once the worker has recomputed, the country page shows the new score and why:
+    # C = (6 * 100 + 25) / 7 = 89.29; 0.4 * 75 + 0.4 * 89.29 + 0.2 * 50 = 75.72, band invest
+    deadline = time.monotonic() + 30
+    while True:
+        page.goto("/assessments/selectivity/KEN/")
+        if page.locator("#selectivity-score").inner_text() != "50.00" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert page.locator("#selectivity-score").inner_text() == "75.72"
+    assert page.locator("#selectivity-band").inner_text() == "Invest"
+    explanation = page.locator("#selectivity-explanation").inner_text()
+    assert "Assessment of 2026-09-01" in explanation and "89.29" in explanation
+    assert "Human-rights concern" in page.locator("#selectivity-flags").inner_text()
+    assert page.locator("#selectivity-history tbody tr").count() == 2
+    page.wait_for_function("document.getElementById('selectivity-trend-chart').width > 0")
+    screenshot(page, "assessments-country-selectivity")
+
+    # And the ranking lists Kenya in the invest band
+    page.goto("/assessments/selectivity/?band=invest")
+    assert "Kenya" in page.locator("#ranking").inner_text()
+    screenshot(page, "assessments-ranking")
