@@ -15,7 +15,28 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from .models import Agency, Country, Goal, Program, ProgramStatus, Region, RegionScheme, Sector
+from .models import (
+    Agency,
+    Country,
+    DonorEngagement,
+    Goal,
+    ImplementingPartner,
+    ImplementingPartnerKind,
+    InstitutionLevel,
+    InstitutionNature,
+    InstitutionType,
+    Objective,
+    PartnerInstitution,
+    Program,
+    ProgramStatus,
+    Region,
+    RegionScheme,
+    Sector,
+    Strategy,
+    StrategyScope,
+    Vetting,
+    VettingStatus,
+)
 from .selectors.programs import program_list_queryset
 
 ARCHIVED_CHOICES = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only"))
@@ -169,3 +190,134 @@ class ProgramFilter(django_filters.FilterSet):
         if value == "only":
             return queryset.filter(archived_at__isnull=False)
         return queryset.filter(archived_at__isnull=True)
+
+
+# --- The other records analysts keep ---------------------------------------------------
+
+
+class _RecordFilter(django_filters.FilterSet):
+    """Free-text search over ``search_fields``; archived rows hidden unless asked for."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data if data is not None else {}, queryset=queryset, **kwargs)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q()
+        for field in self.search_fields:
+            match |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(match)
+
+    def filter_archived(self, queryset, name, value):
+        if value == "include":
+            return queryset
+        if value == "only":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset.filter(archived_at__isnull=True)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "archived" in self.filters and not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+
+def _archived_filter():
+    return django_filters.ChoiceFilter(
+        method="filter_archived", choices=ARCHIVED_CHOICES, label="Archived", empty_label=None
+    )
+
+
+def _country_filter(field: str = "country"):
+    return django_filters.ModelChoiceFilter(
+        field_name=field, queryset=Country.objects.order_by("name"), to_field_name="iso3", label="Country"
+    )
+
+
+class PartnerInstitutionFilter(_RecordFilter):
+    search_fields = ("name",)
+    country = _country_filter()
+    institution_type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label="Type")
+    nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices)
+    level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
+    archived = _archived_filter()
+    ordering = django_filters.OrderingFilter(fields=(("country__name", "country"), ("name", "name")))
+
+    class Meta:
+        model = PartnerInstitution
+        fields: list[str] = []
+
+
+class ImplementingPartnerFilter(_RecordFilter):
+    search_fields = ("name",)
+    kind = django_filters.ChoiceFilter(choices=ImplementingPartnerKind.choices)
+    archived = _archived_filter()
+    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("kind", "kind")))
+
+    class Meta:
+        model = ImplementingPartner
+        fields: list[str] = []
+
+
+class VettingFilter(_RecordFilter):
+    search_fields = ("institution__name", "unit_name", "reference")
+    country = _country_filter("institution__country")
+    status = django_filters.ChoiceFilter(choices=VettingStatus.choices)
+    ordering = django_filters.OrderingFilter(
+        fields=(("requested_on", "requested_on"), ("expires_on", "expires_on"), ("institution__name", "institution"))
+    )
+
+    class Meta:
+        model = Vetting
+        fields: list[str] = []
+
+
+class DonorEngagementFilter(_RecordFilter):
+    search_fields = ("donor__name", "description")
+    country = _country_filter()
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), to_field_name="dac_code", label="Sector")
+    fiscal_year = django_filters.NumberFilter(
+        method="filter_fiscal_year", label="Fiscal year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("donor__name", "donor"), ("country__name", "country"), ("start_fy", "start_fy"), ("amount_usd", "amount"))
+    )
+
+    class Meta:
+        model = DonorEngagement
+        fields: list[str] = []
+
+    def filter_fiscal_year(self, queryset, name, value):
+        return queryset.filter(start_fy__lte=int(value), end_fy__gte=int(value))
+
+
+class StrategyFilter(_RecordFilter):
+    search_fields = ("title", "summary")
+    scope = django_filters.ChoiceFilter(choices=StrategyScope.choices)
+    country = _country_filter()
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code", label="Region")
+    archived = _archived_filter()
+    ordering = django_filters.OrderingFilter(fields=(("title", "title"), ("start_fy", "start_fy")))
+
+    class Meta:
+        model = Strategy
+        fields: list[str] = []
+
+
+class ObjectiveFilter(_RecordFilter):
+    search_fields = ("code", "description", "strategy__title")
+    strategy = django_filters.ModelChoiceFilter(queryset=Strategy.objects.filter(archived_at__isnull=True))
+    goal = django_filters.ModelChoiceFilter(
+        field_name="goals", queryset=Goal.objects.all(), to_field_name="code", label="Goal", distinct=True
+    )
+    archived = _archived_filter()
+    ordering = django_filters.OrderingFilter(fields=(("strategy__title", "strategy"), ("code", "code")))
+
+    class Meta:
+        model = Objective
+        fields: list[str] = []

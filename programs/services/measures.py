@@ -99,8 +99,10 @@ def moe_update(
     targets: Iterable[Mapping[str, Any]] | None = None,
     rationale_category: str = "",
     rationale: str = "",
+    categories: Iterable[tuple[str, str]] | None = None,
 ) -> MeasureOfEffectiveness:
-    """Update an MOE (and, if given, replace its targets); stale versions are refused."""
+    """Update an MOE (and, if given, replace its targets and disaggregation categories);
+    stale versions are refused."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
     check_version(moe, version)
@@ -111,7 +113,11 @@ def moe_update(
     changed = any(getattr(moe, k) != before[k] for k in MOE_FIELDS)
     targets = list(targets) if targets is not None else None
     targets_changed = targets is not None and _targets_differ(moe, targets)
-    if not (changed or targets_changed):
+    categories = list(categories) if categories is not None else None
+    categories_changed = categories is not None and set(categories) != set(
+        moe.disaggregation_categories.values_list("dimension", "name")
+    )
+    if not (changed or targets_changed or categories_changed):
         return moe
     if is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
@@ -120,8 +126,28 @@ def moe_update(
         validated_save(moe, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     if targets_changed:
         _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
+    if categories_changed:
+        _replace_categories(moe, categories, user=user)
     _announce(moe.program_id)
     return moe
+
+
+def _replace_categories(moe: MeasureOfEffectiveness, categories: list[tuple[str, str]], *, user: User) -> None:
+    """Add the missing categories; remove the dropped ones unless values were recorded for them."""
+    existing = {(c.dimension, c.name): c for c in moe.disaggregation_categories.all()}
+    for pair in categories:
+        if pair not in existing:
+            validated_save(DisaggregationCategory(moe=moe, dimension=pair[0], name=pair[1]), user=user, exclude=["moe"])
+    dropped = [c for pair, c in existing.items() if pair not in set(categories)]
+    in_use = set(
+        DisaggregationCategory.objects.filter(pk__in=[c.pk for c in dropped], values__isnull=False).values_list("pk", flat=True)
+    )
+    for category in dropped:
+        if category.pk in in_use:
+            raise ValidationError(
+                {"categories": f'"{category}" has recorded values and cannot be removed.'}
+            )
+        category.delete()
 
 
 def _targets_differ(moe: MeasureOfEffectiveness, targets: list[Mapping[str, Any]]) -> bool:
@@ -291,3 +317,59 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement.version += 1
     validated_save(measurement, user=user, rationale=f"returned: {reason.strip()}")
     return measurement
+
+
+@transaction.atomic
+def measurement_grid_record(
+    *,
+    user: User,
+    program: Program,
+    cells: Iterable[Mapping[str, Any]],
+    rationale_category: str = "",
+    rationale: str = "",
+    submit: bool = False,
+    periods: Iterable[str] = (),
+) -> dict[str, int]:
+    """Record a grid of values (one per MOE and period) in one transaction: all or nothing.
+
+    Each cell is ``{"key", "moe", "period", "value", "version"}``; errors are collected per
+    cell under ``value_<key>`` so the grid shows each next to its input. With ``submit``,
+    the program's draft and returned measurements of ``periods`` are then submitted.
+    Returns {"recorded": n, "submitted": m}.
+    """
+    _editable_program(user, program)
+    errors: dict[str, list[str]] = {}
+    recorded = 0
+    for cell in cells:
+        if cell["moe"].program_id != program.pk:
+            raise ValidationError({"__all__": "A measure in the grid does not belong to this program."})
+        try:
+            with transaction.atomic():
+                measurement_record(
+                    user=user,
+                    moe=cell["moe"],
+                    period=cell["period"],
+                    value=cell["value"],
+                    version=cell.get("version"),
+                    rationale_category=rationale_category,
+                    rationale=rationale,
+                )
+            recorded += 1
+        except ValidationError as exc:
+            for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"value": exc.messages}).items():
+                if field in ("rationale_category", "rationale"):
+                    errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+                else:
+                    errors.setdefault(f"value_{cell['key']}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    submitted = 0
+    if submit:
+        pending = Measurement.objects.filter(
+            moe__program=program,
+            moe__archived_at__isnull=True,
+            period__in=list(periods),
+            status__in=[MeasurementStatus.DRAFT, MeasurementStatus.RETURNED],
+        )
+        submitted = measurements_submit(user=user, measurements=list(pending))
+    return {"recorded": recorded, "submitted": submitted}

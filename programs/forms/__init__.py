@@ -1,0 +1,1 @@
+"""Forms of the programs pages (thin: parse and validate input; services write)."""

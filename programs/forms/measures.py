@@ -1,0 +1,152 @@
+"""MOE form with inline targets and disaggregation categories; the measurement grid;
+the manager's return-with-reason form."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from ..fiscal import Period
+from ..models import MeasureOfEffectiveness
+from ..services.measures import MOE_FIELDS
+from .common import RationaleMixin, VersionField
+
+VALUE_MAX = Decimal("99999999999999.9999")  # 18 digits, 4 decimals: the column's limit
+
+
+def value_field(**kwargs) -> forms.DecimalField:
+    return forms.DecimalField(max_digits=18, decimal_places=4, max_value=VALUE_MAX, min_value=-VALUE_MAX, **kwargs)
+
+
+class MoeForm(RationaleMixin, forms.ModelForm):
+    version = VersionField()
+    categories = forms.CharField(
+        label="Disaggregation categories",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "sex: female\nsex: male"}),
+        help_text='One per line as "dimension: category", e.g. "sex: female".',
+    )
+
+    class Meta:
+        model = MeasureOfEffectiveness
+        fields = list(MOE_FIELDS)
+        widgets = {
+            "baseline_date": forms.DateInput(attrs={"type": "date"}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["baseline_value"] = value_field(label="Baseline value")
+        if self.instance.pk and not self.is_bound:
+            self.initial["categories"] = "\n".join(
+                f"{c.dimension}: {c.name}" for c in self.instance.disaggregation_categories.all()
+            )
+        self.order_fields([*MOE_FIELDS, "categories", "rationale_category", "rationale", "version"])
+
+    def clean_categories(self) -> list[tuple[str, str]]:
+        pairs: list[tuple[str, str]] = []
+        for number, line in enumerate(self.cleaned_data.get("categories", "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            dimension, sep, name = line.partition(":")
+            dimension, name = dimension.strip(), name.strip()
+            if not sep or not dimension or not name:
+                raise forms.ValidationError(f'Line {number}: write "dimension: category", e.g. "sex: female".')
+            if len(dimension) > 60 or len(name) > 120:
+                raise forms.ValidationError(f"Line {number}: dimension at most 60 and category at most 120 characters.")
+            if (dimension, name) in pairs:
+                raise forms.ValidationError(f'Line {number}: "{dimension}: {name}" appears twice.')
+            pairs.append((dimension, name))
+        return pairs
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MOE_FIELDS if name in self.cleaned_data}
+
+
+class TargetRowForm(forms.Form):
+    period = forms.CharField(label="Period", max_length=10, required=False, help_text="FY2027-Q1, FY2027-H1 or FY2027")
+    value = value_field(label="Target", required=False)
+
+    def clean_period(self) -> str:
+        code = (self.cleaned_data.get("period") or "").strip().upper()
+        if not code:
+            return ""
+        try:
+            return Period.parse(code).code
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None and not data.get("period") and not self.errors:
+            self.add_error("period", "Enter the period of this target.")
+        return data
+
+
+class BaseTargetFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            period = form.cleaned_data.get("period")
+            if not period or form.cleaned_data.get("value") is None:
+                continue
+            if period in seen:
+                raise forms.ValidationError(f"Targets: {period} appears twice; enter one target per period.")
+            seen.add(period)
+
+    def service_rows(self) -> list[dict]:
+        return [
+            {"period": f.cleaned_data["period"], "value": f.cleaned_data["value"]}
+            for f in self.forms
+            if f.cleaned_data.get("period") and f.cleaned_data.get("value") is not None
+        ]
+
+
+TargetFormSet = forms.formset_factory(
+    TargetRowForm, formset=BaseTargetFormSet, extra=4, max_num=200, validate_max=True, absolute_max=300
+)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
+
+
+class MeasurementGridForm(RationaleMixin, forms.Form):
+    """One value field per (MOE, period) cell of the grid, plus the version it read.
+
+    Field names: ``value_<moe id>_<period>`` and ``version_<moe id>_<period>``.
+    A blank cell records nothing (a stored value is never removed from here).
+    """
+
+    def __init__(self, *args, cells: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = cells
+        for cell in cells:
+            key = cell["key"]
+            measurement = cell.get("measurement")
+            self.fields[f"value_{key}"] = value_field(
+                label=f"{cell['moe'].name} {cell['period']}",
+                required=False,
+                initial=measurement.value if measurement else None,
+            )
+            self.fields[f"version_{key}"] = VersionField(initial=measurement.version if measurement else "")
+        self.order_fields(["rationale_category", "rationale"])
+
+    def changed_cells(self) -> list[dict]:
+        """Cells with a value that differs from the stored one (or a new value)."""
+        changed = []
+        for cell in self.cells:
+            value = self.cleaned_data.get(f"value_{cell['key']}")
+            if value is None:
+                continue
+            measurement = cell.get("measurement")
+            if measurement is not None and measurement.value == value:
+                continue
+            changed.append({**cell, "value": value, "version": self.cleaned_data.get(f"version_{cell['key']}")})
+        return changed

@@ -1,0 +1,143 @@
+"""Program create/edit form, its inline funding rows, lifecycle and archive forms."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from .. import permissions
+from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from ..models import (
+    Agency,
+    Country,
+    ImplementingPartner,
+    Objective,
+    PartnerInstitution,
+    Program,
+)
+from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS
+from .common import RationaleMixin, VersionField
+
+MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
+
+
+class ProgramForm(RationaleMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Program
+        fields = list(PROGRAM_FIELDS) + list(PROGRAM_M2M_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "sustainment_plan": forms.Textarea(attrs={"rows": 2}),
+            "countries": forms.SelectMultiple(attrs={"size": 6}),
+            "supporting_agencies": forms.SelectMultiple(attrs={"size": 4}),
+            "goals": forms.SelectMultiple(attrs={"size": 6}),
+            "sectors": forms.SelectMultiple(attrs={"size": 6}),
+            "partner_institutions": forms.SelectMultiple(attrs={"size": 4}),
+            "objectives": forms.SelectMultiple(attrs={"size": 4}),
+            "implementing_partners": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["countries"].queryset = Country.objects.order_by("name")
+        fields["lead_agency"].queryset = Agency.objects.order_by("code")
+        if user is not None and user.agency_id and not permissions.is_administrator(user):
+            # Analysts lead programs of their own agency only (the services enforce it too).
+            fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
+        fields["partner_institutions"].queryset = PartnerInstitution.objects.filter(archived_at__isnull=True)
+        fields["implementing_partners"].queryset = ImplementingPartner.objects.filter(archived_at__isnull=True)
+        fields["objectives"].queryset = Objective.objects.filter(archived_at__isnull=True)
+        fields["long_term_objective"].queryset = Objective.objects.filter(archived_at__isnull=True)
+        fields["countries"].help_text = "One, or several for a regional program (Ctrl/Cmd-click)."
+        fields["start_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
+        fields["end_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
+        # Field order: the program first, then why it changes.
+        self.order_fields([*PROGRAM_FIELDS, *PROGRAM_M2M_FIELDS, "rationale_category", "rationale", "version"])
+        if self.instance.pk is None and user is not None and user.agency_id and not self.is_bound:
+            self.initial.setdefault("lead_agency", user.agency_id)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_fy"), data.get("end_fy")
+        if start and end and end < start:
+            self.add_error("end_fy", f"The end fiscal year (FY{end}) cannot be before the start fiscal year (FY{start}).")
+        return data
+
+    def service_data(self) -> dict:
+        """The cleaned program fields and memberships, as the services take them."""
+        return {name: self.cleaned_data[name] for name in (*PROGRAM_FIELDS, *PROGRAM_M2M_FIELDS) if name in self.cleaned_data}
+
+
+class FundingRowForm(forms.Form):
+    """Planned, obligated and disbursed US dollars of one fiscal year."""
+
+    fiscal_year = forms.IntegerField(
+        label="Fiscal year", required=False, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
+    planned = forms.DecimalField(label="Planned (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+    obligated = forms.DecimalField(label="Obligated (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+    disbursed = forms.DecimalField(label="Disbursed (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+
+    def clean(self):
+        data = super().clean()
+        amounts = [data.get(name) for name in ("planned", "obligated", "disbursed")]
+        if data.get("fiscal_year") is None and any(a is not None for a in amounts) and not self.errors:
+            self.add_error("fiscal_year", "Enter the fiscal year of these amounts.")
+        return data
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen: set[int] = set()
+        for form in self.forms:
+            fy = form.cleaned_data.get("fiscal_year")
+            if fy is None:
+                continue
+            if fy in seen:
+                raise forms.ValidationError(f"Funding: FY{fy} appears twice; enter each fiscal year once.")
+            seen.add(fy)
+
+    def service_rows(self) -> list[dict]:
+        return [
+            {
+                "fiscal_year": form.cleaned_data["fiscal_year"],
+                "planned": form.cleaned_data.get("planned") or Decimal("0"),
+                "obligated": form.cleaned_data.get("obligated") or Decimal("0"),
+                "disbursed": form.cleaned_data.get("disbursed") or Decimal("0"),
+            }
+            for form in self.forms
+            if form.cleaned_data.get("fiscal_year") is not None
+        ]
+
+
+FundingFormSet = forms.formset_factory(
+    FundingRowForm, formset=BaseFundingFormSet, extra=2, max_num=120, validate_max=True, absolute_max=200
+)
+
+
+def funding_initial(program: Program | None) -> list[dict]:
+    if program is None or program.pk is None:
+        return []
+    return [
+        {"fiscal_year": f.fiscal_year, "planned": f.planned, "obligated": f.obligated, "disbursed": f.disbursed}
+        for f in program.funding.order_by("fiscal_year")
+    ]
+
+
+class TransitionForm(forms.Form):
+    """A lifecycle action with who (the user), when (now) and why (the reason)."""
+
+    action = forms.CharField(max_length=20)
+    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=1000, required=False)
+    version = VersionField()
+

@@ -1,0 +1,84 @@
+"""Reads of MOEs and measurements: the entry grid of a program and the approvals queue."""
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from ..fiscal import Period, current_fiscal_year
+from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementStatus, Program, Target
+
+
+def grid_fiscal_year(program: Program, requested: str | None) -> int:
+    """The fiscal year the grid shows: the requested one if inside the program's years,
+    else the current one clamped into them."""
+    try:
+        fy = int(requested) if requested else current_fiscal_year()
+    except (TypeError, ValueError):
+        fy = current_fiscal_year()
+    return min(max(fy, program.start_fy), program.end_fy)
+
+
+def _cell_periods(moe: MeasureOfEffectiveness, fiscal_year: int, program: Program) -> dict[int, str]:
+    """Quarter column (1-4) -> the period code entered there, by the MOE's frequency: a half
+    sits in the column of its last quarter, a year (or the life of the program, in its last
+    year) in Q4."""
+    if moe.frequency == Frequency.QUARTERLY:
+        return {q: Period(fiscal_year, "Q", q).code for q in (1, 2, 3, 4)}
+    if moe.frequency == Frequency.SEMI_ANNUAL:
+        return {2: Period(fiscal_year, "H", 1).code, 4: Period(fiscal_year, "H", 2).code}
+    if moe.frequency == Frequency.LIFE_OF_PROGRAM and fiscal_year != program.end_fy:
+        return {}
+    return {4: Period(fiscal_year).code}
+
+
+def grid_periods(fiscal_year: int) -> list[str]:
+    """Every period code that can appear in the grid of one fiscal year."""
+    return [p.code for p in [Period(fiscal_year, "Q", q) for q in (1, 2, 3, 4)]] + [
+        Period(fiscal_year, "H", 1).code, Period(fiscal_year, "H", 2).code, Period(fiscal_year).code,
+    ]
+
+
+def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
+    """Rows of the entry grid: each MOE with four quarter cells holding (or not) an input.
+
+    Two queries whatever the number of MOEs (MOEs, then their measurements and targets of
+    the fiscal year, prefetched)."""
+    periods = grid_periods(fiscal_year)
+    moes = (
+        MeasureOfEffectiveness.objects.filter(program=program, archived_at__isnull=True)
+        .prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.filter(period__in=periods), to_attr="grid_measurements"),
+            Prefetch("targets", queryset=Target.objects.filter(period__in=periods), to_attr="grid_targets"),
+        )
+        .order_by("id")
+    )
+    rows = []
+    for moe in moes:
+        by_period = {m.period: m for m in moe.grid_measurements}
+        targets = {t.period: t.value for t in moe.grid_targets}
+        columns = _cell_periods(moe, fiscal_year, program)
+        cells = []
+        for quarter in (1, 2, 3, 4):
+            period = columns.get(quarter)
+            if period is None:
+                cells.append(None)
+                continue
+            cells.append(
+                {
+                    "key": f"{moe.pk}_{period}",
+                    "moe": moe,
+                    "period": period,
+                    "measurement": by_period.get(period),
+                    "target": targets.get(period),
+                }
+            )
+        rows.append({"moe": moe, "cells": cells})
+    return rows
+
+
+def approvals_queue() -> QuerySet[Measurement]:
+    """Submitted measurements waiting for a manager, oldest first, with what the page shows."""
+    return (
+        Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+        .select_related("moe__program__lead_agency", "entered_by")
+        .order_by("updated_at", "pk")
+    )

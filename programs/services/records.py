@@ -1,0 +1,207 @@
+"""Writes of the other records analysts keep: partner institutions, implementing partners,
+vetting, donor engagements, strategies and objectives.
+
+These records are shared across agencies (a Kenyan police unit is the same unit for State
+and Defense), so any analyst, manager or administrator may create and edit them; archiving
+is open to the same people, restoring only to managers. Every save is validated with
+full_clean() inside one transaction and recorded in the history with the acting user.
+
+Optimistic locking: Strategy carries a ``version``; the other models have none, so their
+lock token is ``updated_at`` (ISO timestamp) as read by the form, compared under
+select_for_update. A stale save raises StaleVersionError listing what changed meanwhile.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .. import permissions
+from ..models import (
+    DonorEngagement,
+    ImplementingPartner,
+    Objective,
+    PartnerInstitution,
+    Strategy,
+    User,
+    Vetting,
+)
+from .common import check_version, validated_save
+from .errors import StaleVersionError
+
+# Model -> (its editable fields, its many-to-many fields).
+RECORD_FIELDS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    PartnerInstitution: (("country", "name", "institution_type", "nature", "level"), ()),
+    ImplementingPartner: (("name", "kind"), ()),
+    Vetting: (
+        ("institution", "unit_name", "status", "requested_on", "decided_on", "expires_on", "reference", "notes"),
+        (),
+    ),
+    DonorEngagement: (("donor", "country", "sector", "description", "start_fy", "end_fy", "amount_usd"), ()),
+    Strategy: (("title", "scope", "country", "region", "start_fy", "end_fy", "summary"), ()),
+    Objective: (("strategy", "code", "description", "measure"), ("goals",)),
+}
+
+
+def _require_editor(user: User, model: type[models.Model]) -> None:
+    permissions.require(
+        permissions.is_analyst(user) or permissions.is_manager(user),
+        f"Only analysts and managers may change {model._meta.verbose_name_plural}.",
+    )
+
+
+def _fields(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if model not in RECORD_FIELDS:
+        raise ValueError(f"{model.__name__} is not a record kept through these services")
+    return RECORD_FIELDS[model]
+
+
+def lock_token(record: models.Model) -> str:
+    """What an edit form sends back: the version, or the last-saved time for unversioned models."""
+    if hasattr(record, "version"):
+        return str(record.version)
+    return record.updated_at.isoformat() if record.updated_at else ""
+
+
+def _check_token(record: models.Model, token: str | None) -> None:
+    if token in (None, ""):
+        return
+    if hasattr(record, "version"):
+        try:
+            expected = int(token)
+        except (TypeError, ValueError):
+            expected = 0
+        check_version(record, expected)
+        return
+    seen = parse_datetime(str(token))
+    if seen is not None and seen == record.updated_at:
+        return
+    changes: list[dict[str, Any]] = []
+    entries = record.history.select_related("history_user").order_by("history_date")
+    if seen is not None:
+        entries = entries.filter(history_date__gt=seen)
+    previous = None
+    for entry in entries:
+        previous = previous or entry.prev_record
+        if previous is not None:
+            for change in entry.diff_against(previous).changes:
+                if change.field == "updated_at":
+                    continue
+                changes.append(
+                    {
+                        "field": change.field,
+                        "old": change.old,
+                        "new": change.new,
+                        "by": entry.history_user.username if entry.history_user else "",
+                        "at": entry.history_date,
+                    }
+                )
+        previous = entry
+    raise StaleVersionError(
+        record=record,
+        expected=seen.strftime("%H:%M:%S") if seen else token,
+        current=record.updated_at.strftime("%H:%M:%S"),
+        changes=changes,
+    )
+
+
+def _apply(record: models.Model, data: Mapping[str, Any]) -> bool:
+    fields, _ = _fields(type(record))
+    changed = False
+    for name in fields:
+        if name in data and getattr(record, name) != data[name]:
+            setattr(record, name, data[name])
+            changed = True
+    return changed
+
+
+def _set_m2m(record: models.Model, data: Mapping[str, Any]) -> bool:
+    _, m2m = _fields(type(record))
+    changed = False
+    for name in m2m:
+        if name not in data:
+            continue
+        wanted = {getattr(v, "pk", v) for v in data[name] or []}
+        if wanted != set(getattr(record, name).values_list("pk", flat=True)):
+            getattr(record, name).set(wanted)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def record_create(*, user: User, model: type[models.Model], data: Mapping[str, Any]) -> models.Model:
+    """Create a partner institution, implementing partner, vetting record, donor engagement,
+    strategy or objective."""
+    _require_editor(user, model)
+    record = model()
+    _apply(record, data)
+    validated_save(record, user=user)
+    _set_m2m(record, data)
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    user: User,
+    record: models.Model,
+    data: Mapping[str, Any],
+    token: str | None,
+    rationale_category: str = "",
+    rationale: str = "",
+) -> models.Model:
+    """Update one record; refused when ``token`` (lock_token as read) is stale or it is archived."""
+    model = type(record)
+    _require_editor(user, model)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    _check_token(record, token)
+    if getattr(record, "archived_at", None) is not None:
+        raise ValidationError("This record is archived; a manager must restore it before it can be edited.")
+    fields_changed = _apply(record, data)
+    _, m2m = _fields(model)
+    m2m_changed = any(
+        name in data and {getattr(v, "pk", v) for v in data[name] or []} != set(getattr(record, name).values_list("pk", flat=True))
+        for name in m2m
+    )
+    if not (fields_changed or m2m_changed):
+        return record
+    if hasattr(record, "version"):
+        record.version += 1
+    validated_save(record, user=user, rationale_category=rationale_category, rationale=rationale)
+    _set_m2m(record, data)
+    return record
+
+
+@transaction.atomic
+def record_archive(*, user: User, record: models.Model, reason: str = "") -> models.Model:
+    """Archive instead of delete (only models that are Archivable)."""
+    model = type(record)
+    if not hasattr(record, "archived_at"):
+        raise ValidationError(f"{model._meta.verbose_name_plural.capitalize()} are not archived.")
+    _require_editor(user, model)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    if record.archived_at is not None:
+        return record
+    record.archived_at, record.archived_by = timezone.now(), user
+    if hasattr(record, "version"):
+        record.version += 1
+    validated_save(record, user=user, rationale=f"archived: {reason}".strip(": "))
+    return record
+
+
+@transaction.atomic
+def record_restore(*, user: User, record: models.Model, reason: str = "") -> models.Model:
+    model = type(record)
+    permissions.require(permissions.can_restore(user), "Only managers may restore archived records.")
+    record = model.objects.select_for_update().get(pk=record.pk)
+    if getattr(record, "archived_at", None) is None:
+        return record
+    record.archived_at, record.archived_by = None, None
+    if hasattr(record, "version"):
+        record.version += 1
+    validated_save(record, user=user, rationale=f"restored: {reason}".strip(": "))
+    return record

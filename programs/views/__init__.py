@@ -1,0 +1,1 @@
+"""Pages of the programs app, by topic: programs, measures, records."""

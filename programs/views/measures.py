@@ -1,0 +1,248 @@
+"""MOE pages (with inline targets and categories), the measurement entry grid, and the
+managers' approvals queue."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..exports import export_response
+from ..forms.common import version_int
+from ..forms.measures import MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
+from ..models import MeasureOfEffectiveness, Measurement, Program
+from ..selectors.history import history_entries
+from ..selectors.measures import approvals_queue, grid_fiscal_year, grid_periods, measurement_grid
+from ..services.errors import StaleVersionError
+from ..services.measures import (
+    measurement_approve,
+    measurement_grid_record,
+    measurement_return,
+    moe_create,
+    moe_update,
+)
+from ..services.programs import is_approved_data
+from .common import apply_service_errors, forbidden_page, paginate
+
+
+def _editable_program(request: HttpRequest, pk: int) -> Program:
+    program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
+    permissions.require_program_editor(request.user, program)
+    return program
+
+
+@forbidden_page
+def moe_create_page(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _editable_program(request, pk)
+    form = MoeForm(request.POST or None)
+    targets = TargetFormSet(request.POST or None, prefix="targets")
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
+        try:
+            with transaction.atomic():
+                moe = moe_create(
+                    user=request.user,
+                    program=program,
+                    data=form.service_data(),
+                    targets=targets.service_rows(),
+                    categories=form.cleaned_data["categories"],
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+        else:
+            messages.success(request, f"Measure “{moe.name}” added with {len(targets.service_rows())} target(s).")
+            return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
+    return render(
+        request,
+        "programs/moe_form.html",
+        {"form": form, "targets": targets, "program": program, "moe": None, "needs_rationale": False},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@forbidden_page
+def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    moe = get_object_or_404(MeasureOfEffectiveness.objects.select_related("program__lead_agency"), pk=pk)
+    program = moe.program
+    permissions.require_program_editor(request.user, program)
+    context: dict = {"program": program, "moe": moe, "needs_rationale": is_approved_data(program)}
+    status = 200
+    if request.method == "POST":
+        form = MoeForm(request.POST, instance=MeasureOfEffectiveness.objects.get(pk=pk))
+        targets = TargetFormSet(request.POST, prefix="targets")
+        if form.is_valid() and targets.is_valid():
+            try:
+                with transaction.atomic():
+                    moe_update(
+                        user=request.user,
+                        moe=moe,
+                        data=form.service_data(),
+                        version=version_int(form.cleaned_data.get("version")),
+                        targets=targets.service_rows(),
+                        categories=form.cleaned_data["categories"],
+                        rationale_category=form.cleaned_data.get("rationale_category", ""),
+                        rationale=form.cleaned_data.get("rationale", ""),
+                    )
+            except StaleVersionError as exc:
+                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
+                form.data = form.data.copy()
+                form.data["version"] = str(exc.current)
+            except ValidationError as exc:
+                apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+            else:
+                messages.success(request, f"Measure “{moe.name}” saved.")
+                return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
+        status = 409 if "stale_changes" in context else 400
+    else:
+        form = MoeForm(instance=moe, initial={"version": moe.version})
+        targets = TargetFormSet(
+            prefix="targets", initial=[{"period": t.period, "value": t.value} for t in moe.targets.order_by("period_end")]
+        )
+    context.update({"form": form, "targets": targets})
+    return render(request, "programs/moe_form.html", context, status=status)
+
+
+def moe_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    moe = get_object_or_404(MeasureOfEffectiveness, pk=pk)
+    from ..models import Target
+
+    entries = (
+        history_entries(moe.history.all(), title="MOE")
+        + history_entries(Target.history.filter(moe_id=pk), title="Target")
+        + history_entries(Measurement.history.filter(moe_id=pk), title="Measurement")
+    )
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return render(
+        request,
+        "programs/history.html",
+        {"record": moe, "entries": entries, "back_url": reverse("programs:program-detail", args=[moe.program_id])},
+    )
+
+
+@forbidden_page
+def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """MOEs x the quarters of one fiscal year: a quarter (or a year) entered in one form."""
+    program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
+    can_edit = permissions.can_edit_program(request.user, program) and not program.is_archived
+    fiscal_year = grid_fiscal_year(program, request.GET.get("fy") or request.POST.get("fy"))
+    rows = measurement_grid(program=program, fiscal_year=fiscal_year)
+    cells = [cell for row in rows for cell in row["cells"] if cell is not None]
+    context: dict = {"program": program, "fiscal_year": fiscal_year, "can_edit": can_edit,
+                     "fiscal_years": list(range(program.start_fy, program.end_fy + 1))}
+    status = 200
+    if request.method == "POST":
+        permissions.require_program_editor(request.user, program)
+        form = MeasurementGridForm(request.POST, cells=cells)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            changed = form.changed_cells()
+            try:
+                result = measurement_grid_record(
+                    user=request.user,
+                    program=program,
+                    cells=[{**c, "version": version_int(c["version"])} for c in changed],
+                    rationale_category=form.cleaned_data.get("rationale_category", ""),
+                    rationale=form.cleaned_data.get("rationale", ""),
+                    submit=submit,
+                    periods=grid_periods(fiscal_year),
+                )
+            except StaleVersionError as exc:
+                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                text = f"FY{fiscal_year}: {result['recorded']} value(s) saved"
+                if submit:
+                    text += f", {result['submitted']} submitted for approval"
+                messages.success(request, text + ".")
+                return redirect(reverse("programs:measurement-grid", args=[program.pk]) + f"?fy={fiscal_year}")
+        status = 409 if "stale_changes" in context else 400
+    else:
+        form = MeasurementGridForm(cells=cells)
+    for row in rows:
+        row["fields"] = [
+            None if cell is None else {
+                **cell,
+                "value_field": form[f"value_{cell['key']}"],
+                "version_field": form[f"version_{cell['key']}"],
+            }
+            for cell in row["cells"]
+        ]
+    context.update({"form": form, "rows": rows, "quarters": [f"Q{q}" for q in (1, 2, 3, 4)],
+                    "needs_rationale": any(c["measurement"] and c["measurement"].status == "approved" for c in cells)})
+    return render(request, "programs/measurement_grid.html", context, status=status)
+
+
+@forbidden_page
+def approvals_page(request: HttpRequest) -> HttpResponse:
+    permissions.require_manager(request.user, "see the approvals queue")
+    page = paginate(request, approvals_queue(), per_page=50)
+    return render(request, "programs/approvals.html", {"page": page, "return_form": ReturnForm()})
+
+
+APPROVAL_EXPORT_COLUMNS = [
+    ("Program", "moe.program.code"),
+    ("Lead agency", "moe.program.lead_agency.code"),
+    ("Measure", "moe.name"),
+    ("Unit", "moe.unit"),
+    ("Period", "period"),
+    ("Value", "value"),
+    ("Entered by", "entered_by.username"),
+    ("Updated at", "updated_at"),
+]
+
+
+@forbidden_page
+def approvals_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    permissions.require_manager(request.user, "export the approvals queue")
+    return export_response(approvals_queue(), APPROVAL_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
+
+
+def _after_decision(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return render(request, "programs/partials/decision_row.html")
+    return redirect("programs:approvals")
+
+
+@require_POST
+@forbidden_page
+def measurement_approve_page(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement.objects.select_related("moe"), pk=pk)
+    try:
+        measurement_approve(user=request.user, measurement=measurement, version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Approved {measurement.moe.name} {measurement.period}.")
+    return _after_decision(request)
+
+
+@require_POST
+@forbidden_page
+def measurement_return_page(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement.objects.select_related("moe"), pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reason: say what needs revising before returning the value.")
+        return _after_decision(request)
+    try:
+        measurement_return(
+            user=request.user,
+            measurement=measurement,
+            reason=form.cleaned_data["reason"],
+            version=version_int(form.cleaned_data.get("version")),
+        )
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Returned {measurement.moe.name} {measurement.period} for revision.")
+    return _after_decision(request)
+
+

@@ -1,0 +1,301 @@
+"""Program pages: list (filters, search, sort, pages, export), detail, create, edit,
+lifecycle actions, archive/restore and history."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..exports import export_response
+from ..filters import ProgramFilter
+from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
+from ..selectors.history import history_entries
+from ..selectors.programs import program_detail
+from ..services.errors import StaleVersionError
+from ..services.programs import (
+    TRANSITIONS,
+    allowed_transitions,
+    is_approved_data,
+    program_archive,
+    program_create,
+    program_restore,
+    program_transition,
+    program_update,
+)
+from ..forms.common import version_int
+from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
+from .common import apply_service_errors, forbidden_page, paginate, query_without
+
+PROGRAM_EXPORT_COLUMNS = [
+    ("Code", "code"),
+    ("Title", "title"),
+    ("Lead agency", "lead_agency.code"),
+    ("Supporting agencies", lambda p: [a.code for a in p.supporting_agencies.all()]),
+    ("Countries", lambda p: [c.iso3 for c in p.countries.all()]),
+    ("Goals", lambda p: [g.code for g in p.goals.all()]),
+    ("Sectors", lambda p: [s.dac_code for s in p.sectors.all()]),
+    ("Purpose", lambda p: p.get_purpose_display()),
+    ("Status", lambda p: p.get_status_display()),
+    ("Start FY", "start_fy"),
+    ("End FY", "end_fy"),
+    ("Surge", "is_surge"),
+    ("Planned (USD)", "total_planned"),
+    ("Obligated (USD)", "total_obligated"),
+    ("Disbursed (USD)", "total_disbursed"),
+    ("Archived at", "archived_at"),
+    ("Updated at", "updated_at"),
+]
+TRANSITION_LABELS = {
+    "approve": "Approve",
+    "start": "Start",
+    "review": "Put under review",
+    "continue": "Continue after review",
+    "restructure": "Restructure",
+    "terminate": "Terminate",
+    "complete": "Complete",
+}
+SORTABLE = [("code", "Code"), ("title", "Title"), ("agency", "Lead"), ("status", "Status"),
+            ("start_fy", "Years"), ("planned", "Planned (USD)"), ("obligated", "Obligated (USD)")]
+
+
+def program_list(request: HttpRequest) -> HttpResponse:
+    filterset = ProgramFilter(request.GET)
+    page = paginate(request, filterset.qs)
+    current = request.GET.get("ordering", "")
+    columns = [
+        {"label": label, "key": key, "current": current.lstrip("-") == key,
+         "next": f"-{key}" if current == key else key, "descending": current == f"-{key}"}
+        for key, label in SORTABLE
+    ]
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "columns": columns,
+            "query": query_without(request, "page"),
+            "sort_query": query_without(request, "page", "ordering"),
+            "can_create": permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+        },
+    )
+
+
+def program_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filterset = ProgramFilter(request.GET)
+    return export_response(filterset.qs, PROGRAM_EXPORT_COLUMNS, fmt=fmt, stem="programs")
+
+
+def _moe_rows(program: Program) -> list[dict]:
+    """Each MOE with its targets, latest value (any status) and latest approved value,
+    from the prefetched data (no queries)."""
+    rows = []
+    for moe in program.moes.all():
+        measurements = list(moe.measurements.all())
+        approved = [m for m in measurements if m.status == "approved"]
+        targets = list(moe.targets.all())
+        latest_approved = approved[-1] if approved else None
+        target_by_period = {t.period: t.value for t in targets}
+        rows.append(
+            {
+                "moe": moe,
+                "targets": targets,
+                "latest": measurements[-1] if measurements else None,
+                "latest_approved": latest_approved,
+                "latest_target": target_by_period.get(latest_approved.period) if latest_approved else None,
+                "categories": list(moe.disaggregation_categories.all()),
+            }
+        )
+    return rows
+
+
+def _funding_totals(funding: list[Funding]) -> dict:
+    return {name: sum((getattr(f, name) for f in funding), start=0) for name in ("planned", "obligated", "disbursed")}
+
+
+def program_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        program = program_detail(pk=pk)
+    except Program.DoesNotExist as exc:
+        raise Http404("No such program.") from exc
+    funding = list(program.funding.all())
+    institutions = list(program.partner_institutions.all())
+    vetting_rows = [
+        {"institution": inst, "vettings": list(inst.vettings.all())[:3]}
+        for inst in institutions
+    ]
+    actions = [
+        {"action": a, "label": TRANSITION_LABELS.get(a, a), "target": TRANSITIONS[a][1]}
+        for a in allowed_transitions(request.user, program)
+    ]
+    can_edit = permissions.can_edit_program(request.user, program) and not program.is_archived
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "funding": funding,
+            "funding_totals": _funding_totals(funding),
+            "moe_rows": _moe_rows(program),
+            "vetting_rows": vetting_rows,
+            "reviews": list(program.reviews.all()),
+            "actions": actions,
+            "can_edit": can_edit,
+            "can_archive": (can_edit or permissions.is_manager(request.user)) and not program.is_archived,
+            "can_restore": permissions.can_restore(request.user) and program.is_archived,
+        },
+    )
+
+
+def _stale_context(exc: StaleVersionError) -> dict:
+    return {"stale_changes": exc.changes, "stale_message": str(exc)}
+
+
+@forbidden_page
+def program_create_page(request: HttpRequest) -> HttpResponse:
+    permissions.require(
+        permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+        "Only analysts create programs.",
+    )
+    form = ProgramForm(request.POST or None, user=request.user)
+    funding = FundingFormSet(request.POST or None, prefix="funding")
+    if request.method == "POST" and form.is_valid() and funding.is_valid():
+        try:
+            with transaction.atomic():
+                program = program_create(user=request.user, data=form.service_data(), funding=funding.service_rows())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, formsets={"funding": funding, "fiscal_year": funding})
+        else:
+            messages.success(request, f"Program {program.code} created.")
+            return redirect("programs:program-detail", pk=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "funding": funding, "program": None, "needs_rationale": False},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@forbidden_page
+def program_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
+    permissions.require_program_editor(request.user, program)
+    if program.is_archived:
+        messages.error(request, "This program is archived; a manager must restore it before it can be edited.")
+        return redirect("programs:program-detail", pk=program.pk)
+    context: dict = {"program": program, "needs_rationale": is_approved_data(program)}
+    if request.method == "POST":
+        form = ProgramForm(request.POST, instance=Program.objects.get(pk=pk), user=request.user)
+        funding = FundingFormSet(request.POST, prefix="funding")
+        if form.is_valid() and funding.is_valid():
+            try:
+                with transaction.atomic():
+                    program_update(
+                        user=request.user,
+                        program=program,
+                        data=form.service_data(),
+                        version=version_int(form.cleaned_data.get("version")),
+                        funding=funding.service_rows(),
+                        rationale_category=form.cleaned_data.get("rationale_category", ""),
+                        rationale=form.cleaned_data.get("rationale", ""),
+                    )
+            except StaleVersionError as exc:
+                context.update(_stale_context(exc))
+                # Keep the user's input; the next save knowingly applies it over the current version.
+                form.data = form.data.copy()
+                form.data["version"] = str(exc.current)
+            except ValidationError as exc:
+                apply_service_errors(form, exc, formsets={"funding": funding, "fiscal_year": funding})
+            else:
+                messages.success(request, f"Program {program.code} saved.")
+                return redirect("programs:program-detail", pk=program.pk)
+        status = 409 if "stale_changes" in context else 400
+    else:
+        form = ProgramForm(instance=program, user=request.user, initial={"version": program.version})
+        funding = FundingFormSet(prefix="funding", initial=funding_initial(program))
+        status = 200
+    context.update({"form": form, "funding": funding})
+    return render(request, "programs/program_form.html", context, status=status)
+
+
+@require_POST
+@forbidden_page
+def program_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label or field}: {' '.join(errors)}")
+        return redirect("programs:program-detail", pk=pk)
+    action = form.cleaned_data["action"]
+    try:
+        program_transition(
+            user=request.user,
+            program=program,
+            action=action,
+            reason=form.cleaned_data["reason"],
+            version=version_int(form.cleaned_data.get("version")),
+        )
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(_named_messages(exc)))
+    else:
+        messages.success(request, f"{TRANSITION_LABELS.get(action, action)}: program {program.code} is now {Program.objects.get(pk=pk).get_status_display().lower()}.")
+    return redirect("programs:program-detail", pk=pk)
+
+
+def _named_messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{field.replace('_', ' ').capitalize()}: {m}" if field != "__all__" else m
+            for field, msgs in exc.message_dict.items()
+            for m in msgs
+        ]
+    return list(exc.messages)
+
+
+@require_POST
+@forbidden_page
+def program_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
+    form = ArchiveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    program_archive(user=request.user, program=program, reason=reason)
+    messages.success(request, f"Program {program.code} archived; it is hidden from lists until a manager restores it.")
+    return redirect("programs:program-detail", pk=pk)
+
+
+@require_POST
+@forbidden_page
+def program_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program, pk=pk)
+    form = ArchiveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    program_restore(user=request.user, program=program, reason=reason)
+    messages.success(request, f"Program {program.code} restored.")
+    return redirect("programs:program-detail", pk=pk)
+
+
+def program_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of the program, its funding, MOEs, targets and measurements, newest first."""
+    program = get_object_or_404(Program, pk=pk)
+    moe_ids = list(MeasureOfEffectiveness.objects.filter(program=program).values_list("pk", flat=True))
+    entries = (
+        history_entries(program.history.all(), title="Program")
+        + history_entries(Funding.history.filter(program_id=pk), title="Funding")
+        + history_entries(MeasureOfEffectiveness.history.filter(program_id=pk), title="MOE")
+        + history_entries(Target.history.filter(moe_id__in=moe_ids), title="Target")
+        + history_entries(Measurement.history.filter(moe_id__in=moe_ids), title="Measurement")
+    )
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return render(
+        request,
+        "programs/history.html",
+        {"record": program, "entries": entries, "back_url": reverse("programs:program-detail", args=[pk])},
+    )
