@@ -321,12 +321,15 @@ class _Builder:
         return rng.choices(themes, weights=[cat.THEME_WEIGHTS[t.key] for t in themes])[0]
 
     def create_strategies(self) -> None:
-        """A FY2025-FY2029 strategy for every tier 1-2 country, 3-4 objectives each; in every
-        other strategy the last objective is left without a program (a gap to show)."""
+        """A FY2025-FY2029 strategy for every tier 1-2 country without one, 3-4 objectives
+        each; in every other strategy the last objective is left without a program (a gap
+        to show)."""
         rng = self.rng("strategies")
         planned = []
+        has_strategy = set(Strategy.objects.filter(
+            country_id__in=[c.id for c in self.countries]).values_list("country_id", flat=True))
         for country in self.countries:
-            if country.tier > 2:
+            if country.tier > 2 or country.id in has_strategy:
                 continue
             themes = self._themes_for(country)
             chosen = rng.sample(themes, k=min(len(themes), rng.randint(3, 4)))
@@ -410,7 +413,7 @@ class _Builder:
                 plan.is_surge = True
                 if rng.random() < 0.5:
                     plan.long_term_objective_id = self.any_objective.get(country.id)
-            if country.id == self.crisis_country.id and status in RUNNING:
+            if status in RUNNING and any(c.id == self.crisis_country.id for c in countries):
                 plan.status = ProgramStatus.UNDER_REVIEW
             self.plans.append(plan)
         self.say(f"planned {len(self.plans)} programs ({time.monotonic() - self.started:.1f} s)")
@@ -747,12 +750,14 @@ class _Builder:
         """One open crisis (its country's running programs under immediate, pending review);
         last cycle's decided reviews; pending in-cycle reviews of programs under review."""
         rng = self.rng("reviews")
-        crisis = CrisisEvent.objects.create(
-            country_id=self.crisis_country.id, title=f"{self.crisis_country.name}: {cat.CRISIS_TITLE}",
-            description=cat.CRISIS_DESCRIPTION, occurred_on=CRISIS_OCCURRED_ON,
-            recorded_by_id=self.actors.manager_id,
-        )
-        self.done("crisis events", 1)
+        crisis = CrisisEvent.objects.filter(country_id=self.crisis_country.id, closed_on__isnull=True).first()
+        if crisis is None:
+            crisis = CrisisEvent.objects.create(
+                country_id=self.crisis_country.id, title=f"{self.crisis_country.name}: {cat.CRISIS_TITLE}",
+                description=cat.CRISIS_DESCRIPTION, occurred_on=CRISIS_OCCURRED_ON,
+                recorded_by_id=self.actors.manager_id,
+            )
+            self.done("crisis events", 1)
         columns = ("program_id", "cycle_id", "out_of_cycle", "crisis_id", "decision", "rationale",
                    "decided_by_id", "decided_at", "created_at", "updated_at")
         rows = []
