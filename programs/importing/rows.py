@@ -260,7 +260,9 @@ class ImportRun:
                 data[column] = reader.read(column, parse)
         fiscal_year = reader.read("fiscal_year", cells.fiscal_year)
         amounts = {name: reader.read(name, cells.amount) for name in ("planned", "obligated", "disbursed")}
-        if fiscal_year is None and any(reader.present(n) for n in amounts):
+        if data["start_fy"] and data["end_fy"] and data["end_fy"] < data["start_fy"]:
+            reader.errors.append(("end_fy", f"FY{data['end_fy']} is before the start fiscal year FY{data['start_fy']}"))
+        if not reader.present("fiscal_year") and any(reader.present(n) for n in amounts):
             reader.errors.append(("fiscal_year", "is required when the row has funding amounts"))
         reader.fail_if_errors()
         funding = None
@@ -289,16 +291,17 @@ class ImportRun:
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         after = _program_state(program, fiscal_year)
-        if after == before:
-            return UNCHANGED, ""
+        details_changed = after[0] != before[0]
+        funding_added = funding is not None and before[1] is None
+        funding_changed = not funding_added and after[1] != before[1]
         notes = []
-        if after[0] != before[0]:
+        if details_changed:
             notes.append("program details changed")
-        if funding and before[1] is None:
+        if funding_added:
             notes.append(f"new FY{fiscal_year} funding")
-        elif after[1] != before[1]:
+        if funding_changed:
             notes.append(f"FY{fiscal_year} funding changed")
-        return UPDATE, _sentence(notes)
+        return _outcome(changed=details_changed or funding_changed, added=funding_added), _sentence(notes)
 
     def _agency(self, value: object) -> Agency:
         code = cells.text(value).upper()
@@ -388,16 +391,17 @@ class ImportRun:
                 rationale_category=self.rationale_category, rationale=self.rationale,
             )
         after = _moe_state(moe, period)
-        if after == before:
-            return UNCHANGED, ""
+        details_changed = after[0] != before[0]
+        target_added = period is not None and before[1] is None
+        target_changed = not target_added and after[1] != before[1]
         notes = []
-        if after[0] != before[0]:
+        if details_changed:
             notes.append("MOE details changed")
-        if period and before[1] is None:
+        if target_added:
             notes.append(f"new {period} target")
-        elif after[1] != before[1]:
+        if target_changed:
             notes.append(f"{period} target changed")
-        return UPDATE, _sentence(notes)
+        return _outcome(changed=details_changed or target_changed, added=target_added), _sentence(notes)
 
     # --- measurements ---------------------------------------------------------------
 
@@ -452,6 +456,14 @@ def _moe_state(moe: MeasureOfEffectiveness, period: str | None) -> tuple:
     version = MeasureOfEffectiveness.objects.filter(pk=moe.pk).values_list("version", flat=True).first()
     target = Target.objects.filter(moe_id=moe.pk, period=period).values_list("value", flat=True).first() if period else None
     return (version, target)
+
+
+def _outcome(*, changed: bool, added: bool) -> str:
+    """A row that only adds a record (a new funding year, a new target) creates; one that
+    alters an existing record updates; one that does neither is unchanged."""
+    if changed:
+        return UPDATE
+    return CREATE if added else UNCHANGED
 
 
 def _sentence(notes: list[str]) -> str:
