@@ -53,173 +53,185 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS_BUILT}
 
 
-@pytest.fixture
-def demo():
-    """Given the demo portfolio loaded by the command."""
-    return _load_demo()
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """Given the demo portfolio loaded by the command: built once for the class, inside a
+    transaction that is rolled back after its last test (each test's own changes roll
+    back to a savepoint first)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _load_demo()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 # --- the demo portfolio --------------------------------------------------------------------
 
 
-def test_demo_countries_cover_every_bureau_and_command_with_tiers(demo):
-    # When we look at the countries the demo programs work in
-    countries = m.Country.objects.filter(programs__code__startswith="DEMO-").distinct()
-    # Then there are at least 40, over all six State bureaus and all six combatant commands
-    assert countries.count() >= 40
-    assert set(countries.values_list("state_bureau__code", flat=True)) == {"AF", "EAP", "EUR", "NEA", "SCA", "WHA"}
-    assert set(countries.values_list("combatant_command__code", flat=True)) == {
-        "AFRICOM", "CENTCOM", "EUCOM", "INDOPACOM", "NORTHCOM", "SOUTHCOM"}
-    # and each has a priority tier, decided in the FY2027 cycle with a rationale
-    assert not countries.filter(priority_tier__isnull=True).exists()
-    assert set(countries.values_list("priority_tier", flat=True)) == {1, 2, 3, 4}
-    decisions = m.CountryPriorityTier.objects.filter(cycle__fiscal_year=2027, country__in=countries)
-    assert decisions.count() == countries.count()
-    assert not decisions.filter(rationale="").exists()
-    assert not decisions.exclude(tier=F("country__priority_tier")).exists()
+class TestDemoPortfolio:
+    """The demo portfolio as ``load_demo_data`` builds it."""
+
+    def test_demo_countries_cover_every_bureau_and_command_with_tiers(self, demo):
+        # When we look at the countries the demo programs work in
+        countries = m.Country.objects.filter(programs__code__startswith="DEMO-").distinct()
+        # Then there are at least 40, over all six State bureaus and all six combatant commands
+        assert countries.count() >= 40
+        assert set(countries.values_list("state_bureau__code", flat=True)) == {"AF", "EAP", "EUR", "NEA", "SCA", "WHA"}
+        assert set(countries.values_list("combatant_command__code", flat=True)) == {
+            "AFRICOM", "CENTCOM", "EUCOM", "INDOPACOM", "NORTHCOM", "SOUTHCOM"}
+        # and each has a priority tier, decided in the FY2027 cycle with a rationale
+        assert not countries.filter(priority_tier__isnull=True).exists()
+        assert set(countries.values_list("priority_tier", flat=True)) == {1, 2, 3, 4}
+        decisions = m.CountryPriorityTier.objects.filter(cycle__fiscal_year=2027, country__in=countries)
+        assert decisions.count() == countries.count()
+        assert not decisions.filter(rationale="").exists()
+        assert not decisions.exclude(tier=F("country__priority_tier")).exists()
 
 
-def test_demo_programs_are_varied(demo):
-    programs = _demo_programs()
-    assert programs.count() >= 150
-    assert {"active", "proposed", "approved", "completed", "under_review"} <= set(
-        programs.values_list("status", flat=True))
-    assert programs.filter(status="active").count() > programs.count() / 2
-    assert len(set(programs.values_list("lead_agency__code", flat=True))) >= 5
-    assert len(set(programs.values_list("purpose", flat=True))) == 3
-    assert programs.filter(supporting_agencies__isnull=False).distinct().count() > 20
-    # regional / cross-border programs with several countries
-    assert programs.annotate(n=Count("countries")).filter(n__gte=2).count() >= 5
-    # sub-goals, DAC sectors, implementing partners and partner institutions of many types
-    goal_codes = set(programs.values_list("goals__code", flat=True)) - {None}
-    assert len(goal_codes) >= 10 and all("." in code for code in goal_codes)
-    assert len(set(programs.values_list("sectors__dac_code", flat=True)) - {None}) >= 10
-    assert not programs.filter(implementing_partners__isnull=True).exists()
-    types = set(m.PartnerInstitution.objects.filter(programs__in=programs).values_list("institution_type", flat=True))
-    assert types == set(m.InstitutionType.values)
-    titles = list(programs.values_list("title", flat=True))
-    assert any("Border" in t for t in titles) and any("Maritime" in t for t in titles)
-    assert not programs.filter(description="").exists()
+    def test_demo_programs_are_varied(self, demo):
+        programs = _demo_programs()
+        assert programs.count() >= 150
+        assert {"active", "proposed", "approved", "completed", "under_review"} <= set(
+            programs.values_list("status", flat=True))
+        assert programs.filter(status="active").count() > programs.count() / 2
+        assert len(set(programs.values_list("lead_agency__code", flat=True))) >= 5
+        assert len(set(programs.values_list("purpose", flat=True))) == 3
+        assert programs.filter(supporting_agencies__isnull=False).distinct().count() > 20
+        # regional / cross-border programs with several countries
+        assert programs.annotate(n=Count("countries")).filter(n__gte=2).count() >= 5
+        # sub-goals, DAC sectors, implementing partners and partner institutions of many types
+        goal_codes = set(programs.values_list("goals__code", flat=True)) - {None}
+        assert len(goal_codes) >= 10 and all("." in code for code in goal_codes)
+        assert len(set(programs.values_list("sectors__dac_code", flat=True)) - {None}) >= 10
+        assert not programs.filter(implementing_partners__isnull=True).exists()
+        types = set(m.PartnerInstitution.objects.filter(programs__in=programs).values_list("institution_type", flat=True))
+        assert types == set(m.InstitutionType.values)
+        titles = list(programs.values_list("title", flat=True))
+        assert any("Border" in t for t in titles) and any("Maritime" in t for t in titles)
+        assert not programs.filter(description="").exists()
 
 
-def test_demo_funding_covers_three_years_and_is_consistent(demo):
-    funding = m.Funding.objects.filter(program__in=_demo_programs())
-    assert set(funding.values_list("fiscal_year", flat=True)) == {2025, 2026, 2027}
-    assert not funding.filter(Q(obligated__gt=F("planned")) | Q(disbursed__gt=F("obligated"))).exists()
-    totals = funding.aggregate(planned=Sum("planned"), obligated=Sum("obligated"), disbursed=Sum("disbursed"))
-    assert Decimal("100000000") < totals["planned"] < Decimal("10000000000")
-    assert totals["planned"] > totals["obligated"] > totals["disbursed"] > 0
+    def test_demo_funding_covers_three_years_and_is_consistent(self, demo):
+        funding = m.Funding.objects.filter(program__in=_demo_programs())
+        assert set(funding.values_list("fiscal_year", flat=True)) == {2025, 2026, 2027}
+        assert not funding.filter(Q(obligated__gt=F("planned")) | Q(disbursed__gt=F("obligated"))).exists()
+        totals = funding.aggregate(planned=Sum("planned"), obligated=Sum("obligated"), disbursed=Sum("disbursed"))
+        assert Decimal("100000000") < totals["planned"] < Decimal("10000000000")
+        assert totals["planned"] > totals["obligated"] > totals["disbursed"] > 0
 
 
-def test_demo_moes_have_targets_and_quarterly_measurements(demo):
-    moes = m.MeasureOfEffectiveness.objects.filter(program__in=_demo_programs())
-    per_program = Counter(moes.values_list("program_id", flat=True))
-    assert len(per_program) == _demo_programs().count()
-    assert set(per_program.values()) <= {2, 3, 4}
-    assert {"outcome", "output"} == set(moes.values_list("kind", flat=True))
-    assert {"increase", "decrease"} == set(moes.values_list("direction", flat=True))
-    assert moes.filter(is_cumulative=True).exists() and moes.filter(is_cumulative=False).exists()
-    assert len(set(moes.values_list("weight", flat=True))) > 1
-    assert not moes.annotate(n=Count("targets")).filter(n=0).exists()
-    measurements = m.Measurement.objects.filter(moe__in=moes)
-    quarters = set(measurements.values_list("period", flat=True))
-    assert len(quarters) >= 8 and all("-Q" in q for q in quarters)
-    assert max(quarters, key=lambda code: Period.parse(code).end) == "FY2027-Q1"
-    statuses = Counter(measurements.values_list("status", flat=True))
-    assert statuses["approved"] > sum(statuses.values()) / 2
-    assert statuses["submitted"] and statuses["draft"]
-    assert not measurements.filter(status="returned", return_reason="").exists()
-    # some MOEs of running programs have no data at all
-    running = moes.filter(program__status__in=m.RUNNING_STATUSES)
-    assert running.annotate(n=Count("measurements")).filter(n=0).exists()
+    def test_demo_moes_have_targets_and_quarterly_measurements(self, demo):
+        moes = m.MeasureOfEffectiveness.objects.filter(program__in=_demo_programs())
+        per_program = Counter(moes.values_list("program_id", flat=True))
+        assert len(per_program) == _demo_programs().count()
+        assert set(per_program.values()) <= {2, 3, 4}
+        assert {"outcome", "output"} == set(moes.values_list("kind", flat=True))
+        assert {"increase", "decrease"} == set(moes.values_list("direction", flat=True))
+        assert moes.filter(is_cumulative=True).exists() and moes.filter(is_cumulative=False).exists()
+        assert len(set(moes.values_list("weight", flat=True))) > 1
+        assert not moes.annotate(n=Count("targets")).filter(n=0).exists()
+        measurements = m.Measurement.objects.filter(moe__in=moes)
+        quarters = set(measurements.values_list("period", flat=True))
+        assert len(quarters) >= 8 and all("-Q" in q for q in quarters)
+        assert max(quarters, key=lambda code: Period.parse(code).end) == "FY2027-Q1"
+        statuses = Counter(measurements.values_list("status", flat=True))
+        assert statuses["approved"] > sum(statuses.values()) / 2
+        assert statuses["submitted"] and statuses["draft"]
+        assert not measurements.filter(status="returned", return_reason="").exists()
+        # some MOEs of running programs have no data at all
+        running = moes.filter(program__status__in=m.RUNNING_STATUSES)
+        assert running.annotate(n=Count("measurements")).filter(n=0).exists()
 
 
-def test_bulk_inserted_periods_carry_their_end_dates(demo):
-    """bulk inserts skip save(): period_end must still match the period code."""
-    for model in (m.Target, m.Measurement):
-        pairs = set(model.objects.values_list("period", "period_end").distinct())
-        assert pairs
-        assert all(Period.parse(code).end == end for code, end in pairs)
+    def test_bulk_inserted_periods_carry_their_end_dates(self, demo):
+        """bulk inserts skip save(): period_end must still match the period code."""
+        for model in (m.Target, m.Measurement):
+            pairs = set(model.objects.values_list("period", "period_end").distinct())
+            assert pairs
+            assert all(Period.parse(code).end == end for code, end in pairs)
 
 
-def test_demo_performance_varies_between_on_and_off_track(demo):
-    """Latest approved achievement of non-cumulative MOEs (DESIGN.md section 3 formula)."""
-    targets = {(moe_id, period): value for moe_id, period, value in m.Target.objects.values_list(
-        "moe_id", "period", "value")}
-    latest = {}
-    for moe_id, period, value, baseline, direction in m.Measurement.objects.filter(
-        status="approved", moe__is_cumulative=False, moe__program__code__startswith="DEMO-"
-    ).order_by("moe_id", "period_end").values_list(
-        "moe_id", "period", "value", "moe__baseline_value", "moe__direction"
-    ):
-        latest[moe_id] = (period, value, baseline, direction)
-    achievements = []
-    for moe_id, (period, actual, baseline, direction) in latest.items():
-        target = targets[(moe_id, period)]
-        if target != baseline:
-            achievements.append(float((actual - baseline) / (target - baseline)))
-    assert sum(a >= 0.85 for a in achievements) >= 20
-    assert sum(a < 0.6 for a in achievements) >= 10
+    def test_demo_performance_varies_between_on_and_off_track(self, demo):
+        """Latest approved achievement of non-cumulative MOEs (DESIGN.md section 3 formula)."""
+        targets = {(moe_id, period): value for moe_id, period, value in m.Target.objects.values_list(
+            "moe_id", "period", "value")}
+        latest = {}
+        for moe_id, period, value, baseline, direction in m.Measurement.objects.filter(
+            status="approved", moe__is_cumulative=False, moe__program__code__startswith="DEMO-"
+        ).order_by("moe_id", "period_end").values_list(
+            "moe_id", "period", "value", "moe__baseline_value", "moe__direction"
+        ):
+            latest[moe_id] = (period, value, baseline, direction)
+        achievements = []
+        for moe_id, (period, actual, baseline, direction) in latest.items():
+            target = targets[(moe_id, period)]
+            if target != baseline:
+                achievements.append(float((actual - baseline) / (target - baseline)))
+        assert sum(a >= 0.85 for a in achievements) >= 20
+        assert sum(a < 0.6 for a in achievements) >= 10
 
 
-def test_demo_oversight_data(demo):
-    # vetting in every status, mostly approved
-    vetting = Counter(m.Vetting.objects.values_list("status", flat=True))
-    assert set(vetting) == {"approved", "pending", "expired", "denied"}
-    assert vetting["approved"] > sum(vetting.values()) / 2
-    # other donors engaged by country and sector
-    donors = set(m.OtherDonor.objects.values_list("name", flat=True))
-    assert {"United Kingdom (FCDO)", "European Union", "UNDP", "UNODC", "Japan (JICA)"} <= donors
-    assert m.DonorEngagement.objects.values("country").distinct().count() >= 20
-    assert not m.DonorEngagement.objects.filter(end_fy__lt=F("start_fy")).exists()
-    # strategies for every tier 1-2 country, objectives linked to goals, some without a program
-    tiered = m.Country.objects.filter(priority_tier__lte=2, programs__code__startswith="DEMO-").distinct()
-    assert set(m.Strategy.objects.values_list("country_id", flat=True)) == set(tiered.values_list("id", flat=True))
-    objectives = m.Objective.objects.all()
-    assert not objectives.filter(goals__isnull=True).exists()
-    assert objectives.filter(programs__isnull=True).exists()
-    assert objectives.filter(programs__isnull=False).exists()
-    # surge programs, some without a long-term objective or a sustainment plan
-    surge = _demo_programs().filter(is_surge=True)
-    assert surge.count() >= 3
-    assert surge.filter(Q(long_term_objective__isnull=True) | Q(sustainment_plan="")).exists()
-    # one open crisis; its country's running programs are under a pending crisis review
-    crisis = m.CrisisEvent.objects.get(closed_on__isnull=True)
-    in_crisis = _demo_programs().filter(countries=crisis.country, status__in=m.RUNNING_STATUSES)
-    assert in_crisis.exists()
-    assert set(in_crisis.values_list("status", flat=True)) == {"under_review"}
-    assert m.ProgramReview.objects.filter(crisis=crisis, decision="").count() == in_crisis.count()
+    def test_demo_oversight_data(self, demo):
+        # vetting in every status, mostly approved
+        vetting = Counter(m.Vetting.objects.values_list("status", flat=True))
+        assert set(vetting) == {"approved", "pending", "expired", "denied"}
+        assert vetting["approved"] > sum(vetting.values()) / 2
+        # other donors engaged by country and sector
+        donors = set(m.OtherDonor.objects.values_list("name", flat=True))
+        assert {"United Kingdom (FCDO)", "European Union", "UNDP", "UNODC", "Japan (JICA)"} <= donors
+        assert m.DonorEngagement.objects.values("country").distinct().count() >= 20
+        assert not m.DonorEngagement.objects.filter(end_fy__lt=F("start_fy")).exists()
+        # strategies for every tier 1-2 country, objectives linked to goals, some without a program
+        tiered = m.Country.objects.filter(priority_tier__lte=2, programs__code__startswith="DEMO-").distinct()
+        assert set(m.Strategy.objects.values_list("country_id", flat=True)) == set(tiered.values_list("id", flat=True))
+        objectives = m.Objective.objects.all()
+        assert not objectives.filter(goals__isnull=True).exists()
+        assert objectives.filter(programs__isnull=True).exists()
+        assert objectives.filter(programs__isnull=False).exists()
+        # surge programs, some without a long-term objective or a sustainment plan
+        surge = _demo_programs().filter(is_surge=True)
+        assert surge.count() >= 3
+        assert surge.filter(Q(long_term_objective__isnull=True) | Q(sustainment_plan="")).exists()
+        # one open crisis; its country's running programs are under a pending crisis review
+        crisis = m.CrisisEvent.objects.get(closed_on__isnull=True)
+        in_crisis = _demo_programs().filter(countries=crisis.country, status__in=m.RUNNING_STATUSES)
+        assert in_crisis.exists()
+        assert set(in_crisis.values_list("status", flat=True)) == {"under_review"}
+        assert m.ProgramReview.objects.filter(crisis=crisis, decision="").count() == in_crisis.count()
 
 
-def test_demo_users_one_per_role_with_printed_passwords(demo):
-    _, passwords = demo
-    users = {u.username: u for u in m.User.objects.filter(username__in=USERNAMES)}
-    groups = {name: set(users[name].groups.values_list("name", flat=True)) for name in USERNAMES}
-    assert groups == {"analyst.state": {ANALYST}, "analyst.defense": {ANALYST}, "manager": {MANAGER},
-                      "admin": {ADMINISTRATOR}}
-    assert users["analyst.state"].agency.code == "DOS"
-    assert users["analyst.defense"].agency.code == "DOD"
-    assert users["admin"].is_staff and users["admin"].is_superuser
-    assert not users["manager"].is_superuser
-    for username, password in passwords.items():
-        assert len(password) >= 20
-        assert authenticate(username=username, password=password) is not None
-    assert len(set(passwords.values())) == 4
+    def test_demo_users_one_per_role_with_printed_passwords(self, demo):
+        _, passwords = demo
+        users = {u.username: u for u in m.User.objects.filter(username__in=USERNAMES)}
+        groups = {name: set(users[name].groups.values_list("name", flat=True)) for name in USERNAMES}
+        assert groups == {"analyst.state": {ANALYST}, "analyst.defense": {ANALYST}, "manager": {MANAGER},
+                          "admin": {ADMINISTRATOR}}
+        assert users["analyst.state"].agency.code == "DOS"
+        assert users["analyst.defense"].agency.code == "DOD"
+        assert users["admin"].is_staff and users["admin"].is_superuser
+        assert not users["manager"].is_superuser
+        for username, password in passwords.items():
+            assert len(password) >= 20
+            assert authenticate(username=username, password=password) is not None
+        assert len(set(passwords.values())) == 4
 
 
-def test_second_run_creates_nothing_and_only_resets_passwords(demo):
-    # Given the demo portfolio and the passwords printed the first time
-    _, first_passwords = demo
-    before = _counts()
-    # When the command runs again
-    text, second_passwords = _load_demo()
-    # Then nothing new exists, and only the passwords changed
-    assert "already present" in text
-    assert _counts() == before
-    for username in USERNAMES:
-        assert second_passwords[username] != first_passwords[username]
-        assert authenticate(username=username, password=first_passwords[username]) is None
-        assert authenticate(username=username, password=second_passwords[username]) is not None
+    def test_second_run_creates_nothing_and_only_resets_passwords(self, demo):
+        # Given the demo portfolio and the passwords printed the first time
+        _, first_passwords = demo
+        before = _counts()
+        # When the command runs again
+        text, second_passwords = _load_demo()
+        # Then nothing new exists, and only the passwords changed
+        assert "already present" in text
+        assert _counts() == before
+        for username in USERNAMES:
+            assert second_passwords[username] != first_passwords[username]
+            assert authenticate(username=username, password=first_passwords[username]) is None
+            assert authenticate(username=username, password=second_passwords[username]) is not None
 
 
 class _Rollback(Exception):
