@@ -1,0 +1,248 @@
+"""/api/v1/programs/: reads, filters, CSV, and writes through the services, per role."""
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from api.serializers.programs import ProgramSerializer
+from programs.models import Agency, Country, Funding, Goal, Program, ProgramStatus
+from tests import factories
+
+from . import api_factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _create_payload(**overrides):
+    payload = {
+        "code": "DOS-2027-0001",
+        "title": "Maritime law enforcement",
+        "lead_agency": Agency.objects.get(code="DOS").pk,
+        "countries": [Country.objects.get(iso3="KEN").pk],
+        "goals": list(Goal.objects.filter(code="1.a").values_list("pk", flat=True)),
+        "purpose": "build_capacity",
+        "start_fy": 2026,
+        "end_fy": 2028,
+        "funding": [{"fiscal_year": 2026, "planned": "1000.00", "obligated": "500.00", "disbursed": "0"}],
+    }
+    payload.update(overrides)
+    return payload
+
+
+# --- reads ---------------------------------------------------------------------------
+
+
+def test_list_and_detail_share_one_representation_documented_by_the_serializer(token_client, analyst_a):
+    program = api_factories.program_full()
+    client = token_client(analyst_a)
+    listed = client.get("/api/v1/programs/").json()["results"][0]
+    detail = client.get(f"/api/v1/programs/{program.pk}/").json()
+    assert listed == detail
+    assert list(detail) == list(ProgramSerializer().fields)
+    assert detail["countries"] == [{"id": factories.country("KEN").pk, "iso3": "KEN"}, {"id": factories.country("UGA").pk, "iso3": "UGA"}]
+    assert [f["fiscal_year"] for f in detail["funding"]] == [2025, 2026]
+    assert detail["funding"][0]["planned"] == "1000000.00"
+    assert detail["total_obligated"] == "1600000.00"
+    assert detail["updated_at"].endswith("Z")
+
+
+def test_filters_are_those_of_the_pages(token_client, analyst_a):
+    kenya = api_factories.program_full(countries=("KEN",))
+    colombia = api_factories.program_full(countries=("COL",), agency="DOD", is_surge=True, start_fy=2030, end_fy=2031)
+    client = token_client(analyst_a)
+
+    def codes(query):
+        response = client.get(f"/api/v1/programs/?{query}")
+        assert response.status_code == 200, response.content
+        return {row["code"] for row in response.json()["results"]}
+
+    assert codes("country=KEN") == {kenya.code}
+    assert codes("region=SOUTHCOM") == {colombia.code}
+    assert codes("region=WHA") == {colombia.code}
+    assert codes("agency=DOD") == {colombia.code}
+    assert codes("surge=true") == {colombia.code}
+    assert codes("fiscal_year=2026") == {kenya.code}
+    assert codes("goal=1") == {kenya.code, colombia.code}
+    assert codes("sector=15250") == set()
+    assert codes("status=completed") == set()
+
+
+def test_updated_since_returns_only_changed_programs_and_archived_on_request(token_client, analyst_a):
+    old = api_factories.program_full()
+    Program.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timezone.timedelta(days=10))
+    new = api_factories.program_full()
+    archived = api_factories.program_full()
+    Program.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    since = (timezone.now() - timezone.timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    client = token_client(analyst_a)
+    rows = client.get("/api/v1/programs/", {"updated_since": since}).json()["results"]
+    assert [r["code"] for r in rows] == [new.code]
+    rows = client.get("/api/v1/programs/", {"updated_since": since, "archived": "include"}).json()["results"]
+    assert {r["code"] for r in rows} == {new.code, archived.code}
+    # an archived program is still readable by id
+    assert client.get(f"/api/v1/programs/{archived.pk}/").json()["archived_at"] is not None
+
+
+def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
+    for _ in range(7):
+        api_factories.program_full()
+    client = token_client(analyst_a)
+    seen = []
+    for page in (1, 2, 3):
+        seen += [r["id"] for r in client.get("/api/v1/programs/", {"ordering": "status", "page_size": 3, "page": page}).json()["results"]]
+    assert len(seen) == len(set(seen)) == 7
+
+
+def test_csv_export_of_the_list(token_client, analyst_a):
+    program = api_factories.program_full()
+    response = token_client(analyst_a).get("/api/v1/programs/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["code"] == program.code
+    assert "fiscal_year=2025" in rows[0]["funding"]
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+def test_analyst_creates_a_program_of_their_agency(token_client, analyst_a):
+    response = token_client(analyst_a, write=True).post("/api/v1/programs/", _create_payload(), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "proposed" and body["version"] == 1
+    assert body["funding"] == [{"fiscal_year": 2026, "planned": "1000.00", "obligated": "500.00", "disbursed": "0.00", "version": 1}]
+    program = Program.objects.get(code="DOS-2027-0001")
+    assert program.history.first().history_user == analyst_a
+
+
+def test_analyst_cannot_create_for_another_agency(token_client, analyst_b):
+    response = token_client(analyst_b, write=True).post("/api/v1/programs/", _create_payload(), format="json")
+    assert response.status_code == 403
+    assert not Program.objects.filter(code="DOS-2027-0001").exists()
+
+
+def test_manager_without_agency_cannot_create_programs(token_client, manager):
+    response = token_client(manager, write=True).post("/api/v1/programs/", _create_payload(), format="json")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"countries": []}, "countries"),
+        ({"countries": [99999999]}, "countries"),
+        ({"lead_agency": 99999999}, "lead_agency"),
+        ({"start_fy": "soon"}, "start_fy"),
+        ({"start_fy": 2029, "end_fy": 2026}, None),
+        ({"purpose": "conquer"}, "purpose"),
+        ({"title": "x" * 301}, "title"),
+        ({"title": "bad\x00byte"}, "title"),
+        ({"title": "lone \ud800 surrogate"}, "title"),
+        ({"funding": [{"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"}]}, "fiscal_year"),
+        ({"funding": [{"fiscal_year": 2026, "planned": "-5", "obligated": "0", "disbursed": "0"}]}, "funding.0.planned"),
+        ({"funding": [{"fiscal_year": 2026, "planned": "NaN", "obligated": "0", "disbursed": "0"}]}, "funding.0.planned"),
+        ({"code": None}, "code"),
+    ],
+)
+def test_bad_input_is_400_naming_the_field_and_saves_nothing(token_client, analyst_a, overrides, field):
+    # sent as raw JSON so that escapes such as "\ud800" reach the server as a client would send them
+    response = token_client(analyst_a, write=True).generic(
+        "POST", "/api/v1/programs/", json.dumps(_create_payload(**overrides)), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid" and body["errors"]
+    if field:
+        assert field in body["errors"], body
+    assert not Program.objects.filter(code="DOS-2027-0001").exists()
+    assert not Funding.objects.filter(program__code="DOS-2027-0001").exists()
+
+
+def test_duplicate_code_is_400(token_client, analyst_a):
+    client = token_client(analyst_a, write=True)
+    assert client.post("/api/v1/programs/", _create_payload(), format="json").status_code == 201
+    response = client.post("/api/v1/programs/", _create_payload(), format="json")
+    assert response.status_code == 400 and "code" in response.json()["errors"]
+
+
+def test_update_with_current_version_and_rationale(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).patch(
+        f"/api/v1/programs/{program_a.pk}/",
+        {"title": "Renamed", "version": 1, "rationale_category": "change_in_context", "rationale": "New mandate"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == 2 and response.json()["title"] == "Renamed"
+
+
+def test_update_of_approved_data_without_rationale_is_400(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).patch(
+        f"/api/v1/programs/{program_a.pk}/", {"title": "Renamed", "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert {"rationale_category", "rationale"} <= set(response.json()["errors"])
+
+
+def test_update_without_version_is_400(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).patch(f"/api/v1/programs/{program_a.pk}/", {"title": "x"}, format="json")
+    assert response.status_code == 400 and "version" in response.json()["errors"]
+
+
+def test_stale_version_is_409_with_what_changed(token_client, analyst_a, program_a):
+    client = token_client(analyst_a, write=True)
+    change = {"version": 1, "rationale_category": "data_correction", "rationale": "typo"}
+    assert client.patch(f"/api/v1/programs/{program_a.pk}/", {**change, "title": "First"}, format="json").status_code == 200
+    # when a second client saves with the version it read before
+    response = client.patch(f"/api/v1/programs/{program_a.pk}/", {**change, "title": "Second"}, format="json")
+    # then 409, nothing saved, and the body says what changed and by whom
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "stale_version" and body["your_version"] == 1 and body["current_version"] == 2
+    assert {"field": "title", "old": program_a.title, "new": "First"}.items() <= body["changes"][0].items()
+    assert body["changes"][0]["by"] == "analyst_a"
+    program_a.refresh_from_db()
+    assert program_a.title == "First"
+
+
+def test_other_agency_cannot_update(token_client, analyst_b, program_a):
+    response = token_client(analyst_b, write=True).patch(
+        f"/api/v1/programs/{program_a.pk}/", {"title": "x", "version": 1}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_funding_year_set_and_stale_funding_refused(token_client, analyst_a, program_a):
+    client = token_client(analyst_a, write=True)
+    url = f"/api/v1/programs/{program_a.pk}/funding/"
+    body = {"fiscal_year": 2026, "planned": "10.00", "obligated": "5.00", "disbursed": "1.00"}
+    response = client.post(url, body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {**body, "version": 1}
+    changed = {**body, "planned": "20.00", "version": 1, "rationale_category": "budget_realignment", "rationale": "cut"}
+    assert client.post(url, changed, format="json").json()["version"] == 2
+    stale = client.post(url, {**changed, "planned": "30.00"}, format="json")
+    assert stale.status_code == 409
+    assert Funding.objects.get(program=program_a, fiscal_year=2026).planned == Decimal("20.00")
+
+
+def test_funding_outside_program_years_is_400(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).post(
+        f"/api/v1/programs/{program_a.pk}/funding/",
+        {"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"},
+        format="json",
+    )
+    assert response.status_code == 400 and "fiscal_year" in response.json()["errors"]
+
+
+def test_transitions_follow_approval_rights(token_client, analyst_a, manager, agency_a):
+    program = factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED)
+    url = f"/api/v1/programs/{program.pk}/transition/"
+    analyst = token_client(analyst_a, write=True)
+    assert analyst.post(url, {"action": "approve", "reason": "ok", "version": 1}, format="json").status_code == 403
+    response = token_client(manager, write=True).post(url, {"action": "approve", "reason": "ok", "version": 1}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    bad = analyst.post(url, {"action": "fly", "reason": "x", "version": 2}, format="json")
+    assert bad.status_code == 400 and "action" in bad.json()["errors"]
