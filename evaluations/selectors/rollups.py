@@ -1,0 +1,49 @@
+"""Reads of the computed rollups, each with the time it was computed (freshness)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Max, QuerySet
+
+from programs.models import RUNNING_STATUSES
+
+from ..models import CountryRollup, GoalRollup, MoeAchievement, ProgramRollup, RegionRollup
+
+
+def program_rollups(program_ids: Iterable[int] | None = None) -> QuerySet[ProgramRollup]:
+    rows = ProgramRollup.objects.select_related("program__lead_agency").order_by("program__code")
+    return rows if program_ids is None else rows.filter(program_id__in=list(program_ids))
+
+
+def country_rollups(country_ids: Iterable[int] | None = None, *, with_programs_only: bool = False) -> QuerySet[CountryRollup]:
+    rows = CountryRollup.objects.select_related("country").order_by("country__name")
+    if with_programs_only:
+        rows = rows.filter(program_count__gt=0)
+    return rows if country_ids is None else rows.filter(country_id__in=list(country_ids))
+
+
+def region_rollups(scheme: str | None = None) -> QuerySet[RegionRollup]:
+    rows = RegionRollup.objects.select_related("region").order_by("region__scheme", "region__code")
+    return rows if scheme is None else rows.filter(region__scheme=scheme)
+
+
+def goal_rollups() -> QuerySet[GoalRollup]:
+    return GoalRollup.objects.select_related("goal", "goal__parent").order_by("goal__sort_order", "goal__code")
+
+
+def moe_latest_achievements(program_id: int) -> QuerySet[MoeAchievement]:
+    """The MOE's latest achievement rows of one program (the status of each MOE)."""
+    return MoeAchievement.objects.filter(program_id=program_id, is_latest=True).select_related("moe")
+
+
+def rollups_computed_at():
+    """When the rollups were last computed (the oldest and newest program figure)."""
+    return ProgramRollup.objects.aggregate(newest=Max("computed_at"))["newest"]
+
+
+def running_program_ids_in_country(country_id: int) -> QuerySet:
+    from programs.models import Program
+
+    return Program.objects.filter(
+        countries=country_id, status__in=RUNNING_STATUSES, archived_at__isnull=True
+    ).values("id")

@@ -1,0 +1,94 @@
+"""Writes of evaluations, their documents (links) and recommendations' follow-up.
+
+Analysts record evaluations of their own agency's programs; managers of any program.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from programs import permissions
+from programs.models import Program, User
+
+from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
+
+EVALUATION_FIELDS = (
+    "evaluation_type", "title", "evaluator", "is_independent", "started_on", "completed_on", "rating", "findings",
+)
+
+
+def _require_evaluation_editor(user: User, program: Program) -> None:
+    permissions.require(
+        permissions.can_edit_program(user, program) or permissions.is_manager(user),
+        f"Only analysts of {program.lead_agency.code} or managers may record evaluations of {program.code}.",
+    )
+
+
+def _save(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+@transaction.atomic
+def evaluation_create(
+    *, user: User, program: Program, data: Mapping[str, Any], documents: Iterable[tuple[str, str]] = ()
+) -> Evaluation:
+    """Record an evaluation of ``program``; ``documents`` are (title, url) links."""
+    _require_evaluation_editor(user, program)
+    evaluation = Evaluation(program=program, created_by=user, **{k: data[k] for k in EVALUATION_FIELDS if k in data})
+    _save(evaluation)
+    for title, url in documents:
+        _save(EvaluationDocument(evaluation=evaluation, title=title, url=url))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, Any]) -> Evaluation:
+    evaluation = Evaluation.objects.select_for_update().select_related("program__lead_agency").get(pk=evaluation.pk)
+    _require_evaluation_editor(user, evaluation.program)
+    for key in EVALUATION_FIELDS:
+        if key in data:
+            setattr(evaluation, key, data[key])
+    _save(evaluation)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_document_add(*, user: User, evaluation: Evaluation, title: str, url: str) -> EvaluationDocument:
+    _require_evaluation_editor(user, evaluation.program)
+    document = EvaluationDocument(evaluation=evaluation, title=title, url=url)
+    _save(document)
+    return document
+
+
+@transaction.atomic
+def recommendation_create(
+    *, user: User, evaluation: Evaluation, text: str, owner: str, due_on: dt.date
+) -> Recommendation:
+    _require_evaluation_editor(user, evaluation.program)
+    recommendation = Recommendation(evaluation=evaluation, text=text, owner=owner, due_on=due_on)
+    _save(recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_follow_up(
+    *, user: User, recommendation: Recommendation, status: str, note: str = ""
+) -> Recommendation:
+    """Record the follow-up of a recommendation; closing one needs a note saying how."""
+    recommendation = (
+        Recommendation.objects.select_for_update()
+        .select_related("evaluation__program__lead_agency")
+        .get(pk=recommendation.pk)
+    )
+    _require_evaluation_editor(user, recommendation.evaluation.program)
+    if status in (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED) and not (note or "").strip():
+        raise ValidationError({"follow_up_note": "Say how the recommendation was implemented or why it was not accepted."})
+    recommendation.follow_up_status = status
+    recommendation.follow_up_note = (note or "").strip()
+    _save(recommendation)
+    return recommendation

@@ -1,0 +1,77 @@
+"""Coordination checks: findings with stable fingerprints; acknowledgements that hold
+while the data stays the same."""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from evaluations.selectors.coordination import (
+    coordination_findings,
+    donor_overlaps,
+    gaps,
+    interagency_overlaps,
+    surge_without_long_term_link,
+    vetting_missing,
+)
+from evaluations.services.coordination import finding_acknowledge
+from programs import models as m
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_interagency_overlap_needs_different_agencies_a_shared_goal_and_overlapping_years(agency_a, agency_b):
+    goal = m.Goal.objects.get(code="1.e")
+    kenya = factories.country("KEN")
+    p1 = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya], goals=[goal], start_fy=2025, end_fy=2027)
+    factories.ProgramFactory(lead_agency=agency_b, countries=[kenya], goals=[goal], start_fy=2027, end_fy=2029)
+    factories.ProgramFactory(lead_agency=agency_b, countries=[kenya], goals=[goal], start_fy=2028, end_fy=2029)
+    factories.ProgramFactory(lead_agency=agency_a, countries=[kenya], goals=[goal], start_fy=2025, end_fy=2026)
+    findings = interagency_overlaps()
+    assert len(findings) == 1
+    assert "goal 1.e" in findings[0].summary and "FY2027-FY2027" in findings[0].summary
+    first = findings[0].fingerprint
+    assert interagency_overlaps()[0].fingerprint == first
+    p1.end_fy = 2028
+    p1.save()
+    assert first not in {f.fingerprint for f in interagency_overlaps()}
+
+
+def test_an_acknowledged_finding_reappears_when_its_data_changes(manager, agency_a):
+    program = factories.ProgramFactory(lead_agency=agency_a, is_surge=True, sustainment_plan="")
+    finding = surge_without_long_term_link()[0]
+    with pytest.raises(ValidationError):
+        finding_acknowledge(user=manager, check_name="surge", fingerprint=finding.fingerprint, note=" ")
+    finding_acknowledge(user=manager, check_name="surge", fingerprint=finding.fingerprint, note="Plan due in Q2")
+    section = next(s for s in coordination_findings() if s["name"] == "surge")
+    assert section["open_count"] == 0 and section["findings"][0].acknowledgement.note == "Plan due in Q2"
+    program.sustainment_plan = "Partner budget line from FY2028"
+    program.save()
+    section = next(s for s in coordination_findings() if s["name"] == "surge")
+    assert section["open_count"] == 1 and section["findings"][0].acknowledgement is None
+
+
+def test_donor_overlap_gap_and_vetting_checks(agency_a):
+    kenya = factories.country("KEN")
+    kenya.priority_tier = 1
+    kenya.save()
+    sector = m.Sector.objects.get(dac_code="15210")
+    program = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya])
+    program.sectors.set([sector])
+    donor = m.OtherDonor.objects.create(name="EU", kind="multilateral")
+    m.DonorEngagement.objects.create(donor=donor, country=kenya, sector=sector, start_fy=2026, end_fy=2030)
+    assert len(donor_overlaps()) == 1
+
+    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
+    served = m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    m.Objective.objects.create(strategy=strategy, code="2", description="Police reform")
+    program.objectives.set([served])
+    assert [f.summary.split(" of ")[0] for f in gaps()] == ["Tier 1: objective 2"]
+
+    unit = factories.PartnerInstitutionFactory(country=kenya)
+    program.partner_institutions.set([unit])
+    assert "never vetted" in vetting_missing()[0].summary
+    m.Vetting.objects.create(institution=unit, status="approved", requested_on=dt.date(2025, 1, 1),
+                             decided_on=dt.date(2025, 2, 1), expires_on=dt.date(2026, 2, 1))
+    assert "expired" in vetting_missing(today=dt.date(2026, 6, 1))[0].summary
+    assert vetting_missing(today=dt.date(2026, 1, 1)) == []
