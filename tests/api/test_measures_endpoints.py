@@ -1,0 +1,146 @@
+"""/api/v1/moes/ and /api/v1/measurements/: reads, writes via services, approval per role."""
+import pytest
+
+from programs.models import MeasureOfEffectiveness, Measurement, MeasurementStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+RATIONALE = {"rationale_category": "data_correction", "rationale": "corrected source"}
+
+
+def _moe_payload(program, **overrides):
+    return {
+        "program": program.pk,
+        "name": "Cases prosecuted",
+        "kind": "outcome",
+        "unit": "cases",
+        "baseline_value": "10",
+        "baseline_date": "2025-09-30",
+        "targets": [{"period": "FY2026-Q1", "value": "20"}, {"period": "fy2026-q2", "value": "30"}],
+        **overrides,
+    }
+
+
+def test_moe_list_has_targets_and_filters_by_program(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    factories.TargetFactory(moe=moe)
+    factories.MoeFactory()  # another program
+    rows = token_client(analyst_a).get("/api/v1/moes/", {"program": program_a.pk}).json()["results"]
+    assert [r["id"] for r in rows] == [moe.pk]
+    assert rows[0]["targets"][0]["period"] == "FY2026-Q1"
+
+
+def test_analyst_creates_an_moe_with_targets(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).post("/api/v1/moes/", _moe_payload(program_a), format="json")
+    assert response.status_code == 201, response.content
+    assert [t["period"] for t in response.json()["targets"]] == ["FY2026-Q1", "FY2026-Q2"]
+
+
+def test_other_agency_cannot_create_an_moe(token_client, analyst_b, program_a):
+    response = token_client(analyst_b, write=True).post("/api/v1/moes/", _moe_payload(program_a), format="json")
+    assert response.status_code == 403
+    assert not MeasureOfEffectiveness.objects.exists()
+
+
+def test_moe_with_a_target_outside_the_program_years_saves_nothing(token_client, analyst_a, program_a):
+    payload = _moe_payload(program_a, targets=[{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2040", "value": "2"}])
+    response = token_client(analyst_a, write=True).post("/api/v1/moes/", payload, format="json")
+    assert response.status_code == 400 and "period" in response.json()["errors"]
+    assert not MeasureOfEffectiveness.objects.exists()
+
+
+def test_moe_update_is_versioned(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    client = token_client(analyst_a, write=True)
+    ok = client.patch(f"/api/v1/moes/{moe.pk}/", {"unit": "prosecutions", "version": 1, **RATIONALE}, format="json")
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["version"] == 2
+    stale = client.patch(f"/api/v1/moes/{moe.pk}/", {"unit": "x", "version": 1, **RATIONALE}, format="json")
+    assert stale.status_code == 409 and stale.json()["changes"][0]["field"] == "unit"
+
+
+def test_target_set(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    response = token_client(analyst_a, write=True).post(
+        f"/api/v1/moes/{moe.pk}/targets/", {"period": "FY2027", "value": "40", **RATIONALE}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["period"] == "FY2027" and response.json()["value"] == "40.0000"
+
+
+def test_measurement_record_then_update_then_approval_flow(token_client, analyst_a, manager, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    analyst = token_client(analyst_a, write=True)
+    created = analyst.post("/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": "12"}, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["entered_by"] == "analyst_a" and created.json()["status"] == "draft"
+    # the same MOE and period updates rather than duplicates
+    updated = analyst.post(
+        "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": "13", "version": 1}, format="json"
+    )
+    assert updated.status_code == 200 and updated.json()["id"] == pk and updated.json()["version"] == 2
+    assert Measurement.objects.count() == 1
+    # submit, then an analyst cannot approve, a manager can
+    assert analyst.post(f"/api/v1/measurements/{pk}/submit/", {"version": 2}, format="json").status_code == 200
+    assert analyst.post(f"/api/v1/measurements/{pk}/approve/", {"version": 3}, format="json").status_code == 403
+    boss = token_client(manager, write=True)
+    approved = boss.post(f"/api/v1/measurements/{pk}/approve/", {"version": 3}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["approved_by"] == "manager"
+
+
+def test_measurement_return_needs_a_reason_and_manager(token_client, manager, analyst_a, program_a):
+    measurement = factories.MeasurementFactory(moe=factories.MoeFactory(program=program_a), status=MeasurementStatus.SUBMITTED)
+    boss = token_client(manager, write=True)
+    url = f"/api/v1/measurements/{measurement.pk}/return/"
+    assert boss.post(url, {"version": 1, "reason": ""}, format="json").status_code == 400
+    response = boss.post(url, {"version": 1, "reason": "Source missing"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "returned"
+    assert token_client(analyst_a, write=True).post(url, {"version": 2, "reason": "x"}, format="json").status_code == 403
+
+
+def test_other_agency_cannot_record_measurements(token_client, analyst_b, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    response = token_client(analyst_b, write=True).post(
+        "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": "1"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"period": "2026Q1"}, "period"),
+        ({"period": "FY2040-Q1"}, "period"),
+        ({"value": "lots"}, "value"),
+        ({"value": "-3"}, "value"),
+        ({"moe": 987654321}, "moe"),
+        ({"evidence_url": "not a url"}, "evidence_url"),
+    ],
+)
+def test_bad_measurements_are_400(token_client, analyst_a, program_a, payload, field):
+    moe = factories.MoeFactory(program=program_a)
+    body = {"moe": moe.pk, "period": "FY2026-Q1", "value": "1", **payload}
+    response = token_client(analyst_a, write=True).post("/api/v1/measurements/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert not Measurement.objects.exists()
+
+
+def test_measurement_filters(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", status=MeasurementStatus.APPROVED)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q2", status=MeasurementStatus.DRAFT)
+    factories.MeasurementFactory(moe=moe, period="FY2027-Q1", status=MeasurementStatus.APPROVED)
+    client = token_client(analyst_a)
+
+    def periods(**query):
+        return [r["period"] for r in client.get("/api/v1/measurements/", query).json()["results"]]
+
+    assert periods(status="approved") == ["FY2026-Q1", "FY2027-Q1"]
+    assert periods(fiscal_year=2026) == ["FY2026-Q1", "FY2026-Q2"]
+    assert periods(program=program_a.pk, ordering="-period_end") == ["FY2027-Q1", "FY2026-Q2", "FY2026-Q1"]
+    assert periods(country="COL") == []
