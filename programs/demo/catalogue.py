@@ -583,3 +583,6 @@ BUREAU_LABELS: dict[str, str] = {
 
 VETTED_UNIT_NAMES = ("", "", "Headquarters staff", "1st Battalion", "Training wing", "Rapid response unit",
                      "Special investigations unit")
+
+# Units that count people: MOEs in these units can be broken down by sex.
+PEOPLE_UNITS = {"officers", "personnel", "NCOs", "investigators", "prosecutors", "officials"}

@@ -29,12 +29,14 @@ from ..models import (
     Country,
     CountryPriorityTier,
     CrisisEvent,
+    DisaggregationCategory,
     DonorEngagement,
     Funding,
     Goal,
     ImplementingPartner,
     MeasureOfEffectiveness,
     Measurement,
+    MeasurementDisaggregation,
     Objective,
     OtherDonor,
     PartnerInstitution,
@@ -82,6 +84,7 @@ class PortfolioSize:
     programs: int
     moes: int | None = None
     measurements: int | None = None
+    disaggregated_moes: int = 40  # MOEs counting people, broken down by sex
 
     def problems(self, *, countries_available: int) -> list[str]:
         found = []
@@ -238,6 +241,7 @@ class _Builder:
         self.insert_programs()
         self.insert_funding()
         self.insert_moes_targets_measurements()
+        self.insert_disaggregation()
         self.insert_vetting()
         self.insert_donor_engagements()
         self.insert_crisis_and_reviews()
@@ -694,6 +698,33 @@ class _Builder:
                     yield (moe["id"], code, end, _rounded(value, integral), rng.choice(cat.MEASUREMENT_SOURCES),
                            "", collected, entered_by, status, reason,
                            manager if status == "approved" else None, approved_at, 1, now, now)
+
+    def insert_disaggregation(self) -> None:
+        """Break the first measured people-counting MOEs down by sex (female share 10-35%)."""
+        rng = self.rng("disaggregation")
+        moes = [moe for plan in self.plans for moe in plan.moes
+                if moe["measured"] and moe["template"].unit in cat.PEOPLE_UNITS][: self.size.disaggregated_moes]
+        categories = create_returning_ids([
+            DisaggregationCategory(moe_id=moe["id"], dimension="sex", name=name)
+            for moe in moes for name in ("female", "male")
+        ])
+        by_moe: dict[int, dict[str, int]] = {category.moe_id: {} for category in categories}
+        for category in categories:
+            by_moe[category.moe_id][category.name] = category.id
+        shares = {moe["id"]: rng.uniform(0.10, 0.35) for moe in moes}
+
+        def rows() -> Iterator[tuple]:
+            for measurement_id, moe_id, value in Measurement.objects.filter(
+                moe_id__in=list(by_moe)
+            ).order_by("moe_id", "period_end").values_list("id", "moe_id", "value"):
+                female = (value * Decimal(str(round(shares[moe_id], 2)))).quantize(Decimal("1"))
+                yield (measurement_id, by_moe[moe_id]["female"], female, self.now, self.now)
+                yield (measurement_id, by_moe[moe_id]["male"], value - female, self.now, self.now)
+
+        self.done("disaggregation categories", len(categories))
+        self.done("measurement breakdowns", insert_rows(
+            MeasurementDisaggregation, ("measurement_id", "category_id", "value", "created_at", "updated_at"),
+            rows()))
 
     def insert_vetting(self) -> None:
         rng = self.rng("vetting")

@@ -141,6 +141,14 @@ class TestDemoPortfolio:
         assert statuses["approved"] > sum(statuses.values()) / 2
         assert statuses["submitted"] and statuses["draft"]
         assert not measurements.filter(status="returned", return_reason="").exists()
+        # people-counting MOEs broken down by sex, the parts adding up to the value
+        breakdown = defaultdict(Decimal)
+        for measurement_id, value in m.MeasurementDisaggregation.objects.filter(
+            category__dimension="sex").values_list("measurement_id", "value"):
+            breakdown[measurement_id] += value
+        assert len(breakdown) >= 100
+        values = dict(m.Measurement.objects.filter(id__in=list(breakdown)).values_list("id", "value"))
+        assert breakdown == values
         # some MOEs of running programs have no data at all
         running = moes.filter(program__status__in=m.RUNNING_STATUSES)
         assert running.annotate(n=Count("measurements")).filter(n=0).exists()
