@@ -182,3 +182,28 @@ def test_the_recompute_issues_the_same_number_of_queries_for_5_and_50_countries(
     fifty = _recompute_queries(50, manager)
     assert five == fifty
     assert fifty <= 4
+
+
+@pytest.mark.parametrize(
+    "tier,criterion_score,achievement,score,band",
+    [
+        (2, 4, 0.5, Decimal("70.00"), "invest"),       # 0.4*75 + 0.4*75 + 0.2*50
+        (2, 4, 0.4995, Decimal("69.99"), "sustain"),   # E = 49.95
+        (4, 4, 0.5, Decimal("50.00"), "sustain"),      # 0.4*25 + 0.4*75 + 0.2*50
+        (4, 4, 0.4995, Decimal("49.99"), "review"),
+        (4, 2, 1.0, Decimal("40.00"), "review"),       # 0.4*25 + 0.4*25 + 0.2*100
+        (4, 1, 1.0, Decimal("30.00"), "review"),       # 0.4*25 + 0 + 0.2*100
+        (4, 1, 0.9995, Decimal("29.99"), "deprioritise"),
+    ],
+)
+def test_band_edges_in_sql(manager, tier, criterion_score, achievement, score, band):
+    # Given inputs whose score lands exactly on (or 0.01 below) a band edge
+    country = Country.objects.get(iso3="KEN")
+    Country.objects.filter(pk=country.pk).update(priority_tier=tier)
+    af.assessment(country=country, author=manager, score=criterion_score)
+    af.rollup(country, achievement)
+    # When the set-based recompute runs
+    selectivity_recompute(country_ids=[country.pk], as_of=AS_OF)
+    # Then the stored score and band are those of the edge
+    row = SelectivityScore.objects.get(country=country)
+    assert (row.score, row.band) == (score, band)
