@@ -6,7 +6,7 @@ permission classes require authentication instead.
 """
 from rest_framework.routers import SimpleRouter
 
-from .views import measures, oversight, programs, reference
+from .views import assessments, evaluations, measures, oversight, programs, reference
 
 router = SimpleRouter()
 router.register("regions", reference.RegionViewSet, basename="region")
@@ -21,5 +21,17 @@ router.register("moes", measures.MoeViewSet, basename="moe")
 router.register("measurements", measures.MeasurementViewSet, basename="measurement")
 router.register("reviews", oversight.ProgramReviewViewSet, basename="review")
 router.register("crisis-events", oversight.CrisisEventViewSet, basename="crisis-event")
+router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
+router.register("selectivity-scores", assessments.SelectivityScoreViewSet, basename="selectivity-score")
+router.register(
+    "selectivity-score-history", assessments.SelectivityScoreHistoryViewSet, basename="selectivity-score-history"
+)
+router.register("program-rollups", evaluations.ProgramRollupViewSet, basename="program-rollup")
+router.register("country-rollups", evaluations.CountryRollupViewSet, basename="country-rollup")
+router.register("region-rollups", evaluations.RegionRollupViewSet, basename="region-rollup")
+router.register("goal-rollups", evaluations.GoalRollupViewSet, basename="goal-rollup")
+router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluation")
+router.register("recommendations", evaluations.RecommendationViewSet, basename="recommendation")
+router.register("coordination-findings", evaluations.CoordinationFindingViewSet, basename="coordination-finding")
 
 urlpatterns = router.urls

@@ -186,6 +186,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ImplementingPartnerKindEnum": "programs.models.ImplementingPartnerKind",
         "MoeKindEnum": "programs.models.MoeKind",
+        "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "ApprovalStatusEnum": "programs.models.MeasurementStatus",  # same choices as AssessmentStatus
+        "RollupStatusEnum": "evaluations.models.RollupStatus",
     },
 }
 

@@ -1,5 +1,10 @@
 """Every list endpoint issues the same number of queries at two data sizes (STYLE.md rule 8)."""
+import datetime as dt
+
 import pytest
+
+from evaluations.models import Evaluation, Recommendation
+from programs.models import Country
 
 from tests import factories
 
@@ -28,6 +33,40 @@ def _institutions(n):
         factories.PartnerInstitutionFactory()
 
 
+def _assessments(n):
+    from assessments.selectors import framework_current
+    from assessments.services import assessment_create
+
+    author = factories.AnalystFactory()
+    scores = {c.code: {"score": 3, "justification": "ok"} for c in framework_current().criteria.all()}
+    for iso3 in ("KEN", "UGA", "COL", "PER", "NGA", "GHA")[:n]:
+        assessment_create(user=author, country=factories.country(iso3), assessed_on=dt.date(2026, 1, 1), criterion_scores=scores)
+
+
+def _scores(n):
+    from assessments.services import selectivity_recompute
+
+    countries = list(Country.objects.order_by("iso3")[: n * 3])
+    Country.objects.filter(pk__in=[c.pk for c in countries]).update(priority_tier=1)
+    selectivity_recompute(country_ids=[c.pk for c in countries])
+
+
+def _evaluations(n):
+    for _ in range(n):
+        evaluation = Evaluation.objects.create(
+            program=api_factories.program_full(), evaluation_type="impact", title="E", evaluator="GAO",
+            started_on=dt.date(2026, 1, 1),
+        )
+        Recommendation.objects.create(evaluation=evaluation, text="R", owner="O", due_on=dt.date(2026, 6, 1))
+
+
+def _rollups(n):
+    from evaluations.services.rollups import rollups_recompute
+
+    _programs(n)
+    rollups_recompute()
+
+
 # endpoint, data builder (None: reference data grows by itself), queries for a token-authenticated GET:
 # 2 for knox (token, user), 1 count, 1 page, then one per prefetched relation.
 ENDPOINTS = [
@@ -49,6 +88,17 @@ ENDPOINTS = [
     ("/api/v1/agencies/", None, 4),
     ("/api/v1/goals/", None, 4),
     ("/api/v1/sectors/", None, 4),
+    ("/api/v1/assessments/?country=KEN&status=draft", _assessments, 4 + 1),
+    ("/api/v1/assessments/", _assessments, 4 + 1),
+    ("/api/v1/selectivity-scores/?band=invest", _scores, 4),
+    ("/api/v1/selectivity-score-history/", _scores, 4),
+    ("/api/v1/evaluations/", _evaluations, 4 + 1),
+    ("/api/v1/recommendations/?follow_up_status=open", _evaluations, 4),
+    ("/api/v1/program-rollups/", _rollups, 4),
+    ("/api/v1/country-rollups/?region=AF", _rollups, 4),
+    ("/api/v1/region-rollups/", _rollups, 4),
+    ("/api/v1/goal-rollups/", _rollups, 4),
+    ("/api/v1/coordination-findings/", _programs, 2 + 6),
 ]
 
 

@@ -1,0 +1,79 @@
+"""Country assessments, selectivity scores: read shapes and write inputs."""
+from rest_framework import serializers
+
+from assessments.models import CountryAssessment, CriterionScore, SelectivityScore
+from programs.models import Country
+
+from .fields import ID_MAX, Text
+
+
+class CriterionScoreSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.code", read_only=True)
+
+    class Meta:
+        model = CriterionScore
+        fields = ["criterion", "score", "justification", "evidence_url"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    country_iso3 = serializers.CharField(source="country.iso3", read_only=True)
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
+    scores = CriterionScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CountryAssessment
+        fields = [
+            "id", "country", "country_iso3", "framework_version", "assessed_on", "summary", "evidence_links",
+            "status", "scores", "created_by", "submitted_at", "approved_by", "approved_at", "return_reason",
+            "version", "created_at", "updated_at",
+        ]
+
+
+class CriterionScoreInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    justification = Text(max_length=5000)
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+
+
+class AssessmentWriteSerializer(serializers.Serializer):
+    """A whole assessment: one score with a justification for every criterion of the
+    current framework, keyed by criterion code (see the framework in the portal)."""
+
+    country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
+    assessed_on = serializers.DateField()
+    summary = Text(required=False, allow_blank=True, max_length=20000)
+    evidence_links = Text(required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
+    scores = serializers.DictField(child=CriterionScoreInputSerializer(), help_text="criterion code -> score")
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
+    )
+
+    def validate(self, attrs):
+        if self.context.get("updating"):
+            if "version" not in attrs:
+                raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
+        elif "country" not in attrs:
+            raise serializers.ValidationError({"country": "This field is required."})
+        return attrs
+
+
+class AssessmentReturnSerializer(serializers.Serializer):
+    reason = Text(max_length=2000)
+
+
+class SelectivityScoreSerializer(serializers.ModelSerializer):
+    country_iso3 = serializers.CharField(source="country.iso3", read_only=True)
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = SelectivityScore
+        fields = [
+            "id", "country", "country_iso3", "score", "band", "flags", "priority_component",
+            "conditions_component", "effectiveness_component", "weight_priority", "weight_conditions",
+            "weight_effectiveness", "framework_version", "priority_tier", "tier_decided_at", "assessment",
+            "assessment_date", "rollup_computed_at", "flag_incomplete", "flag_stale_assessment",
+            "flag_human_rights", "flag_open_crisis", "as_of", "computed_at",
+        ]

@@ -1,0 +1,167 @@
+"""Country assessments (with their approval) and selectivity scores (current and history)."""
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from assessments.filters import SelectivityScoreFilter
+from assessments.models import AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
+from assessments.selectors import assessment_get, current_scores
+from assessments.services import (
+    assessment_approve,
+    assessment_create,
+    assessment_return,
+    assessment_submit,
+    assessment_update,
+)
+from django.db.models import Prefetch
+from programs import permissions
+from programs.services.common import check_version
+
+from .. import filters
+from ..serializers.assessments import (
+    AssessmentReturnSerializer,
+    AssessmentSerializer,
+    AssessmentWriteSerializer,
+    SelectivityScoreSerializer,
+)
+from ..serializers.measures import VersionSerializer
+from .base import PortalViewSet, ReadOnlyPortalViewSet, stable_order
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
+    framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
+    updated_since = filters._updated_since()
+
+    class Meta:
+        model = CountryAssessment
+        fields: list[str] = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(filters._country_q(value, "country")) if value.strip() else queryset
+
+
+class ApiSelectivityScoreFilter(SelectivityScoreFilter):
+    """The pages' score filters (region, band, tier, sort) plus country and updated_since."""
+
+    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    updated_since = filters._updated_since("computed_at")
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(filters._country_q(value, "country")) if value.strip() else queryset
+
+
+def _assessments():
+    return CountryAssessment.objects.select_related("country", "framework", "created_by", "approved_by").prefetch_related(
+        Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
+    )
+
+
+def _locking_version(assessment: CountryAssessment, version: int) -> None:
+    """409 for a stale version before the service's own (400) check, which stays the
+    guard against a race between the two."""
+    check_version(assessment, version)
+
+
+@extend_schema_view(
+    create=extend_schema(summary="Create a draft assessment", request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}),
+    update=extend_schema(
+        summary="Replace a draft or returned assessment (send the version you read)",
+        request=AssessmentWriteSerializer,
+        responses=AssessmentSerializer,
+    ),
+)
+class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
+    """Country assessments under the current framework: draft -> submitted -> approved."""
+
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    ordering_fields = ["id", "assessed_on", "updated_at"]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_queryset(self):
+        return _assessments()
+
+    def _body(self, assessment: CountryAssessment) -> dict:
+        return AssessmentSerializer(assessment_get(pk=assessment.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = AssessmentWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        assessment = assessment_create(user=request.user, criterion_scores=data.pop("scores"), **data)
+        return Response(self._body(assessment), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        serializer = AssessmentWriteSerializer(data=request.data, context={"updating": True})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("country", None)
+        _locking_version(assessment, data["version"])
+        assessment = assessment_update(
+            user=request.user, assessment=assessment, criterion_scores=data.pop("scores"), **data
+        )
+        return Response(self._body(assessment))
+
+    @extend_schema(summary="Submit for approval", request=VersionSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = self.get_object()
+        serializer = VersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _locking_version(assessment, serializer.validated_data["version"])
+        return Response(self._body(assessment_submit(user=request.user, assessment=assessment)))
+
+    @extend_schema(summary="Approve (a manager other than the author)", request=VersionSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        assessment = self.get_object()
+        serializer = VersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        permissions.require_manager(request.user, "approve assessments")
+        _locking_version(assessment, serializer.validated_data["version"])
+        return Response(self._body(assessment_approve(user=request.user, assessment=assessment)))
+
+    @extend_schema(summary="Return for revision with a reason (managers)", request=AssessmentReturnSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        assessment = self.get_object()
+        serializer = AssessmentReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(self._body(assessment_return(user=request.user, assessment=assessment, **serializer.validated_data)))
+
+
+class SelectivityScoreViewSet(ReadOnlyPortalViewSet):
+    """The current selectivity score of each scored country, with its components, weights,
+    framework version, inputs' dates and flags. ``sort`` takes the page's sort keys."""
+
+    serializer_class = SelectivityScoreSerializer
+    filterset_class = ApiSelectivityScoreFilter
+    filter_backends = PortalViewSet.filter_backends[:1]
+
+    def get_queryset(self):
+        return current_scores()
+
+    def filter_queryset(self, queryset):
+        return stable_order(super().filter_queryset(queryset))
+
+
+class SelectivityScoreHistoryViewSet(ReadOnlyPortalViewSet):
+    """Every computed score row (a country's trend): filter by ``country``; oldest first."""
+
+    serializer_class = SelectivityScoreSerializer
+    filterset_class = ApiSelectivityScoreFilter
+    filter_backends = PortalViewSet.filter_backends[:1]
+
+    def get_queryset(self):
+        return SelectivityScore.objects.select_related("country", "framework").order_by("country__name", "id")
+
+    def filter_queryset(self, queryset):
+        return stable_order(super().filter_queryset(queryset))
