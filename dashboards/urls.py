@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import reviews
 from .pages import countries, flags, goals, portfolio, regions
 
 app_name = "dashboards"
@@ -17,4 +18,6 @@ urlpatterns: list = [
     path("goal-coverage/export/<slug:table>.csv", goals.goal_coverage, name="goal-coverage-export"),
     path("flags/<slug:kind>/", flags.flag_list, name="flag-list"),
     path("flags/<slug:kind>/export/<slug:table>.csv", flags.flag_list, name="flag-list-export"),
+    path("reviews/", reviews.review_queue, name="review-queue"),
+    path("reviews/planning/", reviews.planning_worksheet, name="planning-worksheet"),
 ]

@@ -172,7 +172,7 @@ def surge_without_long_term_link() -> list[Finding]:
     )
     findings = []
     for pid, code, title, objective, no_plan, countries in rows:
-        missing = [m for m, gone in (("a long-term objective", objective is None), ("a sustainment plan", no_plan)) if gone]
+        missing = [m for m, gone in (("long-term objective", objective is None), ("sustainment plan", no_plan)) if gone]
         findings.append(
             Finding(
                 check="surge",
