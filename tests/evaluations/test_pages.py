@@ -121,7 +121,7 @@ def test_acknowledging_a_finding_from_the_page_hides_it(client, manager, agency_
     fingerprint = surge_without_long_term_link()[0].fingerprint
     client.post(reverse("evaluations:acknowledge"), {"check_name": "surge", "fingerprint": fingerprint, "note": "ok"})
     assert FindingAcknowledgement.objects.filter(fingerprint=fingerprint).exists()
-    assert "Surge program" not in client.get(reverse("evaluations:coordination")).content.decode()
+    assert "has no long-term objective" not in client.get(reverse("evaluations:coordination")).content.decode()
 
 
 def test_analysts_see_the_review_queue_but_cannot_decide(client, analyst_a, manager, program_a):
