@@ -192,3 +192,21 @@ def test_report_page_query_count_is_flat(client, analyst_a, django_assert_num_qu
     client.get(reverse("importing:job", args=[job.pk]))
     with django_assert_num_queries(5):  # session, user, groups, agency (header), the job
         client.get(reverse("importing:job", args=[job.pk]))
+
+
+def test_progress_shows_rows_done_from_the_result_backend(analyst_a, settings):
+    """The worker reports progress through Celery's result backend (Redis); the page reads it."""
+    from ssa_portal.celery import app
+    from programs.importing.selectors import import_job_progress
+
+    if not settings.CELERY_RESULT_BACKEND:
+        pytest.fail("REDIS_URL must be set: progress is read from the Celery result backend")
+    job = import_job_create(user=analyst_a, file_name="p.csv", content=programs_csv(program_row()))
+    job.task_id = f"import-progress-test-{job.pk}"
+    app.backend.store_result(job.task_id, {"done": 150, "total": 600}, "PROGRESS")
+    try:
+        assert import_job_progress(job) == {"done": 150, "total": 600, "percent": 25}
+    finally:
+        app.backend.forget(job.task_id)
+    job.task_id = ""
+    assert import_job_progress(job)["percent"] is None
