@@ -16,10 +16,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 def _ensure_reference_data() -> None:
+    """Reference data and seeded rows that migrations create (flushed by transactional tests)."""
+    from assessments.framework_seed import seed_framework_v1
+    from assessments.models import AssessmentFramework, Criterion
     from programs.models import Country
 
     if not Country.objects.exists():
         reference_data_load()
+    if not AssessmentFramework.objects.exists():
+        seed_framework_v1(AssessmentFramework, Criterion)
     for name in (ANALYST, MANAGER, ADMINISTRATOR):
         Group.objects.get_or_create(name=name)
 

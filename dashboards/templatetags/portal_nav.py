@@ -26,8 +26,11 @@ def nav_links(context) -> list[dict]:
     links = []
     for label, name in SECTIONS:
         try:
-            url = reverse(name)
+            links.append({"label": label, "url": reverse(name), "current": False})
         except NoReverseMatch:
             continue
-        links.append({"label": label, "url": url, "current": path.startswith(url)})
+    # Only the longest matching prefix is current (/assessments/selectivity/ is not /assessments/).
+    matching = [link for link in links if path.startswith(link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["current"] = True
     return links
