@@ -78,7 +78,7 @@ class CountryMatcher:
         found = self.by_name.get(normalise_name(raw))
         if found is not None:
             return found
-        suggestions = difflib.get_close_matches(normalise_name(raw), list(self.by_name), n=3, cutoff=0.75)
+        suggestions = difflib.get_close_matches(normalise_name(raw), list(self.by_name), n=3, cutoff=0.8)
         hint = ""
         if suggestions:
             names = sorted({self.by_name[s].name for s in suggestions})

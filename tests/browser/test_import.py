@@ -1,0 +1,56 @@
+"""Spreadsheet import in a real browser: a bad row blocks the file, the corrected file imports."""
+import pytest
+
+from programs.importing.columns import PROGRAMS
+from programs.models import Funding, ImportJob, Program
+from tests.conftest import screenshot
+from tests.importing.conftest import csv_file, program_row
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    page.goto("/import/")
+    page.set_input_files("input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    page.click("button:has-text('Check the file')")
+    page.wait_for_selector("h1:has-text('Import:')")
+
+
+def test_bad_row_shows_the_report_and_writes_nothing_then_the_corrected_file_imports(new_page, analyst_a):
+    good = program_row(code="DOS-2027-0101", countries="Burma; Cote d'Ivoire")
+    bad_file = csv_file(PROGRAMS.names, [good, program_row(code="DOS-2027-0102", countries="Narnia", planned="(1,000)")])
+    page = new_page(analyst_a)
+
+    _upload(page, "programs.csv", bad_file)
+
+    report = page.locator("table.import-report")
+    assert "Row 3, column countries: 'Narnia' is not a known country" in report.inner_text()
+    assert "Row 3, column planned: '(1,000)' is a negative amount" in report.inner_text()
+    assert page.locator("button:has-text('Confirm import')").count() == 0
+    assert "cannot be imported, so nothing will be saved" in page.locator("main").inner_text()
+    screenshot(page, "import-report-with-error")
+    assert not Program.objects.exists() and not Funding.objects.exists()
+
+    fixed_file = csv_file(PROGRAMS.names, [good, program_row(code="DOS-2027-0102", countries="The Gambia", planned="1,000")])
+    _upload(page, "programs-fixed.csv", fixed_file)
+    assert page.locator(".import-row-error").count() == 0
+    assert "Nothing has been saved yet" in page.locator("main").inner_text()
+    page.click("button:has-text('Confirm import')")
+    page.wait_for_selector(".message.success")
+
+    assert "Imported programs-fixed.csv" in page.locator(".messages").inner_text()
+    screenshot(page, "import-confirmed")
+    assert sorted(Program.objects.values_list("code", flat=True)) == ["DOS-2027-0101", "DOS-2027-0102"]
+    assert sorted(Program.objects.get(code="DOS-2027-0101").countries.values_list("iso3", flat=True)) == ["CIV", "MMR"]
+    assert Funding.objects.get(program__code="DOS-2027-0102").planned == 1000
+    assert ImportJob.objects.count() == 2
+
+
+def test_upload_page_lists_templates_and_recent_imports(new_page, analyst_a):
+    page = new_page(analyst_a)
+    page.goto("/import/")
+    assert page.locator("nav .nav").inner_text().count("Import") == 1
+    with page.expect_download() as download:
+        page.click("text=Excel workbook (all three sheets)")
+    assert download.value.suggested_filename == "ssa-import-workbook.xlsx"
+    screenshot(page, "import-upload")
