@@ -72,6 +72,15 @@ STATUS_WEIGHTS = {
 }
 TIER_PROGRAM_WEIGHTS = {1: 6, 2: 3, 3: 2, 4: 1}
 TIER_FUNDING_FACTORS = {1: 1.5, 2: 1.2, 3: 0.8, 4: 0.5}
+PROGRAM_COLUMNS = (
+    "code", "title", "description", "lead_agency_id", "purpose", "funding_authority", "start_fy", "end_fy",
+    "status", "status_changed_at", "is_surge", "long_term_objective_id", "sustainment_plan", "version",
+    "created_at", "updated_at",
+)
+MOE_COLUMNS = (
+    "program_id", "name", "kind", "unit", "allows_negative", "direction", "is_cumulative", "frequency",
+    "baseline_value", "baseline_date", "weight", "means_of_verification", "version", "created_at", "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -438,6 +447,7 @@ class _Builder:
                 template = templates[number % len(templates)]
                 round_ = number // len(templates)
                 name = template.name if round_ == 0 else f"{template.name} (component {round_ + 1})"
+                name = name[:300]
                 jitter = rng.uniform(0.85, 1.15)
                 baseline = 0.0 if template.cumulative else template.baseline * rng.uniform(0.85, 1.15)
                 target = template.target * jitter
@@ -474,7 +484,7 @@ class _Builder:
     # -------------------------------------------------------------------------------------
     def insert_programs(self) -> None:
         rng = self.rng("program-text")
-        objects = []
+        rows = []
         for plan in self.plans:
             theme, first = plan.theme, plan.countries[0]
             if len(plan.countries) == 1:
@@ -491,18 +501,18 @@ class _Builder:
                 description += (" Surge support launched at short notice in response to an urgent "
                                 "deterioration in the security situation.")
                 sustainment = theme.sustainment if rng.random() < 0.5 else ""
-            objects.append(Program(
-                code=plan.code, title=title[:300], description=description,
-                lead_agency_id=self.agencies[plan.lead], purpose=rng.choice(theme.purposes),
-                funding_authority=rng.choice(cat.FUNDING_AUTHORITIES.get(plan.lead, ("",))),
-                start_fy=plan.start_fy, end_fy=plan.end_fy, status=plan.status,
-                status_changed_at=self.now, is_surge=plan.is_surge,
-                long_term_objective_id=plan.long_term_objective_id, sustainment_plan=sustainment,
+            rows.append((
+                plan.code, title[:300], description, self.agencies[plan.lead], rng.choice(theme.purposes),
+                rng.choice(cat.FUNDING_AUTHORITIES.get(plan.lead, ("",))), plan.start_fy, plan.end_fy,
+                plan.status, self.now, plan.is_surge, plan.long_term_objective_id, sustainment, 1,
+                self.now, self.now,
             ))
-        create_returning_ids(objects)
-        for plan, program in zip(self.plans, objects):
-            plan.id = program.id
-        self.done("programs", len(objects))
+        insert_rows(Program, PROGRAM_COLUMNS, rows)
+        # Ids back by natural key (COPY returns none).
+        ids = dict(Program.objects.filter(code__startswith=f"{self.prefix}-").values_list("code", "id"))
+        for plan in self.plans:
+            plan.id = ids[plan.code]
+        self.done("programs", len(rows))
         self.insert_program_links(rng)
 
     def insert_program_links(self, rng: random.Random) -> None:
@@ -600,25 +610,23 @@ class _Builder:
                       "created_at", "updated_at"), rows()))
 
     def insert_moes_targets_measurements(self) -> None:
-        objects = []
+        def rows() -> Iterator[tuple]:
+            for plan in self.plans:
+                baseline_date = _quarter(plan.first_targeted)[1] - dt.timedelta(days=1)
+                for moe in plan.moes:
+                    template = moe["template"]
+                    yield (plan.id, moe["name"], template.kind, template.unit, False, template.direction,
+                           template.cumulative, "quarterly", _rounded(moe["baseline"], moe["integral"]),
+                           baseline_date, moe["weight"], template.verification, 1, self.now, self.now)
+
+        count = insert_rows(MeasureOfEffectiveness, MOE_COLUMNS, rows())
+        # Ids back by natural key: MOE names are unique within a program.
+        ids = {(program_id, name): pk for pk, program_id, name in MeasureOfEffectiveness.objects.filter(
+            program__code__startswith=f"{self.prefix}-").values_list("id", "program_id", "name")}
         for plan in self.plans:
-            baseline_date = _quarter(plan.first_targeted)[1] - dt.timedelta(days=1)
             for moe in plan.moes:
-                template = moe["template"]
-                objects.append(MeasureOfEffectiveness(
-                    program_id=plan.id, name=moe["name"][:300], kind=template.kind, unit=template.unit,
-                    direction=template.direction, is_cumulative=template.cumulative, frequency="quarterly",
-                    baseline_value=Decimal(_rounded(moe["baseline"], moe["integral"])),
-                    baseline_date=baseline_date, weight=Decimal(moe["weight"]),
-                    means_of_verification=template.verification,
-                ))
-        create_returning_ids(objects)
-        position = 0
-        for plan in self.plans:
-            for moe in plan.moes:
-                moe["id"] = objects[position].id
-                position += 1
-        self.done("MOEs", len(objects))
+                moe["id"] = ids[(plan.id, moe["name"])]
+        self.done("MOEs", count)
         self.done("targets", insert_rows(
             Target, ("moe_id", "period", "period_end", "value", "created_at", "updated_at"), self._target_rows()))
         self.done("measurements", insert_rows(
