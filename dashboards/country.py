@@ -28,7 +28,7 @@ from programs.models import (
     RegionScheme,
 )
 
-from . import flags
+from . import flags, snapshots
 from .selectors import (
     BAND_LABELS,
     MONEY_COLUMNS,
@@ -275,7 +275,10 @@ def country_dashboard(*, country: Country) -> Dashboard:
                         [Column("Crisis"), Column("Occurred on", "date"), Column("Closed on", "date"), Column("State")],
                         [[c.title, c.occurred_on, c.closed_on, "open" if c.is_open else "closed"] for c in crises],
                         empty_message="No crisis event recorded."))
-    dashboard.flags = _flag_links(flags.flag_counts([country.id], today=today), f"?country={country.iso3}")
+    stored, flags_at = snapshots.figures(f"country:{country.id}", {
+        "flag_counts": lambda: flags.flag_counts([country.id], today=today)})
+    dashboard.flags = _flag_links(stored["flag_counts"], f"?country={country.iso3}")
+    dashboard.extra["figures_computed_at"] = flags_at
     vetting = reverse("programs:record-list", kwargs={"kind": "vetting"}) + "?" + urlencode({"q": country.name})
     dashboard.extra["record_links"] = [
         ("All programs in this country", reverse("programs:program-list") + f"?country={country.iso3}"),

@@ -32,7 +32,7 @@ from programs.models import (
     Strategy,
 )
 
-from . import flags, funding
+from . import flags, funding, snapshots
 from .tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
@@ -237,29 +237,44 @@ def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows:
     ]
 
 
-def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: str) -> dict[int, dict]:
+def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: str, *,
+              scope: str = "portfolio", more: dict | None = None) -> dict:
+    """The blocks the portfolio and region dashboards share, from stored figure sets."""
     window = funding_window()
-    fy_rows = funding.funding_by_fiscal_year(country_ids)
-    status_rows = funding.funding_by_status(country_ids)
-    country_funding = funding.funding_by_country(country_ids, window)
-    dashboard.totals = _totals(country_ids, fy_rows, status_rows, sum(1 for v in country_funding.values()))
-    dashboard.add(*_fy_table(fy_rows))
-    dashboard.add(*_status_table(status_rows))
-    dashboard.add(*_goal_table(funding.funding_by_goal(country_ids), portfolio=country_ids is None))
+    computations = {
+        "funding_by_fy": lambda: funding.funding_by_fiscal_year(country_ids),
+        "funding_by_status": lambda: funding.funding_by_status(country_ids),
+        "funding_by_country": lambda: funding.funding_by_country(country_ids, window),
+        "funding_by_goal": lambda: funding.funding_by_goal(country_ids),
+        "flag_counts": lambda: flags.flag_counts(country_ids),
+        **(more or {}),
+    }
+    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations)
+    fy_rows, status_rows, country_funding = (figures["funding_by_fy"], figures["funding_by_status"],
+                                             figures["funding_by_country"])
+    dashboard.totals = _totals(country_ids, fy_rows, status_rows, len(country_funding))
+    dashboard.extra["figures_computed_at"] = computed_at
+    fy_table, fy_chart = _fy_table(fy_rows)
+    status_table, status_chart = _status_table(status_rows)
+    fy_table.computed_at = status_table.computed_at = computed_at
+    dashboard.add(fy_table, fy_chart)
+    dashboard.add(status_table, status_chart)
+    dashboard.add(*_goal_table(figures["funding_by_goal"], portfolio=country_ids is None))
     ranking, mismatches, chart = _ranking(list(current_scores(country_ids)), country_funding, window)
     dashboard.add(ranking, chart)
     dashboard.add(mismatches)
-    dashboard.flags = _flag_links(flags.flag_counts(country_ids), scope_query)
+    dashboard.flags = _flag_links(figures["flag_counts"], scope_query)
     dashboard.extra["window"] = window
-    return country_funding
+    return figures
 
 
 def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU) -> Dashboard:
     """The whole portfolio: totals, funding by FY / status / region / goal, the ranking
     beside funding, and the open flags."""
     dashboard = Dashboard(title="Portfolio")
-    _overview(dashboard, None, "")
-    regions = funding.funding_by_region(scheme=scheme)
+    figures = _overview(dashboard, None, "", more={
+        f"funding_by_region_{scheme}": lambda: funding.funding_by_region(scheme=scheme)})
+    regions = figures[f"funding_by_region_{scheme}"]
     table = Table("funding-by-region", "Funding by region",
                   [Column("Region"), Column("Programs", "number"), *MONEY_COLUMNS, Column("Achievement", "percent")],
                   [[Link(f"{r['code']} {r['name']}", region_url(scheme, r["code"])), r["programs"], r["planned"],
@@ -275,6 +290,14 @@ def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU) -> Dashboard
     dashboard.extra["scheme"] = scheme
     dashboard.extra["scheme_slug"] = SCHEME_SLUG_OF[scheme]
     return dashboard
+
+
+def _regional_program_rows(country_ids: list[int]) -> list[list]:
+    programs = (funding.scope_programs(country_ids).annotate(country_count=Count("countries", distinct=True))
+                .filter(country_count__gt=1).select_related("lead_agency").prefetch_related("countries")
+                .order_by("code")[:500])
+    return [[p.id, p.code, p.title, p.lead_agency.code, p.status,
+             ", ".join(sorted(c.iso3 for c in p.countries.all())), f"FY{p.start_fy}-FY{p.end_fy}"] for p in programs]
 
 
 def region_get(*, scheme_slug: str, code: str) -> Region:
@@ -299,7 +322,9 @@ def region_dashboard(*, region: Region) -> Dashboard:
     dashboard = Dashboard(title=f"{region.code} {region.name}")
     country_ids = region_country_ids(region)
     scope = f"?region={SCHEME_SLUG_OF[region.scheme]}:{region.code}"
-    country_funding = _overview(dashboard, country_ids, scope)
+    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}",
+                        more={"regional_programs": lambda: _regional_program_rows(country_ids)})
+    country_funding = figures["funding_by_country"]
     window = dashboard.extra["window"]
     rollup = RegionRollup.objects.filter(region=region).first()
     dashboard.extra.update(region=region, rollup=rollup, scheme_slug=SCHEME_SLUG_OF[region.scheme],
@@ -334,17 +359,13 @@ def region_dashboard(*, region: Region) -> Dashboard:
                   y_label="USD millions", horizontal=True)
     dashboard.add(table, chart)
 
-    regional = list(
-        funding.scope_programs(country_ids).annotate(country_count=Count("countries", distinct=True))
-        .filter(country_count__gt=1).select_related("lead_agency").prefetch_related("countries")
-        .order_by("code")[:500]
-    )
     dashboard.add(Table("regional-programs", "Regional and cross-border programs",
                         [Column("Program"), Column("Lead agency"), Column("Status"), Column("Countries"),
                          Column("Years")],
-                        [[Link(f"{p.code} {p.title}", program_url(p.id)), p.lead_agency.code,
-                          p.get_status_display(), ", ".join(sorted(c.iso3 for c in p.countries.all())),
-                          f"FY{p.start_fy}-FY{p.end_fy}"] for p in regional],
+                        [[Link(f"{code} {title}", program_url(pk)), agency, STATUS_LABELS.get(status, status),
+                          countries, years] for pk, code, title, agency, status, countries, years
+                         in figures["regional_programs"]],
+                        computed_at=dashboard.extra["figures_computed_at"],
                         note="Programs with more than one country, at least one in this region.",
                         empty_message="No regional or cross-border program touches this region."))
     organizations = list(
@@ -383,7 +404,9 @@ def country_index(*, region: Region | None = None, tier: int | None = None, incl
     """Countries with their tier, score, running programs, funding and achievement."""
     window = funding_window()
     condition = _country_filter(region=region, tier=tier)
-    country_funding = funding.funding_by_country(None, window)
+    figures, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
+        "funding_by_country": lambda: funding.funding_by_country(None, window)})
+    country_funding = figures["funding_by_country"]
     countries = Country.objects.filter(condition).select_related("state_bureau", "combatant_command", "rollup")
     if not include_all:
         countries = countries.filter(Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False))
@@ -406,9 +429,9 @@ def country_index(*, region: Region | None = None, tier: int | None = None, incl
          Column("Score", "score"), Column("Band"), Column("Flags"), Column("Running programs", "number"),
          Column(f"Obligated FY{window[0]}-FY{window[1]} (USD)", "money"), Column("Achievement", "percent")],
         rows,
-        computed_at=_latest(*(s.computed_at for s in scores.values()),
+        computed_at=_latest(funding_at, *(s.computed_at for s in scores.values()),
                             *(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries)),
-        note="Scores and achievement from the latest computations; funding live.",
+        note="Scores, achievement and funding from the latest computations.",
         empty_message="No country matches these filters.",
     )
 
@@ -429,29 +452,26 @@ COVERAGE_SQL = f"""
 """
 
 
+def _coverage_cells(window: tuple[int, int]) -> list[list]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(COVERAGE_SQL.format(where=""), [window[0], window[1]])
+        return [[r[0], r[1], r[2], Decimal(r[3]).quantize(Decimal("0.01")), _pct(None if r[4] is None else float(r[4])),
+                 r[5]] for r in cursor.fetchall()]
+
+
 def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> dict:
     """Countries (rows) by principal goals (columns): each cell holds the running programs
     serving the goal in the country, their obligated funding over the window and their
     funding-weighted achievement (precomputed program rollups); an empty cell is a gap."""
-    from django.db import connection
-
     from programs.models import Goal
 
     window = funding_window()
     goals = list(Goal.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
-    where, params = "", []
-    if region is not None:
-        column = "state_bureau_id" if region.scheme == RegionScheme.STATE_BUREAU else "combatant_command_id"
-        where += f" AND c.{column} = %s"
-        params.append(region.id)
-    if tier:
-        where += " AND c.priority_tier = %s"
-        params.append(int(tier))
-    with connection.cursor() as cursor:
-        cursor.execute(COVERAGE_SQL.format(where=where), [window[0], window[1], *params])
-        cells = {(r[0], r[1]): {"programs": r[2], "obligated": Decimal(r[3]).quantize(Decimal("0.01")),
-                                "achievement": _pct(None if r[4] is None else float(r[4])), "computed_at": r[5]}
-                 for r in cursor.fetchall()}
+    stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)})
+    cells = {(c[0], c[1]): {"programs": c[2], "obligated": c[3], "achievement": c[4], "computed_at": c[5]}
+             for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
@@ -474,5 +494,6 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> d
                   note="Running programs; a program serving a sub-goal counts for its goal; funding: obligated "
                        f"FY{window[0]}-FY{window[1]}; achievement from the precomputed program rollups.",
                   empty_message="No country matches these filters.")
+    table.computed_at = _latest(table.computed_at, computed_at)
     return {"goals": goals, "matrix": matrix, "table": table, "window": window,
             "gap_count": sum(r["gaps"] for r in matrix)}
