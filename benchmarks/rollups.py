@@ -1,0 +1,137 @@
+"""Benchmark of the MOE rollup recompute (not a test).
+
+Generates (once) a large portfolio in PostgreSQL with ``manage.py generate_benchmark_data``
+(>= 1,000,000 measurements by default), then prints:
+
+* the full recompute time (``evaluations.services.rollups.rollups_recompute()``: MOE-period
+  achievements, program, country, region and goal rollups, written to the summary tables);
+* the time of one hand-written read-only SQL statement computing the same country,
+  region and goal figures straight from the raw tables (the floor);
+* their ratio;
+* the incremental recompute time after one measurement changes.
+
+Run it against a dedicated database (it migrates it and loads reference data):
+
+    createdb -h 127.0.0.1 -U postgres ssa_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ssa_bench .venv/bin/python benchmarks/rollups.py
+
+Receivers of ``country_rollups_changed`` (selectivity recompute) are disconnected while
+timing, so the figures are the rollups' own.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+
+
+def _timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--measurements", type=int, default=1_000_000)
+    parser.add_argument("--moes", type=int, default=100_000)
+    parser.add_argument("--programs", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database dedicated to the benchmark.")
+    call_command("migrate", verbosity=0)
+
+    from evaluations.computations.rollups_sql import portfolio_floor_query
+    from evaluations.models import CountryRollup, GoalRollup, RegionRollup
+    from evaluations.services.rollups import rollups_recompute
+    from evaluations.signals import country_rollups_changed
+    from programs.fiscal import funding_window
+    from programs.models import Country, Measurement
+    from programs.services.reference_data import reference_data_load
+
+    if not Country.objects.exists():
+        reference_data_load()
+    if not Measurement.objects.exists():
+        print(f"Generating {args.measurements:,} measurements (once)...", flush=True)
+        call_command("generate_benchmark_data", measurements=args.measurements, moes=args.moes,
+                     programs=args.programs, verbosity=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'approved') FROM programs_measurement")
+        measurements, approved = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM programs_measureofeffectiveness")
+        moes = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM programs_program")
+        programs = cursor.fetchone()[0]
+    print(f"Portfolio: {programs:,} programs, {moes:,} MOEs, {measurements:,} measurements ({approved:,} approved)")
+
+    receivers = country_rollups_changed.receivers[:]
+    country_rollups_changed.receivers.clear()
+    country_rollups_changed.sender_receivers_cache.clear()
+    try:
+        full = _timed(rollups_recompute, args.repeat)
+        window = funding_window(timezone.localdate())
+        floor_sql = portfolio_floor_query(window)
+
+        def floor() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(floor_sql)
+                floor.rows = cursor.fetchall()
+
+        floor_times = _timed(floor, args.repeat)
+        # The floor computes the same figures: check it against the stored ones.
+        stored = {}
+        for kind, model, key in (("country", CountryRollup, "country_id"), ("region", RegionRollup, "region_id"),
+                                 ("goal", GoalRollup, "goal_id")):
+            for group_id, achievement in model.objects.values_list(key, "achievement"):
+                stored[(kind, group_id)] = achievement
+        mismatches = sum(
+            1 for kind, group_id, achievement, *_ in floor.rows
+            if not ((achievement is None and stored[(kind, group_id)] is None)
+                    or (achievement is not None and abs(achievement - stored[(kind, group_id)]) < 1e-9))
+        )
+
+        rng = random.Random(7)
+        candidates = list(
+            Measurement.objects.filter(status="approved", moe__program__status="active")
+            .values_list("pk", "moe__program_id")[:2000]
+        )
+        incremental = []
+        for _ in range(max(args.repeat, 5)):
+            pk, program_id = rng.choice(candidates)
+            Measurement.objects.filter(pk=pk).update(value=rng.randint(0, 500))
+            incremental.extend(_timed(lambda: rollups_recompute(program_ids=[program_id]), 1))
+    finally:
+        country_rollups_changed.receivers[:] = receivers
+        country_rollups_changed.sender_receivers_cache.clear()
+
+    best_full, best_floor = min(full), min(floor_times)
+    print(f"Full recompute (write all summary tables): best {best_full:.2f} s, runs {', '.join(f'{t:.2f}' for t in full)}")
+    print(f"Floor (one read-only SQL statement, same figures): best {best_floor:.2f} s, "
+          f"runs {', '.join(f'{t:.2f}' for t in floor_times)}; {len(floor.rows):,} figures, {mismatches} differ from stored")
+    print(f"Ratio full / floor: {best_full / best_floor:.2f}")
+    print(f"Incremental recompute after one measurement changes: median {statistics.median(incremental) * 1000:.0f} ms, "
+          f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs")
+
+
+if __name__ == "__main__":
+    main()
