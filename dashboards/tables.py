@@ -77,7 +77,12 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(dataset.get("data") for dataset in self.datasets)
+        """No figure to draw: no data, or only zeros and blanks (an empty state instead
+        of a chart of flat bars)."""
+        return not any(
+            isinstance(value, dict) or value not in (None, 0)
+            for dataset in self.datasets for value in dataset.get("data", [])
+        )
 
     @property
     def spec(self) -> dict:
