@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
@@ -95,4 +96,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         body["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         body["detail"] = str(detail) if not isinstance(detail, (dict, list)) else str(_field_errors(detail))
     response.data = body
+    request = context.get("request")
+    if request is not None:  # errors are JSON even when CSV was asked for
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     return response

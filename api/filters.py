@@ -3,8 +3,12 @@ the other resources get small FilterSets here. Every resource filters by
 ``updated_since`` (ISO 8601 datetime, inclusive) for incremental sync."""
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from assessments.models import Band
 from assessments.selectors import current_scores
@@ -37,8 +41,26 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 datetime converted to UTC: PostgreSQL refuses offsets beyond +-15:59
+    that Python accepts, which would otherwise be a database error (a 500)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Enter a date/time between the years 1 and 9999 (UTC).", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 def _updated_since(field: str = "updated_at") -> django_filters.IsoDateTimeFilter:
-    return django_filters.IsoDateTimeFilter(
+    return UtcIsoDateTimeFilter(
         field_name=field, lookup_expr="gte", label="Changed at or after this ISO 8601 datetime"
     )
 
@@ -76,6 +98,7 @@ class ApiProgramFilter(ProgramFilter):
     """The pages' program filters plus ``band`` (current selectivity band of a country)."""
 
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Selectivity band")
+    updated_since = _updated_since()
 
     def _choice_widgets(self) -> None:
         """The API needs no drop-down choices (they would cost five queries per request)."""

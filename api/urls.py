@@ -4,8 +4,10 @@ API views answer 401/403 in JSON themselves: DRF marks its views login_not_requi
 the site's LoginRequiredMiddleware does not redirect them to the login page; DRF's
 permission classes require authentication instead.
 """
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from .views import base as views_base
 from .views import assessments, evaluations, measures, oversight, programs, reference
 
 router = SimpleRouter()
@@ -34,4 +36,7 @@ router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluati
 router.register("recommendations", evaluations.RecommendationViewSet, basename="recommendation")
 router.register("coordination-findings", evaluations.CoordinationFindingViewSet, basename="coordination-finding")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    # Anything else under /api/v1/ (e.g. /programs/0.5/) is a JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views_base.api_not_found, name="api-not-found"),
+]

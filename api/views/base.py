@@ -4,6 +4,9 @@ from __future__ import annotations
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
 from ..ordering import StableOrderingFilter, stable_order  # noqa: F401 (re-exported)
@@ -45,3 +48,14 @@ class PortalViewSet(viewsets.GenericViewSet):
 
 class ReadOnlyPortalViewSet(viewsets.mixins.ListModelMixin, viewsets.mixins.RetrieveModelMixin, PortalViewSet):
     pass
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+def api_not_found(request, *args, **kwargs):
+    """No such resource: the API's 404 in its error format."""
+    raise NotFound(f"No API resource at {request.path}.")
+
+
+api_not_found.cls.schema = None  # not part of the documented API
