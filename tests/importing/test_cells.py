@@ -126,3 +126,28 @@ def test_ordinary_cells_are_not_totals(label):
 def test_text_length_limit_is_reported():
     with pytest.raises(CellError, match="at most 40"):
         cells.text("x" * 41, max_length=40)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**14),
+    dollar_sign=st.booleans(),
+    grouped=st.booleans(),
+    padding=st.sampled_from(["", " ", "  "]),
+)
+def test_any_amount_written_the_usual_ways_reads_back_exactly(cents, dollar_sign, grouped, padding):
+    """Given any dollar amount to the cent, written with or without $, thousands separators
+    and padding, when it is read, then it is exactly that amount."""
+    value = Decimal(cents) / 100
+    written = f"{value:,.2f}" if grouped else f"{value:.2f}"
+    cell = f"{padding}{'$' if dollar_sign else ''}{written}{padding}"
+    assert cells.amount(cell) == value
+
+
+@given(cents=st.integers(min_value=1, max_value=10**12))
+def test_any_accounting_negative_is_refused(cents):
+    with pytest.raises(CellError, match="negative"):
+        cells.amount(f"({Decimal(cents) / 100:,.2f})")
