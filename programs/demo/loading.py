@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..models import Program, User
+from ..models import Country, Program, User
+from ..signals import country_inputs_changed, program_data_changed
 from .portfolio import DEMO_SIZE, PortfolioActors, PortfolioError, PortfolioReport, PortfolioSize, portfolio_build
 from .users import DemoCredential, demo_users_ensure
 
@@ -50,6 +51,7 @@ def demo_portfolio_load(*, seed: int = DEMO_SEED, progress: Callable[[str], None
         )
         report = portfolio_build(size=DEMO_SIZE, seed=seed, code_prefix=DEMO_PREFIX, actors=actors,
                                  progress=progress)
+        _announce_demo_portfolio()
         apps_built = []
         for app in DEMO_APPS:
             builder = _app_demo_builder(app)
@@ -57,6 +59,16 @@ def demo_portfolio_load(*, seed: int = DEMO_SEED, progress: Callable[[str], None
                 builder(seed=seed)
                 apps_built.append(app)
         return DemoLoadResult(created=True, credentials=credentials, report=report, apps_built=apps_built)
+
+
+def _announce_demo_portfolio() -> None:
+    """Tell the apps above (rollups, selectivity) that these programs and countries changed,
+    as the services do: bulk inserts send no signals. Receivers enqueue their recomputes
+    on commit, so the dashboards have figures as soon as the demo is loaded."""
+    program_ids = list(Program.objects.filter(code__startswith=f"{DEMO_PREFIX}-").values_list("id", flat=True))
+    country_ids = sorted(set(Country.objects.filter(programs__id__in=program_ids).values_list("id", flat=True)))
+    program_data_changed.send(sender=demo_portfolio_load, program_ids=program_ids)
+    country_inputs_changed.send(sender=demo_portfolio_load, country_ids=country_ids)
 
 
 def _app_demo_builder(app: str) -> Callable | None:
