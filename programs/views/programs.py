@@ -163,6 +163,8 @@ def program_create_page(request: HttpRequest) -> HttpResponse:
         "Only analysts create programs.",
     )
     form = ProgramForm(request.POST or None, user=request.user)
+    for name in ("rationale_category", "rationale"):  # a new program has no approved data yet
+        form.fields.pop(name)
     funding = FundingFormSet(request.POST or None, prefix="funding")
     if request.method == "POST" and form.is_valid() and funding.is_valid():
         try:
@@ -219,6 +221,9 @@ def program_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProgramForm(instance=program, user=request.user, initial={"version": program.version})
         funding = FundingFormSet(prefix="funding", initial=funding_initial(program))
         status = 200
+    if not context["needs_rationale"]:
+        for name in ("rationale_category", "rationale"):
+            form.fields.pop(name, None)
     context.update({"form": form, "funding": funding})
     return render(request, "programs/program_form.html", context, status=status)
 
