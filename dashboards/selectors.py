@@ -231,9 +231,9 @@ def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows:
         {"label": "programs", "value": sum(r["programs"] for r in status_rows), "kind": "number"},
         {"label": "running programs", "value": running, "kind": "number"},
         {"label": "countries with programs", "value": country_count, "kind": "number"},
-        {"label": "planned, all years", "value": sum((r["planned"] for r in fy_rows), Decimal(0)), "kind": "money"},
-        {"label": "obligated, all years", "value": sum((r["obligated"] for r in fy_rows), Decimal(0)), "kind": "money"},
-        {"label": "disbursed, all years", "value": sum((r["disbursed"] for r in fy_rows), Decimal(0)), "kind": "money"},
+        {"label": "planned, all years", "value": sum((r["planned"] for r in fy_rows), Decimal(0)), "kind": "musd"},
+        {"label": "obligated, all years", "value": sum((r["obligated"] for r in fy_rows), Decimal(0)), "kind": "musd"},
+        {"label": "disbursed, all years", "value": sum((r["disbursed"] for r in fy_rows), Decimal(0)), "kind": "musd"},
     ]
 
 

@@ -19,6 +19,8 @@ def _plain(value, kind: str) -> str:
         return "—"
     if kind == "money":
         return f"${intcomma(int(Decimal(value).quantize(Decimal('1'))))}"
+    if kind == "musd":
+        return f"${Decimal(value) / 1_000_000:,.1f} M"
     if kind == "percent":
         return f"{float(value):.1f} %"
     if kind == "score":
