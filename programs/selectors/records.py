@@ -7,11 +7,13 @@ from ..models import DonorEngagement, ImplementingPartner, Objective, PartnerIns
 
 
 def partner_institutions() -> QuerySet[PartnerInstitution]:
-    return PartnerInstitution.objects.select_related("country").annotate(program_count=Count("programs", distinct=True))
+    return PartnerInstitution.objects.select_related("country").annotate(program_count=Count("programs", distinct=True)).order_by(
+        "country__name", "name", "pk"
+    )
 
 
 def implementing_partners() -> QuerySet[ImplementingPartner]:
-    return ImplementingPartner.objects.annotate(program_count=Count("programs", distinct=True))
+    return ImplementingPartner.objects.annotate(program_count=Count("programs", distinct=True)).order_by("name", "pk")
 
 
 def vettings() -> QuerySet[Vetting]:
@@ -25,7 +27,7 @@ def donor_engagements() -> QuerySet[DonorEngagement]:
 def strategies() -> QuerySet[Strategy]:
     return Strategy.objects.select_related("country", "region").annotate(
         objective_count=Count("objectives", distinct=True)
-    )
+    ).order_by("title", "pk")
 
 
 def objectives() -> QuerySet[Objective]:

@@ -113,9 +113,17 @@ def _apply(record: models.Model, data: Mapping[str, Any]) -> bool:
     fields, _ = _fields(type(record))
     changed = False
     for name in fields:
-        if name in data and getattr(record, name) != data[name]:
-            setattr(record, name, data[name])
-            changed = True
+        if name not in data:
+            continue
+        field = record._meta.get_field(name)
+        value = data[name]
+        if field.is_relation:  # compare ids: reading an unset relation would raise
+            current, wanted = getattr(record, field.attname), getattr(value, "pk", value)
+        else:
+            current, wanted = getattr(record, name), value
+        if current != wanted or record.pk is None:
+            setattr(record, name, value)
+            changed = changed or current != wanted
     return changed
 
 

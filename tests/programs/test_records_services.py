@@ -1,0 +1,144 @@
+"""Services of the other records: permissions, validation, locking, archive/restore, history."""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from programs.models import (
+    DonorEngagement,
+    Goal,
+    ImplementingPartner,
+    Objective,
+    OtherDonor,
+    PartnerInstitution,
+    Sector,
+    Strategy,
+    Vetting,
+)
+from programs.services.errors import StaleVersionError
+from programs.services.records import lock_token, record_archive, record_create, record_restore, record_update
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _institution_data(**overrides):
+    data = {
+        "country": factories.country("KEN"),
+        "name": "Kenya Coast Guard Service",
+        "institution_type": "security_provider",
+        "nature": "military",
+        "level": "national",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_analyst_creates_institution_with_history(analyst_a):
+    institution = record_create(user=analyst_a, model=PartnerInstitution, data=_institution_data())
+    assert institution.pk and institution.history.first().history_user == analyst_a
+
+
+def test_user_without_role_cannot_create():
+    nobody = factories.UserFactory()
+    with pytest.raises(PermissionDenied):
+        record_create(user=nobody, model=ImplementingPartner, data={"name": "Acme", "kind": "contractor"})
+    assert not ImplementingPartner.objects.exists()
+
+
+def test_duplicate_name_is_a_validation_error(analyst_a):
+    record_create(user=analyst_a, model=PartnerInstitution, data=_institution_data())
+    with pytest.raises(ValidationError):
+        record_create(user=analyst_a, model=PartnerInstitution, data=_institution_data())
+    assert PartnerInstitution.objects.count() == 1
+
+
+def test_unversioned_record_stale_token_is_refused_with_changes(analyst_a, analyst_b):
+    institution = record_create(user=analyst_a, model=PartnerInstitution, data=_institution_data())
+    token = lock_token(institution)
+    record_update(user=analyst_b, record=institution, data={"name": "Renamed by B"}, token=token)
+    with pytest.raises(StaleVersionError) as caught:
+        record_update(user=analyst_a, record=institution, data={"name": "Renamed by A"}, token=token)
+    assert any(c["field"] == "name" and c["new"] == "Renamed by B" and c["by"] == "analyst_b" for c in caught.value.changes)
+    institution.refresh_from_db()
+    assert institution.name == "Renamed by B"
+
+
+def test_versioned_strategy_locking_and_version_increment(analyst_a, analyst_b):
+    strategy = record_create(
+        user=analyst_a, model=Strategy,
+        data={"title": "Kenya ICS", "scope": "country", "country": factories.country("KEN"), "start_fy": 2026, "end_fy": 2029},
+    )
+    assert lock_token(strategy) == "1"
+    record_update(user=analyst_b, record=strategy, data={"title": "Kenya ICS 2026"}, token="1")
+    strategy.refresh_from_db()
+    assert strategy.version == 2
+    with pytest.raises(StaleVersionError):
+        record_update(user=analyst_a, record=strategy, data={"title": "Other"}, token="1")
+
+
+def test_strategy_scope_mismatch_is_refused(analyst_a):
+    with pytest.raises(ValidationError):
+        record_create(
+            user=analyst_a, model=Strategy,
+            data={"title": "Bad", "scope": "regional", "country": factories.country("KEN"), "start_fy": 2026, "end_fy": 2029},
+        )
+    assert not Strategy.objects.exists()
+
+
+def test_objective_with_goals(analyst_a):
+    strategy = Strategy.objects.create(title="S", scope="country", country=factories.country("KEN"), start_fy=2026, end_fy=2028)
+    objective = record_create(
+        user=analyst_a, model=Objective,
+        data={"strategy": strategy, "code": "1", "description": "Border control", "goals": [Goal.objects.get(code="1.e")]},
+    )
+    assert list(objective.goals.values_list("code", flat=True)) == ["1.e"]
+    record_update(user=analyst_a, record=objective, data={"goals": []}, token=lock_token(objective))
+    assert not objective.goals.exists()
+
+
+def test_vetting_dates_are_validated(analyst_a):
+    institution = factories.PartnerInstitutionFactory()
+    with pytest.raises(ValidationError):
+        record_create(
+            user=analyst_a, model=Vetting,
+            data={"institution": institution, "status": "approved", "requested_on": dt.date(2026, 5, 1)},
+        )
+    vetting = record_create(
+        user=analyst_a, model=Vetting,
+        data={"institution": institution, "status": "approved", "requested_on": dt.date(2026, 5, 1),
+              "decided_on": dt.date(2026, 6, 1), "expires_on": dt.date(2027, 6, 1)},
+    )
+    assert vetting.pk
+
+
+def test_donor_engagement_negative_amount_refused(analyst_a):
+    donor = OtherDonor.objects.create(name="UK FCDO", kind="bilateral")
+    with pytest.raises(ValidationError):
+        record_create(
+            user=analyst_a, model=DonorEngagement,
+            data={"donor": donor, "country": factories.country("KEN"), "sector": Sector.objects.get(dac_code="15210"),
+                  "start_fy": 2026, "end_fy": 2027, "amount_usd": -5},
+        )
+    assert not DonorEngagement.objects.exists()
+
+
+def test_archive_by_analyst_restore_only_by_manager(analyst_a, manager):
+    partner = record_create(user=analyst_a, model=ImplementingPartner, data={"name": "Acme", "kind": "contractor"})
+    record_archive(user=analyst_a, record=partner, reason="duplicate")
+    partner.refresh_from_db()
+    assert partner.is_archived and partner.archived_by == analyst_a
+    with pytest.raises(ValidationError):
+        record_update(user=analyst_a, record=partner, data={"name": "Acme 2"}, token=None)
+    with pytest.raises(PermissionDenied):
+        record_restore(user=analyst_a, record=partner)
+    record_restore(user=manager, record=partner, reason="needed")
+    partner.refresh_from_db()
+    assert not partner.is_archived
+    assert partner.history.first().history_change_reason == "restored: needed"
+
+
+def test_non_archivable_record_archive_is_refused(analyst_a):
+    vetting = Vetting.objects.create(institution=factories.PartnerInstitutionFactory(), requested_on=dt.date(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        record_archive(user=analyst_a, record=vetting)
