@@ -57,6 +57,29 @@ def _is_int(value: str) -> bool:
     return value.isdigit() and len(value) <= 9
 
 
+def _country_choices() -> list:
+    return [("", "Any country")] + list(Country.objects.order_by("name").values_list("iso3", "name"))
+
+
+def _region_choices() -> list:
+    regions = Region.objects.order_by("scheme", "code").values_list("scheme", "code", "name")
+    bureau = [(code, f"{code} {name}") for scheme, code, name in regions if scheme == RegionScheme.STATE_BUREAU]
+    command = [(code, f"{code} {name}") for scheme, code, name in regions if scheme != RegionScheme.STATE_BUREAU]
+    return [("", "Any region"), ("State bureaus", bureau), ("Combatant commands", command)]
+
+
+def _agency_choices() -> list:
+    return [("", "Any agency")] + [(c, c) for c in Agency.objects.values_list("code", flat=True)]
+
+
+def _goal_choices() -> list:
+    return [("", "Any goal")] + [(code, f"{code} {title[:60]}") for code, title in Goal.objects.values_list("code", "title")]
+
+
+def _sector_choices() -> list:
+    return [("", "Any sector")] + [(c, f"{c} {n[:50]}") for c, n in Sector.objects.values_list("dac_code", "name")]
+
+
 class ProgramFilter(django_filters.FilterSet):
     """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
 
@@ -94,28 +117,16 @@ class ProgramFilter(django_filters.FilterSet):
         self._choice_widgets()
 
     def _choice_widgets(self) -> None:
-        """Drop-downs for the page form; the API accepts the same values as free text."""
+        """Drop-downs for the page form; the API accepts the same values as free text.
+
+        The choices are callables, so they are read only when a page renders the form
+        (an API request that never renders it issues no queries for them)."""
         fields = self.form.fields
-        fields["country"].widget = forms.Select(
-            choices=[("", "Any country")] + list(Country.objects.order_by("name").values_list("iso3", "name"))
-        )
-        regions = Region.objects.order_by("scheme", "code").values_list("scheme", "code", "name")
-        bureau = [(code, f"{code} {name}") for scheme, code, name in regions if scheme == RegionScheme.STATE_BUREAU]
-        command = [(code, f"{code} {name}") for scheme, code, name in regions if scheme != RegionScheme.STATE_BUREAU]
-        fields["region"].widget = forms.Select(
-            choices=[("", "Any region"), ("State bureaus", bureau), ("Combatant commands", command)]
-        )
-        fields["agency"].widget = forms.Select(
-            choices=[("", "Any agency")] + [(c, c) for c in Agency.objects.values_list("code", flat=True)]
-        )
-        fields["goal"].widget = forms.Select(
-            choices=[("", "Any goal")]
-            + [(code, f"{code} {title[:60]}") for code, title in Goal.objects.values_list("code", "title")]
-        )
-        fields["sector"].widget = forms.Select(
-            choices=[("", "Any sector")]
-            + [(c, f"{c} {n[:50]}") for c, n in Sector.objects.values_list("dac_code", "name")]
-        )
+        fields["country"].widget = forms.Select(choices=_country_choices)
+        fields["region"].widget = forms.Select(choices=_region_choices)
+        fields["agency"].widget = forms.Select(choices=_agency_choices)
+        fields["goal"].widget = forms.Select(choices=_goal_choices)
+        fields["sector"].widget = forms.Select(choices=_sector_choices)
         fields["status"].widget = forms.CheckboxSelectMultiple(choices=ProgramStatus.choices)
         fields["surge"].widget = forms.Select(choices=[("", "Any"), ("true", "Surge only"), ("false", "Not surge")])
 
