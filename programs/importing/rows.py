@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..services.errors import StaleVersionError
 from ..services.measures import measurement_record, moe_create, moe_update, target_set
-from ..services.programs import PROGRAM_FIELDS, program_create, program_update
+from ..services.programs import PROGRAM_FIELDS, funding_set, program_create, program_update
 from . import cells
 from .columns import KINDS, MEASUREMENTS, MOES, PROGRAMS, TableKind, recognise
 from .countries import CountryMatcher
@@ -143,6 +143,7 @@ class ImportRun:
         self.results: list[RowResult] = []
         self._first_row: dict[tuple, tuple[int, dict[str, object]]] = {}
         self._seen_keys: dict[tuple, int] = {}
+        self._applied_programs: dict[str, Program] = {}  # code (upper) -> program written by an earlier row
 
     # --- the file -------------------------------------------------------------------
 
@@ -273,10 +274,15 @@ class ImportRun:
         else:
             self._once(("program", code.upper()), number, "code", f"program {code} without funding")
 
+        applied = self._applied_programs.get(code.upper())
+        if applied is not None:
+            return self._funding_row(applied, funding)
         program = Program.objects.select_related("lead_agency").filter(code__iexact=code).first()
-        before = _program_state(program, fiscal_year)
+        members = [name for name in ("countries", "goals", "sectors") if name in data]
+        before = _program_state(program, fiscal_year, members)
         if program is None:
             program = self._call(program_create, default="lead_agency", data=data, funding=[funding] if funding else [])
+            self._applied_programs[code.upper()] = program
             return CREATE, f"New program{f' with FY{fiscal_year} funding' if funding else ''}"
         if not permissions.can_edit_program(self.user, program):
             raise RowErrors([("code", f"program {program.code} is led by {program.lead_agency.code}; "
@@ -290,7 +296,8 @@ class ImportRun:
             funding=[funding] if funding else None,
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
-        after = _program_state(program, fiscal_year)
+        self._applied_programs[code.upper()] = program
+        after = _program_state(program, fiscal_year, members)
         details_changed = after[0] != before[0]
         funding_added = funding is not None and before[1] is None
         funding_changed = not funding_added and after[1] != before[1]
@@ -302,6 +309,25 @@ class ImportRun:
         if funding_changed:
             notes.append(f"FY{fiscal_year} funding changed")
         return _outcome(changed=details_changed or funding_changed, added=funding_added), _sentence(notes)
+
+    def _funding_row(self, program: Program, funding: dict[str, Any] | None) -> tuple[str, str]:
+        """A further row of a program this file has already written (its details are the
+        same, checked by _continue_record): only its funding year is new information."""
+        if funding is None:
+            return UNCHANGED, ""
+        fiscal_year = funding["fiscal_year"]
+        before = _funding_amounts(program, fiscal_year)
+        self._call(
+            funding_set, default="fiscal_year", program=program, fiscal_year=fiscal_year,
+            planned=funding["planned"], obligated=funding["obligated"], disbursed=funding["disbursed"],
+            rationale_category=self.rationale_category, rationale=self.rationale,
+        )
+        after = _funding_amounts(program, fiscal_year)
+        if before is None:
+            return CREATE, f"New FY{fiscal_year} funding"
+        if after != before:
+            return UPDATE, f"FY{fiscal_year} funding changed"
+        return UNCHANGED, ""
 
     def _agency(self, value: object) -> Agency:
         code = cells.text(value).upper()
@@ -435,21 +461,23 @@ class ImportRun:
         return UPDATE, f"Value or details changed; status now {after[1]}"
 
 
-def _program_state(program: Program | None, fiscal_year: int | None) -> tuple:
-    """What a program row can change: the program's fields and memberships, and the row's
-    funding amounts."""
+def _program_state(program: Program | None, fiscal_year: int | None, members: list[str]) -> tuple:
+    """What a program row can change: the program's fields and the memberships the row
+    names, and the row's funding amounts."""
     if program is None:
         return (None, None)
     fields = Program.objects.filter(pk=program.pk).values(*PROGRAM_FIELDS).first()
-    memberships = {
-        name: frozenset(getattr(program, name).values_list("pk", flat=True)) for name in ("countries", "goals", "sectors")
-    }
-    funding = None
-    if fiscal_year is not None:
-        funding = Funding.objects.filter(program_id=program.pk, fiscal_year=fiscal_year).values_list(
-            "planned", "obligated", "disbursed"
-        ).first()
+    memberships = {name: frozenset(getattr(program, name).values_list("pk", flat=True)) for name in members}
+    funding = _funding_amounts(program, fiscal_year) if fiscal_year is not None else None
     return ((fields, memberships), funding)
+
+
+def _funding_amounts(program: Program, fiscal_year: int) -> tuple | None:
+    return (
+        Funding.objects.filter(program_id=program.pk, fiscal_year=fiscal_year)
+        .values_list("planned", "obligated", "disbursed")
+        .first()
+    )
 
 
 def _moe_state(moe: MeasureOfEffectiveness, period: str | None) -> tuple:

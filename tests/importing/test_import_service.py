@@ -443,3 +443,18 @@ def test_large_file_is_queued_for_the_worker_after_commit(analyst_a, settings, d
     assert job.status == ImportStatus.PREVIEW_QUEUED and job.report == []
     assert len(callbacks) == 1
     assert not Program.objects.exists()
+
+
+def test_later_funding_years_of_an_approved_program_need_the_rationale_too(analyst_a):
+    two_years = [program_row(), program_row(fiscal_year="2028", planned="2,000,000", obligated="0", disbursed="0")]
+    _import(analyst_a, programs_csv(*two_years))
+    Program.objects.update(status=ProgramStatus.ACTIVE)
+    two_years[1] = program_row(fiscal_year="2028", planned="2,500,000", obligated="0", disbursed="0")
+
+    without = _preview(analyst_a, programs_csv(*two_years))
+    with_rationale = _import(analyst_a, programs_csv(*two_years), rationale_category="budget_realignment", rationale="FY2028 request raised.")
+
+    assert [r["outcome"] for r in without.report] == ["unchanged", "error"]
+    assert _errors(without)[0][:2] == (3, "rationale (upload form)")
+    assert [(r["outcome"], r["note"]) for r in with_rationale.report] == [("unchanged", ""), ("update", "FY2028 funding changed")]
+    assert Funding.objects.get(fiscal_year=2028).planned == Decimal("2500000.00")
