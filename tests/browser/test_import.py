@@ -54,3 +54,21 @@ def test_upload_page_lists_templates_and_recent_imports(new_page, analyst_a):
         page.click("text=Excel workbook (all three sheets)")
     assert download.value.suggested_filename == "ssa-import-workbook.xlsx"
     screenshot(page, "import-upload")
+
+
+@pytest.mark.worker
+def test_large_file_shows_progress_then_the_report_by_itself(new_page, analyst_a, celery_worker_process, settings):
+    """Over the size threshold the check runs on the Celery worker; the page polls its
+    progress fragment (htmx) and reloads itself with the report when the job is done."""
+    settings.IMPORT_ASYNC_ROWS = 3
+    rows = [program_row(code=f"DOS-2027-{i:04d}") for i in range(8)]
+    page = new_page(analyst_a)
+
+    _upload(page, "large.csv", csv_file(PROGRAMS.names, rows))
+
+    page.wait_for_selector("button:has-text('Confirm import of 8 rows')", timeout=60_000)
+    assert page.locator("#import-progress").count() == 0
+    page.click("button:has-text('Confirm import')")
+    page.wait_for_selector(".message.success", timeout=60_000)
+    screenshot(page, "import-large-confirmed")
+    assert Program.objects.count() == 8
