@@ -342,10 +342,19 @@ class ImportRun:
             try:
                 found.append(self.countries.match(name))
             except cells.CellError as exc:
-                problems.append(str(exc))
+                if "," in name and self._all_countries(name.split(",")):
+                    problems.append(f"'{name}' lists several countries; separate them with ';' (commas appear inside names such as 'Korea, South')")
+                else:
+                    problems.append(str(exc))
         if problems:
             raise cells.CellError(" ".join(problems))
         return found
+
+    def _all_countries(self, names: list[str]) -> bool:
+        try:
+            return all(self.countries.match(n) for n in names)
+        except cells.CellError:
+            return False
 
     def _goals(self, value: object) -> list:
         codes = cells.split_list(value)

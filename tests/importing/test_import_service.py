@@ -248,6 +248,7 @@ def test_edit_of_approved_data_needs_the_forms_rationale(analyst_a):
         ({"end_fy": "2026"}, "end_fy", "FY2026 is before the start fiscal year FY2027"),
         ({"countries": "KEN; Atlantis"}, "countries", "'Atlantis' is not a known country"),
         ({"countries": ""}, "countries", "is required"),
+        ({"countries": "Kenya, Tanzania"}, "countries", "lists several countries; separate them with ';'"),
         ({"lead_agency": "NASA"}, "lead_agency", "'NASA' is not an agency code"),
         ({"purpose": "train"}, "purpose", "is not one of"),
         ({"goals": "9.z"}, "goals", "unknown goal code"),
