@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from programs.importing.columns import MEASUREMENTS, MOES, PROGRAMS
+from programs.importing.columns import PROGRAMS
 from programs.importing.services import import_job_confirm, import_job_create
 from programs.models import (
     Funding,
