@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/moes/new/", measures.moe_create_page, name="moe-create"),
     path("<int:pk>/measurements/", measures.measurement_grid_page, name="measurement-grid"),
     path("moes/<int:pk>/edit/", measures.moe_edit_page, name="moe-edit"),
+    path("moes/<int:pk>/archive/", measures.moe_archive_page, name="moe-archive"),
     path("moes/<int:pk>/history/", measures.moe_history_page, name="moe-history"),
     path("approvals/", measures.approvals_page, name="approvals"),
     path("approvals/export/<str:fmt>/", measures.approvals_export, name="approvals-export"),

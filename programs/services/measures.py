@@ -373,3 +373,18 @@ def measurement_grid_record(
         )
         submitted = measurements_submit(user=user, measurements=list(pending))
     return {"recorded": recorded, "submitted": submitted}
+
+
+@transaction.atomic
+def moe_archive(*, user: User, moe: MeasureOfEffectiveness, reason: str = "") -> MeasureOfEffectiveness:
+    """Archive an MOE instead of deleting it: it leaves the grid, the detail page and rollups;
+    its measurements and history stay."""
+    moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program__lead_agency").get(pk=moe.pk)
+    _editable_program(user, moe.program)
+    if moe.is_archived:
+        return moe
+    moe.archived_at, moe.archived_by = timezone.now(), user
+    moe.version += 1
+    validated_save(moe, user=user, rationale=f"archived: {reason}".strip(": "), exclude=["program"])
+    _announce(moe.program_id)
+    return moe

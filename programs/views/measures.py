@@ -22,6 +22,7 @@ from ..services.measures import (
     measurement_approve,
     measurement_grid_record,
     measurement_return,
+    moe_archive,
     moe_create,
     moe_update,
 )
@@ -246,3 +247,16 @@ def measurement_return_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_decision(request)
 
 
+
+
+@require_POST
+@forbidden_page
+def moe_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
+    moe = get_object_or_404(MeasureOfEffectiveness.objects.select_related("program__lead_agency"), pk=pk)
+    try:
+        moe_archive(user=request.user, moe=moe, reason=request.POST.get("reason", "")[:500])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Measure “{moe.name}” archived; its values and history are kept.")
+    return redirect(reverse("programs:program-detail", args=[moe.program_id]) + "#moes")

@@ -206,3 +206,18 @@ def test_htmx_approve_returns_a_row(client, manager, analyst_a, proposed_program
     response = client.post(reverse("programs:measurement-approve", args=[m.pk]), {"version": m.version}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response.content.startswith(b"<tr") and b"Approved" in response.content
+
+
+def test_moe_archive_hides_it_from_grid_and_detail(client, analyst_a, analyst_b, proposed_program):
+    moe = factories.MoeFactory(program=proposed_program, name="Old measure")
+    url = reverse("programs:moe-archive", args=[moe.pk])
+    client.force_login(analyst_b)
+    assert client.post(url).status_code == 403
+    client.force_login(analyst_a)
+    client.post(url, {"reason": "replaced"})
+    moe.refresh_from_db()
+    assert moe.is_archived and moe.history.first().history_change_reason == "archived: replaced"
+    detail = client.get(reverse("programs:program-detail", args=[proposed_program.pk]))
+    assert b"Old measure</td>" not in detail.content and b"Old measure <span" not in detail.content
+    grid = client.get(reverse("programs:measurement-grid", args=[proposed_program.pk]))
+    assert b"Old measure" not in grid.content
