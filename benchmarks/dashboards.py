@@ -17,6 +17,7 @@ view, selectors, template), without the network: Django's test client, signed in
 manager. For each page the first request ("cold") may compute and store the figure
 snapshots; the reported server time is the median of the following ``--repeat`` requests
 ("warm": the figures' inputs unchanged, as between two edits), with the query count.
+Settings as in production where it matters for speed: DEBUG off (cached template loader).
 """
 from __future__ import annotations
 
@@ -114,8 +115,9 @@ def _run(kind: str, url: str, args) -> dict:
     command = [sys.executable, __file__, "--child", kind, "--repeat", str(args.repeat)]
     if args.prepare:
         command.append("--prepare")
-    output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True,
-                            text=True).stdout
+    # Production-like: DEBUG off (cached template loader, no debug cursor outside the counting).
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "False", "SECRET_KEY": os.environ.get("SECRET_KEY", "x" * 60)}
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT "):])
 

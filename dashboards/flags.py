@@ -72,20 +72,26 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
 def _overlaps_sql(ids):
     where, params = _in("pc.country_id", ids)
     sql = f"""
-        WITH rp AS (
-            SELECT p.id, p.code, p.lead_agency_id, pc.country_id, generate_series(p.start_fy::int, p.end_fy::int) AS fy
+        WITH rp AS MATERIALIZED (
+            SELECT p.id, p.code, p.lead_agency_id, pc.country_id, p.start_fy::int AS start_fy, p.end_fy::int AS end_fy
             FROM programs_program p JOIN programs_program_countries pc ON pc.program_id = p.id
             WHERE p.archived_at IS NULL AND p.status IN {RUNNING}{where}
-        ), hits AS (
-            SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.fy, rp.lead_agency_id, rp.code
+        ), hits AS MATERIALIZED (
+            SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy, rp.lead_agency_id, rp.code
             FROM rp JOIN programs_program_goals g ON g.program_id = rp.id
             UNION ALL
-            SELECT rp.country_id, 'institution', i.partnerinstitution_id, rp.fy, rp.lead_agency_id, rp.code
+            SELECT rp.country_id, 'institution', i.partnerinstitution_id, rp.start_fy, rp.end_fy, rp.lead_agency_id, rp.code
             FROM rp JOIN programs_program_partner_institutions i ON i.program_id = rp.id
-        ), groups AS (
+        ), candidates AS MATERIALIZED (
+            SELECT country_id, on_kind, on_id FROM hits
+            GROUP BY country_id, on_kind, on_id HAVING COUNT(DISTINCT lead_agency_id) > 1
+        ), groups AS MATERIALIZED (
             SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy
-            FROM (SELECT country_id, on_kind, on_id, fy FROM hits
-                  GROUP BY country_id, on_kind, on_id, fy HAVING COUNT(DISTINCT lead_agency_id) > 1) y
+            FROM (SELECT h.country_id, h.on_kind, h.on_id, y.fy
+                  FROM hits h JOIN candidates c USING (country_id, on_kind, on_id)
+                  CROSS JOIN LATERAL generate_series(h.start_fy, h.end_fy) AS y(fy)
+                  GROUP BY h.country_id, h.on_kind, h.on_id, y.fy
+                  HAVING COUNT(DISTINCT h.lead_agency_id) > 1) overlapping
             GROUP BY country_id, on_kind, on_id
         )
     """

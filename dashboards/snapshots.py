@@ -21,7 +21,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .models import FigureSnapshot
 
-# Input tables whose latest change invalidates the snapshots (TimeStamped: updated_at is indexed).
+# Input tables whose latest change invalidates the snapshots (TimeStamped: updated_at is
+# indexed). Membership changes of a program (countries, goals, partners) go through the
+# program services, which save the program (its updated_at moves); the count of country
+# links also catches bulk loads.
 _VERSION_SQL = """
     SELECT (SELECT MAX(updated_at) FROM programs_program),
            (SELECT MAX(updated_at) FROM programs_funding),
@@ -34,6 +37,9 @@ _VERSION_SQL = """
            (SELECT MAX(updated_at) FROM evaluations_recommendation),
            (SELECT MAX(id) FROM assessments_selectivityscore),
            (SELECT MAX(computed_at) FROM evaluations_countryrollup),
+           (SELECT MAX(computed_at) FROM evaluations_programrollup),
+           (SELECT MAX(computed_at) FROM evaluations_goalrollup),
+           (SELECT MAX(computed_at) FROM evaluations_regionrollup),
            (SELECT COUNT(*) FROM programs_program_countries),
            %s
 """

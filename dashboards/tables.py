@@ -48,10 +48,12 @@ class Table:
         """Rows as plain values for CSV (links become their text)."""
         return [[cell.text if isinstance(cell, Link) else cell for cell in row] for row in self.rows]
 
-    def cells(self) -> list[list[tuple[Any, str]]]:
-        """Each row as (value, column kind) pairs, for the template."""
-        kinds = [column.kind for column in self.columns]
-        return [list(zip(row, kinds)) for row in self.rows]
+    def cells(self) -> list[list[tuple[str, bool]]]:
+        """Each row as (cell HTML, is numeric) pairs, formatted once for the template."""
+        from .formatting import NUMERIC_KINDS, cell_html
+
+        kinds = [(column.kind, column.kind in NUMERIC_KINDS) for column in self.columns]
+        return [[(cell_html(value, kind), numeric) for value, (kind, numeric) in zip(row, kinds)] for row in self.rows]
 
 
 @dataclass

@@ -19,12 +19,12 @@ def flag_list(request: HttpRequest, kind: str, table: str | None = None) -> Http
 
         country = country_get(iso3=request.GET["country"])
     if country is not None:
-        country_ids, scope = [country.id], country.name
+        country_ids, scope, key = [country.id], country.name, f"country:{country.id}"
     elif region is not None:
-        country_ids, scope = selectors.region_country_ids(region), f"{region.code} {region.name}"
+        country_ids, scope, key = selectors.region_country_ids(region), f"{region.code} {region.name}", f"region:{region.id}"
     else:
-        country_ids, scope = None, "the whole portfolio"
-    flagged = flag_table(kind, country_ids)
+        country_ids, scope, key = None, "the whole portfolio", "portfolio"
+    flagged = flag_table(kind, country_ids, scope=key)
     if table is not None:
         return table_csv({flagged.key: flagged}, table, stem=f"flags-{kind}")
     return render(request, "dashboards/flag_list.html", {

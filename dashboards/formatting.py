@@ -1,0 +1,48 @@
+"""How dashboard figures read on screen: money, percentages, scores, dates, record links.
+Cells are formatted once in Python (not per cell in the template engine): tables of
+hundreds of rows stay cheap to render."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from .tables import Link
+
+NUMERIC_KINDS = frozenset({"money", "musd", "percent", "score", "number"})
+
+
+def plain(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if kind == "money":
+        return f"${int(Decimal(value).quantize(Decimal('1'))):,}"
+    if kind == "musd":
+        return f"${Decimal(value) / 1_000_000:,.1f} M"
+    if kind == "percent":
+        return f"{float(value):.1f} %"
+    if kind == "score":
+        return f"{float(value):.1f}"
+    if kind == "number":
+        return intcomma(value)
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%d %b %Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+def cell_html(value: Any, kind: str = "text") -> SafeString:
+    """A table cell: a link to the record, a status badge, or the formatted value."""
+    if isinstance(value, Link):
+        return format_html('<a href="{}">{}</a>', value.url, plain(value.text, kind))
+    if kind in ("band", "status") and value:
+        slug = str(value).lower().replace(" ", "_")
+        return format_html('<span class="badge status-{} band-{}">{}</span>', slug, slug, value)
+    return format_html("{}", plain(value, kind))
