@@ -1,9 +1,8 @@
 """The program representation of the API, built from ``.values()`` rows.
 
 The program list is the endpoint other systems sync most, so it skips model instances
-and per-field serializer calls: one query for the page's columns, one per related list
-(funding, countries, goals, sectors, agencies, institutions, objectives, partners),
-whatever the page size. ``api.serializers.programs.ProgramSerializer`` documents the
+and per-field serializer calls: one query for the page's columns, one for the related lists
+(every many-to-many list in one UNION ALL, and the funding rows), whatever the page size. ``api.serializers.programs.ProgramSerializer`` documents the
 same shape, and tests hold the two equal.
 """
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
 from programs.models import Funding, Program
 
@@ -24,7 +23,6 @@ COLUMNS = (
     "long_term_objective_id", "sustainment_plan", "version", "archived_at", "created_at",
     "updated_at",
 )
-TOTALS = ("total_planned", "total_obligated", "total_disbursed")
 CENT = Decimal("0.01")
 
 
@@ -48,37 +46,55 @@ def _grouped(rows: Iterable[tuple]) -> dict[int, list]:
     return grouped
 
 
+def _related(ids: list[int]) -> dict[str, dict[int, list]]:
+    """Every many-to-many list of the programs ``ids`` in ONE query (a UNION ALL over the
+    through tables): (relation, program id, related id, code, sort key) rows."""
+    parts = []
+    for relation, target, code, order in RELATED:
+        through = Program._meta.get_field(relation).remote_field.through
+        parts.append(
+            through.objects.filter(program_id__in=ids)
+            .order_by()
+            .annotate(
+                relation=Value(relation, output_field=CharField()),
+                related_id=F(f"{target}_id"),
+                code=F(f"{target}__{code}") if code else Value("", output_field=CharField()),
+                sort_key=F(f"{target}__{order}") if order else Value(0, output_field=IntegerField()),
+            )
+            .values_list("relation", "program_id", "related_id", "code", "sort_key")
+        )
+    grouped: dict[str, dict[int, list]] = {relation: defaultdict(list) for relation, *_ in RELATED}
+    for relation, program_id, related_id, code, sort_key in sorted(
+        parts[0].union(*parts[1:], all=True), key=lambda row: (row[4], row[3], row[2])
+    ):
+        grouped[relation][program_id].append((related_id, code))
+    return grouped
+
+
+# relation, target field on the through model, code column, integer sort column (else code, id)
+RELATED = (
+    ("supporting_agencies", "agency", "", ""),
+    ("countries", "country", "iso3", ""),
+    ("partner_institutions", "partnerinstitution", "", ""),
+    ("goals", "goal", "code", "sort_order"),
+    ("objectives", "objective", "", ""),
+    ("sectors", "sector", "dac_code", ""),
+    ("implementing_partners", "implementingpartner", "", ""),
+)
+
+
 def program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str, Any]]:
-    """Representations of ``programs`` (a filtered, ordered, sliced queryset annotated with
-    funding totals, or its ``.values(*COLUMNS, *TOTALS)`` rows), in their order."""
+    """Representations of ``programs`` (a filtered, ordered, sliced queryset, or its
+    ``.values(*COLUMNS)`` rows), in their order: three queries whatever their number (the
+    rows, every related list, the funding rows). Funding totals are the sums of the
+    funding rows fetched (the same figures as the list page's SQL sums)."""
     if isinstance(programs, QuerySet):
-        programs = programs.values(*COLUMNS, *TOTALS)
+        programs = programs.values(*COLUMNS)
     rows = list(programs)
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    m2m = Program._meta
-    through = {name: m2m.get_field(name).remote_field.through.objects.filter(program_id__in=ids) for name in (
-        "supporting_agencies", "countries", "partner_institutions", "goals", "objectives", "sectors",
-        "implementing_partners",
-    )}
-    supporting = _grouped(through["supporting_agencies"].order_by("agency_id").values_list("program_id", "agency_id"))
-    countries = _grouped(
-        through["countries"].order_by("country__iso3").values_list("program_id", "country_id", "country__iso3")
-    )
-    institutions = _grouped(
-        through["partner_institutions"].order_by("partnerinstitution_id").values_list("program_id", "partnerinstitution_id")
-    )
-    goals = _grouped(
-        through["goals"].order_by("goal__sort_order", "goal__code").values_list("program_id", "goal_id", "goal__code")
-    )
-    objectives = _grouped(through["objectives"].order_by("objective_id").values_list("program_id", "objective_id"))
-    sectors = _grouped(
-        through["sectors"].order_by("sector__dac_code").values_list("program_id", "sector_id", "sector__dac_code")
-    )
-    partners = _grouped(
-        through["implementing_partners"].order_by("implementingpartner_id").values_list("program_id", "implementingpartner_id")
-    )
+    related = _related(ids)
     funding = _grouped(
         Funding.objects.filter(program_id__in=ids)
         .order_by("fiscal_year")
@@ -87,6 +103,7 @@ def program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str,
     out = []
     for row in rows:
         pk = row["id"]
+        years = funding.get(pk, [])
         out.append({
             "id": pk,
             "code": row["code"],
@@ -94,13 +111,13 @@ def program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str,
             "description": row["description"],
             "lead_agency": row["lead_agency_id"],
             "lead_agency_code": row["lead_agency__code"],
-            "supporting_agencies": supporting.get(pk, []),
-            "countries": [{"id": c, "iso3": iso3} for c, iso3 in countries.get(pk, [])],
-            "partner_institutions": institutions.get(pk, []),
-            "goals": [{"id": g, "code": code} for g, code in goals.get(pk, [])],
-            "objectives": objectives.get(pk, []),
-            "sectors": [{"id": s, "dac_code": code} for s, code in sectors.get(pk, [])],
-            "implementing_partners": partners.get(pk, []),
+            "supporting_agencies": [i for i, _ in related["supporting_agencies"].get(pk, [])],
+            "countries": [{"id": i, "iso3": code} for i, code in related["countries"].get(pk, [])],
+            "partner_institutions": [i for i, _ in related["partner_institutions"].get(pk, [])],
+            "goals": [{"id": i, "code": code} for i, code in related["goals"].get(pk, [])],
+            "objectives": [i for i, _ in related["objectives"].get(pk, [])],
+            "sectors": [{"id": i, "dac_code": code} for i, code in related["sectors"].get(pk, [])],
+            "implementing_partners": [i for i, _ in related["implementing_partners"].get(pk, [])],
             "purpose": row["purpose"],
             "funding_authority": row["funding_authority"],
             "start_fy": row["start_fy"],
@@ -110,12 +127,12 @@ def program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str,
             "is_surge": row["is_surge"],
             "long_term_objective": row["long_term_objective_id"],
             "sustainment_plan": row["sustainment_plan"],
-            "total_planned": money(row.get("total_planned")),
-            "total_obligated": money(row.get("total_obligated")),
-            "total_disbursed": money(row.get("total_disbursed")),
+            "total_planned": money(sum((y[1] for y in years), Decimal(0))),
+            "total_obligated": money(sum((y[2] for y in years), Decimal(0))),
+            "total_disbursed": money(sum((y[3] for y in years), Decimal(0))),
             "funding": [
                 {"fiscal_year": fy, "planned": money(p), "obligated": money(o), "disbursed": money(d), "version": v}
-                for fy, p, o, d, v in funding.get(pk, [])
+                for fy, p, o, d, v in years
             ],
             "version": row["version"],
             "archived_at": timestamp(row["archived_at"]),

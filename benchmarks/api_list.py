@@ -1,0 +1,113 @@
+"""Benchmark: the API's program list against a bare JSON view of the same rows.
+
+Both go through the full Django stack (middleware, session auth) with the test client in
+one process and one run; the bare view returns ``Program.objects.values(...)`` for the
+same page (same filter, order and slice) as ``json``, with no DRF, no FilterSet, no
+related lists. The ratio says what the API adds on top of reading the rows.
+
+Usage (a database with programs, e.g. ``manage.py generate_benchmark_data``):
+
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/api_list.py [--repeat 15]
+
+Prints the median time per request and the ratio for pages of 100 and 1,000 programs
+(aim: within 1.5x).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from programs.models import Program, User  # noqa: E402
+
+PAGE_SIZES = (100, 1000)
+# The program columns the API returns (api.program_rows.COLUMNS).
+BARE_COLUMNS = (
+    "id", "code", "title", "description", "lead_agency_id", "lead_agency__code", "purpose",
+    "funding_authority", "start_fy", "end_fy", "status", "status_changed_at", "is_surge",
+    "long_term_objective_id", "sustainment_plan", "version", "archived_at", "created_at", "updated_at",
+)
+
+
+def bare_program_list(request):
+    """The floor: the same page of program rows straight from .values() to JSON."""
+    size = int(request.GET.get("page_size", 100))
+    rows = Program.objects.filter(archived_at__isnull=True).order_by("code", "pk").values(*BARE_COLUMNS)[:size]
+    return JsonResponse({"results": list(rows)})
+
+
+urlpatterns = [
+    path("bench/programs/", bare_program_list),
+    path("", include("ssa_portal.urls")),
+]
+
+
+def _measure(client: Client, urls: list[str], repeat: int) -> list[tuple[float, int, int]]:
+    """Per URL: median seconds per request, queries per request, response bytes. The URLs
+    are requested in turn (interleaved), so a busy machine slows them alike."""
+    for url in urls:
+        for _ in range(2):  # warm up caches, connections, imports
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    samples: dict[str, list[float]] = {url: [] for url in urls}
+    for _ in range(repeat):
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url)
+            samples[url].append(time.perf_counter() - started)
+    results = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        results.append((statistics.median(samples[url]), len(queries), len(response.content)))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    programs = Program.objects.filter(archived_at__isnull=True).count()
+    if programs < max(PAGE_SIZES):
+        sys.exit(f"Need at least {max(PAGE_SIZES)} programs (have {programs}); run manage.py generate_benchmark_data.")
+    user, _ = User.objects.get_or_create(username="api-benchmark", defaults={"is_superuser": True})
+    rates = {"api_read": "1000000/minute", "api_write": "1000/minute"}
+    from django.conf import settings
+
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates},
+        DEBUG=False,
+    ):
+        client = Client()
+        client.force_login(user)
+        print(f"Programs in the database: {programs}; median of {args.repeat} requests each.\n")
+        print(f"{'page':>6} {'API ms':>9} {'bare ms':>9} {'ratio':>6} {'API queries':>12} {'bare queries':>13} {'API KB':>8} {'bare KB':>8}")
+        for size in PAGE_SIZES:
+            (api, api_queries, api_bytes), (bare, bare_queries, bare_bytes) = _measure(
+                client, [f"/api/v1/programs/?page_size={size}", f"/bench/programs/?page_size={size}"], args.repeat
+            )
+            print(
+                f"{size:>6} {api * 1000:>9.1f} {bare * 1000:>9.1f} {api / bare:>6.2f} {api_queries:>12} "
+                f"{bare_queries:>13} {api_bytes / 1024:>8.0f} {bare_bytes / 1024:>8.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
