@@ -50,8 +50,12 @@ class MoeAchievement(models.Model):
     the MOE's status.
     """
 
-    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements")
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="moe_achievements")
+    # No single-column indexes: the unique (moe, period) and the (program, is_latest)
+    # indexes cover these lookups, and every index slows the bulk rewrite.
+    moe = models.ForeignKey(
+        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements", db_index=False
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="moe_achievements", db_index=False)
     period = models.CharField(max_length=10)
     period_end = models.DateField()
     target = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)

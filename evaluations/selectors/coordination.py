@@ -50,6 +50,20 @@ def fingerprint(check: str, *parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def _string_agg(expression: str) -> str:
+    """Comma-separated, ordered list (SQLite, for the no-setup mode, keeps its own order)."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG({expression}, ', ' ORDER BY {expression})"
+    return f"GROUP_CONCAT({expression}, ', ')"
+
+
+def _pair(function: str, a: str, b: str) -> str:
+    """GREATEST / LEAST of two values (SQLite spells them MAX / MIN)."""
+    if connection.vendor == "postgresql":
+        return f"{function}({a}, {b})"
+    return f"{'MAX' if function == 'GREATEST' else 'MIN'}({a}, {b})"
+
+
 def _rows(sql: str, params: list | None = None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
@@ -64,11 +78,11 @@ def interagency_overlaps() -> list[Finding]:
     rows = _rows(
         f"""
         SELECT c.id, c.name, p1.id, p1.code, a1.code, p2.id, p2.code, a2.code,
-               GREATEST(p1.start_fy, p2.start_fy), LEAST(p1.end_fy, p2.end_fy),
-               (SELECT STRING_AGG(g.code, ', ' ORDER BY g.code) FROM programs_program_goals g1
+               {_pair("GREATEST", "p1.start_fy", "p2.start_fy")}, {_pair("LEAST", "p1.end_fy", "p2.end_fy")},
+               (SELECT {_string_agg("g.code")} FROM programs_program_goals g1
                   JOIN programs_program_goals g2 ON g2.goal_id = g1.goal_id AND g2.program_id = p2.id
                   JOIN programs_goal g ON g.id = g1.goal_id WHERE g1.program_id = p1.id),
-               (SELECT STRING_AGG(i.name, ', ' ORDER BY i.name) FROM programs_program_partner_institutions i1
+               (SELECT {_string_agg("i.name")} FROM programs_program_partner_institutions i1
                   JOIN programs_program_partner_institutions i2
                     ON i2.partnerinstitution_id = i1.partnerinstitution_id AND i2.program_id = p2.id
                   JOIN programs_partnerinstitution i ON i.id = i1.partnerinstitution_id WHERE i1.program_id = p1.id)
@@ -162,7 +176,7 @@ def surge_without_long_term_link() -> list[Finding]:
     rows = _rows(
         f"""
         SELECT p.id, p.code, p.title, p.long_term_objective_id, (TRIM(p.sustainment_plan) = ''),
-               (SELECT STRING_AGG(c.name, ', ' ORDER BY c.name) FROM programs_program_countries pc
+               (SELECT {_string_agg("c.name")} FROM programs_program_countries pc
                   JOIN programs_country c ON c.id = pc.country_id WHERE pc.program_id = p.id)
         FROM programs_program p
         WHERE p.is_surge AND p.status IN {RUNNING} AND p.archived_at IS NULL
