@@ -9,8 +9,8 @@ from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from .tables import Link
 
@@ -29,7 +29,7 @@ def plain(value: Any, kind: str) -> str:
     if kind == "score":
         return f"{float(value):.1f}"
     if kind == "number":
-        return intcomma(value)
+        return f"{value:,}" if isinstance(value, int) else intcomma(value)
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.strftime("%d %b %Y %H:%M")
@@ -45,4 +45,6 @@ def cell_html(value: Any, kind: str = "text") -> SafeString:
     if kind in ("band", "status") and value:
         slug = str(value).lower().replace(" ", "_")
         return format_html('<span class="badge status-{} band-{}">{}</span>', slug, slug, value)
-    return format_html("{}", plain(value, kind))
+    if kind in NUMERIC_KINDS:
+        return mark_safe(plain(value, kind))  # digits, "$", ",", ".", "%", "M" or a dash only
+    return escape(plain(value, kind))

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, Max, Q
 from django.http import Http404
@@ -33,6 +34,9 @@ from programs.models import (
 )
 
 from . import flags, funding, snapshots
+from django.utils.html import format_html
+
+from .formatting import plain
 from .tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
@@ -66,8 +70,19 @@ def home_overview() -> dict:
 # --- shared pieces ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
+def _url_pattern_cached(name: str, key: str, value) -> str:
+    return reverse(name, kwargs={key: value}).replace(str(value), "{}")
+
+
+def _url_pattern(name: str, **placeholder) -> str:
+    """A URL with one argument as a ``{}`` slot: reverse() once per page, not once per row."""
+    (key, value), = placeholder.items()
+    return _url_pattern_cached(name, key, value)
+
+
 def country_url(iso3: str) -> str:
-    return reverse("dashboards:country", kwargs={"iso3": iso3})
+    return _url_pattern("dashboards:country", iso3="ZZZZZ").format(iso3)
 
 
 def region_url(region_scheme: str, code: str) -> str:
@@ -75,7 +90,7 @@ def region_url(region_scheme: str, code: str) -> str:
 
 
 def program_url(program_id: int) -> str:
-    return reverse("programs:program-detail", kwargs={"pk": program_id})
+    return _url_pattern("programs:program-detail", pk=987654321).format(program_id)
 
 
 def _musd(value: Decimal | None) -> float:
@@ -475,6 +490,12 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> d
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
+    for cell in cells.values():
+        cell["html"] = format_html(
+            '<td class="cell covered"><span class="cell-programs">{} program{}</span>'
+            '<span class="cell-funding">{}</span><span class="cell-achievement">{}</span></td>',
+            cell["programs"], "" if cell["programs"] == 1 else "s", plain(cell["obligated"], "money"),
+            plain(cell["achievement"], "percent"))
     matrix = [{"country": c, "url": country_url(c.iso3),
                "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]

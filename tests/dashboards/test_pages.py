@@ -172,3 +172,23 @@ def test_countries_index_links_each_country_to_its_dashboard(client, manager):
     assert links["Kenya"] == reverse("dashboards:country", kwargs={"iso3": "KEN"})
     tiered = client.get(reverse("dashboards:country-list") + "?tier=1").context["table"]
     assert {row[1] for row in tiered.rows} == {"KEN", "COL"}
+
+
+def test_refresh_stores_the_figures_so_the_next_view_computes_nothing(client, manager):
+    from dashboards.models import FigureSnapshot
+    from dashboards.snapshots import figures_refresh
+
+    # Given a portfolio and the refresh task's service run after its load
+    portfolio_build()
+    scopes = figures_refresh()
+    assert scopes == 1 + m.Region.objects.count()
+    stored = FigureSnapshot.objects.count()
+    # When a manager opens the portfolio and a region
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboards:portfolio")).status_code == 200
+        assert client.get(reverse("dashboards:region", kwargs={"scheme": "bureau", "code": "AF"})).status_code == 200
+    # Then nothing was recomputed or written
+    assert FigureSnapshot.objects.count() == stored
+    assert not any(q["sql"].startswith(("INSERT", "UPDATE")) and "figuresnapshot" in q["sql"]
+                   for q in queries.captured_queries)
