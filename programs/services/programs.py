@@ -84,10 +84,19 @@ def _funding_rows(program: Program, funding: Iterable[Mapping[str, Any]]) -> lis
             raise ValidationError({"funding": f"Row {index + 1}: FY{fy} appears twice."})
         seen.add(fy)
         row = existing.get(fy) or Funding(program=program, fiscal_year=fy)
+        # The stored amounts, to tell changed rows without a query per row.
+        row._stored = tuple(getattr(row, name) for name in FUNDING_FIELDS) if row.pk else None
         for name in FUNDING_FIELDS:
             setattr(row, name, item.get(name) if item.get(name) is not None else Decimal("0"))
         rows.append(row)
     return rows
+
+
+def _funding_row_changed(row: Funding) -> bool:
+    stored = getattr(row, "_stored", None)
+    if stored is None:
+        return True
+    return any(Decimal(str(old)) != Decimal(str(getattr(row, name))) for old, name in zip(stored, FUNDING_FIELDS))
 
 
 def _check_funding_years(program: Program, fiscal_year: int | None) -> None:
@@ -104,8 +113,7 @@ def _save_funding(program: Program, rows: list[Funding], *, user: User, rational
     for row in rows:
         _check_funding_years(program, row.fiscal_year)
         if row.pk:
-            stored = Funding.objects.get(pk=row.pk)
-            if all(getattr(stored, f) == getattr(row, f) for f in FUNDING_FIELDS):
+            if not _funding_row_changed(row):
                 continue
             row.version += 1
         try:
@@ -172,10 +180,7 @@ def program_update(
     _validate_membership(program, data)
     fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
     funding_rows = _funding_rows(program, funding) if funding is not None else []
-    funding_changes = any(
-        not row.pk or any(getattr(row, f) != getattr(Funding.objects.get(pk=row.pk), f) for f in FUNDING_FIELDS)
-        for row in funding_rows
-    )
+    funding_changes = any(not row.pk or _funding_row_changed(row) for row in funding_rows)
     m2m_changes = any(
         name in data
         and {getattr(v, "pk", v) for v in data[name] or []} != set(getattr(program, name).values_list("pk", flat=True))

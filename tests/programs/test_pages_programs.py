@@ -361,3 +361,22 @@ def test_history_query_count_does_not_grow(client, analyst_a, program_a):
         program_a.save()
     large, _ = _count_queries(client, url)
     assert small == large
+
+
+def test_resaving_unchanged_form_changes_nothing(client, analyst_a, agency_a):
+    """Given a proposed program with funding, saving its edit form unchanged records no new version."""
+    program = factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2027)
+    factories.FundingFactory(program=program, fiscal_year=2026, planned=Decimal("1000.50"), obligated=Decimal("500"), disbursed=Decimal("100"))
+    client.force_login(analyst_a)
+    form = client.get(reverse("programs:program-edit", args=[program.pk])).context["form"]
+    post = _edit_post(program, title=program.title, code=program.code,
+                      goals=[], countries=[factories.country("KEN").pk], funding_authority="")
+    post.update({"funding-TOTAL_FORMS": "1", "funding-0-planned": "1000.50", "funding-0-obligated": "500.00", "funding-0-disbursed": "100"})
+    assert form.initial["version"] == 1
+    assert client.post(reverse("programs:program-edit", args=[program.pk]), post).status_code == 302
+    program.refresh_from_db()
+    assert program.version == 1 and program.funding.get().version == 1
+    post["funding-0-planned"] = "2000"
+    client.post(reverse("programs:program-edit", args=[program.pk]), post)
+    program.refresh_from_db()
+    assert program.version == 2 and program.funding.get().planned == Decimal("2000")
