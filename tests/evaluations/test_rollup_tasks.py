@@ -129,3 +129,40 @@ def test_a_busy_rollup_lock_makes_the_recompute_raise_for_retry(program_a):
     assert not ProgramRollup.objects.filter(program=program_a).exists()
     with transaction.atomic():
         assert try_scope_lock(LOCK_SCOPE)
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run published tasks in process (the no-broker mode) for this test."""
+    from ssa_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db
+def test_moving_a_program_to_another_country_refreshes_the_country_it_left(
+    tasks_in_process, analyst_a, django_capture_on_commit_callbacks
+):
+    from programs.services.programs import program_update
+
+    # Given a program in Kenya with data, and rollups computed
+    program, moe = _portfolio(analyst_a)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=D(100))
+    rollups_recompute_all.apply()
+    assert CountryRollup.objects.get(country__iso3="KEN").program_count == 1
+
+    # When the analyst moves it to Uganda through the program service
+    program.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        program_update(user=analyst_a, program=program, data={"countries": [factories.country("UGA")]},
+                       version=program.version, rationale_category="scope_change", rationale="Moved north")
+
+    # Then both countries' figures follow, after commit, without a full recompute
+    kenya = CountryRollup.objects.get(country__iso3="KEN")
+    uganda = CountryRollup.objects.get(country__iso3="UGA")
+    assert (kenya.program_count, kenya.achievement) == (0, None)
+    assert (uganda.program_count, uganda.achievement) == (1, 1.0)
+    assert m.DeferredTask.objects.count() == 0
