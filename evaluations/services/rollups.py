@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from programs.fiscal import funding_window
 from programs.locks import try_scope_lock
-from programs.models import Country, Goal, Program
+from programs.models import Country, DeferredTask, Goal, Program
 
 from ..computations import rollups_sql
 from ..models import CountryRollup, ProgramRollup
@@ -68,6 +68,9 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
             raise RollupsBusy(LOCK_SCOPE)
         if scope is None:
             countries = regions = goals = None
+            # A full recompute reads every input as of now: incremental recomputes that
+            # could not be queued earlier (broker down) are covered by it.
+            DeferredTask.objects.filter(task_name__startswith="evaluations.tasks.rollups_").delete()
         else:
             countries, regions, goals = _scope_of(scope)
         before = dict(

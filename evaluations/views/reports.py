@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from programs.exports import export_response
-from programs.models import RegionScheme
+from programs.models import DeferredTask, RegionScheme
 
 from ..forms import TargetVsActualForm
 from ..selectors.reports import COLUMNS, target_vs_actual_for_country, target_vs_actual_for_program
@@ -38,4 +38,5 @@ def rollups_page(request: HttpRequest) -> HttpResponse:
         "goals": goal_rollups(),
         "countries": country_rollups(with_programs_only=True),
         "programs": program_rollups()[:200],
+        "pending_recomputes": DeferredTask.objects.filter(task_name__startswith="evaluations.").count(),
     })

@@ -94,8 +94,9 @@ def test_with_the_broker_down_the_save_succeeds_and_the_next_run_catches_up(
     assert m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
     assert ProgramRollup.objects.get(program=program).achievement is None
 
-    # And the next scheduled full recompute catches up
+    # And the next scheduled full recompute catches up (and settles the deferred work)
     rollups_recompute_all.apply()
+    assert not m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
     assert ProgramRollup.objects.get(program=program).achievement == pytest.approx(0.7)
     assert CountryRollup.objects.get(country__iso3="KEN").status == "needs_attention"
 
