@@ -22,6 +22,7 @@ urlpatterns = [
     path("moes/<int:pk>/history/", measures.moe_history_page, name="moe-history"),
     path("approvals/", measures.approvals_page, name="approvals"),
     path("approvals/export/<str:fmt>/", measures.approvals_export, name="approvals-export"),
+    path("measurements/<int:pk>/breakdown/", measures.measurement_breakdown_page, name="measurement-breakdown"),
     path("measurements/<int:pk>/approve/", measures.measurement_approve_page, name="measurement-approve"),
     path("measurements/<int:pk>/return/", measures.measurement_return_page, name="measurement-return"),
     path("records/", records.record_index, name="record-index"),

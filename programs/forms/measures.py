@@ -150,3 +150,25 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
                 continue
             changed.append({**cell, "value": value, "version": self.cleaned_data.get(f"version_{cell['key']}")})
         return changed
+
+
+class BreakdownForm(RationaleMixin, forms.Form):
+    """Values of one measurement per disaggregation category (``category_<id>`` fields)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, categories, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            self.fields[f"category_{category.pk}"] = value_field(
+                label=f"{category.dimension}: {category.name}", required=False, initial=current.get(category.pk)
+            )
+        self.order_fields([f"category_{c.pk}" for c in self.categories] + ["rationale_category", "rationale", "version"])
+
+    def breakdown(self) -> dict[int, Decimal]:
+        return {
+            c.pk: self.cleaned_data[f"category_{c.pk}"]
+            for c in self.categories
+            if self.cleaned_data.get(f"category_{c.pk}") is not None
+        }

@@ -40,14 +40,15 @@ def grid_periods(fiscal_year: int) -> list[str]:
 def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
     """Rows of the entry grid: each MOE with four quarter cells holding (or not) an input.
 
-    Two queries whatever the number of MOEs (MOEs, then their measurements and targets of
-    the fiscal year, prefetched)."""
+    A fixed number of queries whatever the number of MOEs (MOEs, then their measurements,
+    targets of the fiscal year and disaggregation categories, prefetched)."""
     periods = grid_periods(fiscal_year)
     moes = (
         MeasureOfEffectiveness.objects.filter(program=program, archived_at__isnull=True)
         .prefetch_related(
             Prefetch("measurements", queryset=Measurement.objects.filter(period__in=periods), to_attr="grid_measurements"),
             Prefetch("targets", queryset=Target.objects.filter(period__in=periods), to_attr="grid_targets"),
+            "disaggregation_categories",
         )
         .order_by("id")
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..exports import export_response
 from ..forms.common import version_int
-from ..forms.measures import MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
+from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..selectors.history import history_entries
 from ..selectors.measures import approvals_queue, grid_fiscal_year, grid_periods, measurement_grid
@@ -21,6 +21,7 @@ from ..services.errors import StaleVersionError
 from ..services.measures import (
     measurement_approve,
     measurement_grid_record,
+    measurement_record,
     measurement_return,
     moe_archive,
     moe_create,
@@ -260,3 +261,46 @@ def moe_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Measure “{moe.name}” archived; its values and history are kept.")
     return redirect(reverse("programs:program-detail", args=[moe.program_id]) + "#moes")
+
+
+@forbidden_page
+def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a measurement's values by disaggregation category (e.g. by sex, by province)."""
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("moe__program__lead_agency").prefetch_related("breakdown"), pk=pk
+    )
+    moe, program = measurement.moe, measurement.moe.program
+    permissions.require_program_editor(request.user, program)
+    categories = list(moe.disaggregation_categories.all())
+    current = {row.category_id: row.value for row in measurement.breakdown.all()}
+    context: dict = {"measurement": measurement, "moe": moe, "program": program}
+    status = 200
+    if request.method == "POST":
+        form = BreakdownForm(request.POST, categories=categories, current=current)
+        if form.is_valid():
+            try:
+                measurement_record(
+                    user=request.user,
+                    moe=moe,
+                    period=measurement.period,
+                    value=measurement.value,
+                    source=measurement.source,
+                    evidence_url=measurement.evidence_url,
+                    collected_on=measurement.collected_on,
+                    version=version_int(form.cleaned_data.get("version")),
+                    rationale_category=form.cleaned_data.get("rationale_category", ""),
+                    rationale=form.cleaned_data.get("rationale", ""),
+                    breakdown=form.breakdown(),
+                )
+            except StaleVersionError as exc:
+                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"Breakdown of {moe.name} {measurement.period} saved.")
+                return redirect(reverse("programs:measurement-grid", args=[program.pk]) + f"?fy={measurement.period[2:6]}")
+        status = 409 if "stale_changes" in context else 400
+    else:
+        form = BreakdownForm(categories=categories, current=current, initial={"version": measurement.version})
+    context["form"] = form
+    return render(request, "programs/measurement_breakdown.html", context, status=status)

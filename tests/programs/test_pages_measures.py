@@ -221,3 +221,20 @@ def test_moe_archive_hides_it_from_grid_and_detail(client, analyst_a, analyst_b,
     assert b"Old measure</td>" not in detail.content and b"Old measure <span" not in detail.content
     grid = client.get(reverse("programs:measurement-grid", args=[proposed_program.pk]))
     assert b"Old measure" not in grid.content
+
+
+def test_breakdown_by_category(client, analyst_a, analyst_b, proposed_program):
+    moe = factories.MoeFactory(program=proposed_program)
+    female = moe.disaggregation_categories.create(dimension="sex", name="female")
+    male = moe.disaggregation_categories.create(dimension="sex", name="male")
+    measurement = factories.MeasurementFactory(moe=moe, period="FY2026-Q1", status=MeasurementStatus.DRAFT, value=Decimal("10"))
+    url = reverse("programs:measurement-breakdown", args=[measurement.pk])
+    client.force_login(analyst_b)
+    assert client.get(url).status_code == 403
+    client.force_login(analyst_a)
+    assert b"sex: female" in client.get(url).content
+    bad = client.post(url, {f"category_{female.pk}": "many", "version": measurement.version})
+    assert bad.status_code == 400 and b"sex: female: Enter a number." in bad.content
+    ok = client.post(url, {f"category_{female.pk}": "4", f"category_{male.pk}": "6", "version": measurement.version})
+    assert ok.status_code == 302
+    assert dict(measurement.breakdown.values_list("category__name", "value")) == {"female": Decimal("4"), "male": Decimal("6")}
