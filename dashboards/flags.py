@@ -28,7 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 RUNNING = "('active', 'under_review', 'restructured')"
-LIST_LIMIT = 1000
+LIST_LIMIT = 300
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from .formatting import plain
 from .tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
+REGIONAL_PROGRAMS_SHOWN = 150
 SCHEME_SLUGS = {"bureau": RegionScheme.STATE_BUREAU, "command": RegionScheme.COMBATANT_COMMAND}
 SCHEME_SLUG_OF = {value: key for key, value in SCHEME_SLUGS.items()}
 STATUS_LABELS = dict(ProgramStatus.choices)
@@ -310,7 +311,7 @@ def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU) -> Dashboard
 def _regional_program_rows(country_ids: list[int]) -> list[list]:
     programs = (funding.scope_programs(country_ids).annotate(country_count=Count("countries", distinct=True))
                 .filter(country_count__gt=1).select_related("lead_agency").prefetch_related("countries")
-                .order_by("code")[:500])
+                .order_by("code")[:REGIONAL_PROGRAMS_SHOWN])
     return [[p.id, p.code, p.title, p.lead_agency.code, p.status,
              ", ".join(sorted(c.iso3 for c in p.countries.all())), f"FY{p.start_fy}-FY{p.end_fy}"] for p in programs]
 
@@ -381,7 +382,8 @@ def region_dashboard(*, region: Region) -> Dashboard:
                           countries, years] for pk, code, title, agency, status, countries, years
                          in figures["regional_programs"]],
                         computed_at=dashboard.extra["figures_computed_at"],
-                        note="Programs with more than one country, at least one in this region.",
+                        note="Programs with more than one country, at least one in this region "
+                             f"(at most {REGIONAL_PROGRAMS_SHOWN}, by code; the program list filters by region).",
                         empty_message="No regional or cross-border program touches this region."))
     organizations = list(
         RegionalOrganization.objects.filter(members__id__in=country_ids)
