@@ -1,16 +1,78 @@
-"""Who must use a second factor (TOTP, django-otp): administrators (group Administrator,
-or superusers). Others may enrol too; then their sign-in asks for the code as well."""
+"""The TOTP second factor (django-otp): required of administrators (group Administrator,
+or superusers) before any portal or admin page; optional for everyone else, and then
+required for them too once they have a confirmed device.
+
+Flow: sign in with the password -> ``OTPRequiredMiddleware`` sends a session that has not
+verified a second factor to the verify page (or, with no confirmed device yet, to the
+setup page, which shows the secret and the ``otpauth://`` provisioning URI to type or
+paste into an authenticator app) -> a correct 6-digit code marks the session verified
+(``django_otp.login``). API tokens are not sessions: they are issued by an administrator,
+expire, and are not asked for a code.
+"""
 from __future__ import annotations
 
 from django.apps import apps
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from programs.permissions import is_administrator
+
+REQUIRED_KEY = "security_otp_required"
+# Paths a signed-in but unverified session may still reach.
+OPEN_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/accounts/login/", "/static/", "/health/")
 
 
 def otp_enabled() -> bool:
     return apps.is_installed("django_otp")
 
 
+def has_confirmed_device(user) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
 def otp_required_for(user) -> bool:
     """Whether ``user`` must verify a TOTP code before any portal or admin page."""
-    return otp_enabled() and bool(getattr(user, "is_authenticated", False)) and is_administrator(user)
+    if not (otp_enabled() and getattr(user, "is_authenticated", False)):
+        return False
+    return is_administrator(user) or has_confirmed_device(user)
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    """Decide once per sign-in (not on every request) whether this session needs a code."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REQUIRED_KEY] = otp_required_for(user)
+
+
+def safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+class OTPRequiredMiddleware:
+    """After django_otp's OTPMiddleware: hold unverified sessions that need a second factor."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(REQUIRED_KEY)
+            and not user.is_verified()
+            and not request.path.startswith(OPEN_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"status": 403, "code": "second_factor_required",
+                                     "detail": "Verify your second factor (TOTP) in the portal first."}, status=403)
+            target = "otp-verify" if has_confirmed_device(user) else "otp-setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,344 @@
+"""Bounded load test of the portal: analysts saving, managers reading dashboards, API
+clients paging, all at once, against a running server (gunicorn on 127.0.0.1).
+
+Two steps (docs/performance.md, "Load", has the full recipe and the figures):
+
+    # 1. once: users, passwords and API tokens for the load, written to a JSON file
+    DATABASE_URL=... .venv/bin/python benchmarks/load.py prepare --out /tmp/load-users.json
+    # 2. the load itself (the server must run with the same DATABASE_URL)
+    .venv/bin/python benchmarks/load.py run --base-url http://127.0.0.1:8001 \
+        --users /tmp/load-users.json --concurrency 50 --duration 120
+
+``run`` uses only the standard library (threads + http.client, one keep-alive connection
+per virtual user); each virtual user loops without think time, so the figures are a
+closed-loop saturation test: throughput is what the server sustains at that concurrency.
+Mix (by virtual user): 40 % analysts (open the measurement grid of one of their agency's
+programs, save one cell), 30 % managers (portfolio, a region, a country, goal coverage,
+the program list), 30 % API clients (page through /api/v1/programs/ and /api/v1/measurements/
+with page_size=100). Every response must be 2xx/3xx, and a save must land on the grid
+again (302); anything else counts as an error, with its status and path recorded.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PASSWORD = "load-test-passphrase-2026"
+ANALYSTS, MANAGERS, API_CLIENTS = 20, 15, 15
+
+
+# --- prepare (Django) ------------------------------------------------------------------
+
+
+def prepare(out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    from api.tokens import api_token_issue
+    from programs.models import Agency, Program, User
+    from programs.permissions import ANALYST, MANAGER
+
+    agencies = list(
+        Agency.objects.annotate(n=Count("led_programs")).filter(n__gt=0).order_by("-n").values_list("pk", "code")
+    )
+    analyst_group, _ = Group.objects.get_or_create(name=ANALYST)
+    manager_group, _ = Group.objects.get_or_create(name=MANAGER)
+
+    def user(name: str, group, agency_id=None) -> User:
+        account, _ = User.objects.get_or_create(username=name, defaults={"email": f"{name}@example.gov"})
+        account.set_password(PASSWORD)
+        account.agency_id = agency_id
+        account.is_active = True
+        account.save()
+        account.groups.set([group])
+        return account
+
+    analysts = []
+    for i in range(ANALYSTS):
+        agency_id, code = agencies[i % len(agencies)]
+        account = user(f"load_analyst_{i}", analyst_group, agency_id)
+        programs = list(
+            Program.objects.filter(lead_agency_id=agency_id, archived_at__isnull=True, moes__isnull=False)
+            .distinct().order_by("?").values_list("pk", flat=True)[:20]
+        )
+        analysts.append({"username": account.username, "agency": code, "programs": programs})
+    managers = [{"username": user(f"load_manager_{i}", manager_group).username} for i in range(MANAGERS)]
+    reader = user("load_api_reader", analyst_group, agencies[0][0])
+    tokens = [api_token_issue(user=reader, label=f"load test client {i}", days=2)[1] for i in range(API_CLIENTS)]
+    from dashboards.selectors import SCHEME_SLUG_OF
+    from programs.models import Country, Region
+
+    data = {
+        "password": PASSWORD,
+        "analysts": analysts,
+        "managers": managers,
+        "tokens": tokens,
+        "countries": list(Country.objects.filter(programs__isnull=False).distinct().values_list("iso3", flat=True)[:40]),
+        "regions": [[SCHEME_SLUG_OF[r.scheme], r.code] for r in Region.objects.all()],
+    }
+    out.write_text(json.dumps(data, indent=1))
+    print(f"wrote {out}: {len(analysts)} analysts, {len(managers)} managers, {len(tokens)} API tokens")
+
+
+# --- run (standard library only) -------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    kind: str
+    label: str
+    seconds: float
+    status: int
+    ok: bool
+
+
+@dataclass
+class Recorder:
+    samples: list[Sample] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sample: Sample, error: str | None = None) -> None:
+        with self.lock:
+            self.samples.append(sample)
+            if error:
+                self.errors[error] += 1
+
+
+class Browser:
+    """One keep-alive connection with cookies (session, CSRF), like one browser tab."""
+
+    def __init__(self, base: str) -> None:
+        url = urllib.parse.urlsplit(base)
+        self.host, self.port = url.hostname, url.port or 80
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, bytes]:
+        headers = {"Host": f"{self.host}:{self.port}", **self.headers}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                break
+            except Exception as exc:
+                # a fresh connection for the next request, whatever went wrong with this one
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                retry = isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+                if attempt == 2 or not retry:  # a stale keep-alive connection is retried once
+                    raise
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return response.status, dict((k.lower(), v) for k, v in response.getheaders()), content
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.request("GET", "/accounts/login/")
+        status, headers, _ = self.request(
+            "POST", "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")},
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"sign-in of {username} failed: {status}")
+
+
+CELL = re.compile(r'name="value_(\d+)_(FY\d{4}-Q\d)"')
+VERSION = r'name="version_{key}"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version_{key}"'
+
+
+def timed(recorder: Recorder, kind: str, label: str, call, expect=(200,)):
+    started = time.perf_counter()
+    try:
+        status, headers, content = call()
+    except Exception as exc:  # noqa: BLE001 - a load test records failures, it does not stop
+        recorder.add(Sample(kind, label, time.perf_counter() - started, 0, False), f"{label}: {type(exc).__name__}")
+        return None
+    elapsed = time.perf_counter() - started
+    ok = status in expect
+    recorder.add(Sample(kind, label, elapsed, status, ok), None if ok else f"{label}: HTTP {status}")
+    return status, headers, content
+
+
+def signed_in(base, username, password, recorder, stop) -> Browser | None:
+    """A browser signed in as ``username``; a failed sign-in is an error, retried."""
+    while not stop.is_set():
+        browser = Browser(base)
+        started = time.perf_counter()
+        try:
+            browser.sign_in(username, password)
+            recorder.add(Sample("sign-in", "sign-in", time.perf_counter() - started, 302, True))
+            return browser
+        except Exception as exc:  # noqa: BLE001
+            recorder.add(Sample("sign-in", "sign-in", time.perf_counter() - started, 0, False),
+                         f"sign-in: {type(exc).__name__}")
+    return None
+
+
+def analyst_loop(base, data, me, recorder, stop):
+    browser = signed_in(base, me["username"], data["password"], recorder, stop)
+    rng = random.Random(me["username"])
+    while not stop.is_set():
+        program = rng.choice(me["programs"])
+        path = f"/programs/{program}/measurements/"
+        got = timed(recorder, "analyst", "grid GET", lambda: browser.request("GET", path))
+        if not got:
+            continue
+        page = got[2].decode("utf-8", "replace")
+        cells = CELL.findall(page)
+        if not cells:
+            continue
+        moe, period = rng.choice(cells)
+        key = f"{moe}_{period}"
+        match = re.search(VERSION.format(key=re.escape(key)), page)
+        version = (match.group(1) or match.group(2)) if match else ""
+        fy = period[2:6]
+        body = {
+            "csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""), "fy": fy,
+            f"value_{key}": str(rng.randint(1, 500)), f"version_{key}": version,
+            "rationale_category": "data_correction", "rationale": "load test",
+        }
+        timed(recorder, "analyst", "grid save POST", lambda: browser.request("POST", path + f"?fy={fy}", body),
+              expect=(302,))
+
+
+def manager_loop(base, data, me, recorder, stop):
+    browser = signed_in(base, me["username"], data["password"], recorder, stop)
+    rng = random.Random(me["username"])
+    pages = [
+        ("portfolio", lambda: "/dashboards/portfolio/"),
+        ("region", lambda: "/dashboards/regions/{}/{}/".format(*rng.choice(data["regions"]))),
+        ("country", lambda: f"/dashboards/countries/{rng.choice(data['countries'])}/"),
+        ("goal coverage", lambda: "/dashboards/goal-coverage/"),
+        ("program list", lambda: f"/programs/?page={rng.randint(1, 50)}"),
+    ]
+    while not stop.is_set():
+        label, path = rng.choice(pages)
+        url = path()
+        timed(recorder, "manager", label, lambda: browser.request("GET", url))
+
+
+def api_loop(base, data, token, recorder, stop):
+    browser = Browser(base)
+    browser.headers["Authorization"] = f"Token {token}"
+    browser.headers["Accept"] = "application/json"
+    rng = random.Random(token)
+    while not stop.is_set():
+        resource = rng.choice(["programs", "measurements"])
+        page = rng.randint(1, 100)
+        url = f"/api/v1/{resource}/?page={page}&page_size=100"
+        timed(recorder, "api", f"{resource} page", lambda: browser.request("GET", url))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def report(recorder: Recorder, seconds: float, concurrency: int) -> str:
+    lines = [f"{concurrency} virtual users for {seconds:.0f} s", "",
+             "| requests | count | per second | p50 ms | p95 ms | p99 ms | max ms | errors |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    groups: dict[str, list[Sample]] = defaultdict(list)
+    for sample in recorder.samples:
+        groups[f"{sample.kind}: {sample.label}"].append(sample)
+        groups[f"{sample.kind} (all)"].append(sample)
+    groups["ALL"] = recorder.samples
+    for name in sorted(groups, key=lambda n: (n == "ALL", n)):
+        samples = groups[name]
+        ms = [s.seconds * 1000 for s in samples]
+        errors = sum(not s.ok for s in samples)
+        lines.append(f"| {name} | {len(samples)} | {len(samples) / seconds:.1f} | {percentile(ms, 50):.0f} | "
+                     f"{percentile(ms, 95):.0f} | {percentile(ms, 99):.0f} | {max(ms):.0f} | {errors} |")
+    if recorder.errors:
+        lines += ["", "errors:"] + [f"- {k}: {v}" for k, v in sorted(recorder.errors.items())]
+    return "\n".join(lines)
+
+
+def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: float) -> int:
+    data = json.loads(users_file.read_text())
+    n_analysts = round(concurrency * 0.4)
+    n_managers = round(concurrency * 0.3)
+    n_api = concurrency - n_analysts - n_managers
+    recorder, stop = Recorder(), threading.Event()
+    threads = []
+    for i in range(n_analysts):
+        me = data["analysts"][i % len(data["analysts"])]
+        threads.append(threading.Thread(target=analyst_loop, args=(base, data, me, recorder, stop), daemon=True))
+    for i in range(n_managers):
+        me = data["managers"][i % len(data["managers"])]
+        threads.append(threading.Thread(target=manager_loop, args=(base, data, me, recorder, stop), daemon=True))
+    for i in range(n_api):
+        token = data["tokens"][i % len(data["tokens"])]
+        threads.append(threading.Thread(target=api_loop, args=(base, data, token, recorder, stop), daemon=True))
+    print(f"{n_analysts} analysts, {n_managers} managers, {n_api} API clients against {base}", flush=True)
+    for thread in threads:
+        thread.start()
+    time.sleep(warmup)
+    with recorder.lock:
+        recorder.samples.clear()  # sign-ins and cold caches are not the steady state
+        recorder.errors.clear()
+    started = time.monotonic()
+    time.sleep(duration)
+    with recorder.lock:
+        measured = Recorder(samples=list(recorder.samples), errors=dict(recorder.errors))
+    elapsed = time.monotonic() - started
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=90)
+    print(report(measured, elapsed, concurrency))
+    return 1 if measured.errors else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--out", type=Path, default=Path("/tmp/load-users.json"))
+    r = sub.add_parser("run")
+    r.add_argument("--base-url", default="http://127.0.0.1:8001")
+    r.add_argument("--users", type=Path, default=Path("/tmp/load-users.json"))
+    r.add_argument("--concurrency", type=int, default=50)
+    r.add_argument("--duration", type=float, default=120.0, help="measured seconds (after the warm-up)")
+    r.add_argument("--warmup", type=float, default=15.0)
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args.out)
+        return 0
+    return run(args.base_url, args.users, args.concurrency, args.duration, args.warmup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
