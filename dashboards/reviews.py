@@ -54,8 +54,8 @@ def _decide(request: HttpRequest) -> ReviewDecisionForm:
     if form.is_valid():
         review = get_object_or_404(ProgramReview, pk=form.cleaned_data["review"])
         try:
-            review_decide(user=request.user, review=review, decision=form.cleaned_data["decision"],
-                          rationale=form.cleaned_data["rationale"])
+            review = review_decide(user=request.user, review=review, decision=form.cleaned_data["decision"],
+                                   rationale=form.cleaned_data["rationale"])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, f"{review.program.code}: {message}")

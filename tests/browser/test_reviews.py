@@ -52,7 +52,7 @@ def test_a_manager_records_a_review_decision_on_the_planning_worksheet(new_page,
     row.locator("text=Record decision").click()
 
     # Then the worksheet shows the decision and the program is restructured
-    page.wait_for_selector(".message.success")
+    assert "decision “Restructure” recorded" in page.locator(".message.success").inner_text()
     row = page.locator(f"#worksheet tr[data-program='{program.code}']")
     assert "Restructure" in row.inner_text() and "refocus on border posts" in row.inner_text()
     review = m.ProgramReview.objects.get(program=program)
