@@ -141,13 +141,12 @@ def read_csv(content: bytes) -> list[Table]:
 
 def read_xlsx(content: bytes) -> list[Table]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         formulas_book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FileRefused(f"The XLSX workbook cannot be read: {exc}.") from exc
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in zipfile, zlib, lxml or openpyxl alike
+        raise FileRefused(f"The XLSX workbook is damaged and cannot be read ({_short(exc)}).") from exc
     tables = []
     try:
         for values_sheet in values_book.worksheets:
@@ -156,11 +155,16 @@ def read_xlsx(content: bytes) -> list[Table]:
     except FileRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - a corrupt sheet must be a message, not a 500
-        raise FileRefused(f"The XLSX workbook cannot be read: {exc}.") from exc
+        raise FileRefused(f"The XLSX workbook is damaged and cannot be read ({_short(exc)}).") from exc
     finally:
         values_book.close()
         formulas_book.close()
     return tables
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
 def _xlsx_rows(values_sheet, formula_sheet):

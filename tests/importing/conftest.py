@@ -1,6 +1,8 @@
 """Helpers for import tests: build CSV and XLSX files in memory."""
 import csv
 import io
+import re
+import zipfile
 
 import pytest
 
@@ -26,6 +28,20 @@ def xlsx_file(sheets: dict[str, list[list[object]]]) -> bytes:
             sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return _deterministic(buffer.getvalue())
+
+
+def _deterministic(xlsx: bytes) -> bytes:
+    """The same sheets give the same bytes: fixed document dates and ZIP entry times (so
+    property-based tests that draw offsets into the file see a stable length)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2026-01-01T00:00:00Z\g<3>", data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
