@@ -135,7 +135,10 @@ def _funding_block(dashboard: Dashboard, country: Country) -> None:
     }
 
 
-def _programs_block(dashboard: Dashboard, country: Country) -> list[int]:
+PROGRAMS_SHOWN = 100
+
+
+def _programs_block(dashboard: Dashboard, country: Country, limit: int | None) -> list[int]:
     pending = ProgramReview.objects.filter(program=OuterRef("pk"), decision="").order_by("created_at")
     programs = list(
         Program.objects.filter(countries=country, archived_at__isnull=True)
@@ -147,8 +150,11 @@ def _programs_block(dashboard: Dashboard, country: Country) -> list[int]:
                   review_created=Subquery(pending.values("created_at")[:1]))
         .order_by("status", "code")
     )
+    running_ids = [p.id for p in programs if p.status in RUNNING_STATUSES]
+    total = len(programs)
+    shown = programs if limit is None else programs[:limit]
     rows = []
-    for p in programs:
+    for p in shown:
         rollup = getattr(p, "rollup", None)
         if p.review_created is None:
             review = ""
@@ -166,9 +172,11 @@ def _programs_block(dashboard: Dashboard, country: Country) -> list[int]:
                          Column("Achievement", "percent"), Column("MOE status", "status"), Column("Next review")],
                         rows, computed_at=_latest(*(getattr(getattr(p, "rollup", None), "computed_at", None)
                                                     for p in programs)),
-                        note="Achievement: the program's precomputed rollup. Next review: a pending program review.",
+                        note="Achievement: the program's precomputed rollup. Next review: a pending program review."
+                             + (f" Showing {len(shown)} of {total} programs; the CSV download and the program "
+                                "list have them all." if len(shown) < total else ""),
                         empty_message="No programs in this country yet."))
-    return [p.id for p in programs if p.status in RUNNING_STATUSES]
+    return running_ids
 
 
 def _moe_block(dashboard: Dashboard, country: Country) -> None:
@@ -250,7 +258,7 @@ def _donor_block(dashboard: Dashboard, country: Country, running_ids: list[int])
                         empty_message="No sector recorded for running programs or donors."))
 
 
-def country_dashboard(*, country: Country) -> Dashboard:
+def country_dashboard(*, country: Country, programs_limit: int | None = PROGRAMS_SHOWN) -> Dashboard:
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -266,7 +274,7 @@ def country_dashboard(*, country: Country) -> Dashboard:
     _score_block(dashboard, country)
     _assessment_block(dashboard, country)
     _funding_block(dashboard, country)
-    running_ids = _programs_block(dashboard, country)
+    running_ids = _programs_block(dashboard, country, programs_limit)
     _moe_block(dashboard, country)
     _evaluation_block(dashboard, country, today)
     _donor_block(dashboard, country, running_ids)

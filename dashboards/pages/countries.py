@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import selectors
-from ..country import country_dashboard, country_get
+from ..country import PROGRAMS_SHOWN, country_dashboard, country_get
 from .common import export_context, region_choices, region_from_param, table_csv, tier_from_param
 
 
@@ -23,7 +23,8 @@ def country_list(request: HttpRequest, table: str | None = None) -> HttpResponse
 
 def country(request: HttpRequest, iso3: str, table: str | None = None) -> HttpResponse:
     country_obj = country_get(iso3=iso3)
-    dashboard = country_dashboard(country=country_obj)
+    # The page lists the first programs; the CSV download has them all.
+    dashboard = country_dashboard(country=country_obj, programs_limit=None if table == "programs" else PROGRAMS_SHOWN)
     if table is not None:
         return table_csv(dashboard.tables, table, stem=f"country-{country_obj.iso3}")
     return render(request, "dashboards/country.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})

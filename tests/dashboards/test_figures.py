@@ -161,3 +161,13 @@ def test_country_and_region_sums_equal_their_references(specs):
             assert (region["planned"], region["obligated"], region["disbursed"]) == (
                 expected.planned, expected.obligated, expected.disbursed)
         transaction.set_rollback(True)
+
+
+def test_country_page_lists_the_first_programs_and_says_how_many_there_are():
+    portfolio_build(programs_per_country=3)
+    kenya = factories.country("KEN")
+    total = m.Program.objects.filter(countries=kenya, archived_at__isnull=True).count()
+    shown = country_dashboard(country=kenya, programs_limit=2).tables["programs"]
+    assert len(shown.rows) == 2 and f"Showing 2 of {total} programs" in shown.note
+    everything = country_dashboard(country=kenya, programs_limit=None).tables["programs"]
+    assert len(everything.rows) == total and "Showing" not in everything.note
