@@ -42,6 +42,8 @@ def text(value: object, *, max_length: int | None = None) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = str(value).strip()
+    if "\x00" in result:
+        raise CellError("contains a NUL character (binary data), which cannot be stored")
     if max_length is not None and len(result) > max_length:
         raise CellError(f"is {len(result)} characters long; at most {max_length} are allowed")
     return result

@@ -70,10 +70,17 @@ class RowResult:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON for the job's report; NUL characters (which PostgreSQL's jsonb refuses)
+        quoted from a cell are shown as U+FFFD."""
         return {
-            "table": self.table, "row": self.row, "kind": self.kind, "key": self.key,
-            "outcome": self.outcome, "errors": self.errors, "note": self.note,
+            "table": _printable(self.table), "row": self.row, "kind": self.kind, "key": _printable(self.key),
+            "outcome": self.outcome, "note": _printable(self.note),
+            "errors": [{"column": _printable(e["column"]), "message": _printable(e["message"])} for e in self.errors],
         }
+
+
+def _printable(value: str) -> str:
+    return str(value).replace("\x00", "\ufffd")
 
 
 class RowReader:

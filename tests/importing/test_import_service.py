@@ -459,3 +459,15 @@ def test_later_funding_years_of_an_approved_program_need_the_rationale_too(analy
     assert _errors(without)[0][:2] == (3, "rationale (upload form)")
     assert [(r["outcome"], r["note"]) for r in with_rationale.report] == [("unchanged", ""), ("update", "FY2028 funding changed")]
     assert Funding.objects.get(fiscal_year=2028).planned == Decimal("2500000.00")
+
+
+def test_nul_characters_in_cells_are_error_rows_not_crashes(analyst_a):
+    """NUL bytes past the start of the file (the start is sniffed and refused as binary)."""
+    filler = [program_row(code=f"DOS-{i}") for i in range(40)]
+    content = programs_csv(*filler, program_row(code="DOS-X", title="Patrol\x00boats", planned="12\x003"))
+    assert b"\x00" not in content[:4096]
+
+    job = _preview(analyst_a, content)
+
+    assert sorted(c for _, c, _ in _errors(job)) == ["planned", "title"]
+    assert all("\x00" not in m for _, _, m in _errors(job))
