@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
+from programs.models.base import history
 
 
 class RollupStatus(models.TextChoices):
@@ -177,6 +178,7 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = history()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -200,6 +202,7 @@ class EvaluationDocument(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=250)
     url = models.URLField()
+    history = history()
 
     class Meta:
         ordering = ["evaluation_id", "id"]
@@ -228,6 +231,7 @@ class Recommendation(models.Model):
     follow_up_status = models.CharField(max_length=14, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
     follow_up_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = history()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -258,6 +262,7 @@ class FindingAcknowledgement(models.Model):
     note = models.TextField()
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(auto_now_add=True)
+    history = history()
 
     class Meta:
         ordering = ["-acknowledged_at"]

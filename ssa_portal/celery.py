@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "evaluations.tasks.rollups_recompute_all",
         "schedule": 3600.0,
     },
+    # Dashboards store their figures; refresh them ahead of the first viewer.
+    "dashboards-figures-refresh": {
+        "task": "dashboards.tasks.figures_refresh",
+        "schedule": 600.0,
+    },
 }
 
 

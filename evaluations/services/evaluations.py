@@ -13,6 +13,7 @@ from django.db import transaction
 
 from programs import permissions
 from programs.models import Program, User
+from programs.services.common import validated_save
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
 
@@ -28,9 +29,8 @@ def _require_evaluation_editor(user: User, program: Program) -> None:
     )
 
 
-def _save(instance) -> None:
-    instance.full_clean()
-    instance.save()
+def _save(instance, *, user: User) -> None:
+    validated_save(instance, user=user)
 
 
 @transaction.atomic
@@ -40,9 +40,9 @@ def evaluation_create(
     """Record an evaluation of ``program``; ``documents`` are (title, url) links."""
     _require_evaluation_editor(user, program)
     evaluation = Evaluation(program=program, created_by=user, **{k: data[k] for k in EVALUATION_FIELDS if k in data})
-    _save(evaluation)
+    _save(evaluation, user=user)
     for title, url in documents:
-        _save(EvaluationDocument(evaluation=evaluation, title=title, url=url))
+        _save(EvaluationDocument(evaluation=evaluation, title=title, url=url), user=user)
     return evaluation
 
 
@@ -53,7 +53,7 @@ def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, 
     for key in EVALUATION_FIELDS:
         if key in data:
             setattr(evaluation, key, data[key])
-    _save(evaluation)
+    _save(evaluation, user=user)
     return evaluation
 
 
@@ -61,7 +61,7 @@ def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, 
 def evaluation_document_add(*, user: User, evaluation: Evaluation, title: str, url: str) -> EvaluationDocument:
     _require_evaluation_editor(user, evaluation.program)
     document = EvaluationDocument(evaluation=evaluation, title=title, url=url)
-    _save(document)
+    _save(document, user=user)
     return document
 
 
@@ -71,7 +71,7 @@ def recommendation_create(
 ) -> Recommendation:
     _require_evaluation_editor(user, evaluation.program)
     recommendation = Recommendation(evaluation=evaluation, text=text, owner=owner, due_on=due_on)
-    _save(recommendation)
+    _save(recommendation, user=user)
     return recommendation
 
 
@@ -90,5 +90,5 @@ def recommendation_follow_up(
         raise ValidationError({"follow_up_note": "Say how the recommendation was implemented or why it was not accepted."})
     recommendation.follow_up_status = status
     recommendation.follow_up_note = (note or "").strip()
-    _save(recommendation)
+    _save(recommendation, user=user)
     return recommendation
