@@ -3,16 +3,13 @@ the other resources get small FilterSets here. Every resource filters by
 ``updated_since`` (ISO 8601 datetime, inclusive) for incremental sync."""
 from __future__ import annotations
 
-import datetime as dt
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
-from django_filters.fields import IsoDateTimeField
 
 from assessments.models import Band
 from assessments.selectors import current_scores
-from programs.filters import ProgramFilter
+from programs.filters import ProgramFilter, UtcIsoDateTimeFilter
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import (
     Agency,
@@ -39,24 +36,6 @@ from programs.models import (
 )
 
 ID_MAX = 2**31 - 1
-
-
-class UtcIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 datetime converted to UTC: PostgreSQL refuses offsets beyond +-15:59
-    that Python accepts, which would otherwise be a database error (a 500)."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is None:
-            return None
-        try:
-            return value.astimezone(dt.timezone.utc)
-        except (OverflowError, ValueError):
-            raise forms.ValidationError("Enter a date/time between the years 1 and 9999 (UTC).", code="invalid") from None
-
-
-class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UtcIsoDateTimeField
 
 
 def _updated_since(field: str = "updated_at") -> django_filters.IsoDateTimeFilter:

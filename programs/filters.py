@@ -10,9 +10,12 @@ Query parameters (all optional):
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .models import (
@@ -80,6 +83,24 @@ def _sector_choices() -> list:
     return [("", "Any sector")] + [(c, f"{c} {n[:50]}") for c, n in Sector.objects.values_list("dac_code", "name")]
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 datetime converted to UTC: PostgreSQL refuses offsets beyond +-15:59
+    that Python accepts, which would otherwise be a database error (a 500)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Enter a date/time between the years 1 and 9999 (UTC).", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class ProgramFilter(django_filters.FilterSet):
     """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
 
@@ -100,9 +121,7 @@ class ProgramFilter(django_filters.FilterSet):
     archived = django_filters.ChoiceFilter(
         method="filter_archived", choices=ARCHIVED_CHOICES, label="Archived", empty_label=None
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Updated since"
-    )
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
     ordering = django_filters.OrderingFilter(fields=PROGRAM_ORDERING, label="Sort by")
 
     class Meta:

@@ -101,3 +101,9 @@ def test_bad_filter_values_are_form_errors(portfolio, params):
 
 def test_unbound_filter_hides_archived(portfolio):
     assert sorted(ProgramFilter().qs.values_list("code", flat=True)) == ["P-COL", "P-KEN"]
+
+
+def test_updated_since_with_an_offset_postgres_refuses_is_a_form_error_not_a_500(client, analyst_a):
+    client.force_login(analyst_a)
+    response = client.get("/programs/", {"updated_since": "2026-01-01T00:00:00-20:47"})
+    assert response.status_code == 200
