@@ -1,6 +1,8 @@
 """Second-factor pages: set up a TOTP device, verify a code."""
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,7 +72,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             security_event("otp_verified", request=request, user=request.user.get_username())
             return redirect(safe_next(request))
-        security_event("otp_failed", request=request, user=request.user.get_username())
-        form.add_error("token", "That code is not valid: check the time on your device and try again.")
+        security_event("otp_failed", request=request, user=request.user.get_username(), level=logging.WARNING)
+        form.add_error("token", "That code is not valid: check the time on your device and try again "
+                                "(after a wrong code, wait a few seconds).")
     return render(request, "otp/verify.html", {"form": form, "next": safe_next(request, "")},
                   status=400 if form.errors else 200)

@@ -45,8 +45,13 @@ def _security_messages(caplog) -> list[str]:
 # --- production profile ----------------------------------------------------------------
 
 
+def _production_env(**extra) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by conftest
+    return {**env, **extra}
+
+
 def test_production_profile_passes_check_deploy():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production",
+    env = {**_production_env(), "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production",
            "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "portal.example.gov"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -55,14 +60,14 @@ def test_production_profile_passes_check_deploy():
 
 
 def test_production_profile_refuses_the_development_secret_key():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": ""}
+    env = {**_production_env(), "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": ""}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_transport_settings():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": "x" * 64}
+    env = {**_production_env(), "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": "x" * 64}
     code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
             "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)")
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,

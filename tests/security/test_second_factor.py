@@ -1,0 +1,111 @@
+"""The TOTP second factor: required of administrators before any portal or admin page,
+optional for other users (then required of them too)."""
+import logging
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from programs.permissions import ADMINISTRATOR
+from tests import factories
+from tests.security.otp_helpers import confirmed_device, current_code
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def superuser():
+    return factories.UserFactory(username="root_admin", role=ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+def _sign_in(client: Client, user, next_url: str = "/"):
+    return client.post(f"/accounts/login/?next={next_url}", {"username": user.username, "password": PASSWORD,
+                                                             "next": next_url})
+
+
+def test_an_administrator_without_a_device_must_set_one_up_first(client, superuser):
+    # Given an administrator who signs in with the right password
+    assert _sign_in(client, superuser, "/programs/").status_code == 302
+
+    # When they open any page, portal or admin
+    for path in ("/programs/", "/admin/", "/dashboards/portfolio/"):
+        response = client.get(path)
+        # Then they are sent to the set-up page, keeping where they were going
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/setup/"), path
+        assert parse_qs(urlsplit(response["Location"]).query)["next"] == [path]
+
+    # And the set-up page shows the secret and the provisioning URI to type into an app
+    page = client.get("/accounts/otp/setup/?next=/admin/").content.decode()
+    secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
+    assert "otpauth://totp/" in page and f"secret={secret}" in page and "SSA%20Portal" in page
+
+    # When they confirm with a wrong code, then a clear message and still no access
+    wrong = client.post("/accounts/otp/setup/", {"token": "000000", "next": "/admin/"})
+    assert wrong.status_code == 400 and "not valid" in wrong.content.decode()
+    assert client.get("/programs/").status_code == 302
+
+    # When they confirm with the code the app shows (after django-otp's back-off: 1 s after
+    # one failure, doubling with each further one), then every page opens
+    time.sleep(1.1)
+    device = TOTPDevice.objects.get(user=superuser)
+    confirmed = client.post("/accounts/otp/setup/", {"token": current_code(device), "next": "/admin/"})
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/admin/"
+    assert TOTPDevice.objects.get(user=superuser).confirmed
+    assert client.get("/programs/").status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_administrator_with_a_device_verifies_at_each_sign_in(client, administrator, caplog):
+    caplog.set_level(logging.INFO, logger="ssa_portal.security")
+    device = confirmed_device(administrator)
+    _sign_in(client, administrator)
+    response = client.get("/programs/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/verify/")
+
+    wrong = client.post("/accounts/otp/verify/", {"token": "123456", "next": "/programs/"})
+    assert wrong.status_code == 400
+    assert client.get("/programs/").status_code == 302
+    time.sleep(1.1)  # django-otp's back-off after a failure
+    right = client.post("/accounts/otp/verify/", {"token": current_code(device), "next": "/programs/"})
+    assert right.status_code == 302 and right["Location"] == "/programs/"
+    assert client.get("/programs/").status_code == 200
+    events = [r.getMessage().split()[0] for r in caplog.records if r.name == "ssa_portal.security"]
+    assert events[:3] == ["event=sign_in", "event=otp_failed", "event=otp_verified"]
+
+
+def test_an_unverified_administrator_session_cannot_use_the_api(client, administrator):
+    confirmed_device(administrator)
+    _sign_in(client, administrator)
+    response = client.get("/api/v1/programs/")
+    assert response.status_code == 403 and response.json()["code"] == "second_factor_required"
+
+
+def test_next_must_stay_on_the_portal(client, administrator):
+    device = confirmed_device(administrator)
+    _sign_in(client, administrator)
+    response = client.post("/accounts/otp/verify/", {"token": current_code(device), "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_analysts_are_not_asked_unless_they_enrol(client, analyst_a):
+    _sign_in(client, analyst_a)
+    assert client.get("/programs/").status_code == 200
+    # an analyst may enrol from the set-up page; from then on the code is asked at sign-in
+    client.get("/accounts/otp/setup/")
+    device = TOTPDevice.objects.get(user=analyst_a)
+    assert client.post("/accounts/otp/setup/", {"token": current_code(device)}).status_code == 302
+    client.post("/accounts/logout/")
+    _sign_in(client, analyst_a)
+    assert client.get("/programs/")["Location"].startswith("/accounts/otp/verify/")
+
+
+def test_api_tokens_of_administrators_are_not_sessions(client, administrator):
+    from api.tokens import api_token_issue
+
+    confirmed_device(administrator)
+    _, key = api_token_issue(user=administrator, label="system")
+    assert client.get("/api/v1/programs/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
