@@ -258,3 +258,20 @@ class ProgramReviewAdmin(PortalAdmin):
 class DeferredTaskAdmin(admin.ModelAdmin):
     list_display = ("task_name", "created_at")
     readonly_fields = ("task_name", "args", "kwargs", "error", "created_at")
+
+
+@admin.register(m.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are written by the importer only."""
+
+    list_display = ("file_name", "uploaded_by", "status", "row_count", "created_at")
+    list_filter = ("status", "file_format")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("file_name", "sha256")
+    exclude = ("content",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

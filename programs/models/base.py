@@ -29,9 +29,9 @@ class RationaleHistory(models.Model):
         abstract = True
 
 
-def history() -> HistoricalRecords:
+def history(**kwargs) -> HistoricalRecords:
     """Change history for an editable model: who, when, what, and why."""
-    return HistoricalRecords(bases=[RationaleHistory], inherit=False)
+    return HistoricalRecords(bases=[RationaleHistory], inherit=False, **kwargs)
 
 
 class TimeStamped(models.Model):

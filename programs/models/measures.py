@@ -115,6 +115,7 @@ class DisaggregationCategory(TimeStamped):
     )
     dimension = models.CharField(max_length=60)
     name = models.CharField(max_length=120)
+    history = history()
 
     class Meta:
         ordering = ["moe_id", "dimension", "name"]

@@ -142,7 +142,18 @@ class Program(TimeStamped, Archivable, Versioned):
         help_text="For surge programs: the long-term objective the new capacity serves.",
     )
     sustainment_plan = models.TextField(blank=True)
-    history = history()
+    # Membership changes (countries, goals, ...) are history too, with field-level diffs.
+    history = history(
+        m2m_fields=[
+            supporting_agencies,
+            countries,
+            partner_institutions,
+            goals,
+            objectives,
+            sectors,
+            implementing_partners,
+        ]
+    )
 
     class Meta:
         ordering = ["code"]

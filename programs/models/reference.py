@@ -15,6 +15,7 @@ class Region(TimeStamped):
     scheme = models.CharField(max_length=20, choices=RegionScheme.choices)
     code = models.CharField(max_length=12)
     name = models.CharField(max_length=120)
+    history = history()
 
     class Meta:
         ordering = ["scheme", "code"]
@@ -122,6 +123,8 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # Who changed whose agency or status; password hashes and sign-in times stay out.
+    history = history(excluded_fields=["password", "last_login"])
 
 
 class Goal(TimeStamped):
@@ -133,6 +136,7 @@ class Goal(TimeStamped):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subgoals"
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    history = history()
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -155,6 +159,7 @@ class Sector(TimeStamped):
     dac_code = models.CharField("DAC code", max_length=5, unique=True)
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=5, help_text="DAC 3-digit category, e.g. 152")
+    history = history()
 
     class Meta:
         ordering = ["dac_code"]

@@ -11,7 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EDITABLE_WITHOUT_HISTORY = {"DeferredTask", "ImportJob", "User", "Region", "Goal", "Sector", "DisaggregationCategory"}
+EDITABLE_WITHOUT_HISTORY = {"DeferredTask", "ImportJob"}
 
 
 def test_every_editable_model_has_history():
@@ -42,3 +42,14 @@ def test_funding_and_measurement_history_name_the_user(analyst_a, manager, progr
     measurement_approve(user=manager, measurement=measurement)
     users = [h.history_user for h in measurement.history.order_by("history_date")]
     assert users == [analyst_a, analyst_a, manager]
+
+
+def test_membership_changes_are_in_the_history_with_a_diff(analyst_a, program_a):
+    uganda = factories.country("UGA")
+    program_update(user=analyst_a, program=program_a, data={"countries": [factories.country("KEN"), uganda]},
+                   version=program_a.version, rationale_category="scope_change", rationale="cross-border")
+    record = program_a.history.first()
+    changes = {c["field"]: c for c in field_changes(record)}
+    assert "countries" in changes
+    assert record.history_user == analyst_a
+    assert record.rationale_category == "scope_change"
