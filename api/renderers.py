@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
+from programs.exports import text_cell
+
 
 def _flat(value: Any) -> str:
     if value is None:
@@ -41,5 +43,5 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(buffer)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_flat(row.get(c)) for c in columns])
+            writer.writerow([text_cell(_flat(row.get(c))) for c in columns])  # no formulas (CSV injection)
         return buffer.getvalue().encode(self.charset)

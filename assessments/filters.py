@@ -1,6 +1,8 @@
 """FilterSets shared by the pages and the API."""
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from programs.models import PriorityTier, Region
 
@@ -10,9 +12,9 @@ from .models import AssessmentStatus, Band, CountryAssessment, SelectivityScore
 class SelectivityScoreFilter(django_filters.FilterSet):
     """Current scores by region (either scheme), band and priority tier, sortable."""
 
-    region = django_filters.ModelChoiceFilter(
+    region = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(  # a region id in the schema
         queryset=Region.objects.all(), method="filter_region", label="Region (bureau or command)"
-    )
+    ))
     band = django_filters.ChoiceFilter(choices=Band.choices)
     tier = django_filters.ChoiceFilter(field_name="priority_tier", choices=PriorityTier.choices, label="Tier")
     sort = django_filters.OrderingFilter(

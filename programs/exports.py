@@ -24,6 +24,22 @@ Accessor = str | Callable[[Any], Any]
 MAX_EXPORT_ROWS = 50_000
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """Text that a spreadsheet would run as a formula (``=cmd|...``, ``@SUM``, ``+1+1``) is
+    written with a leading apostrophe, so it opens as text (OWASP "CSV injection");
+    plain numbers written as text (``-12.5``) are left alone."""
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        float(text)
+        return text
+    except ValueError:
+        return "'" + text
+
+
 def _value(row: Any, accessor: Accessor) -> Any:
     if callable(accessor):
         value = accessor(row)
@@ -36,14 +52,14 @@ def _value(row: Any, accessor: Accessor) -> Any:
             if hasattr(value, "all") and callable(value.all):  # a related manager: prefetched
                 value = [str(item) for item in value.all()]
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
+        return text_cell("; ".join(str(v) for v in value))
     if value is None:
         return ""
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (bool, int, float, Decimal, date)):
         return value
-    return str(value)
+    return text_cell(str(value))
 
 
 def dataset(rows: Iterable[Any], columns: Sequence[tuple[str, Accessor]], *, title: str = "export") -> tablib.Dataset:

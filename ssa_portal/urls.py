@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/otp/", include("ssa_portal.security.urls")),  # second factor (docs/security.md)
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("import/", include("programs.importing.urls")),

@@ -77,7 +77,14 @@ def manager():
 
 @pytest.fixture
 def administrator():
-    return factories.UserFactory(username="admin_user", role=ADMINISTRATOR)
+    """An administrator with a confirmed TOTP device: the second factor administrators must
+    verify before any page (``new_page`` types its code; tests.security.signin does it for
+    test clients)."""
+    from tests.security.otp_helpers import confirmed_device
+
+    user = factories.UserFactory(username="admin_user", role=ADMINISTRATOR)
+    confirmed_device(user)
+    return user
 
 
 @pytest.fixture
@@ -186,6 +193,12 @@ def new_page(browser, live_server):
             page.fill("input[name=password]", password)
             page.click("button[type=submit]")
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
+            if "/accounts/otp/" in page.url:  # the second factor (administrators)
+                from tests.security.otp_helpers import confirmed_device, current_code
+
+                page.fill("input[name=token]", current_code(confirmed_device(user)))
+                page.click("button[type=submit]")
+                page.wait_for_url(lambda url: "/accounts/otp/" not in url)
         return page
 
     yield open_page

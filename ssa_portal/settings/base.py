@@ -136,7 +136,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "retry_on_timeout": False,
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+# The result backend must not retry either: after Redis has gone away, its default policy
+# (20 reconnection attempts, 1 s apart) held every save for 20 s (tests/operations/test_faults.py).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
@@ -200,3 +202,77 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Security (docs/security.md) -------------------------------------------------------
+# Apps and middleware are added here, beside the others, so the security measures stay in
+# one block: CSP on every answer, logging of refusals, the absolute session limit, the
+# TOTP second factor (required of administrators) and sign-in lock-out (django-axes).
+import datetime as _dt  # noqa: E402
+
+from csp.constants import NONE as _CSP_NONE, SELF as _CSP_SELF  # noqa: E402
+
+INSTALLED_APPS += [
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ssa_portal.security.apps.SecurityConfig",
+]
+
+
+def _insert_after(anchor: str, *names: str) -> None:
+    position = MIDDLEWARE.index(anchor) + 1
+    MIDDLEWARE[position:position] = list(names)
+
+
+_insert_after(
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ssa_portal.security.audit.RefusalLogMiddleware",
+)
+_insert_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ssa_portal.security.sessions.AbsoluteSessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ssa_portal.security.otp.OTPRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+
+# A strict Content-Security-Policy in every profile: no inline script or style, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "object-src": [_CSP_NONE],
+        "frame-ancestors": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+    },
+}
+
+# Sign-in lock-out: 5 failures of one user name from one address lock it for 15 minutes;
+# a successful sign-in resets the count. Only REMOTE_ADDR is trusted for the address.
+AUTHENTICATION_BACKENDS = [
+    "ssa_portal.security.backends.RequestAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # our own "ssa_portal.security" log says who, when and where
+
+# Sessions: 30 minutes of inactivity (renewed by every request), 12 hours at most.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+OTP_TOTP_ISSUER = "SSA Portal"
+
+LOGGING["loggers"]["ssa_portal.security"] = {"level": "INFO"}

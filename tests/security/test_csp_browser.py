@@ -9,6 +9,10 @@ from tests.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# ReDoc's bundle always shows Redocly's logo from their CDN: the policy blocks that image
+# (the portal makes no external requests) and the page works without it.
+KNOWN_BLOCKED = ("https://cdn.redoc.ly/",)
+
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -62,7 +66,8 @@ def _watch(page) -> list[str]:
     problems: list[str] = []
     page.add_init_script(RECORD_VIOLATIONS)
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+            if ("Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text)
+            and not any(known in msg.text for known in KNOWN_BLOCKED) else None)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     return problems
 
@@ -84,7 +89,8 @@ def test_every_main_page_runs_under_the_csp(new_page, manager, analyst_a, agency
         for path in paths:
             response = page.goto(path, wait_until="networkidle")
             assert response is not None and response.status < 400, f"{path}: {response and response.status}"
-            problems += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations || []")]
+            problems += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations || []")
+                         if not any(known in v for known in KNOWN_BLOCKED)]
             visited.append(path)
         screenshot(page, f"security-csp-last-page-{user.username}")
 
