@@ -266,9 +266,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # our own "ssa_portal.security" log says who, when and where
 
-# Sessions: 30 minutes of inactivity (renewed by every request), 12 hours at most.
+# Sessions: 30 minutes of inactivity, 12 hours at most. Activity renews the session at
+# most once a minute (ssa_portal.security.sessions), not with a write on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ssa_portal.security.sessions import STARTED_KEY
+from ssa_portal.security.sessions import ACTIVE_KEY, STARTED_KEY
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +167,7 @@ def test_read_only_token_write_refusal_is_logged(client, analyst_a, caplog):
 
 
 def test_session_settings():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
     assert settings.SESSION_ABSOLUTE_TIMEOUT == 12 * 3600
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Lax"
 
@@ -175,11 +175,16 @@ def test_session_settings():
 @pytest.mark.django_db
 def test_an_idle_session_expires_and_activity_renews_it(client, analyst_a):
     client.force_login(analyst_a)
+    session = client.session
+    session[ACTIVE_KEY] = int(time.time()) - 61  # last renewed over a minute ago
+    session.save()
     key = client.cookies["sessionid"].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timezone.timedelta(minutes=1))
     assert client.get("/programs/").status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + timezone.timedelta(minutes=29)  # activity renews the 30 minutes
+    assert client.get("/programs/").status_code == 200  # within the minute: no new write
+    assert Session.objects.get(session_key=key).expire_date == renewed
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
     response = client.get("/programs/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
