@@ -2,6 +2,8 @@
 
 DESIGN.md sections 2 (Assessments) and 3 (Selectivity score).
 """
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +18,7 @@ SCORE_MIN, SCORE_MAX = 1, 5
 
 def _weight_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(
-        max_digits=5, decimal_places=3, validators=[MinValueValidator(0)], **kwargs
+        max_digits=5, decimal_places=3, validators=[MinValueValidator(Decimal(0))], **kwargs
     )
 
 

@@ -3,12 +3,16 @@
 Definitions (DESIGN.md section 3, coordination checks; section 2, vetting):
 - overlap: a country and a goal (or a partner institution) served by running programs of
   two or more lead agencies in a common fiscal year (programs overlap in years exactly
-  when they share a fiscal year, so grouping by year finds every overlapping pair);
+  when they share a fiscal year, so grouping by year finds every overlapping pair). The
+  same rule as the coordination check (evaluations/selectors/coordination.py), counted
+  per situation (country and goal or institution) rather than per pair of programs,
+  and not filtered by acknowledgements: a dashboard shows where agencies meet;
 - gap: an objective of a country strategy of a tier 1-2 country with no running program;
 - surge without link: a running surge program with no long-term objective or no
   sustainment plan;
-- vetting: a running program serving a partner institution with no current approved
-  vetting (approved and not expired on the day);
+- vetting: a running program serving a partner institution that needs vetting (every
+  type but civil society and international organizations) with no current approved
+  vetting (approved and not expired on the day), as in the coordination check;
 - stale assessment: a country whose current selectivity score is flagged stale (its
   approved assessment is older than 18 months);
 - overdue recommendation: an evaluation recommendation not implemented / not accepted
@@ -27,7 +31,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-RUNNING = "('active', 'under_review', 'restructured')"
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
+
 LIST_LIMIT = 300
 
 
@@ -75,7 +80,7 @@ def _overlaps_sql(ids):
         WITH rp AS MATERIALIZED (
             SELECT p.id, p.code, p.lead_agency_id, pc.country_id, p.start_fy::int AS start_fy, p.end_fy::int AS end_fy
             FROM programs_program p JOIN programs_program_countries pc ON pc.program_id = p.id
-            WHERE p.archived_at IS NULL AND p.status IN {RUNNING}{where}
+            WHERE p.archived_at IS NULL AND p.status IN {RUNNING_SQL}{where}
         ), hits AS MATERIALIZED (
             SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy, rp.lead_agency_id, rp.code
             FROM rp JOIN programs_program_goals g ON g.program_id = rp.id
@@ -127,7 +132,7 @@ def _gaps_from(ids):
         JOIN programs_country c ON c.id = s.country_id AND c.priority_tier IN (1, 2)
         WHERE o.archived_at IS NULL{where} AND NOT EXISTS (
             SELECT 1 FROM programs_program_objectives po JOIN programs_program p ON p.id = po.program_id
-            WHERE po.objective_id = o.id AND p.archived_at IS NULL AND p.status IN {RUNNING})
+            WHERE po.objective_id = o.id AND p.archived_at IS NULL AND p.status IN {RUNNING_SQL})
     """, params
 
 
@@ -153,7 +158,7 @@ def _surge_from(ids):
     scope, params = _scope_programs(ids)
     return f"""
         FROM programs_program p
-        WHERE p.archived_at IS NULL AND p.status IN {RUNNING} AND p.is_surge
+        WHERE p.archived_at IS NULL AND p.status IN {RUNNING_SQL} AND p.is_surge
           AND (p.long_term_objective_id IS NULL OR TRIM(p.sustainment_plan) = ''){scope}
     """, params
 
@@ -180,7 +185,8 @@ def _vetting_from(ids, today):
         JOIN programs_program_partner_institutions pi ON pi.program_id = p.id
         JOIN programs_partnerinstitution i ON i.id = pi.partnerinstitution_id
         JOIN programs_country c ON c.id = i.country_id
-        WHERE p.archived_at IS NULL AND p.status IN {RUNNING}{scope} AND NOT EXISTS (
+        WHERE p.archived_at IS NULL AND p.status IN {RUNNING_SQL}{scope}
+          AND i.institution_type NOT IN {VETTING_EXEMPT_SQL} AND NOT EXISTS (
             SELECT 1 FROM programs_vetting v WHERE v.institution_id = i.id AND v.status = 'approved'
               AND (v.expires_on IS NULL OR v.expires_on >= %s))
     """, [*params, today]

@@ -110,6 +110,7 @@ def celery_worker_process(transactional_db, settings):
     from django.db import connection
 
     from ssa_portal.celery import app
+    from tests.broker import point_app_at
 
     broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
     if not broker:
@@ -121,10 +122,8 @@ def celery_worker_process(transactional_db, settings):
         else f"sqlite:///{db['NAME']}"
     )
     env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker}
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = broker
-    app.conf.result_backend = broker
+    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
+    point_app_at(broker)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.control.purge()
     worker = subprocess.Popen(
@@ -148,8 +147,8 @@ def celery_worker_process(transactional_db, settings):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
-        app.conf.task_always_eager, app.conf.broker_url = previous
-        app.conf.result_backend = settings.CELERY_RESULT_BACKEND
+        point_app_at(previous[1])
+        app.conf.task_always_eager, app.conf.result_backend = previous[0], previous[2]
 
 
 # --- A real browser -------------------------------------------------------------------
@@ -212,3 +211,17 @@ def screenshot(page, name: str) -> str:
     path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """Like django.test.Client: keep the test's connection (and transaction) open across
+    requests instead of closing it at the end of each one."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

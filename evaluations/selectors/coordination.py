@@ -30,9 +30,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import FindingAcknowledgement
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
 
-RUNNING = "('active', 'under_review', 'restructured')"
+from ..models import FindingAcknowledgement
 
 
 @dataclass
@@ -94,7 +94,7 @@ def interagency_overlaps() -> list[Finding]:
         JOIN programs_agency a2 ON a2.id = p2.lead_agency_id
         JOIN programs_country c ON c.id = pc1.country_id
         WHERE p1.lead_agency_id <> p2.lead_agency_id
-          AND p1.status IN {RUNNING} AND p2.status IN {RUNNING}
+          AND p1.status IN {RUNNING_SQL} AND p2.status IN {RUNNING_SQL}
           AND p1.archived_at IS NULL AND p2.archived_at IS NULL
           AND p1.start_fy <= p2.end_fy AND p2.start_fy <= p1.end_fy
         ORDER BY c.name, p1.code, p2.code
@@ -128,7 +128,7 @@ def donor_overlaps() -> list[Finding]:
         JOIN programs_program_countries pc ON pc.country_id = e.country_id
         JOIN programs_program_sectors ps ON ps.program_id = pc.program_id AND ps.sector_id = e.sector_id
         JOIN programs_program p ON p.id = pc.program_id
-        WHERE p.status IN {RUNNING} AND p.archived_at IS NULL
+        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL
           AND p.start_fy <= e.end_fy AND e.start_fy <= p.end_fy
         ORDER BY c.name, s.dac_code, d.name, p.code
         """
@@ -156,7 +156,7 @@ def gaps() -> list[Finding]:
           AND NOT EXISTS (
             SELECT 1 FROM programs_program_objectives po
             JOIN programs_program p ON p.id = po.program_id
-            WHERE po.objective_id = o.id AND p.status IN {RUNNING} AND p.archived_at IS NULL
+            WHERE po.objective_id = o.id AND p.status IN {RUNNING_SQL} AND p.archived_at IS NULL
           )
         ORDER BY c.priority_tier, c.name, st.title, o.code
         """
@@ -179,7 +179,7 @@ def surge_without_long_term_link() -> list[Finding]:
                (SELECT {_string_agg("c.name")} FROM programs_program_countries pc
                   JOIN programs_country c ON c.id = pc.country_id WHERE pc.program_id = p.id)
         FROM programs_program p
-        WHERE p.is_surge AND p.status IN {RUNNING} AND p.archived_at IS NULL
+        WHERE p.is_surge AND p.status IN {RUNNING_SQL} AND p.archived_at IS NULL
           AND (p.long_term_objective_id IS NULL OR TRIM(p.sustainment_plan) = '')
         ORDER BY p.code
         """
@@ -211,8 +211,8 @@ def vetting_missing(today: dt.date | None = None) -> list[Finding]:
         JOIN programs_program p ON p.id = ppi.program_id
         JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
         JOIN programs_country c ON c.id = i.country_id
-        WHERE p.status IN {RUNNING} AND p.archived_at IS NULL
-          AND i.institution_type NOT IN ('civil_society', 'international_organization')
+        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL
+          AND i.institution_type NOT IN {VETTING_EXEMPT_SQL}
           AND NOT EXISTS (
             SELECT 1 FROM programs_vetting v WHERE v.institution_id = i.id AND v.status = 'approved'
               AND (v.expires_on IS NULL OR v.expires_on >= %s)

@@ -42,6 +42,7 @@ from .reference import (  # noqa: F401
     InstitutionLevel,
     InstitutionNature,
     InstitutionType,
+    VETTING_EXEMPT_INSTITUTION_TYPES,
     Office,
     OtherDonor,
     PartnerInstitution,

@@ -1,4 +1,6 @@
 """Measures of effectiveness (MOEs), their targets and measurements."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -72,7 +74,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
     baseline_value = _value_field()
     baseline_date = models.DateField()
     weight = models.DecimalField(
-        max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(0.001)]
+        max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(Decimal("0.001"))]
     )
     means_of_verification = models.TextField(blank=True)
     history = history()

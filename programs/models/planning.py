@@ -1,4 +1,6 @@
 """Strategies, objectives, programs and their funding."""
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -177,9 +179,9 @@ class Funding(TimeStamped, Versioned):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="funding")
     fiscal_year = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
-    planned = money_field(default=0, validators=[MinValueValidator(0)])
-    obligated = money_field(default=0, validators=[MinValueValidator(0)])
-    disbursed = money_field(default=0, validators=[MinValueValidator(0)])
+    planned = money_field(default=0, validators=[MinValueValidator(Decimal(0))])
+    obligated = money_field(default=0, validators=[MinValueValidator(Decimal(0))])
+    disbursed = money_field(default=0, validators=[MinValueValidator(Decimal(0))])
     history = history()
 
     class Meta:

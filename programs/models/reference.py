@@ -179,6 +179,11 @@ class InstitutionType(models.TextChoices):
     INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
 
 
+# Human-rights (Leahy) vetting concerns units that are trained or equipped: every actor
+# type but civil society and international organizations.
+VETTING_EXEMPT_INSTITUTION_TYPES = (InstitutionType.CIVIL_SOCIETY, InstitutionType.INTERNATIONAL_ORGANIZATION)
+
+
 class InstitutionNature(models.TextChoices):
     MILITARY = "military", "Military"
     CIVILIAN = "civilian", "Civilian"

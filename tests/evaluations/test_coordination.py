@@ -75,3 +75,18 @@ def test_donor_overlap_gap_and_vetting_checks(agency_a):
                              decided_on=dt.date(2025, 2, 1), expires_on=dt.date(2026, 2, 1))
     assert "expired" in vetting_missing(today=dt.date(2026, 6, 1))[0].summary
     assert vetting_missing(today=dt.date(2026, 1, 1)) == []
+
+
+def test_dashboard_vetting_flag_and_coordination_check_agree_on_who_needs_vetting(agency_a):
+    from dashboards.flags import flag_counts
+
+    kenya = factories.country("KEN")
+    program = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya])
+    police = factories.PartnerInstitutionFactory(country=kenya, institution_type=m.InstitutionType.SECURITY_PROVIDER)
+    ngo = factories.PartnerInstitutionFactory(country=kenya, institution_type=m.InstitutionType.CIVIL_SOCIETY)
+    un = factories.PartnerInstitutionFactory(country=kenya, institution_type=m.InstitutionType.INTERNATIONAL_ORGANIZATION)
+    program.partner_institutions.set([police, ngo, un])
+    # Civil society and international organizations are not vetted: one finding, one flag
+    assert [f.summary.split(" serves ")[1].split(" without")[0] for f in vetting_missing()] == [police.name]
+    assert flag_counts()["vetting"] == 1
+    assert flag_counts([kenya.id])["vetting"] == 1

@@ -9,6 +9,7 @@ from evaluations.tasks import rollups_recompute_all, rollups_recompute_programs
 from programs import models as m
 from programs.services.measures import measurement_approve, measurement_record
 from tests import factories
+from tests.broker import DEAD_BROKER, point_app_at
 
 
 def _portfolio(analyst_a):
@@ -60,16 +61,10 @@ def broker_down():
     from ssa_portal.celery import app
 
     previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    point_app_at(DEAD_BROKER)
     yield app
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    point_app_at(previous[0])
+    app.conf.task_always_eager = previous[1]
 
 
 @pytest.mark.django_db

@@ -21,7 +21,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from kombu import pools
 
 from evaluations.models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 from evaluations.services.rollups import rollups_recompute
@@ -30,6 +29,7 @@ from programs import models as m
 from programs.services.operations import deferred_tasks_replay
 from ssa_portal.celery import app
 from tests import factories
+from tests.broker import point_app_at
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -117,16 +117,6 @@ def stop_worker(worker: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-
-
-def point_app_at(url: str) -> None:
-    """Publish (and inspect) through ``url`` from this process."""
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    app.conf.result_backend = url
-    app.close()
-    app.amqp._producer_pool = None
-    pools.reset()
 
 
 @pytest.fixture

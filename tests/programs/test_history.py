@@ -53,3 +53,17 @@ def test_membership_changes_are_in_the_history_with_a_diff(analyst_a, program_a)
     assert "countries" in changes
     assert record.history_user == analyst_a
     assert record.rationale_category == "scope_change"
+
+
+def test_history_page_entries_name_the_countries_added(analyst_a, program_a):
+    from programs.selectors.history import history_entries
+
+    before = sorted(str(c) for c in program_a.countries.all())
+    uganda = factories.country("UGA")
+    program_update(user=analyst_a, program=program_a, data={"countries": [*program_a.countries.all(), uganda]},
+                   version=program_a.version, rationale_category="scope_change", rationale="cross-border")
+    newest = history_entries(program_a.history.all())[0]
+    change = {c["field"]: c for c in newest["changes"]}["countries"]
+    assert change["old"] == ", ".join(before)
+    assert change["new"] == ", ".join(sorted([*before, str(uganda)]))
+    assert change["label"] == "Countries"

@@ -4,16 +4,14 @@ import os
 import time
 
 import pytest
-from kombu import pools
 
 from programs.models import DeferredTask
 from programs.services.operations import deferred_tasks_replay
 from programs.task_dispatch import enqueue_on_commit, publish
 from ssa_portal.celery import app, health_ping
+from tests.broker import DEAD_BROKER, point_app_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture
@@ -24,15 +22,8 @@ def broker(settings):
         pytest.fail("REDIS_URL must point at Redis for this test (see README).")
     saved = (app.conf.task_always_eager, app.conf.broker_url)
 
-    def use(url: str) -> None:
-        app.conf.task_always_eager = False
-        app.conf.broker_url = url
-        app.close()  # drop pooled connections to the old broker
-        app.amqp._producer_pool = None
-        pools.reset()
-
-    yield {"use": use, "real": real}
-    use(saved[1] or real)
+    yield {"use": point_app_at, "real": real}
+    point_app_at(saved[1] or real)
     app.conf.task_always_eager = saved[0]
 
 

@@ -10,66 +10,23 @@ Skipped unless asked for (it takes tens of minutes on a 2-core machine):
 
 No response may be a server error or contradict the schema.
 """
-import json
 import os
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from api.tokens import api_token_issue
-from tests import factories
-from tests.api import api_factories
+from tests.api.schemathesis_support import CHECKS, api_schema, seeded_write_token
 
 pytestmark = pytest.mark.skipif(not os.environ.get("SSA_SLOW_TESTS"), reason="slow: set SSA_SLOW_TESTS=1")
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("SSA_SCHEMATHESIS_EXAMPLES", "200"))
+
+schema = api_schema(coverage=True)
 
 
 @pytest.fixture(params=["administrator", "analyst_a"])
 def api_token(request, db, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"api_read": "1000000/minute", "api_write": "1000000/minute"},
-    }
-    user = request.getfixturevalue(request.param)
-    program = api_factories.program_full()
-    api_factories.review(program)
-    api_factories.crisis()
-    factories.MoeFactory(program=program)
-    _, token = api_token_issue(user=user, label="schemathesis (long run)", can_write=True)
-    return token
-
-
-@pytest.fixture
-def wsgi_keeps_test_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-def _openapi_document() -> dict:
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.renderers import OpenApiJsonRenderer
-
-    return json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
-
-
-schema = schemathesis.openapi.from_dict(_openapi_document())
-schema.app = get_wsgi_application()
-schema.config.phases.coverage.enabled = True
+    return seeded_write_token(request.getfixturevalue(request.param), settings, "schemathesis (long run)")
 
 
 @pytest.mark.django_db

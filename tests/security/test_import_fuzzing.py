@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from programs.importing.columns import PROGRAMS
 from programs.importing.services import import_job_confirm, import_job_create
@@ -91,8 +92,10 @@ def malformed_xlsx(draw) -> bytes:
     rows = _rows(draw(st.integers(min_value=1, max_value=3)))
     for row in rows:
         for _ in range(draw(st.integers(min_value=0, max_value=3))):
-            value = draw(cell_values())
-            row[draw(st.integers(min_value=0, max_value=len(row) - 1))] = value[:32_000]  # an Excel cell's limit
+            # a workbook cannot hold control characters (openpyxl refuses them), nor more
+            # than 32,767 characters in a cell
+            value = ILLEGAL_CHARACTERS_RE.sub("", draw(cell_values()))[:32_000]
+            row[draw(st.integers(min_value=0, max_value=len(row) - 1))] = value
     content = xlsx_file({"Programs": [PROGRAMS.names, *rows]})
     kind = draw(st.sampled_from(["as-is", "truncate", "flip", "not-a-workbook"]))
     if kind == "truncate":

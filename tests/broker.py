@@ -1,0 +1,27 @@
+"""Pointing this process's Celery app at a broker, for tests that switch brokers.
+
+Celery keeps broker connections in kombu's process-wide pools keyed by URL; closing
+one pool without clearing the registry leaves a closed pool that later publishes
+trip over ("Acquire on closed pool"). The result backend is cached the same way. Every switch therefore goes through here.
+"""
+from __future__ import annotations
+
+from kombu import pools
+
+from ssa_portal.celery import app
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def point_app_at(url: str) -> None:
+    """Publish, inspect and keep results through ``url``; drop pooled connections."""
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app.conf.result_backend = url or None
+    app.close()
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
+    # The result backend object is cached per app (or per thread) with its URL.
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
