@@ -10,8 +10,11 @@ Two steps (docs/performance.md, "Load", has the full recipe and the figures):
         --users /tmp/load-users.json --concurrency 50 --duration 120
 
 ``run`` uses only the standard library (threads + http.client, one keep-alive connection
-per virtual user); each virtual user loops without think time, so the figures are a
-closed-loop saturation test: throughput is what the server sustains at that concurrency.
+per virtual user). With ``--think 0`` (the default) every virtual user loops without
+pause, a closed-loop saturation test: throughput is what the server sustains, and latency
+is mostly queueing. ``--think S`` makes the people (analysts, managers) read for 0.5-1.5 x
+S seconds before each action, as people do; ``--api-think S`` makes API clients wait
+between pages likewise (a polling client rather than a bulk sync).
 Mix (by virtual user): 40 % analysts (open the measurement grid of one of their agency's
 programs, save one cell), 30 % managers (portfolio, a region, a country, goal coverage,
 the program list), 30 % API clients (page through /api/v1/programs/ and /api/v1/measurements/
@@ -70,14 +73,18 @@ def prepare(out: Path) -> None:
         account.groups.set([group])
         return account
 
-    analysts = []
+    analysts, assigned = [], set()
     for i in range(ANALYSTS):
         agency_id, code = agencies[i % len(agencies)]
         account = user(f"load_analyst_{i}", analyst_group, agency_id)
+        # Each analyst keeps their own programs, as in the office: two analysts saving the
+        # same cell at once would be refused (409, optimistic locking), which is correct
+        # but not what this test measures.
         programs = list(
             Program.objects.filter(lead_agency_id=agency_id, archived_at__isnull=True, moes__isnull=False)
-            .distinct().order_by("?").values_list("pk", flat=True)[:20]
+            .exclude(pk__in=assigned).distinct().order_by("?").values_list("pk", flat=True)[:20]
         )
+        assigned.update(programs)
         analysts.append({"username": account.username, "agency": code, "programs": programs})
     managers = [{"username": user(f"load_manager_{i}", manager_group).username} for i in range(MANAGERS)]
     reader = user("load_api_reader", analyst_group, agencies[0][0])
@@ -204,10 +211,17 @@ def signed_in(base, username, password, recorder, stop) -> Browser | None:
     return None
 
 
-def analyst_loop(base, data, me, recorder, stop):
+def pause(rng: random.Random, stop: threading.Event, think: float) -> None:
+    """A person's reading time between two actions: uniform in [0.5, 1.5] x ``think`` s."""
+    if think > 0:
+        stop.wait(rng.uniform(0.5, 1.5) * think)
+
+
+def analyst_loop(base, data, me, recorder, stop, think):
     browser = signed_in(base, me["username"], data["password"], recorder, stop)
     rng = random.Random(me["username"])
     while not stop.is_set():
+        pause(rng, stop, think)
         program = rng.choice(me["programs"])
         path = f"/programs/{program}/measurements/"
         got = timed(recorder, "analyst", "grid GET", lambda: browser.request("GET", path))
@@ -227,11 +241,12 @@ def analyst_loop(base, data, me, recorder, stop):
             f"value_{key}": str(rng.randint(1, 500)), f"version_{key}": version,
             "rationale_category": "data_correction", "rationale": "load test",
         }
+        pause(rng, stop, think)
         timed(recorder, "analyst", "grid save POST", lambda: browser.request("POST", path + f"?fy={fy}", body),
               expect=(302,))
 
 
-def manager_loop(base, data, me, recorder, stop):
+def manager_loop(base, data, me, recorder, stop, think):
     browser = signed_in(base, me["username"], data["password"], recorder, stop)
     rng = random.Random(me["username"])
     pages = [
@@ -242,17 +257,19 @@ def manager_loop(base, data, me, recorder, stop):
         ("program list", lambda: f"/programs/?page={rng.randint(1, 50)}"),
     ]
     while not stop.is_set():
+        pause(rng, stop, think)
         label, path = rng.choice(pages)
         url = path()
         timed(recorder, "manager", label, lambda: browser.request("GET", url))
 
 
-def api_loop(base, data, token, recorder, stop):
+def api_loop(base, data, token, recorder, stop, think):
     browser = Browser(base)
     browser.headers["Authorization"] = f"Token {token}"
     browser.headers["Accept"] = "application/json"
     rng = random.Random(token)
     while not stop.is_set():
+        pause(rng, stop, think)
         resource = rng.choice(["programs", "measurements"])
         page = rng.randint(1, 100)
         url = f"/api/v1/{resource}/?page={page}&page_size=100"
@@ -287,7 +304,8 @@ def report(recorder: Recorder, seconds: float, concurrency: int) -> str:
     return "\n".join(lines)
 
 
-def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: float) -> int:
+def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: float, think: float = 0.0,
+        api_think: float = 0.0) -> int:
     data = json.loads(users_file.read_text())
     n_analysts = round(concurrency * 0.4)
     n_managers = round(concurrency * 0.3)
@@ -296,14 +314,16 @@ def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: 
     threads = []
     for i in range(n_analysts):
         me = data["analysts"][i % len(data["analysts"])]
-        threads.append(threading.Thread(target=analyst_loop, args=(base, data, me, recorder, stop), daemon=True))
+        threads.append(threading.Thread(target=analyst_loop, args=(base, data, me, recorder, stop, think), daemon=True))
     for i in range(n_managers):
         me = data["managers"][i % len(data["managers"])]
-        threads.append(threading.Thread(target=manager_loop, args=(base, data, me, recorder, stop), daemon=True))
+        threads.append(threading.Thread(target=manager_loop, args=(base, data, me, recorder, stop, think), daemon=True))
     for i in range(n_api):
         token = data["tokens"][i % len(data["tokens"])]
-        threads.append(threading.Thread(target=api_loop, args=(base, data, token, recorder, stop), daemon=True))
-    print(f"{n_analysts} analysts, {n_managers} managers, {n_api} API clients against {base}", flush=True)
+        threads.append(threading.Thread(target=api_loop, args=(base, data, token, recorder, stop, api_think),
+                                        daemon=True))
+    print(f"{n_analysts} analysts, {n_managers} managers, {n_api} API clients against {base}; "
+          f"people think {think:g} s between actions, API clients pause {api_think:g} s between pages", flush=True)
     for thread in threads:
         thread.start()
     time.sleep(warmup)
@@ -333,11 +353,14 @@ def main() -> int:
     r.add_argument("--concurrency", type=int, default=50)
     r.add_argument("--duration", type=float, default=120.0, help="measured seconds (after the warm-up)")
     r.add_argument("--warmup", type=float, default=15.0)
+    r.add_argument("--think", type=float, default=0.0,
+                   help="mean seconds a person (analyst, manager) reads before the next action; 0: none")
+    r.add_argument("--api-think", type=float, default=0.0, help="mean seconds an API client waits between pages")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.out)
         return 0
-    return run(args.base_url, args.users, args.concurrency, args.duration, args.warmup)
+    return run(args.base_url, args.users, args.concurrency, args.duration, args.warmup, args.think, args.api_think)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,26 @@ and stored. The inputs version is the latest change of every input table (indexe
 ``updated_at`` maxima and the latest score id), read in one query: any edit, import or
 recompute changes it. ``figures_refresh`` (Celery task ``dashboards.tasks``) warms the
 portfolio and every region after data loads and on a schedule.
+
+Serving while refreshing: when a worker is there to refresh them (a broker is
+configured), figures whose inputs changed are still served while they are younger than
+``settings.DASHBOARD_FIGURES_MAX_AGE`` seconds, and a background refresh is requested. A
+busy day of approvals would otherwise make every manager's page recompute its figures
+(seconds at the large size) on every view, all at once; this way a figure lags the data by
+at most that age, and every page says when its figures were computed. Without a broker
+(the embedded set-up) figures are always computed on the request that finds them outdated.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -83,17 +95,52 @@ def _decode(value: Any) -> Any:
     return value
 
 
+# Set while the refresh task runs: it must compute outdated figures, never serve them.
+_must_be_current = contextvars.ContextVar("dashboard_figures_must_be_current", default=False)
+_refresh_requested_at = 0.0
+_refresh_request_lock = threading.Lock()
+
+
+def _may_serve_outdated(snapshot: FigureSnapshot, now: dt.datetime) -> bool:
+    max_age = settings.DASHBOARD_FIGURES_MAX_AGE
+    if max_age <= 0 or _must_be_current.get() or settings.CELERY_TASK_ALWAYS_EAGER:
+        return False
+    return now - snapshot.computed_at <= dt.timedelta(seconds=max_age)
+
+
+def _request_refresh() -> None:
+    """Ask a worker to refresh the figures, at most every few seconds per process."""
+    global _refresh_requested_at
+    interval = max(5.0, settings.DASHBOARD_FIGURES_MAX_AGE / 2)
+    with _refresh_request_lock:
+        if time.monotonic() - _refresh_requested_at < interval:
+            return
+        _refresh_requested_at = time.monotonic()
+    from programs.task_dispatch import publish
+
+    from .tasks import figures_refresh as task
+
+    publish(task, defer=False)  # if the broker is down, the next view computes them
+
+
 def figures(scope: str, computations: dict[str, Callable[[], Any]]) -> tuple[dict[str, Any], dt.datetime | None]:
-    """The figure sets ``computations`` of ``scope``: stored ones when current, the
-    others computed now and stored. Returns (figures by name, oldest computed_at)."""
+    """The figure sets ``computations`` of ``scope``: stored ones when current (or outdated
+    but young enough while a worker refreshes them, see the module docstring), the others
+    computed now and stored. Returns (figures by name, oldest computed_at)."""
     version = inputs_version()
     stored = {s.name: s for s in FigureSnapshot.objects.filter(scope=scope, name__in=list(computations))}
     result, stamps = {}, []
+    now = timezone.now()
     for name, compute in computations.items():
         snapshot = stored.get(name)
         if snapshot is not None and snapshot.inputs_version == version:
             result[name] = _decode(snapshot.data)
             stamps.append(snapshot.computed_at)
+            continue
+        if snapshot is not None and _may_serve_outdated(snapshot, now):
+            result[name] = _decode(snapshot.data)
+            stamps.append(snapshot.computed_at)
+            _request_refresh()
             continue
         value = compute()
         now = timezone.now()
@@ -114,17 +161,26 @@ def _store(scope: str, name: str, value: Any, version: str, now: dt.datetime) ->
 
 
 def figures_refresh() -> int:
-    """Compute (if outdated) the snapshots of the portfolio and of every region; returns
-    the number of scopes refreshed. Called by the Celery task."""
+    """Compute (if outdated) the snapshots of the portfolio, the country index, goal
+    coverage and every region; returns the number of scopes refreshed, 0 if another
+    refresh is running. Called by the Celery task."""
+    from programs.locks import try_scope_lock
     from programs.models import Region
 
     from . import selectors
 
-    selectors.portfolio_dashboard()
-    selectors.country_index()
-    selectors.goal_coverage()
-    count = 1
-    for region in Region.objects.all():
-        selectors.region_dashboard(region=region)
-        count += 1
-    return count
+    token = _must_be_current.set(True)
+    try:
+        with transaction.atomic():  # the lock lasts as long as the refresh
+            if not try_scope_lock("dashboards.figures_refresh"):
+                return 0
+            selectors.portfolio_dashboard()
+            selectors.country_index()
+            selectors.goal_coverage()
+            count = 3
+            for region in Region.objects.all():
+                selectors.region_dashboard(region=region)
+                count += 1
+            return count
+    finally:
+        _must_be_current.reset(token)

@@ -18,7 +18,8 @@ def point_app_at(url: str) -> None:
     app.conf.task_always_eager = False
     app.conf.broker_url = url
     app.conf.result_backend = url or None
-    app.close()
+    # Not app.close(): it also deregisters the app, so that shared tasks imported later
+    # are never registered with it (NotRegistered on publish).
     app._pool = None
     app.amqp._producer_pool = None
     pools.reset()

@@ -37,6 +37,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def dashboard_figures_always_current(settings):
+    """Tests read the figures they just changed: no serving of outdated figures while a
+    worker refreshes them (tests/dashboards/test_figures_refresh.py switches it on)."""
+    settings.DASHBOARD_FIGURES_MAX_AGE = 0
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request, django_db_blocker):
     """Reference data in every database test: reloaded (committed) after a transactional
     test has flushed the tables."""

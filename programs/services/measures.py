@@ -223,13 +223,16 @@ def measurement_record(
     """Record (create or update) the value of an MOE for a period: one row per MOE and period.
 
     A changed approved value needs a rationale and returns to "submitted" for approval.
-    ``breakdown`` maps disaggregation category ids to values.
+    ``breakdown`` maps disaggregation category ids to values. Rollups count approved
+    values only, so only a change to an approved value (which withdraws it) schedules
+    their recompute; drafts do not.
     """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
     code = parse_period(period, program=moe.program).code
     measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
     new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
+    withdrawn = False
     if measurement is None:
         measurement = Measurement(moe=moe, period=code, entered_by=user)
     else:
@@ -240,7 +243,8 @@ def measurement_record(
         )
         if unchanged and not breakdown:
             return measurement
-        if measurement.status == MeasurementStatus.APPROVED:
+        withdrawn = measurement.status == MeasurementStatus.APPROVED
+        if withdrawn:
             require_rationale(rationale_category, rationale)
             measurement.status = MeasurementStatus.SUBMITTED
             measurement.approved_by, measurement.approved_at = None, None
@@ -253,7 +257,8 @@ def measurement_record(
     validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
     if breakdown:
         _save_breakdown(measurement, breakdown)
-    _announce(moe.program_id)
+    if withdrawn:
+        _announce(moe.program_id)
     return measurement
 
 

@@ -144,6 +144,10 @@ CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Dashboards: how old stored figures may be served, after their inputs changed, while a
+# worker refreshes them (dashboards/snapshots.py); 0 computes them on the next view.
+DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
+
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first so that a missing credential answers 401 with "WWW-Authenticate: Token".

@@ -162,3 +162,30 @@ def test_moving_a_program_to_another_country_refreshes_the_country_it_left(
     assert (kenya.program_count, kenya.achievement) == (0, None)
     assert (uganda.program_count, uganda.achievement) == (1, 1.0)
     assert m.DeferredTask.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_withdrawing_an_approved_value_schedules_a_recompute(
+    tasks_in_process, analyst_a, manager, django_capture_on_commit_callbacks
+):
+    from programs.services.measures import measurement_record
+
+    # Given rollups computed with one approved value
+    program, moe = _portfolio(analyst_a)
+    approved = factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=D(90))
+    rollups_recompute_all.apply()
+    computed_at = ProgramRollup.objects.get(program=program).computed_at
+
+    # When an analyst records a draft for another quarter, nothing is scheduled
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        measurement_record(user=analyst_a, moe=moe, period="FY2026-Q2", value=D(10))
+    assert callbacks == []
+    assert ProgramRollup.objects.get(program=program).computed_at == computed_at
+
+    # When the approved value is changed (withdrawn for re-approval), the program is recomputed
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(50), version=approved.version,
+                           rationale_category="data_correction", rationale="typo")
+    assert callbacks  # the program's recompute (which then schedules its country's score)
+    rollup = ProgramRollup.objects.get(program=program)
+    assert rollup.computed_at > computed_at and rollup.status == "no_data"
