@@ -309,6 +309,12 @@ def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: 
     n_analysts = round(concurrency * 0.4)
     n_managers = round(concurrency * 0.3)
     n_api = concurrency - n_analysts - n_managers
+    empty = [a["username"] for a in data["analysts"] if not a["programs"]]
+    if empty:
+        sys.exit(f"analysts without programs to edit: {', '.join(empty)}; prepare on the benchmark data")
+    if n_analysts > len(data["analysts"]):
+        print(f"note: {n_analysts} analysts share the {len(data['analysts'])} prepared accounts and their programs "
+              "(saves of one cell at once may be refused with 409)", flush=True)
     recorder, stop = Recorder(), threading.Event()
     threads = []
     for i in range(n_analysts):

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from assessments.models import Band
 from assessments.selectors import current_scores, latest_approved_assessment, score_explanation, score_history
 from evaluations.models import CLOSED_FOLLOW_UP, CountryRollup, Evaluation, MoeAchievement, Recommendation, RollupStatus
 from programs.fiscal import funding_window

@@ -23,6 +23,7 @@ from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from programs.models import Funding, Program, RegionScheme
+from programs.selectors.sql import RUNNING_SQL
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -92,7 +93,7 @@ def funding_by_country(country_ids: Iterable[int] | None, window: tuple[int, int
         SELECT pc.country_id,
                COALESCE(SUM(t.planned), 0), COALESCE(SUM(t.obligated), 0), COALESCE(SUM(t.disbursed), 0),
                COALESCE(SUM(t.window_obligated), 0), COUNT(pc.program_id),
-               SUM(CASE WHEN p.status IN ('active', 'under_review', 'restructured') THEN 1 ELSE 0 END)
+               SUM(CASE WHEN p.status IN {RUNNING_SQL} THEN 1 ELSE 0 END)
         FROM programs_program_countries pc
         JOIN programs_program p ON p.id = pc.program_id AND p.archived_at IS NULL
         LEFT JOIN ({_PROGRAM_TOTALS}) t ON t.program_id = pc.program_id
@@ -149,7 +150,6 @@ ACHIEVEMENT_SQL = """
               / SUM(CASE WHEN pr.achievement IS NOT NULL THEN pr.funding_weight ELSE 0 END)
          ELSE AVG(pr.achievement) END
 """
-RUNNING_SQL = "('active', 'under_review', 'restructured')"
 
 
 def funding_by_goal(country_ids: Iterable[int] | None = None) -> list[dict]:

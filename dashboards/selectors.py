@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from assessments.models import Band
 from assessments.selectors import current_scores
-from evaluations.models import CountryRollup, RegionRollup
+from evaluations.models import RegionRollup
 from programs.fiscal import funding_window
 from programs.models import (
     Country,
@@ -30,11 +31,12 @@ from programs.models import (
     Region,
     RegionalOrganization,
     RegionScheme,
+    RUNNING_STATUSES,
     Strategy,
 )
+from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
-from django.utils.html import format_html
 
 from .formatting import plain
 from .tables import Chart, Column, Link, Table
@@ -242,7 +244,7 @@ def _ranking(scores: list, country_funding: dict[int, dict], window: tuple[int, 
 
 def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows: list[dict],
             country_count: int) -> list[dict]:
-    running = sum(r["programs"] for r in status_rows if r["status"] in {"active", "under_review", "restructured"})
+    running = sum(r["programs"] for r in status_rows if r["status"] in RUNNING_STATUSES)
     return [
         {"label": "programs", "value": sum(r["programs"] for r in status_rows), "kind": "number"},
         {"label": "running programs", "value": running, "kind": "number"},
@@ -458,7 +460,7 @@ COVERAGE_SQL = f"""
            COALESCE(SUM(t.obligated), 0),
            {funding.ACHIEVEMENT_SQL}, MAX(pr.computed_at)
     FROM programs_program_countries pc
-    JOIN programs_program p ON p.id = pc.program_id AND p.archived_at IS NULL AND p.status IN {funding.RUNNING_SQL}
+    JOIN programs_program p ON p.id = pc.program_id AND p.archived_at IS NULL AND p.status IN {RUNNING_SQL}
     JOIN (SELECT DISTINCT x.program_id, COALESCE(g.parent_id, g.id) AS goal_id
           FROM programs_program_goals x JOIN programs_goal g ON g.id = x.goal_id) pg ON pg.program_id = p.id
     LEFT JOIN (SELECT program_id, SUM(CASE WHEN fiscal_year BETWEEN %s AND %s THEN obligated ELSE 0 END) AS obligated

@@ -6,15 +6,17 @@ one for the rows); a missing or outdated set is computed with its set-based SQL 
 and stored. The inputs version is the latest change of every input table (indexed
 ``updated_at`` maxima and the latest score id), read in one query: any edit, import or
 recompute changes it. ``figures_refresh`` (Celery task ``dashboards.tasks``) warms the
-portfolio and every region after data loads and on a schedule.
+portfolio, the country index, goal coverage and every region on a schedule (beat) and
+when a page asks for it (below).
 
 Serving while refreshing: when a worker is there to refresh them (a broker is
-configured), figures whose inputs changed are still served while they are younger than
-``settings.DASHBOARD_FIGURES_MAX_AGE`` seconds, and a background refresh is requested. A
-busy day of approvals would otherwise make every manager's page recompute its figures
-(seconds at the large size) on every view, all at once; this way a figure lags the data by
-at most that age, and every page says when its figures were computed. Without a broker
-(the embedded set-up) figures are always computed on the request that finds them outdated.
+configured), figures of the portfolio and region scopes whose inputs changed are still
+served while they are younger than ``settings.DASHBOARD_FIGURES_MAX_AGE`` seconds, and a
+background refresh is requested. A busy day of approvals would otherwise make every
+manager's page recompute its figures (seconds at the large size) on every view, all at
+once; this way a figure lags the data by at most that age (plus the time to compute it),
+and every page says when its figures were computed. Without a broker (the embedded
+set-up) figures are always computed on the request that finds them outdated.
 """
 from __future__ import annotations
 
@@ -57,13 +59,18 @@ _VERSION_SQL = """
 """
 
 
+# Raise when a figure's definition changes in code (e.g. who needs vetting), so that
+# figures stored under the old definition are recomputed after the deployment.
+FIGURES_DEFINITION = 2
+
+
 def inputs_version() -> str:
-    """A fingerprint of the inputs' latest changes (and today's date, as the overdue and
-    vetting flags depend on the day)."""
+    """A fingerprint of the figures' definition and the inputs' latest changes (and today's
+    date, as the overdue and vetting flags depend on the day)."""
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL, [timezone.localdate().isoformat()])
         row = cursor.fetchone()
-    return "|".join("" if value is None else str(value) for value in row)[:400]
+    return (f"d{FIGURES_DEFINITION}|" + "|".join("" if value is None else str(value) for value in row))[:400]
 
 
 def _encode(value: Any) -> Any:
@@ -101,9 +108,18 @@ _refresh_requested_at = 0.0
 _refresh_request_lock = threading.Lock()
 
 
-def _may_serve_outdated(snapshot: FigureSnapshot, now: dt.datetime) -> bool:
+# Scopes that figures_refresh recomputes; the others (a country, a flag list) are cheap
+# enough, or rare enough, to be computed on the view that finds them outdated.
+BACKGROUND_SCOPES = ("portfolio:", "region:")
+
+
+def _may_serve_outdated(scope: str, snapshot: FigureSnapshot, now: dt.datetime) -> bool:
+    from .tasks import figures_refresh as task
+
     max_age = settings.DASHBOARD_FIGURES_MAX_AGE
-    if max_age <= 0 or _must_be_current.get() or settings.CELERY_TASK_ALWAYS_EAGER:
+    if max_age <= 0 or _must_be_current.get() or task.app.conf.task_always_eager:
+        return False
+    if not scope.startswith(BACKGROUND_SCOPES):
         return False
     return now - snapshot.computed_at <= dt.timedelta(seconds=max_age)
 
@@ -127,23 +143,22 @@ def figures(scope: str, computations: dict[str, Callable[[], Any]]) -> tuple[dic
     """The figure sets ``computations`` of ``scope``: stored ones when current (or outdated
     but young enough while a worker refreshes them, see the module docstring), the others
     computed now and stored. Returns (figures by name, oldest computed_at)."""
+    now = timezone.now()  # before reading: a figure is "as of" the moment its inputs were read
     version = inputs_version()
     stored = {s.name: s for s in FigureSnapshot.objects.filter(scope=scope, name__in=list(computations))}
     result, stamps = {}, []
-    now = timezone.now()
     for name, compute in computations.items():
         snapshot = stored.get(name)
         if snapshot is not None and snapshot.inputs_version == version:
             result[name] = _decode(snapshot.data)
             stamps.append(snapshot.computed_at)
             continue
-        if snapshot is not None and _may_serve_outdated(snapshot, now):
+        if snapshot is not None and _may_serve_outdated(scope, snapshot, now):
             result[name] = _decode(snapshot.data)
             stamps.append(snapshot.computed_at)
             _request_refresh()
             continue
         value = compute()
-        now = timezone.now()
         _store(scope, name, value, version, now)
         result[name] = value
         stamps.append(now)
@@ -161,26 +176,26 @@ def _store(scope: str, name: str, value: Any, version: str, now: dt.datetime) ->
 
 
 def figures_refresh() -> int:
-    """Compute (if outdated) the snapshots of the portfolio, the country index, goal
-    coverage and every region; returns the number of scopes refreshed, 0 if another
-    refresh is running. Called by the Celery task."""
-    from programs.locks import try_scope_lock
-    from programs.models import Region
+    """Bring the figures a worker refreshes in the background (``BACKGROUND_SCOPES``: the
+    portfolio in both region schemes, the country index and goal coverage, every region)
+    up to date; returns the number of page builds run, 0 if another refresh is running.
+    Each scope's figures commit as they are stored, so pages never wait for the whole
+    refresh. Called by the Celery task."""
+    from programs.locks import scope_lock_held
+    from programs.models import Region, RegionScheme
 
     from . import selectors
 
     token = _must_be_current.set(True)
     try:
-        with transaction.atomic():  # the lock lasts as long as the refresh
-            if not try_scope_lock("dashboards.figures_refresh"):
+        with scope_lock_held("dashboards.figures_refresh") as acquired:
+            if not acquired:
                 return 0
-            selectors.portfolio_dashboard()
-            selectors.country_index()
-            selectors.goal_coverage()
-            count = 3
-            for region in Region.objects.all():
-                selectors.region_dashboard(region=region)
-                count += 1
-            return count
+            builds = [lambda scheme=scheme: selectors.portfolio_dashboard(scheme=scheme) for scheme in RegionScheme.values]
+            builds += [selectors.country_index, selectors.goal_coverage]
+            builds += [lambda region=region: selectors.region_dashboard(region=region) for region in Region.objects.all()]
+            for build in builds:
+                build()
+            return len(builds)
     finally:
         _must_be_current.reset(token)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-RUNNING_SQL = "('active', 'under_review', 'restructured')"
+from programs.selectors.sql import RUNNING_SQL
 
 
 def _in(column: str, ids: Iterable[int] | None) -> str:

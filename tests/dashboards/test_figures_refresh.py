@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import psycopg2
 import pytest
 from django.urls import reverse
 
@@ -24,9 +25,14 @@ def _planned_total(client) -> int:
 
 @pytest.fixture
 def serve_while_refreshing(settings, monkeypatch):
+    from ssa_portal.celery import app
+
     settings.DASHBOARD_FIGURES_MAX_AGE = 60
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(snapshots, "_refresh_requested_at", 0.0)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # a broker and a worker are there to refresh
+    yield
+    app.conf.task_always_eager = eager
 
 
 @pytest.mark.worker
@@ -64,3 +70,24 @@ def test_figures_older_than_the_max_age_are_computed_on_the_view(serve_while_ref
     # Stored figures computed two minutes ago: too old to be served once outdated
     FigureSnapshot.objects.update(computed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=2))
     assert _planned_total(client) == before + 1_000_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_while_another_runs_does_nothing():
+    from django.db import connection
+
+    from programs.locks import _key
+
+    portfolio_build()
+    settings_dict = connection.settings_dict
+    other = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"],
+                             host=settings_dict["HOST"], port=settings_dict["PORT"])
+    try:
+        with other.cursor() as cursor:  # another worker's refresh holds the lock
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _key("dashboards.figures_refresh"))
+        assert snapshots.figures_refresh() == 0
+        assert not FigureSnapshot.objects.exists()
+    finally:
+        other.close()
+    assert snapshots.figures_refresh() > 0
+    assert FigureSnapshot.objects.filter(scope__startswith="region:").exists()
