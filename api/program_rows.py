@@ -75,9 +75,9 @@ def _related(ids: list[int]) -> dict[str, dict[int, list]]:
             .values_list("relation", "program_id", "related_id", "code", "sort_key")
         )
     grouped: dict[str, dict[int, list]] = {relation: defaultdict(list) for relation, *_ in RELATED}
-    for relation, program_id, related_id, code, sort_key in sorted(
-        parts[0].union(*parts[1:], all=True), key=lambda row: (row[4], row[3], row[2])
-    ):
+    # Ordered by the database (cheaper than sorting ~9,000 tuples in Python per page).
+    rows = parts[0].union(*parts[1:], all=True).order_by("sort_key", "code", "related_id")
+    for relation, program_id, related_id, code, _sort_key in rows:
         grouped[relation][program_id].append((related_id, code))
     return grouped
 
