@@ -20,7 +20,8 @@ Definitions (DESIGN.md section 3, coordination checks; section 2, vetting):
 - open crisis: a crisis event with no closing date.
 
 "Running" programs are active, under review or restructured and not archived.
-Written for PostgreSQL (generate_series), the engine the portal runs on.
+Standard SQL that runs on PostgreSQL (production, tests) and on SQLite (the embedded
+set-up of `make start`).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL, string_agg, string_agg_distinct
 
 LIST_LIMIT = 300
 
@@ -75,12 +76,19 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
 
 
 def _overlaps_sql(ids):
+    """Standard SQL (PostgreSQL, and SQLite for the embedded set-up): the fiscal years
+    come from a recursive CTE bounded by the programs' own years."""
     where, params = _in("pc.country_id", ids)
     sql = f"""
-        WITH rp AS MATERIALIZED (
-            SELECT p.id, p.code, p.lead_agency_id, pc.country_id, p.start_fy::int AS start_fy, p.end_fy::int AS end_fy
+        WITH RECURSIVE rp AS MATERIALIZED (
+            SELECT p.id, p.code, p.lead_agency_id, pc.country_id,
+                   CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
             FROM programs_program p JOIN programs_program_countries pc ON pc.program_id = p.id
             WHERE p.archived_at IS NULL AND p.status IN {RUNNING_SQL}{where}
+        ), years(fy) AS (
+            SELECT MIN(start_fy) FROM rp
+            UNION ALL
+            SELECT fy + 1 FROM years WHERE fy < (SELECT MAX(end_fy) FROM rp)
         ), hits AS MATERIALIZED (
             SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy, rp.lead_agency_id, rp.code
             FROM rp JOIN programs_program_goals g ON g.program_id = rp.id
@@ -94,7 +102,7 @@ def _overlaps_sql(ids):
             SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy
             FROM (SELECT h.country_id, h.on_kind, h.on_id, y.fy
                   FROM hits h JOIN candidates c USING (country_id, on_kind, on_id)
-                  CROSS JOIN LATERAL generate_series(h.start_fy, h.end_fy) AS y(fy)
+                  JOIN years y ON y.fy BETWEEN h.start_fy AND h.end_fy
                   GROUP BY h.country_id, h.on_kind, h.on_id, y.fy
                   HAVING COUNT(DISTINCT h.lead_agency_id) > 1) overlapping
             GROUP BY country_id, on_kind, on_id
@@ -107,7 +115,7 @@ def _overlaps_rows(ids):
     sql, params = _overlaps_sql(ids)
     return sql + f"""
         SELECT c.name, c.iso3, MAX(CASE WHEN gr.on_kind = 'goal' THEN 'Goal ' || go.code ELSE inst.name END),
-               STRING_AGG(DISTINCT a.code, ', '), STRING_AGG(DISTINCT h.code, ', '), gr.first_fy
+               {string_agg_distinct("a.code")}, {string_agg_distinct("h.code")}, gr.first_fy
         FROM groups gr
         JOIN hits h ON h.country_id = gr.country_id AND h.on_kind = gr.on_kind AND h.on_id = gr.on_id
         JOIN programs_agency a ON a.id = h.lead_agency_id
@@ -166,10 +174,12 @@ def _surge_from(ids):
 def _surge_rows(ids):
     frm, params = _surge_from(ids)
     return f"""SELECT p.id, p.code || ' ' || p.title,
-        (SELECT STRING_AGG(c.iso3, ', ' ORDER BY c.iso3) FROM programs_program_countries pc2
+        (SELECT {string_agg("c.iso3")} FROM programs_program_countries pc2
          JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id),
-        CONCAT_WS(', ', CASE WHEN p.long_term_objective_id IS NULL THEN 'long-term objective' END,
-                  CASE WHEN TRIM(p.sustainment_plan) = '' THEN 'sustainment plan' END)
+        CASE WHEN p.long_term_objective_id IS NULL AND TRIM(p.sustainment_plan) = ''
+                  THEN 'long-term objective, sustainment plan'
+             WHEN p.long_term_objective_id IS NULL THEN 'long-term objective'
+             ELSE 'sustainment plan' END
         {frm} ORDER BY p.code LIMIT {LIST_LIMIT}""", params
 
 

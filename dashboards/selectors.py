@@ -34,7 +34,7 @@ from programs.models import (
     RUNNING_STATUSES,
     Strategy,
 )
-from programs.selectors.sql import RUNNING_SQL
+from programs.selectors.sql import RUNNING_SQL, db_datetime
 
 from . import flags, funding, snapshots
 
@@ -477,7 +477,7 @@ def _coverage_cells(window: tuple[int, int]) -> list[list]:
     with connection.cursor() as cursor:
         cursor.execute(COVERAGE_SQL.format(where=""), [window[0], window[1]])
         return [[r[0], r[1], r[2], Decimal(r[3]).quantize(Decimal("0.01")), _pct(None if r[4] is None else float(r[4])),
-                 r[5]] for r in cursor.fetchall()]
+                 db_datetime(r[5])] for r in cursor.fetchall()]
 
 
 def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> dict:

@@ -61,7 +61,7 @@ _VERSION_SQL = """
 
 # Raise when a figure's definition changes in code (e.g. who needs vetting), so that
 # figures stored under the old definition are recomputed after the deployment.
-FIGURES_DEFINITION = 2
+FIGURES_DEFINITION = 3
 
 
 def inputs_version() -> str:

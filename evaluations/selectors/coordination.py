@@ -30,7 +30,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL, string_agg
 
 from ..models import FindingAcknowledgement
 
@@ -48,13 +48,6 @@ class Finding:
 def fingerprint(check: str, *parts) -> str:
     text = "|".join([check, *(str(p) for p in parts)])
     return hashlib.sha256(text.encode()).hexdigest()[:40]
-
-
-def _string_agg(expression: str) -> str:
-    """Comma-separated, ordered list (SQLite, for the no-setup mode, keeps its own order)."""
-    if connection.vendor == "postgresql":
-        return f"STRING_AGG({expression}, ', ' ORDER BY {expression})"
-    return f"GROUP_CONCAT({expression}, ', ')"
 
 
 def _pair(function: str, a: str, b: str) -> str:
@@ -79,10 +72,10 @@ def interagency_overlaps() -> list[Finding]:
         f"""
         SELECT c.id, c.name, p1.id, p1.code, a1.code, p2.id, p2.code, a2.code,
                {_pair("GREATEST", "p1.start_fy", "p2.start_fy")}, {_pair("LEAST", "p1.end_fy", "p2.end_fy")},
-               (SELECT {_string_agg("g.code")} FROM programs_program_goals g1
+               (SELECT {string_agg("g.code")} FROM programs_program_goals g1
                   JOIN programs_program_goals g2 ON g2.goal_id = g1.goal_id AND g2.program_id = p2.id
                   JOIN programs_goal g ON g.id = g1.goal_id WHERE g1.program_id = p1.id),
-               (SELECT {_string_agg("i.name")} FROM programs_program_partner_institutions i1
+               (SELECT {string_agg("i.name")} FROM programs_program_partner_institutions i1
                   JOIN programs_program_partner_institutions i2
                     ON i2.partnerinstitution_id = i1.partnerinstitution_id AND i2.program_id = p2.id
                   JOIN programs_partnerinstitution i ON i.id = i1.partnerinstitution_id WHERE i1.program_id = p1.id)
@@ -176,7 +169,7 @@ def surge_without_long_term_link() -> list[Finding]:
     rows = _rows(
         f"""
         SELECT p.id, p.code, p.title, p.long_term_objective_id, (TRIM(p.sustainment_plan) = ''),
-               (SELECT {_string_agg("c.name")} FROM programs_program_countries pc
+               (SELECT {string_agg("c.name")} FROM programs_program_countries pc
                   JOIN programs_country c ON c.id = pc.country_id WHERE pc.program_id = p.id)
         FROM programs_program p
         WHERE p.is_surge AND p.status IN {RUNNING_SQL} AND p.archived_at IS NULL

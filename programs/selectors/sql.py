@@ -1,8 +1,14 @@
 """Fragments of raw SQL shared by the set-based reports (dashboard flags, coordination
-checks): one definition of "running" and of who needs vetting, taken from the models."""
+checks): one definition of "running" and of who needs vetting, taken from the models, and
+the few spellings that differ between PostgreSQL (production, tests) and SQLite (the
+embedded set-up of ``make start``)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from ..models import RUNNING_STATUSES, VETTING_EXEMPT_INSTITUTION_TYPES
 
@@ -15,3 +21,27 @@ def sql_literal_list(values: Iterable[str]) -> str:
 
 RUNNING_SQL = sql_literal_list(RUNNING_STATUSES)
 VETTING_EXEMPT_SQL = sql_literal_list(VETTING_EXEMPT_INSTITUTION_TYPES)
+
+
+def string_agg(expression: str) -> str:
+    """Values joined with ", ", in order (SQLite keeps its own order)."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG({expression}, ', ' ORDER BY {expression})"
+    return f"GROUP_CONCAT({expression}, ', ')"
+
+
+def string_agg_distinct(expression: str) -> str:
+    """Distinct values joined with ", " (SQLite's GROUP_CONCAT takes no separator with
+    DISTINCT and joins with ",")."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG(DISTINCT {expression}, ', ')"
+    return f"REPLACE(GROUP_CONCAT(DISTINCT {expression}), ',', ', ')"
+
+
+def db_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamp read by raw SQL: PostgreSQL gives an aware datetime, SQLite the text
+    Django stored (UTC)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
