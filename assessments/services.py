@@ -7,11 +7,11 @@ from typing import Any, Mapping
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from programs import permissions, signals as program_signals
 from programs.history import with_rationale
+from programs.services.common import check_version
 from programs.locks import try_scope_lock
 from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier, RationaleCategory
 from programs.task_dispatch import enqueue_on_commit
@@ -104,13 +104,20 @@ def _clean_evidence_links(evidence_links: str) -> str:
     return "\n".join(lines)
 
 
-def _write_scores(*, assessment: CountryAssessment, cleaned: list[dict[str, Any]]) -> None:
+def _save(instance, user) -> None:
+    """Save with ``user`` as the author of the history record: API calls (token auth),
+    tasks and commands have no request for simple-history's middleware to read."""
+    instance._history_user = user
+    instance.save()
+
+
+def _write_scores(*, user, assessment: CountryAssessment, cleaned: list[dict[str, Any]]) -> None:
     existing = {s.criterion_id: s for s in assessment.scores.all()}
     for row in cleaned:
         score = existing.get(row["criterion"].id) or CriterionScore(assessment=assessment, criterion=row["criterion"])
         score.score, score.justification, score.evidence_url = row["score"], row["justification"], row["evidence_url"]
         score.full_clean()
-        score.save()
+        _save(score, user)
 
 
 @transaction.atomic
@@ -144,8 +151,8 @@ def assessment_create(
         created_by=user,
     )
     assessment.full_clean()
-    assessment.save()
-    _write_scores(assessment=assessment, cleaned=cleaned)
+    _save(assessment, user)
+    _write_scores(user=user, assessment=assessment, cleaned=cleaned)
     return assessment
 
 
@@ -161,16 +168,6 @@ def _require_can_edit(user, assessment: CountryAssessment) -> None:
         )
 
 
-def _bump_version(*, assessment: CountryAssessment, version: int) -> None:
-    """Optimistic locking: refuse a save based on a version someone else has replaced."""
-    updated = CountryAssessment.objects.filter(pk=assessment.pk, version=version).update(version=F("version") + 1)
-    if not updated:
-        raise ValidationError(
-            {"__all__": "Someone else changed this assessment after you opened it. Reload it and apply your changes again."}
-        )
-    assessment.version = version + 1
-
-
 @transaction.atomic
 def assessment_update(
     *,
@@ -182,9 +179,12 @@ def assessment_update(
     summary: str = "",
     evidence_links: str = "",
 ) -> CountryAssessment:
-    """Edit a draft or returned assessment, refusing a stale ``version``."""
+    """Edit a draft or returned assessment, refusing a stale ``version`` (StaleVersionError,
+    with what changed since, checked on the locked row so that no race slips through)."""
+    assessment = _locked(assessment)
     _require_can_edit(user, assessment)
-    _bump_version(assessment=assessment, version=version)
+    check_version(assessment, version)
+    assessment.version += 1
     if assessed_on and assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
     cleaned = _clean_criterion_scores(criteria=list(assessment.framework.criteria.all()), criterion_scores=criterion_scores)
@@ -192,38 +192,43 @@ def assessment_update(
     assessment.summary = summary
     assessment.evidence_links = _clean_evidence_links(evidence_links)
     assessment.full_clean()
-    assessment.save()
-    _write_scores(assessment=assessment, cleaned=cleaned)
+    _save(assessment, user)
+    _write_scores(user=user, assessment=assessment, cleaned=cleaned)
     return assessment
 
 
 def _locked(assessment: CountryAssessment) -> CountryAssessment:
+    """The assessment's row, locked until the transaction ends. Callers check the version
+    the user read on it (check_version: StaleVersionError, with what changed since) after
+    the permission check, so no race slips between the check and the save."""
     return CountryAssessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
 
 
 @transaction.atomic
-def assessment_submit(*, user, assessment: CountryAssessment) -> CountryAssessment:
+def assessment_submit(*, user, assessment: CountryAssessment, version: int | None = None) -> CountryAssessment:
     """Draft (or returned) -> submitted for a manager's approval."""
     current = _locked(assessment)
     _require_can_edit(user, current)
+    check_version(current, version)
     criteria_ids = set(current.framework.criteria.values_list("id", flat=True))
     if criteria_ids - set(current.scores.values_list("criterion_id", flat=True)):
         raise ValidationError({"__all__": "Score every criterion before submitting."})
     current.status = AssessmentStatus.SUBMITTED
     current.submitted_at = timezone.now()
     current.version += 1
-    current.save()
+    _save(current, user)
     current.refresh_from_db()
     return current
 
 
 @transaction.atomic
-def assessment_approve(*, user, assessment: CountryAssessment) -> CountryAssessment:
+def assessment_approve(*, user, assessment: CountryAssessment, version: int | None = None) -> CountryAssessment:
     """Submitted -> approved by a manager other than the author; the score is recomputed."""
     from .tasks import selectivity_recompute_task
 
     permissions.require_manager(user, "approve assessments")
     current = _locked(assessment)
+    check_version(current, version)
     if current.created_by_id == user.id:
         raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
     if current.status != AssessmentStatus.SUBMITTED:
@@ -239,27 +244,30 @@ def assessment_approve(*, user, assessment: CountryAssessment) -> CountryAssessm
     current.approved_at = timezone.now()
     current.return_reason = ""
     current.version += 1
-    current.save()
+    _save(current, user)
     current.refresh_from_db()
     enqueue_on_commit(selectivity_recompute_task, country_ids=[current.country_id])
     return current
 
 
 @transaction.atomic
-def assessment_return(*, user, assessment: CountryAssessment, reason: str) -> CountryAssessment:
+def assessment_return(
+    *, user, assessment: CountryAssessment, reason: str, version: int | None = None
+) -> CountryAssessment:
     """Submitted -> returned for revision, with the manager's reason."""
     permissions.require_manager(user, "return assessments")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the assessment is returned."})
     current = _locked(assessment)
+    check_version(current, version)
     if current.status != AssessmentStatus.SUBMITTED:
         raise ValidationError({"__all__": "Only a submitted assessment can be returned."})
     current.status = AssessmentStatus.RETURNED
     current.return_reason = reason
     current.version += 1
     with_rationale(current, RationaleCategory.OTHER, reason)
-    current.save()
+    _save(current, user)
     current.refresh_from_db()
     return current
 
@@ -289,7 +297,7 @@ def priority_tier_set(
     decision.tier, decision.rationale, decision.set_by = tier, rationale, user
     decision.full_clean()
     with_rationale(decision, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
-    decision.save()
+    _save(decision, user)
     latest = (
         CountryPriorityTier.objects.filter(country=country).order_by("-cycle__fiscal_year").values_list("tier", flat=True).first()
     )
@@ -297,6 +305,7 @@ def priority_tier_set(
     if locked_country.priority_tier != latest:
         locked_country.priority_tier = latest
         with_rationale(locked_country, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
+        locked_country._history_user = user
         locked_country.save(update_fields=["priority_tier", "updated_at"])
         country.priority_tier = latest
     program_signals.country_inputs_changed.send(sender=CountryPriorityTier, country_ids=[country.pk])

@@ -18,8 +18,6 @@ from assessments.services import (
     assessment_update,
 )
 from django.db.models import Prefetch
-from programs import permissions
-from programs.services.common import check_version
 
 from .. import filters
 from ..serializers.assessments import (
@@ -62,12 +60,6 @@ def _assessments():
     )
 
 
-def _locking_version(assessment: CountryAssessment, version: int) -> None:
-    """409 for a stale version before the service's own (400) check, which stays the
-    guard against a race between the two."""
-    check_version(assessment, version)
-
-
 @extend_schema_view(
     create=extend_schema(summary="Create a draft assessment", request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}),
     update=extend_schema(
@@ -104,7 +96,6 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("country", None)
-        _locking_version(assessment, data["version"])
         assessment = assessment_update(
             user=request.user, assessment=assessment, criterion_scores=data.pop("scores"), **data
         )
@@ -116,8 +107,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         assessment = self.get_object()
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _locking_version(assessment, serializer.validated_data["version"])
-        return Response(self._body(assessment_submit(user=request.user, assessment=assessment)))
+        version = serializer.validated_data["version"]
+        return Response(self._body(assessment_submit(user=request.user, assessment=assessment, version=version)))
 
     @extend_schema(summary="Approve (a manager other than the author)", request=VersionSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
@@ -125,9 +116,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         assessment = self.get_object()
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        permissions.require_manager(request.user, "approve assessments")
-        _locking_version(assessment, serializer.validated_data["version"])
-        return Response(self._body(assessment_approve(user=request.user, assessment=assessment)))
+        version = serializer.validated_data["version"]
+        return Response(self._body(assessment_approve(user=request.user, assessment=assessment, version=version)))
 
     @extend_schema(summary="Return for revision with a reason (managers)", request=AssessmentReturnSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="return")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from programs import permissions
 from programs.models import Country
+from programs.services.errors import StaleVersionError
 
 from .. import selectors, services
 from ..filters import AssessmentFilter
@@ -91,6 +92,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(selectors.assessment_list(), pk=pk)
     criteria = list(assessment.framework.criteria.all())
+    stale: dict = {}
     if request.method == "POST":
         form = AssessmentForm(request.POST, editing=True)
         forms_ = criterion_forms(criteria, request.POST)
@@ -105,6 +107,10 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     evidence_links=form.cleaned_data["evidence_links"],
                     criterion_scores=_criterion_inputs(forms_),
                 )
+            except StaleVersionError as exc:
+                stale = {"stale_changes": exc.changes, "stale_message": str(exc)}
+                form.data = form.data.copy()
+                form.data["version"] = str(exc.current)  # saving again applies these values
             except ValidationError as error:
                 apply_service_errors(form, error, criterion_forms=forms_)
             else:
@@ -128,7 +134,9 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/assessment_form.html",
-        {"form": form, "criterion_forms": forms_, "framework": assessment.framework, "assessment": assessment},
+        {"form": form, "criterion_forms": forms_, "framework": assessment.framework, "assessment": assessment,
+         **stale},
+        status=409 if stale else 200,
     )
 
 

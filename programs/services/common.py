@@ -39,9 +39,12 @@ def check_version(record: models.Model, expected: int | None) -> None:
     if expected is None or int(expected) == record.version:
         return
     changes: list[dict[str, Any]] = []
+    editors: list[str] = []
     history = getattr(record, "history", None)
     if history is not None:
         for entry in history.filter(version__gt=expected).select_related("history_user").order_by("history_date"):
+            if entry.history_user:
+                editors.append(entry.history_user.username)
             previous = entry.prev_record
             if previous is None:
                 continue
@@ -57,7 +60,7 @@ def check_version(record: models.Model, expected: int | None) -> None:
                         "at": entry.history_date,
                     }
                 )
-    raise StaleVersionError(record=record, expected=expected, current=record.version, changes=changes)
+    raise StaleVersionError(record=record, expected=expected, current=record.version, changes=changes, editors=editors)
 
 
 def require_rationale(category: str, text: str) -> None:

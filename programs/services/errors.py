@@ -11,12 +11,18 @@ class StaleVersionError(Exception):
     so the page can show it; HTTP 409 in the API.
     """
 
-    def __init__(self, *, record: Any, expected: int | None, current: int, changes: list[dict[str, Any]]):
+    def __init__(
+        self, *, record: Any, expected: int | None, current: int, changes: list[dict[str, Any]],
+        editors: list[str] | None = None,
+    ):
         self.record = record
         self.expected = expected
         self.current = current
         self.changes = changes
-        who = ", ".join(sorted({c["by"] for c in changes if c.get("by")})) or "another user"
+        # Who saved meanwhile: from the history entries, even those whose changes are in
+        # related rows (an assessment's criterion scores) rather than in the record itself.
+        names = set(editors or []) | {c["by"] for c in changes if c.get("by")}
+        who = ", ".join(sorted(names)) or "another user"
         super().__init__(
             f"{record._meta.verbose_name.capitalize()} '{record}' was changed by {who} after you "
             f"opened it (your version {expected}, now {current}). Nothing was saved; review "

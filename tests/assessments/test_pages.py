@@ -82,8 +82,13 @@ def test_a_stale_edit_shows_the_conflict_message(client, analyst_a, framework, k
     data["version"] = assessment.version
     assert client.post(url, data).status_code == 302
     data["{}-score".format("political_will")] = 5
+    data["summary"] = "My reading"
     response = client.post(url, data)  # same (now stale) version
-    assert "Someone else changed this assessment" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 409, body[body.find('<main'):body.find('<main')+1500]
+    warning = body[body.find('id="stale-warning"'):][:600]
+    assert "was changed by analyst_a after you opened it" in warning
+    assert 'value="My reading"' in body or "My reading" in body  # the user's input is kept
     assert set(CountryAssessment.objects.get().scores.values_list("score", flat=True)) == {2}
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import AssessmentFramework, AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country, CountryPriorityTier
+from programs.services.errors import StaleVersionError
 from ssa_portal.celery import app
 from tests import factories
 
@@ -119,20 +120,27 @@ def test_return_needs_a_reason_then_the_author_revises(analyst_a, manager, kenya
     assert set(updated.scores.values_list("score", flat=True)) == {3}
 
 
-def test_a_stale_update_is_refused(analyst_a, kenya, framework):
+def test_a_stale_update_is_refused_with_what_changed_meanwhile(analyst_a, analyst_b, kenya, framework):
     assessment = _create(analyst_a, kenya, framework)
     stale_version = assessment.version
     services.assessment_update(
         user=analyst_a, assessment=assessment, version=stale_version, assessed_on=dt.date(2026, 6, 1),
-        criterion_scores=af.criterion_inputs(framework, score=2),
+        criterion_scores=af.criterion_inputs(framework, score=2), summary="Police reform stalled",
     )
     again = CountryAssessment.objects.get(pk=assessment.pk)
-    with pytest.raises(ValidationError, match="Someone else changed this assessment"):
+    with pytest.raises(StaleVersionError, match="was changed by analyst_a after you opened it") as refused:
         services.assessment_update(
             user=analyst_a, assessment=again, version=stale_version, assessed_on=dt.date(2026, 6, 1),
             criterion_scores=af.criterion_inputs(framework, score=5),
         )
+    assert {(c["field"], c["new"]) for c in refused.value.changes} >= {("summary", "Police reform stalled")}
     assert set(CriterionScore.objects.filter(assessment=assessment).values_list("score", flat=True)) == {2}
+    # Every history record names its author, even without a request (API, tasks)
+    assert {h.history_user for h in CountryAssessment.history.filter(id=assessment.pk)} == {analyst_a}
+    assert {h.history_user for h in CriterionScore.history.filter(assessment_id=assessment.pk)} == {analyst_a}
+    # A stale submit or approval is refused the same way
+    with pytest.raises(StaleVersionError):
+        services.assessment_submit(user=analyst_a, assessment=again, version=stale_version)
 
 
 def test_an_approved_assessment_cannot_be_edited(analyst_a, manager, kenya, framework):
