@@ -1,6 +1,8 @@
 """The flagged items of one kind as a dashboard table, with links to the records."""
 from __future__ import annotations
 
+from programs.selectors.sql import db_datetime
+
 from . import flags, snapshots
 from .selectors import country_url, program_url
 from .tables import Column, Link, Table
@@ -22,7 +24,7 @@ def flag_table(kind: str, country_ids: list[int] | None, *, scope: str = "portfo
     elif kind == "vetting":
         rows = [[Link(r[1], program_url(r[0])), r[2], Link(r[3], country_url(r[4])), r[5]] for r in raw]
     elif kind == "stale":
-        rows = [[Link(r[0], country_url(r[1])), r[2], r[3]] for r in raw]
+        rows = [[Link(r[0], country_url(r[1])), r[2], db_datetime(r[3])] for r in raw]
     elif kind == "overdue":
         rows = [[Link(r[1], program_url(r[0])), r[2], r[3], r[4], r[5]] for r in raw]
     else:

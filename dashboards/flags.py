@@ -179,7 +179,7 @@ def _surge_rows(ids):
         CASE WHEN p.long_term_objective_id IS NULL AND TRIM(p.sustainment_plan) = ''
                   THEN 'long-term objective, sustainment plan'
              WHEN p.long_term_objective_id IS NULL THEN 'long-term objective'
-             ELSE 'sustainment plan' END
+             WHEN TRIM(p.sustainment_plan) = '' THEN 'sustainment plan' END
         {frm} ORDER BY p.code LIMIT {LIST_LIMIT}""", params
 
 

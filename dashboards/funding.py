@@ -23,7 +23,7 @@ from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from programs.models import Funding, Program, RegionScheme
-from programs.selectors.sql import RUNNING_SQL
+from programs.selectors.sql import RUNNING_SQL, db_datetime
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -136,7 +136,7 @@ def funding_by_region(*, scheme: str, country_ids: Iterable[int] | None = None) 
         cursor.execute(sql, [*params, 0, 0, scheme])
         return [
             {"id": row[0], "code": row[1], "name": row[2], "programs": int(row[3]), "planned": _dec(row[4]),
-             "obligated": _dec(row[5]), "disbursed": _dec(row[6]), "achievement": row[7], "computed_at": row[8]}
+             "obligated": _dec(row[5]), "disbursed": _dec(row[6]), "achievement": row[7], "computed_at": db_datetime(row[8])}
             for row in cursor.fetchall()
         ]
 
@@ -187,8 +187,8 @@ def funding_by_goal(country_ids: Iterable[int] | None = None) -> list[dict]:
         return [
             {"id": row[0], "code": row[1], "title": row[2], "programs": _count_not_null(row[3]),
              "planned": _dec(row[4]), "obligated": _dec(row[5]), "disbursed": _dec(row[6]),
-             "running": int(row[7] or 0), "scope_achievement": _float(row[8]), "scope_computed_at": row[9],
-             "achievement": row[10], "computed_at": row[11]}
+             "running": int(row[7] or 0), "scope_achievement": _float(row[8]), "scope_computed_at": db_datetime(row[9]),
+             "achievement": row[10], "computed_at": db_datetime(row[11])}
             for row in cursor.fetchall()
         ]
 

@@ -61,6 +61,10 @@ class AssessmentWriteSerializer(serializers.Serializer):
 
 class AssessmentReturnSerializer(serializers.Serializer):
     reason = Text(max_length=2000)
+    version = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, required=False,
+        help_text="The version you read; a stale one is refused with 409 (optional for older clients).",
+    )
 
 
 class SelectivityScoreSerializer(serializers.ModelSerializer):

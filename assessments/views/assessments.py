@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from programs import permissions
 from programs.models import Country
+from programs.forms.common import version_int
 from programs.services.errors import StaleVersionError
 
 from .. import selectors, services
@@ -162,9 +163,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    """Run ``action(assessment, version)`` with the version the page showed (the forms post
+    it), so that nobody submits, approves or returns a version they have not seen."""
     assessment = get_object_or_404(CountryAssessment, pk=pk)
     try:
-        action(assessment)
+        action(assessment, version_int(request.POST.get("version")))
+    except StaleVersionError as stale:
+        messages.error(request, str(stale))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -177,7 +182,7 @@ def _transition(request: HttpRequest, pk: int, action, success: str) -> HttpResp
 @forbidden_page
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
-        request, pk, lambda a: services.assessment_submit(user=request.user, assessment=a),
+        request, pk, lambda a, v: services.assessment_submit(user=request.user, assessment=a, version=v),
         "Assessment submitted for approval.",
     )
 
@@ -186,7 +191,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @forbidden_page
 def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
-        request, pk, lambda a: services.assessment_approve(user=request.user, assessment=a),
+        request, pk, lambda a, v: services.assessment_approve(user=request.user, assessment=a, version=v),
         "Assessment approved; the country's selectivity score is being recomputed.",
     )
 
@@ -197,7 +202,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     reason = form.data.get("reason", "")
     return _transition(
-        request, pk, lambda a: services.assessment_return(user=request.user, assessment=a, reason=reason),
+        request, pk, lambda a, v: services.assessment_return(user=request.user, assessment=a, reason=reason, version=v),
         "Assessment returned for revision.",
     )
 

@@ -31,17 +31,18 @@ def string_agg(expression: str) -> str:
 
 
 def string_agg_distinct(expression: str) -> str:
-    """Distinct values joined with ", " (SQLite's GROUP_CONCAT takes no separator with
-    DISTINCT and joins with ",")."""
+    """Distinct values joined with ", ". SQLite's GROUP_CONCAT takes no separator with
+    DISTINCT and joins with ","; commas inside values are kept (swapped out and back)."""
     if connection.vendor == "postgresql":
         return f"STRING_AGG(DISTINCT {expression}, ', ')"
-    return f"REPLACE(GROUP_CONCAT(DISTINCT {expression}), ',', ', ')"
+    swapped = f"REPLACE({expression}, ',', char(31))"
+    return f"REPLACE(REPLACE(GROUP_CONCAT(DISTINCT {swapped}), ',', ', '), char(31), ',')"
 
 
 def db_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
-    """A timestamp read by raw SQL: PostgreSQL gives an aware datetime, SQLite the text
-    Django stored (UTC)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = parse_datetime(value)
+    """A timestamp read by raw SQL, aware: PostgreSQL gives an aware datetime; SQLite a
+    naive one (a plain column) or the text Django stored (an aggregate), both in UTC."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
     return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)

@@ -103,3 +103,13 @@ def test_rollups_evaluations_recommendations_findings_are_readable(token_client,
         response = client.get(f"/api/v1/{url}/")
         assert response.status_code == 200, (url, response.content[:200])
     assert client.get("/api/v1/coordination-findings/", {"check": "nonsense"}).status_code == 400
+
+
+def test_a_stale_version_from_someone_without_the_right_is_403_not_409(token_client, analyst_a, analyst_b):
+    # An analyst of another agency learns nothing of the history from a stale version
+    pk = token_client(analyst_a, write=True).post("/api/v1/assessments/", _payload(), format="json").json()["id"]
+    token_client(analyst_a, write=True).put(f"/api/v1/assessments/{pk}/", {**_payload(summary="one"), "version": 1},
+                                            format="json")
+    other = token_client(analyst_b, write=True)
+    assert other.post(f"/api/v1/assessments/{pk}/submit/", {"version": 1}, format="json").status_code == 403
+    assert other.put(f"/api/v1/assessments/{pk}/", {**_payload(summary="x"), "version": 1}, format="json").status_code == 403

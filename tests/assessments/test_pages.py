@@ -207,3 +207,21 @@ def test_pages_issue_the_same_number_of_queries_at_two_sizes(client, manager, an
 def test_anonymous_users_are_sent_to_login(client):
     response = client.get(reverse("assessments:ranking"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_approving_a_version_the_manager_has_not_seen_is_refused(client, analyst_a, manager, framework, kenya):
+    client.force_login(analyst_a)
+    client.post(reverse("assessments:assessment-create"), _post_data(framework, kenya))
+    assessment = CountryAssessment.objects.get()
+    client.post(reverse("assessments:assessment-submit", args=[assessment.pk]), {"version": assessment.version})
+    seen = CountryAssessment.objects.get().version  # the version on the manager's screen
+    # The analyst's assessment is returned and resubmitted meanwhile (another manager)
+    CountryAssessment.objects.filter(pk=assessment.pk).update(version=seen + 2)
+    client.force_login(manager)
+    response = client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), {"version": seen},
+                           follow=True)
+    assert "after you opened it" in response.content.decode()
+    assert CountryAssessment.objects.get().status == AssessmentStatus.SUBMITTED
+    # With the version on screen, the approval goes through
+    client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), {"version": seen + 2})
+    assert CountryAssessment.objects.get().status == AssessmentStatus.APPROVED

@@ -91,6 +91,8 @@ def test_a_refresh_while_another_runs_does_nothing():
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", _key("dashboards.figures_refresh"))
         assert snapshots.figures_refresh() == 0
         assert not FigureSnapshot.objects.exists()
+        with other.cursor() as cursor:  # released now (closing releases it only later, server-side)
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key("dashboards.figures_refresh"))
     finally:
         other.close()
     assert snapshots.figures_refresh() > 0
