@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from assessments.models import AssessmentStatus, CountryAssessment
+from assessments.models import CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories

@@ -8,7 +8,6 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from api.models import TokenGrant
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
