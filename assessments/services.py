@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from programs import permissions, signals as program_signals
 from programs.history import with_rationale
-from programs.services.common import check_version
+from programs.services.common import check_version, validated_save
 from programs.locks import try_scope_lock
 from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier, RationaleCategory
 from programs.task_dispatch import enqueue_on_commit
@@ -104,20 +104,12 @@ def _clean_evidence_links(evidence_links: str) -> str:
     return "\n".join(lines)
 
 
-def _save(instance, user) -> None:
-    """Save with ``user`` as the author of the history record: API calls (token auth),
-    tasks and commands have no request for simple-history's middleware to read."""
-    instance._history_user = user
-    instance.save()
-
-
 def _write_scores(*, user, assessment: CountryAssessment, cleaned: list[dict[str, Any]]) -> None:
     existing = {s.criterion_id: s for s in assessment.scores.all()}
     for row in cleaned:
         score = existing.get(row["criterion"].id) or CriterionScore(assessment=assessment, criterion=row["criterion"])
         score.score, score.justification, score.evidence_url = row["score"], row["justification"], row["evidence_url"]
-        score.full_clean()
-        _save(score, user)
+        validated_save(score, user=user)
 
 
 @transaction.atomic
@@ -150,8 +142,7 @@ def assessment_create(
         evidence_links=_clean_evidence_links(evidence_links),
         created_by=user,
     )
-    assessment.full_clean()
-    _save(assessment, user)
+    validated_save(assessment, user=user)
     _write_scores(user=user, assessment=assessment, cleaned=cleaned)
     return assessment
 
@@ -191,8 +182,7 @@ def assessment_update(
     assessment.assessed_on = assessed_on
     assessment.summary = summary
     assessment.evidence_links = _clean_evidence_links(evidence_links)
-    assessment.full_clean()
-    _save(assessment, user)
+    validated_save(assessment, user=user)
     _write_scores(user=user, assessment=assessment, cleaned=cleaned)
     return assessment
 
@@ -216,7 +206,7 @@ def assessment_submit(*, user, assessment: CountryAssessment, version: int | Non
     current.status = AssessmentStatus.SUBMITTED
     current.submitted_at = timezone.now()
     current.version += 1
-    _save(current, user)
+    validated_save(current, user=user)
     current.refresh_from_db()
     return current
 
@@ -244,7 +234,7 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     current.approved_at = timezone.now()
     current.return_reason = ""
     current.version += 1
-    _save(current, user)
+    validated_save(current, user=user)
     current.refresh_from_db()
     enqueue_on_commit(selectivity_recompute_task, country_ids=[current.country_id])
     return current
@@ -266,8 +256,7 @@ def assessment_return(
     current.status = AssessmentStatus.RETURNED
     current.return_reason = reason
     current.version += 1
-    with_rationale(current, RationaleCategory.OTHER, reason)
-    _save(current, user)
+    validated_save(current, user=user, rationale_category=RationaleCategory.OTHER, rationale=reason)
     current.refresh_from_db()
     return current
 
@@ -295,9 +284,7 @@ def priority_tier_set(
     if decision is None:
         decision = CountryPriorityTier(country=country, cycle=cycle)
     decision.tier, decision.rationale, decision.set_by = tier, rationale, user
-    decision.full_clean()
-    with_rationale(decision, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
-    _save(decision, user)
+    validated_save(decision, user=user, rationale_category=RationaleCategory.CHANGE_IN_CONTEXT, rationale=rationale)
     latest = (
         CountryPriorityTier.objects.filter(country=country).order_by("-cycle__fiscal_year").values_list("tier", flat=True).first()
     )

@@ -13,11 +13,12 @@ from ssa_portal.celery import app
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-def point_app_at(url: str) -> None:
-    """Publish, inspect and keep results through ``url``; drop pooled connections."""
+def point_app_at(url: str, *, result_backend: str | None = None) -> None:
+    """Publish and inspect through ``url``, keep results at ``result_backend`` (default:
+    the same URL); drop pooled connections and the cached backend."""
     app.conf.task_always_eager = False
     app.conf.broker_url = url
-    app.conf.result_backend = url or None
+    app.conf.result_backend = result_backend or url or None
     # Not app.close(): it also deregisters the app, so that shared tasks imported later
     # are never registered with it (NotRegistered on publish).
     app._pool = None

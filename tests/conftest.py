@@ -154,8 +154,8 @@ def celery_worker_process(transactional_db, settings):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
-        point_app_at(previous[1])
-        app.conf.task_always_eager, app.conf.result_backend = previous[0], previous[2]
+        point_app_at(previous[1], result_backend=previous[2])
+        app.conf.task_always_eager = previous[0]
 
 
 # --- A real browser -------------------------------------------------------------------

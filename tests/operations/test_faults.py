@@ -124,8 +124,8 @@ def app_broker(settings):
     saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     yield point_app_at
-    point_app_at(saved[1] or "")
-    app.conf.task_always_eager, app.conf.result_backend = saved[0], saved[2]
+    point_app_at(saved[1] or "", result_backend=saved[2])
+    app.conf.task_always_eager = saved[0]
 
 
 # --- data ----------------------------------------------------------------------------
