@@ -1,26 +1,34 @@
 # SSA Portal: the two commands a newcomer needs.
 #   make start   set up everything and run the portal on http://127.0.0.1:8000
 #   make test    run the whole test suite (PostgreSQL + Redis + Chromium)
-# Both create the virtual environment in .venv and install requirements.txt first.
+# Both create the virtual environment in .venv; start installs requirements.txt (what the
+# portal runs on), test also requirements-dev.txt (test tools).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP     := $(VENV)/.installed-rt-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 # Test defaults: the machine's local services (README, "Configuration").
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssa_portal
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: start test install chromium services
+.PHONY: start test install install-dev chromium services
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	rm -f $(VENV)/.installed-* && touch $@
+	rm -f $(VENV)/.installed-rt-* && touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-dev-* && touch $@
 
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 start: install
 	$(BIN)/python manage.py migrate --noinput
@@ -43,6 +51,6 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+test: install-dev chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
