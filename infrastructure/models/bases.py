@@ -71,9 +71,6 @@ class Versioned(models.Model):
         abstract = True
 
 
-def fiscal_year_field(**kwargs) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(**kwargs)
-
 
 def money_field(**kwargs) -> models.DecimalField:
     """US dollars, to the cent."""
