@@ -19,6 +19,7 @@ def validated_save(
     rationale_category: str = "",
     rationale: str = "",
     exclude: list[str] | None = None,
+    actor: str = "",
 ) -> models.Model:
     """full_clean() then save, so every path reports field-named errors; a constraint the
     clean missed (a race) surfaces as ValidationError, never a 500."""
@@ -26,6 +27,8 @@ def validated_save(
     with_rationale(instance, rationale_category, rationale)
     if user is not None:
         instance._history_user = user  # history without a request (API, importer, tasks)
+    if actor:
+        instance._history_actor = actor  # a named system actor when no person acted
     try:
         with transaction.atomic():
             instance.save()
