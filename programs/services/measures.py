@@ -24,6 +24,7 @@ from ..models import (
     Program,
     Target,
     User,
+    moe_period_error,
 )
 from ..signals import program_data_changed
 from infrastructure.saving import require_rationale, validated_save
@@ -57,8 +58,11 @@ def _editable_program(user: User, program: Program) -> Program:
     return program
 
 
-def parse_period(code: str, *, program: Program, field: str = "period") -> Period:
-    """A period code inside the program's fiscal years, or a field-named error."""
+def parse_period(
+    code: str, *, program: Program, moe: MeasureOfEffectiveness | None = None, field: str = "period"
+) -> Period:
+    """A period code inside the program's fiscal years and, given ``moe``, of the MOE's own
+    frequency (``moe_period_error``); else a ValidationError on ``field``."""
     try:
         period = Period.parse(code or "")
     except ValueError as exc:
@@ -67,7 +71,26 @@ def parse_period(code: str, *, program: Program, field: str = "period") -> Perio
         raise ValidationError(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
+    error = moe_period_error(moe, period) if moe is not None else None
+    if error:
+        raise ValidationError({field: error})
     return period
+
+
+def _check_frequency_change(moe: MeasureOfEffectiveness, *, targets_replaced: bool) -> None:
+    """Refuse a frequency that the MOE's recorded values (and kept targets) do not follow."""
+    periods = set(moe.measurements.values_list("period", flat=True))
+    if not targets_replaced:
+        periods |= set(moe.targets.values_list("period", flat=True))
+    misfits = sorted(
+        (p for p in map(Period.parse, periods) if moe_period_error(moe, p)), key=lambda p: p.end
+    )
+    if misfits:
+        listed = ", ".join(p.code for p in misfits[:12]) + (" ..." if len(misfits) > 12 else "")
+        raise ValidationError(
+            {"frequency": f"Values or targets exist for {listed}, which a {moe.get_frequency_display().lower()} "
+                          "MOE cannot hold; change them first."}
+        )
 
 
 @transaction.atomic
@@ -113,6 +136,8 @@ def moe_update(
             setattr(moe, key, data[key])
     changed = any(getattr(moe, k) != before[k] for k in MOE_FIELDS)
     targets = list(targets) if targets is not None else None
+    if moe.frequency != before["frequency"]:
+        _check_frequency_change(moe, targets_replaced=targets is not None)
     targets_changed = targets is not None and _targets_differ(moe, targets)
     categories = list(categories) if categories is not None else None
     categories_changed = categories is not None and set(categories) != set(
@@ -172,7 +197,7 @@ def _save_targets(
     existing = {t.period: t for t in moe.targets.select_for_update()}
     seen: set[str] = set()
     for item in targets:
-        period = parse_period(item.get("period", ""), program=moe.program)
+        period = parse_period(item.get("period", ""), program=moe.program, moe=moe)
         if period.code in seen:
             raise ValidationError({"targets": f"{period.code} has two targets."})
         seen.add(period.code)
@@ -197,7 +222,7 @@ def target_set(
     """Create or update the target of one MOE for one period."""
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
-    code = parse_period(period, program=moe.program).code
+    code = parse_period(period, program=moe.program, moe=moe).code
     existing = moe.targets.filter(period=code).first()
     if existing is not None and existing.value != Decimal(value) and is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
@@ -230,7 +255,7 @@ def measurement_record(
     """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
-    code = parse_period(period, program=moe.program).code
+    code = parse_period(period, program=moe.program, moe=moe).code
     measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
     new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
     withdrawn = False
