@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import F, Q
+
 from ..fiscal import Period
-from ..models import Measurement, Target, moe_period_error
+from ..models import Funding, Measurement, Target, moe_period_error
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,25 @@ def period_frequency_findings() -> Iterator[Finding]:
                               f"{row.moe.program.code} / {row.moe.name} {row.period}", problem)
 
 
-CHECKS = {"period-frequency": period_frequency_findings}
+def program_years_findings() -> Iterator[Finding]:
+    """Funding, targets and measurements outside their program's fiscal years."""
+    funding = Funding.objects.select_related("program").filter(
+        Q(fiscal_year__lt=F("program__start_fy")) | Q(fiscal_year__gt=F("program__end_fy"))
+    ).order_by("program__code", "fiscal_year")
+    for row in funding.iterator(chunk_size=2000):
+        yield Finding("program-years", "funding", row.pk, f"{row.program.code} FY{row.fiscal_year}",
+                      f"outside the program's years FY{row.program.start_fy}-FY{row.program.end_fy}")
+    for model, kind in ((Target, "target"), (Measurement, "measurement")):
+        rows = model.objects.select_related("moe__program").order_by("moe__program__code", "moe_id", "period_end")
+        for row in rows.iterator(chunk_size=2000):
+            program = row.moe.program
+            if Period.parse(row.period).fiscal_year in range(program.start_fy, program.end_fy + 1):
+                continue
+            yield Finding("program-years", kind, row.pk, f"{program.code} / {row.moe.name} {row.period}",
+                          f"outside the program's years FY{program.start_fy}-FY{program.end_fy}")
+
+
+CHECKS = {"period-frequency": period_frequency_findings, "program-years": program_years_findings}
 
 
 def data_findings(rules: list[str] | None = None) -> Iterator[Finding]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
 from ..signals import program_data_changed
+from .program_years import program_years_check
 from infrastructure.saving import require_rationale, validated_save
 from infrastructure.versioning import check_version
 
@@ -179,6 +180,7 @@ def program_update(
         if key in data:
             setattr(program, key, data[key])
     _validate_membership(program, data)
+    program_years_check(program, before=(before["start_fy"], before["end_fy"]))
     fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
     funding_rows = _funding_rows(program, funding) if funding is not None else []
     funding_changes = any(not row.pk or _funding_row_changed(row) for row in funding_rows)
