@@ -197,6 +197,12 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=10, choices=MeasurementStatus.choices, default=MeasurementStatus.DRAFT)
+    breakdown_partial = models.BooleanField(
+        "partial breakdown",
+        default=False,
+        db_default=False,  # rows inserted in bulk with explicit columns (demo, importer) stay valid
+        help_text="The categories of a dimension cover only part of the value (they sum to at most it).",
+    )
     return_reason = models.TextField(blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 
+from ..disaggregation import breakdown_errors
 from ..fiscal import Period
-from ..models import Funding, Measurement, Target, moe_period_error
+from ..models import Funding, Measurement, MeasurementDisaggregation, Target, moe_period_error
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,30 @@ def program_years_findings() -> Iterator[Finding]:
                           f"outside the program's years FY{program.start_fy}-FY{program.end_fy}")
 
 
-CHECKS = {"period-frequency": period_frequency_findings, "program-years": program_years_findings}
+def breakdown_findings() -> Iterator[Finding]:
+    """Measurements whose breakdown does not add up (``programs.disaggregation``)."""
+    rows = (
+        Measurement.objects.filter(breakdown__isnull=False).distinct()
+        .select_related("moe__program")
+        .prefetch_related(Prefetch("breakdown", queryset=MeasurementDisaggregation.objects.select_related("category")))
+        .order_by("moe__program__code", "moe_id", "period_end")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        problems = breakdown_errors(
+            row.value,
+            [(item.category.dimension, item.category.name, item.value) for item in row.breakdown.all()],
+            partial=row.breakdown_partial, allows_negative=row.moe.allows_negative, unit=row.moe.unit,
+        )
+        for problem in problems:
+            yield Finding("breakdown", "measurement", row.pk, f"{row.moe.program.code} / {row.moe.name} {row.period}",
+                          problem)
+
+
+CHECKS = {
+    "period-frequency": period_frequency_findings,
+    "program-years": program_years_findings,
+    "breakdown": breakdown_findings,
+}
 
 
 def data_findings(rules: list[str] | None = None) -> Iterator[Finding]:

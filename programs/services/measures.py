@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
+from ..disaggregation import breakdown_errors
 from ..fiscal import Period
 from ..models import (
     DisaggregationCategory,
     MeasureOfEffectiveness,
     Measurement,
+    MeasurementDisaggregation,
     MeasurementStatus,
     Program,
     Target,
@@ -245,19 +247,26 @@ def measurement_record(
     rationale_category: str = "",
     rationale: str = "",
     breakdown: Mapping[int, Decimal] | None = None,
+    breakdown_partial: bool | None = None,
 ) -> Measurement:
     """Record (create or update) the value of an MOE for a period: one row per MOE and period.
 
     A changed approved value needs a rationale and returns to "submitted" for approval.
-    ``breakdown`` maps disaggregation category ids to values. Rollups count approved
-    values only, so only a change to an approved value (which withdraws it) schedules
-    their recompute; drafts do not.
+    ``breakdown`` maps disaggregation category ids to values and replaces the stored
+    breakdown (None keeps it); ``breakdown_partial`` (None keeps it) lets a dimension sum
+    to less than the value. The breakdown must add up (``programs.disaggregation``), else a
+    ValidationError on "breakdown". Rollups count approved values only, so only a change
+    to an approved value (which withdraws it) schedules their recompute; drafts do not.
     """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
     code = parse_period(period, program=moe.program, moe=moe).code
     measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
     new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
+    if breakdown_partial is not None:
+        new_values["breakdown_partial"] = bool(breakdown_partial)
+    stored = _stored_breakdown(measurement)
+    wanted = _wanted_breakdown(moe, breakdown) if breakdown is not None else stored
     withdrawn = False
     if measurement is None:
         measurement = Measurement(moe=moe, period=code, entered_by=user)
@@ -267,7 +276,7 @@ def measurement_record(
             getattr(measurement, k) == (Decimal(v) if k == "value" and v is not None else v)
             for k, v in new_values.items()
         )
-        if unchanged and not breakdown:
+        if unchanged and _amounts(wanted) == _amounts(stored):
             return measurement
         withdrawn = measurement.status == MeasurementStatus.APPROVED
         if withdrawn:
@@ -280,20 +289,66 @@ def measurement_record(
         measurement.entered_by = user
     for key, item in new_values.items():
         setattr(measurement, key, item)
+    if value is not None:
+        _check_breakdown(moe, Decimal(value), wanted, partial=measurement.breakdown_partial)
     validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
-    if breakdown:
-        _save_breakdown(measurement, breakdown)
+    if breakdown is not None:
+        _save_breakdown(measurement, wanted, stored)
     if withdrawn:
         _announce(moe.program_id)
     return measurement
 
 
-def _save_breakdown(measurement: Measurement, breakdown: Mapping[int, Decimal]) -> None:
-    valid = set(measurement.moe.disaggregation_categories.values_list("pk", flat=True))
-    for category_id, value in breakdown.items():
-        if category_id not in valid:
+# A breakdown as loaded for the rule: category id -> (category, value).
+Breakdown = dict[int, tuple[DisaggregationCategory, Decimal]]
+
+
+def _stored_breakdown(measurement: Measurement | None) -> Breakdown:
+    if measurement is None:
+        return {}
+    return {row.category_id: (row.category, row.value) for row in measurement.breakdown.select_related("category")}
+
+
+def _wanted_breakdown(moe: MeasureOfEffectiveness, breakdown: Mapping[int, Decimal]) -> Breakdown:
+    categories = {c.pk: c for c in moe.disaggregation_categories.all()}
+    wanted: Breakdown = {}
+    for category_id, amount in breakdown.items():
+        if category_id not in categories:
             raise ValidationError({"breakdown": "A category does not belong to this measure."})
-        measurement.breakdown.update_or_create(category_id=category_id, defaults={"value": value})
+        if amount is not None:
+            wanted[category_id] = (categories[category_id], Decimal(amount))
+    return wanted
+
+
+def _amounts(breakdown: Breakdown) -> dict[int, Decimal]:
+    return {pk: amount for pk, (_, amount) in breakdown.items()}
+
+
+def _check_breakdown(moe: MeasureOfEffectiveness, value: Decimal, breakdown: Breakdown, *, partial: bool) -> None:
+    errors = breakdown_errors(
+        value,
+        [(c.dimension, c.name, amount) for c, amount in breakdown.values()],
+        partial=partial,
+        allows_negative=moe.allows_negative,
+        unit=moe.unit,
+    )
+    if errors:
+        raise ValidationError({"breakdown": errors})
+
+
+def _save_breakdown(measurement: Measurement, wanted: Breakdown, stored: Breakdown) -> None:
+    """Make the stored category values those of ``wanted`` (history records each change)."""
+    rows = {row.category_id: row for row in measurement.breakdown.all()}
+    for category_id, row in rows.items():
+        if category_id not in wanted:
+            row.delete()
+    for category_id, (category, amount) in wanted.items():
+        row = rows.get(category_id)
+        if row is None:
+            MeasurementDisaggregation.objects.create(measurement=measurement, category=category, value=amount)
+        elif stored[category_id][1] != amount:
+            row.value = amount
+            row.save(update_fields=["value", "updated_at"])
 
 
 @transaction.atomic
