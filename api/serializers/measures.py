@@ -57,7 +57,7 @@ class MoeWriteSerializer(RationaleMixin):
     baseline_value = serializers.DecimalField(**VALUE)
     baseline_date = serializers.DateField()
     weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
-    means_of_verification = Text(required=False, allow_blank=True, max_length=5000)
+    means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
     targets = TargetInputSerializer(many=True, required=False, max_length=200)
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
@@ -145,4 +145,4 @@ class VersionSerializer(serializers.Serializer):
 
 
 class MeasurementReturnSerializer(VersionSerializer):
-    reason = Text(max_length=2000)
+    reason = Text(multiline=True, max_length=2000)
