@@ -29,7 +29,7 @@ from ..models import (
     moe_period_error,
 )
 from ..signals import program_data_changed
-from infrastructure.saving import require_rationale, validated_save
+from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 from .programs import is_approved_data
 
@@ -49,7 +49,11 @@ MOE_FIELDS = (
 MEASUREMENT_FIELDS = ("value", "source", "evidence_url", "collected_on")
 
 
-def _announce(program_id: int) -> None:
+def _announce(program_id: int, *, moe_id: int | None = None) -> None:
+    """A program's MOE data changed: move the ``updated_at`` of the program (and of the MOE
+    whose nested targets changed), for sync clients and IATI, and announce it (rollups)."""
+    timestamps_touch(Program, [program_id])
+    timestamps_touch(MeasureOfEffectiveness, [moe_id])
     program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
 
 
@@ -156,7 +160,7 @@ def moe_update(
         _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
     if categories_changed:
         _replace_categories(moe, categories, user=user)
-    _announce(moe.program_id)
+    _announce(moe.program_id, moe_id=moe.pk if targets_changed else None)
     return moe
 
 
@@ -229,7 +233,7 @@ def target_set(
     if existing is not None and existing.value != Decimal(value) and is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
     _save_targets(moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category, rationale=rationale)
-    _announce(moe.program_id)
+    _announce(moe.program_id, moe_id=moe.pk)
     return moe.targets.get(period=code)
 
 

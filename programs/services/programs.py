@@ -18,7 +18,7 @@ from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
 from ..signals import program_data_changed
 from .program_years import program_years_check
-from infrastructure.saving import require_rationale, validated_save
+from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 
 PROGRAM_M2M_FIELDS = (
@@ -52,7 +52,11 @@ def is_approved_data(program: Program) -> bool:
 
 
 def _announce(program_ids: Iterable[int]) -> None:
-    program_data_changed.send(sender=Program, program_ids=sorted(set(program_ids)))
+    """The programs' data changed: move their ``updated_at`` (incremental sync, IATI
+    ``last-updated-datetime``) and announce it (rollups recompute)."""
+    program_ids = sorted(set(program_ids))
+    timestamps_touch(Program, program_ids)
+    program_data_changed.send(sender=Program, program_ids=program_ids)
 
 
 def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
