@@ -238,6 +238,18 @@ def funding_set(
     return row
 
 
+def program_actual_dates_follow(program: Program, *, today) -> None:
+    """Set the actual start (the first time the program becomes active: kept through
+    reviews and restructuring) and the actual end (when completed or terminated) from
+    ``program.status``, just changed. IATI ``activity-date`` types 2 and 4. No query."""
+    if program.status == ProgramStatus.ACTIVE and program.actual_start_date is None:
+        program.actual_start_date = today
+    if program.status in (ProgramStatus.COMPLETED, ProgramStatus.TERMINATED):
+        program.actual_end_date = today
+    elif program.actual_end_date is not None:
+        program.actual_end_date = None  # running again
+
+
 # Lifecycle: action -> (statuses it starts from, resulting status, who may take it).
 EDITOR, MANAGER = "editor", "manager"
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -296,6 +308,7 @@ def program_transition(
         raise ValidationError({"reason": "Say why the program's status changes."})
     program.status = target
     program.status_changed_at = timezone.now()
+    program_actual_dates_follow(program, today=timezone.localdate())
     program.version += 1
     validated_save(program, user=user, rationale_category="", rationale=f"{action}: {reason.strip()}")
     _announce([program.pk])
