@@ -5,15 +5,8 @@ from django.db.models import Prefetch, QuerySet
 
 from ..disaggregation import BreakdownStatus, breakdown_status
 from ..fiscal import Period, current_fiscal_year
-from ..models import (
-    Frequency,
-    MeasureOfEffectiveness,
-    Measurement,
-    MeasurementDisaggregation,
-    MeasurementStatus,
-    Program,
-    Target,
-)
+from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, MeasurementStatus
+from ..models import Program, Target
 
 
 def grid_fiscal_year(program: Program, requested: str | None) -> int:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from programs.iati import iati_activities_xml, iati_schema
 from programs.models import Frequency, Program, ProgramStatus
-from programs.services.measures import measurement_approve, measurement_record, measurements_submit, moe_create
+from programs.services.measures import measurement_record, moe_create
 from programs.services.programs import program_transition
 from tests import factories
 
@@ -44,9 +44,7 @@ def test_cumulative_actuals_are_the_running_totals_the_portal_shows(schema, anal
     }, targets=[{"period": f"FY2026-Q{q}", "value": D(10 * q)} for q in (1, 2, 3, 4)])
     for q in (1, 2, 3, 4):
         measurement = measurement_record(user=analyst_a, moe=moe, period=f"FY2026-Q{q}", value=D(10))
-        measurements_submit(user=analyst_a, measurements=[measurement])
-        measurement.refresh_from_db()
-        measurement_approve(user=manager, measurement=measurement, version=measurement.version)
+        factories.measurement_approved(analyst=analyst_a, manager=manager, measurement=measurement)
     activity = _activity(schema, program)
     result = next(r for r in activity.findall("result") if r.findtext("title/narrative") == moe.name)
     periods = result.findall("indicator/period")

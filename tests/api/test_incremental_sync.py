@@ -10,14 +10,7 @@ from lxml import etree
 
 from evaluations.models import Evaluation
 from evaluations.services.evaluations import recommendation_create
-from programs.services.measures import (
-    measurement_approve,
-    measurement_record,
-    measurements_submit,
-    moe_archive,
-    moe_create,
-    target_set,
-)
+from programs.services.measures import measurement_record, moe_archive, moe_create, target_set
 from programs.services.programs import funding_set, program_archive, program_update
 from tests import factories
 
@@ -69,10 +62,8 @@ def test_a_nested_change_moves_the_program_for_sync_and_iati(token_client, analy
             "name": "Patrols", "unit": "patrols", "baseline_value": D(0), "baseline_date": dt.date(2024, 9, 30)})
     else:
         measurement = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(4))
-        measurements_submit(user=analyst_a, measurements=[measurement])
         since = _age(program_a)
-        measurement.refresh_from_db()
-        measurement_approve(user=manager, measurement=measurement, version=measurement.version)
+        factories.measurement_approved(analyst=analyst_a, manager=manager, measurement=measurement)
     assert _changed_program_ids(client, since) == [program_a.pk]
     assert _iati_last_updated(client, program_a) >= timezone.now().date().isoformat()
 

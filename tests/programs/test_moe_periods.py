@@ -10,24 +10,11 @@ from evaluations.selectors.reports import target_vs_actual_for_program
 from evaluations.services.rollups import rollups_recompute
 from programs.models import Frequency, Measurement, Target, moe_period_error
 from programs.fiscal import Period
-from programs.services.measures import (
-    measurement_approve,
-    measurement_record,
-    measurements_submit,
-    moe_create,
-    moe_update,
-    target_set,
-)
+from programs.services.measures import measurement_record, moe_create, moe_update, target_set
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 RATIONALE = {"rationale_category": "data_correction", "rationale": "test"}
-
-
-def approve(analyst, manager, measurement):
-    measurements_submit(user=analyst, measurements=[measurement])
-    measurement.refresh_from_db()
-    return measurement_approve(user=manager, measurement=measurement, version=measurement.version)
 
 
 def _quarterly_cumulative(user, program):
@@ -42,7 +29,8 @@ def _quarterly_cumulative(user, program):
 def test_quarterly_moe_takes_quarters_and_refuses_an_annual_value_and_target(analyst_a, manager, program_a):
     moe = _quarterly_cumulative(analyst_a, program_a)
     for q in (1, 2, 3, 4):
-        approve(analyst_a, manager, measurement_record(user=analyst_a, moe=moe, period=f"FY2026-Q{q}", value=D(10)))
+        factories.measurement_approved(analyst=analyst_a, manager=manager, measurement=measurement_record(
+            user=analyst_a, moe=moe, period=f"FY2026-Q{q}", value=D(10)))
     with pytest.raises(ValidationError) as value_error:
         measurement_record(user=analyst_a, moe=moe, period="FY2026", value=D(40))
     assert value_error.value.message_dict["period"] == [
