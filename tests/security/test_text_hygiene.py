@@ -125,6 +125,8 @@ def test_a_nul_in_any_path_converter_is_a_404(client, manager):
         path = "/" + CONVERTER.sub("%00", route).lstrip("^").rstrip("$").replace("\\", "")
         response = client.get(path)
         assert response.status_code == 404, (route, path, response.status_code)
+        if path.startswith("/api/"):
+            assert response.json()["code"] == "not_found", path  # the API's error shape
         crawled.append(path)
     assert "/dashboards/countries/%00/" in crawled and "/assessments/selectivity/%00/" in crawled
     assert len(crawled) > 20
