@@ -5,8 +5,15 @@ import datetime as dt
 
 from django.utils import timezone
 
-from assessments.framework_seed import seed_framework_v1
-from assessments.models import AssessmentFramework, AssessmentStatus, CountryAssessment, Criterion, CriterionScore
+from assessments.framework_seed import seed_framework_v1, seed_framework_v2
+from assessments.models import (
+    AssessmentFramework,
+    AssessmentStatus,
+    BandCap,
+    CountryAssessment,
+    Criterion,
+    CriterionScore,
+)
 from evaluations.models import CountryRollup
 from programs.models import Country, CrisisEvent, PlanningCycle
 
@@ -15,6 +22,13 @@ def framework_v1() -> AssessmentFramework:
     """Version 1 (seeded by migration; re-seeded here after a transactional flush)."""
     seed_framework_v1(AssessmentFramework, Criterion)
     return AssessmentFramework.objects.get(version=1)
+
+
+def framework_v2() -> AssessmentFramework:
+    """Version 2, with its band caps (the current version; re-seeded after a flush)."""
+    seed_framework_v1(AssessmentFramework, Criterion)
+    seed_framework_v2(AssessmentFramework, Criterion, BandCap)
+    return AssessmentFramework.objects.get(version=2)
 
 
 def criterion_inputs(framework: AssessmentFramework, score: int = 4, **overrides: int) -> dict:

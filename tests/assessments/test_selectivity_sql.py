@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assessments.computations.selectivity import CriterionInput, selectivity_reference
 from assessments.models import AssessmentFramework, AssessmentStatus, Criterion, SelectivityScore
+from assessments.selectors import score_caps
 from assessments.services import selectivity_recompute
 from programs.models import Country, CrisisEvent
 
@@ -149,23 +150,27 @@ def test_a_changed_input_appends_a_row_and_keeps_the_trend(manager):
 
 
 def test_an_old_framework_version_never_changes_old_scores(manager):
-    # Given a score under version 1
+    # Given a score under version 2, capped (an open crisis; every criterion, human rights too, at 1)
     country = _scored_countries(1, manager)[0]
+    v2 = af.framework_v2()
     selectivity_recompute(as_of=AS_OF)
     old = _rows()
-    # When version 2 with other weights replaces it and the recompute runs
-    v1 = af.framework_v1()
-    AssessmentFramework.objects.filter(pk=v1.pk).update(retired_on=dt.date(2026, 11, 1))
+    assert SelectivityScore.objects.get().caps_applied == "human_rights,open_crisis"
+    # When version 3 with other weights and no caps replaces it and the recompute runs
+    AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 11, 1))
     AssessmentFramework.objects.create(
-        version=2, name="v2", weight_priority=Decimal("0.5"), weight_conditions=Decimal("0.3"),
+        version=3, name="v3", weight_priority=Decimal("0.5"), weight_conditions=Decimal("0.3"),
         weight_effectiveness=Decimal("0.2"), published_on=dt.date(2026, 11, 1),
     )
     selectivity_recompute(as_of=AS_OF)
-    # Then the v1 row is untouched and a v2 row follows it
+    # Then the v2 row is untouched (its caps still explained by v2) and an uncapped v3 row follows it
     rows = list(SelectivityScore.objects.filter(country=country).order_by("id").select_related("framework"))
     assert _rows()[0] == old[0]
-    assert [row.framework.version for row in rows] == [1, 2]
-    assert rows[1].weight_priority == Decimal("0.5")
+    assert [row.framework.version for row in rows] == [2, 3]
+    assert rows[1].weight_priority == Decimal("0.5") and rows[1].caps_applied == ""
+    assert [cap.reason for cap in score_caps(rows[0])] == [
+        "Governance / human-rights criterion at 2 or below: at most review.", "Open crisis: review pending."]
+    assert v2.band_caps.count() == 2
 
 
 def _recompute_queries(n: int, author) -> int:
