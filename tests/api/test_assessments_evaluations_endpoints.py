@@ -7,6 +7,7 @@ from assessments.models import CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories
+from tests.assessments import factories as assessment_factories
 
 from . import api_factories
 
@@ -85,6 +86,22 @@ def test_selectivity_scores_current_and_history(token_client, analyst_a, manager
     assert len(current) == 1 and current[0]["conditions_component"] == "100.00"
     history = client.get("/api/v1/selectivity-score-history/", {"country": "KEN"}).json()["results"]
     assert [r["id"] for r in history] == [current[0]["id"]]
+
+
+def test_the_api_gives_the_range_the_band_before_caps_and_the_caps(token_client, manager, analyst_a):
+    assessment_factories.ranked_portfolio(manager, as_of=dt.date(2026, 11, 25))
+    client = token_client(analyst_a)
+    rows = client.get("/api/v1/selectivity-scores/").json()["results"]
+    assert [r["country_iso3"] for r in rows] == ["GHA", "UGA", "COL", "PER", "KEN", "NGA"]
+    ghana, kenya = rows[0], rows[4]
+    assert (kenya["score"], kenya["low"], kenya["high"]) == ("76.67", "46.00", "86.00")
+    assert (ghana["band"], ghana["band_uncapped"]) == ("review", "invest")
+    assert ghana["caps"] == [{"condition": "open_crisis", "max_band": "review", "reason": "Open crisis: review pending."}]
+    raw = client.get("/api/v1/selectivity-scores/", {"rank": "score", "complete": "false"}).json()["results"]
+    assert [r["country_iso3"] for r in raw] == ["GHA", "PER", "KEN", "UGA", "COL", "NGA"]
+    complete = client.get("/api/v1/selectivity-scores/", {"complete": "true"}).json()["results"]
+    assert [r["country_iso3"] for r in complete] == ["GHA", "UGA", "COL"]
+    assert client.get("/api/v1/selectivity-scores/", {"rank": "best"}).status_code == 400
 
 
 def test_rollups_evaluations_recommendations_findings_are_readable(token_client, analyst_a):

@@ -188,14 +188,22 @@ def test_ranking_exports_csv_and_xlsx(client, manager, analyst_a):
 
 
 @pytest.mark.parametrize(
-    "url_name,args",
-    [("assessments:ranking", []), ("assessments:assessment-list", []), ("assessments:country-selectivity", ["first"])],
+    "url_name,args,query",
+    [
+        ("assessments:ranking", [], ""),
+        ("assessments:ranking", [], "?rank=score&complete=true"),
+        ("assessments:ranking", [], "?rank=range&sort=-low"),
+        ("assessments:assessment-list", [], ""),
+        ("assessments:country-selectivity", ["first"], ""),
+    ],
 )
-def test_pages_issue_the_same_number_of_queries_at_two_sizes(client, manager, analyst_a, django_assert_num_queries, url_name, args):
+def test_pages_issue_the_same_number_of_queries_at_two_sizes(
+    client, manager, analyst_a, django_assert_num_queries, url_name, args, query
+):
     # Given 3 scored countries, the page's query count
     client.force_login(manager)
     countries = _scored(3, analyst_a)
-    url = reverse(url_name, args=[countries[0].iso3] if args else [])
+    url = reverse(url_name, args=[countries[0].iso3] if args else []) + query
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assessments.computations.selectivity import CriterionInput, selectivity_reference
-from assessments.models import AssessmentFramework, AssessmentStatus, Criterion, SelectivityScore
+from assessments.computations.selectivity import BandCapRule, CriterionInput, selectivity_reference
+from assessments.models import AssessmentFramework, AssessmentStatus, BandCap, CapCondition, Criterion, SelectivityScore
 from assessments.selectors import score_caps
 from assessments.services import selectivity_recompute
 from programs.models import Country, CrisisEvent
@@ -25,6 +25,9 @@ assessment_spec = st.tuples(
     st.dates(min_value=dt.date(2023, 1, 1), max_value=AS_OF),
     st.lists(st.integers(1, 5), min_size=7, max_size=7),
 )
+cap_rules = st.dictionaries(
+    st.sampled_from(CapCondition.values), st.sampled_from(["sustain", "review", "deprioritise"]), max_size=3
+)
 country_spec = st.fixed_dictionaries(
     {
         "tier": st.none() | st.integers(1, 4),
@@ -35,10 +38,10 @@ country_spec = st.fixed_dictionaries(
 )
 
 
-def _framework(weights, criterion_weights) -> AssessmentFramework:
-    """A framework version 99 with generated weights, made current (v1 retired)."""
+def _framework(weights, criterion_weights, caps=None) -> AssessmentFramework:
+    """A framework version 99 with generated weights and caps, made current (v1 and v2 retired)."""
     v1 = af.framework_v1()
-    AssessmentFramework.objects.filter(pk=v1.pk).update(retired_on=dt.date(2026, 1, 2))
+    AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 1, 2))
     framework = AssessmentFramework.objects.create(
         version=99, name="generated", weight_priority=weights[0], weight_conditions=weights[1],
         weight_effectiveness=weights[2], published_on=dt.date(2026, 1, 2),
@@ -48,6 +51,8 @@ def _framework(weights, criterion_weights) -> AssessmentFramework:
             framework=framework, code=criterion.code, name=criterion.name, weight=w,
             is_human_rights=criterion.is_human_rights, sort_order=order,
         )
+    for condition, max_band in (caps or {}).items():
+        BandCap.objects.create(framework=framework, condition=condition, max_band=max_band, reason=f"{condition} cap")
     return framework
 
 
@@ -55,12 +60,13 @@ def _framework(weights, criterion_weights) -> AssessmentFramework:
 @given(
     weights=st.tuples(selectivity_weight, selectivity_weight, selectivity_weight),
     criterion_weights=st.lists(weight, min_size=7, max_size=7),
+    caps=cap_rules,
     specs=st.lists(country_spec, min_size=1, max_size=8),
 )
-def test_set_based_recompute_equals_the_reference(manager, weights, criterion_weights, specs):
+def test_set_based_recompute_equals_the_reference(manager, weights, criterion_weights, caps, specs):
     with transaction.atomic():
-        # Given generated inputs for a few countries under a generated framework
-        framework = _framework(weights, criterion_weights)
+        # Given generated inputs for a few countries under a generated framework with generated caps
+        framework = _framework(weights, criterion_weights, caps)
         criteria = list(framework.criteria.all())
         countries = list(Country.objects.order_by("id")[: len(specs)])
         expected = {}
@@ -88,6 +94,7 @@ def test_set_based_recompute_equals_the_reference(manager, weights, criterion_we
                 achievement=spec["rollup"] if isinstance(spec["rollup"], float) else None,
                 open_crisis=spec["crisis"] == "open",
                 as_of=AS_OF,
+                caps=[BandCapRule(condition, max_band) for condition, max_band in caps.items()],
             )
         # When the set-based recompute runs
         selectivity_recompute(country_ids=[c.id for c in countries], as_of=AS_OF)
@@ -99,7 +106,9 @@ def test_set_based_recompute_equals_the_reference(manager, weights, criterion_we
             assert row.framework_id == framework.id
             assert (row.priority_component, row.conditions_component, row.effectiveness_component) == (
                 result.priority_component, result.conditions_component, result.effectiveness_component)
-            assert (row.score, row.band) == (result.score, result.band)
+            assert (row.score, row.low, row.high) == (result.score, result.low, result.high)
+            assert (row.band_uncapped, row.band, row.caps_applied) == (
+                result.band_uncapped, result.band, ",".join(result.caps_applied))
             assert (row.flag_incomplete, row.flag_stale_assessment, row.flag_human_rights, row.flag_open_crisis) == (
                 result.flag_incomplete, result.flag_stale_assessment, result.flag_human_rights, result.flag_open_crisis)
         transaction.set_rollback(True)
