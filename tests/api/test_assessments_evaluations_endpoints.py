@@ -130,3 +130,16 @@ def test_a_stale_version_from_someone_without_the_right_is_403_not_409(token_cli
     other = token_client(analyst_b, write=True)
     assert other.post(f"/api/v1/assessments/{pk}/submit/", {"version": 1}, format="json").status_code == 403
     assert other.put(f"/api/v1/assessments/{pk}/", {**_payload(summary="x"), "version": 1}, format="json").status_code == 403
+
+
+def test_the_openapi_schema_describes_the_range_the_caps_and_the_ranking_switches(token_client, analyst_a):
+    import yaml
+
+    response = token_client(analyst_a).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    score = schema["components"]["schemas"]["SelectivityScore"]["properties"]
+    assert {"low", "high", "band_uncapped", "caps"} <= set(score)
+    assert score["caps"]["items"] == {"$ref": "#/components/schemas/BandCap"}
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/selectivity-scores/"]["get"]["parameters"]}
+    assert parameters["rank"]["schema"]["enum"] == ["range", "score"]
+    assert parameters["complete"]["schema"]["type"] == "boolean"
