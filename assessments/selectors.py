@@ -73,6 +73,14 @@ def scores_all() -> QuerySet[SelectivityScore]:
     )
 
 
+def score_range_label(score: SelectivityScore) -> str:
+    """The range as shown in tables: "46.00–86.00" (en dash), the one figure when complete,
+    "" when there is none."""
+    if score.low is None:
+        return ""
+    return str(score.low) if score.low == score.high else f"{score.low}\u2013{score.high}"
+
+
 def score_caps(score: SelectivityScore) -> list[BandCap]:
     """The caps of the score's framework version whose condition held (prefetch
     ``framework__band_caps`` to read many scores without a query each)."""

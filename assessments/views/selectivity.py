@@ -51,7 +51,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("sort", None)
     params.pop("export", None)
-    rows = [{"score": score, "caps": selectors.score_caps(score)} for score in scores]
+    rows = [
+        {"score": score, "range": selectors.score_range_label(score), "caps": selectors.score_caps(score)}
+        for score in scores
+    ]
     return render(
         request,
         "assessments/ranking.html",

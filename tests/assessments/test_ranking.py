@@ -153,7 +153,7 @@ def test_the_ranking_page_switches_to_the_raw_score_and_to_complete_only(client,
     ranked, body = order()
     assert ranked == ["GHA", "UGA", "COL", "PER", "KEN", "NGA"]
     assert "a country never ranks above another because it has less evidence" in body
-    assert "46.00&ndash;86.00" in body and "(capped from invest)" in body and "cap: Open crisis: review pending." in body
+    assert "46.00–86.00" in body and "(capped from invest)" in body and "cap: Open crisis: review pending." in body
     raw, body = order(rank="score")
     assert raw == ["GHA", "PER", "KEN", "UGA", "COL", "NGA"] and "Ranked by the raw score" in body
     assert order(complete="true")[0] == ["GHA", "UGA", "COL"]
@@ -170,3 +170,13 @@ def test_the_country_page_shows_the_range_and_what_would_settle_it(client, manag
     body = client.get(reverse("assessments:country-selectivity", args=["KEN"])).content.decode()
     assert "Range: <strong>46.00&ndash;86.00</strong>" in body
     assert "No approved assessment: approving an assessment would settle the score between 46.00 and 86.00." in body
+
+
+@pytest.mark.django_db
+def test_the_country_dashboard_shows_the_range_and_the_cap(client, manager):
+    af.ranked_portfolio(manager, as_of=AS_OF)
+    client.force_login(manager)
+    kenya = client.get(reverse("dashboards:country", args=["KEN"])).content.decode()
+    assert "Range with the missing evidence: 46.00–86.00 (the ranking uses the low end)." in kenya
+    ghana = client.get(reverse("dashboards:country", args=["GHA"])).content.decode()
+    assert "Cap: Open crisis: review pending. (the score alone gives invest)" in ghana
