@@ -1,4 +1,4 @@
-"""The seeded framework versions (by migrations 0002 and 0004, and by tests after a flush).
+"""The seeded framework versions (by migrations 0002 and 0005, and by tests after a flush).
 
 Version 1: the criteria are the policy's conditions for sustainable capacity (fact sheet:
 "political will, absorptive capacity, credible and effective institutions, willingness

@@ -18,6 +18,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0003_band_caps_and_score_range")]
+    dependencies = [("assessments", "0004_band_caps_and_score_range")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -36,7 +36,7 @@ def backfill_scores(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_seed_framework_v1'),
+        ('assessments', '0003_history_actor'),
         ('programs', '0004_moe_weight_decimal_validator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_actor', models.CharField(blank=True, max_length=100)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
