@@ -139,10 +139,17 @@ def test_selectivity_latest_by_country_gives_the_planner_the_range_and_the_cappe
     assert set(selectivity_latest_by_country([countries["KEN"].pk])) == {countries["KEN"].pk}
 
 
-@pytest.mark.django_db
-def test_the_ranking_page_switches_to_the_raw_score_and_to_complete_only(client, manager):
+@pytest.fixture
+def manager_client(client, manager):
+    """A signed-in manager, with the six-country ranked portfolio scored."""
     af.ranked_portfolio(manager, as_of=AS_OF)
     client.force_login(manager)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_ranking_page_switches_to_the_raw_score_and_to_complete_only(manager_client):
+    client = manager_client
     url = reverse("assessments:ranking")
 
     def order(**params):
@@ -164,19 +171,15 @@ def test_the_ranking_page_switches_to_the_raw_score_and_to_complete_only(client,
 
 
 @pytest.mark.django_db
-def test_the_country_page_shows_the_range_and_what_would_settle_it(client, manager):
-    af.ranked_portfolio(manager, as_of=AS_OF)
-    client.force_login(manager)
-    body = client.get(reverse("assessments:country-selectivity", args=["KEN"])).content.decode()
+def test_the_country_page_shows_the_range_and_what_would_settle_it(manager_client):
+    body = manager_client.get(reverse("assessments:country-selectivity", args=["KEN"])).content.decode()
     assert "Range: <strong>46.00&ndash;86.00</strong>" in body
     assert "No approved assessment: approving an assessment would settle the score between 46.00 and 86.00." in body
 
 
 @pytest.mark.django_db
-def test_the_country_dashboard_shows_the_range_and_the_cap(client, manager):
-    af.ranked_portfolio(manager, as_of=AS_OF)
-    client.force_login(manager)
-    kenya = client.get(reverse("dashboards:country", args=["KEN"])).content.decode()
+def test_the_country_dashboard_shows_the_range_and_the_cap(manager_client):
+    kenya = manager_client.get(reverse("dashboards:country", args=["KEN"])).content.decode()
     assert "Range with the missing evidence: 46.00–86.00 (the ranking uses the low end)." in kenya
-    ghana = client.get(reverse("dashboards:country", args=["GHA"])).content.decode()
+    ghana = manager_client.get(reverse("dashboards:country", args=["GHA"])).content.decode()
     assert "Cap: Open crisis: review pending. (the score alone gives invest)" in ghana
