@@ -221,3 +221,36 @@ def test_band_edges_in_sql(manager, tier, criterion_score, achievement, score, b
     # Then the stored score and band are those of the edge
     row = SelectivityScore.objects.get(country=country)
     assert (row.score, row.band) == (score, band)
+
+
+@pytest.mark.parametrize(
+    "condition,setup,caps_applied",
+    [
+        ("human_rights", {"hr": 2}, "human_rights"),
+        ("open_crisis", {"crisis": True}, "open_crisis"),
+        ("stale_assessment", {"assessed_on": dt.date(2025, 1, 1)}, "stale_assessment"),
+        ("none", {}, ""),
+    ],
+)
+def test_each_cap_lowers_the_stored_band_and_is_named(manager, condition, setup, caps_applied):
+    # Given an invest score (tier 1, criteria 5, achievement 0.9) under v2, plus a stale-assessment cap on a v3
+    country = Country.objects.get(iso3="KEN")
+    Country.objects.filter(pk=country.pk).update(priority_tier=1)
+    framework = af.framework_v2()
+    if condition == "stale_assessment":
+        AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 11, 1))
+        framework = _framework((Decimal("0.4"), Decimal("0.4"), Decimal("0.2")), [Decimal(1)] * 7,
+                               {"stale_assessment": "sustain"})
+    af.assessment(country=country, author=manager, score=5, framework=framework,
+                  scores={"governance_human_rights": setup.get("hr", 5)},
+                  assessed_on=setup.get("assessed_on", dt.date(2026, 6, 1)))
+    af.rollup(country, 0.9)
+    if setup.get("crisis"):
+        af.open_crisis(country)
+    # When the set-based recompute runs
+    selectivity_recompute(country_ids=[country.pk], as_of=AS_OF)
+    # Then the score's own band is invest, and the stored band is the cap's, with the cap named
+    row = SelectivityScore.objects.get(country=country)
+    assert row.band_uncapped == "invest" and row.caps_applied == caps_applied
+    assert row.band == {"human_rights": "review", "open_crisis": "review", "stale_assessment": "sustain"}.get(
+        condition, "invest")
