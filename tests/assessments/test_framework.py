@@ -44,3 +44,28 @@ def test_a_cap_added_to_a_new_version_is_recorded_in_its_history():
                            reason="Assessment older than 18 months: at most sustain.")
     # Then the change history holds it
     assert list(BandCap.history.filter(framework_id=v3.id).values_list("history_type", "max_band")) == [("+", "sustain")]
+
+
+def test_the_admin_edits_a_versions_caps_until_a_score_uses_it(client, administrator):
+    from assessments.services import selectivity_recompute
+    from programs.models import Country
+    from tests.security.signin import sign_in
+
+    from . import factories as af
+
+    v2 = af.framework_v2()
+    administrator.is_staff = administrator.is_superuser = True  # as the demo's "admin"
+    administrator.save(update_fields=["is_staff", "is_superuser"])
+    sign_in(client, administrator)
+    url = f"/admin/assessments/assessmentframework/{v2.pk}/change/"
+    # Given version 2 with no assessment or score under it, its caps are editable in its page
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="band_caps-0-reason"' in page.content.decode()
+    # When a score is computed under it
+    Country.objects.filter(iso3="KEN").update(priority_tier=1)
+    selectivity_recompute()
+    # Then its caps are shown, frozen: old scores stay explained by the rules they were made under
+    body = client.get(url).content.decode()
+    assert 'name="band_caps-0-reason"' not in body and "Open crisis: review pending." in body
+    history = client.get(f"/admin/assessments/bandcap/{v2.band_caps.first().pk}/history/")
+    assert history.status_code == 200
