@@ -60,7 +60,7 @@ class SelectivityScoreFilter(django_filters.FilterSet):
         fields = ["region", "band", "tier"]
 
     def filter_rank(self, queryset, name, value):
-        return queryset.order_by(*RANKING_ORDER.get(value or RANK_BY_RANGE, RANKING_ORDER[RANK_BY_RANGE]))
+        return queryset.order_by(*RANKING_ORDER[value or RANK_BY_RANGE])
 
     def filter_complete(self, queryset, name, value):
         return queryset.filter(flag_incomplete=False) if value else queryset
