@@ -7,7 +7,7 @@ and keep their history; the others are written by ``identity.services`` only.
 from django.conf import settings
 from django.db import models
 
-from programs.models.base import history
+from infrastructure.models import history
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 
 

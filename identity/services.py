@@ -12,7 +12,7 @@ from django.utils import timezone
 from api.tokens import api_tokens_revoke_all
 from programs.models import Agency, User
 from programs.permissions import ADMINISTRATOR, MANAGER, ROLES
-from programs.services.common import validated_save
+from infrastructure.saving import validated_save
 from ssa_portal.security.audit import security_event
 
 from . import claims as claim_rules
@@ -84,7 +84,7 @@ def provider_sign_in(*, provider: Provider, claims: dict, refresh_token: str = "
     user.first_name = str(claims.get("given_name") or user.first_name)[:150]
     user.last_name = str(claims.get("family_name") or user.last_name)[:150]
     user.is_staff = ADMINISTRATOR in roles  # the Django admin is the administrators' tool
-    validated_save(user, exclude=["password"])
+    validated_save(user, exclude=["password"], actor=f"sign-in through {provider.key}")
     portal_roles = Group.objects.filter(name__in=ROLES)
     user.groups.remove(*portal_roles.exclude(name__in=roles))
     user.groups.add(*portal_roles.filter(name__in=roles))
@@ -111,7 +111,7 @@ def provider_account_disable(*, account: ProviderAccount, reason: str) -> None:
     user = account.user
     if user.is_active:
         user.is_active = False
-        validated_save(user, exclude=["password"])
+        validated_save(user, exclude=["password"], actor=f"account check at {account.provider}")
     revoked = api_tokens_revoke_all(user=user)
     security_event("account_disabled", request=None, user=user.get_username(), provider=account.provider,
                    reason=reason, tokens_revoked=revoked, level=logging.WARNING)
