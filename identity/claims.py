@@ -46,10 +46,15 @@ def groups_of(provider: Provider, claims: dict) -> list[str]:
     return [str(group) for group in value]
 
 
+ANY_GROUP = "*"
+
+
 def roles_for_groups(groups: Iterable[str], mappings: Iterable[tuple[str, str]]) -> set[str]:
-    """Portal roles granted by ``groups`` under ``mappings`` ((group, role) pairs)."""
+    """Portal roles granted by ``groups`` under ``mappings`` ((group, role) pairs); a
+    mapping of group ``*`` grants its role to everyone the provider signs in (for
+    providers with no group claim, such as Login.gov)."""
     names = set(groups)
-    return {role for group, role in mappings if group in names}
+    return {role for group, role in mappings if group in names or group == ANY_GROUP}
 
 
 def amr_of(claims: dict) -> list[str]:
@@ -58,6 +63,13 @@ def amr_of(claims: dict) -> list[str]:
     return [str(method) for method in ([value] if isinstance(value, str) else value)]
 
 
+def acr_of(provider: Provider, claims: dict) -> list[str]:
+    """The authentication context(s) in the provider's acr claim (``acr``; Entra ID's
+    ``acrs`` is a list)."""
+    value = claims.get(provider.acr_claim) or []
+    return [str(context) for context in ([value] if isinstance(value, str) else value)]
+
+
 def is_piv_level(provider: Provider, claims: dict) -> bool:
-    """Whether the sign-in's ``acr`` is one of the provider's PIV/CAC-level values."""
-    return bool(claims.get("acr")) and str(claims["acr"]) in provider.piv_acr_values
+    """Whether the sign-in's authentication context is one of the provider's PIV/CAC-level values."""
+    return any(context in provider.piv_acr_values for context in acr_of(provider, claims))

@@ -44,7 +44,8 @@ class GroupRoleMapping(models.Model):
         max_length=40, blank=True,
         help_text="Provider key from OIDC_PROVIDERS; blank: any provider.",
     )
-    group = models.CharField(max_length=200, help_text="The group as the provider's group claim names it.")
+    group = models.CharField(max_length=200, help_text="The group as the provider's group claim names it; "
+                                                        "* : everyone the provider signs in.")
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
     history = history()
 

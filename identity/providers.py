@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import requests
 from django.conf import settings
@@ -41,6 +40,7 @@ class Provider:
     scopes: str = "openid email profile"
     acr_values: str = ""
     piv_acr_values: tuple[str, ...] = ()
+    acr_claim: str = "acr"
     agency_claim: str = ""
     agency_domains: dict = field(default_factory=dict)
     groups_claim: str = "groups"
@@ -126,8 +126,3 @@ def provider_signing_key(provider: Provider, *, key_id: str | None, algorithm: s
     raise SignInRefused("token_invalid", f"The sign-in token from {provider.name} is signed with a key "
                                          "the provider does not publish.", status=400)
 
-
-def provider_origin(provider: Provider) -> str:
-    """Scheme and host of the provider, e.g. ``https://login.gov``."""
-    parts = urlparse(provider.issuer)
-    return f"{parts.scheme}://{parts.netloc}"

@@ -95,7 +95,7 @@ def provider_sign_in(*, provider: Provider, claims: dict, refresh_token: str = "
     if refresh_token:
         account.refresh_token = seal(refresh_token)
     account.save()
-    ProviderSignIn.objects.create(user=user, provider=provider.key, acr=str(claims.get("acr") or "")[:300],
+    ProviderSignIn.objects.create(user=user, provider=provider.key, acr=" ".join(claim_rules.acr_of(provider, claims))[:300],
                                   amr=claim_rules.amr_of(claims), piv_level=piv)
     return user
 

@@ -25,6 +25,7 @@ def providers_from_env(env: environ.Env) -> dict[str, dict]:
             "scopes": env.str(prefix + "SCOPES", default="openid email profile"),
             "acr_values": env.str(prefix + "ACR_VALUES", default=""),
             "piv_acr_values": env.list(prefix + "PIV_ACR_VALUES", default=[]),
+            "acr_claim": env.str(prefix + "ACR_CLAIM", default="acr"),
             "agency_claim": env.str(prefix + "AGENCY_CLAIM", default=""),
             "agency_domains": env.dict(prefix + "AGENCY_DOMAINS", default={}),
             "groups_claim": env.str(prefix + "GROUPS_CLAIM", default="groups"),

@@ -63,11 +63,18 @@ class RunningProvider:
         subprocess.run([sys.executable, "-m", "tests.oidc_provider.manage", *args], env=self.env, cwd=ROOT,
                        check=True, capture_output=True, timeout=60)
 
+    def _seed(self, name: str, users: list[dict]) -> None:
+        spec = self.directory / f"{name}.json"
+        spec.write_text(json.dumps({"users": [{**user, "password": PASSWORD} for user in users]}))
+        self.manage("provider_seed", str(spec))
+
+    def user_groups_set(self, username: str, groups: list[str]) -> None:
+        """Give provider user ``username`` (one of ``USERS``) these groups."""
+        self._seed(f"user-{username}", [{**next(u for u in USERS if u["username"] == username), "groups": groups}])
+
     def seed_users(self) -> None:
         """Put every test user back as seeded (active, with its groups)."""
-        spec = self.directory / "users.json"
-        spec.write_text(json.dumps({"users": [{**user, "password": PASSWORD} for user in USERS]}))
-        self.manage("provider_seed", str(spec))
+        self._seed("users", USERS)
 
     def portal_settings(self, key: str, client_id: str, **overrides) -> dict:
         """The portal's OIDC_PROVIDERS entry for ``client_id`` at this provider."""

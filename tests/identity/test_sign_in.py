@@ -106,8 +106,8 @@ def test_when_required_elevated_roles_need_a_piv_level_sign_in(identity_provider
 
 def test_an_administrator_with_a_piv_sign_in_needs_no_totp_code_but_one_without_does(identity_providers):
     GroupRoleMapping.objects.create(provider="secret", group="piv-admins", role="Administrator")
-    identity_providers.manage("provider_seed", _seed(identity_providers, "max", ["ssa-managers", "piv-admins", "piv-card"]))
-    identity_providers.manage("provider_seed", _seed(identity_providers, "mel", ["ssa-managers", "piv-admins"]))
+    identity_providers.user_groups_set("max", ["ssa-managers", "piv-admins", "piv-card"])
+    identity_providers.user_groups_set("mel", ["ssa-managers", "piv-admins"])
     try:
         with_piv = portal_client()
         sign_in_through(with_piv, identity_providers, "secret", "max")
@@ -120,17 +120,6 @@ def test_an_administrator_with_a_piv_sign_in_needs_no_totp_code_but_one_without_
         assert without_piv.get("/")["Location"].startswith("/accounts/otp/setup/")
     finally:
         identity_providers.seed_users()
-
-
-def _seed(provider, username: str, groups: list[str]) -> str:
-    import json
-
-    from tests.identity.provider import PASSWORD, USERS
-
-    user = next(u for u in USERS if u["username"] == username)
-    path = provider.directory / f"seed-{username}.json"
-    path.write_text(json.dumps({"users": [{**user, "groups": groups, "password": PASSWORD}]}))
-    return str(path)
 
 
 def test_a_local_account_with_the_same_name_is_not_taken_over(identity_providers):
