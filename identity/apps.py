@@ -6,3 +6,6 @@ class IdentityConfig(AppConfig):
 
     name = "identity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the providers' system check)

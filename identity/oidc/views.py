@@ -75,7 +75,8 @@ class ProviderCallback(OIDCAuthenticationCallbackView):
                                  "browser. Start the sign-in again.", status=400), None)
         request.identity_provider = provider
         if request.GET.get("error"):
-            super().get(request)  # forgets the state
+            del request.session["oidc_states"][request.GET["state"]]  # a state is used once, even for an error
+            request.session.modified = True
             return refusal_page(request, SignInRefused(
                 "provider_error", f"{provider.name} did not sign you in: "
                                   f"{request.GET.get('error_description') or request.GET['error']}."), provider)

@@ -32,3 +32,13 @@ def test_a_star_mapping_grants_its_role_to_everyone_of_the_provider():
 def test_piv_level_reads_the_configured_acr_claim_string_or_list():
     assert is_piv_level(OKTA, {"acr": "phrh"}) and not is_piv_level(OKTA, {"acr": "urn:okta:loa:2fa:any"})
     assert is_piv_level(ENTRA, {"acrs": ["c1", "c2"]}) and not is_piv_level(ENTRA, {"acr": "c1"})
+
+
+def test_a_provider_missing_its_settings_fails_the_system_check(settings):
+    from identity.checks import identity_providers_check
+
+    settings.OIDC_PROVIDERS = {"state": {"issuer": "https://state.okta.example", "client_id": "portal"},
+                               "dod": {"issuer": "https://x", "client_id": "p", "client_auth": "private_key_jwt"}}
+    messages = [error.msg for error in identity_providers_check()]
+    assert messages == ["OpenID Connect provider 'state' lacks: client_secret",
+                        "OpenID Connect provider 'dod' lacks: private_key_file (private_key_jwt)"]
