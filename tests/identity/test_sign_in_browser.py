@@ -9,6 +9,7 @@ from identity.provider_checks import provider_accounts_check
 from programs.models import User
 from tests.conftest import screenshot
 from tests.identity.provider import PASSWORD
+from tests.security.test_csp_browser import _watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,7 @@ def _through_provider(page, provider_name: str, username: str) -> None:
 
 def test_an_analyst_signs_in_through_the_provider_and_out_of_both(new_page, identity_providers):
     page = new_page()
+    csp_problems = _watch(page)  # the sign-in page, the hand-overs and sign-out run under the strict CSP
     _through_provider(page, "Test provider (portal-secret)", "ana")
     assert page.locator("h1").inner_text() == "Security Sector Assistance Portal"
     assert page.locator(".account").inner_text().startswith("ana@state.example.gov · DOS · Analyst")
@@ -34,6 +36,7 @@ def test_an_analyst_signs_in_through_the_provider_and_out_of_both(new_page, iden
     # the provider's session ended too: signing in again asks for the password
     page.click("text=Sign in with Test provider (portal-secret)")
     page.wait_for_selector("#provider-username")
+    assert csp_problems == []
 
 
 def test_a_manager_signs_in_with_private_key_jwt(new_page, identity_providers):
@@ -50,11 +53,13 @@ def test_a_manager_signs_in_with_private_key_jwt(new_page, identity_providers):
 ])
 def test_refusals_are_shown_on_a_clear_page(new_page, identity_providers, provider, username, code, says):
     page = new_page()
+    csp_problems = _watch(page)
     _through_provider(page, f"Test provider ({provider})", username)
     refusal = page.locator(f"[data-refusal={code}]")
     assert says in refusal.inner_text()
     assert page.locator("h1").inner_text() == "Sign-in refused"
     assert not User.objects.filter(username=f"{username}@state.example.gov").exists() or code == "unknown_agency"
+    assert csp_problems == [] and page.evaluate("window.__cspViolations") == []
     screenshot(page, f"identity-refused-{code}")
 
 
