@@ -9,7 +9,7 @@ class SignInRefused(Exception):
     ``code``: a short machine name (``unknown_agency``, ``no_role``, ``piv_required``,
     ``account_disabled``, ``token_invalid``, ``token_expired``, ``state_unknown``,
     ``provider_error``, ``provider_unreachable``, ``username_taken``, ``email_unverified``,
-    ``sign_in_failed``);
+    ``sign_in_failed``, ``invalid_claims``);
     ``message``: a sentence for the person; ``status``: the HTTP status of the page.
     """
 

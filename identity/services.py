@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,8 +57,21 @@ def _new_user(provider: Provider, claims: dict, agency: Agency) -> User:
     return user
 
 
-@transaction.atomic
 def provider_sign_in(*, provider: Provider, claims: dict, refresh_token: str = "") -> User:
+    """Sign-in of the person the provider vouches for (see ``_provider_sign_in``); claims
+    the account cannot hold (a malformed e-mail address, a subject unfit for a user name)
+    are refused with the field named, never a server error."""
+    try:
+        return _provider_sign_in(provider=provider, claims=claims, refresh_token=refresh_token)
+    except ValidationError as exc:
+        fields = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()) \
+            if hasattr(exc, "error_dict") else " ".join(exc.messages)
+        raise SignInRefused("invalid_claims", f"The account {provider.name} describes cannot be used here "
+                                              f"({fields}). Ask the portal's administrators.", status=400) from exc
+
+
+@transaction.atomic
+def _provider_sign_in(*, provider: Provider, claims: dict, refresh_token: str = "") -> User:
     """Sign-in of the person the provider vouches for: find their account by (provider,
     subject) or create it (just in time), bring agency, roles, name and e-mail up to date,
     and record the sign-in with its ``acr`` / ``amr``.
@@ -94,7 +108,7 @@ def provider_sign_in(*, provider: Provider, claims: dict, refresh_token: str = "
     account.last_seen_at = now
     if refresh_token:
         account.refresh_token = seal(refresh_token)
-    account.save()
+    validated_save(account)  # a concurrent first sign-in of the same subject: a field error, not a 500
     ProviderSignIn.objects.create(user=user, provider=provider.key, acr=" ".join(claim_rules.acr_of(provider, claims))[:300],
                                   amr=claim_rules.amr_of(claims), piv_level=piv)
     return user

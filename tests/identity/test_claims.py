@@ -42,3 +42,15 @@ def test_a_provider_missing_its_settings_fails_the_system_check(settings):
     messages = [error.msg for error in identity_providers_check()]
     assert messages == ["OpenID Connect provider 'state' lacks: client_secret",
                         "OpenID Connect provider 'dod' lacks: private_key_file (private_key_jwt)"]
+
+
+@pytest.mark.django_db
+def test_claims_the_account_cannot_hold_are_refused_naming_the_field(agency_b):
+    from identity.models import GroupRoleMapping, ProviderAccount
+    from identity.services import provider_sign_in
+
+    GroupRoleMapping.objects.create(provider="dod", group="ssa-analysts", role="Analyst")
+    with pytest.raises(SignInRefused) as refused:
+        provider_sign_in(provider=ENTRA, claims={"sub": "auth0|42", "agency": "DOD", "groups": ["ssa-analysts"]})
+    assert refused.value.code == "invalid_claims" and "username" in refused.value.message
+    assert not ProviderAccount.objects.exists()
