@@ -14,46 +14,63 @@ import logging
 import requests
 from django.utils import timezone
 
+from infrastructure.locks import scope_lock_held
+
 from .models import ProviderAccount
 from .oidc.token_endpoint import TokenEndpointError, token_request
-from .providers import provider_get
+from .providers import Provider, provider_get
 from .refusals import SignInRefused
 from .services import provider_account_disable
 from .token_sealing import seal, unseal
 
 logger = logging.getLogger(__name__)
+LOCK_SCOPE = "identity.provider_accounts_check"
 
 
 def provider_accounts_check() -> dict[str, int]:
     """Check every active provider account that has a refresh token; returns counts
-    ``{"checked", "disabled", "unreachable"}``. A provider that cannot be reached leaves
-    its accounts as they are (checked again next time)."""
+    ``{"checked", "disabled", "unreachable"}`` (all 0 when another check is running). A
+    provider that cannot be reached leaves its accounts as they are, checked again next
+    time; after its first failure its other accounts are not tried in this run."""
     counts = {"checked": 0, "disabled": 0, "unreachable": 0}
-    accounts = (ProviderAccount.objects.filter(disabled_at__isnull=True, user__is_active=True)
-                .exclude(refresh_token="").select_related("user"))
-    for account in accounts.iterator():
-        provider = provider_get(account.provider)
-        refresh_token = unseal(account.refresh_token)
-        if provider is None or not refresh_token:
-            continue
-        counts["checked"] += 1
-        try:
-            answer = token_request(provider, {"grant_type": "refresh_token", "refresh_token": refresh_token})
-        except TokenEndpointError as exc:
-            if exc.error == "invalid_grant":
-                provider_account_disable(account=account, reason=f"{provider.name} no longer vouches for the "
-                                                                 f"account ({exc.error})")
-                counts["disabled"] += 1
-            else:
+    with scope_lock_held(LOCK_SCOPE) as acquired:
+        if not acquired:
+            return counts
+        accounts = (ProviderAccount.objects.filter(disabled_at__isnull=True, user__is_active=True)
+                    .exclude(refresh_token="").select_related("user"))
+        unreachable: set[str] = set()
+        for account in accounts.iterator():
+            provider = provider_get(account.provider)
+            refresh_token = unseal(account.refresh_token)
+            if provider is None or not refresh_token:
+                continue
+            counts["checked"] += 1
+            if provider.key in unreachable:
                 counts["unreachable"] += 1
-                logger.warning("account check at %s failed: %s", provider.key, exc)
-            continue
-        except (requests.RequestException, SignInRefused) as exc:
-            counts["unreachable"] += 1
-            logger.warning("account check at %s failed: %s", provider.key, exc)
-            continue
-        now = timezone.now()
-        account.checked_at = now
-        account.refresh_token = seal(answer.get("refresh_token") or refresh_token)  # providers rotate them
-        account.save(update_fields=["checked_at", "refresh_token"])
+                continue
+            outcome = _account_check(account, provider, refresh_token)
+            if outcome != "vouched":
+                counts[outcome] += 1
+            if outcome == "unreachable":
+                unreachable.add(provider.key)
     return counts
+
+
+def _account_check(account: ProviderAccount, provider: Provider, refresh_token: str) -> str:
+    """One account: ``"vouched"`` (refresh token renewed), ``"disabled"`` or ``"unreachable"``."""
+    try:
+        answer = token_request(provider, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+    except TokenEndpointError as exc:
+        if exc.error != "invalid_grant":
+            logger.warning("account check at %s failed: %s", provider.key, exc)
+            return "unreachable"
+        provider_account_disable(account=account, reason=f"{provider.name} no longer vouches for the "
+                                                         f"account ({exc.error})")
+        return "disabled"
+    except (requests.RequestException, SignInRefused) as exc:
+        logger.warning("account check at %s failed: %s", provider.key, exc)
+        return "unreachable"
+    account.checked_at = timezone.now()
+    account.refresh_token = seal(answer.get("refresh_token") or refresh_token)  # providers rotate them
+    account.save(update_fields=["checked_at", "refresh_token"])
+    return "vouched"

@@ -1,13 +1,16 @@
 """Leaving: sign-out ends the provider's session too; an account the provider disabled or
 no longer knows is disabled here, with its API tokens."""
+import psycopg2
 import pytest
+from django.db import connection
 from django.test import Client
 
 from api.tokens import api_token_issue
 from identity.models import ProviderAccount
-from identity.provider_checks import provider_accounts_check
+from identity.provider_checks import LOCK_SCOPE, provider_accounts_check
 from identity.tasks import provider_accounts_verify
 from identity.token_sealing import unseal
+from infrastructure.locks import _key
 from programs.models import User
 from tests.identity.flow import callback_path, portal_client, provider_session, sign_in_through
 from tests.identity.test_sign_in import refusal_code
@@ -95,8 +98,26 @@ def test_accounts_the_provider_still_knows_stay_and_their_refresh_token_rotates(
     assert account.user.is_active
 
 
-def test_a_provider_that_cannot_be_reached_disables_nobody(identity_providers, settings):
+def test_a_provider_that_cannot_be_reached_disables_nobody_and_is_tried_once(identity_providers, settings):
     sign_in_through(portal_client(), identity_providers, "secret", "ana")
+    sign_in_through(portal_client(), identity_providers, "secret", "dora")
     settings.OIDC_PROVIDERS["secret"]["issuer"] = "http://127.0.0.1:9/o"  # nothing listens there
-    assert provider_accounts_check() == {"checked": 1, "disabled": 0, "unreachable": 1}
-    assert User.objects.get(username="ana@state.example.gov").is_active
+    assert provider_accounts_check() == {"checked": 2, "disabled": 0, "unreachable": 2}
+    assert User.objects.filter(is_active=True, provider_accounts__isnull=False).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_already_running_is_not_run_twice(identity_providers):
+    sign_in_through(portal_client(), identity_providers, "secret", "ana")
+    db = connection.settings_dict
+    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
+    try:
+        with other.cursor() as cursor:
+            # given another worker's check holding the lock (in its own database session)
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _key(LOCK_SCOPE))
+            assert provider_accounts_check() == {"checked": 0, "disabled": 0, "unreachable": 0}
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(LOCK_SCOPE))
+    finally:
+        other.close()
+    # once it has finished, the next run checks
+    assert provider_accounts_check()["checked"] == 1
