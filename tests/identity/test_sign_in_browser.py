@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _through_provider(page, provider_name: str, username: str) -> None:
     page.goto("/accounts/login/")
+    screenshot(page, "identity-sign-in-page")
     page.click(f"text=Sign in with {provider_name}")
     page.wait_for_selector("#provider-username")
     page.fill("#provider-username", username)
