@@ -79,7 +79,7 @@ class ProviderCallback(OIDCAuthenticationCallbackView):
             request.session.modified = True
             return refusal_page(request, SignInRefused(
                 "provider_error", f"{provider.name} did not sign you in: "
-                                  f"{request.GET.get('error_description') or request.GET['error']}."), provider)
+                                  f"{(request.GET.get('error_description') or request.GET['error'])[:200]}."), provider)
         self.provider = provider
         try:
             return super().get(request)
