@@ -7,13 +7,10 @@ class InfrastructureConfig(AppConfig):
     verbose_name = "Infrastructure (deferred work, history rationale)"
 
     def ready(self) -> None:
-        from django.apps import apps
         from simple_history.signals import pre_create_historical_record
 
         from .history import copy_rationale_to_history
-        from .text import PORTAL_APPS, text_validators_attach
+        from .text import portal_app_configs, text_validators_attach
 
         pre_create_historical_record.connect(copy_rationale_to_history, dispatch_uid="infrastructure_rationale")
-        text_validators_attach(
-            model for label in PORTAL_APPS if apps.is_installed(label) for model in apps.get_app_config(label).get_models()
-        )
+        text_validators_attach(model for config in portal_app_configs() for model in config.get_models())

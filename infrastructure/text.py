@@ -23,8 +23,17 @@ from django.db import models
 _SHORT = re.compile(r"[\x00-\x1f\ud800-\udfff]")
 _LONG = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # keeps \t \n \r
 
-# Apps whose models get the validator (third-party apps keep their own rules).
-PORTAL_APPS = ("programs", "assessments", "evaluations", "dashboards", "api", "infrastructure")
+def portal_app_configs() -> list:
+    """The installed apps that are the portal's own code (third-party apps, installed in
+    site-packages, keep their own rules): their models get the validator."""
+    from django.apps import apps
+    from django.conf import settings
+
+    base = str(settings.BASE_DIR)
+    return [
+        config for config in apps.get_app_configs()
+        if str(config.path).startswith(base) and "site-packages" not in str(config.path)
+    ]
 
 
 def control_characters_error(value: str, *, multiline: bool = False) -> str | None:
