@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "programs",
     "evaluations",
     "assessments",
+    "allocation",
     "dashboards",
     "api",
 ]
