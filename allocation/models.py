@@ -155,6 +155,11 @@ class CountryOutcome(models.Model):
             models.UniqueConstraint(fields=["scenario", "country"], name="country_outcome_unique"),
         ]
 
+    @property
+    def change(self):
+        """Allocation minus the current plan (US dollars)."""
+        return self.total - self.current_plan
+
 
 class AllocationLine(models.Model):
     """The solved amount of one country in one account, and what binds it."""
@@ -176,4 +181,5 @@ class AllocationLine(models.Model):
 
     @property
     def change(self):
+        """Allocation minus the current plan (US dollars)."""
         return self.amount - self.current_plan

@@ -175,9 +175,15 @@ class ComparisonRow:
     current_plan: Decimal
     totals: list[Decimal | None]
 
+    @property
+    def columns(self) -> list[tuple[Decimal | None, Decimal | None]]:
+        """(total, change against the current plan) per scenario."""
+        return [(t, None if t is None else t - self.current_plan) for t in self.totals]
+
 
 def scenarios_compare(scenarios: Iterable[Scenario]) -> list[ComparisonRow]:
-    """Country totals of each scenario beside the current plan of the first one's year.
+    """Country totals of each scenario beside the current plan (the first scenario's year
+    and accounts; the other's for a country only it has).
 
     One query: the stored outcomes of all the scenarios.
     """
@@ -190,4 +196,6 @@ def scenarios_compare(scenarios: Iterable[Scenario]) -> list[ComparisonRow]:
         row = rows.setdefault(iso3, ComparisonRow(iso3=iso3, name=name, current_plan=current,
                                                   totals=[None] * len(scenarios)))
         row.totals[position[scenario_id]] = total
+        if position[scenario_id] == 0:
+            row.current_plan = current  # the current plan in the first scenario's accounts
     return sorted(rows.values(), key=lambda r: (-max((t or ZERO) for t in r.totals), r.name))
