@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 # Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
 app.conf.beat_schedule = {
     "replay-deferred-tasks": {
-        "task": "programs.tasks.deferred_tasks_replay",
+        "task": "infrastructure.tasks.deferred_tasks_replay",
         "schedule": 300.0,
     },
     "selectivity-recompute-all": {

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "django_celery_beat",
+    "infrastructure",
     "programs",
     "evaluations",
     "assessments",

@@ -22,11 +22,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from infrastructure.models import DeferredTask
+from infrastructure.services import deferred_tasks_replay
 from evaluations.models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 from evaluations.services.rollups import rollups_recompute
 from evaluations.tasks import rollups_recompute_all, rollups_recompute_programs
 from programs import models as m
-from programs.services.operations import deferred_tasks_replay
 from ssa_portal.celery import app
 from tests import factories
 from tests.broker import point_app_at
@@ -195,7 +196,7 @@ def test_saves_succeed_while_redis_is_stopped_and_the_recompute_catches_up(app_b
         assert max(timings) < 5, timings
         assert m.Measurement.objects.filter(status=m.MeasurementStatus.APPROVED).count() == 5
         assert m.Measurement.objects.get(moe=moe, period="FY2026-Q2").value == D(55)
-        deferred = m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name)
+        deferred = DeferredTask.objects.filter(task_name=rollups_recompute_programs.name)
         assert deferred.count() >= 5
         assert all(r.achievement is None for r in ProgramRollup.objects.all())  # stale until Redis returns
 
@@ -206,7 +207,7 @@ def test_saves_succeed_while_redis_is_stopped_and_the_recompute_catches_up(app_b
         replayed = deferred_tasks_replay()
 
         # Then every deferred recompute is published and the worker brings the figures up to date
-        assert replayed == pending and not m.DeferredTask.objects.exists()
+        assert replayed == pending and not DeferredTask.objects.exists()
         expected = {ms.moe.program_id: 0.1 * (i + 1) for i, ms in enumerate(measurements)}
         assert _wait_for(lambda: all(
             ProgramRollup.objects.get(program_id=pid).achievement is not None for pid in expected))
