@@ -1,12 +1,12 @@
 """The scenario workbook: lines, countries and envelopes, one sheet each (XLSX), through
-programs.exports so text cells are formula-injection safe."""
+infrastructure.exports so text cells are formula-injection safe."""
 from __future__ import annotations
 
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 
-from programs.exports import FORMATS, dataset
+from infrastructure.exports import FORMATS, dataset
 
 from . import selectors
 from .models import Scenario

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, PriorityTier
-from programs.models.base import TimeStamped, Versioned, history, money_field
+from infrastructure.models.bases import TimeStamped, Versioned, history, money_field
 from programs.models.planning import FISCAL_YEAR_VALIDATORS
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]

@@ -18,7 +18,8 @@ from simple_history.utils import bulk_create_with_history
 from programs import permissions
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import Country, PriorityTier
-from programs.services.common import check_version, validated_save
+from infrastructure.saving import validated_save
+from infrastructure.versioning import check_version
 
 from . import selectors
 from .models import (

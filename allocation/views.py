@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from programs import permissions
 from programs.fiscal import current_fiscal_year
 from programs.forms.common import version_int
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from programs.views.common import apply_service_errors, forbidden_page
 
 from . import selectors, services

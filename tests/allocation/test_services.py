@@ -11,7 +11,7 @@ from allocation import selectors, services
 from allocation.models import AllocationLine, CountryOutcome, Envelope, Scenario, ScenarioStatus
 from assessments.models import Band
 from programs.models import ProgramStatus
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from tests import factories
 from tests.allocation import factories as alf
 
