@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "ApprovalStatusEnum": "programs.models.MeasurementStatus",  # same choices as AssessmentStatus
         "RollupStatusEnum": "evaluations.models.RollupStatus",
+        "ScenarioStatusEnum": "allocation.models.ScenarioStatus",
+        "PriorityTierEnum": "programs.models.PriorityTier",
     },
 }
 
