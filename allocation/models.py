@@ -20,6 +20,10 @@ NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 DEFAULT_CEILING_MULTIPLE = Decimal("1.5")
 
 
+def _amount_not_negative(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(amount__gte=0), name=f"{prefix}_non_negative")
+
+
 class ScenarioStatus(models.TextChoices):
     DRAFT = "draft", "Draft (not solved since its last change)"
     SOLVED = "solved", "Solved"
@@ -70,7 +74,7 @@ class Envelope(models.Model):
         ordering = ["scenario_id", "account"]
         constraints = [
             models.UniqueConstraint(fields=["scenario", "account"], name="envelope_one_per_account"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_non_negative"),
+            _amount_not_negative("envelope"),
         ]
 
     def __str__(self) -> str:
@@ -96,7 +100,7 @@ class CountryMinimum(models.Model):
             ),
             models.UniqueConstraint(fields=["scenario", "country"], name="minimum_one_per_country"),
             models.UniqueConstraint(fields=["scenario", "tier"], name="minimum_one_per_tier"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="minimum_non_negative"),
+            _amount_not_negative("minimum"),
         ]
 
 
@@ -112,7 +116,7 @@ class CountryCeiling(models.Model):
         ordering = ["scenario_id", "country_id"]
         constraints = [
             models.UniqueConstraint(fields=["scenario", "country"], name="ceiling_one_per_country"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="ceiling_non_negative"),
+            _amount_not_negative("ceiling"),
         ]
 
 

@@ -2,15 +2,7 @@
 Amounts are US dollars; duals are weighted benefit per one more $M (docs/allocation.md)."""
 from rest_framework import serializers
 
-from allocation.models import (
-    AccountRestriction,
-    AllocationLine,
-    CountryCeiling,
-    CountryMinimum,
-    CountryOutcome,
-    Envelope,
-    Scenario,
-)
+from allocation import models
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 from .fields import ID_MAX, Text
@@ -20,7 +12,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
 class EnvelopeSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Envelope
+        model = models.Envelope
         fields = ["account", "amount", "allocated", "dual"]
 
 
@@ -28,7 +20,7 @@ class MinimumSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.iso3", read_only=True, allow_null=True, default=None)
 
     class Meta:
-        model = CountryMinimum
+        model = models.CountryMinimum
         fields = ["country", "tier", "amount"]
 
 
@@ -36,7 +28,7 @@ class CeilingSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.iso3", read_only=True)
 
     class Meta:
-        model = CountryCeiling
+        model = models.CountryCeiling
         fields = ["country", "amount"]
 
 
@@ -44,7 +36,7 @@ class RestrictionSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.iso3", read_only=True)
 
     class Meta:
-        model = AccountRestriction
+        model = models.AccountRestriction
         fields = ["country", "account"]
 
 
@@ -53,11 +45,11 @@ class ScenarioSerializer(serializers.ModelSerializer):
     infeasibility = serializers.SerializerMethodField(help_text="Why no allocation meets every floor, one reason each.")
 
     class Meta:
-        model = Scenario
+        model = models.Scenario
         fields = ["id", "fiscal_year", "name", "author", "status", "ceiling_multiple", "objective", "solved_at",
                   "infeasibility", "version", "created_at", "updated_at"]
 
-    def get_infeasibility(self, scenario: Scenario) -> list[str]:
+    def get_infeasibility(self, scenario: models.Scenario) -> list[str]:
         return [line for line in scenario.infeasibility.splitlines() if line]
 
 
@@ -65,7 +57,7 @@ class CountryOutcomeSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.iso3", read_only=True)
 
     class Meta:
-        model = CountryOutcome
+        model = models.CountryOutcome
         fields = ["country", "weight", "band", "eligible", "ineligible_reason", "minimum", "ceiling", "total",
                   "current_plan", "benefit", "ceiling_binds", "minimum_binds", "ceiling_dual"]
 
@@ -75,10 +67,10 @@ class AllocationLineSerializer(serializers.ModelSerializer):
     binding = serializers.SerializerMethodField()
 
     class Meta:
-        model = AllocationLine
+        model = models.AllocationLine
         fields = ["country", "account", "amount", "commitment", "current_plan", "eligible", "binding"]
 
-    def get_binding(self, line: AllocationLine) -> list[str]:
+    def get_binding(self, line: models.AllocationLine) -> list[str]:
         return [part for part in line.binding.split(", ") if part]
 
 
@@ -94,10 +86,10 @@ class ScenarioDetailSerializer(ScenarioSerializer):
         fields = ScenarioSerializer.Meta.fields + ["envelopes", "minimums", "ceilings", "restrictions", "countries",
                                                    "lines"]
 
-    def get_countries(self, scenario: Scenario) -> list[dict]:
+    def get_countries(self, scenario: models.Scenario) -> list[dict]:
         return CountryOutcomeSerializer(self.context["outcomes"], many=True).data
 
-    def get_lines(self, scenario: Scenario) -> list[dict]:
+    def get_lines(self, scenario: models.Scenario) -> list[dict]:
         return AllocationLineSerializer(self.context["lines"], many=True).data
 
 

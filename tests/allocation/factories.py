@@ -46,3 +46,15 @@ def scenario(manager, *, name: str = "Baseline", fiscal_year: int = 2027, envelo
         user=manager, fiscal_year=fiscal_year, name=name,
         envelopes=[{"account": a, "amount": Decimal(str(v)) * M} for a, v in envelopes.items()], **entries,
     )
+
+
+def kenya_and_colombia() -> tuple[Country, Country]:
+    """Kenya (score 80, invest) and Colombia (score 50): a regional INCLE program in both
+    (4 $M planned in FY2027, obligations 3 / 3 / 6 in FY2024-2026) and an FMF program in
+    Kenya (2 $M planned, 6 obligated in FY2026)."""
+    ken, col = factories.country("KEN"), factories.country("COL")
+    score(ken, 80)
+    score(col, 50)
+    program([ken, col], "INCLE", planned={2027: 4}, obligated={2024: 3, 2025: 3, 2026: 6})
+    program([ken], "FMF", planned={2027: 2}, obligated={2026: 6})
+    return ken, col

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from allocation import services
 from allocation.models import Envelope, Scenario, ScenarioStatus
-from tests import factories
 from tests.allocation import factories as alf
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +25,7 @@ FORM = {
 
 @pytest.fixture
 def world():
-    ken, col = factories.country("KEN"), factories.country("COL")
-    alf.score(ken, 80)
-    alf.score(col, 50)
-    alf.program([ken, col], "INCLE", planned={2027: 4}, obligated={2024: 3, 2025: 3, 2026: 6})
-    alf.program([ken], "FMF", planned={2027: 2}, obligated={2026: 6})
-    return ken, col
+    return alf.kenya_and_colombia()
 
 
 def _countries(n: int, start: int = 0):

@@ -34,11 +34,7 @@ def signed_in():
 
 @pytest.fixture
 def world():
-    ken, col = factories.country("KEN"), factories.country("COL")
-    alf.score(ken, 80)
-    alf.score(col, 50)
-    alf.program([ken, col], "INCLE", planned={2027: 4}, obligated={2024: 3, 2025: 3, 2026: 6})
-    alf.program([ken], "FMF", planned={2027: 2}, obligated={2026: 6})
+    return alf.kenya_and_colombia()
 
 
 def test_a_manager_creates_solves_and_reads_a_scenario(signed_in, manager, world):

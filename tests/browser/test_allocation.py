@@ -22,11 +22,7 @@ def _build(page, *, name: str, envelopes: str, ceilings: str = "") -> None:
 
 def test_a_manager_builds_solves_and_compares_two_scenarios(new_page, manager):
     # Given Kenya (score 80) and Colombia (score 50) with a regional INCLE program and an FMF program
-    ken, col = factories.country("KEN"), factories.country("COL")
-    alf.score(ken, 80)
-    alf.score(col, 50)
-    alf.program([ken, col], "INCLE", planned={2027: 4}, obligated={2024: 3, 2025: 3, 2026: 6})
-    alf.program([ken], "FMF", planned={2027: 2}, obligated={2026: 6})
+    alf.kenya_and_colombia()
     page = new_page(manager)
 
     # When the manager builds a lean scenario from the navigation and solves it
