@@ -159,3 +159,11 @@ def test_a_stale_edit_is_refused_and_history_names_the_author(manager):
     assert scenario.name == "Second" and scenario.version == 2
     assert [h.history_user for h in scenario.history.all()] == [manager, manager]
     assert Envelope.history.filter(scenario_id=scenario.pk, history_type="-").count() == 1
+
+
+def test_a_second_scenario_of_the_same_name_and_year_is_refused(manager):
+    alf.scenario(manager, envelopes={"FMF": 1})
+    with pytest.raises(ValidationError) as caught:
+        alf.scenario(manager, envelopes={"FMF": 2})
+    assert "already exists" in " ".join(caught.value.messages)
+    assert Scenario.objects.count() == 1 and Envelope.objects.count() == 1
