@@ -42,6 +42,7 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
     """Allocation scenarios of the planner (docs/allocation.md)."""
 
     serializer_class = ScenarioSerializer
+    filterset_fields = ["fiscal_year", "status"]
     ordering_fields = ["id", "fiscal_year", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
 

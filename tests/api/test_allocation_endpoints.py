@@ -54,8 +54,12 @@ def test_a_manager_creates_solves_and_reads_a_scenario(signed_in, manager, world
     kenya_fmf = next(line for line in result["lines"] if line["country"] == "KEN" and line["account"] == "FMF")
     assert kenya_fmf["binding"] == ["commitments"] and kenya_fmf["current_plan"] == "2000000.00"
     # And anyone signed in reads it
-    read = signed_in(factories.AnalystFactory(username="reader")).get(f"{URL}{body['id']}/")
+    reader = signed_in(factories.AnalystFactory(username="reader"))
+    read = reader.get(f"{URL}{body['id']}/")
     assert read.status_code == 200 and read.json()["objective"] == pytest.approx(result["objective"])
+    assert [s["name"] for s in reader.get(URL, {"fiscal_year": 2027, "status": "solved"}).json()["results"]] == [
+        "Baseline"]
+    assert reader.get(URL, {"status": "draft"}).json()["results"] == []
 
 
 def test_an_infeasible_scenario_says_why(signed_in, manager, world):
