@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from assessments.models import Band
 from assessments.selectors import current_scores
@@ -199,3 +199,35 @@ def scenarios_compare(scenarios: Iterable[Scenario]) -> list[ComparisonRow]:
         if position[scenario_id] == 0:
             row.current_plan = current  # the current plan in the first scenario's accounts
     return sorted(rows.values(), key=lambda r: (-max((t or ZERO) for t in r.totals), r.name))
+
+
+@dataclass
+class AccountComparisonRow:
+    """One account across scenarios: envelope and allocated dollars per scenario (None:
+    not in that scenario) and the current plan (in the first scenario with a result)."""
+
+    account: str
+    current_plan: Decimal
+    envelopes: list[Decimal | None]
+    allocated: list[Decimal | None]
+
+    @property
+    def columns(self) -> list[tuple[Decimal | None, Decimal | None]]:
+        return list(zip(self.envelopes, self.allocated))
+
+
+def accounts_compare(scenarios: Iterable[Scenario]) -> list[AccountComparisonRow]:
+    """Each account's envelope and allocation in each scenario. Two queries."""
+    scenarios = list(scenarios)
+    position = {s.pk: i for i, s in enumerate(scenarios)}
+    rows: dict[str, AccountComparisonRow] = {}
+    for scenario_id, account, amount, allocated in Envelope.objects.filter(scenario__in=scenarios).values_list(
+            "scenario_id", "account", "amount", "allocated"):
+        row = rows.setdefault(account, AccountComparisonRow(
+            account=account, current_plan=ZERO, envelopes=[None] * len(scenarios), allocated=[None] * len(scenarios)))
+        row.envelopes[position[scenario_id]], row.allocated[position[scenario_id]] = amount, allocated
+    plans = (AllocationLine.objects.filter(scenario__in=scenarios).order_by().values("scenario_id", "account")
+             .annotate(plan=Sum("current_plan")))
+    for plan in sorted(plans, key=lambda p: -position[p["scenario_id"]]):  # the first scenario's wins
+        rows[plan["account"]].current_plan = plan["plan"]
+    return sorted(rows.values(), key=lambda r: r.account)

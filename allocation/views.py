@@ -119,5 +119,6 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if form.is_valid():
         first, second = form.cleaned_data["first"], form.cleaned_data["second"]
-        context.update(first=first, second=second, rows=selectors.scenarios_compare([first, second]))
+        context.update(first=first, second=second, rows=selectors.scenarios_compare([first, second]),
+                       accounts=selectors.accounts_compare([first, second]))
     return render(request, "allocation/scenario_compare.html", context)

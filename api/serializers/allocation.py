@@ -143,6 +143,14 @@ class ComparisonRowSerializer(serializers.Serializer):
     totals = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
 
 
+class AccountComparisonRowSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    current_plan = serializers.DecimalField(max_digits=16, decimal_places=2)
+    envelopes = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
+    allocated = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
+
+
 class ComparisonSerializer(serializers.Serializer):
     scenarios = ScenarioSerializer(many=True)
     countries = ComparisonRowSerializer(many=True)
+    accounts = AccountComparisonRowSerializer(many=True)

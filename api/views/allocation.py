@@ -96,4 +96,5 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
             raise NotFound("No such scenario.")
         scenarios = [found[pk] for pk in ids]
         return Response(ComparisonSerializer(
-            {"scenarios": scenarios, "countries": selectors.scenarios_compare(scenarios)}).data)
+            {"scenarios": scenarios, "countries": selectors.scenarios_compare(scenarios),
+             "accounts": selectors.accounts_compare(scenarios)}).data)

@@ -130,6 +130,9 @@ def test_the_comparison_shows_both_scenarios_and_the_current_plan(client, manage
     # Kenya: plan 4 (2 INCLE + 2 FMF); lean 4; generous: its ceiling of 6
     assert "<td>Kenya</td>\n      <td class=\"num\">4.00</td>" in page
     assert "6.00" in page
+    # And each account's envelope and allocation beside its current plan (INCLE: 2 + 2)
+    assert ('<tr><td>INCLE</td><td class="num">4.00</td><td class="num">6.00</td><td class="num">6.00</td>'
+            '<td class="num">12.00</td>') in page
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "compare", "edit"])

@@ -119,6 +119,8 @@ def test_compare_two_scenarios(signed_in, manager, world):
     assert [s["name"] for s in data["scenarios"]] == ["Lean", "Generous"]
     kenya = next(row for row in data["countries"] if row["country"] == "KEN")
     assert kenya["current_plan"] == "4000000.00" and len(kenya["totals"]) == 2
+    incle = next(row for row in data["accounts"] if row["account"] == "INCLE")
+    assert incle["envelopes"] == ["6000000.00", "12000000.00"] and incle["current_plan"] == "4000000.00"
     assert client.get(f"{URL}compare/", {"first": ids[0]}).status_code == 400
     assert client.get(f"{URL}compare/", {"first": ids[0], "second": 999999}).status_code == 404
 
