@@ -61,6 +61,12 @@ def brute_force(problem: Problem) -> float | None:
     return best
 
 
+def _ties(problem: Problem) -> bool:
+    """Whether two countries share a marginal benefit (weight x slope) on some segments."""
+    marginals = sorted((c.weight * slope, c.key) for c in problem.countries for slope in problem.slopes)
+    return any(abs(a[0] - b[0]) < 1e-9 and a[1] != b[1] for a, b in zip(marginals, marginals[1:]))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_problems())
 def test_the_optimum_equals_a_brute_force_search_over_whole_millions(problem):
@@ -88,6 +94,9 @@ def test_raising_an_envelope_never_lowers_the_objective(problem, account, more):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(small_problems(countries=3, roomy=True), st.integers(0, 2), st.floats(0.0, 1.0))
 def test_a_tighter_ceiling_never_raises_that_countrys_allocation(problem, index, fraction):
+    # Where two countries' marginal benefits tie, any split between them is optimal and the
+    # solver may pick another one after the change: the promise is for untied weights.
+    assume(not _ties(problem))
     before = solve(problem)
     assume(before.feasible)
     country = problem.countries[index]
