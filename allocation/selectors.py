@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from assessments.models import Band
+from assessments.models import Band, CapCondition
 from assessments.selectors import current_scores
 from programs.models import Country, Funding, Program
 from programs.models.planning import RUNNING_STATUSES
@@ -65,15 +65,11 @@ class CountryFacts:
         return max(multiple * average, committed).quantize(Decimal("0.01"))
 
 
-def _band_cap(row: dict) -> str:
-    """The band cap that applies to a score row ("" if none). Until caps are stored with
-    the score (issue 15, part 2), the conditions the issue names as caps: an open crisis
-    and a human-rights concern."""
-    if row.get("flag_open_crisis"):
-        return "open crisis"
-    if row.get("flag_human_rights"):
-        return "human-rights concern"
-    return ""
+def _band_cap(caps_applied: str) -> str:
+    """The band caps that held for a score (its ``caps_applied`` codes), as their labels
+    ("" if none): a country under a cap gets no new money."""
+    return ", ".join(CapCondition(code).label.lower() if code in CapCondition.values else code
+                     for code in caps_applied.split(",") if code)
 
 
 def country_facts(
@@ -104,8 +100,7 @@ def country_facts(
     for country_id, authority, status, year, planned, obligated, n in rows:
         if country_id is not None:
             by_country[country_id]["rows"].append((authority.strip(), status, year, planned / n, obligated / n))
-    scores = {row["country_id"]: row for row in current_scores().values(
-        "country_id", "score", "band", "flag_open_crisis", "flag_human_rights")}
+    scores = {row["country_id"]: row for row in current_scores().values("country_id", "score", "band", "caps_applied")}
     wanted = Q(id__in=set(by_country) | set(scores) | set(country_ids)) | Q(priority_tier__in=list(tiers))
     countries = Country.objects.filter(wanted).values_list(
         "id", "iso3", "name", "priority_tier")
@@ -114,7 +109,7 @@ def country_facts(
         fact = CountryFacts(country_id=country_id, iso3=iso3, name=name, priority_tier=tier)
         score = scores.get(country_id)
         if score:
-            fact.score, fact.band, fact.capped = score["score"], score["band"], _band_cap(score)
+            fact.score, fact.band, fact.capped = score["score"], score["band"], _band_cap(score["caps_applied"])
         for account, status, year, planned, obligated in by_country.get(country_id, {"rows": []})["rows"]:
             if year == fiscal_year:
                 fact.current_plan[account] += planned

@@ -89,8 +89,8 @@ def _prepare(manager) -> None:
         SelectivityScore(country=c, computed_at=timezone.now(), as_of=dt.date(2026, 11, 1), framework=framework,
                          weight_priority=framework.weight_priority, weight_conditions=framework.weight_conditions,
                          weight_effectiveness=framework.weight_effectiveness,
-                         score=Decimal(rng.randint(10, 95)), band=rng.choice(bands))
-        for c in countries
+                         score=Decimal(rng.randint(10, 95)), band=band, band_uncapped=band)
+        for c, band in zip(countries, (rng.choice(bands) for _ in countries))
     ])
     programs = Program.objects.bulk_create([
         Program(code=f"ALLOC-BENCH-{i:05d}", title=f"Benchmark program {i}", lead_agency=agency,

@@ -16,14 +16,17 @@ from tests.assessments import factories as af
 M = Decimal(1_000_000)
 
 
-def score(country: Country, value: float | None, band: str = Band.INVEST, **flags: bool) -> SelectivityScore:
-    """A current selectivity score written straight to the table."""
+def score(country: Country, value: float | None, band: str = Band.INVEST, caps_applied: str = "",
+          **flags: bool) -> SelectivityScore:
+    """A current selectivity score written straight to the table (``band`` after the caps
+    named in ``caps_applied``)."""
     framework = af.framework_v1()
     return SelectivityScore.objects.create(
         country=country, computed_at=timezone.now(), as_of=dt.date(2026, 11, 1), framework=framework,
         weight_priority=framework.weight_priority, weight_conditions=framework.weight_conditions,
         weight_effectiveness=framework.weight_effectiveness,
-        score=None if value is None else Decimal(str(value)), band=band, **flags,
+        score=None if value is None else Decimal(str(value)), band=band, band_uncapped=band,
+        caps_applied=caps_applied, **flags,
     )
 
 

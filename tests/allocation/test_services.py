@@ -103,11 +103,11 @@ def test_deprioritised_and_restricted_countries_get_only_their_commitments(world
 
 def test_an_open_crisis_caps_the_band_and_stops_new_money(world, manager):
     ken, _ = world
-    alf.score(ken, 80, flag_open_crisis=True)
+    alf.score(ken, 80, band=Band.REVIEW, caps_applied="open_crisis", flag_open_crisis=True)
     scenario = alf.scenario(manager, envelopes={"INCLE": 20, "FMF": 20})
     services.scenario_solve(user=manager, scenario=scenario)
     kenya = CountryOutcome.objects.get(scenario=scenario, country=ken)
-    assert kenya.total == 4 * M and kenya.ineligible_reason == "band cap: open crisis"
+    assert kenya.total == 4 * M and kenya.ineligible_reason == "band cap: open crisis event"
 
 
 def test_tier_minimums_reach_countries_without_funding(world, manager):
