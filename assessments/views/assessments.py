@@ -25,13 +25,11 @@ PAGE_SIZE = 25
 def assessment_list(request: HttpRequest) -> HttpResponse:
     filterset = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "assessments/assessment_list.html",
-        {"filter": filterset, "page": page, "query": params.urlencode(),
-         "can_create": permissions.is_analyst(request.user) or permissions.is_manager(request.user)},
+        {"filter": filterset, "page": page,
+         "can_create": permissions.can_keep_records(request.user)},
     )
 
 
@@ -49,7 +47,7 @@ def _criterion_inputs(forms_) -> dict:
 @forbidden_page
 def assessment_create(request: HttpRequest) -> HttpResponse:
     permissions.require(
-        permissions.is_analyst(request.user) or permissions.is_manager(request.user),
+        permissions.can_keep_records(request.user),
         "Only analysts and managers may write assessments.",
     )
     framework = selectors.framework_current()

@@ -81,7 +81,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "ordering"),
-            "can_create": permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+            "can_create": permissions.can_create_programs(request.user),
         },
     )
 
@@ -159,7 +159,7 @@ def _stale_context(exc: StaleVersionError) -> dict:
 @forbidden_page
 def program_create_page(request: HttpRequest) -> HttpResponse:
     permissions.require(
-        permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+        permissions.can_create_programs(request.user),
         "Only analysts create programs.",
     )
     form = ProgramForm(request.POST or None, user=request.user)

@@ -97,7 +97,7 @@ def _kind(slug: str) -> RecordKind:
 
 
 def _may_edit(user) -> bool:
-    return permissions.is_analyst(user) or permissions.is_manager(user)
+    return permissions.can_keep_records(user)
 
 
 def record_index(request: HttpRequest) -> HttpResponse:
