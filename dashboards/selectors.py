@@ -257,7 +257,7 @@ def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows:
 
 
 def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: str, *,
-              scope: str = "portfolio", more: dict | None = None) -> dict:
+              scope: str = "portfolio", more: dict | None = None, current: bool = False) -> dict:
     """The blocks the portfolio and region dashboards share, from stored figure sets."""
     window = funding_window()
     computations = {
@@ -268,7 +268,7 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
         "flag_counts": lambda: flags.flag_counts(country_ids),
         **(more or {}),
     }
-    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations)
+    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations, current=current)
     fy_rows, status_rows, country_funding = (figures["funding_by_fy"], figures["funding_by_status"],
                                              figures["funding_by_country"])
     dashboard.totals = _totals(country_ids, fy_rows, status_rows, len(country_funding))
@@ -287,11 +287,12 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
     return figures
 
 
-def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU) -> Dashboard:
+def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU, current: bool = False) -> Dashboard:
     """The whole portfolio: totals, funding by FY / status / region / goal, the ranking
-    beside funding, and the open flags."""
+    beside funding, and the open flags. ``current``: never serve outdated stored figures
+    (the background refresh)."""
     dashboard = Dashboard(title="Portfolio")
-    figures = _overview(dashboard, None, "", more={
+    figures = _overview(dashboard, None, "", current=current, more={
         f"funding_by_region_{scheme}": lambda: funding.funding_by_region(scheme=scheme)})
     regions = figures[f"funding_by_region_{scheme}"]
     table = Table("funding-by-region", "Funding by region",
@@ -334,14 +335,14 @@ def region_country_ids(region: Region) -> list[int]:
     return list(Country.objects.filter(**{column: region}).values_list("id", flat=True))
 
 
-def region_dashboard(*, region: Region) -> Dashboard:
+def region_dashboard(*, region: Region, current: bool = False) -> Dashboard:
     """The same as the portfolio for the countries of one region (either scheme), plus
     its countries, regional and cross-border programs, regional organizations and
     strategies."""
     dashboard = Dashboard(title=f"{region.code} {region.name}")
     country_ids = region_country_ids(region)
     scope = f"?region={SCHEME_SLUG_OF[region.scheme]}:{region.code}"
-    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}",
+    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}", current=current,
                         more={"regional_programs": lambda: _regional_program_rows(country_ids)})
     country_funding = figures["funding_by_country"]
     window = dashboard.extra["window"]
@@ -420,12 +421,13 @@ def _country_filter(*, region: Region | None, tier: int | None) -> Q:
     return condition
 
 
-def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False) -> Table:
+def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False,
+                  current: bool = False) -> Table:
     """Countries with their tier, score, running programs, funding and achievement."""
     window = funding_window()
     condition = _country_filter(region=region, tier=tier)
     figures, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
-        "funding_by_country": lambda: funding.funding_by_country(None, window)})
+        "funding_by_country": lambda: funding.funding_by_country(None, window)}, current=current)
     country_funding = figures["funding_by_country"]
     countries = Country.objects.filter(condition).select_related("state_bureau", "combatant_command", "rollup")
     if not include_all:
@@ -481,7 +483,7 @@ def _coverage_cells(window: tuple[int, int]) -> list[list]:
                  db_datetime(r[5])] for r in cursor.fetchall()]
 
 
-def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> dict:
+def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False) -> dict:
     """Countries (rows) by principal goals (columns): each cell holds the running programs
     serving the goal in the country, their obligated funding over the window and their
     funding-weighted achievement (precomputed program rollups); an empty cell is a gap."""
@@ -489,7 +491,8 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> d
 
     window = funding_window()
     goals = list(Goal.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
-    stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)})
+    stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)},
+                                            current=current)
     cells = {(c[0], c[1]): {"programs": c[2], "obligated": c[3], "achievement": c[4], "computed_at": c[5]}
              for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}

@@ -1,13 +1,16 @@
-"""Stored aggregate figures (FigureSnapshot), so that dashboards read summary rows instead
-of aggregating 20,000 programs on every request.
+"""Stored aggregate figures of the dashboards, so that a page reads stored figure sets
+instead of aggregating 20,000 programs on every request. They live in Django's cache
+(alias "figures": the database cache or Redis in production, a file cache on the
+embedded set-up; shared by every web process and the worker, see the settings).
 
 A page asks for the figure sets of one scope at once (one query for the inputs version,
-one for the rows); a missing or outdated set is computed with its set-based SQL function
-and stored. The inputs version is the latest change of every input table (indexed
-``updated_at`` maxima and the latest score id), read in one query: any edit, import or
-recompute changes it. ``figures_refresh`` (Celery task ``dashboards.tasks``) warms the
-portfolio, the country index, goal coverage and every region on a schedule (beat) and
-when a page asks for it (below).
+one cache read for the sets); a missing or outdated set is computed with its set-based
+SQL function and stored. The inputs version is the latest change of every input table
+(indexed ``updated_at`` maxima and the latest score id), read in one query: any edit,
+import or recompute changes it, and a stored set carries the version it was computed
+from. ``figures_refresh`` (Celery task ``dashboards.tasks``) warms the portfolio, the
+country index, goal coverage and every region on a schedule (beat) and when a page asks
+for it (below).
 
 Serving while refreshing: when a worker is there to refresh them (a broker is
 configured), figures of the portfolio and region scopes whose inputs changed are still
@@ -16,24 +19,22 @@ background refresh is requested. A busy day of approvals would otherwise make ev
 manager's page recompute its figures (seconds at the large size) on every view, all at
 once; this way a figure lags the data by at most that age (plus the time to compute it),
 and every page says when its figures were computed. Without a broker (the embedded
-set-up) figures are always computed on the request that finds them outdated.
+set-up) figures are always computed on the request that finds them outdated, and the
+refresh itself always computes outdated ones (``current=True``).
 """
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import threading
-import time
 from collections.abc import Callable
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import FigureSnapshot
+CACHE_ALIAS = "figures"
 
 # Input tables whose latest change invalidates the snapshots (TimeStamped: updated_at is
 # indexed). Membership changes of a program (countries, goals, partners) go through the
@@ -73,39 +74,19 @@ def inputs_version() -> str:
     return (f"d{FIGURES_DEFINITION}|" + "|".join("" if value is None else str(value) for value in row))[:400]
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return {"$d": str(value)}
-    if isinstance(value, dt.datetime):
-        return {"$t": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$day": value.isoformat()}
-    if isinstance(value, dict):
-        return {"$map": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    return value
+@dataclass(frozen=True)
+class StoredFigures:
+    """One figure set as stored: the inputs version it was computed from, when, and the
+    value (any picklable rows: dicts, lists, Decimals, datetimes)."""
+
+    inputs_version: str
+    computed_at: dt.datetime
+    value: Any
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "$d" in value:
-            return Decimal(value["$d"])
-        if "$t" in value:
-            return parse_datetime(value["$t"])
-        if "$day" in value:
-            return parse_date(value["$day"])
-        if "$map" in value:
-            return {_decode(k): _decode(v) for k, v in value["$map"]}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
-
-
-# Set while the refresh task runs: it must compute outdated figures, never serve them.
-_must_be_current = contextvars.ContextVar("dashboard_figures_must_be_current", default=False)
-_refresh_requested_at = 0.0
-_refresh_request_lock = threading.Lock()
+def cache_key(scope: str, name: str) -> str:
+    """Where the figure set ``name`` of ``scope`` ("portfolio:2027", "region:12") is stored."""
+    return f"figures:{scope}:{name}"
 
 
 # Scopes that figures_refresh recomputes; the others (a country, a flag list) are cheap
@@ -113,25 +94,23 @@ _refresh_request_lock = threading.Lock()
 BACKGROUND_SCOPES = ("portfolio:", "region:")
 
 
-def _may_serve_outdated(scope: str, snapshot: FigureSnapshot, now: dt.datetime) -> bool:
+def _may_serve_outdated(scope: str, stored: StoredFigures, now: dt.datetime) -> bool:
     from .tasks import figures_refresh as task
 
     max_age = settings.DASHBOARD_FIGURES_MAX_AGE
-    if max_age <= 0 or _must_be_current.get() or task.app.conf.task_always_eager:
+    if max_age <= 0 or task.app.conf.task_always_eager:
         return False
     if not scope.startswith(BACKGROUND_SCOPES):
         return False
-    return now - snapshot.computed_at <= dt.timedelta(seconds=max_age)
+    return now - stored.computed_at <= dt.timedelta(seconds=max_age)
 
 
 def _request_refresh() -> None:
-    """Ask a worker to refresh the figures, at most every few seconds per process."""
-    global _refresh_requested_at
-    interval = max(5.0, settings.DASHBOARD_FIGURES_MAX_AGE / 2)
-    with _refresh_request_lock:
-        if time.monotonic() - _refresh_requested_at < interval:
-            return
-        _refresh_requested_at = time.monotonic()
+    """Ask a worker to refresh the figures, at most once every few seconds across all
+    processes (the cache's atomic ``add`` decides who asks)."""
+    interval = max(5, settings.DASHBOARD_FIGURES_MAX_AGE // 2)
+    if not caches[CACHE_ALIAS].add("figures:refresh-requested", True, timeout=interval):
+        return
     from infrastructure.task_dispatch import publish
 
     from .tasks import figures_refresh as task
@@ -139,63 +118,52 @@ def _request_refresh() -> None:
     publish(task, defer=False)  # if the broker is down, the next view computes them
 
 
-def figures(scope: str, computations: dict[str, Callable[[], Any]]) -> tuple[dict[str, Any], dt.datetime | None]:
-    """The figure sets ``computations`` of ``scope``: stored ones when current (or outdated
-    but young enough while a worker refreshes them, see the module docstring), the others
-    computed now and stored. Returns (figures by name, oldest computed_at)."""
+def figures(scope: str, computations: dict[str, Callable[[], Any]], *,
+            current: bool = False) -> tuple[dict[str, Any], dt.datetime | None]:
+    """The figure sets ``computations`` of ``scope``: stored ones when current (or, unless
+    ``current``, outdated but young enough while a worker refreshes them, see the module
+    docstring), the others computed now and stored. Returns (figures by name, oldest
+    computed_at)."""
+    cache = caches[CACHE_ALIAS]
     now = timezone.now()  # before reading: a figure is "as of" the moment its inputs were read
     version = inputs_version()
-    stored = {s.name: s for s in FigureSnapshot.objects.filter(scope=scope, name__in=list(computations))}
-    result, stamps = {}, []
+    keys = {name: cache_key(scope, name) for name in computations}
+    stored = cache.get_many(list(keys.values()))
+    result, stamps, computed = {}, [], {}
     for name, compute in computations.items():
-        snapshot = stored.get(name)
-        if snapshot is not None and snapshot.inputs_version == version:
-            result[name] = _decode(snapshot.data)
-            stamps.append(snapshot.computed_at)
-            continue
-        if snapshot is not None and _may_serve_outdated(scope, snapshot, now):
-            result[name] = _decode(snapshot.data)
-            stamps.append(snapshot.computed_at)
+        entry = stored.get(keys[name])
+        if entry is not None and entry.inputs_version != version and not current \
+                and _may_serve_outdated(scope, entry, now):
             _request_refresh()
-            continue
-        value = compute()
-        _store(scope, name, value, version, now)
-        result[name] = value
-        stamps.append(now)
+        elif entry is None or entry.inputs_version != version:
+            entry = StoredFigures(version, now, compute())
+            computed[keys[name]] = entry
+        result[name] = entry.value
+        stamps.append(entry.computed_at)
+    if computed:
+        cache.set_many(computed)
     return result, (min(stamps) if stamps else None)
-
-
-def _store(scope: str, name: str, value: Any, version: str, now: dt.datetime) -> None:
-    try:
-        with transaction.atomic():
-            FigureSnapshot.objects.update_or_create(
-                scope=scope, name=name, defaults={"data": _encode(value), "inputs_version": version, "computed_at": now}
-            )
-    except IntegrityError:
-        pass  # a concurrent request stored the same figures first
 
 
 def figures_refresh() -> int:
     """Bring the figures a worker refreshes in the background (``BACKGROUND_SCOPES``: the
     portfolio in both region schemes, the country index and goal coverage, every region)
     up to date; returns the number of page builds run, 0 if another refresh is running.
-    Each scope's figures commit as they are stored, so pages never wait for the whole
-    refresh. Called by the Celery task."""
+    Each scope's figures are stored as they are computed, so pages never wait for the
+    whole refresh. Called by the Celery task."""
     from infrastructure.locks import scope_lock_held
     from programs.models import Region, RegionScheme
 
     from . import selectors
 
-    token = _must_be_current.set(True)
-    try:
-        with scope_lock_held("dashboards.figures_refresh") as acquired:
-            if not acquired:
-                return 0
-            builds = [lambda scheme=scheme: selectors.portfolio_dashboard(scheme=scheme) for scheme in RegionScheme.values]
-            builds += [selectors.country_index, selectors.goal_coverage]
-            builds += [lambda region=region: selectors.region_dashboard(region=region) for region in Region.objects.all()]
-            for build in builds:
-                build()
-            return len(builds)
-    finally:
-        _must_be_current.reset(token)
+    with scope_lock_held("dashboards.figures_refresh") as acquired:
+        if not acquired:
+            return 0
+        builds = [lambda scheme=scheme: selectors.portfolio_dashboard(scheme=scheme, current=True)
+                  for scheme in RegionScheme.values]
+        builds += [lambda: selectors.country_index(current=True), lambda: selectors.goal_coverage(current=True)]
+        builds += [lambda region=region: selectors.region_dashboard(region=region, current=True)
+                   for region in Region.objects.all()]
+        for build in builds:
+            build()
+        return len(builds)
