@@ -3,16 +3,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import selectors
-from ..country import PROGRAMS_SHOWN, country_dashboard, country_get
-from .common import export_context, region_choices, region_from_param, table_csv, tier_from_param
+from ..selectors import overview
+from ..selectors.country import PROGRAMS_SHOWN, country_dashboard, country_get
+from .scope_params import region_choices, region_from_param, tier_from_param
+from .table_exports import export_context, table_csv
 
 
 def country_list(request: HttpRequest, table: str | None = None) -> HttpResponse:
     region = region_from_param(request.GET.get("region"))
     tier = tier_from_param(request.GET.get("tier"))
     include_all = request.GET.get("all") == "1"
-    countries = selectors.country_index(region=region, tier=tier, include_all=include_all)
+    countries = overview.country_index(region=region, tier=tier, include_all=include_all)
     if table is not None:
         return table_csv({countries.key: countries}, table, stem="countries")
     return render(request, "dashboards/country_list.html", {

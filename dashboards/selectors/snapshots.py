@@ -95,7 +95,7 @@ BACKGROUND_SCOPES = ("portfolio:", "region:")
 
 
 def _may_serve_outdated(scope: str, stored: StoredFigures, now: dt.datetime) -> bool:
-    from .tasks import figures_refresh as task
+    from ..tasks import figures_refresh as task
 
     max_age = settings.DASHBOARD_FIGURES_MAX_AGE
     if max_age <= 0 or task.app.conf.task_always_eager:
@@ -113,7 +113,7 @@ def _request_refresh() -> None:
         return
     from infrastructure.task_dispatch import publish
 
-    from .tasks import figures_refresh as task
+    from ..tasks import figures_refresh as task
 
     publish(task, defer=False)  # if the broker is down, the next view computes them
 
@@ -154,15 +154,15 @@ def figures_refresh() -> int:
     from infrastructure.locks import scope_lock_held
     from programs.models import Region, RegionScheme
 
-    from . import selectors
+    from . import overview
 
     with scope_lock_held("dashboards.figures_refresh") as acquired:
         if not acquired:
             return 0
-        builds = [lambda scheme=scheme: selectors.portfolio_dashboard(scheme=scheme, current=True)
+        builds = [lambda scheme=scheme: overview.portfolio_dashboard(scheme=scheme, current=True)
                   for scheme in RegionScheme.values]
-        builds += [lambda: selectors.country_index(current=True), lambda: selectors.goal_coverage(current=True)]
-        builds += [lambda region=region: selectors.region_dashboard(region=region, current=True)
+        builds += [lambda: overview.country_index(current=True), lambda: overview.goal_coverage(current=True)]
+        builds += [lambda region=region: overview.region_dashboard(region=region, current=True)
                    for region in Region.objects.all()]
         for build in builds:
             build()

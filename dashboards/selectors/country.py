@@ -28,7 +28,7 @@ from programs.models import (
 )
 
 from . import flags, snapshots
-from .selectors import (
+from .overview import (
     BAND_LABELS,
     MONEY_COLUMNS,
     Dashboard,
@@ -39,7 +39,7 @@ from .selectors import (
     program_url,
     region_url,
 )
-from .tables import Chart, Column, Link, Table
+from ..tables import Chart, Column, Link, Table
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 STATUS_LABELS = dict(RollupStatus.choices)

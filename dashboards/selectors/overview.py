@@ -39,8 +39,8 @@ from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
 
-from .formatting import plain
-from .tables import Chart, Column, Link, Table
+from ..formatting import plain
+from ..tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
 REGIONAL_PROGRAMS_SHOWN = 150

@@ -1,13 +1,12 @@
-"""What every dashboard page shares: parsing the scope filters and the CSV download."""
+"""The dashboards' scope parameters: a region of either scheme, a priority tier, and the
+region choices of the filter form."""
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
-from infrastructure.exports import export_response
 from programs.models import PriorityTier, Region, RegionScheme
 
-from ..selectors import SCHEME_SLUG_OF, SCHEME_SLUGS
-from ..tables import Table
+from ..selectors.overview import SCHEME_SLUG_OF, SCHEME_SLUGS
 
 
 def region_from_param(value: str | None) -> Region | None:
@@ -34,18 +33,3 @@ def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     for scheme, label in ((RegionScheme.STATE_BUREAU, "State bureaus"), (RegionScheme.COMBATANT_COMMAND, "Combatant commands")):
         groups.append((label, [(f"{SCHEME_SLUG_OF[scheme]}:{code}", f"{code} {name}") for s, code, name in regions if s == scheme]))
     return groups
-
-
-def export_context(request: HttpRequest) -> dict:
-    """Where each table's CSV download lives: ``<this page>export/<key>.csv?<filters>``."""
-    query = request.GET.urlencode()
-    return {"export_base": f"{request.path}export/", "export_query": f"?{query}" if query else ""}
-
-
-def table_csv(tables: dict[str, Table], key: str, *, stem: str) -> HttpResponse:
-    """The named table of a dashboard as a CSV download (exactly the rows the page shows)."""
-    table = tables.get(key)
-    if table is None:
-        raise Http404("No such table on this dashboard.")
-    columns = [(header, (lambda row, i=i: row[i])) for i, header in enumerate(table.headers)]
-    return export_response(table.export_rows(), columns, fmt="csv", stem=f"{stem}-{key}")
