@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dashboards.views import home
+from dashboards.views.home import home
 from ssa_portal.health import health
 
 urlpatterns = [

@@ -46,6 +46,7 @@ STATUS_LABELS = dict(RollupStatus.choices)
 
 
 def country_get(*, iso3: str) -> Country:
+    """The country with ISO code iso3 (any case); Http404 when unknown."""
     try:
         return Country.objects.select_related("state_bureau", "combatant_command").get(iso3__iexact=iso3)
     except Country.DoesNotExist as exc:
@@ -258,6 +259,7 @@ def _donor_block(dashboard: Dashboard, country: Country, running_ids: list[int])
 
 
 def country_dashboard(*, country: Country, programs_limit: int | None = PROGRAMS_SHOWN) -> Dashboard:
+    """One country's dashboard: score and its explanation, assessments, funding, programs (at most programs_limit; None: all), MOE status, evaluations, donors and flags."""
     from django.utils import timezone
 
     today = timezone.localdate()

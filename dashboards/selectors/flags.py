@@ -42,6 +42,8 @@ LIST_LIMIT = 300
 
 @dataclass(frozen=True)
 class FlagKind:
+    """A kind of flag: its key, label, description and table columns."""
+
     key: str
     label: str
     description: str

@@ -32,6 +32,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 @dataclass(frozen=True)
 class Money:
+    """Planned, obligated and disbursed USD."""
+
     planned: Decimal = ZERO
     obligated: Decimal = ZERO
     disbursed: Decimal = ZERO

@@ -86,14 +86,17 @@ def _url_pattern(name: str, **placeholder) -> str:
 
 
 def country_url(iso3: str) -> str:
+    """The country dashboard's URL (reversed once, formatted per row)."""
     return _url_pattern("dashboards:country", iso3="ZZZZZ").format(iso3)
 
 
 def region_url(region_scheme: str, code: str) -> str:
+    """The region dashboard's URL."""
     return reverse("dashboards:region", kwargs={"scheme": SCHEME_SLUG_OF[region_scheme], "code": code})
 
 
 def program_url(program_id: int) -> str:
+    """The program page's URL (reversed once, formatted per row)."""
     return _url_pattern("programs:program-detail", pk=987654321).format(program_id)
 
 
@@ -321,6 +324,7 @@ def _regional_program_rows(country_ids: list[int]) -> list[list]:
 
 
 def region_get(*, scheme_slug: str, code: str) -> Region:
+    """The region of a scheme slug (bureau, command) and code; Http404 when unknown."""
     scheme = SCHEME_SLUGS.get(scheme_slug)
     if scheme is None:
         raise Http404("Unknown region scheme; use 'bureau' or 'command'.")
@@ -331,6 +335,7 @@ def region_get(*, scheme_slug: str, code: str) -> Region:
 
 
 def region_country_ids(region: Region) -> list[int]:
+    """Ids of the countries of the region in its scheme."""
     column = "state_bureau" if region.scheme == RegionScheme.STATE_BUREAU else "combatant_command"
     return list(Country.objects.filter(**{column: region}).values_list("id", flat=True))
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from infrastructure.sql import db_datetime
 
-from ..selectors import overview
-from ..selectors import flags, snapshots
+from ..selectors import flags, overview, snapshots
 from ..selectors.flags import KINDS
 from ..selectors.overview import country_url, program_url
 from ..tables import Column, Link, Table

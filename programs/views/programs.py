@@ -27,9 +27,11 @@ from ..services.programs import (
     program_transition,
     program_update,
 )
-from ..forms.common import version_int
+from ..forms.change_fields import version_int
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
-from .common import apply_service_errors, forbidden_page, paginate, query_without
+from .refusals import forbidden_page
+from .form_errors import apply_service_errors
+from .paging import paginate, query_without
 
 PROGRAM_EXPORT_COLUMNS = [
     ("Code", "code"),

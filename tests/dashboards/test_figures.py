@@ -9,8 +9,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboards import flags, funding, selectors
-from dashboards.country import country_dashboard
+from dashboards.selectors import flags, funding
+from dashboards.selectors import overview as selectors
+from dashboards.selectors.country import country_dashboard
 from programs import models as m
 from programs.fiscal import funding_window
 from tests import factories

@@ -1,4 +1,4 @@
-"""Serving stored figures while a worker refreshes them (dashboards/snapshots.py): with a
+"""Serving stored figures while a worker refreshes them (dashboards/selectors/snapshots.py): with a
 broker, a page whose figures' inputs changed shows the stored figures (with the time they
 were computed) as long as they are younger than DASHBOARD_FIGURES_MAX_AGE, and a real
 worker brings them up to date; past that age the page computes them itself."""
@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from django.core.cache import caches
 
-from dashboards import snapshots
+from dashboards.selectors import snapshots
 from programs import models as m
 from programs.fiscal import funding_window
 

@@ -177,7 +177,7 @@ def test_countries_index_links_each_country_to_its_dashboard(client, manager):
 def test_refresh_stores_the_figures_so_the_next_view_computes_nothing(client, manager):
     from django.conf import settings
 
-    from dashboards.snapshots import figures_refresh
+    from dashboards.selectors.snapshots import figures_refresh
 
     # Given a portfolio and the refresh task's service run after its load
     portfolio_build()

@@ -78,7 +78,7 @@ def test_donor_overlap_gap_and_vetting_checks(agency_a):
 
 
 def test_dashboard_vetting_flag_and_coordination_check_agree_on_who_needs_vetting(agency_a):
-    from dashboards.flags import flag_counts
+    from dashboards.selectors.flags import flag_counts
 
     kenya = factories.country("KEN")
     program = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya])
@@ -110,7 +110,7 @@ def test_an_overlap_of_three_agencies_is_one_finding_naming_every_program():
 
 
 def test_dashboard_flag_counts_equal_the_findings_lists(agency_a, agency_b):
-    from dashboards.flags import flag_counts, flag_rows
+    from dashboards.selectors.flags import flag_counts, flag_rows
 
     from tests.dashboards.portfolio_data import portfolio_build
 
