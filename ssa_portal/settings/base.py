@@ -146,7 +146,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Dashboards: how old stored figures may be served, after their inputs changed, while a
-# worker refreshes them (dashboards/snapshots.py); 0 computes them on the next view.
+# worker refreshes them (dashboards/selectors/snapshots.py); 0 computes them on the next view.
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
 
 # Caches. "default" stays in process memory (API throttling). "figures" holds the
