@@ -8,7 +8,6 @@ from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +89,7 @@ def test_selectivity_scores_current_and_history(token_client, analyst_a, manager
 def test_rollups_evaluations_recommendations_findings_are_readable(token_client, analyst_a):
     from evaluations.services.rollups import __name__ as _  # noqa: F401  (the app is installed)
 
-    program = api_factories.program_full()
+    program = factories.program_full()
     evaluation = Evaluation.objects.create(
         program=program, evaluation_type="performance", title="Midterm", evaluator="GAO", started_on=dt.date(2026, 1, 1)
     )

@@ -6,7 +6,7 @@ from assessments.models import AssessmentStatus, CountryAssessment, SelectivityS
 from programs.demo.users import demo_users_ensure
 from programs.models import Country
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from infrastructure.versioning import StaleVersionError
 from ssa_portal.celery import app
 from tests import factories
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from programs import models as m
 from programs.fiscal import funding_window
 from tests import factories
 
-from .portfolio_data import portfolio_build
+from tests.factories.dashboards import portfolio_build
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from dashboards.selectors import snapshots
 from programs import models as m
 from programs.fiscal import funding_window
 
-from .portfolio_data import portfolio_build, summarise
+from tests.factories.dashboards import portfolio_build, summarise
 
 
 def _stored(scope: str, name: str) -> snapshots.StoredFigures | None:

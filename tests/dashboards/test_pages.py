@@ -15,7 +15,7 @@ from evaluations.models import Evaluation, EvaluationType, Recommendation
 from programs import models as m
 from tests import factories
 
-from .portfolio_data import portfolio_build, summarise
+from tests.factories.dashboards import portfolio_build, summarise
 
 pytestmark = pytest.mark.django_db
 

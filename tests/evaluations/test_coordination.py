@@ -112,7 +112,7 @@ def test_an_overlap_of_three_agencies_is_one_finding_naming_every_program():
 def test_dashboard_flag_counts_equal_the_findings_lists(agency_a, agency_b):
     from dashboards.selectors.flags import flag_counts, flag_rows
 
-    from tests.dashboards.portfolio_data import portfolio_build
+    from tests.factories.dashboards import portfolio_build
 
     # Given a portfolio with overlaps, a gap, a surge program and an unvetted partner unit
     portfolio_build()

@@ -22,7 +22,7 @@ from programs.importing.services import import_job_create
 from programs.models import Goal, MeasurementStatus, PartnerInstitution, ProgramReview, ProgramStatus
 from programs.services.records import lock_token
 from tests import factories
-from tests.assessments import factories as af
+from tests.factories import assessments as af
 from tests.importing.conftest import program_row, programs_csv
 
 
