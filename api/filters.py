@@ -214,15 +214,11 @@ class ReviewFilter(_ProgramScopedFilter):
         return queryset.filter(decision="") if value else queryset.exclude(decision="")
 
 
-class CrisisEventFilter(django_filters.FilterSet):
+class _CountryScopedFilter(django_filters.FilterSet):
+    """Rows with a ``country``: by that country (ISO3 or id) or a region of either scheme."""
+
     country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
     region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
-    open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="Open (not closed)")
-    updated_since = updated_since_filter()
-
-    class Meta:
-        model = CrisisEvent
-        fields: list[str] = []
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
@@ -231,6 +227,15 @@ class CrisisEventFilter(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return queryset.filter(country__in=countries_in_regions(regions_matching(value)))
+
+
+class CrisisEventFilter(_CountryScopedFilter):
+    open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="Open (not closed)")
+    updated_since = updated_since_filter()
+
+    class Meta:
+        model = CrisisEvent
+        fields: list[str] = []
 
 
 # --- Rollups, evaluations, recommendations ----------------------------------------------
@@ -257,23 +262,13 @@ class ProgramRollupFilter(_ProgramScopedFilter):
         fields: list[str] = []
 
 
-class CountryRollupFilter(django_filters.FilterSet):
+class CountryRollupFilter(_CountryScopedFilter):
     status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
     updated_since = updated_since_filter("computed_at")
 
     class Meta:
         model = CountryRollup
         fields: list[str] = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
-
-    def filter_region(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(country__in=countries_in_regions(regions_matching(value)))
 
 
 RegionRollupFilter = _rollup_filter(

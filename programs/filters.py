@@ -84,9 +84,10 @@ def countries_in_regions(regions: QuerySet[Region]) -> QuerySet[Country]:
     return Country.objects.filter(Q(state_bureau__in=regions) | Q(combatant_command__in=regions))
 
 
-def updated_since_filter(field: str = "updated_at") -> django_filters.IsoDateTimeFilter:
+def updated_since_filter(field: str = "updated_at", *,
+                         label: str = "Changed at or after this ISO 8601 datetime") -> django_filters.IsoDateTimeFilter:
     """``updated_since``: rows changed at or after an ISO 8601 datetime (for incremental sync)."""
-    return UtcIsoDateTimeFilter(field_name=field, lookup_expr="gte", label="Updated since")
+    return UtcIsoDateTimeFilter(field_name=field, lookup_expr="gte", label=label)
 
 
 def archived_rows(queryset: QuerySet, value: str) -> QuerySet:
@@ -160,7 +161,7 @@ class ProgramFilter(django_filters.FilterSet):
     archived = django_filters.ChoiceFilter(
         method="filter_archived", choices=ARCHIVED_CHOICES, label="Archived", empty_label=None
     )
-    updated_since = updated_since_filter()
+    updated_since = updated_since_filter(label="Updated since")
     ordering = django_filters.OrderingFilter(fields=PROGRAM_ORDERING, label="Sort by")
 
     class Meta:
