@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from assessments.selectors import current_scores, latest_approved_assessment, score_explanation, score_history
@@ -45,12 +44,9 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 STATUS_LABELS = dict(RollupStatus.choices)
 
 
-def country_get(*, iso3: str) -> Country:
-    """The country with ISO code iso3 (any case); Http404 when unknown."""
-    try:
-        return Country.objects.select_related("state_bureau", "combatant_command").get(iso3__iexact=iso3)
-    except Country.DoesNotExist as exc:
-        raise Http404("No such country.") from exc
+def country_find(*, iso3: str) -> Country | None:
+    """The country with ISO code ``iso3`` (any case) and its regions; None when unknown."""
+    return Country.objects.select_related("state_bureau", "combatant_command").filter(iso3__iexact=iso3).first()
 
 
 def _maybe_url(name: str, **kwargs) -> str | None:

@@ -12,10 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from assessments.models import Band
 from assessments.selectors import current_scores
@@ -39,7 +37,6 @@ from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
 
-from ..formatting import plain
 from ..tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
@@ -323,15 +320,10 @@ def _regional_program_rows(country_ids: list[int]) -> list[list]:
              ", ".join(sorted(c.iso3 for c in p.countries.all())), f"FY{p.start_fy}-FY{p.end_fy}"] for p in programs]
 
 
-def region_get(*, scheme_slug: str, code: str) -> Region:
-    """The region of a scheme slug (bureau, command) and code; Http404 when unknown."""
-    scheme = SCHEME_SLUGS.get(scheme_slug)
-    if scheme is None:
-        raise Http404("Unknown region scheme; use 'bureau' or 'command'.")
-    try:
-        return Region.objects.get(scheme=scheme, code__iexact=code)
-    except Region.DoesNotExist as exc:
-        raise Http404("No such region.") from exc
+def region_find(*, scheme: str, code: str) -> Region | None:
+    """The region of ``scheme`` (a RegionScheme value) with ``code`` (any case); None
+    when there is none."""
+    return Region.objects.filter(scheme=scheme, code__iexact=code).first()
 
 
 def region_country_ids(region: Region) -> list[int]:
@@ -503,12 +495,6 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None, curr
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
-    for cell in cells.values():
-        cell["html"] = format_html(
-            '<td class="cell covered"><span class="cell-programs">{} program{}</span>'
-            '<span class="cell-funding">{}</span><span class="cell-achievement">{}</span></td>',
-            cell["programs"], "" if cell["programs"] == 1 else "s", plain(cell["obligated"], "money"),
-            plain(cell["achievement"], "percent"))
     matrix = [{"country": c, "url": country_url(c.iso3),
                "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]

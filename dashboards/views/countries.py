@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ..selectors import overview
-from ..selectors.country import PROGRAMS_SHOWN, country_dashboard, country_get
-from .scope_params import region_choices, region_from_param, tier_from_param
+from ..selectors.country import PROGRAMS_SHOWN, country_dashboard
+from .scope_params import country_from_param, region_choices, region_from_param, tier_from_param
 from .table_exports import export_context, table_csv
 
 
@@ -23,7 +23,7 @@ def country_list(request: HttpRequest, table: str | None = None) -> HttpResponse
 
 
 def country(request: HttpRequest, iso3: str, table: str | None = None) -> HttpResponse:
-    country_obj = country_get(iso3=iso3)
+    country_obj = country_from_param(iso3)
     # The page lists the first programs; the CSV download has them all.
     dashboard = country_dashboard(country=country_obj, programs_limit=None if table == "programs" else PROGRAMS_SHOWN)
     if table is not None:

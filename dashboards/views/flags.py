@@ -10,7 +10,7 @@ from ..selectors import flags, overview, snapshots
 from ..selectors.flags import KINDS
 from ..selectors.overview import country_url, program_url
 from ..tables import Column, Link, Table
-from .scope_params import region_from_param
+from .scope_params import country_from_param, region_from_param
 from .table_exports import export_context, table_csv
 
 
@@ -50,9 +50,7 @@ def flag_list(request: HttpRequest, kind: str, table: str | None = None) -> Http
     region = region_from_param(request.GET.get("region"))
     country = None
     if request.GET.get("country"):
-        from ..selectors.country import country_get
-
-        country = country_get(iso3=request.GET["country"])
+        country = country_from_param(request.GET["country"])
     if country is not None:
         country_ids, scope, key = [country.id], country.name, f"country:{country.id}"
     elif region is not None:
