@@ -129,12 +129,12 @@ def rich_program(index: int, *, agency=None):
     """A program with 2 countries, 2 funding years, 2 MOEs with targets and measurements."""
     program = ProgramFactory(
         code=f"RICH-{index:04d}",
-        lead_agency=agency or agency("DOS"),
+        lead_agency=agency or m.Agency.objects.get(code="DOS"),
         countries=[country("KEN"), country("UGA")],
         goals=[Goal.objects.get(code="1.e")],
     )
     program.sectors.set([Sector.objects.get(dac_code="15210")])
-    program.supporting_agencies.set([agency("DOJ")])
+    program.supporting_agencies.set([m.Agency.objects.get(code="DOJ")])
     for fy in (2025, 2026):
         FundingFactory(program=program, fiscal_year=fy, planned=Decimal("1000"))
     for _ in range(2):
@@ -154,7 +154,7 @@ def program_full(*, agency: str = "DOS", countries=("KEN", "UGA"), status=m.Prog
     """A program with funding, goals, sectors, partners, institutions and one MOE with target
     and approved measurement: every list endpoint has something per row to join."""
     program = ProgramFactory(
-        lead_agency=agency(agency),
+        lead_agency=m.Agency.objects.get(code=agency),
         countries=[country(c) for c in countries],
         status=status,
         **fields,
