@@ -10,9 +10,8 @@ Each rule is a relation with one row per finding, optionally limited to the prog
   running programs of two or more lead agencies in at least one common fiscal year. One
   finding per such group (not per pair of programs): the brief speaks of "two or more
   active programs", and a manager acts on the situation (who else works on this goal
-  here), which a list of every pair would repeat n(n-1)/2 times. The group lists the
-  programs that share at least one of the overlapping years, and the first and last of
-  those years;
+  here), which a list of every pair would repeat n(n-1)/2 times. The group names the
+  first and last overlapping year and the programs whose years meet that span;
 * ``donor_overlap``: another donor's engagement in the same country and DAC sector as a
   running program, in overlapping fiscal years (one finding per engagement and program);
 * ``gap``: an objective of a country strategy of a tier 1-2 country that no running
@@ -54,13 +53,14 @@ def programs_in_countries(ids: list[int] | None) -> Statement:
     return f" AND p.id IN (SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{where})", params
 
 
-def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
-    """Columns: country_id, country_name, iso3, on_kind ('goal' | 'institution'), on_id,
-    on_name (goal code or institution name), agencies ("DOD, DOS"), programs
-    ("12:KEN-001 (DOS), 15:KEN-007 (DOD)", id:code (agency) of each program in an
-    overlapping year), first_fy, last_fy."""
+def _overlap_groups(ids: list[int] | None) -> Statement:
+    """The overlap rule itself: ``WITH RECURSIVE ...`` ending in ``found`` (country_id,
+    on_kind 'goal' | 'institution', on_id, first_fy, last_fy), one row per finding; the
+    other CTEs (``hits``: running programs per country and goal / institution;
+    ``overlapping``: the years in which two or more lead agencies meet) are there for the
+    finding's details."""
     where, params = ids_condition("pc.country_id", ids)
-    sql = f"""
+    return f"""
         WITH RECURSIVE rp AS MATERIALIZED (
             SELECT p.id, p.code, p.lead_agency_id, pc.country_id,
                    CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
@@ -87,10 +87,21 @@ def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
             JOIN years y ON y.fy BETWEEN h.start_fy AND h.end_fy
             GROUP BY h.country_id, h.on_kind, h.on_id, y.fy
             HAVING COUNT(DISTINCT h.lead_agency_id) > 1
-        ), found AS (
+        ), found AS MATERIALIZED (
             SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy, MAX(fy) AS last_fy
             FROM overlapping GROUP BY country_id, on_kind, on_id
         )
+    """, params
+
+
+def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: country_id, country_name, iso3, on_kind ('goal' | 'institution'), on_id,
+    on_name (goal code or institution name), agencies ("DOD, DOS"), programs
+    ("12:KEN-001 (DOS), 15:KEN-007 (DOD)": id:code (agency) of each program of the group
+    whose years meet the span of overlapping years, first_fy to last_fy), first_fy,
+    last_fy."""
+    groups, params = _overlap_groups(ids)
+    return groups + f"""
         SELECT f.country_id, c.name AS country_name, c.iso3, f.on_kind, f.on_id,
                MAX(CASE WHEN f.on_kind = 'goal' THEN go.code ELSE inst.name END) AS on_name,
                {string_agg_distinct("a.code")} AS agencies,
@@ -99,15 +110,13 @@ def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
                f.first_fy, f.last_fy
         FROM found f
         JOIN hits h ON h.country_id = f.country_id AND h.on_kind = f.on_kind AND h.on_id = f.on_id
-        JOIN overlapping o ON o.country_id = f.country_id AND o.on_kind = f.on_kind AND o.on_id = f.on_id
-             AND o.fy BETWEEN h.start_fy AND h.end_fy
+             AND h.start_fy <= f.last_fy AND h.end_fy >= f.first_fy
         JOIN programs_agency a ON a.id = h.lead_agency_id
         JOIN programs_country c ON c.id = f.country_id
         LEFT JOIN programs_goal go ON f.on_kind = 'goal' AND go.id = f.on_id
         LEFT JOIN programs_partnerinstitution inst ON f.on_kind = 'institution' AND inst.id = f.on_id
         GROUP BY f.country_id, c.name, c.iso3, f.on_kind, f.on_id, f.first_fy, f.last_fy
-    """
-    return sql, params
+    """, params
 
 
 def _donor_overlap(ids: list[int] | None, today: dt.date) -> Statement:
@@ -208,7 +217,11 @@ def _scope(country_ids: Iterable[int] | None) -> list[int] | None:
 
 def rule_count_statement(rule: str, country_ids: Iterable[int] | None, today: dt.date) -> Statement:
     """``SELECT COUNT(*)`` of the findings of ``rule`` in scope, to be run alone or as a
-    scalar subquery beside other counts (one query for a whole dashboard)."""
+    scalar subquery beside other counts (one query for a whole dashboard). The overlap
+    count reads the rule's groups without the details of each."""
+    if rule == "overlap":
+        groups, params = _overlap_groups(_scope(country_ids))
+        return groups + " SELECT COUNT(*) FROM found", params
     sql, params = RULES[rule](_scope(country_ids), today)
     return f"SELECT COUNT(*) FROM ({sql}) AS found", params
 
