@@ -7,7 +7,7 @@ from assessments.models import CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories
-from tests.assessments import factories as assessment_factories
+from tests.factories import assessments as assessment_factories
 
 
 pytestmark = pytest.mark.django_db
