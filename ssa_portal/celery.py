@@ -1,5 +1,6 @@
-"""Celery application: configured from Django settings (``CELERY_*``), tasks autodiscovered
-from each app's ``tasks.py``; the periodic schedule lives in code (``beat_schedule``)."""
+"""Celery application: configured from Django settings (``CELERY_*``, including the
+periodic schedule ``CELERY_BEAT_SCHEDULE`` and the publish / consume connection settings),
+tasks autodiscovered from each app's ``tasks.py``."""
 import os
 
 from celery import Celery
@@ -9,27 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
 app = Celery("ssa_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-# Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
-app.conf.beat_schedule = {
-    "replay-deferred-tasks": {
-        "task": "programs.tasks.deferred_tasks_replay",
-        "schedule": 300.0,
-    },
-    "selectivity-recompute-all": {
-        "task": "assessments.tasks.selectivity_recompute",
-        "schedule": 6 * 3600.0,
-    },
-    "rollups-recompute-all": {
-        "task": "evaluations.tasks.rollups_recompute_all",
-        "schedule": 3600.0,
-    },
-    # Dashboards store their figures; refresh them ahead of the first viewer.
-    "dashboards-figures-refresh": {
-        "task": "dashboards.tasks.figures_refresh",
-        "schedule": 600.0,
-    },
-}
 
 
 @app.task(name="ssa_portal.health_ping")

@@ -125,11 +125,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Publishing must never hang a web request when Redis is down: short timeouts and no
-# connection retries on publish; the caller records the work as pending instead.
+# Two kinds of broker connection, configured apart:
+# - Publishing (web processes, and tasks that enqueue more work) must never hang a request
+#   when Redis is down: a 1 s connect timeout, no publish retries, no connection retries
+#   (``max_retries`` in the transport options is what kombu uses when a publisher opens its
+#   channel); the caller records the work as a DeferredTask instead (programs/task_dispatch.py).
+# - Consuming (the worker's consumer, beat's scheduler) must outlive any outage: the
+#   ``broker_connection_*`` retry settings are read only by them, and retry forever with
+#   kombu's back-off (2 s, 4 s, ... at most 30 s between attempts).
+#   tests/operations/test_faults.py stops and restarts Redis under a running worker and beat.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
-CELERY_BROKER_CONNECTION_RETRY = False
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 3,
@@ -141,7 +147,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 3
-CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # forever
+# How often beat republishes work deferred while the broker was down (seconds).
+DEFERRED_TASKS_REPLAY_SECONDS = env.float("DEFERRED_TASKS_REPLAY_SECONDS", default=60.0)
+# Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
+CELERY_BEAT_SCHEDULE = {
+    "replay-deferred-tasks": {
+        "task": "programs.tasks.deferred_tasks_replay",
+        "schedule": DEFERRED_TASKS_REPLAY_SECONDS,
+    },
+    "selectivity-recompute-all": {
+        "task": "assessments.tasks.selectivity_recompute",
+        "schedule": 6 * 3600.0,
+    },
+    "rollups-recompute-all": {
+        "task": "evaluations.tasks.rollups_recompute_all",
+        "schedule": 3600.0,
+    },
+    # Dashboards store their figures; refresh them ahead of the first viewer.
+    "dashboards-figures-refresh": {
+        "task": "dashboards.tasks.figures_refresh",
+        "schedule": 600.0,
+    },
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Dashboards: how old stored figures may be served, after their inputs changed, while a
