@@ -59,11 +59,15 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
+    """The shape every API error shares: ``{"status": 503, "code": "...", "detail": "..."}``
+    (400s add ``errors`` by field, 409s the changes since the client's version)."""
+    return {"status": status_code, "code": code, "detail": detail}
+
+
 def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
     return {
-        "status": 409,
-        "code": "stale_version",
-        "detail": str(exc),
+        **error_body(409, "stale_version", str(exc)),
         "your_version": exc.expected,
         "current_version": exc.current,
         "changes": [
@@ -74,7 +78,7 @@ def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
     }
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+def _error_response(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, StaleVersionError):
         return Response(stale_version_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -86,17 +90,23 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
-    body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
-        body["code"] = "invalid"
-        body["detail"] = "The request has errors; see the fields in 'errors'."
+        body = error_body(response.status_code, "invalid", "The request has errors; see the fields in 'errors'.")
         body["errors"] = _field_errors(exc.detail)
     else:
         detail = getattr(exc, "detail", "")
-        body["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        body["detail"] = str(detail) if not isinstance(detail, (dict, list)) else str(_field_errors(detail))
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = error_body(response.status_code, code,
+                          str(detail) if not isinstance(detail, (dict, list)) else str(_field_errors(detail)))
     response.data = body
+    return response
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error in the shared JSON shape, and as JSON even when
+    the client asked for CSV (``?format=csv`` or ``Accept: text/csv``)."""
+    response = _error_response(exc, context)
     request = context.get("request")
-    if request is not None:  # errors are JSON even when CSV was asked for
+    if response is not None and request is not None:
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     return response
