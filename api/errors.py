@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 
 
 class StaleVersion(exceptions.APIException):

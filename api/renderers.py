@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-from programs.exports import text_cell
+from infrastructure.exports import text_cell
 
 
 def _flat(value: Any) -> str:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country
-from programs.models.base import TimeStamped, Versioned, history
+from infrastructure.models import TimeStamped, Versioned, history
 
 SCORE_MIN, SCORE_MAX = 1, 5
 

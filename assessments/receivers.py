@@ -3,7 +3,7 @@ from django.dispatch import receiver
 
 from evaluations.signals import country_rollups_changed
 from programs.signals import country_inputs_changed
-from programs.task_dispatch import enqueue_on_commit
+from infrastructure.task_dispatch import enqueue_on_commit
 
 
 @receiver(country_rollups_changed, dispatch_uid="assessments_rollups_changed")

@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs import permissions, signals as program_signals
-from programs.history import with_rationale
-from programs.services.common import check_version, validated_save
-from programs.locks import try_scope_lock
-from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier, RationaleCategory
-from programs.task_dispatch import enqueue_on_commit
+from infrastructure.history import with_rationale
+from infrastructure.saving import validated_save
+from infrastructure.versioning import check_version
+from infrastructure.locks import try_scope_lock
+from infrastructure.models import RationaleCategory
+from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier
+from infrastructure.task_dispatch import enqueue_on_commit
 
 from .computations.selectivity import selectivity_insert_changed
 from .models import (

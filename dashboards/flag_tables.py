@@ -1,7 +1,7 @@
 """The flagged items of one kind as a dashboard table, with links to the records."""
 from __future__ import annotations
 
-from programs.selectors.sql import db_datetime
+from infrastructure.sql import db_datetime
 
 from . import flags, snapshots
 from .selectors import country_url, program_url

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL, string_agg, string_agg_distinct
+from infrastructure.sql import string_agg, string_agg_distinct
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
 
 LIST_LIMIT = 300
 

@@ -23,7 +23,8 @@ from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from programs.models import Funding, Program, RegionScheme
-from programs.selectors.sql import RUNNING_SQL, db_datetime
+from infrastructure.sql import db_datetime
+from programs.selectors.sql import RUNNING_SQL
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=20, decimal_places=2)

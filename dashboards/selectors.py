@@ -23,7 +23,6 @@ from evaluations.models import RegionRollup
 from programs.fiscal import funding_window
 from programs.models import (
     Country,
-    DeferredTask,
     MeasureOfEffectiveness,
     Measurement,
     Program,
@@ -34,7 +33,9 @@ from programs.models import (
     RUNNING_STATUSES,
     Strategy,
 )
-from programs.selectors.sql import RUNNING_SQL, db_datetime
+from infrastructure.models import DeferredTask
+from infrastructure.sql import db_datetime
+from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
 

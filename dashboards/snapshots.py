@@ -132,7 +132,7 @@ def _request_refresh() -> None:
         if time.monotonic() - _refresh_requested_at < interval:
             return
         _refresh_requested_at = time.monotonic()
-    from programs.task_dispatch import publish
+    from infrastructure.task_dispatch import publish
 
     from .tasks import figures_refresh as task
 
@@ -181,7 +181,7 @@ def figures_refresh() -> int:
     up to date; returns the number of page builds run, 0 if another refresh is running.
     Each scope's figures commit as they are stored, so pages never wait for the whole
     refresh. Called by the Celery task."""
-    from programs.locks import scope_lock_held
+    from infrastructure.locks import scope_lock_held
     from programs.models import Region, RegionScheme
 
     from . import selectors

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
-from programs.models.base import history
+from infrastructure.models import history
 
 
 class RollupStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from programs.task_dispatch import enqueue_on_commit
+from infrastructure.task_dispatch import enqueue_on_commit
 
 
 def on_program_data_changed(sender: Any, program_ids: list[int], **kwargs: Any) -> None:

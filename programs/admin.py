@@ -254,12 +254,6 @@ class ProgramReviewAdmin(PortalAdmin):
     raw_id_fields = ("program", "crisis")
 
 
-@admin.register(m.DeferredTask)
-class DeferredTaskAdmin(admin.ModelAdmin):
-    list_display = ("task_name", "created_at")
-    readonly_fields = ("task_name", "args", "kwargs", "error", "created_at")
-
-
 @admin.register(m.ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     """Read-only: jobs are written by the importer only."""

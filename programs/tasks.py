@@ -2,14 +2,6 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .services import operations
-
-
-@shared_task(name="programs.tasks.deferred_tasks_replay", acks_late=True)
-def deferred_tasks_replay() -> int:
-    """Republish work that was deferred while the broker was down."""
-    return operations.deferred_tasks_replay()
-
 
 @shared_task(
     bind=True,

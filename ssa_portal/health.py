@@ -18,7 +18,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from programs.models import DeferredTask
+from infrastructure.models import DeferredTask
 from programs.permissions import is_administrator
 from ssa_portal.celery import app
 

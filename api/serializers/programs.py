@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from infrastructure.models import RationaleCategory
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import (
     Agency,
@@ -13,7 +14,6 @@ from programs.models import (
     PartnerInstitution,
     ProgramStatus,
     Purpose,
-    RationaleCategory,
     Sector,
 )
 from programs.services.programs import TRANSITIONS

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from programs import permissions
 from programs.fiscal import Period
 from programs.models import MeasureOfEffectiveness, Measurement, Target
-from programs.services.common import check_version
+from infrastructure.versioning import check_version
 from programs.services.measures import (
     measurement_approve,
     measurement_record,

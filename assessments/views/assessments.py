@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from programs import permissions
 from programs.models import Country
 from programs.forms.common import version_int
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 
 from .. import selectors, services
 from ..filters import AssessmentFilter

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programs import permissions
-from programs.exports import export_response
+from infrastructure.exports import export_response
 from programs.models import Country
 
 from .. import selectors, services

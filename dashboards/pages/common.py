@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from programs.exports import export_response
+from infrastructure.exports import export_response
 from programs.models import PriorityTier, Region, RegionScheme
 
 from ..selectors import SCHEME_SLUG_OF, SCHEME_SLUGS

@@ -30,7 +30,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL, string_agg
+from infrastructure.sql import string_agg
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
 
 from ..models import FindingAcknowledgement
 

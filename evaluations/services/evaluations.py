@@ -13,7 +13,7 @@ from django.db import transaction
 
 from programs import permissions
 from programs.models import Program, User
-from programs.services.common import validated_save
+from infrastructure.saving import validated_save
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
 

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.fiscal import funding_window
-from programs.locks import try_scope_lock
-from programs.models import Country, DeferredTask, Goal, Program
+from infrastructure.locks import try_scope_lock
+from infrastructure.models import DeferredTask
+from programs.models import Country, Goal, Program
 
 from ..computations import rollups_sql
 from ..models import CountryRollup, ProgramRollup

@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from programs.exports import export_response
-from programs.models import DeferredTask, RegionScheme
+from infrastructure.exports import export_response
+from infrastructure.models import DeferredTask
+from programs.models import RegionScheme
 
 from ..forms import TargetVsActualForm
 from ..selectors.reports import COLUMNS, target_vs_actual_for_country, target_vs_actual_for_program

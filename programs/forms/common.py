@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import RationaleCategory
+from infrastructure.models import RationaleCategory
 
 
 class VersionField(forms.CharField):

@@ -1,7 +1,7 @@
 """The upload form: the file and the rationale that applies to every edit of approved data."""
 from django import forms
 
-from ..models import RationaleCategory
+from infrastructure.models import RationaleCategory
 from .reading import max_bytes
 
 

@@ -37,7 +37,7 @@ from ..models import (
     Target,
     User,
 )
-from ..services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from ..services.measures import measurement_record, moe_create, moe_update, target_set
 from ..services.programs import PROGRAM_FIELDS, funding_set, program_create, program_update
 from . import cells

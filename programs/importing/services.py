@@ -18,9 +18,11 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from .. import permissions
-from ..locks import try_scope_lock
-from ..models import ImportJob, ImportStatus, RationaleCategory, User
-from ..task_dispatch import enqueue_on_commit
+from infrastructure.locks import try_scope_lock
+from infrastructure.models import RationaleCategory
+
+from ..models import ImportJob, ImportStatus, User
+from infrastructure.task_dispatch import enqueue_on_commit
 from .reading import FileRefused, read_tables, sniff_format
 from .rows import ERROR, ImportRun, summarise
 

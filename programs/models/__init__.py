@@ -1,5 +1,4 @@
 """The programs app's models, split by topic; import them from here."""
-from .base import RationaleCategory  # noqa: F401
 from .imports import ImportFormat, ImportJob, ImportStatus  # noqa: F401
 from .measures import (  # noqa: F401
     Direction,
@@ -12,7 +11,6 @@ from .measures import (  # noqa: F401
     MoeKind,
     Target,
 )
-from .operations import DeferredTask  # noqa: F401
 from .oversight import (  # noqa: F401
     CountryPriorityTier,
     CrisisEvent,

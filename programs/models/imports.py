@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .base import RationaleCategory, TimeStamped
+from infrastructure.models import RationaleCategory, TimeStamped
 
 
 class ImportFormat(models.TextChoices):

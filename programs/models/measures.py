@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..fiscal import Period
-from .base import Archivable, TimeStamped, Versioned, history
+from infrastructure.models import Archivable, TimeStamped, Versioned, history
 from .planning import Program
 
 

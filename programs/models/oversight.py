@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from .base import TimeStamped, history, money_field
+from infrastructure.models import TimeStamped, history, money_field
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
 

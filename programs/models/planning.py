@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from .base import Archivable, TimeStamped, Versioned, history, money_field
+from infrastructure.models import Archivable, TimeStamped, Versioned, history, money_field
 from .reference import (
     Agency,
     Country,

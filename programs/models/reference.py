@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .base import Archivable, TimeStamped, history
+from infrastructure.models import Archivable, TimeStamped, history
 
 
 class RegionScheme(models.TextChoices):

@@ -1,6 +1,6 @@
 """Reads of change history: entries with field-level diffs, in a fixed number of queries.
 
-programs.history.field_changes() reads one record's predecessor with a query; a history
+infrastructure.history.field_changes() reads one record's predecessor with a query; a history
 page of N entries would issue N queries, so here all entries are fetched at once and
 diffed pairwise in memory (simple-history's diff_against does not query for plain fields).
 Membership fields (a program's countries, goals, ...) are history too, but

@@ -26,7 +26,8 @@ from ..models import (
     User,
 )
 from ..signals import program_data_changed
-from .common import check_version, require_rationale, validated_save
+from infrastructure.saving import require_rationale, validated_save
+from infrastructure.versioning import check_version
 from .programs import is_approved_data
 
 MOE_FIELDS = (

@@ -17,7 +17,8 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
 from ..signals import program_data_changed
-from .common import check_version, require_rationale, validated_save
+from infrastructure.saving import require_rationale, validated_save
+from infrastructure.versioning import check_version
 
 PROGRAM_M2M_FIELDS = (
     "supporting_agencies",

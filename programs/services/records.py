@@ -30,8 +30,8 @@ from ..models import (
     User,
     Vetting,
 )
-from .common import check_version, validated_save
-from .errors import StaleVersionError
+from infrastructure.saving import validated_save
+from infrastructure.versioning import StaleVersionError, check_version
 
 # Model -> (its editable fields, its many-to-many fields).
 RECORD_FIELDS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {

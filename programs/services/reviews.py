@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..signals import country_inputs_changed, crisis_recorded
-from .common import validated_save
+from infrastructure.saving import validated_save
 from .programs import program_transition
 
 # Programs not yet running that a planning cycle may initiate.

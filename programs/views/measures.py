@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..exports import export_response
+from infrastructure.exports import export_response
 from ..forms.common import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..selectors.history import history_entries
 from ..selectors.measures import approvals_queue, grid_fiscal_year, grid_periods, measurement_grid
-from ..services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from ..services.measures import (
     measurement_approve,
     measurement_grid_record,

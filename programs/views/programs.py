@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..exports import export_response
+from infrastructure.exports import export_response
 from ..filters import ProgramFilter
 from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
 from ..selectors.history import history_entries
 from ..selectors.programs import program_detail
-from ..services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from ..services.programs import (
     TRANSITIONS,
     allowed_transitions,

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import filters, permissions
-from ..exports import export_response
+from infrastructure.exports import export_response
 from ..forms import records as record_forms
 from ..selectors import records as selectors
 from ..selectors.history import history_entries
-from ..services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from ..services.records import lock_token, record_archive, record_create, record_restore, record_update
 from .common import apply_service_errors, forbidden_page, paginate, query_without
 
@@ -128,7 +128,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _cell(record, accessor) -> Any:
-    from ..exports import _value
+    from infrastructure.exports import _value
 
     return _value(record, accessor)
 

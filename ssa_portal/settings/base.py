@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "django_celery_beat",
+    "infrastructure",
     "programs",
     "evaluations",
     "assessments",
@@ -164,7 +165,7 @@ DEFERRED_TASKS_REPLAY_SECONDS = env.float("DEFERRED_TASKS_REPLAY_SECONDS", defau
 # Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
 CELERY_BEAT_SCHEDULE = {
     "replay-deferred-tasks": {
-        "task": "programs.tasks.deferred_tasks_replay",
+        "task": "infrastructure.tasks.deferred_tasks_replay",
         "schedule": DEFERRED_TASKS_REPLAY_SECONDS,
     },
     "selectivity-recompute-all": {

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from assessments.models import SelectivityScore
 from assessments.services import SELECTIVITY_LOCK_SCOPE, selectivity_recompute
 from assessments.tasks import selectivity_recompute_task
-from programs.locks import try_scope_lock
+from infrastructure.locks import try_scope_lock
 from programs.models import Country
 
 from . import factories as af

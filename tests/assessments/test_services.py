@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import AssessmentFramework, AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country, CountryPriorityTier
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from ssa_portal.celery import app
 from tests import factories
 

@@ -80,7 +80,7 @@ def test_figures_older_than_the_max_age_are_computed_on_the_view(serve_while_ref
 def test_a_refresh_while_another_runs_does_nothing():
     from django.db import connection
 
-    from programs.locks import _key
+    from infrastructure.locks import _key
 
     portfolio_build()
     settings_dict = connection.settings_dict

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from infrastructure.models import DeferredTask
 from evaluations.models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 from evaluations.tasks import rollups_recompute_all, rollups_recompute_programs
 from programs import models as m
@@ -86,12 +87,12 @@ def test_with_the_broker_down_the_save_succeeds_and_the_next_run_catches_up(
     # Then the save succeeded quickly, the work is recorded as deferred, figures are stale
     assert m.Measurement.objects.get(pk=measurement.pk).status == "approved"
     assert elapsed < 10
-    assert m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
+    assert DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
     assert ProgramRollup.objects.get(program=program).achievement is None
 
     # And the next scheduled full recompute catches up (and settles the deferred work)
     rollups_recompute_all.apply()
-    assert not m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
+    assert not DeferredTask.objects.filter(task_name=rollups_recompute_programs.name).exists()
     assert ProgramRollup.objects.get(program=program).achievement == pytest.approx(0.7)
     assert CountryRollup.objects.get(country__iso3="KEN").status == "needs_attention"
 
@@ -101,7 +102,7 @@ def test_a_busy_rollup_lock_makes_the_recompute_raise_for_retry(program_a):
     from django.db import connection, transaction
 
     from evaluations.services.rollups import LOCK_SCOPE, RollupsBusy, rollups_recompute
-    from programs.locks import try_scope_lock
+    from infrastructure.locks import try_scope_lock
     import psycopg2
 
     # Given another connection holding the rollup lock
@@ -161,7 +162,7 @@ def test_moving_a_program_to_another_country_refreshes_the_country_it_left(
     uganda = CountryRollup.objects.get(country__iso3="UGA")
     assert (kenya.program_count, kenya.achievement) == (0, None)
     assert (uganda.program_count, uganda.achievement) == (1, 1.0)
-    assert m.DeferredTask.objects.count() == 0
+    assert DeferredTask.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from infrastructure.models import RationaleCategory
 from programs.importing.columns import PROGRAMS
 from programs.importing.services import import_job_confirm, import_job_create
 from programs.models import (
@@ -19,7 +20,6 @@ from programs.models import (
     MeasurementStatus,
     Program,
     ProgramStatus,
-    RationaleCategory,
     Target,
 )
 from tests import factories

@@ -25,6 +25,7 @@ from django.urls import reverse
 from evaluations.models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 from evaluations.services.rollups import rollups_recompute
 from evaluations.tasks import rollups_recompute_all, rollups_recompute_programs
+from infrastructure.models import DeferredTask
 from programs import models as m
 from ssa_portal.celery import app
 from tests import factories
@@ -212,7 +213,7 @@ def test_saves_succeed_while_redis_is_stopped_and_the_running_worker_catches_up(
         assert max(timings) < 5, timings
         assert m.Measurement.objects.filter(status=m.MeasurementStatus.APPROVED).count() == 5
         assert m.Measurement.objects.get(moe=moe, period="FY2026-Q2").value == D(55)
-        deferred = m.DeferredTask.objects.filter(task_name=rollups_recompute_programs.name)
+        deferred = DeferredTask.objects.filter(task_name=rollups_recompute_programs.name)
         assert deferred.count() >= 5
         time.sleep(3)  # beat's replay fails at least once against the stopped broker
         assert all(r.achievement is None for r in ProgramRollup.objects.all())  # stale until Redis returns

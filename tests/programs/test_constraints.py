@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from programs import models as m
-from programs.services.common import validated_save
+from infrastructure.saving import validated_save
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from programs.history import field_changes
+from infrastructure.history import field_changes
 from programs.services.measures import measurement_approve, measurement_record, measurements_submit, moe_create
 from programs.services.programs import funding_set, program_update
 from tests import factories

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from programs.models import Funding, Goal, Program, ProgramStatus
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from programs.services.programs import (
     allowed_transitions,
     funding_set,

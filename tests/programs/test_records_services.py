@@ -15,7 +15,7 @@ from programs.models import (
     Strategy,
     Vetting,
 )
-from programs.services.errors import StaleVersionError
+from infrastructure.versioning import StaleVersionError
 from programs.services.records import lock_token, record_archive, record_create, record_restore, record_update
 from tests import factories
 

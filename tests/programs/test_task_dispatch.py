@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from programs.models import DeferredTask
-from programs.services.operations import deferred_tasks_replay
-from programs.task_dispatch import enqueue_on_commit, publish
+from infrastructure.models import DeferredTask
+from infrastructure.services import deferred_tasks_replay
+from infrastructure.task_dispatch import enqueue_on_commit, publish
 from ssa_portal.celery import app, health_ping
 from tests.broker import DEAD_BROKER, point_app_at
 

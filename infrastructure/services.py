@@ -1,11 +1,11 @@
-"""Operational services: catching up on deferred background work."""
+"""Catching up on background work that was deferred while the broker was down."""
 from __future__ import annotations
 
 from celery import current_app
 from django.db import transaction
 
-from ..models import DeferredTask
-from ..task_dispatch import publish
+from .models import DeferredTask
+from .task_dispatch import publish
 
 
 def deferred_tasks_replay(*, limit: int = 1000) -> int:

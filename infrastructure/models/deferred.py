@@ -13,6 +13,7 @@ class DeferredTask(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        db_table = "programs_deferredtask"  # kept from when it lived in programs
 
     def __str__(self) -> str:
         return self.task_name

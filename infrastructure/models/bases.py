@@ -16,7 +16,8 @@ class RationaleCategory(models.TextChoices):
 
 
 class RationaleHistory(models.Model):
-    """Extra columns on every historical record: the rationale category of the change.
+    """Extra columns on every historical record: the rationale category of the change and,
+    when code acted without a person, the named system actor.
 
     The free-text part goes into simple-history's own ``history_change_reason``.
     """
@@ -24,6 +25,8 @@ class RationaleHistory(models.Model):
     rationale_category = models.CharField(
         max_length=32, blank=True, choices=RationaleCategory.choices
     )
+    # A named system actor ("import job 12", "scheduled recompute") when no person acted.
+    history_actor = models.CharField(max_length=100, blank=True)
 
     class Meta:
         abstract = True
@@ -70,9 +73,6 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-
-def fiscal_year_field(**kwargs) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(**kwargs)
 
 
 def money_field(**kwargs) -> models.DecimalField:

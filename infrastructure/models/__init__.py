@@ -1,0 +1,11 @@
+"""Abstract model building blocks for every app, and the record of deferred work."""
+from .bases import (  # noqa: F401
+    Archivable,
+    RationaleCategory,
+    RationaleHistory,
+    TimeStamped,
+    Versioned,
+    history,
+    money_field,
+)
+from .deferred import DeferredTask  # noqa: F401

@@ -1,0 +1,40 @@
+"""Portable SQL fragments for raw-SQL reports: the few spellings that differ between
+PostgreSQL (production, tests) and SQLite (the embedded set-up of ``make start``), and
+reading timestamps back from raw SQL."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+def sql_literal_list(values: Iterable[str]) -> str:
+    """``('a', 'b')`` for code constants (never user input) inside an SQL ``IN``."""
+    quoted = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"({quoted})"
+
+
+def string_agg(expression: str) -> str:
+    """Values joined with ", ", in order (SQLite keeps its own order)."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG({expression}, ', ' ORDER BY {expression})"
+    return f"GROUP_CONCAT({expression}, ', ')"
+
+
+def string_agg_distinct(expression: str) -> str:
+    """Distinct values joined with ", ". SQLite's GROUP_CONCAT takes no separator with
+    DISTINCT and joins with ","; commas inside values are kept (swapped out and back)."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG(DISTINCT {expression}, ', ')"
+    swapped = f"REPLACE({expression}, ',', char(31))"
+    return f"REPLACE(REPLACE(GROUP_CONCAT(DISTINCT {swapped}), ',', ', '), char(31), ',')"
+
+
+def db_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamp read by raw SQL, aware: PostgreSQL gives an aware datetime; SQLite a
+    naive one (a plain column) or the text Django stored (an aggregate), both in UTC."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(value)
+    return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)

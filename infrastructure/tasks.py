@@ -1,0 +1,10 @@
+"""Thin Celery tasks of the infrastructure app."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="infrastructure.tasks.deferred_tasks_replay", acks_late=True)
+def deferred_tasks_replay() -> int:
+    """Republish work that was deferred while the broker was down."""
+    return services.deferred_tasks_replay()
