@@ -6,7 +6,10 @@
 ``errors`` maps field names (``non_field_errors`` for the record as a whole) to
 messages and is present for 400s. A stale ``version`` is 409 with ``code``
 ``stale_version``, the version the client sent and the current one, and the list of
-changes made since. The services' Django ``ValidationError`` and ``PermissionDenied``
+changes made since. A request the record's current state does not allow (approving a
+measurement that is not submitted, infrastructure.conflicts.StateConflict), or a value
+that another record already holds (a unique field), is 409 with ``code``
+``state_conflict`` and ``errors`` by field. The services' Django ``ValidationError`` and ``PermissionDenied``
 are translated here, so views stay thin.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from infrastructure.conflicts import StateConflict
 from infrastructure.versioning import StaleVersionError
 
 
@@ -78,9 +82,26 @@ def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
     }
 
 
+UNIQUENESS_CODES = {"unique", "unique_together", "unique_constraint"}
+
+
+def _is_uniqueness_error(exc: Exception) -> bool:
+    """A Django ValidationError all of whose messages say a value is taken (the model's
+    unique fields and constraints): a conflict with stored rows, not a malformed request."""
+    if not isinstance(exc, DjangoValidationError):
+        return False
+    codes = [error.code for error in exc.error_list] if not hasattr(exc, "error_dict") else \
+        [error.code for errors in exc.error_dict.values() for error in errors]
+    return bool(codes) and set(codes) <= UNIQUENESS_CODES
+
+
 def _error_response(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, StaleVersionError):
         return Response(stale_version_body(exc), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StateConflict) or _is_uniqueness_error(exc):
+        errors = _field_errors(as_serializer_error(exc))
+        detail = next(iter(errors.values()))[0]
+        return Response({**error_body(409, "state_conflict", detail), "errors": errors}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):

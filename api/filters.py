@@ -5,7 +5,10 @@ from __future__ import annotations
 
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from assessments.models import Band
 from assessments.selectors import current_scores
@@ -44,8 +47,15 @@ def _updated_since(field: str = "updated_at") -> django_filters.IsoDateTimeFilte
     )
 
 
-def _id_filter(field: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX)
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (``?program=5.5`` is a 400, not program 5)."""
+
+    field_class = forms.IntegerField
+
+
+def _id_filter(field: str, label: str, **kwargs) -> IdFilter:
+    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _countries_in_band(band: str) -> QuerySet:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs import permissions, signals as program_signals
+from infrastructure.conflicts import StateConflict
 from infrastructure.history import with_rationale
 from infrastructure.saving import validated_save
 from infrastructure.versioning import check_version
@@ -156,7 +157,7 @@ def _require_can_edit(user, assessment: CountryAssessment) -> None:
         "Only the author or a manager may edit this assessment.",
     )
     if not assessment.is_editable:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"A {assessment.get_status_display().lower()} assessment cannot be edited."}
         )
 
@@ -224,11 +225,11 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     if current.created_by_id == user.id:
         raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Only a submitted assessment can be approved (this one is {current.get_status_display().lower()})."}
         )
     if current.framework.is_retired:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Framework v{current.framework.version} is retired; reassess under the current framework."}
         )
     current.status = AssessmentStatus.APPROVED
@@ -254,7 +255,7 @@ def assessment_return(
     current = _locked(assessment)
     check_version(current, version)
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError({"__all__": "Only a submitted assessment can be returned."})
+        raise StateConflict({"__all__": "Only a submitted assessment can be returned."})
     current.status = AssessmentStatus.RETURNED
     current.return_reason = reason
     current.version += 1

@@ -42,10 +42,13 @@ class AssessmentWriteSerializer(serializers.Serializer):
     current framework, keyed by criterion code (see the framework in the portal)."""
 
     country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
-    assessed_on = serializers.DateField()
+    assessed_on = serializers.DateField(help_text="Not in the future.")
     summary = Text(required=False, allow_blank=True, max_length=20000)
     evidence_links = Text(required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
-    scores = serializers.DictField(child=CriterionScoreInputSerializer(), help_text="criterion code -> score")
+    scores = serializers.DictField(
+        child=CriterionScoreInputSerializer(),
+        help_text="Criterion code -> score: every criterion of the current framework, and no other.",
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
     )
@@ -54,9 +57,13 @@ class AssessmentWriteSerializer(serializers.Serializer):
         if self.context.get("updating"):
             if "version" not in attrs:
                 raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        elif "country" not in attrs:
-            raise serializers.ValidationError({"country": "This field is required."})
         return attrs
+
+
+class AssessmentCreateSerializer(AssessmentWriteSerializer):
+    """A new draft: as a write, with the country required (an update keeps its country)."""
+
+    country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all())
 
 
 class AssessmentReturnSerializer(serializers.Serializer):

@@ -1,9 +1,15 @@
 """Input fields that refuse what the database cannot store, with a field-named message."""
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+
 ID_MAX = 2**63 - 1
+# FY2027, FY2027-H1, FY2027-Q1 (any case) with a year in MIN_FISCAL_YEAR..MAX_FISCAL_YEAR.
+assert (MIN_FISCAL_YEAR, MAX_FISCAL_YEAR) == (1990, 2100), "update PERIOD_PATTERN's years"
+PERIOD_PATTERN = r"^[Ff][Yy](?:199[0-9]|20[0-9][0-9]|2100)(?:-(?:[Qq][1-4]|[Hh][12]))?$"
 
 
 def _no_surrogates(value: str) -> None:
@@ -17,6 +23,17 @@ class Text(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(_no_surrogates)
+
+
+class PeriodCode(Text):
+    """A reporting period code (programs.fiscal.Period), exactly as written: no trimming,
+    so that the pattern in the schema is the whole rule."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", "FY2027, FY2027-H1 or FY2027-Q1")
+        super().__init__(trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(PERIOD_PATTERN, "Write a period as FY2027, FY2027-H1 or FY2027-Q1."))
 
 
 class IdList(serializers.ListField):

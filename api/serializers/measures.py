@@ -13,7 +13,7 @@ from programs.models import (
     Target,
 )
 
-from .fields import ID_MAX, Text
+from .fields import ID_MAX, PeriodCode, Text
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -38,7 +38,7 @@ class MoeSerializer(serializers.ModelSerializer):
 
 
 class TargetInputSerializer(serializers.Serializer):
-    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    period = PeriodCode()
     value = serializers.DecimalField(**VALUE)
 
 
@@ -91,7 +91,7 @@ class MeasurementWriteSerializer(RationaleMixin):
     """Record the value of an MOE for a period (creates it, or updates the existing one)."""
 
     moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
-    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    period = PeriodCode()
     value = serializers.DecimalField(**VALUE)
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)

@@ -23,6 +23,7 @@ from .. import filters
 from ..serializers.assessments import (
     AssessmentReturnSerializer,
     AssessmentSerializer,
+    AssessmentCreateSerializer,
     AssessmentWriteSerializer,
     SelectivityScoreSerializer,
 )
@@ -45,8 +46,10 @@ class AssessmentFilter(django_filters.FilterSet):
 
 
 class ApiSelectivityScoreFilter(SelectivityScoreFilter):
-    """The pages' score filters (region, band, tier, sort) plus country and updated_since."""
+    """The pages' score filters (region, band, tier, sort) plus country and updated_since;
+    the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
 
+    region = filters._id_filter("region", "Region id (bureau or command)", method="filter_region")
     country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
     updated_since = filters._updated_since("computed_at")
 
@@ -61,7 +64,7 @@ def _assessments():
 
 
 @extend_schema_view(
-    create=extend_schema(summary="Create a draft assessment", request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}),
+    create=extend_schema(summary="Create a draft assessment", request=AssessmentCreateSerializer, responses={201: AssessmentSerializer}),
     update=extend_schema(
         summary="Replace a draft or returned assessment (send the version you read)",
         request=AssessmentWriteSerializer,
@@ -83,7 +86,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         return AssessmentSerializer(assessment_get(pk=assessment.pk)).data
 
     def create(self, request, *args, **kwargs):
-        serializer = AssessmentWriteSerializer(data=request.data)
+        serializer = AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)

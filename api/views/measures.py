@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from programs import permissions
 from programs.fiscal import Period
 from programs.models import MeasureOfEffectiveness, Measurement, Target
+from infrastructure.conflicts import StateConflict
 from infrastructure.versioning import check_version
 from programs.services.measures import (
     measurement_approve,
@@ -151,7 +152,7 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
         permissions.require_program_editor(request.user, measurement.moe.program)
         check_version(measurement, version)
         if not measurements_submit(user=request.user, measurements=[measurement]):
-            raise ValidationError(
+            raise StateConflict(
                 {"status": f"Only draft or returned measurements can be submitted (this one is {measurement.status})."}
             )
         return Response(MeasurementSerializer(_measurement_queryset().get(pk=measurement.pk)).data)

@@ -26,6 +26,7 @@ from ..models import (
     User,
 )
 from ..signals import program_data_changed
+from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, validated_save
 from infrastructure.versioning import check_version
 from .programs import is_approved_data
@@ -64,7 +65,7 @@ def parse_period(code: str, *, program: Program, field: str = "period") -> Perio
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
     if not program.start_fy <= period.fiscal_year <= program.end_fy:
-        raise ValidationError(
+        raise StateConflict(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
     return period
@@ -298,7 +299,7 @@ def measurement_approve(*, user: User, measurement: Measurement, version: int | 
     measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
+        raise StateConflict({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
     if measurement.entered_by_id == user.pk:
         raise ValidationError({"status": "You cannot approve a measurement you entered yourself."})
     measurement.status = MeasurementStatus.APPROVED
@@ -316,7 +317,7 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError({"status": "Only submitted measurements can be returned."})
+        raise StateConflict({"status": "Only submitted measurements can be returned."})
     if not (reason or "").strip():
         raise ValidationError({"return_reason": "Say what needs revising."})
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()

@@ -197,18 +197,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrGrantedWrite"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filter_backend.PortalFilterBackend",
         "api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    # JSON bodies only: a form-encoded body cannot say null, and the schema documents JSON.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReadThrottle", "api.throttling.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_read": env.str("API_READ_RATE", default="1200/minute"),
         "api_write": env.str("API_WRITE_RATE", default="120/minute"),
     },
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.PortalContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -229,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_accepted_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ImplementingPartnerKindEnum": "programs.models.ImplementingPartnerKind",
         "MoeKindEnum": "programs.models.MoeKind",

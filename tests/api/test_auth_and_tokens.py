@@ -197,6 +197,20 @@ def test_every_error_is_json_in_the_shared_shape_even_when_csv_was_asked_for(
         assert error["status"] == expected and error["code"] and error["detail"], error
 
 
+def test_a_request_the_records_state_does_not_allow_is_a_409_state_conflict(token_client, manager, program_a):
+    # given an active program, when a manager asks for a transition only a proposed one allows
+    response = token_client(manager, write=True).post(
+        f"/api/v1/programs/{program_a.pk}/transition/", {"action": "approve", "reason": "ok", "version": 1},
+        format="json")
+    # then 409 in the shared shape, naming the field, and nothing changed
+    assert (response.status_code, response["Content-Type"]) == (409, "application/json")
+    body = response.json()
+    assert body["code"] == "state_conflict" and body["errors"]["action"] == [body["detail"]]
+    assert "cannot be moved by 'approve'" in body["detail"]
+    program_a.refresh_from_db()
+    assert program_a.status == "active"
+
+
 # --- the OpenAPI schema: for authenticated callers (docs/access-control.md) -------------
 
 
