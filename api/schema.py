@@ -2,13 +2,14 @@
 the schema states what the server accepts (filter parameters, ids, text, decimals)."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+
+from .serializers.fields import URL_PATTERN
 
 
 class FieldErrorsField(serializers.DictField):
@@ -184,11 +185,6 @@ class DecimalFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
-# http(s) URLs that Django's URLValidator takes: lower-case host labels of letters and
-# digits, a TLD of letters, then an optional path. (Stricter than the validator, which also
-# takes ports, IP addresses and IDNs: a client with such a URL is refused by the schema.)
-URL_PATTERN = r"^https?://[a-z0-9]+(?:\.[a-z0-9]+)*\.[a-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?$"
-
 
 class URLFieldExtension(OpenApiSerializerFieldExtension):
     """URL fields: ``format: uri`` alone lets generators send URIs (``a:b``) that the
@@ -199,7 +195,7 @@ class URLFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
-        schema = {"type": "string", "format": "uri", "pattern": URL_PATTERN}
+        schema = {"type": "string", "format": "uri", "pattern": f"^{URL_PATTERN}$"}
         if field.max_length is not None:
             schema["maxLength"] = field.max_length
         return schema  # drf-spectacular adds the blank alternative of allow_blank itself

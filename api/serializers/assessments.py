@@ -4,7 +4,7 @@ from rest_framework import serializers
 from assessments.models import CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country
 
-from .fields import ID_MAX, Text
+from .fields import ID_MAX, Text, UrlLines
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -44,7 +44,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
     country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
     assessed_on = serializers.DateField(help_text="Not in the future.")
     summary = Text(required=False, allow_blank=True, max_length=20000)
-    evidence_links = Text(required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
+    evidence_links = UrlLines(max_length=20000)
     scores = serializers.DictField(
         child=CriterionScoreInputSerializer(),
         help_text="Criterion code -> score: every criterion of the current framework, and no other.",

@@ -36,6 +36,22 @@ class PeriodCode(Text):
         self.validators.append(RegexValidator(PERIOD_PATTERN, "Write a period as FY2027, FY2027-H1 or FY2027-Q1."))
 
 
+# http(s) URLs that Django's URLValidator takes: lower-case host labels of letters and
+# digits, a TLD of letters, then an optional path. Stricter than the validator (which also
+# takes ports, IP addresses and IDNs), so that the schema's pattern is the whole rule.
+URL_PATTERN = r"https?://[a-z0-9]+(?:\.[a-z0-9]+)*\.[a-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?"
+
+
+class UrlLines(Text):
+    """Links, one URL (URL_PATTERN) per line; may be blank (the empty string)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "One URL per line.")
+        super().__init__(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(rf"^(?:{URL_PATTERN}\n)*{URL_PATTERN}$",
+                                              "Write one http(s) link per line."))
+
+
 class IdList(serializers.ListField):
     """A list of ids of ``model`` rows, checked in one query; returns the ids."""
 

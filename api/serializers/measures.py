@@ -64,8 +64,6 @@ class MoeWriteSerializer(RationaleMixin):
         if self.partial:
             if "version" not in attrs:
                 raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-            if "program" in attrs:
-                raise serializers.ValidationError({"program": "An MOE cannot move to another program."})
         return attrs
 
 

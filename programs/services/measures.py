@@ -104,10 +104,13 @@ def moe_update(
     categories: Iterable[tuple[str, str]] | None = None,
 ) -> MeasureOfEffectiveness:
     """Update an MOE (and, if given, replace its targets and disaggregation categories);
-    stale versions are refused."""
+    stale versions are refused, and so is another ``program`` in ``data`` (StateConflict:
+    an MOE stays with its program)."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
     check_version(moe, version)
+    if "program" in data and getattr(data["program"], "pk", data["program"]) != moe.program_id:
+        raise StateConflict({"program": "An MOE cannot move to another program."})
     before = {k: getattr(moe, k) for k in MOE_FIELDS}
     for key in MOE_FIELDS:
         if key in data:
