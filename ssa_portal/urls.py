@@ -4,14 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import home
+from identity.oidc.views import PortalLogoutView
+from identity.views import PortalLoginView
 from ssa_portal.health import health
 from ssa_portal.security import passwords
 
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
+    path("accounts/", include("identity.urls")),  # identity providers (OpenID Connect), dormant accounts
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "assessments",
     "dashboards",
     "api",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.figures_refresh",
         "schedule": 600.0,
     },
+    # Identity: accounts their provider no longer vouches for; accounts not seen for 90 days.
+    "identity-provider-accounts-verify": {
+        "task": "identity.tasks.provider_accounts_verify",
+        "schedule": 3600.0,
+    },
+    "identity-dormant-accounts-report": {
+        "task": "identity.tasks.dormant_accounts_report",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -242,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "ApprovalStatusEnum": "programs.models.MeasurementStatus",  # same choices as AssessmentStatus
         "RollupStatusEnum": "evaluations.models.RollupStatus",
+        "BandEnum": "assessments.models.Band",  # a score's band and its band before caps
     },
 }
 
@@ -308,6 +319,7 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     "ssa_portal.security.backends.RequestAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "identity.oidc.backend.ProviderBackend",  # sign-in through an agency's identity provider
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -329,3 +341,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "SSA Portal"
 
 LOGGING["loggers"]["ssa_portal.security"] = {"level": "INFO"}
+
+# --- Identity providers (OpenID Connect; docs/security.md, "Identity providers") ------------
+from .identity_providers import providers_from_env  # noqa: E402
+
+OIDC_PROVIDERS = providers_from_env(env)
+# False: only break-glass administrators sign in with a password (administrators can also
+# switch it off in the admin: Identity > Sign-in policy).
+LOCAL_PASSWORD_SIGN_IN = env.bool("LOCAL_PASSWORD_SIGN_IN", default=True)
