@@ -75,3 +75,29 @@ def test_the_schema_states_ids_text_and_number_bounds(openapi):
     assert moe["weight"]["pattern"].startswith("^(?=[^1-9]*[1-9])(?:")  # at least 0.001: no sign, not zero
     assert "version" in openapi["components"]["schemas"]["PatchedProgramWriteRequest"]["required"]
     assert "country" in openapi["components"]["schemas"]["AssessmentCreateRequest"]["required"]
+
+
+def test_an_moe_moved_to_another_program_is_a_409_and_its_own_program_is_accepted(token_client, analyst_a, program_a):
+    from tests import factories
+
+    moe = factories.MoeFactory(program=program_a)
+    other = factories.ProgramFactory(lead_agency=program_a.lead_agency)
+    client = token_client(analyst_a, write=True)
+    moved = client.patch(f"/api/v1/moes/{moe.pk}/", {"program": other.pk, "version": 1}, format="json")
+    assert moved.status_code == 409 and moved.json()["errors"] == {"program": ["An MOE cannot move to another program."]}
+    same = client.patch(f"/api/v1/moes/{moe.pk}/", {"program": program_a.pk, "version": 1}, format="json")
+    assert same.status_code == 200, same.content
+
+
+@pytest.mark.parametrize("links, accepted", [
+    ("", True),
+    ("https://example.gov/report\nhttps://data.example.org/a/b.pdf", True),
+    ("not a link", False),
+    ("https://EXAMPLE.gov/report", False),  # stricter than URLValidator, as the schema says
+])
+def test_evidence_links_are_urls_one_per_line(links, accepted):
+    from api.serializers.assessments import AssessmentWriteSerializer
+
+    serializer = AssessmentWriteSerializer(data={"assessed_on": "2026-01-01", "scores": {}, "evidence_links": links})
+    serializer.is_valid()
+    assert ("evidence_links" not in serializer.errors) is accepted, serializer.errors
