@@ -96,7 +96,7 @@ class ProgramWriteSerializer(RationaleMixin):
     title = Text(max_length=300)
     description = Text(required=False, allow_blank=True, max_length=20000)
     lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    supporting_agencies = IdList(model=Agency, required=False)
+    supporting_agencies = IdList(model=Agency, required=False, help_text="Not the lead agency.")
     countries = IdList(model=Country, min_length=1)
     partner_institutions = IdList(model=PartnerInstitution, required=False)
     goals = IdList(model=Goal, required=False)

@@ -124,6 +124,10 @@ def map_case(context, case):
         # in the schema's words); a valid program names its years in order.
         if isinstance(case.body.get("start_fy"), int) and isinstance(case.body.get("end_fy"), int):
             case.body["start_fy"], case.body["end_fy"] = sorted((case.body["start_fy"], case.body["end_fy"]))
+        # ("supporting_agencies: Not the lead agency.")
+        if isinstance(case.body.get("supporting_agencies"), list) and "lead_agency" in case.body:
+            case.body["supporting_agencies"] = [a for a in case.body["supporting_agencies"]
+                                                if a != case.body["lead_agency"]]
         # nor one relative to the day of the request ("assessed_on: Not in the future.")
         if isinstance(case.body.get("assessed_on"), str) and case.body["assessed_on"] > dt.date.today().isoformat():
             case.body["assessed_on"] = dt.date.today().isoformat()
