@@ -53,7 +53,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     if connection.vendor != "postgresql":
@@ -61,6 +61,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from evaluations.computations.rollups_sql import portfolio_floor_query
+    from infrastructure.sql import jit_off_for_transaction
     from evaluations.models import CountryRollup, GoalRollup, RegionRollup
     from evaluations.services.rollups import rollups_recompute
     from evaluations.signals import country_rollups_changed
@@ -93,7 +94,9 @@ def main() -> None:
         floor_sql = portfolio_floor_query(window)
 
         def floor() -> None:
-            with connection.cursor() as cursor:
+            # Under the recompute's own settings (JIT off), so the ratio compares like with like.
+            with transaction.atomic(), connection.cursor() as cursor:
+                jit_off_for_transaction()
                 cursor.execute(floor_sql)
                 floor.rows = cursor.fetchall()
 

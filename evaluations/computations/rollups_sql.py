@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from infrastructure.table_swap import table_rebuild_swap
 from programs.selectors.sql import RUNNING_SQL
 
 
@@ -109,17 +110,27 @@ def moe_period_query(program_ids: Iterable[int] | None) -> str:
     """
 
 
+MOE_ACHIEVEMENT_COLUMNS = (
+    "moe_id", "program_id", "period", "period_end", "target", "measured", "actual", "achievement",
+    "status", "no_data_reason", "is_latest", "computed_at",
+)
+
+
 def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.datetime) -> None:
-    """Replace the MOE-period achievements of the programs in scope."""
+    """Replace the MOE-period achievements of the programs in scope.
+
+    Everything (``None``) on PostgreSQL: build-and-swap of the whole table
+    (:func:`infrastructure.table_swap.table_rebuild_swap`: no per-row index upkeep,
+    foreign-key triggers or dead rows). A scope, or SQLite: delete and insert in place.
+    """
+    select = f"SELECT q.*, %s FROM ({moe_period_query(program_ids)}) q"
+    if program_ids is None and connection.vendor == "postgresql":
+        table_rebuild_swap("evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, [computed_at])
+        return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {_in('program_id', program_ids)}")
         cursor.execute(
-            f"""
-            INSERT INTO evaluations_moeachievement
-                (moe_id, program_id, period, period_end, target, measured, actual, achievement,
-                 status, no_data_reason, is_latest, computed_at)
-            SELECT q.*, %s FROM ({moe_period_query(program_ids)}) q
-            """,
+            f"INSERT INTO evaluations_moeachievement ({', '.join(MOE_ACHIEVEMENT_COLUMNS)}) {select}",
             [computed_at],
         )
 
