@@ -136,7 +136,10 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
 
 
 def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, int], *, from_table: str) -> str:
-    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE)."""
+    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE).
+
+    The scope filters every input (MOEs, latest achievements, funding) through its
+    ``program_id`` index, so a one-program recompute reads that program's rows only."""
     scope = _in("p.id", program_ids)
     return f"""
     SELECT p.id AS program_id,
@@ -148,7 +151,7 @@ def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, 
     FROM programs_program p
     LEFT JOIN (
         SELECT m.program_id, COUNT(*) AS n FROM programs_measureofeffectiveness m
-        WHERE m.archived_at IS NULL GROUP BY m.program_id
+        WHERE m.archived_at IS NULL AND {_in("m.program_id", program_ids)} GROUP BY m.program_id
     ) moes ON moes.program_id = p.id
     LEFT JOIN (
         SELECT ma.program_id,
@@ -157,12 +160,12 @@ def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, 
                COUNT(*) AS n
         FROM {from_table} ma
         JOIN programs_measureofeffectiveness m ON m.id = ma.moe_id
-        WHERE ma.is_latest
+        WHERE ma.is_latest AND {_in("ma.program_id", program_ids)}
         GROUP BY ma.program_id
     ) agg ON agg.program_id = p.id
     LEFT JOIN (
         SELECT f.program_id, SUM(f.obligated) AS w FROM programs_funding f
-        WHERE f.fiscal_year BETWEEN {int(window[0])} AND {int(window[1])}
+        WHERE f.fiscal_year BETWEEN {int(window[0])} AND {int(window[1])} AND {_in("f.program_id", program_ids)}
         GROUP BY f.program_id
     ) fund ON fund.program_id = p.id
     WHERE {scope}
