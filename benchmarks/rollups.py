@@ -95,7 +95,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from evaluations.computations.rollups_sql import portfolio_floor_query
-    from infrastructure.sql import jit_off_for_transaction
+    from infrastructure.sql import bulk_settings_for_transaction
     from evaluations.models import CountryRollup, GoalRollup, RegionRollup
     from evaluations.services.rollups import rollups_recompute
     from evaluations.signals import country_rollups_changed
@@ -128,9 +128,9 @@ def main() -> None:
         floor_sql = portfolio_floor_query(window)
 
         def floor() -> None:
-            # Under the recompute's own settings (JIT off), so the ratio compares like with like.
+            # Under the recompute's own settings (JIT off, work_mem), so the ratio compares like with like.
             with transaction.atomic(), connection.cursor() as cursor:
-                jit_off_for_transaction()
+                bulk_settings_for_transaction()
                 cursor.execute(floor_sql)
                 floor.rows = cursor.fetchall()
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from programs.fiscal import funding_window
 from infrastructure.locks import try_scope_lock
-from infrastructure.sql import jit_off_for_transaction
+from infrastructure.sql import bulk_settings_for_transaction
 from infrastructure.models import DeferredTask
 from programs.models import Country, Goal, Program
 
@@ -83,7 +83,7 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
     with transaction.atomic():
         if not try_scope_lock(LOCK_SCOPE):
             raise RollupsBusy(LOCK_SCOPE)
-        jit_off_for_transaction()
+        bulk_settings_for_transaction()
         if scope is None:
             countries = regions = goals = None
             # A full recompute reads every input as of now: incremental recomputes that
