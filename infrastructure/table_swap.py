@@ -110,6 +110,11 @@ def table_rebuild_swap(table: str, columns: Sequence[str], select_sql: str, para
         # Statistics now, so the statements that read the table next in this
         # transaction are planned on its real contents.
         cursor.execute(f"ANALYZE {fresh}")
+        # Rows written to the live table earlier in this transaction leave deferred
+        # foreign-key checks pending, and PostgreSQL refuses to drop a table with pending
+        # trigger events: run them now (as Django's check_constraints does).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(f"DROP TABLE {table}")
         cursor.execute(f"ALTER TABLE {fresh} RENAME TO {table}")
         for kind, temporary, final in renames:

@@ -102,3 +102,12 @@ def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
     # Incremental writes after the swap take ids from the fresh table's sequence.
     rollups_recompute(program_ids=[m.Program.objects.order_by("id").first().id])
     assert_sql_equals_reference()
+
+
+def test_a_full_recompute_after_an_incremental_one_in_the_same_transaction():
+    """The incremental one leaves deferred foreign-key checks pending on the live table;
+    the swap must still be able to drop it."""
+    build_portfolio([_program(i) for i in range(2)])
+    rollups_recompute(program_ids=[m.Program.objects.order_by("id").first().id])
+    rollups_recompute()
+    assert_sql_equals_reference()
