@@ -2,14 +2,17 @@
 :mod:`evaluations.computations.achievement`, held equal to it by tests).
 
 Five statements, each one pass over its inputs with the aggregates in the database:
-MOE-period achievements (delete + insert), program rollups, then country, region and goal
-rollups (upserts). A scope limits each statement to the programs / groups affected by a
-change; ``None`` means everything. Ids are cast to int before being written into the
-SQL text (they never come from users as text).
+MOE-period achievements (build-and-swap of the whole table, or delete + insert for a
+scope), program rollups, then country, region and goal rollups (upserts, sums included).
+A scope limits each statement to the programs / groups affected by a change; ``None``
+means everything. On PostgreSQL an incremental recompute shifts the groups' kept sums
+instead (``group_sums_subtract`` / ``group_sums_add`` / ``group_figures_refresh``). Ids
+are cast to int before being written into the SQL text (they never come from users as
+text).
 
 Written for PostgreSQL (the production engine); the constructs used (CTEs, window
-functions, ``ON CONFLICT``) exist in SQLite >= 3.30 too, except the JSON aggregate,
-picked per vendor.
+functions, ``ON CONFLICT``, ``NOT MATERIALIZED``) exist in SQLite >= 3.35 too, except the
+JSON aggregate, picked per vendor; the swap and the kept-sum shifts are PostgreSQL's only.
 """
 from __future__ import annotations
 
