@@ -169,6 +169,46 @@ def decimal_pattern(*, max_digits: int, decimal_places: int, min_value: Any = No
     return rf"^{nonzero}{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{fraction}}})?|\.\d{{1,{fraction}}})$"
 
 
+# Control characters (infrastructure.text): single-line text refuses every C0 character;
+# long text keeps tab, line feed and carriage return.
+_SHORT_CHAR = r"[^\x00-\x1f]"
+_LONG_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def text_pattern(*, multiline: bool, not_blank: bool) -> str:
+    """The pattern of free text as ``infrastructure.text`` accepts it (and, when it may
+    not be blank, with at least one character that is not white space)."""
+    char = _LONG_CHAR if multiline else _SHORT_CHAR
+    if not_blank:
+        return rf"^{char}*[^\x00-\x1f\s]{char}*$"
+    return rf"^{char}*$"
+
+
+def _is_multiline(field) -> bool:
+    from infrastructure.text import refuse_control_characters_multiline
+
+    return bool(getattr(field, "multiline", False)) or refuse_control_characters_multiline in field.validators
+
+
+class _TextPatternMixin:
+    """Request text carries the control-character rule of its field as a pattern."""
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+            schema["pattern"] = text_pattern(multiline=_is_multiline(self.target),
+                                             not_blank=schema.get("minLength", 0) >= 1)
+        return schema
+
+
+class CharFieldExtension(_TextPatternMixin, OpenApiSerializerFieldExtension):
+    target_class = "rest_framework.fields.CharField"
+
+
+class TextFieldExtension(_TextPatternMixin, OpenApiSerializerFieldExtension):
+    target_class = "api.serializers.fields.Text"
+
+
 class DecimalFieldExtension(OpenApiSerializerFieldExtension):
     """Decimals travel as strings; drf-spectacular's own pattern also matches "", "-" and
     ".", and says nothing of a lower bound. Every DecimalField gets decimal_pattern()."""
