@@ -25,7 +25,8 @@ class StaleVersionChangeSerializer(serializers.Serializer):
 
 
 class StaleVersionSerializer(serializers.Serializer):
-    """409: the record changed since the client read it; nothing was saved."""
+    """409: the record exists or changed since the client read it; nothing was saved.
+    ``your_version`` is null when the request sent none."""
 
     status = serializers.IntegerField()
     code = serializers.CharField()
@@ -57,6 +58,10 @@ class PortalAutoSchema(AutoSchema):
                 responses[code] = response
         if self.method in WRITE_METHODS and "409" not in responses:
             response = self._get_response_for_code(StaleVersionSerializer, "409", ["application/json"], direction)
-            response["description"] = "Stale version: someone saved this record after you read it."
+            response["description"] = (
+                "Version conflict, nothing saved: the request named no version (or 0, 'expected absent') "
+                "for a record that exists, or an older version than the stored one. The body says who "
+                "changed what since (docs/concurrency.md)."
+            )
             responses["409"] = response
         return responses

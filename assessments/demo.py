@@ -75,7 +75,7 @@ def build_demo_data(*, seed: int) -> None:
                 summary=f"{DEMO_MARK} Conditions for sustainable capacity in {country.name}.",
                 evidence_links="https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/",
             )
-            assessment = services.assessment_submit(user=author, assessment=assessment)
+            assessment = services.assessment_submit(user=author, assessment=assessment, version=assessment.version)
             if index < DEMO_APPROVED:
-                services.assessment_approve(user=approver, assessment=assessment)
+                services.assessment_approve(user=approver, assessment=assessment, version=assessment.version)
         services.selectivity_recompute()

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from assessments.models import CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country
 
-from .fields import ID_MAX, Text
+from .fields import Text, VersionField
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -46,25 +46,17 @@ class AssessmentWriteSerializer(serializers.Serializer):
     summary = Text(required=False, allow_blank=True, max_length=20000)
     evidence_links = Text(required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
     scores = serializers.DictField(child=CriterionScoreInputSerializer(), help_text="criterion code -> score")
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
-    )
+    version = VersionField(help_text="The version you read; required for updates (missing or stale: 409, nothing saved).")
 
     def validate(self, attrs):
-        if self.context.get("updating"):
-            if "version" not in attrs:
-                raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        elif "country" not in attrs:
+        if not self.context.get("updating") and "country" not in attrs:
             raise serializers.ValidationError({"country": "This field is required."})
         return attrs
 
 
 class AssessmentReturnSerializer(serializers.Serializer):
     reason = Text(max_length=2000)
-    version = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, required=False,
-        help_text="The version you read; a stale one is refused with 409 (optional for older clients).",
-    )
+    version = VersionField(help_text="The version you read (missing or stale: 409, nothing saved).")
 
 
 class SelectivityScoreSerializer(serializers.ModelSerializer):
