@@ -166,7 +166,7 @@ def assessment_update(
     *,
     user,
     assessment: CountryAssessment,
-    version: int,
+    version: int | None = None,
     assessed_on: dt.date,
     criterion_scores: CriterionInputs,
     summary: str = "",
