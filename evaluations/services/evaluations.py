@@ -13,6 +13,7 @@ from django.db import transaction
 
 from programs import permissions
 from programs.models import Program, User
+from programs.services.rules import ensure_writable
 from infrastructure.saving import validated_save
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
@@ -23,10 +24,12 @@ EVALUATION_FIELDS = (
 
 
 def _require_evaluation_editor(user: User, program: Program) -> None:
+    """The user may record evaluations of ``program``, and it is not archived (read-only)."""
     permissions.require(
         permissions.can_edit_program(user, program) or permissions.is_manager(user),
         f"Only analysts of {program.lead_agency.code} or managers may record evaluations of {program.code}.",
     )
+    ensure_writable(program)
 
 
 def _save(instance, *, user: User) -> None:
