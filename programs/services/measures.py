@@ -438,9 +438,10 @@ def moe_archive(*, user: User, moe: MeasureOfEffectiveness, reason: str = "") ->
     """Archive an MOE instead of deleting it: it leaves the grid, the detail page and rollups;
     its measurements and history stay."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program__lead_agency").get(pk=moe.pk)
+    permissions.require_program_editor(user, moe.program)
     if moe.is_archived:
         return moe
-    _editable(user, moe)
+    ensure_writable(moe)  # not under an archived program
     moe.archived_at, moe.archived_by = timezone.now(), user
     moe.version += 1
     validated_save(moe, user=user, rationale=f"archived: {reason}".strip(": "), exclude=["program"])
