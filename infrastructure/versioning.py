@@ -44,7 +44,7 @@ class StaleVersionError(Exception):
         # Who saved meanwhile: from the history entries, even those whose changes are in
         # related rows (an assessment's criterion scores) rather than in the record itself.
         names = set(editors or []) | {c["by"] for c in changes if c.get("by")}
-        self.editors = sorted(names)
+        self.editors = sorted(n for n in names if n)
         who = ", ".join(self.editors) or "another user"
         noun = f"{record._meta.verbose_name.capitalize()} '{record}'"
         if not expected:
@@ -87,11 +87,15 @@ def check_version(record: models.Model | None, expected: int | None, *, describe
     changes: list[dict[str, Any]] = []
     editors: list[str] = []
     history = getattr(record, "history", None) if describe else None
-    if history is not None:
-        for entry in history.filter(version__gt=expected or 0).select_related("history_user").order_by("history_date"):
-            author = entry.history_user.username if entry.history_user else entry.history_actor
-            if author:
-                editors.append(author)
+    if history is not None and not expected:
+        # No version sent: name who saved the row last; its whole history is not "changes since".
+        last = history.select_related("history_user").order_by("-history_date").first()
+        if last is not None:
+            editors.append(last.history_author)
+    elif history is not None:
+        for entry in history.filter(version__gt=expected).select_related("history_user").order_by("history_date"):
+            author = entry.history_author
+            editors.append(author)
             previous = entry.prev_record
             if previous is None:
                 continue
