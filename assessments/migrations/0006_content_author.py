@@ -15,7 +15,7 @@ def content_author_is_the_creator(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_history_actor'),
+        ('assessments', '0005_seed_framework_v2'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
