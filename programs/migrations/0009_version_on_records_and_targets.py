@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0006_history_actor'),
+        ('programs', '0008_program_actual_dates'),
     ]
 
     operations = [
