@@ -59,12 +59,13 @@ def test_who_changed_a_measurements_value_may_not_approve_it(analyst_a, managing
 def test_who_changed_only_the_breakdown_may_not_approve_it(analyst_a, managing_analyst, agency_a):
     moe = factories.MoeFactory(program=factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED))
     category = moe.disaggregation_categories.create(dimension="sex", name="female")
+    male = moe.disaggregation_categories.create(dimension="sex", name="male")
     measurement = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=Decimal("42"))
     measurements_submit(user=analyst_a, measurements=[measurement])
     measurement.refresh_from_db()
     measurement = measurement_record(
         user=managing_analyst, moe=moe, period="FY2026-Q1", value=Decimal("42"), version=measurement.version,
-        breakdown={category.pk: Decimal("20")},
+        breakdown={category.pk: Decimal("20"), male.pk: Decimal("22")},
     )
     with pytest.raises(ValidationError, match="four eyes"):
         measurement_approve(user=managing_analyst, measurement=measurement, version=measurement.version)
