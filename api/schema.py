@@ -34,9 +34,10 @@ class StaleVersionChangeSerializer(serializers.Serializer):
 
 
 class StaleVersionSerializer(serializers.Serializer):
-    """409, nothing saved: ``code`` ``stale_version`` (the record changed since the client
-    read it: the versions and the changes since are given) or ``state_conflict`` (the
-    record's state does not allow the request: ``errors`` by field)."""
+    """409, nothing saved: ``code`` ``stale_version`` (the request named no version, or 0,
+    for a record that exists, or an older version than the stored one: ``your_version``
+    is null when none was sent, and the changes since are given) or ``state_conflict``
+    (the record's state does not allow the request: ``errors`` by field)."""
 
     status = serializers.IntegerField()
     code = serializers.CharField()
@@ -69,8 +70,11 @@ class PortalAutoSchema(AutoSchema):
                 responses[code] = response
         if self.method in WRITE_METHODS and "409" not in responses:
             response = self._get_response_for_code(StaleVersionSerializer, "409", ["application/json"], direction)
-            response["description"] = ("Conflict, nothing saved: a stale version (someone saved this record after "
-                                       "you read it), or a state that does not allow the request.")
+            response["description"] = (
+                "Conflict, nothing saved: a version conflict (the request named no version, or 0 'expected "
+                "absent', for a record that exists, or an older version than the stored one; the body says "
+                "who changed what since, docs/concurrency.md), or a state that does not allow the request."
+            )
             responses["409"] = response
         return responses
 

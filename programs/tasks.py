@@ -2,6 +2,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from infrastructure.history import acting_as
+
 
 @shared_task(
     bind=True,
@@ -20,7 +22,8 @@ def import_job_process(self, job_id: int, action: str) -> str:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     try:
-        return import_job_run(job_id=job_id, action=action, task_id=self.request.id or "", progress=progress).status
+        with acting_as(f"import job {job_id}"):  # authors rows the importer writes without its user
+            return import_job_run(job_id=job_id, action=action, task_id=self.request.id or "", progress=progress).status
     except OperationalError:
         if self.request.retries >= self.max_retries:
             import_job_fail(job_id=job_id, message="The database was unreachable; nothing was saved. Upload the file again.")

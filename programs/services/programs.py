@@ -21,6 +21,7 @@ from .program_years import program_years_check
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
+from .rules import ensure_writable
 
 PROGRAM_M2M_FIELDS = (
     "supporting_agencies",
@@ -172,14 +173,14 @@ def program_update(
 ) -> Program:
     """Update fields, memberships and (if given) funding rows of a program.
 
-    Refused when ``version`` is stale (StaleVersionError), when the user may not edit the
-    program, or when approved data changes without a rationale.
+    Refused when the program (or what it belongs to) is archived, when it would change and
+    ``version`` is missing or stale (StaleVersionError; the funding rows sent here are part
+    of the program and covered by its version), when the user may not edit the program, or
+    when approved data changes without a rationale.
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require_program_editor(user, program)
-    if program.is_archived:
-        raise ValidationError("This program is archived; a manager must restore it before it can be edited.")
-    check_version(program, version)
+    ensure_writable(program)
     if "lead_agency" in data and getattr(data["lead_agency"], "pk", data["lead_agency"]) != program.lead_agency_id:
         permissions.require(
             permissions.is_administrator(user), "Only an administrator may move a program to another agency."
@@ -199,7 +200,8 @@ def program_update(
         for name in PROGRAM_M2M_FIELDS
     )
     if not (fields_changed or funding_changes or m2m_changes):
-        return program
+        return program  # nothing changes, so nothing can be lost: no version needed
+    check_version(program, version)
     if is_approved_data(program):
         require_rationale(rationale_category, rationale)
     program.version += 1
@@ -223,14 +225,20 @@ def funding_set(
     rationale_category: str = "",
     rationale: str = "",
 ) -> Funding:
-    """Create or update one fiscal year's funding of a program."""
+    """Create or update one fiscal year's funding of a program.
+
+    ``version`` is the version of that year's row the writer read; None (or 0) means "no
+    row yet". A change over a row with another version is refused (StaleVersionError), as
+    is any change to an archived program (ValidationError).
+    """
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require_program_editor(user, program)
+    ensure_writable(program)
     row = program.funding.select_for_update().filter(fiscal_year=fiscal_year).first()
+    if row is not None and (row.planned, row.obligated, row.disbursed) == (planned, obligated, disbursed):
+        return row
+    check_version(row, version)
     if row is not None:
-        check_version(row, version)
-        if (row.planned, row.obligated, row.disbursed) == (planned, obligated, disbursed):
-            return row
         if is_approved_data(program):
             require_rationale(rationale_category, rationale)
         row.version += 1
@@ -302,9 +310,8 @@ def program_transition(
         _may_transition(user, program, who),
         f"Only {'managers' if who == MANAGER else 'the lead agency or managers'} may {action} a program.",
     )
+    ensure_writable(program)
     check_version(program, version)
-    if program.is_archived:
-        raise ValidationError("This program is archived.")
     if program.status not in sources:
         raise StateConflict(
             {"action": f"A program that is {program.get_status_display().lower()} cannot be moved by '{action}'."}
