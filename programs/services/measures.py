@@ -25,7 +25,7 @@ from ..models import (
     Target,
     User,
 )
-from ..signals import program_data_changed
+from ..signals import program_data_announce
 from infrastructure.saving import require_rationale, validated_save
 from infrastructure.versioning import check_version
 from .programs import is_approved_data
@@ -47,7 +47,7 @@ MEASUREMENT_FIELDS = ("value", "source", "evidence_url", "collected_on")
 
 
 def _announce(program_id: int) -> None:
-    program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
+    program_data_announce(MeasureOfEffectiveness, [program_id])
 
 
 def _editable_program(user: User, program: Program) -> Program:
