@@ -21,7 +21,6 @@ anyway), so a later MOE row of such a program reports "no program has the code".
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -132,9 +131,9 @@ class ProgramTable:
 
     # --- 2.-4. load, check, write ----------------------------------------------------
 
-    def import_rows(self, rows: list[ProgramRow], author: HistoryAuthor, progress: Callable[[int], None]) -> set[int]:
+    def import_rows(self, rows: list[ProgramRow], author: HistoryAuthor) -> set[int]:
         """Check and write the rows (each row's result gets its outcome); returns the ids of
-        the programs written. ``progress(n)`` is told the number of rows checked so far."""
+        the programs whose data changed (to announce for their rollups)."""
         plans: dict[str, ProgramPlan] = {}
         for row in rows:
             plans.setdefault(row.key, ProgramPlan(rows=[])).rows.append(row)
@@ -149,12 +148,9 @@ class ProgramTable:
             (f.program_id, f.fiscal_year): f
             for f in Funding.objects.select_for_update().filter(program_id__in=stored_ids)
         }
-        checked = 0
         for key, plan in plans.items():
             plan.program = stored.get(key)
             self._check(plan, links, funding)
-            checked += len(plan.rows)
-            progress(checked)
         return self._write([p for p in plans.values() if not p.failed], links, author)
 
     def _check(self, plan: ProgramPlan, links: dict, funding: dict) -> None:

@@ -39,6 +39,7 @@ from ..services.measures import measurement_record, moe_create, moe_update, targ
 from . import cells
 from .columns import KINDS, MEASUREMENTS, MOES, PROGRAMS, TableKind, recognise
 from .countries import CountryMatcher
+from ..signals import program_data_announce
 from .outcomes import (
     CREATE,
     ERROR,
@@ -143,7 +144,7 @@ class ImportRun:
         constraint the checks missed) every one of them is an error row, never a 500."""
         try:
             with transaction.atomic():
-                table.import_rows(rows, self.author, lambda checked: None)
+                program_data_announce(Program, table.import_rows(rows, self.author))
         except DatabaseError as exc:
             for row in rows:
                 row.result.error([("(row)", f"could not be saved: {str(exc).splitlines()[0]}")])
