@@ -1,10 +1,11 @@
 """Import jobs: upload, preview (checked, rolled back), confirm (the same code, committed).
 
 Preview and confirm run :func:`import_job_run` over the same stored bytes; the only
-difference is whether the transaction commits. So a preview and its confirm can never
-disagree, and a confirm that meets an error (the data changed meanwhile) commits
-nothing. Files with more than ``IMPORT_ASYNC_ROWS`` rows (default 500) run as a Celery
-job (programs.tasks.import_job_process); smaller ones run within the request.
+difference is whether the transaction commits, and a confirm refuses rows whose records
+changed since the preview. A confirm that meets an error commits nothing. Files with
+more than ``IMPORT_ASYNC_ROWS`` rows (default 500) run in the background
+(programs.importing.background: the Celery worker, or without a broker a thread of the
+web process); smaller ones run within the request.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from infrastructure.models import RationaleCategory
 
 from ..models import ImportJob, ImportStatus, User
 from infrastructure.task_dispatch import enqueue_on_commit
+from .background import has_broker, thread_start
 from .reading import FileRefused, read_tables, sniff_format
 from ..signals import program_changes_batched
 from infrastructure.history import acting_as
@@ -101,10 +103,15 @@ def import_job_confirm(*, user: User, job: ImportJob) -> ImportJob:
 
 
 def _start(job: ImportJob, action: str) -> ImportJob:
+    """Run the job now (small files), or in the background: on the Celery worker when a
+    broker is configured, else in a thread of this process."""
     if job.row_count > async_threshold():
-        from ..tasks import import_job_process
+        if has_broker():
+            from ..tasks import import_job_process
 
-        enqueue_on_commit(import_job_process, job.pk, action)
+            enqueue_on_commit(import_job_process, job.pk, action)
+        else:
+            thread_start(job.pk, action)
         return job
     return import_job_run(job_id=job.pk, action=action)
 
@@ -117,6 +124,8 @@ def import_job_run(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportJob:
     """Check (``preview``) or import (``confirm``) a job's file in one transaction.
+
+    ``progress(done, total)`` is told of rows done.
 
     A preview always rolls back; a confirm rolls back when any row fails. Runs only from
     the job's queued (or, for a redelivered task, running) state, once at a time.
