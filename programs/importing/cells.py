@@ -17,6 +17,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from infrastructure.exports import FORMULA_START
+
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 
 
@@ -36,12 +38,15 @@ def is_blank(value: object) -> bool:
 
 
 def text(value: object, *, max_length: int | None = None) -> str:
-    """Trimmed text; numbers from XLSX become their plain spelling (2027.0 -> "2027")."""
+    """Trimmed text; numbers from XLSX become their plain spelling (2027.0 -> "2027"); the
+    apostrophe a portal export puts before formula-like text (``'=1+1``) is dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = str(value).strip()
+    if result.startswith("'") and result[1:].startswith(FORMULA_START):
+        result = result[1:]  # the apostrophe our exports put before formula-like text
     if "\x00" in result:
         raise CellError("contains a NUL character (binary data), which cannot be stored")
     if max_length is not None and len(result) > max_length:
