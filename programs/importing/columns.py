@@ -117,6 +117,12 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", cleaned).strip("_")
 
 
+def names_a_column(cells: list[object]) -> bool:
+    """Whether a row reads like a header row: it names a column (or alias) of some kind."""
+    known = {name for kind in KINDS for name in (*kind.names, *kind.aliases)}
+    return any(isinstance(c, str) and normalise_header(c) in known for c in cells)
+
+
 def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], list[tuple[str, str]]]:
     """Which kind a header row describes, the column index -> column name map, and header errors.
 

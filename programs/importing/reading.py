@@ -9,7 +9,8 @@ Limits and rules:
   header line;
 * XLSX: openpyxl in read-only mode, every worksheet; a formula is read as its cached
   value, and a formula the workbook holds no value for is reported cell by cell (the
-  workbook is read a second time, for its formulas, only when it holds any);
+  workbook is read a second time, for its formulas, only when it holds any); hidden
+  sheets are skipped; title rows above the header row are skipped;
 * at most ``IMPORT_MAX_ROWS`` data rows (default 50,000), so a compressed workbook cannot
   expand without bound.
 """
@@ -115,19 +116,45 @@ def decode_csv(content: bytes) -> str:
             ) from exc
 
 
+TITLE_ROWS = 10  # how far down a sheet the header row is looked for
+
+
+def _blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
 def _rows_with_content(table: Table, numbered_rows) -> Table:
-    """Header = first row with any content; later rows kept unless entirely blank."""
+    """Header = the first row naming a template column among the first ``TITLE_ROWS``
+    rows with content (title rows above it, often merged cells, are skipped), else the
+    first row with content; later rows kept unless entirely blank (trailing blank rows
+    and columns of a formatted sheet are dropped)."""
+    from .columns import names_a_column
+
     limit = max_rows()
-    for number, cells in numbered_rows:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+    candidates: list[tuple[int, list]] = []
+    rows = iter(numbered_rows)
+    for number, cells in rows:
+        if _blank(cells):
             continue
-        if not table.headers:
-            table.header_row = number
-            table.headers = [("" if c is None else str(c)).strip() for c in cells]
+        candidates.append((number, list(cells)))
+        if names_a_column(cells) or len(candidates) >= TITLE_ROWS:
+            break
+    if not candidates:
+        return table
+    header_index = next((i for i, (_, cells) in enumerate(candidates) if names_a_column(cells)), 0)
+    table.header_row = candidates[header_index][0]
+    table.headers = [("" if c is None else str(c)).strip() for c in candidates[header_index][1]]
+    for number, cells in [*candidates[header_index + 1:], *rows]:
+        if _blank(cells):
             continue
         if len(table.rows) >= limit:
             raise FileRefused(f"'{table.name}' has more than {limit:,} rows; split the file.")
         table.rows.append((number, list(cells)))
+    width = len(table.headers)
+    while width and not table.headers[width - 1]:
+        width -= 1
+    if width < len(table.headers):  # trailing blank columns, beyond the last header
+        table.headers = table.headers[:width]
     return table
 
 
@@ -157,6 +184,8 @@ def read_xlsx(content: bytes) -> list[Table]:
     tables = []
     try:
         for values_sheet in values_book.worksheets:
+            if values_sheet.sheet_state != "visible":
+                continue  # hidden sheets hold look-up lists and workings, not records
             formula_sheet = formulas_book[values_sheet.title] if formulas_book else None
             tables.append(_rows_with_content(Table(name=values_sheet.title), _xlsx_rows(values_sheet, formula_sheet)))
     except FileRefused:
