@@ -1,5 +1,5 @@
 # SSA Portal: the two commands a newcomer needs.
-#   make start   set up everything and run the portal on http://127.0.0.1:8000
+#   make start   set up everything and run the portal on http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make test    run the whole test suite (PostgreSQL + Redis + Chromium)
 # Both create the virtual environment in .venv; start installs requirements.txt (what the
 # portal runs on), test also requirements-dev.txt (test tools).
@@ -11,6 +11,9 @@ STAMP     := $(VENV)/.installed-rt-$(shell cat requirements.txt | sha1sum | cut 
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 # Test defaults: the machine's local services (README, "Configuration").
+# make start PORT=8001 serves on another port.
+PORT ?= 8000
+
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssa_portal
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
@@ -42,7 +45,7 @@ start: install
 	else \
 	  echo "No broker configured: background tasks run in process"; \
 	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 chromium:

@@ -41,3 +41,12 @@ def api_token_issue(
     grant.full_clean()
     grant.save()
     return grant, clear_text
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Delete every knox token of ``user`` (they stop working at once) and their grants;
+    returns how many tokens there were."""
+    TokenGrant.objects.filter(user=user).delete()
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted

@@ -29,6 +29,15 @@ app.conf.beat_schedule = {
         "task": "dashboards.tasks.figures_refresh",
         "schedule": 600.0,
     },
+    # Identity: accounts their provider no longer vouches for; accounts not seen for 90 days.
+    "identity-provider-accounts-verify": {
+        "task": "identity.tasks.provider_accounts_verify",
+        "schedule": 3600.0,
+    },
+    "identity-dormant-accounts-report": {
+        "task": "identity.tasks.dormant_accounts_report",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 
 

@@ -1,16 +1,18 @@
 """Root URLs: each app owns its pages; the REST API lives under /api/v1/."""
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import home
+from identity.oidc.views import PortalLogoutView
+from identity.views import PortalLoginView
 from ssa_portal.health import health
 
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
+    path("accounts/", include("identity.urls")),  # identity providers (OpenID Connect), dormant accounts
     path("accounts/otp/", include("ssa_portal.security.urls")),  # second factor (docs/security.md)
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),

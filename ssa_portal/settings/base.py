@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments",
     "dashboards",
     "api",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,7 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     "ssa_portal.security.backends.RequestAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "identity.oidc.backend.ProviderBackend",  # sign-in through an agency's identity provider
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -288,3 +290,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "SSA Portal"
 
 LOGGING["loggers"]["ssa_portal.security"] = {"level": "INFO"}
+
+# --- Identity providers (OpenID Connect; docs/security.md, "Identity providers") ------------
+from .identity_providers import providers_from_env  # noqa: E402
+
+OIDC_PROVIDERS = providers_from_env(env)
+# False: only break-glass administrators sign in with a password (administrators can also
+# switch it off in the admin: Identity > Sign-in policy).
+LOCAL_PASSWORD_SIGN_IN = env.bool("LOCAL_PASSWORD_SIGN_IN", default=True)

@@ -23,7 +23,8 @@ from tests.security.signin import sign_in
 pytestmark = pytest.mark.django_db
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "access-control.md"
-ROLES = ["anonymous", "analyst (own)", "analyst (other)", "manager", "administrator", "read token", "write token"]
+ROLES = ["anonymous", "analyst (own)", "analyst (other)", "manager", "administrator", "read token", "write token",
+         "oidc analyst (own)", "oidc manager"]
 OUR_APPS = ("programs", "assessments", "evaluations", "dashboards", "api", "auth")
 # Rows that change as a side effect of signing in or of using a token, not of the request.
 VOLATILE = {"programs_user", "knox_authtoken"}
@@ -106,11 +107,32 @@ def matrix(django_db_setup, django_db_blocker):
             "administrator": factories.UserFactory(username="matrix_admin", role=ADMINISTRATOR,
                                                   is_staff=True, is_superuser=True),
         }
+        users.update(oidc_users())
         world = world_build(analyst_a=users["analyst (own)"])
     yield users, world
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
         _ensure_reference_data()
+
+
+def oidc_users() -> dict:
+    """An analyst of DOS and a manager made just in time from an identity provider's
+    claims, by the service a real sign-in goes through."""
+    from identity.models import GroupRoleMapping
+    from identity.providers import Provider
+    from identity.services import provider_sign_in
+    from programs.permissions import ANALYST, MANAGER
+
+    provider = Provider(key="matrix", name="Matrix IdP", issuer="https://idp.matrix.example", client_id="portal",
+                        client_secret="unused", agency_domains={"state.example.gov": "DOS"})
+    GroupRoleMapping.objects.create(provider="matrix", group="ssa-analysts", role=ANALYST)
+    GroupRoleMapping.objects.create(provider="matrix", group="ssa-managers", role=MANAGER)
+    return {
+        "oidc analyst (own)": provider_sign_in(provider=provider, claims={
+            "sub": "analyst-1", "email": "oidc.analyst@state.example.gov", "groups": ["ssa-analysts"]}),
+        "oidc manager": provider_sign_in(provider=provider, claims={
+            "sub": "manager-1", "email": "oidc.manager@state.example.gov", "groups": ["ssa-managers"]}),
+    }
 
 
 def test_every_row_has_a_request_and_every_request_a_row():

@@ -1,0 +1,41 @@
+"""Pages of the identity app: the sign-in page (providers and, for break-glass
+administrators, the password form) and the administrators' dormant-accounts report."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from programs.permissions import is_administrator
+
+from .forms import PortalAuthenticationForm
+from .providers import providers_configured
+from .selectors import DORMANT_AFTER_DAYS, accounts_not_seen, sign_in_policy_get
+
+DORMANT_PAGE_SIZE = 50
+
+
+class PortalLoginView(LoginView):
+    """Sign-in: one button per configured identity provider, then the password form."""
+
+    authentication_form = PortalAuthenticationForm
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = providers_configured()
+        context["local_sign_in_everyone"] = (bool(getattr(settings, "LOCAL_PASSWORD_SIGN_IN", True))
+                                             and sign_in_policy_get().local_password_sign_in)
+        return context
+
+
+@login_required
+def dormant_accounts(request: HttpRequest) -> HttpResponse:
+    """Active accounts not seen for 90 days (administrators only), the longest unseen first."""
+    if not is_administrator(request.user):
+        raise PermissionDenied("Only administrators may see the dormant-accounts report.")
+    page = Paginator(accounts_not_seen(), DORMANT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "identity/dormant_accounts.html", {"page": page, "days": DORMANT_AFTER_DAYS})

@@ -1,0 +1,90 @@
+"""Local (password) accounts stay for break-glass administrators; administrators can
+switch password sign-in off for everyone else."""
+import pytest
+from django.test import Client
+from django.utils.html import escape
+
+from identity.forms import LOCAL_SIGN_IN_OFF
+from identity.selectors import sign_in_policy_get
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+
+
+def _switch_local_sign_in_off() -> None:
+    policy = sign_in_policy_get()
+    policy.local_password_sign_in = False
+    policy.save()
+
+
+def _sign_in(username: str, password: str = PASSWORD):
+    client = Client()
+    return client, client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_by_default_analysts_sign_in_with_a_password(analyst_a):
+    client, answer = _sign_in("analyst_a")
+    assert answer.status_code == 302 and client.get("/").status_code == 200
+
+
+def test_switched_off_an_analyst_password_is_refused_with_a_clear_message(analyst_a):
+    _switch_local_sign_in_off()
+    client, answer = _sign_in("analyst_a")
+    assert answer.status_code == 200
+    assert escape(LOCAL_SIGN_IN_OFF) in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_switched_off_a_wrong_password_gets_the_usual_message(analyst_a):
+    _switch_local_sign_in_off()
+    _, answer = _sign_in("analyst_a", "wrong-password")
+    assert "correct username and password" in answer.content.decode()
+    assert escape(LOCAL_SIGN_IN_OFF) not in answer.content.decode()
+
+
+def test_switched_off_a_break_glass_administrator_still_signs_in_with_the_second_factor(administrator):
+    _switch_local_sign_in_off()
+    client, answer = _sign_in("admin_user")
+    assert answer.status_code == 302
+    assert client.get("/")["Location"].startswith("/accounts/otp/verify/")
+
+
+def test_the_setting_switches_it_off_too(settings, manager):
+    settings.LOCAL_PASSWORD_SIGN_IN = False
+    _, answer = _sign_in("manager")
+    assert escape(LOCAL_SIGN_IN_OFF) in answer.content.decode()
+
+
+def test_the_switch_keeps_its_history():
+    _switch_local_sign_in_off()
+    assert [h.local_password_sign_in for h in sign_in_policy_get().history.order_by("history_date")] == [True, False]
+
+
+def test_the_sign_in_page_offers_each_provider_and_says_who_may_use_a_password(settings):
+    settings.OIDC_PROVIDERS = {
+        "state": {"name": "Department of State (Okta)", "issuer": "https://state.okta.example", "client_id": "portal",
+                  "client_secret": "s"},
+        "dod": {"name": "Department of Defense (Entra ID)", "issuer": "https://login.entra.example/t/v2.0",
+                "client_id": "portal", "client_secret": "s"},
+    }
+    _switch_local_sign_in_off()
+    html = Client().get("/accounts/login/?next=/programs/").content.decode()
+    assert 'href="/accounts/oidc/state/?next=/programs/"' in html
+    assert "Sign in with Department of Defense (Entra ID)" in html
+    assert "Reserved for break-glass administrators" in html
+
+
+def test_with_no_provider_configured_the_sign_in_page_is_the_password_form(settings):
+    settings.OIDC_PROVIDERS = {}
+    html = Client().get("/accounts/login/").content.decode()
+    assert "/accounts/oidc/" not in html and 'name="password"' in html
+
+
+def test_an_oidc_account_has_no_password_to_sign_in_with():
+    user = factories.AnalystFactory(username="oidc.user")
+    user.set_unusable_password()
+    user.save()
+    _, answer = _sign_in("oidc.user")
+    assert "correct username and password" in answer.content.decode()
