@@ -42,16 +42,16 @@ def import_job_progress(job: ImportJob) -> dict:
         result = AsyncResult(job.task_id)
         if result.state == "PROGRESS" and isinstance(result.info, dict):
             info = result.info
-            return _with_rate(progress, int(info.get("done", 0)), int(info.get("total") or job.row_count or 1),
-                              float(info.get("started") or time.time()))
+            started = float(info["started"]) if info.get("started") else None
+            return _with_rate(progress, int(info.get("done", 0)), int(info.get("total") or job.row_count or 1), started)
     except Exception:  # noqa: BLE001 - progress is a nicety; the page refresh still works
         pass
     return progress
 
 
-def _with_rate(progress: dict, done: int, total: int, started: float) -> dict:
-    elapsed = max(time.time() - started, 1e-6)
-    rate = done / elapsed if done else None
+def _with_rate(progress: dict, done: int, total: int, started: float | None) -> dict:
+    """``progress`` with rows done, percent and, when the start is known, the rate and time left."""
+    rate = done / max(time.time() - started, 1e-6) if done and started else None
     progress.update(
         done=done, total=total, percent=round(100 * done / total) if total else None,
         rate=round(rate) if rate else None,

@@ -145,3 +145,32 @@ def test_approved_program_changes_carry_the_forms_rationale_category(analyst_a):
 
     latest = Funding.history.filter(fiscal_year=2027).first()
     assert (latest.rationale_category, latest.history_change_reason) == ("budget_realignment", "Reprogrammed. (import of budget.csv)")
+
+
+# --- the services' rules apply to bulk rows ------------------------------------------
+
+
+def test_a_row_writing_to_an_archived_program_is_an_error_row(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(1))
+    Program.objects.update(archived_at="2026-11-01T00:00:00Z")
+
+    job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1, planned="5,000,000"))
+
+    assert {r["outcome"] for r in job.report} == {"error"}
+    assert all("archived" in r["errors"][0]["message"] for r in job.report)
+
+
+def test_model_field_validators_are_error_rows_naming_the_column(analyst_a):
+    content = programs_csv(program_row(code="DOS-2027-0001", title="x" * 300, funding_authority="y" * 201))
+
+    job = import_job_create(user=analyst_a, file_name="bad.csv", content=content)
+
+    assert [e["column"] for r in job.report for e in r["errors"]] == ["funding_authority"]
+
+
+def test_funding_outside_the_programs_years_is_an_error_row(analyst_a):
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(fiscal_year="2031")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("fiscal_year", "FY2031 is outside the program's years FY2027-FY2029.")
+    ]
