@@ -42,7 +42,7 @@ from ..services.programs import (
 from infrastructure.saving import require_rationale
 from . import cells
 from .columns import PROGRAMS
-from .outcomes import CREATE, ERROR, FORM, RowErrors, RowReader, RowResult, outcome_of, sentence, validation_errors
+from .outcomes import CREATE, FORM, RowErrors, RowReader, RowResult, outcome_of, sentence, validation_errors
 from .writing import HistoryAuthor, bulk_change, bulk_insert, m2m_history_snapshot, m2m_links_read, m2m_links_replace
 
 if TYPE_CHECKING:
