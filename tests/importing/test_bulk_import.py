@@ -111,7 +111,8 @@ def test_confirm_refuses_a_row_whose_funding_changed_since_the_preview(analyst_a
     _preview_and_confirm_queries(analyst_a, _budget(1))
     job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1, planned="5,000,000"))
     program = Program.objects.get()
-    funding_set(user=analyst_a, program=program, fiscal_year=2028, planned=Decimal(7), obligated=Decimal(0), disbursed=Decimal(0))
+    funding_set(user=analyst_a, program=program, fiscal_year=2028, planned=Decimal(7), obligated=Decimal(0),
+                disbursed=Decimal(0), version=Funding.objects.get(fiscal_year=2028).version)
 
     job = import_job_confirm(user=analyst_a, job=job)
 
