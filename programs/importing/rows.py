@@ -53,7 +53,7 @@ from .outcomes import (
     sentence,
     validation_errors,
 )
-from .program_rows import ProgramRow, ProgramTable
+from .program_rows import STALE, ProgramRow, ProgramTable
 from .reading import Table
 from .writing import HistoryAuthor
 
@@ -201,8 +201,17 @@ class ImportRun:
             raise RowErrors(validation_errors(exc, default=default)) from exc
         except PermissionDenied as exc:
             raise RowErrors([(default, str(exc))]) from exc
-        except StaleVersionError as exc:  # pragma: no cover - the importer passes no version
+        except StaleVersionError as exc:  # changed between the row's read and its write
             raise RowErrors([(default, str(exc))]) from exc
+
+    def _refuse_stale(self, result: RowResult, record: str, column: str, what: str) -> None:
+        """At confirm: RowErrors if ``record`` of this row changed since the preview saw it
+        (the versions the preview saw are in its report)."""
+        if self.seen is None:
+            return
+        before = self.seen.get((result.table, result.row))
+        if before is not None and before.get(record) != result.seen[record]:
+            raise RowErrors([(column, f"{what} {STALE}")])
 
     def _editable_program(self, code: str, column: str) -> Program:
         program = Program.objects.select_related("lead_agency").filter(code__iexact=code).first()
@@ -302,8 +311,10 @@ class ImportRun:
             self._call(moe_create, default="moe_name", program=program, data=data, targets=targets)
             return CREATE, f"New MOE{f' with a {period} target' if period else ''}"
         before = _moe_state(moe, period)
+        result.seen["moe"] = before[0]
+        self._refuse_stale(result, "moe", "moe_name", f"MOE '{name}'")
         self._call(
-            moe_update, default="moe_name", moe=moe, data=data, version=None,
+            moe_update, default="moe_name", moe=moe, data=data, version=before[0],
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         if period:
@@ -343,9 +354,11 @@ class ImportRun:
         if moe is None:
             raise RowErrors([("moe_name", f"program {program.code} has no MOE named '{name}'; import the MOE first")])
         before = Measurement.objects.filter(moe=moe, period=period).values_list("version", flat=True).first()
+        result.seen["measurement"] = before
+        self._refuse_stale(result, "measurement", "value", f"The measurement of '{name}' for {period}")
         self._call(
             measurement_record, default="value", moe=moe, period=period, value=value, source=source,
-            evidence_url=evidence_url, collected_on=collected_on, version=None,
+            evidence_url=evidence_url, collected_on=collected_on, version=before,
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         after = Measurement.objects.filter(moe=moe, period=period).values_list("version", "status").first()

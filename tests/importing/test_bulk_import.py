@@ -175,3 +175,19 @@ def test_funding_outside_the_programs_years_is_an_error_row(analyst_a):
     assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
         ("fiscal_year", "FY2031 is outside the program's years FY2027-FY2029.")
     ]
+
+
+def test_confirm_refuses_moe_and_measurement_rows_changed_since_the_preview(analyst_a, workbook_of_everything):
+    from programs.models import MeasureOfEffectiveness, Measurement
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.xlsx", content=workbook_of_everything))
+    job = import_job_create(user=analyst_a, file_name="a.xlsx", content=workbook_of_everything)
+    MeasureOfEffectiveness.objects.update(version=7)
+    Measurement.objects.update(version=7)
+
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    errors = {(r["kind"], e["column"]) for r in job.report for e in r["errors"]}
+    assert job.status == ImportStatus.FAILED
+    assert errors == {("moes", "moe_name"), ("measurements", "value")}
+    assert all("changed since the preview" in e["message"] for r in job.report for e in r["errors"])
