@@ -2,22 +2,27 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AssessmentFramework, CountryAssessment, Criterion, CriterionScore, SelectivityScore
+from .models import AssessmentFramework, BandCap, CountryAssessment, Criterion, CriterionScore, SelectivityScore
 
 
 def _framework_in_use(framework) -> bool:
-    return framework is not None and framework.pk is not None and framework.assessments.exists()
+    """A version with assessments or scores is frozen: its rules explain them."""
+    return (
+        framework is not None
+        and framework.pk is not None
+        and (framework.assessments.exists() or SelectivityScore.objects.filter(framework=framework).exists())
+    )
 
 
-class CriterionInline(admin.TabularInline):
-    model = Criterion
+class FrozenWhenInUseInline(admin.TabularInline):
+    """Rows of a framework version, frozen once the version is in use, so that old scores
+    stay explainable: to change them, publish a new version."""
+
     extra = 0
+    frozen_fields: list[str] = []
 
     def get_readonly_fields(self, request, obj=None):
-        # A version in use is frozen, so that old scores stay explainable: publish a new one.
-        if _framework_in_use(obj):
-            return ["code", "name", "description", "weight", "is_human_rights", "sort_order"]
-        return []
+        return self.frozen_fields if _framework_in_use(obj) else []
 
     def has_delete_permission(self, request, obj=None):
         return not _framework_in_use(obj)
@@ -26,10 +31,38 @@ class CriterionInline(admin.TabularInline):
         return not _framework_in_use(obj)
 
 
+class CriterionInline(FrozenWhenInUseInline):
+    model = Criterion
+    frozen_fields = ["code", "name", "description", "weight", "is_human_rights", "sort_order"]
+
+
+class BandCapInline(FrozenWhenInUseInline):
+    model = BandCap
+    frozen_fields = ["condition", "max_band", "reason"]
+
+
 @admin.register(AssessmentFramework)
 class AssessmentFrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["version", "name", "weight_priority", "weight_conditions", "weight_effectiveness", "published_on", "retired_on"]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, BandCapInline]
+
+
+@admin.register(BandCap)
+class BandCapAdmin(SimpleHistoryAdmin):
+    """Read here with their change history; edited in their framework version's page."""
+
+    list_display = ["framework", "condition", "max_band", "reason"]
+    list_filter = ["framework"]
+    list_select_related = ["framework"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         if _framework_in_use(obj):
@@ -56,7 +89,7 @@ class CountryAssessmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(SelectivityScore)
 class SelectivityScoreAdmin(admin.ModelAdmin):
-    list_display = ["country", "computed_at", "score", "band", "framework"]
+    list_display = ["country", "computed_at", "score", "low", "high", "band_uncapped", "band", "caps_applied", "framework"]
     list_filter = ["band", "framework"]
     search_fields = ["country__name", "country__iso3"]
     list_select_related = ["country", "framework"]

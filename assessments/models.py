@@ -174,12 +174,56 @@ class Band(models.TextChoices):
     NO_DATA = "no_data", "No data"
 
 
+class CapCondition(models.TextChoices):
+    """Flags a framework version may turn into a band cap (the codes are stored on scores)."""
+
+    HUMAN_RIGHTS = "human_rights", "Governance / human-rights criterion at 2 or below"
+    OPEN_CRISIS = "open_crisis", "Open crisis event"
+    STALE_ASSESSMENT = "stale_assessment", "Assessment older than 18 months"
+
+
+CAPPABLE_BANDS = [(b.value, b.label) for b in (Band.SUSTAIN, Band.REVIEW, Band.DEPRIORITISE)]
+
+
+class BandCap(models.Model):
+    """A rule of one framework version: while ``condition`` holds, the band is at most ``max_band``.
+
+    Part of the versioned framework: frozen once the version is in use (admin), so a score
+    stays explainable by the caps of the version it was computed under.
+    """
+
+    framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="band_caps")
+    condition = models.CharField(max_length=20, choices=CapCondition.choices)
+    max_band = models.CharField(max_length=12, choices=CAPPABLE_BANDS, help_text="The highest band allowed.")
+    reason = models.CharField(max_length=200, help_text="Shown in the score's explanation.")
+    history = history()
+
+    class Meta:
+        ordering = ["framework_id", "condition"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "condition"], name="band_cap_one_per_condition"),
+            models.CheckConstraint(condition=Q(condition__in=CapCondition.values), name="band_cap_valid_condition"),
+            models.CheckConstraint(
+                condition=Q(max_band__in=[value for value, _ in CAPPABLE_BANDS]), name="band_cap_valid_max_band"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="band_cap_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.framework_id}: {self.get_condition_display()} -> at most {self.get_max_band_display()}"
+
+
 def _component_field() -> models.DecimalField:
     return models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
 
 class SelectivityScore(models.Model):
     """One computation of one country's selectivity score, with everything that made it.
+
+    ``low`` and ``high`` are the range the missing components could give (each at 0 and
+    at 100, with the framework weights not renormalised); equal to ``score`` when
+    complete. ``band_uncapped`` is the band of the score; ``band`` the band after the
+    framework version's caps (``caps_applied``: the conditions that held).
 
     History: the recompute appends a row only when something that defines the score
     (framework, weights, tier, assessment, a component, the score, band or a flag)
@@ -206,7 +250,13 @@ class SelectivityScore(models.Model):
     rollup_computed_at = models.DateTimeField(null=True, blank=True)
     effectiveness_component = _component_field()
     score = _component_field()
-    band = models.CharField(max_length=12, choices=Band.choices)
+    low = _component_field()
+    high = _component_field()
+    band_uncapped = models.CharField(max_length=12, choices=Band.choices)
+    band = models.CharField(max_length=12, choices=Band.choices, help_text="After the framework's band caps.")
+    caps_applied = models.CharField(
+        max_length=100, blank=True, help_text="Codes of the caps whose condition held, comma-separated."
+    )
     flag_incomplete = models.BooleanField(default=False)
     flag_stale_assessment = models.BooleanField(default=False)
     flag_human_rights = models.BooleanField(default=False)
@@ -217,6 +267,9 @@ class SelectivityScore(models.Model):
         indexes = [models.Index(fields=["country", "-id"])]
         constraints = [
             models.CheckConstraint(condition=Q(band__in=Band.values), name="selectivity_valid_band"),
+            models.CheckConstraint(
+                condition=Q(band_uncapped__in=Band.values), name="selectivity_valid_band_uncapped"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,3 +287,12 @@ class SelectivityScore(models.Model):
         if self.flag_open_crisis:
             labels.append("open crisis")
         return labels
+
+    @property
+    def caps_applied_codes(self) -> list[str]:
+        return [code for code in self.caps_applied.split(",") if code]
+
+    @property
+    def is_capped(self) -> bool:
+        """True when a cap lowered the band (not merely held)."""
+        return self.band != self.band_uncapped

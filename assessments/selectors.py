@@ -1,6 +1,7 @@
 """Reads of the assessments app: pages, dashboards and the API share these."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
@@ -8,7 +9,28 @@ from django.db.models import F, Max, Prefetch, QuerySet
 
 from programs.models import Country, CountryPriorityTier, CrisisEvent
 
-from .models import AssessmentFramework, AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
+from .computations.ranking import EvidenceGap, evidence_gaps
+from .models import (
+    AssessmentFramework,
+    AssessmentStatus,
+    BandCap,
+    CountryAssessment,
+    CriterionScore,
+    SelectivityScore,
+)
+
+RANK_BY_RANGE, RANK_BY_SCORE = "range", "score"
+# The ranking rule (assessments/computations/ranking.py, ranking_key): low end of the
+# range, then its width (more evidence first), then the score, then the name.
+RANKING_ORDER = {
+    RANK_BY_RANGE: (
+        F("low").desc(nulls_last=True),
+        (F("high") - F("low")).asc(nulls_last=True),
+        F("score").desc(nulls_last=True),
+        "country__name",
+    ),
+    RANK_BY_SCORE: (F("score").desc(nulls_last=True), "country__name"),
+}
 
 
 def framework_current() -> AssessmentFramework | None:
@@ -28,18 +50,90 @@ def _latest_score_ids(country_ids: Iterable[int] | None = None) -> QuerySet:
     return scores.order_by().values("country_id").annotate(latest=Max("id")).values("latest")
 
 
-def current_scores(country_ids: Iterable[int] | None = None) -> QuerySet[SelectivityScore]:
-    """The latest SelectivityScore of each country (countries never scored are absent)."""
+def current_scores(
+    country_ids: Iterable[int] | None = None, *, rank_by: str = RANK_BY_RANGE
+) -> QuerySet[SelectivityScore]:
+    """The latest SelectivityScore of each country (countries never scored are absent), in
+    ranking order (``rank_by``: RANK_BY_RANGE, the rule; RANK_BY_SCORE, the raw score),
+    with the framework's band caps prefetched (for :func:`score_caps`)."""
     return (
         SelectivityScore.objects.filter(id__in=_latest_score_ids(country_ids))
         .select_related("country", "country__state_bureau", "country__combatant_command", "framework")
-        .order_by(F("score").desc(nulls_last=True), "country__name")
+        .prefetch_related("framework__band_caps")
+        .order_by(*RANKING_ORDER[rank_by])
     )
+
+
+def scores_all() -> QuerySet[SelectivityScore]:
+    """Every score row of every country (the trends), by country name, oldest first."""
+    return (
+        SelectivityScore.objects.select_related("country", "framework")
+        .prefetch_related("framework__band_caps")
+        .order_by("country__name", "id")
+    )
+
+
+def score_range_label(score: SelectivityScore) -> str:
+    """The range as shown in tables: "46.00–86.00" (en dash), the one figure when complete,
+    "" when there is none."""
+    if score.low is None:
+        return ""
+    return str(score.low) if score.low == score.high else f"{score.low}\u2013{score.high}"
+
+
+def score_caps(score: SelectivityScore) -> list[BandCap]:
+    """The caps of the score's framework version whose condition held (prefetch
+    ``framework__band_caps`` to read many scores without a query each)."""
+    codes = score.caps_applied_codes
+    return [cap for cap in score.framework.band_caps.all() if cap.condition in codes]
+
+
+def score_evidence_gaps(score: SelectivityScore) -> list[EvidenceGap]:
+    """What is missing from ``score`` and where supplying it would put the low end."""
+    return evidence_gaps(
+        weights=(score.weight_priority, score.weight_conditions, score.weight_effectiveness),
+        components=(score.priority_component, score.conditions_component, score.effectiveness_component),
+    )
+
+
+@dataclass(frozen=True)
+class CountrySelectivity:
+    """A country's current selectivity for planning: figures on 0-100 (Decimal, 0.01),
+    ``band`` after caps, ``caps`` the reasons of the caps that held."""
+
+    country_id: int
+    score: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    band: str
+    band_uncapped: str
+    caps: tuple[str, ...]
+    complete: bool
+
+
+def selectivity_latest_by_country(country_ids: Iterable[int] | None = None) -> dict[int, CountrySelectivity]:
+    """Country id -> its current selectivity (countries never scored are absent). Two
+    queries whatever the number of countries."""
+    scores = SelectivityScore.objects.filter(id__in=_latest_score_ids(country_ids)).select_related(
+        "framework").prefetch_related("framework__band_caps")
+    return {
+        s.country_id: CountrySelectivity(
+            country_id=s.country_id, score=s.score, low=s.low, high=s.high, band=s.band,
+            band_uncapped=s.band_uncapped, caps=tuple(cap.reason for cap in score_caps(s)),
+            complete=not s.flag_incomplete,
+        )
+        for s in scores
+    }
 
 
 def score_history(*, country: Country) -> QuerySet[SelectivityScore]:
     """Every score row of ``country``, oldest first (its trend)."""
-    return SelectivityScore.objects.filter(country=country).select_related("framework").order_by("id")
+    return (
+        SelectivityScore.objects.filter(country=country)
+        .select_related("framework")
+        .prefetch_related("framework__band_caps")
+        .order_by("id")
+    )
 
 
 def current_bands(country_ids: Iterable[int]) -> dict[int, str]:

@@ -11,7 +11,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from assessments.selectors import current_scores, latest_approved_assessment, score_explanation, score_history
+from assessments.selectors import (
+    current_scores,
+    latest_approved_assessment,
+    score_caps,
+    score_explanation,
+    score_history,
+    score_range_label,
+)
 from evaluations.models import CLOSED_FOLLOW_UP, CountryRollup, Evaluation, MoeAchievement, Recommendation, RollupStatus
 from programs.fiscal import funding_window
 from programs.models import (
@@ -69,6 +76,8 @@ def _score_block(dashboard: Dashboard, country: Country) -> None:
     score = current_scores([country.id]).first()
     dashboard.extra["score"] = score
     dashboard.extra["score_parts"] = score_explanation(score) if score else []
+    dashboard.extra["score_range"] = score_range_label(score) if score else ""
+    dashboard.extra["score_caps"] = score_caps(score) if score else []
     history = list(score_history(country=country))
     table = Table("score-trend", "Selectivity score trend",
                   [Column("Computed at", "datetime"), Column("Score", "score"), Column("Band"),

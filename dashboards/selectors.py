@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from assessments.models import Band
-from assessments.selectors import current_scores
+from assessments.selectors import current_scores, score_range_label
 from evaluations.models import RegionRollup
 from programs.fiscal import funding_window
 from programs.models import (
@@ -190,8 +190,10 @@ def _goal_table(rows: list[dict], *, portfolio: bool) -> tuple[Table, Chart]:
 
 def _ranking(scores: list, country_funding: dict[int, dict], window: tuple[int, int]) -> tuple[Table, Table, Chart]:
     """The selectivity ranking beside funding, and the mismatches (high funding with a low
-    score; a high score with little funding). Funding: obligated USD over the window."""
-    ranked = sorted(scores, key=lambda s: (s.score is None, -(s.score or 0), s.country.name))
+    score; a high score with little funding). ``scores`` come in the ranking rule's order
+    (current_scores: low end of the range first, docs/selectivity.md). Funding: obligated
+    USD over the window."""
+    ranked = scores
     amounts = sorted(country_funding.get(s.country_id, {}).get("window_obligated", Decimal(0)) for s in ranked)
     low_cut = amounts[len(amounts) // 3] if amounts else Decimal(0)
     high_cut = amounts[(2 * len(amounts)) // 3] if amounts else Decimal(0)
@@ -213,7 +215,7 @@ def _ranking(scores: list, country_funding: dict[int, dict], window: tuple[int, 
         money = country_funding.get(score.country_id, {})
         label = mismatch(score)
         row = [rank, Link(score.country.name, country_url(score.country.iso3)), score.priority_tier, score.score,
-               BAND_LABELS.get(score.band, score.band), ", ".join(score.flags),
+               score_range_label(score), BAND_LABELS.get(score.band, score.band), ", ".join(score.flags),
                money.get("window_obligated", Decimal(0)), money.get("planned", Decimal(0)), label]
         rows.append(row)
         if label:
@@ -222,11 +224,12 @@ def _ranking(scores: list, country_funding: dict[int, dict], window: tuple[int, 
             groups[label].append({"x": float(score.score), "y": _musd(money.get("window_obligated")),
                                   "label": score.country.name})
     columns = [Column("Rank", "number"), Column("Country"), Column("Tier", "number"), Column("Score", "score"),
-               Column("Band"), Column("Flags"), Column(f"Obligated {window_label} (USD)", "money"),
+               Column("Range"), Column("Band"), Column("Flags"), Column(f"Obligated {window_label} (USD)", "money"),
                Column("Planned, all years (USD)", "money"), Column("Mismatch")]
     stamp = _latest(*(s.computed_at for s in ranked))
-    note = (f"Scores from the latest selectivity computation; funding: obligated over {window_label}, a program "
-            "counting in full for each of its countries.")
+    note = (f"Scores from the latest selectivity computation, ranked by the low end of the range the missing "
+            f"evidence could give, then the narrower range, then the score; funding: obligated over {window_label}, "
+            "a program counting in full for each of its countries.")
     ranking = Table("ranking", "Selectivity ranking and funding", columns, rows, computed_at=stamp, note=note,
                     empty_message="No selectivity scores computed yet.")
     mismatch_table = Table("mismatches", "Funding and score mismatches", columns, mismatches, computed_at=stamp,

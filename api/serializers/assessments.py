@@ -1,7 +1,9 @@
 """Country assessments, selectivity scores: read shapes and write inputs."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.models import CountryAssessment, CriterionScore, SelectivityScore
+from assessments.models import BandCap, CountryAssessment, CriterionScore, SelectivityScore
+from assessments.selectors import score_caps
 from programs.models import Country
 
 from .fields import ID_MAX, Text
@@ -67,17 +69,34 @@ class AssessmentReturnSerializer(serializers.Serializer):
     )
 
 
+class BandCapSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BandCap
+        fields = ["condition", "max_band", "reason"]
+
+
 class SelectivityScoreSerializer(serializers.ModelSerializer):
     country_iso3 = serializers.CharField(source="country.iso3", read_only=True)
     framework_version = serializers.IntegerField(source="framework.version", read_only=True)
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    caps = serializers.SerializerMethodField(help_text="The framework's caps whose condition held.")
 
     class Meta:
         model = SelectivityScore
         fields = [
-            "id", "country", "country_iso3", "score", "band", "flags", "priority_component",
+            "id", "country", "country_iso3", "score", "low", "high", "band", "band_uncapped", "caps", "flags",
+            "priority_component",
             "conditions_component", "effectiveness_component", "weight_priority", "weight_conditions",
             "weight_effectiveness", "framework_version", "priority_tier", "tier_decided_at", "assessment",
             "assessment_date", "rollup_computed_at", "flag_incomplete", "flag_stale_assessment",
             "flag_human_rights", "flag_open_crisis", "as_of", "computed_at",
         ]
+        extra_kwargs = {
+            "low": {"help_text": "Low end of the range: each missing component at 0 (the ranking uses it)."},
+            "high": {"help_text": "High end of the range: each missing component at 100."},
+            "band_uncapped": {"help_text": "The band of the score before the framework's caps."},
+        }
+
+    @extend_schema_field(BandCapSerializer(many=True))
+    def get_caps(self, score: SelectivityScore) -> list[dict]:
+        return BandCapSerializer(score_caps(score), many=True).data

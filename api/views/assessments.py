@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assessments.filters import SelectivityScoreFilter
-from assessments.models import AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
-from assessments.selectors import assessment_get, current_scores
+from assessments.models import AssessmentStatus, CountryAssessment, CriterionScore
+from assessments.selectors import assessment_get, current_scores, scores_all
 from assessments.services import (
     assessment_approve,
     assessment_create,
@@ -151,7 +151,7 @@ class SelectivityScoreHistoryViewSet(ReadOnlyPortalViewSet):
     filter_backends = PortalViewSet.filter_backends[:1]
 
     def get_queryset(self):
-        return SelectivityScore.objects.select_related("country", "framework").order_by("country__name", "id")
+        return scores_all()
 
     def filter_queryset(self, queryset):
         return stable_order(super().filter_queryset(queryset))

@@ -28,7 +28,11 @@ RANKING_COLUMNS = [
     ("C conditions", "conditions_component"),
     ("E effectiveness", "effectiveness_component"),
     ("Score", "score"),
+    ("Low", "low"),
+    ("High", "high"),
     ("Band", lambda s: s.get_band_display()),
+    ("Band before caps", lambda s: s.get_band_uncapped_display()),
+    ("Caps", lambda s: [cap.reason for cap in selectors.score_caps(s)]),
     ("Flags", lambda s: s.flags),
     ("Assessment date", "assessment_date"),
     ("Framework version", "framework.version"),
@@ -37,7 +41,8 @@ RANKING_COLUMNS = [
 
 
 def ranking(request: HttpRequest) -> HttpResponse:
-    """All countries' current scores: sortable, filterable, exportable (CSV, XLSX)."""
+    """All countries' current scores in ranking order (docs/selectivity.md), or by the raw
+    score, complete ones only on request: sortable, filterable, exportable (CSV, XLSX)."""
     filterset = SelectivityScoreFilter(request.GET or None, queryset=selectors.current_scores())
     scores = filterset.qs
     export = request.GET.get("export")
@@ -46,17 +51,23 @@ def ranking(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("sort", None)
     params.pop("export", None)
+    rows = [
+        {"score": score, "range": selectors.score_range_label(score), "caps": selectors.score_caps(score)}
+        for score in scores
+    ]
     return render(
         request,
         "assessments/ranking.html",
         {
             "filter": filterset,
             "scores": scores,
+            "rows": rows,
+            "rank_by": filterset.form.cleaned_data.get("rank") if filterset.is_bound and filterset.is_valid() else "",
             "query": params.urlencode(),
             "sort": request.GET.get("sort", ""),
             "sort_columns": [
                 ("country", "Country"), ("tier", "Tier"), ("priority", "P"), ("conditions", "C"),
-                ("effectiveness", "E"), ("score", "Score"), ("band", "Band"),
+                ("effectiveness", "E"), ("score", "Score"), ("low", "Range"), ("band", "Band"),
             ],
         },
     )
@@ -77,6 +88,8 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
             "country": country,
             "current": current,
             "explanation": selectors.score_explanation(current) if current else [],
+            "evidence_gaps": selectors.score_evidence_gaps(current) if current else [],
+            "caps": selectors.score_caps(current) if current else [],
             "history": list(reversed(history)),
             "trend": [
                 {"date": timezone.localtime(row.computed_at).strftime("%Y-%m-%d %H:%M"), "score": float(row.score) if row.score is not None else None,

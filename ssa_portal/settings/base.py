@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "ApprovalStatusEnum": "programs.models.MeasurementStatus",  # same choices as AssessmentStatus
         "RollupStatusEnum": "evaluations.models.RollupStatus",
+        "BandEnum": "assessments.models.Band",  # a score's band and its band before caps
     },
 }
 

@@ -7,6 +7,7 @@ from assessments.models import CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories
+from tests.assessments import factories as assessment_factories
 
 from . import api_factories
 
@@ -87,6 +88,22 @@ def test_selectivity_scores_current_and_history(token_client, analyst_a, manager
     assert [r["id"] for r in history] == [current[0]["id"]]
 
 
+def test_the_api_gives_the_range_the_band_before_caps_and_the_caps(token_client, manager, analyst_a):
+    assessment_factories.ranked_portfolio(manager, as_of=dt.date(2026, 11, 25))
+    client = token_client(analyst_a)
+    rows = client.get("/api/v1/selectivity-scores/").json()["results"]
+    assert [r["country_iso3"] for r in rows] == ["GHA", "UGA", "COL", "PER", "KEN", "NGA"]
+    ghana, kenya = rows[0], rows[4]
+    assert (kenya["score"], kenya["low"], kenya["high"]) == ("76.67", "46.00", "86.00")
+    assert (ghana["band"], ghana["band_uncapped"]) == ("review", "invest")
+    assert ghana["caps"] == [{"condition": "open_crisis", "max_band": "review", "reason": "Open crisis: review pending."}]
+    raw = client.get("/api/v1/selectivity-scores/", {"rank": "score", "complete": "false"}).json()["results"]
+    assert [r["country_iso3"] for r in raw] == ["GHA", "PER", "KEN", "UGA", "COL", "NGA"]
+    complete = client.get("/api/v1/selectivity-scores/", {"complete": "true"}).json()["results"]
+    assert [r["country_iso3"] for r in complete] == ["GHA", "UGA", "COL"]
+    assert client.get("/api/v1/selectivity-scores/", {"rank": "best"}).status_code == 400
+
+
 def test_rollups_evaluations_recommendations_findings_are_readable(token_client, analyst_a):
     from evaluations.services.rollups import __name__ as _  # noqa: F401  (the app is installed)
 
@@ -113,3 +130,16 @@ def test_a_stale_version_from_someone_without_the_right_is_403_not_409(token_cli
     other = token_client(analyst_b, write=True)
     assert other.post(f"/api/v1/assessments/{pk}/submit/", {"version": 1}, format="json").status_code == 403
     assert other.put(f"/api/v1/assessments/{pk}/", {**_payload(summary="x"), "version": 1}, format="json").status_code == 403
+
+
+def test_the_openapi_schema_describes_the_range_the_caps_and_the_ranking_switches(token_client, analyst_a):
+    import yaml
+
+    response = token_client(analyst_a).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    score = schema["components"]["schemas"]["SelectivityScore"]["properties"]
+    assert {"low", "high", "band_uncapped", "caps"} <= set(score)
+    assert score["caps"]["items"] == {"$ref": "#/components/schemas/BandCap"}
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/selectivity-scores/"]["get"]["parameters"]}
+    assert parameters["rank"]["schema"]["enum"] == ["range", "score"]
+    assert parameters["complete"]["schema"]["type"] == "boolean"

@@ -91,8 +91,9 @@ ENDPOINTS = [
     ("/api/v1/sectors/", None, 4),
     ("/api/v1/assessments/?country=KEN&status=draft", _assessments, 4 + 1),
     ("/api/v1/assessments/", _assessments, 4 + 1),
-    ("/api/v1/selectivity-scores/?band=invest", _scores, 4),
-    ("/api/v1/selectivity-score-history/", _scores, 4),
+    ("/api/v1/selectivity-scores/?band=invest", _scores, 4 + 1),  # + the framework's band caps
+    ("/api/v1/selectivity-scores/?rank=score&tier=1&complete=false", _scores, 4 + 1),
+    ("/api/v1/selectivity-score-history/", _scores, 4 + 1),
     ("/api/v1/evaluations/", _evaluations, 4 + 1),
     ("/api/v1/recommendations/?follow_up_status=open", _evaluations, 4),
     ("/api/v1/program-rollups/", _rollups, 4),

@@ -1,10 +1,15 @@
-"""The demo builder: approved and submitted assessments for tiered countries, scores, idempotent."""
+"""The demo builder: assessments as in real use (most approved, some stale, a few
+submitted only or missing), scores with ranges and caps, deterministic and idempotent."""
 import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from assessments.demo import build_demo_data
 from assessments.models import AssessmentStatus, CountryAssessment, SelectivityScore
 from programs.demo.users import demo_users_ensure
 from programs.models import Country
+from tests import factories
 
 from . import factories as af
 
@@ -12,26 +17,59 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows():
-    return list(SelectivityScore.objects.order_by("id").values_list("id", "country_id", "score", "band"))
+    return list(SelectivityScore.objects.order_by("id").values_list(
+        "id", "country_id", "score", "low", "high", "band", "caps_applied"))
 
 
-def test_build_demo_data_is_idempotent():
-    # Given the demo users and tiered countries (as the programs demo leaves them)
-    af.framework_v1()
+def _demo_countries(n: int) -> list[Country]:
+    """``n`` countries with a tier, a DEMO- program and MOE achievement each, as the
+    programs and evaluations demos leave them."""
+    af.framework_v2()
     demo_users_ensure()
-    tiered = list(Country.objects.order_by("iso3")[:8])
-    for index, country in enumerate(tiered):
+    countries = list(Country.objects.order_by("iso3")[:n])
+    for index, country in enumerate(countries):
         Country.objects.filter(pk=country.pk).update(priority_tier=1 + index % 4)
+        factories.ProgramFactory(code=f"DEMO-{index:03d}", countries=[country])
+        af.rollup(country, (index % 10) / 10)
+    return countries
+
+
+def test_the_demo_assesses_most_countries_some_stale_a_few_pending_or_missing():
+    # Given 50 countries with demo programs and tiers
+    countries = _demo_countries(50)
     # When the demo is built
+    with CaptureQueriesContext(connection) as queries:
+        build_demo_data(seed=7)
+    # Then 43 are approved (by the manager, written by an analyst), 3 only submitted, 4 have none
+    statuses = list(CountryAssessment.objects.values_list("status", flat=True))
+    assert statuses.count(AssessmentStatus.APPROVED) == 43 and statuses.count(AssessmentStatus.SUBMITTED) == 3
+    assert CountryAssessment.objects.values("country").distinct().count() == 46
+    assert CountryAssessment.objects.filter(status="approved", approved_by__username="manager",
+                                            created_by__username="analyst.state").count() == 43
+    assert CountryAssessment.history.count() == 46
+    # And every country has a score: 9 stale, 7 incomplete (with a range), some capped for human rights
+    scores = SelectivityScore.objects.filter(country__in=countries)
+    assert scores.count() == 50
+    assert scores.filter(flag_stale_assessment=True).count() == 9
+    incomplete = scores.filter(flag_incomplete=True)
+    assert incomplete.count() == 7 and not incomplete.filter(low=F("high")).exists()
+    assert scores.filter(caps_applied="human_rights", band="review").exists() or scores.filter(
+        caps_applied="human_rights", band="deprioritise").exists()
+    # And the builder is bulk: its query count does not depend on the number of countries
+    assert len(queries.captured_queries) < 40
+
+
+def test_the_demo_is_deterministic_and_idempotent():
+    _demo_countries(20)
     build_demo_data(seed=7)
-    # Then five approved and one submitted assessment exist, and scores for the tiered countries
-    statuses = sorted(CountryAssessment.objects.values_list("status", flat=True))
-    assert statuses == [AssessmentStatus.APPROVED] * 5 + [AssessmentStatus.SUBMITTED]
-    assert CountryAssessment.objects.filter(approved_by__username="manager").count() == 5
-    assert SelectivityScore.objects.count() == len(tiered)
-    assert SelectivityScore.objects.filter(assessment__isnull=False).count() == 5
     rows = _rows()
-    # And building it again changes nothing
+    picked = sorted(CountryAssessment.objects.values_list("country__iso3", "status", "assessed_on"))
+    # Building it again changes nothing
     build_demo_data(seed=7)
-    assert CountryAssessment.objects.count() == 6
-    assert _rows() == rows
+    assert CountryAssessment.objects.count() == len(picked) and _rows() == rows
+    # And the same seed picks the same countries and scores from scratch
+    SelectivityScore.objects.all().delete()
+    CountryAssessment.objects.all().delete()
+    build_demo_data(seed=7)
+    assert sorted(CountryAssessment.objects.values_list("country__iso3", "status", "assessed_on")) == picked
+

@@ -153,7 +153,12 @@ def test_country_page_explains_the_score(client, manager, analyst_a):
     body = client.get(reverse("assessments:country-selectivity", args=[country.iso3])).content.decode()
     # P=100, C=0 (scores 1), E=50: 0.4*100 + 0.4*0 + 0.2*50 = 50
     assert 'id="selectivity-score">50.00<' in body
-    assert "Sustain" in body and "Open crisis: Coup attempt" in body
+    assert "Open crisis: Coup attempt" in body
+    # The human-rights criterion at 1 and the open crisis cap the band of v2 at review
+    assert 'id="selectivity-band">Review<' in body and "(the score alone gives sustain)" in body
+    caps = body[body.find('id="selectivity-caps"'):][:900]
+    assert "Governance / human-rights criterion at 2 or below: at most review." in caps
+    assert "Open crisis: review pending." in caps and "lowered from sustain" in caps
     assert "Tier 1" in body and 'id="selectivity-trend"' in body
     assert "<script>" not in body and 'style="' not in body
 
@@ -183,14 +188,22 @@ def test_ranking_exports_csv_and_xlsx(client, manager, analyst_a):
 
 
 @pytest.mark.parametrize(
-    "url_name,args",
-    [("assessments:ranking", []), ("assessments:assessment-list", []), ("assessments:country-selectivity", ["first"])],
+    "url_name,args,query",
+    [
+        ("assessments:ranking", [], ""),
+        ("assessments:ranking", [], "?rank=score&complete=true"),
+        ("assessments:ranking", [], "?rank=range&sort=-low"),
+        ("assessments:assessment-list", [], ""),
+        ("assessments:country-selectivity", ["first"], ""),
+    ],
 )
-def test_pages_issue_the_same_number_of_queries_at_two_sizes(client, manager, analyst_a, django_assert_num_queries, url_name, args):
+def test_pages_issue_the_same_number_of_queries_at_two_sizes(
+    client, manager, analyst_a, django_assert_num_queries, url_name, args, query
+):
     # Given 3 scored countries, the page's query count
     client.force_login(manager)
     countries = _scored(3, analyst_a)
-    url = reverse(url_name, args=[countries[0].iso3] if args else [])
+    url = reverse(url_name, args=[countries[0].iso3] if args else []) + query
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200

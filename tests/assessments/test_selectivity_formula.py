@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.computations.selectivity import (
+    BandCapRule,
     CriterionInput,
     band_for,
     conditions_component,
@@ -134,3 +135,78 @@ def test_a_tier_change_moves_the_priority_component_and_the_score():
     assert (before.band, after.band) == ("invest", "invest")
     assert compute(tier=4).score == Decimal("50.00")
     assert compute(tier=4).band == "sustain"
+
+
+# --- The range of the missing components ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "missing,low,high",
+    [
+        # Complete: the range is the score
+        ({}, Decimal("70.00"), Decimal("70.00")),
+        # No assessment: 0.4*75 + 0.2*50 = 40 at C = 0; + 0.4*100 = 80 at C = 100
+        ({"criteria": None, "assessed_on": None}, Decimal("40.00"), Decimal("80.00")),
+        # No tier and no effectiveness: 0.4*75 = 30; + 0.4*100 + 0.2*100 = 90
+        ({"tier": None, "achievement": None}, Decimal("30.00"), Decimal("90.00")),
+        # Nothing: 0 to 100 (and no score)
+        ({"tier": None, "criteria": None, "assessed_on": None, "achievement": None}, Decimal("0.00"), Decimal("100.00")),
+    ],
+)
+def test_the_range_puts_each_missing_component_at_0_and_at_100(missing, low, high):
+    result = compute(**missing)
+    assert (result.low, result.high) == (low, high)
+    assert result.score is None or low <= result.score <= high
+
+
+def test_the_range_rounds_half_up_to_the_cent():
+    # P = 75, E = 49.95, C missing, weights 1/1/1: low = 124.95 / 3 = 41.65, high = 224.95 / 3 = 74.983.. -> 74.98
+    result = compute(weights=(Decimal(1), Decimal(1), Decimal(1)), criteria=None, assessed_on=None, achievement=0.4995)
+    assert (result.low, result.high) == (Decimal("41.65"), Decimal("74.98"))
+
+
+def test_weights_adding_up_to_zero_give_no_range():
+    result = compute(weights=(Decimal(0), Decimal(0), Decimal(0)))
+    assert (result.score, result.low, result.high) == (None, None, None)
+
+
+# --- Band caps ---------------------------------------------------------------------
+
+REVIEW_CAPS = [BandCapRule("human_rights", "review"), BandCapRule("open_crisis", "review")]
+
+
+def test_a_human_rights_concern_caps_the_band_at_review():
+    # Given an invest score with the human-rights criterion at 2: C = (6 * 100 + 25) / 7 = 89.29,
+    # score = 0.4 * 75 + 0.4 * 89.29 + 0.2 * 50 = 75.72
+    result = compute(criteria=criteria(5, 5, 5, 5, 5, 5, hr=2), caps=REVIEW_CAPS)
+    # Then the band is review, the score's own band is kept, and the cap is named
+    assert result.score == Decimal("75.72") and result.band_uncapped == "invest"
+    assert result.band == "review" and result.caps_applied == ("human_rights",)
+
+
+def test_an_open_crisis_caps_the_band_at_review():
+    result = compute(open_crisis=True, caps=REVIEW_CAPS)
+    assert (result.band_uncapped, result.band, result.caps_applied) == ("invest", "review", ("open_crisis",))
+
+
+def test_a_stale_assessment_cap_applies_when_the_framework_has_one():
+    stale = dt.date(2025, 1, 1)
+    assert compute(assessed_on=stale, caps=REVIEW_CAPS).band == "invest"
+    result = compute(assessed_on=stale, caps=[BandCapRule("stale_assessment", "sustain")])
+    assert (result.band, result.caps_applied) == ("sustain", ("stale_assessment",))
+
+
+def test_a_cap_never_raises_a_band_and_the_lowest_cap_wins():
+    # Given a deprioritise score (tier 4, criteria 1, achievement 0: 10) under an open crisis
+    low = compute(tier=4, criteria=criteria(1, 1, hr=1), achievement=0.0, open_crisis=True, caps=REVIEW_CAPS)
+    # Then it stays deprioritise, though both caps held (and are listed in the fixed order)
+    assert (low.band, low.caps_applied) == ("deprioritise", ("human_rights", "open_crisis"))
+    both = compute(criteria=criteria(5, 5, 5, hr=1), open_crisis=True,
+                   caps=[BandCapRule("open_crisis", "sustain"), BandCapRule("human_rights", "deprioritise")])
+    assert (both.band_uncapped, both.band) == ("invest", "deprioritise")
+
+
+def test_no_caps_without_rules_and_no_cap_on_no_data():
+    assert compute(open_crisis=True).caps_applied == ()
+    nothing = compute(tier=None, criteria=None, assessed_on=None, achievement=None, open_crisis=True, caps=REVIEW_CAPS)
+    assert (nothing.band, nothing.caps_applied) == ("no_data", ())

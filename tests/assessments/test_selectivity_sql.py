@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assessments.computations.selectivity import CriterionInput, selectivity_reference
-from assessments.models import AssessmentFramework, AssessmentStatus, Criterion, SelectivityScore
+from assessments.computations.selectivity import BandCapRule, CriterionInput, selectivity_reference
+from assessments.models import AssessmentFramework, AssessmentStatus, BandCap, CapCondition, Criterion, SelectivityScore
+from assessments.selectors import score_caps
 from assessments.services import selectivity_recompute
 from programs.models import Country, CrisisEvent
 
@@ -24,6 +25,9 @@ assessment_spec = st.tuples(
     st.dates(min_value=dt.date(2023, 1, 1), max_value=AS_OF),
     st.lists(st.integers(1, 5), min_size=7, max_size=7),
 )
+cap_rules = st.dictionaries(
+    st.sampled_from(CapCondition.values), st.sampled_from(["sustain", "review", "deprioritise"]), max_size=3
+)
 country_spec = st.fixed_dictionaries(
     {
         "tier": st.none() | st.integers(1, 4),
@@ -34,10 +38,10 @@ country_spec = st.fixed_dictionaries(
 )
 
 
-def _framework(weights, criterion_weights) -> AssessmentFramework:
-    """A framework version 99 with generated weights, made current (v1 retired)."""
+def _framework(weights, criterion_weights, caps=None) -> AssessmentFramework:
+    """A framework version 99 with generated weights and caps, made current (v1 and v2 retired)."""
     v1 = af.framework_v1()
-    AssessmentFramework.objects.filter(pk=v1.pk).update(retired_on=dt.date(2026, 1, 2))
+    AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 1, 2))
     framework = AssessmentFramework.objects.create(
         version=99, name="generated", weight_priority=weights[0], weight_conditions=weights[1],
         weight_effectiveness=weights[2], published_on=dt.date(2026, 1, 2),
@@ -47,6 +51,8 @@ def _framework(weights, criterion_weights) -> AssessmentFramework:
             framework=framework, code=criterion.code, name=criterion.name, weight=w,
             is_human_rights=criterion.is_human_rights, sort_order=order,
         )
+    for condition, max_band in (caps or {}).items():
+        BandCap.objects.create(framework=framework, condition=condition, max_band=max_band, reason=f"{condition} cap")
     return framework
 
 
@@ -54,12 +60,13 @@ def _framework(weights, criterion_weights) -> AssessmentFramework:
 @given(
     weights=st.tuples(selectivity_weight, selectivity_weight, selectivity_weight),
     criterion_weights=st.lists(weight, min_size=7, max_size=7),
+    caps=cap_rules,
     specs=st.lists(country_spec, min_size=1, max_size=8),
 )
-def test_set_based_recompute_equals_the_reference(manager, weights, criterion_weights, specs):
+def test_set_based_recompute_equals_the_reference(manager, weights, criterion_weights, caps, specs):
     with transaction.atomic():
-        # Given generated inputs for a few countries under a generated framework
-        framework = _framework(weights, criterion_weights)
+        # Given generated inputs for a few countries under a generated framework with generated caps
+        framework = _framework(weights, criterion_weights, caps)
         criteria = list(framework.criteria.all())
         countries = list(Country.objects.order_by("id")[: len(specs)])
         expected = {}
@@ -87,6 +94,7 @@ def test_set_based_recompute_equals_the_reference(manager, weights, criterion_we
                 achievement=spec["rollup"] if isinstance(spec["rollup"], float) else None,
                 open_crisis=spec["crisis"] == "open",
                 as_of=AS_OF,
+                caps=[BandCapRule(condition, max_band) for condition, max_band in caps.items()],
             )
         # When the set-based recompute runs
         selectivity_recompute(country_ids=[c.id for c in countries], as_of=AS_OF)
@@ -98,7 +106,9 @@ def test_set_based_recompute_equals_the_reference(manager, weights, criterion_we
             assert row.framework_id == framework.id
             assert (row.priority_component, row.conditions_component, row.effectiveness_component) == (
                 result.priority_component, result.conditions_component, result.effectiveness_component)
-            assert (row.score, row.band) == (result.score, result.band)
+            assert (row.score, row.low, row.high) == (result.score, result.low, result.high)
+            assert (row.band_uncapped, row.band, row.caps_applied) == (
+                result.band_uncapped, result.band, ",".join(result.caps_applied))
             assert (row.flag_incomplete, row.flag_stale_assessment, row.flag_human_rights, row.flag_open_crisis) == (
                 result.flag_incomplete, result.flag_stale_assessment, result.flag_human_rights, result.flag_open_crisis)
         transaction.set_rollback(True)
@@ -149,23 +159,27 @@ def test_a_changed_input_appends_a_row_and_keeps_the_trend(manager):
 
 
 def test_an_old_framework_version_never_changes_old_scores(manager):
-    # Given a score under version 1
+    # Given a score under version 2, capped (an open crisis; every criterion, human rights too, at 1)
     country = _scored_countries(1, manager)[0]
+    v2 = af.framework_v2()
     selectivity_recompute(as_of=AS_OF)
     old = _rows()
-    # When version 2 with other weights replaces it and the recompute runs
-    v1 = af.framework_v1()
-    AssessmentFramework.objects.filter(pk=v1.pk).update(retired_on=dt.date(2026, 11, 1))
+    assert SelectivityScore.objects.get().caps_applied == "human_rights,open_crisis"
+    # When version 3 with other weights and no caps replaces it and the recompute runs
+    AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 11, 1))
     AssessmentFramework.objects.create(
-        version=2, name="v2", weight_priority=Decimal("0.5"), weight_conditions=Decimal("0.3"),
+        version=3, name="v3", weight_priority=Decimal("0.5"), weight_conditions=Decimal("0.3"),
         weight_effectiveness=Decimal("0.2"), published_on=dt.date(2026, 11, 1),
     )
     selectivity_recompute(as_of=AS_OF)
-    # Then the v1 row is untouched and a v2 row follows it
+    # Then the v2 row is untouched (its caps still explained by v2) and an uncapped v3 row follows it
     rows = list(SelectivityScore.objects.filter(country=country).order_by("id").select_related("framework"))
     assert _rows()[0] == old[0]
-    assert [row.framework.version for row in rows] == [1, 2]
-    assert rows[1].weight_priority == Decimal("0.5")
+    assert [row.framework.version for row in rows] == [2, 3]
+    assert rows[1].weight_priority == Decimal("0.5") and rows[1].caps_applied == ""
+    assert [cap.reason for cap in score_caps(rows[0])] == [
+        "Governance / human-rights criterion at 2 or below: at most review.", "Open crisis: review pending."]
+    assert v2.band_caps.count() == 2
 
 
 def _recompute_queries(n: int, author) -> int:
@@ -207,3 +221,36 @@ def test_band_edges_in_sql(manager, tier, criterion_score, achievement, score, b
     # Then the stored score and band are those of the edge
     row = SelectivityScore.objects.get(country=country)
     assert (row.score, row.band) == (score, band)
+
+
+@pytest.mark.parametrize(
+    "condition,setup,caps_applied",
+    [
+        ("human_rights", {"hr": 2}, "human_rights"),
+        ("open_crisis", {"crisis": True}, "open_crisis"),
+        ("stale_assessment", {"assessed_on": dt.date(2025, 1, 1)}, "stale_assessment"),
+        ("none", {}, ""),
+    ],
+)
+def test_each_cap_lowers_the_stored_band_and_is_named(manager, condition, setup, caps_applied):
+    # Given an invest score (tier 1, criteria 5, achievement 0.9) under v2, plus a stale-assessment cap on a v3
+    country = Country.objects.get(iso3="KEN")
+    Country.objects.filter(pk=country.pk).update(priority_tier=1)
+    framework = af.framework_v2()
+    if condition == "stale_assessment":
+        AssessmentFramework.objects.filter(version__in=[1, 2]).update(retired_on=dt.date(2026, 11, 1))
+        framework = _framework((Decimal("0.4"), Decimal("0.4"), Decimal("0.2")), [Decimal(1)] * 7,
+                               {"stale_assessment": "sustain"})
+    af.assessment(country=country, author=manager, score=5, framework=framework,
+                  scores={"governance_human_rights": setup.get("hr", 5)},
+                  assessed_on=setup.get("assessed_on", dt.date(2026, 6, 1)))
+    af.rollup(country, 0.9)
+    if setup.get("crisis"):
+        af.open_crisis(country)
+    # When the set-based recompute runs
+    selectivity_recompute(country_ids=[country.pk], as_of=AS_OF)
+    # Then the score's own band is invest, and the stored band is the cap's, with the cap named
+    row = SelectivityScore.objects.get(country=country)
+    assert row.band_uncapped == "invest" and row.caps_applied == caps_applied
+    assert row.band == {"human_rights": "review", "open_crisis": "review", "stale_assessment": "sustain"}.get(
+        condition, "invest")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def framework():
-    return af.framework_v1()
+    return af.framework_v2()
 
 
 @pytest.fixture

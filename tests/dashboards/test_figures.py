@@ -9,6 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments.selectors import current_scores, score_range_label
 from dashboards import flags, funding, selectors
 from dashboards.country import country_dashboard
 from programs import models as m
@@ -75,15 +76,13 @@ def test_goal_funding_counts_a_sub_goal_for_its_parent_once():
     assert goals["1"]["planned"] == sum((f.planned for f in m.Funding.objects.filter(program_id__in=goal_one)), Decimal(0))
 
 
-def test_ranking_is_sorted_by_score_and_shows_each_scored_country_once():
+def test_ranking_follows_the_ranking_rule_and_shows_each_scored_country_once():
     portfolio_build()
     ranking = selectors.portfolio_dashboard().tables["ranking"]
-    scores = [row[3] for row in ranking.rows]
-    assert scores, "the portfolio has scored countries"
-    present = [s for s in scores if s is not None]
-    assert present == sorted(present, reverse=True)
-    assert scores[: len(present)] == present  # countries without a score come last
     names = [row[1].text for row in ranking.rows]
+    assert names, "the portfolio has scored countries"
+    assert names == [s.country.name for s in current_scores()]  # low end of the range first (docs/selectivity.md)
+    assert [row[4] for row in ranking.rows] == [score_range_label(s) for s in current_scores()]
     assert len(names) == len(set(names))
 
 
