@@ -2,9 +2,13 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from programs import permissions
+
 register = template.Library()
 
 # (label, url name). A section whose URL is not installed yet is simply not shown.
+# Sections for managers only (others may still open them: analysts read scenarios).
+MANAGER_SECTIONS = {"allocation:scenario-list"}
 SECTIONS = [
     ("Portfolio", "dashboards:portfolio"),
     ("Countries", "dashboards:country-list"),
@@ -13,6 +17,7 @@ SECTIONS = [
     ("Selectivity", "assessments:ranking"),
     ("Evaluations", "evaluations:evaluation-list"),
     ("Reviews", "dashboards:review-queue"),
+    ("Allocation", "allocation:scenario-list"),
     ("Coordination", "evaluations:coordination"),
     ("Import", "importing:upload"),
     ("API", "api-docs"),
@@ -24,7 +29,10 @@ def nav_links(context) -> list[dict]:
     request = context.get("request")
     path = request.path if request else ""
     links = []
+    manager = permissions.is_manager(getattr(request, "user", None))
     for label, name in SECTIONS:
+        if name in MANAGER_SECTIONS and not manager:
+            continue
         try:
             links.append({"label": label, "url": reverse(name), "current": False})
         except NoReverseMatch:

@@ -22,6 +22,7 @@ from programs.importing.services import import_job_create
 from programs.models import Goal, MeasurementStatus, PartnerInstitution, ProgramReview, ProgramStatus
 from programs.services.records import lock_token
 from tests import factories
+from tests.allocation import factories as alf
 from tests.assessments import factories as af
 from tests.importing.conftest import program_row, programs_csv
 
@@ -45,6 +46,7 @@ class World:
     recommendation: Any
     crisis: Any
     review: Any
+    scenario: Any
     fingerprint: str
 
     def ids(self) -> dict[str, int]:
@@ -82,11 +84,13 @@ def world_build(*, analyst_a) -> World:
     from evaluations.selectors.coordination import surge_without_long_term_link
 
     fingerprint = next(f.fingerprint for f in surge_without_long_term_link() if surge.code in repr(f))
+    scenario = alf.scenario(factories.ManagerFactory(username="scenario_author"), name="World",
+                            envelopes={"INCLE": 5})
     return World(
         program=program, proposed=proposed, archived=archived, moe=moe, submitted=submitted,
         draft_measurement=draft_measurement, institution=institution, archived_institution=archived_institution,
         import_job=import_job, draft=draft, submitted_assessment=submitted_assessment, evaluation=evaluation,
-        recommendation=recommendation, crisis=crisis, review=review, fingerprint=fingerprint,
+        recommendation=recommendation, crisis=crisis, review=review, scenario=scenario, fingerprint=fingerprint,
     )
 
 
@@ -131,6 +135,15 @@ def _assessment_form(country=None, **extra) -> dict:
 
 def _api_scores() -> dict:
     return {c.code: {"score": 3, "justification": f"Evidence for {c.name}"} for c in framework_current().criteria.all()}
+
+
+def _scenario_form(**extra) -> dict:
+    return {"name": "Matrix", "fiscal_year": "2027", "ceiling_multiple": "1.5", "envelopes": "INCLE, 6\nFMF, 4",
+            "minimums": "KEN, 1", "ceilings": "", "restrictions": "", **extra}
+
+
+def _api_scenario(**extra) -> dict:
+    return {"name": "Matrix", "fiscal_year": 2027, "envelopes": [{"account": "INCLE", "amount": "6000000"}], **extra}
 
 
 def _institution_form(w: World) -> dict:
@@ -181,6 +194,9 @@ REQUESTS: dict[str, Body] = {
     "crisis-close": lambda w: {"data": {"closed_on": "2026-11-01"}},
     "review-decide": lambda w: {"data": {"review": w.review.pk, "decision": "continue", "rationale": "On track"}},
     "planning-cycle-open": lambda w: {"data": {"action": "open", "fy": "2029"}},
+    "scenario-create": lambda w: {"data": _scenario_form()},
+    "scenario-edit": lambda w: {"data": _scenario_form(name="World", version=w.scenario.version)},
+    "scenario-solve": lambda w: {"data": {"version": w.scenario.version}},
     "admin-user-add": lambda w: {"data": {"username": "new_user", "password1": "a-long-enough-passphrase-42",
                                           "password2": "a-long-enough-passphrase-42", "usable_password": "true"}},
     # --- API (JSON) ---
@@ -209,4 +225,7 @@ REQUESTS: dict[str, Body] = {
     "api-assessment-submit": lambda w: {"json": {"version": w.draft.version}},
     "api-assessment-approve": lambda w: {"json": {"version": w.submitted_assessment.version}},
     "api-assessment-return": lambda w: {"json": {"version": w.submitted_assessment.version, "reason": "More evidence"}},
+    "api-scenario-create": lambda w: {"json": _api_scenario()},
+    "api-scenario-update": lambda w: {"json": _api_scenario(name="World", version=w.scenario.version)},
+    "api-scenario-solve": lambda w: {"json": {"version": w.scenario.version}},
 }
