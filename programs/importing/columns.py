@@ -28,6 +28,9 @@ class TableKind:
     # Columns describing the parent record; blank on a continuation row (same key as an
     # earlier row) means "as on that row".
     record_columns: tuple[str, ...]
+    # Columns exports add for reading (computed, e.g. a breakdown status); an import
+    # ignores them, so an exported file comes back in.
+    read_only: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -105,6 +108,7 @@ MEASUREMENTS = TableKind(
     ),
     aliases={"code": "program_code", "moe": "moe_name", "actual": "value", "actual_value": "value"},
     record_columns=(),
+    read_only=("breakdown",),
 )
 
 KINDS = (PROGRAMS, MOES, MEASUREMENTS)
@@ -145,6 +149,8 @@ def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], lis
         if not name:
             continue
         name = best.aliases.get(name, name)
+        if name in best.read_only:
+            continue
         if name not in best.names:
             errors.append((written, f"'{written}' is not a column of the {best.label.lower()} template (columns: {', '.join(best.names)})."))
             continue

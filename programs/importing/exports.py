@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from ..models import Funding, Measurement, Program
+from ..selectors.measures import measurement_breakdown_status
 from .columns import MEASUREMENTS, PROGRAMS
 
 
@@ -49,7 +50,10 @@ _MEASUREMENT_CELLS = {
     "evidence_url": lambda m: m.evidence_url,
     "collected_on": lambda m: m.collected_on,
 }
-MEASUREMENT_EXPORT_COLUMNS = [(name, _MEASUREMENT_CELLS[name]) for name in MEASUREMENTS.names]
+MEASUREMENT_EXPORT_COLUMNS = [
+    *((name, _MEASUREMENT_CELLS[name]) for name in MEASUREMENTS.names),
+    ("breakdown", lambda m: measurement_breakdown_status(m).label),  # read-only: the import ignores it
+]
 
 
 def program_export_rows(programs: QuerySet[Program]) -> Iterator[tuple[Program, Funding | None]]:
