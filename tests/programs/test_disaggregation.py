@@ -122,7 +122,7 @@ def test_approvals_queue_shows_breakdown_status(client, analyst_a, manager, moe)
         assert f">{label}</span>" in row
     export = client.get(reverse("programs:approvals-export", args=["csv"])).content.decode("utf-8-sig")
     assert export.splitlines()[0].split(",")[7] == "breakdown"  # after the import template's columns
-    assert sorted(line.split(",")[6] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "None", "Partial"]
+    assert sorted(line.split(",")[7] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "None", "Partial"]
 
 
 def test_api_records_and_shows_a_breakdown_and_refuses_a_mismatch(token_client, analyst_a, moe):
