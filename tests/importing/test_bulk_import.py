@@ -191,3 +191,10 @@ def test_confirm_refuses_moe_and_measurement_rows_changed_since_the_preview(anal
     assert job.status == ImportStatus.FAILED
     assert errors == {("moes", "moe_name"), ("measurements", "value")}
     assert all("changed since the preview" in e["message"] for r in job.report for e in r["errors"])
+
+
+def test_control_characters_in_cells_are_error_rows_through_the_models_validator(analyst_a):
+    job = import_job_create(user=analyst_a, file_name="c.csv", content=programs_csv(program_row(title="Coastal\x07patrol")))
+
+    assert [e["column"] for r in job.report for e in r["errors"]] == ["title"]
+    assert not Program.objects.exists()
