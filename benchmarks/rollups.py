@@ -90,11 +90,11 @@ def main() -> None:
     try:
         full = _timed(rollups_recompute, args.repeat)
         window = funding_window(timezone.localdate())
-        floor_sql = portfolio_floor_query(window)
+        floor_sql, floor_params = portfolio_floor_query(window)
 
         def floor() -> None:
             with connection.cursor() as cursor:
-                cursor.execute(floor_sql)
+                cursor.execute(floor_sql, floor_params)
                 floor.rows = cursor.fetchall()
 
         floor_times = _timed(floor, args.repeat)

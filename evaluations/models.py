@@ -1,8 +1,9 @@
 """Models of the evaluations app: computed rollups (summary tables), evaluations with
 their recommendations, and acknowledgements of coordination findings.
 
-The rollup tables are written only by ``evaluations.computations.rollups`` (set-based
-SQL); every row says when it was computed so pages can show how fresh a figure is.
+The rollup tables are written only by ``evaluations.services.rollups`` (through the set-based
+SQL of ``evaluations.computations.rollups_sql``); every row says when it was computed so
+pages can show how fresh a figure is.
 """
 from django.conf import settings
 from django.db import models

@@ -9,6 +9,19 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
+
+def ids_in(column: str, ids: Iterable[int] | None) -> tuple[str, list[int]]:
+    """The one way ids reach raw SQL: ``("column IN (%s, %s)", [3, 7])``, the ids as
+    parameters (cast to int, deduplicated, sorted); ``("TRUE", [])`` for no scope (None)
+    and ``("FALSE", [])`` for an empty one."""
+    if ids is None:
+        return "TRUE", []
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return "FALSE", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def sql_literal_list(values: Iterable[str]) -> str:
     """``('a', 'b')`` for code constants (never user input) inside an SQL ``IN``."""
     quoted = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)

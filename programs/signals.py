@@ -19,9 +19,6 @@ program_data_changed = Signal()
 # kwargs: country_ids (list[int]).
 country_inputs_changed = Signal()
 
-# A crisis event was recorded. kwargs: crisis (CrisisEvent).
-crisis_recorded = Signal()
-
 
 _held_program_ids: ContextVar[set[int] | None] = ContextVar("held_program_ids", default=None)
 

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dashboards.views import home
+from dashboards.views.home import home
 from identity.oidc.views import PortalLogoutView
 from identity.views import PortalLoginView
 from ssa_portal.health import health

@@ -4,8 +4,10 @@
 Five statements, each one pass over its inputs with the aggregates in the database:
 MOE-period achievements (delete + insert), program rollups, then country, region and goal
 rollups (upserts). A scope limits each statement to the programs / groups affected by a
-change; ``None`` means everything. Ids are cast to int before being written into the
-SQL text (they never come from users as text).
+change; ``None`` means everything. Each query function returns ``(sql, params)``: ids,
+years and timestamps are ``%s`` parameters; the status thresholds and the running
+statuses are written from the Python constants of
+:mod:`evaluations.computations.achievement` and :mod:`programs.models`.
 
 Written for PostgreSQL (the production engine); the constructs used (CTEs, window
 functions, ``ON CONFLICT``) exist in SQLite >= 3.30 too, except the JSON aggregate,
@@ -18,17 +20,12 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from infrastructure.sql import ids_in
 from programs.selectors.sql import RUNNING_SQL
 
+from .achievement import NEEDS_ATTENTION_FROM, ON_TRACK_FROM
 
-def _in(column: str, ids: Iterable[int] | None) -> str:
-    """``column IN (1, 2)``; TRUE for no scope (None); FALSE for an empty scope."""
-    if ids is None:
-        return "TRUE"
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return "FALSE"
-    return f"{column} IN ({', '.join(str(i) for i in ids)})"
+Statement = tuple[str, list]
 
 
 def _json_agg(expression: str) -> str:
@@ -44,20 +41,23 @@ def _capped(expression: str) -> str:
 def _status(expression: str) -> str:
     capped = _capped(expression)
     return (
-        f"(CASE WHEN {expression} IS NULL THEN 'no_data' WHEN {capped} >= 0.85 THEN 'on_track' "
-        f"WHEN {capped} >= 0.60 THEN 'needs_attention' ELSE 'off_track' END)"
+        f"(CASE WHEN {expression} IS NULL THEN 'no_data' WHEN {capped} >= {float(ON_TRACK_FROM)!r} THEN 'on_track' "
+        f"WHEN {capped} >= {float(NEEDS_ATTENTION_FROM)!r} THEN 'needs_attention' ELSE 'off_track' END)"
     )
 
 
 # The MOE-period achievements as a query (no writes); reused by the benchmark's floor.
-def moe_period_query(program_ids: Iterable[int] | None) -> str:
+def moe_period_query(program_ids: Iterable[int] | None) -> Statement:
+    """Every MOE-period achievement of the programs in scope, with its status and
+    whether it is its MOE's latest (columns as in ``evaluations_moeachievement``)."""
+    scope, params = ids_in("m.program_id", program_ids)
     return f"""
     WITH moe AS (
         SELECT m.id, m.program_id, m.direction, m.is_cumulative, m.baseline_value AS baseline,
                p.start_fy, p.end_fy
         FROM programs_measureofeffectiveness m
         JOIN programs_program p ON p.id = m.program_id
-        WHERE m.archived_at IS NULL AND {_in("m.program_id", program_ids)}
+        WHERE m.archived_at IS NULL AND {scope}
     ),
     approved AS (
         SELECT ms.moe_id, ms.period, ms.period_end, ms.value,
@@ -106,27 +106,31 @@ def moe_period_query(program_ids: Iterable[int] | None) -> str:
                PARTITION BY c.moe_id ORDER BY (c.achievement IS NULL), c.period_end DESC, c.period DESC
            ) = 1) AS is_latest
     FROM computed c
-    """
+    """, params
 
 
 def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.datetime) -> None:
     """Replace the MOE-period achievements of the programs in scope."""
+    scope, scope_params = ids_in("program_id", program_ids)
+    query, params = moe_period_query(program_ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {_in('program_id', program_ids)}")
+        cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {scope}", scope_params)
         cursor.execute(
             f"""
             INSERT INTO evaluations_moeachievement
                 (moe_id, program_id, period, period_end, target, measured, actual, achievement,
                  status, no_data_reason, is_latest, computed_at)
-            SELECT q.*, %s FROM ({moe_period_query(program_ids)}) q
+            SELECT q.*, %s FROM ({query}) q
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
-def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, int], *, from_table: str) -> str:
-    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE)."""
-    scope = _in("p.id", program_ids)
+def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, int], *,
+                          from_table: str) -> Statement:
+    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE);
+    ``window``: the first and last fiscal year of the funding weight."""
+    scope, scope_params = ids_in("p.id", program_ids)
     return f"""
     SELECT p.id AS program_id,
            agg.achievement,
@@ -151,17 +155,18 @@ def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, 
     ) agg ON agg.program_id = p.id
     LEFT JOIN (
         SELECT f.program_id, SUM(f.obligated) AS w FROM programs_funding f
-        WHERE f.fiscal_year BETWEEN {int(window[0])} AND {int(window[1])}
+        WHERE f.fiscal_year BETWEEN %s AND %s
         GROUP BY f.program_id
     ) fund ON fund.program_id = p.id
     WHERE {scope}
-    """
+    """, [int(window[0]), int(window[1]), *scope_params]
 
 
 def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, int], computed_at: dt.datetime) -> None:
     """Upsert the program rollups in scope, with the countries and goals they count in."""
     goals = _json_agg("pg2.goal_id")
     countries = _json_agg("pc2.country_id")
+    query, params = program_rollups_query(program_ids, window, from_table="evaluations_moeachievement")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -179,7 +184,7 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
                                 WHERE pg.program_id = q.program_id AND g.parent_id IS NOT NULL
                              ) pg2), '[]'),
                    %s
-            FROM ({program_rollups_query(program_ids, window, from_table="evaluations_moeachievement")}) q
+            FROM ({query}) q
             WHERE TRUE
             ON CONFLICT (program_id) DO UPDATE SET
                 achievement = EXCLUDED.achievement, status = EXCLUDED.status,
@@ -187,7 +192,7 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
                 funding_weight = EXCLUDED.funding_weight, country_ids = EXCLUDED.country_ids,
                 goal_ids = EXCLUDED.goal_ids, computed_at = EXCLUDED.computed_at
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
@@ -221,16 +226,18 @@ GROUPS = {
 }
 
 
-def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_from: str) -> str:
+def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_from: str) -> Statement:
     """Funding-weighted mean of running programs' achievements per group (one pass)."""
     _, _, universe, membership = GROUPS[kind]
+    members_scope, params = ids_in("mb.group_id", group_ids)
+    groups_scope, _ = ids_in("u.id", group_ids)
     return f"""
     WITH members AS (
         SELECT mb.group_id, pr.achievement, CAST(COALESCE(pr.funding_weight, 0) AS double precision) AS w
         FROM ({membership}) mb
         JOIN programs_program p ON p.id = mb.program_id
         LEFT JOIN {programs_from} pr ON pr.program_id = p.id
-        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL AND {_in("mb.group_id", group_ids)}
+        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL AND {members_scope}
     ),
     agg AS (
         SELECT group_id, COUNT(*) AS n, COUNT(achievement) AS nd,
@@ -247,41 +254,41 @@ def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_
                COALESCE(agg.n, 0) AS program_count,
                COALESCE(agg.nd, 0) AS programs_with_data
         FROM {universe} u LEFT JOIN agg ON agg.group_id = u.id
-        WHERE {_in("u.id", group_ids)}
+        WHERE {groups_scope}
     )
     SELECT f.group_id, f.achievement, {_status("f.achievement")} AS status, f.program_count, f.programs_with_data
     FROM figures f
-    """
+    """, [*params, *params]
 
 
 def group_rollups_write(kind: str, group_ids: Iterable[int] | None, computed_at: dt.datetime) -> None:
     table, key, _, _ = GROUPS[kind]
+    query, params = group_rollups_query(kind, group_ids, programs_from="evaluations_programrollup")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} ({key}, achievement, status, program_count, programs_with_data, computed_at)
             SELECT q.group_id, q.achievement, q.status, q.program_count, q.programs_with_data, %s
-            FROM ({group_rollups_query(kind, group_ids, programs_from="evaluations_programrollup")}) q
+            FROM ({query}) q
             WHERE TRUE
             ON CONFLICT ({key}) DO UPDATE SET
                 achievement = EXCLUDED.achievement, status = EXCLUDED.status,
                 program_count = EXCLUDED.program_count, programs_with_data = EXCLUDED.programs_with_data,
                 computed_at = EXCLUDED.computed_at
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
-def portfolio_floor_query(window: tuple[int, int]) -> str:
+def portfolio_floor_query(window: tuple[int, int]) -> Statement:
     """One read-only statement computing every country, region and goal figure straight
     from the raw tables: the floor the benchmark compares the full recompute against."""
-    moe_rows = moe_period_query(None)
-    programs = program_rollups_query(None, window, from_table="moe_rows")
+    moe_rows, params = moe_period_query(None)
+    programs, program_params = program_rollups_query(None, window, from_table="moe_rows")
+    params = [*params, *program_params]
     parts = []
     for kind in ("country", "region", "goal"):
-        query = group_rollups_query(kind, None, programs_from="program_rows")
+        query, group_params = group_rollups_query(kind, None, programs_from="program_rows")
         parts.append(f"SELECT '{kind}' AS kind, g.* FROM ({query}) g")
-    return (
-        f"WITH moe_rows AS ({moe_rows}), program_rows AS ({programs}) "
-        + " UNION ALL ".join(parts)
-    )
+        params += group_params
+    return f"WITH moe_rows AS ({moe_rows}), program_rows AS ({programs}) " + " UNION ALL ".join(parts), params

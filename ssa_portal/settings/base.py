@@ -154,8 +154,28 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Dashboards: how old stored figures may be served, after their inputs changed, while a
-# worker refreshes them (dashboards/snapshots.py); 0 computes them on the next view.
+# worker refreshes them (dashboards/selectors/snapshots.py); 0 computes them on the next view.
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
+
+# Caches. "default" stays in process memory (API throttling). "figures" holds the
+# dashboards' stored figures and must be shared by every web process and the worker:
+# FIGURES_CACHE_URL (django-environ's cache URLs: redis://host:6379/2, dbcache://table,
+# filecache:///path) or, by default, the database cache on PostgreSQL (its table is
+# created by the dashboards migrations) and a file cache beside the database on the
+# embedded SQLite set-up.
+FIGURES_CACHE_TABLE = "dashboards_figures_cache"
+if env.str("FIGURES_CACHE_URL", default=""):
+    _figures_cache = env.cache_url("FIGURES_CACHE_URL")
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _figures_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": FIGURES_CACHE_TABLE,
+                      "OPTIONS": {"MAX_ENTRIES": 5000}}
+else:
+    _figures_cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(BASE_DIR / ".figures-cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {**_figures_cache, "TIMEOUT": None},  # entries carry their inputs' version
+}
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -20,7 +20,6 @@ from schemathesis.specs.openapi.checks import (
 
 from api.tokens import api_token_issue
 from tests import factories
-from tests.api import api_factories
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 UNTHROTTLED = {"api_read": "1000000/minute", "api_write": "1000000/minute"}
@@ -44,9 +43,9 @@ def seeded_write_token(user, settings, label: str) -> str:
     """Unthrottle the API, create data that ids in paths and filters sometimes hit, and
     issue ``user`` a write token."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": UNTHROTTLED}
-    program = api_factories.program_full()
-    api_factories.review(program)
-    api_factories.crisis()
+    program = factories.program_full()
+    factories.review(program)
+    factories.crisis()
     factories.MoeFactory(program=program)
     _, token = api_token_issue(user=user, label=label, can_write=True)
     return token

@@ -11,7 +11,6 @@ from api.serializers.programs import ProgramSerializer
 from programs.models import Agency, Country, Funding, Goal, Program, ProgramStatus
 from tests import factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def _create_payload(**overrides):
 
 
 def test_list_and_detail_share_one_representation_documented_by_the_serializer(token_client, analyst_a):
-    program = api_factories.program_full()
+    program = factories.program_full()
     client = token_client(analyst_a)
     listed = client.get("/api/v1/programs/").json()["results"][0]
     detail = client.get(f"/api/v1/programs/{program.pk}/").json()
@@ -50,8 +49,8 @@ def test_list_and_detail_share_one_representation_documented_by_the_serializer(t
 
 
 def test_filters_are_those_of_the_pages(token_client, analyst_a):
-    kenya = api_factories.program_full(countries=("KEN",))
-    colombia = api_factories.program_full(countries=("COL",), agency="DOD", is_surge=True, start_fy=2030, end_fy=2031)
+    kenya = factories.program_full(countries=("KEN",))
+    colombia = factories.program_full(countries=("COL",), agency="DOD", is_surge=True, start_fy=2030, end_fy=2031)
     client = token_client(analyst_a)
 
     def codes(query):
@@ -71,10 +70,10 @@ def test_filters_are_those_of_the_pages(token_client, analyst_a):
 
 
 def test_updated_since_returns_only_changed_programs_archived_ones_included(token_client, analyst_a):
-    old = api_factories.program_full()
+    old = factories.program_full()
     Program.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timezone.timedelta(days=10))
-    new = api_factories.program_full()
-    archived = api_factories.program_full()
+    new = factories.program_full()
+    archived = factories.program_full()
     Program.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
     since = (timezone.now() - timezone.timedelta(days=1)).isoformat().replace("+00:00", "Z")
     client = token_client(analyst_a)
@@ -88,7 +87,7 @@ def test_updated_since_returns_only_changed_programs_archived_ones_included(toke
 
 def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
     for _ in range(7):
-        api_factories.program_full()
+        factories.program_full()
     client = token_client(analyst_a)
     seen = []
     for page in (1, 2, 3):
@@ -97,7 +96,7 @@ def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
 
 
 def test_csv_export_of_the_list(token_client, analyst_a):
-    program = api_factories.program_full()
+    program = factories.program_full()
     response = token_client(analyst_a).get("/api/v1/programs/?format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))

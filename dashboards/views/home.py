@@ -2,8 +2,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import selectors
+from ..selectors import overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", selectors.home_overview())
+    return render(request, "dashboards/home.html", overview.home_overview())

@@ -9,7 +9,7 @@ from decimal import Decimal
 from assessments.services import selectivity_recompute
 from evaluations.services.rollups import rollups_recompute
 from programs import models as m
-from tests import factories
+from . import programs as factories
 
 # Countries of two State bureaus (AF: KEN, NGA, GHA; WHA: COL, PER) and their tiers.
 COUNTRIES = {"KEN": 1, "NGA": 2, "GHA": 3, "COL": 1, "PER": 4}

@@ -23,7 +23,7 @@ from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from programs.models import Funding, Program, RegionScheme
-from infrastructure.sql import db_datetime
+from infrastructure.sql import db_datetime, ids_in
 from programs.selectors.sql import RUNNING_SQL
 
 ZERO = Decimal("0.00")
@@ -32,6 +32,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 @dataclass(frozen=True)
 class Money:
+    """Planned, obligated and disbursed USD."""
+
     planned: Decimal = ZERO
     obligated: Decimal = ZERO
     disbursed: Decimal = ZERO
@@ -69,15 +71,6 @@ def funding_by_status(country_ids: Iterable[int] | None) -> list[dict]:
     return list(programs)
 
 
-def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
-    if ids is None:
-        return "", []
-    ids = [int(i) for i in ids]
-    if not ids:
-        return " AND 1 = 0", []
-    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
-
-
 _PROGRAM_TOTALS = """
     SELECT f.program_id, SUM(f.planned) AS planned, SUM(f.obligated) AS obligated,
            SUM(f.disbursed) AS disbursed,
@@ -89,7 +82,7 @@ _PROGRAM_TOTALS = """
 def funding_by_country(country_ids: Iterable[int] | None, window: tuple[int, int]) -> dict[int, dict]:
     """Country id -> planned, obligated, disbursed (all years), window_obligated (the
     obligated USD over ``window``, inclusive fiscal years) and running program count."""
-    where, params = _in_clause("pc.country_id", country_ids)
+    where, params = ids_in("pc.country_id", country_ids)
     sql = f"""
         SELECT pc.country_id,
                COALESCE(SUM(t.planned), 0), COALESCE(SUM(t.obligated), 0), COALESCE(SUM(t.disbursed), 0),
@@ -98,7 +91,7 @@ def funding_by_country(country_ids: Iterable[int] | None, window: tuple[int, int
         FROM programs_program_countries pc
         JOIN programs_program p ON p.id = pc.program_id AND p.archived_at IS NULL
         LEFT JOIN ({_PROGRAM_TOTALS}) t ON t.program_id = pc.program_id
-        WHERE 1 = 1{where}
+        WHERE {where}
         GROUP BY pc.country_id
     """
     with connection.cursor() as cursor:
@@ -114,7 +107,7 @@ def funding_by_region(*, scheme: str, country_ids: Iterable[int] | None = None) 
     """Each region of ``scheme``: distinct programs touching it and their funding (each
     program once per region), with the precomputed region rollup."""
     column = "state_bureau_id" if scheme == RegionScheme.STATE_BUREAU else "combatant_command_id"
-    where, params = _in_clause("pc.country_id", country_ids)
+    where, params = ids_in("pc.country_id", country_ids)
     sql = f"""
         SELECT r.id, r.code, r.name, COUNT(pr.program_id),
                COALESCE(SUM(t.planned), 0), COALESCE(SUM(t.obligated), 0), COALESCE(SUM(t.disbursed), 0),
@@ -125,7 +118,7 @@ def funding_by_region(*, scheme: str, country_ids: Iterable[int] | None = None) 
             FROM programs_program_countries pc
             JOIN programs_country c ON c.id = pc.country_id
             JOIN programs_program p ON p.id = pc.program_id AND p.archived_at IS NULL
-            WHERE 1 = 1{where}
+            WHERE {where}
         ) pr ON pr.region_id = r.id
         LEFT JOIN ({_PROGRAM_TOTALS}) t ON t.program_id = pr.program_id
         LEFT JOIN evaluations_regionrollup rr ON rr.region_id = r.id
@@ -157,7 +150,7 @@ def funding_by_goal(country_ids: Iterable[int] | None = None) -> list[dict]:
     """Each principal goal (1..4): distinct programs in scope serving it or one of its
     sub-goals, their funding (each program once), running programs and their achievement
     (from ProgramRollup), and the precomputed portfolio goal rollup."""
-    where, params = _in_clause("pc.country_id", country_ids)
+    where, params = ids_in("pc.country_id", country_ids)
     sql = f"""
         SELECT g.id, g.code, g.title, COUNT(p.id),
                COALESCE(SUM(t.planned), 0), COALESCE(SUM(t.obligated), 0), COALESCE(SUM(t.disbursed), 0),
@@ -170,7 +163,7 @@ def funding_by_goal(country_ids: Iterable[int] | None = None) -> list[dict]:
             FROM programs_program_goals x
             JOIN programs_goal sg ON sg.id = x.goal_id
             WHERE x.program_id IN (
-                SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{where})
+                SELECT pc.program_id FROM programs_program_countries pc WHERE {where})
         ) pg ON pg.goal_id = g.id
         LEFT JOIN programs_program p ON p.id = pg.program_id AND p.archived_at IS NULL
         LEFT JOIN ({_PROGRAM_TOTALS}) t ON t.program_id = p.id

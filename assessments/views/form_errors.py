@@ -1,24 +1,8 @@
-"""Shared steps of the assessments pages."""
+"""A service's ValidationError shown on the assessment form and its criterion forms."""
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
-
-
-def forbidden_page(view):
-    """A readable 403 page when a permission check (in a view or a service) refuses."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return render(request, "assessments/forbidden.html", {"reason": str(exc)}, status=403)
-
-    return wrapper
+from django.core.exceptions import ValidationError
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError, *, criterion_forms=()) -> None:

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from assessments.selectors import (
@@ -35,7 +34,7 @@ from programs.models import (
 )
 
 from . import flags, snapshots
-from .selectors import (
+from .overview import (
     BAND_LABELS,
     MONEY_COLUMNS,
     Dashboard,
@@ -46,17 +45,15 @@ from .selectors import (
     program_url,
     region_url,
 )
-from .tables import Chart, Column, Link, Table
+from ..tables import Chart, Column, Link, Table
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 STATUS_LABELS = dict(RollupStatus.choices)
 
 
-def country_get(*, iso3: str) -> Country:
-    try:
-        return Country.objects.select_related("state_bureau", "combatant_command").get(iso3__iexact=iso3)
-    except Country.DoesNotExist as exc:
-        raise Http404("No such country.") from exc
+def country_find(*, iso3: str) -> Country | None:
+    """The country with ISO code ``iso3`` (any case) and its regions; None when unknown."""
+    return Country.objects.select_related("state_bureau", "combatant_command").filter(iso3__iexact=iso3).first()
 
 
 def _maybe_url(name: str, **kwargs) -> str | None:
@@ -267,6 +264,7 @@ def _donor_block(dashboard: Dashboard, country: Country, running_ids: list[int])
 
 
 def country_dashboard(*, country: Country, programs_limit: int | None = PROGRAMS_SHOWN) -> Dashboard:
+    """One country's dashboard: score and its explanation, assessments, funding, programs (at most programs_limit; None: all), MOE status, evaluations, donors and flags."""
     from django.utils import timezone
 
     today = timezone.localdate()

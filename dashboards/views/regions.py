@@ -2,13 +2,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import selectors
-from .common import export_context, table_csv
+from ..selectors import overview
+from .scope_params import region_from_path
+from .table_exports import export_context, table_csv
 
 
 def region(request: HttpRequest, scheme: str, code: str, table: str | None = None) -> HttpResponse:
-    region_obj = selectors.region_get(scheme_slug=scheme, code=code)
-    dashboard = selectors.region_dashboard(region=region_obj)
+    region_obj = region_from_path(scheme, code)
+    dashboard = overview.region_dashboard(region=region_obj)
     if table is not None:
         return table_csv(dashboard.tables, table, stem=f"region-{region_obj.code}")
     return render(request, "dashboards/region.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})

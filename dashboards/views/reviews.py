@@ -17,7 +17,7 @@ from programs import permissions
 from programs.fiscal import current_fiscal_year
 from programs.models import PlanningCycle, ProgramReview
 from programs.services.reviews import planning_cycle_open, review_decide
-from programs.views.common import forbidden_page
+from programs.views.refusals import forbidden_page
 
 NO_SCORE = "no score"
 

@@ -1,4 +1,5 @@
-"""factory-boy factories for the portal's models (reference data comes from the loader)."""
+"""factory-boy factories of the programs app's models (reference data comes from the
+loader), and builders of programs with every relation filled."""
 import datetime as dt
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from programs import models as m
+from programs.models import Goal, Sector
 from programs.permissions import ANALYST, MANAGER
 
 
@@ -128,3 +130,66 @@ def measurement_approved(*, analyst, manager, measurement: m.Measurement) -> m.M
     measurements_submit(user=analyst, measurements=[measurement])
     measurement.refresh_from_db()
     return measurement_approve(user=manager, measurement=measurement, version=measurement.version)
+
+
+# --- Programs with every relation filled ------------------------------------------------
+
+
+def rich_program(index: int, *, agency=None):
+    """A program with 2 countries, 2 funding years, 2 MOEs with targets and measurements."""
+    program = ProgramFactory(
+        code=f"RICH-{index:04d}",
+        lead_agency=agency or m.Agency.objects.get(code="DOS"),
+        countries=[country("KEN"), country("UGA")],
+        goals=[Goal.objects.get(code="1.e")],
+    )
+    program.sectors.set([Sector.objects.get(dac_code="15210")])
+    program.supporting_agencies.set([m.Agency.objects.get(code="DOJ")])
+    for fy in (2025, 2026):
+        FundingFactory(program=program, fiscal_year=fy, planned=Decimal("1000"))
+    for _ in range(2):
+        moe = MoeFactory(program=program)
+        TargetFactory(moe=moe, period="FY2026-Q1")
+        MeasurementFactory(moe=moe, period="FY2026-Q1")
+    institution = PartnerInstitutionFactory()
+    program.partner_institutions.add(institution)
+    return program
+
+
+def rich_programs(count: int, **kwargs):
+    return [rich_program(i, **kwargs) for i in range(count)]
+
+
+def program_full(*, agency: str = "DOS", countries=("KEN", "UGA"), status=m.ProgramStatus.ACTIVE, **fields) -> m.Program:
+    """A program with funding, goals, sectors, partners, institutions and one MOE with target
+    and approved measurement: every list endpoint has something per row to join."""
+    program = ProgramFactory(
+        lead_agency=m.Agency.objects.get(code=agency),
+        countries=[country(c) for c in countries],
+        status=status,
+        **fields,
+    )
+    program.goals.set(m.Goal.objects.filter(code__in=["1.a", "4"]))
+    program.sectors.set(m.Sector.objects.filter(dac_code__in=["15210", "15130"]))
+    program.supporting_agencies.set(m.Agency.objects.filter(code="DOJ"))
+    program.partner_institutions.set([PartnerInstitutionFactory()])
+    partner, _ = m.ImplementingPartner.objects.get_or_create(name="Acme Training", defaults={"kind": "contractor"})
+    program.implementing_partners.set([partner])
+    for fy in (2025, 2026):
+        FundingFactory(program=program, fiscal_year=fy)
+    moe = MoeFactory(program=program)
+    TargetFactory(moe=moe, period="FY2026-Q1", value=Decimal("100"))
+    TargetFactory(moe=moe, period="FY2026-Q2", value=Decimal("150"))
+    MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("60"))
+    return program
+
+
+def review(program: m.Program) -> m.ProgramReview:
+    cycle, _ = m.PlanningCycle.objects.get_or_create(fiscal_year=2026)
+    return m.ProgramReview.objects.create(program=program, cycle=cycle)
+
+
+def crisis(iso3: str = "KEN") -> m.CrisisEvent:
+    return m.CrisisEvent.objects.create(
+        country=country(iso3), title=f"Flooding in {iso3}", occurred_on=dt.date(2026, 3, 1)
+    )

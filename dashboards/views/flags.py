@@ -1,11 +1,17 @@
-"""The flagged items of one kind as a dashboard table, with links to the records."""
-from __future__ import annotations
+"""The list behind each flag count: the flagged items as a table, each linking to its
+record."""
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 
 from infrastructure.sql import db_datetime
 
-from . import flags, snapshots
-from .selectors import country_url, program_url
-from .tables import Column, Link, Table
+from ..selectors import flags, overview, snapshots
+from ..selectors.flags import KINDS
+from ..selectors.overview import country_url, program_url
+from ..tables import Column, Link, Table
+from .scope_params import country_from_param, region_from_param
+from .table_exports import export_context, table_csv
 
 
 def flag_table(kind: str, country_ids: list[int] | None, *, scope: str = "portfolio") -> Table:
@@ -37,3 +43,23 @@ def flag_table(kind: str, country_ids: list[int] | None, *, scope: str = "portfo
     table.total = total
     return table
 
+
+def flag_list(request: HttpRequest, kind: str, table: str | None = None) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404("No such flag.")
+    region = region_from_param(request.GET.get("region"))
+    country = None
+    if request.GET.get("country"):
+        country = country_from_param(request.GET["country"])
+    if country is not None:
+        country_ids, scope, key = [country.id], country.name, f"country:{country.id}"
+    elif region is not None:
+        country_ids, scope, key = overview.region_country_ids(region), f"{region.code} {region.name}", f"region:{region.id}"
+    else:
+        country_ids, scope, key = None, "the whole portfolio", "portfolio"
+    flagged = flag_table(kind, country_ids, scope=key)
+    if table is not None:
+        return table_csv({flagged.key: flagged}, table, stem=f"flags-{kind}")
+    return render(request, "dashboards/flag_list.html", {
+        "kind": KINDS[kind], "table": flagged, "scope": scope, "kinds": KINDS.values(), "generated_at": timezone.now(), **export_context(request),
+    })

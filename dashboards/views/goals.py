@@ -3,14 +3,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import selectors
-from .common import export_context, region_choices, region_from_param, table_csv, tier_from_param
+from ..selectors import overview
+from .scope_params import region_choices, region_from_param, tier_from_param
+from .table_exports import export_context, table_csv
 
 
 def goal_coverage(request: HttpRequest, table: str | None = None) -> HttpResponse:
     region = region_from_param(request.GET.get("region"))
     tier = tier_from_param(request.GET.get("tier"))
-    coverage = selectors.goal_coverage(region=region, tier=tier)
+    coverage = overview.goal_coverage(region=region, tier=tier)
     if table is not None:
         return table_csv({coverage["table"].key: coverage["table"]}, table, stem="goal-coverage")
     return render(request, "dashboards/goal_coverage.html", {

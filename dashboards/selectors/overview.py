@@ -12,10 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from assessments.models import Band
 from assessments.selectors import current_scores, score_range_label
@@ -39,8 +37,7 @@ from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
 
-from .formatting import plain
-from .tables import Chart, Column, Link, Table
+from ..tables import Chart, Column, Link, Table
 
 MILLION = Decimal("1000000")
 REGIONAL_PROGRAMS_SHOWN = 150
@@ -86,14 +83,17 @@ def _url_pattern(name: str, **placeholder) -> str:
 
 
 def country_url(iso3: str) -> str:
+    """The country dashboard's URL (reversed once, formatted per row)."""
     return _url_pattern("dashboards:country", iso3="ZZZZZ").format(iso3)
 
 
 def region_url(region_scheme: str, code: str) -> str:
+    """The region dashboard's URL."""
     return reverse("dashboards:region", kwargs={"scheme": SCHEME_SLUG_OF[region_scheme], "code": code})
 
 
 def program_url(program_id: int) -> str:
+    """The program page's URL (reversed once, formatted per row)."""
     return _url_pattern("programs:program-detail", pk=987654321).format(program_id)
 
 
@@ -260,7 +260,7 @@ def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows:
 
 
 def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: str, *,
-              scope: str = "portfolio", more: dict | None = None) -> dict:
+              scope: str = "portfolio", more: dict | None = None, current: bool = False) -> dict:
     """The blocks the portfolio and region dashboards share, from stored figure sets."""
     window = funding_window()
     computations = {
@@ -271,7 +271,7 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
         "flag_counts": lambda: flags.flag_counts(country_ids),
         **(more or {}),
     }
-    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations)
+    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations, current=current)
     fy_rows, status_rows, country_funding = (figures["funding_by_fy"], figures["funding_by_status"],
                                              figures["funding_by_country"])
     dashboard.totals = _totals(country_ids, fy_rows, status_rows, len(country_funding))
@@ -290,11 +290,12 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
     return figures
 
 
-def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU) -> Dashboard:
+def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU, current: bool = False) -> Dashboard:
     """The whole portfolio: totals, funding by FY / status / region / goal, the ranking
-    beside funding, and the open flags."""
+    beside funding, and the open flags. ``current``: never serve outdated stored figures
+    (the background refresh)."""
     dashboard = Dashboard(title="Portfolio")
-    figures = _overview(dashboard, None, "", more={
+    figures = _overview(dashboard, None, "", current=current, more={
         f"funding_by_region_{scheme}": lambda: funding.funding_by_region(scheme=scheme)})
     regions = figures[f"funding_by_region_{scheme}"]
     table = Table("funding-by-region", "Funding by region",
@@ -322,29 +323,26 @@ def _regional_program_rows(country_ids: list[int]) -> list[list]:
              ", ".join(sorted(c.iso3 for c in p.countries.all())), f"FY{p.start_fy}-FY{p.end_fy}"] for p in programs]
 
 
-def region_get(*, scheme_slug: str, code: str) -> Region:
-    scheme = SCHEME_SLUGS.get(scheme_slug)
-    if scheme is None:
-        raise Http404("Unknown region scheme; use 'bureau' or 'command'.")
-    try:
-        return Region.objects.get(scheme=scheme, code__iexact=code)
-    except Region.DoesNotExist as exc:
-        raise Http404("No such region.") from exc
+def region_find(*, scheme: str, code: str) -> Region | None:
+    """The region of ``scheme`` (a RegionScheme value) with ``code`` (any case); None
+    when there is none."""
+    return Region.objects.filter(scheme=scheme, code__iexact=code).first()
 
 
 def region_country_ids(region: Region) -> list[int]:
+    """Ids of the countries of the region in its scheme."""
     column = "state_bureau" if region.scheme == RegionScheme.STATE_BUREAU else "combatant_command"
     return list(Country.objects.filter(**{column: region}).values_list("id", flat=True))
 
 
-def region_dashboard(*, region: Region) -> Dashboard:
+def region_dashboard(*, region: Region, current: bool = False) -> Dashboard:
     """The same as the portfolio for the countries of one region (either scheme), plus
     its countries, regional and cross-border programs, regional organizations and
     strategies."""
     dashboard = Dashboard(title=f"{region.code} {region.name}")
     country_ids = region_country_ids(region)
     scope = f"?region={SCHEME_SLUG_OF[region.scheme]}:{region.code}"
-    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}",
+    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}", current=current,
                         more={"regional_programs": lambda: _regional_program_rows(country_ids)})
     country_funding = figures["funding_by_country"]
     window = dashboard.extra["window"]
@@ -423,12 +421,13 @@ def _country_filter(*, region: Region | None, tier: int | None) -> Q:
     return condition
 
 
-def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False) -> Table:
+def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False,
+                  current: bool = False) -> Table:
     """Countries with their tier, score, running programs, funding and achievement."""
     window = funding_window()
     condition = _country_filter(region=region, tier=tier)
     figures, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
-        "funding_by_country": lambda: funding.funding_by_country(None, window)})
+        "funding_by_country": lambda: funding.funding_by_country(None, window)}, current=current)
     country_funding = figures["funding_by_country"]
     countries = Country.objects.filter(condition).select_related("state_bureau", "combatant_command", "rollup")
     if not include_all:
@@ -484,7 +483,7 @@ def _coverage_cells(window: tuple[int, int]) -> list[list]:
                  db_datetime(r[5])] for r in cursor.fetchall()]
 
 
-def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> dict:
+def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False) -> dict:
     """Countries (rows) by principal goals (columns): each cell holds the running programs
     serving the goal in the country, their obligated funding over the window and their
     funding-weighted achievement (precomputed program rollups); an empty cell is a gap."""
@@ -492,18 +491,13 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None) -> d
 
     window = funding_window()
     goals = list(Goal.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
-    stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)})
+    stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)},
+                                            current=current)
     cells = {(c[0], c[1]): {"programs": c[2], "obligated": c[3], "achievement": c[4], "computed_at": c[5]}
              for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
-    for cell in cells.values():
-        cell["html"] = format_html(
-            '<td class="cell covered"><span class="cell-programs">{} program{}</span>'
-            '<span class="cell-funding">{}</span><span class="cell-achievement">{}</span></td>',
-            cell["programs"], "" if cell["programs"] == 1 else "s", plain(cell["obligated"], "money"),
-            plain(cell["achievement"], "percent"))
     matrix = [{"country": c, "url": country_url(c.iso3),
                "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]
