@@ -6,7 +6,10 @@ from __future__ import annotations
 
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from assessments.filters import AssessmentFilter, SelectivityScoreFilter
 from assessments.models import AssessmentStatus, Band, CountryAssessment
@@ -56,8 +59,15 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
-def _id_filter(field: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX)
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (``?program=5.5`` is a 400, not program 5)."""
+
+    field_class = forms.IntegerField
+
+
+def _id_filter(field: str, label: str, **kwargs) -> IdFilter:
+    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _countries_in_band(band: str) -> QuerySet:
@@ -324,8 +334,10 @@ class ApiAssessmentFilter(AssessmentFilter):
 
 
 class ApiSelectivityScoreFilter(SelectivityScoreFilter):
-    """The pages' score filters (region, band, tier, sort) plus country and updated_since."""
+    """The pages' score filters (region, band, tier, sort) plus country and updated_since;
+    the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
 
+    region = _id_filter("region", "Region id (bureau or command)", method="filter_region")
     country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
     updated_since = updated_since_filter("computed_at")
 

@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from infrastructure.conflicts import StateConflict
 from programs import permissions
 from infrastructure.saving import validated_save
 from infrastructure.versioning import check_version
@@ -144,7 +145,7 @@ def assessment_create(
 def _check_editable(user, assessment: CountryAssessment) -> None:
     permissions.require_assessment_editor(user, assessment)
     if not assessment.is_editable:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"A {assessment.get_status_display().lower()} assessment cannot be edited."}
         )
 
@@ -212,11 +213,11 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     if current.created_by_id == user.id:
         raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Only a submitted assessment can be approved (this one is {current.get_status_display().lower()})."}
         )
     if current.framework.is_retired:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Framework v{current.framework.version} is retired; reassess under the current framework."}
         )
     current.status = AssessmentStatus.APPROVED
@@ -242,7 +243,7 @@ def assessment_return(
     current = _locked(assessment)
     check_version(current, version)
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError({"__all__": "Only a submitted assessment can be returned."})
+        raise StateConflict({"__all__": "Only a submitted assessment can be returned."})
     current.status = AssessmentStatus.RETURNED
     current.return_reason = reason
     current.version += 1

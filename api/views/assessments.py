@@ -21,6 +21,7 @@ from .. import filters
 from ..serializers.assessments import (
     AssessmentReturnSerializer,
     AssessmentSerializer,
+    AssessmentCreateSerializer,
     AssessmentWriteSerializer,
     SelectivityScoreSerializer,
 )
@@ -35,7 +36,7 @@ def _assessments():
 
 
 @extend_schema_view(
-    create=extend_schema(summary="Create a draft assessment", request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}),
+    create=extend_schema(summary="Create a draft assessment", request=AssessmentCreateSerializer, responses={201: AssessmentSerializer}),
     update=extend_schema(
         summary="Replace a draft or returned assessment (send the version you read)",
         request=AssessmentWriteSerializer,
@@ -57,7 +58,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         return AssessmentSerializer(assessment_get(pk=assessment.pk)).data
 
     def create(self, request, *args, **kwargs):
-        serializer = AssessmentWriteSerializer(data=request.data)
+        serializer = AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)

@@ -12,6 +12,7 @@ from evaluations.selectors.coordination import CHECKS, coordination_findings
 from evaluations.selectors.rollups import country_rollups, goal_rollups, program_rollups, region_rollups
 
 from .. import filters
+from ..filter_backend import query_errors
 from ..serializers.evaluations import (
     CoordinationFindingSerializer,
     CountryRollupSerializer,
@@ -98,8 +99,9 @@ class CoordinationFindingViewSet(mixins.ListModelMixin, PortalViewSet):
     @extend_schema(parameters=FINDING_PARAMETERS)
     def list(self, request, *args, **kwargs):
         query = FindingQuery(request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
+        errors = query_errors(request, {"check": {}, "acknowledged": {"boolean": True}})
+        if errors or not query.is_valid():
+            raise ValidationError(errors or query.errors)
         check, acknowledged = query.cleaned_data.get("check"), query.cleaned_data.get("acknowledged")
         rows = []
         for section in coordination_findings():

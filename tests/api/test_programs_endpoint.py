@@ -160,11 +160,12 @@ def test_bad_input_is_400_naming_the_field_and_saves_nothing(token_client, analy
     assert not Funding.objects.filter(program__code="DOS-2027-0001").exists()
 
 
-def test_duplicate_code_is_400(token_client, analyst_a):
+def test_duplicate_code_is_409_naming_the_field(token_client, analyst_a):
     client = token_client(analyst_a, write=True)
     assert client.post("/api/v1/programs/", _create_payload(), format="json").status_code == 201
     response = client.post("/api/v1/programs/", _create_payload(), format="json")
-    assert response.status_code == 400 and "code" in response.json()["errors"]
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert "code" in response.json()["errors"]
 
 
 def test_update_with_current_version_and_rationale(token_client, analyst_a, program_a):
@@ -227,13 +228,14 @@ def test_funding_year_set_and_stale_funding_refused(token_client, analyst_a, pro
     assert Funding.objects.get(program=program_a, fiscal_year=2026).planned == Decimal("20.00")
 
 
-def test_funding_outside_program_years_is_400(token_client, analyst_a, program_a):
+def test_funding_outside_program_years_is_409_naming_the_field(token_client, analyst_a, program_a):
     response = token_client(analyst_a, write=True).post(
         f"/api/v1/programs/{program_a.pk}/funding/",
         {"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"},
         format="json",
     )
-    assert response.status_code == 400 and "fiscal_year" in response.json()["errors"]
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert "outside the program's years" in response.json()["errors"]["fiscal_year"][0]
 
 
 def test_transitions_follow_approval_rights(token_client, analyst_a, manager, agency_a):
