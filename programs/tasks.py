@@ -1,4 +1,6 @@
 """Thin Celery tasks of the programs app."""
+import time
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -17,9 +19,11 @@ def import_job_process(self, job_id: int, action: str) -> str:
     """Preview or confirm a large spreadsheet import; progress goes to the result backend."""
     from .importing.services import import_job_fail, import_job_run
 
+    started = time.time()
+
     def progress(done: int, total: int) -> None:
         if not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total, "started": started})
 
     try:
         with acting_as(f"import job {job_id}"):  # authors rows the importer writes without its user

@@ -28,7 +28,7 @@ from ..models import (
     User,
     moe_period_error,
 )
-from ..signals import program_data_changed
+from ..signals import program_data_announce
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.history import with_rationale
@@ -57,7 +57,7 @@ def _announce(program_id: int, *, moe_id: int | None = None) -> None:
     whose nested targets changed), for sync clients and IATI, and announce it (rollups)."""
     timestamps_touch(Program, [program_id])
     timestamps_touch(MeasureOfEffectiveness, [moe_id])
-    program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
+    program_data_announce(MeasureOfEffectiveness, [program_id])
 
 
 def _editable(user: User, record: Program | MeasureOfEffectiveness | Measurement) -> None:

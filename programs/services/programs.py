@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
-from ..signals import program_data_changed
+from ..signals import program_data_announce
 from .program_years import program_years_check
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
@@ -58,7 +58,7 @@ def _announce(program_ids: Iterable[int]) -> None:
     ``last-updated-datetime``) and announce it (rollups recompute)."""
     program_ids = sorted(set(program_ids))
     timestamps_touch(Program, program_ids)
-    program_data_changed.send(sender=Program, program_ids=program_ids)
+    program_data_announce(Program, program_ids)
 
 
 def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
@@ -75,12 +75,30 @@ def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
     return changed
 
 
-def _validate_membership(program: Program, data: Mapping[str, Any]) -> None:
+def check_membership(program: Program, data: Mapping[str, Any]) -> None:
+    """Membership rules (query-free): at least one country when countries are given; the
+    lead agency is not also a supporting agency. Raises a field-named ValidationError."""
     if "countries" in data and not data["countries"]:
         raise ValidationError({"countries": "A program serves at least one country."})
     if program.lead_agency_id and "supporting_agencies" in data:
         if any(getattr(a, "pk", a) == program.lead_agency_id for a in data["supporting_agencies"] or []):
             raise ValidationError({"supporting_agencies": "The lead agency cannot also be a supporting agency."})
+
+
+def check_may_create(user: User, lead_agency_id: int | None) -> None:
+    """Only the lead agency's analysts (and administrators) create its programs (query-free
+    once the user's groups are cached); PermissionDenied otherwise."""
+    permissions.require(
+        permissions.can_edit_for_agency(user, lead_agency_id),
+        "You may only create programs led by your own agency.",
+    )
+
+
+def check_program_editable(user: User, program: Program) -> None:
+    """The user may edit ``program`` and it is not archived (query-free with its lead
+    agency loaded). PermissionDenied or ValidationError."""
+    permissions.require_program_editor(user, program)
+    ensure_writable(program)
 
 
 def _funding_rows(program: Program, funding: Iterable[Mapping[str, Any]]) -> list[Funding]:
@@ -107,11 +125,11 @@ def _funding_row_changed(row: Funding) -> bool:
     return any(Decimal(str(old)) != Decimal(str(getattr(row, name))) for old, name in zip(stored, FUNDING_FIELDS))
 
 
-def _check_funding_years(
+def check_funding_year(
     program: Program, fiscal_year: int | None, *, error: type[ValidationError] = ValidationError
 ) -> None:
-    """A funding year inside the program's years; ``error`` is StateConflict when the years
-    are the stored program's rather than the same request's."""
+    """A funding year inside the program's years (query-free); ``error`` is StateConflict
+    when the years are the stored program's rather than the same request's."""
     if fiscal_year is None:
         return
     if not program.start_fy <= fiscal_year <= program.end_fy:
@@ -123,7 +141,7 @@ def _check_funding_years(
 def _save_funding(program: Program, rows: list[Funding], *, user: User, rationale_category: str, rationale: str) -> bool:
     changed = False
     for row in rows:
-        _check_funding_years(program, row.fiscal_year)
+        check_funding_year(program, row.fiscal_year)
         if row.pk:
             if not _funding_row_changed(row):
                 continue
@@ -146,11 +164,8 @@ def program_create(
         program.status = data["status"]
     if program.lead_agency_id is None:
         raise ValidationError({"lead_agency": "Choose the lead agency."})
-    permissions.require(
-        permissions.can_edit_for_agency(user, program.lead_agency_id),
-        "You may only create programs led by your own agency.",
-    )
-    _validate_membership(program, data)
+    check_may_create(user, program.lead_agency_id)
+    check_membership(program, data)
     if "countries" not in data:
         raise ValidationError({"countries": "A program serves at least one country."})
     validated_save(program, user=user)
@@ -179,8 +194,7 @@ def program_update(
     when approved data changes without a rationale.
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
-    permissions.require_program_editor(user, program)
-    ensure_writable(program)
+    check_program_editable(user, program)
     if "lead_agency" in data and getattr(data["lead_agency"], "pk", data["lead_agency"]) != program.lead_agency_id:
         permissions.require(
             permissions.is_administrator(user), "Only an administrator may move a program to another agency."
@@ -189,7 +203,7 @@ def program_update(
     for key in PROGRAM_FIELDS:
         if key in data:
             setattr(program, key, data[key])
-    _validate_membership(program, data)
+    check_membership(program, data)
     program_years_check(program, before=(before["start_fy"], before["end_fy"]))
     fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
     funding_rows = _funding_rows(program, funding) if funding is not None else []
@@ -244,7 +258,7 @@ def funding_set(
         row.version += 1
     else:
         row = Funding(program=program, fiscal_year=fiscal_year)
-    _check_funding_years(program, fiscal_year, error=StateConflict)
+    check_funding_year(program, fiscal_year, error=StateConflict)
     row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
     validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])
