@@ -13,7 +13,7 @@ from programs.permissions import ANALYST, MANAGER
 from programs.services.measures import measurement_approve, measurement_record, measurements_submit
 from programs.services.rules import ensure_four_eyes
 from tests import factories
-from tests.assessments import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 

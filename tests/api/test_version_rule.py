@@ -8,7 +8,7 @@ import pytest
 from assessments.models import AssessmentStatus
 from programs.models import MeasurementStatus, ProgramStatus
 from tests import factories
-from tests.assessments import factories as assessment_factories
+from tests.factories import assessments as assessment_factories
 
 pytestmark = pytest.mark.django_db
 
