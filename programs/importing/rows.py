@@ -311,15 +311,17 @@ class ImportRun:
             self._call(moe_create, default="moe_name", program=program, data=data, targets=targets)
             return CREATE, f"New MOE{f' with a {period} target' if period else ''}"
         before = _moe_state(moe, period)
-        result.seen["moe"] = before[0]
+        result.seen["moe"], result.seen["target"] = before[0], before[2]
         self._refuse_stale(result, "moe", "moe_name", f"MOE '{name}'")
+        if period:
+            self._refuse_stale(result, "target", "target", f"The {period} target of '{name}'")
         self._call(
             moe_update, default="moe_name", moe=moe, data=data, version=before[0],
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         if period:
             self._call(
-                target_set, default="target", moe=moe, period=period, value=target,
+                target_set, default="target", moe=moe, period=period, value=target, version=before[2],
                 rationale_category=self.rationale_category, rationale=self.rationale,
             )
         after = _moe_state(moe, period)
@@ -370,8 +372,10 @@ class ImportRun:
 
 
 def _moe_state(moe: MeasureOfEffectiveness, period: str | None) -> tuple:
+    """(the MOE's version, the period's target value, that target's version)."""
     version = MeasureOfEffectiveness.objects.filter(pk=moe.pk).values_list("version", flat=True).first()
-    target = Target.objects.filter(moe_id=moe.pk, period=period).values_list("value", flat=True).first() if period else None
-    return (version, target)
+    target = (Target.objects.filter(moe_id=moe.pk, period=period).values_list("value", "version").first()
+              if period else None) or (None, None)
+    return (version, *target)
 
 
