@@ -4,7 +4,7 @@ kinds it found, one example each, with the message a client sees)."""
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from api.schema import NO_NUL, NO_NUL_NOT_BLANK
+from api.schema import NO_NUL, text_pattern
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,9 @@ def test_the_schema_states_ids_text_and_number_bounds(openapi):
         "type": "number", "minimum": 1990, "maximum": 2100}
     assert "nullable" not in _parameter(openapi, "/api/v1/countries/", "priority_tier")
     moe = openapi["components"]["schemas"]["MoeWriteRequest"]["properties"]
-    assert moe["name"]["pattern"] == NO_NUL_NOT_BLANK and moe["means_of_verification"]["pattern"] == NO_NUL
+    # Request text carries its field's control-character rule: single-line (name) or long text.
+    assert moe["name"]["pattern"] == text_pattern(multiline=False, not_blank=True)
+    assert moe["means_of_verification"]["pattern"] == text_pattern(multiline=True, not_blank=False)
     assert moe["baseline_value"]["pattern"] == r"^-?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
     assert moe["weight"]["pattern"].startswith("^(?=[^1-9]*[1-9])(?:")  # at least 0.001: no sign, not zero
     assert "version" in openapi["components"]["schemas"]["PatchedProgramWriteRequest"]["required"]
