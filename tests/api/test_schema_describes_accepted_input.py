@@ -72,7 +72,8 @@ def test_the_schema_states_ids_text_and_number_bounds(openapi):
     moe = openapi["components"]["schemas"]["MoeWriteRequest"]["properties"]
     # Request text carries its field's control-character rule: single-line (name) or long text.
     assert moe["name"]["pattern"] == text_pattern(multiline=False, not_blank=True)
-    assert moe["means_of_verification"]["pattern"] == text_pattern(multiline=True, not_blank=False)
+    # (blank allowed: drf-spectacular states "the pattern, or the empty string")
+    assert moe["means_of_verification"]["oneOf"][0]["pattern"] == text_pattern(multiline=True, not_blank=False)
     assert moe["baseline_value"]["pattern"] == r"^-?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
     assert moe["weight"]["pattern"].startswith("^(?=[^1-9]*[1-9])(?:")  # at least 0.001: no sign, not zero
     assert "version" in openapi["components"]["schemas"]["PatchedProgramWriteRequest"]["required"]
