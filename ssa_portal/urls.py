@@ -20,6 +20,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("api-tokens/", include("api.token_page_urls")),  # issue, list and revoke API tokens
     path("api/v1/", include("ssa_portal.api_urls")),
     path("api/v1/", include("api.urls")),
 ]

@@ -2,6 +2,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from api.tokens import may_hold_api_token
 register = template.Library()
 
 # (label, url name). A section whose URL is not installed yet is simply not shown.
@@ -17,6 +18,16 @@ SECTIONS = [
     ("Import", "importing:upload"),
     ("API", "api-docs"),
 ]
+# Sections shown only to the users allowed to use them: (label, url name, who may see it).
+RESTRICTED_SECTIONS = [
+    ("API tokens", "api-tokens:list", may_hold_api_token),
+    ("Django admin", "admin:index", lambda user: may_use_django_admin(user)),
+]
+
+
+def may_use_django_admin(user) -> bool:
+    """The Django admin lets in active staff users (administrators, docs/access-control.md)."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
 
 
 @register.simple_tag(takes_context=True)
@@ -24,7 +35,9 @@ def nav_links(context) -> list[dict]:
     request = context.get("request")
     path = request.path if request else ""
     links = []
-    for label, name in SECTIONS:
+    user = getattr(request, "user", None)
+    sections = SECTIONS + [(label, name) for label, name, allowed in RESTRICTED_SECTIONS if allowed(user)]
+    for label, name in sections:
         try:
             links.append({"label": label, "url": reverse(name), "current": False})
         except NoReverseMatch:
