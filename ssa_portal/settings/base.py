@@ -179,7 +179,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Security sector assistance programs, funding, measures of effectiveness, "
     "assessments, selectivity scores and evaluations.\n\n"
     "Authentication: a browser session, or `Authorization: Token <key>` for systems (tokens "
-    "are issued by `manage.py api_token_issue`, expire, and are read-only unless granted write). "
+    "are issued on the portal's API tokens page, expire, and are read-only unless granted write). "
     "Lists are paged (`page`, `page_size` up to 1000), filterable (every resource takes "
     "`updated_since` for incremental sync) and ordered stably; add `format=csv` for CSV. "
     "Errors share one JSON shape: `status`, `code`, `detail` and, for 400, `errors` by field; "
