@@ -8,7 +8,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from .views import base as views_base
-from .views import assessments, evaluations, measures, oversight, programs, reference
+from .views import allocation, assessments, evaluations, measures, oversight, programs, reference
 
 router = SimpleRouter()
 router.register("regions", reference.RegionViewSet, basename="region")
@@ -35,6 +35,7 @@ router.register("goal-rollups", evaluations.GoalRollupViewSet, basename="goal-ro
 router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluation")
 router.register("recommendations", evaluations.RecommendationViewSet, basename="recommendation")
 router.register("coordination-findings", evaluations.CoordinationFindingViewSet, basename="coordination-finding")
+router.register("allocation-scenarios", allocation.ScenarioViewSet, basename="allocation-scenario")
 
 urlpatterns = router.urls + [
     # Anything else under /api/v1/ (e.g. /programs/0.5/) is a JSON 404, not the site's HTML page.

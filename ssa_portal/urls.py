@@ -19,6 +19,7 @@ urlpatterns = [
     path("import/", include("programs.importing.urls")),
     path("assessments/", include("assessments.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("allocation/", include("allocation.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("api-tokens/", include("api.token_page_urls")),  # issue, list and revoke API tokens
     path("api/v1/", include("ssa_portal.api_urls")),

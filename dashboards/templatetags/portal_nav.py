@@ -1,28 +1,16 @@
-"""Main navigation: the portal's sections, in order, each shown once its page exists."""
+"""Main navigation: the portal's sections, in order, each shown once its page exists and
+to the users it is for."""
+from __future__ import annotations
+
+from typing import Callable
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
 from api.tokens import may_hold_api_token
-register = template.Library()
+from programs import permissions
 
-# (label, url name). A section whose URL is not installed yet is simply not shown.
-SECTIONS = [
-    ("Portfolio", "dashboards:portfolio"),
-    ("Countries", "dashboards:country-list"),
-    ("Programs", "programs:program-list"),
-    ("Assessments", "assessments:assessment-list"),
-    ("Selectivity", "assessments:ranking"),
-    ("Evaluations", "evaluations:evaluation-list"),
-    ("Reviews", "dashboards:review-queue"),
-    ("Coordination", "evaluations:coordination"),
-    ("Import", "importing:upload"),
-    ("API", "api-docs"),
-]
-# Sections shown only to the users allowed to use them: (label, url name, who may see it).
-RESTRICTED_SECTIONS = [
-    ("API tokens", "api-tokens:list", may_hold_api_token),
-    ("Django admin", "admin:index", lambda user: may_use_django_admin(user)),
-]
+register = template.Library()
 
 
 def may_use_django_admin(user) -> bool:
@@ -30,14 +18,35 @@ def may_use_django_admin(user) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
 
 
+# (label, url name, who sees it: None for everyone). A section whose URL is not installed
+# yet is simply not shown. Managers-only sections may still be opened by others (analysts
+# read scenarios); they are left out of their navigation.
+SECTIONS: list[tuple[str, str, Callable | None]] = [
+    ("Portfolio", "dashboards:portfolio", None),
+    ("Countries", "dashboards:country-list", None),
+    ("Programs", "programs:program-list", None),
+    ("Assessments", "assessments:assessment-list", None),
+    ("Selectivity", "assessments:ranking", None),
+    ("Evaluations", "evaluations:evaluation-list", None),
+    ("Reviews", "dashboards:review-queue", None),
+    ("Allocation", "allocation:scenario-list", permissions.is_manager),
+    ("Coordination", "evaluations:coordination", None),
+    ("Import", "importing:upload", None),
+    ("API", "api-docs", None),
+    ("API tokens", "api-tokens:list", may_hold_api_token),
+    ("Django admin", "admin:index", may_use_django_admin),
+]
+
+
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> list[dict]:
     request = context.get("request")
     path = request.path if request else ""
-    links = []
     user = getattr(request, "user", None)
-    sections = SECTIONS + [(label, name) for label, name, allowed in RESTRICTED_SECTIONS if allowed(user)]
-    for label, name in sections:
+    links = []
+    for label, name, allowed in SECTIONS:
+        if allowed is not None and not allowed(user):
+            continue
         try:
             links.append({"label": label, "url": reverse(name), "current": False})
         except NoReverseMatch:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "programs",
     "evaluations",
     "assessments",
+    "allocation",
     "dashboards",
     "api",
     "identity",
@@ -206,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "programs.models.MeasurementStatus",  # same choices as AssessmentStatus
         "RollupStatusEnum": "evaluations.models.RollupStatus",
         "BandEnum": "assessments.models.Band",  # a score's band and its band before caps
+        "ScenarioStatusEnum": "allocation.models.ScenarioStatus",
+        "PriorityTierEnum": "programs.models.PriorityTier",
     },
 }
 

@@ -60,6 +60,14 @@ def _evaluations(n):
         Recommendation.objects.create(evaluation=evaluation, text="R", owner="O", due_on=dt.date(2026, 6, 1))
 
 
+def _scenarios(n):
+    from tests.allocation import factories as alf
+
+    manager = factories.ManagerFactory()
+    for i in range(n):
+        alf.scenario(manager, name=f"Scenario {manager.pk}-{i}", envelopes={"INCLE": 5, "FMF": 3})
+
+
 def _rollups(n):
     from evaluations.services.rollups import rollups_recompute
 
@@ -100,7 +108,8 @@ ENDPOINTS = [
     ("/api/v1/country-rollups/?region=AF", _rollups, 4),
     ("/api/v1/region-rollups/", _rollups, 4),
     ("/api/v1/goal-rollups/", _rollups, 4),
-    ("/api/v1/coordination-findings/", _programs, 2 + 6),  # knox, five checks, acknowledgements
+    ("/api/v1/coordination-findings/", _programs, 2 + 6),
+    ("/api/v1/allocation-scenarios/", _scenarios, 4),  # knox, five checks, acknowledgements
 ]
 
 

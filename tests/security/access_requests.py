@@ -23,6 +23,7 @@ from programs.importing.services import import_job_create
 from programs.models import Goal, MeasurementStatus, PartnerInstitution, ProgramReview, ProgramStatus
 from programs.services.records import lock_token
 from tests import factories
+from tests.allocation import factories as alf
 from tests.assessments import factories as af
 from tests.importing.conftest import program_row, programs_csv
 
@@ -47,6 +48,7 @@ class World:
     crisis: Any
     review: Any
     token_grant: Any
+    scenario: Any
     fingerprint: str
 
     def ids(self) -> dict[str, int]:
@@ -85,11 +87,13 @@ def world_build(*, analyst_a) -> World:
 
     fingerprint = next(f.fingerprint for f in surge_without_long_term_link() if surge.code in repr(f))
     token_grant, _ = api_token_issue(user=analyst_a, label="FMS feed", issued_by=analyst_a)
+    scenario = alf.scenario(factories.ManagerFactory(username="scenario_author"), name="World",
+                            envelopes={"INCLE": 5})
     return World(
         program=program, proposed=proposed, archived=archived, moe=moe, submitted=submitted,
         draft_measurement=draft_measurement, institution=institution, archived_institution=archived_institution,
         import_job=import_job, draft=draft, submitted_assessment=submitted_assessment, evaluation=evaluation,
-        recommendation=recommendation, crisis=crisis, review=review, token_grant=token_grant,
+        recommendation=recommendation, crisis=crisis, review=review, token_grant=token_grant, scenario=scenario,
         fingerprint=fingerprint,
     )
 
@@ -135,6 +139,15 @@ def _assessment_form(country=None, **extra) -> dict:
 
 def _api_scores() -> dict:
     return {c.code: {"score": 3, "justification": f"Evidence for {c.name}"} for c in framework_current().criteria.all()}
+
+
+def _scenario_form(**extra) -> dict:
+    return {"name": "Matrix", "fiscal_year": "2027", "ceiling_multiple": "1.5", "envelopes": "INCLE, 6\nFMF, 4",
+            "minimums": "KEN, 1", "ceilings": "", "restrictions": "", **extra}
+
+
+def _api_scenario(**extra) -> dict:
+    return {"name": "Matrix", "fiscal_year": 2027, "envelopes": [{"account": "INCLE", "amount": "6000000"}], **extra}
 
 
 def _institution_form(w: World) -> dict:
@@ -185,6 +198,9 @@ REQUESTS: dict[str, Body] = {
     "crisis-close": lambda w: {"data": {"closed_on": "2026-11-01"}},
     "review-decide": lambda w: {"data": {"review": w.review.pk, "decision": "continue", "rationale": "On track"}},
     "planning-cycle-open": lambda w: {"data": {"action": "open", "fy": "2029"}},
+    "scenario-create": lambda w: {"data": _scenario_form()},
+    "scenario-edit": lambda w: {"data": _scenario_form(name="World", version=w.scenario.version)},
+    "scenario-solve": lambda w: {"data": {"version": w.scenario.version}},
     "admin-user-add": lambda w: {"data": {"username": "new_user", "password1": "a-long-enough-passphrase-42",
                                           "password2": "a-long-enough-passphrase-42", "usable_password": "true"}},
     "token-issue": lambda w: {"data": {"label": "Reporting notebook", "scope": "read", "days": "30"}},
@@ -215,4 +231,7 @@ REQUESTS: dict[str, Body] = {
     "api-assessment-submit": lambda w: {"json": {"version": w.draft.version}},
     "api-assessment-approve": lambda w: {"json": {"version": w.submitted_assessment.version}},
     "api-assessment-return": lambda w: {"json": {"version": w.submitted_assessment.version, "reason": "More evidence"}},
+    "api-scenario-create": lambda w: {"json": _api_scenario()},
+    "api-scenario-update": lambda w: {"json": _api_scenario(name="World", version=w.scenario.version)},
+    "api-scenario-solve": lambda w: {"json": {"version": w.scenario.version}},
 }

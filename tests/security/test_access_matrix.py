@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "access-control.md"
 ROLES = ["anonymous", "analyst (own)", "analyst (other)", "manager", "administrator", "read token", "write token",
          "oidc analyst (own)", "oidc manager"]
-OUR_APPS = ("programs", "assessments", "evaluations", "dashboards", "api", "auth")
+OUR_APPS = ("programs", "assessments", "evaluations", "allocation", "dashboards", "api", "auth")
 # Rows that change as a side effect of signing in or of using a token, not of the request.
 VOLATILE = {"programs_user", "knox_authtoken"}
 
@@ -157,6 +157,8 @@ def test_the_table_covers_every_write_route():
         "/api/v1/measurements/", "/api/v1/measurements/<pk>/submit/", "/api/v1/measurements/<pk>/approve/",
         "/api/v1/measurements/<pk>/return/", "/api/v1/assessments/", "/api/v1/assessments/<pk>/",
         "/api/v1/assessments/<pk>/submit/", "/api/v1/assessments/<pk>/approve/", "/api/v1/assessments/<pk>/return/",
+        "/allocation/new/", "/allocation/<pk>/edit/", "/allocation/<pk>/solve/", "/api/v1/allocation-scenarios/",
+        "/api/v1/allocation-scenarios/<pk>/", "/api/v1/allocation-scenarios/<pk>/solve/",
     }
     assert expected <= paths, expected - paths
 
