@@ -1,6 +1,7 @@
 """API tokens in a real browser: an analyst issues a token, copies it, it authenticates an
 API call, then revokes it and it no longer does; the API docs open inside the layout."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import screenshot
 
@@ -25,7 +26,7 @@ def test_analyst_issues_and_revokes_a_token_in_the_browser(new_page, analyst_a, 
     token = page.get_by_role("textbox", name="Token (").input_value()
     assert len(token) == 64
     page.get_by_role("button", name="Copy token").click()
-    assert page.locator("#token-copied").inner_text() == "Token copied to the clipboard."
+    expect(page.locator("#token-copied")).to_have_text("Token copied to the clipboard.")  # waits for the promise
     assert page.evaluate("navigator.clipboard.readText()") == token
     screenshot(page, "api-tokens-issued")
     # and it authenticates an API call
