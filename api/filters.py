@@ -5,11 +5,12 @@ from __future__ import annotations
 
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from assessments.models import Band
 from assessments.selectors import current_scores
-from programs.filters import ProgramFilter, UtcIsoDateTimeFilter
+from programs.filters import ProgramFilter, UtcIsoDateTimeField, UtcIsoDateTimeFilter, archived_shown
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import (
     Agency,
@@ -38,9 +39,27 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
+class SyncSinceField(UtcIsoDateTimeField):
+    """``updated_since``: absent means everything; present, it must be a datetime (an
+    empty value would silently mean "everything" to a sync client that lost its mark)."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                "Enter an ISO 8601 date and time, e.g. 2026-11-30T12:00:00Z, or leave the parameter out.",
+                code="required",
+            )
+        return super().clean(value)
+
+
+class SyncSinceFilter(UtcIsoDateTimeFilter):
+    field_class = SyncSinceField
+
+
 def _updated_since(field: str = "updated_at") -> django_filters.IsoDateTimeFilter:
-    return UtcIsoDateTimeFilter(
-        field_name=field, lookup_expr="gte", label="Changed at or after this ISO 8601 datetime"
+    return SyncSinceFilter(
+        field_name=field, lookup_expr="gte",
+        label="Changed at or after this ISO 8601 datetime (archived records included, to be dropped)",
     )
 
 
@@ -78,6 +97,7 @@ class ApiProgramFilter(ProgramFilter):
 
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Selectivity band")
     updated_since = _updated_since()
+    sync_sees_archived = True
 
     def _choice_widgets(self) -> None:
         """The API needs no drop-down choices (they would cost five queries per request)."""
@@ -152,7 +172,7 @@ class _ArchivableFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("archived"):
+        if not archived_shown(self.form.cleaned_data):
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
 

@@ -10,5 +10,7 @@ class InfrastructureConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record
 
         from .history import copy_rationale_to_history
+        from .text import portal_app_configs, text_validators_attach
 
         pre_create_historical_record.connect(copy_rationale_to_history, dispatch_uid="infrastructure_rationale")
+        text_validators_attach(model for config in portal_app_configs() for model in config.get_models())

@@ -12,9 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import re
+
 import tablib
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+
+from .text import control_characters_strip
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -28,9 +32,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_cell(text: str) -> str:
-    """Text that a spreadsheet would run as a formula (``=cmd|...``, ``@SUM``, ``+1+1``) is
-    written with a leading apostrophe, so it opens as text (OWASP "CSV injection");
-    plain numbers written as text (``-12.5``) are left alone."""
+    """Text as a spreadsheet cell: without control characters XLSX cannot hold (stored
+    before input refused them: ``infrastructure.text``), and text that a spreadsheet would
+    run as a formula (``=cmd|...``, ``@SUM``, ``+1+1``) written with a leading apostrophe,
+    so it opens as text (OWASP "CSV injection"); plain numbers written as text (``-12.5``)
+    are left alone."""
+    text = control_characters_strip(text)
     if not text.startswith(FORMULA_START):
         return text
     try:
@@ -77,6 +84,8 @@ def export_response(
     """An attachment download of ``rows`` as CSV or XLSX; unknown formats are a 404."""
     if fmt not in FORMATS:
         raise Http404(f"Unknown export format '{fmt}'; use csv or xlsx.")
+    # The stem names the sheet and the file: letters, digits, dot, dash only.
+    stem = re.sub(r"[^\w.-]+", "-", control_characters_strip(stem)).strip("-") or "export"
     data = dataset(rows, columns, title=stem)
     body = data.export(fmt)
     if isinstance(body, str):

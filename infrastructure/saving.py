@@ -3,10 +3,12 @@ field errors; ``model_update`` for services that change a few fields and must sa
 anything changed."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from .history import with_rationale
 from .models import RationaleCategory
@@ -73,3 +75,14 @@ def model_update(
         instance.version += 1
     validated_save(instance, user=user, rationale_category=rationale_category, rationale=rationale)
     return instance, True
+
+
+def timestamps_touch(model: type[models.Model], ids: Iterable[int]) -> int:
+    """Move ``updated_at`` of the ``model`` rows ``ids`` to now, because nested data of
+    their representation changed (a program's funding, an MOE's targets): sync clients
+    asking ``updated_since`` must see them. No history row and no version change (the
+    row's own fields did not change). Returns how many rows moved."""
+    ids = sorted({pk for pk in ids if pk is not None})
+    if not ids:
+        return 0
+    return model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())

@@ -101,6 +101,12 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+def archived_shown(cleaned_data: dict) -> bool:
+    """Whether a list filter keeps archived rows: asked for (``archived``), or an
+    incremental sync (``updated_since``), which must see records being archived."""
+    return bool(cleaned_data.get("archived")) or cleaned_data.get("updated_since") is not None
+
+
 class ProgramFilter(django_filters.FilterSet):
     """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
 
@@ -123,6 +129,7 @@ class ProgramFilter(django_filters.FilterSet):
     )
     updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
     ordering = django_filters.OrderingFilter(fields=PROGRAM_ORDERING, label="Sort by")
+    sync_sees_archived = False  # the API's FilterSet: True
 
     class Meta:
         model = Program
@@ -150,9 +157,12 @@ class ProgramFilter(django_filters.FilterSet):
         fields["surge"].widget = forms.Select(choices=[("", "Any"), ("true", "Surge only"), ("false", "Not surge")])
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Apply the valid filters (an invalid value is reported in ``errors`` and ignored)."""
+        """Apply the valid filters (an invalid value is reported in ``errors`` and ignored).
+        Archived programs are hidden unless asked for (or, for sync clients of the API,
+        unless ``updated_since`` asks for changes: see ``archived_shown``)."""
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("archived"):
+        cleaned = self.form.cleaned_data
+        if not (archived_shown(cleaned) if self.sync_sees_archived else cleaned.get("archived")):
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
 

@@ -9,11 +9,19 @@ and approved actuals). Output validates against the official 2.03 XSD
 
 Codelists used (IATI 2.03): ActivityStatus, ActivityDateType, OrganisationRole,
 OrganisationType, TransactionType, BudgetType/BudgetStatus, ResultType,
-IndicatorMeasure, SectorVocabulary 1 (DAC 5-digit purpose codes).
+IndicatorMeasure, SectorVocabulary 1 (DAC 5-digit purpose codes) and 2 (3-digit
+category, only for the fallback sector). Beyond the XSD, the export keeps the IATI
+Standard Ruleset's rules that apply (tests: ``tests/api/test_iati_rules.py``): actual
+start (type 2, the day the program first became active) and actual end (type 4, for
+completed and terminated programs) in order and not in the future; a sector always;
+percentages summing to 100; values with a currency and a value date not in the future;
+identifiers without / & | ?; result periods starting before they end; a cumulative
+MOE's actuals as the running totals the portal shows (``programs.actuals``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
@@ -22,6 +30,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from lxml import etree
 
+from infrastructure.text import control_characters_strip
+
+from .actuals import period_actual
 from .fiscal import Period, fiscal_year_end, fiscal_year_start
 from .models import (
     Agency,
@@ -63,7 +74,13 @@ PARTNER_ORG_TYPE = {  # OrganisationType codelist
 }
 ROLE_FUNDING, ROLE_ACCOUNTABLE, ROLE_EXTENDING, ROLE_IMPLEMENTING = "1", "2", "3", "4"
 TRANSACTION_COMMITMENT, TRANSACTION_DISBURSEMENT = "2", "3"
-DATE_PLANNED_START, DATE_ACTUAL_START, DATE_PLANNED_END = "1", "2", "3"
+DATE_PLANNED_START, DATE_ACTUAL_START, DATE_PLANNED_END, DATE_ACTUAL_END = "1", "2", "3", "4"
+ENDED = (ProgramStatus.COMPLETED, ProgramStatus.TERMINATED)
+# Every program is security sector assistance: without DAC purpose codes of its own it is
+# reported under DAC 3-digit category 152, "Conflict, peace & security" (vocabulary 2),
+# so that the standard ruleset's "at least one sector" holds.
+FALLBACK_SECTOR = ("2", "152", "Conflict, peace & security")
+IDENTIFIER_FORBIDDEN = re.compile(r"[/&|?]")  # the standard ruleset refuses them in identifiers
 RESULT_OUTPUT, RESULT_OUTCOME = "1", "2"
 MEASURE_UNIT, MEASURE_PERCENTAGE = "1", "2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -114,8 +131,8 @@ def _narrative(parent: etree._Element, tag: str, text: str, **attributes: str) -
 
 
 def _clean(text: str) -> str:
-    """XML 1.0 cannot carry control characters; drop them rather than fail the export."""
-    return "".join(ch for ch in (text or "") if ch in "\t\n\r" or ord(ch) >= 32)
+    """XML 1.0 cannot carry control characters; drop any stored before input refused them."""
+    return control_characters_strip(text or "")
 
 
 def _shares(count: int) -> list[str]:
@@ -139,6 +156,12 @@ def _value(parent: etree._Element, amount: Decimal, value_date: dt.date) -> None
     _sub(parent, "value", _money(amount), currency="USD", value_date=value_date.isoformat())
 
 
+def iati_identifier(program: Program, *, org_ref: str = DEFAULT_REPORTING_ORG_REF) -> str:
+    """``<reporting org ref>-<program code>``, with the characters the IATI standard ruleset
+    refuses in identifiers (/ & | ?) replaced by "-"."""
+    return IDENTIFIER_FORBIDDEN.sub("-", f"{org_ref}-{program.code}")
+
+
 def _activity(root: etree._Element, program: Program, *, org_ref: str, org_name: str, today: dt.date) -> None:
     activity = _sub(
         root,
@@ -148,7 +171,7 @@ def _activity(root: etree._Element, program: Program, *, org_ref: str, org_name:
         hierarchy="1",
     )
     activity.set(XML_LANG, "en")
-    _sub(activity, "iati-identifier", f"{org_ref}-{program.code}")
+    _sub(activity, "iati-identifier", iati_identifier(program, org_ref=org_ref))
     _narrative(activity, "reporting-org", org_name, ref=org_ref, type=GOVERNMENT_ORG_TYPE)
     _narrative(activity, "title", program.title)
     _narrative(activity, "description", program.description or program.title, type="1")
@@ -158,16 +181,19 @@ def _activity(root: etree._Element, program: Program, *, org_ref: str, org_name:
     _narrative(activity, "participating-org", lead.name, role=ROLE_ACCOUNTABLE, type=GOVERNMENT_ORG_TYPE)
     for agency in program.supporting_agencies.all():
         _narrative(activity, "participating-org", agency.name, role=ROLE_EXTENDING, type=GOVERNMENT_ORG_TYPE)
-    for partner in program.implementing_partners.all():
+    partners = list(program.implementing_partners.all())
+    for partner in partners:
         _narrative(
             activity, "participating-org", partner.name, role=ROLE_IMPLEMENTING, type=PARTNER_ORG_TYPE.get(partner.kind)
         )
 
     _sub(activity, "activity-status", code=ACTIVITY_STATUS.get(program.status, "1"))
     _sub(activity, "activity-date", type=DATE_PLANNED_START, iso_date=fiscal_year_start(program.start_fy).isoformat())
-    if program.status_changed_at and program.status == ProgramStatus.ACTIVE:
-        _sub(activity, "activity-date", type=DATE_ACTUAL_START, iso_date=program.status_changed_at.date().isoformat())
+    if program.actual_start_date:  # the day it first became active, kept through reviews
+        _sub(activity, "activity-date", type=DATE_ACTUAL_START, iso_date=program.actual_start_date.isoformat())
     _sub(activity, "activity-date", type=DATE_PLANNED_END, iso_date=fiscal_year_end(program.end_fy).isoformat())
+    if program.status in ENDED and program.actual_end_date:
+        _sub(activity, "activity-date", type=DATE_ACTUAL_END, iso_date=program.actual_end_date.isoformat())
 
     countries = [c for c in program.countries.all() if c.iso2]
     for country, share in zip(countries, _shares(len(countries))):
@@ -175,6 +201,9 @@ def _activity(root: etree._Element, program: Program, *, org_ref: str, org_name:
     sectors = list(program.sectors.all())
     for sector, share in zip(sectors, _shares(len(sectors))):
         _narrative(activity, "sector", sector.name, vocabulary="1", code=sector.dac_code, percentage=share)
+    if not sectors:
+        vocabulary, code, name = FALLBACK_SECTOR
+        _narrative(activity, "sector", name, vocabulary=vocabulary, code=code, percentage="100")
 
     funding = list(program.funding.all())
     for row in funding:
@@ -198,6 +227,9 @@ def _activity(root: etree._Element, program: Program, *, org_ref: str, org_name:
             _sub(transaction, "transaction-date", iso_date=when.isoformat())
             _value(transaction, amount, when)
             _narrative(transaction, "description", f"FY{row.fiscal_year} {label}")
+            _narrative(transaction, "provider-org", lead.name)
+            if len(partners) == 1:
+                _narrative(transaction, "receiver-org", partners[0].name)
 
     for moe in program.moes.all():
         _result(activity, moe)
@@ -223,15 +255,21 @@ def _result(activity: etree._Element, moe: MeasureOfEffectiveness) -> None:
         iso_date=moe.baseline_date.isoformat(),
         value=_number(moe.baseline_value),
     )
-    actuals = {m.period: m.value for m in moe.approved_measurements}
+    approved = moe.approved_measurements
+    own = {m.period: m.value for m in approved}
+    ends = [(m.period_end, m.value) for m in approved]
     for target in moe.targets.all():
         period = Period.parse(target.period)
         element = _sub(indicator, "period")
         _sub(element, "period-start", iso_date=period.start.isoformat())
         _sub(element, "period-end", iso_date=period.end.isoformat())
         _sub(element, "target", value=_number(target.value))
-        if target.period in actuals:
-            _sub(element, "actual", value=_number(actuals[target.period]))
+        # The actual the portal shows: a cumulative MOE's running total, not the increment.
+        actual = period_actual(
+            is_cumulative=moe.is_cumulative, period_end=target.period_end, own_value=own.get(target.period), approved=ends
+        )
+        if actual is not None:
+            _sub(element, "actual", value=_number(actual))
 
 
 def iati_activities_element(

@@ -118,3 +118,13 @@ class PartnerInstitutionFactory(factory.django.DjangoModelFactory):
     institution_type = m.InstitutionType.SECURITY_PROVIDER
     nature = m.InstitutionNature.CIVILIAN
     level = m.InstitutionLevel.NATIONAL
+
+
+def measurement_approved(*, analyst, manager, measurement: m.Measurement) -> m.Measurement:
+    """Take a draft measurement through the real workflow: the analyst submits it, a
+    manager approves it (services, so history, versions and announcements happen)."""
+    from programs.services.measures import measurement_approve, measurements_submit
+
+    measurements_submit(user=analyst, measurements=[measurement])
+    measurement.refresh_from_db()
+    return measurement_approve(user=manager, measurement=measurement, version=measurement.version)

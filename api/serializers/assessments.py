@@ -35,7 +35,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class CriterionScoreInputSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    justification = Text(max_length=5000)
+    justification = Text(multiline=True, max_length=5000)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
 
 
@@ -45,8 +45,8 @@ class AssessmentWriteSerializer(serializers.Serializer):
 
     country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
     assessed_on = serializers.DateField()
-    summary = Text(required=False, allow_blank=True, max_length=20000)
-    evidence_links = Text(required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
+    summary = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
+    evidence_links = Text(multiline=True, required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
     scores = serializers.DictField(child=CriterionScoreInputSerializer(), help_text="criterion code -> score")
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
@@ -62,7 +62,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
 
 
 class AssessmentReturnSerializer(serializers.Serializer):
-    reason = Text(max_length=2000)
+    reason = Text(multiline=True, max_length=2000)
     version = serializers.IntegerField(
         min_value=1, max_value=ID_MAX, required=False,
         help_text="The version you read; a stale one is refused with 409 (optional for older clients).",

@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from infrastructure.text import control_characters_error
+
 ID_MAX = 2**63 - 1
 
 
-def _no_surrogates(value: str) -> None:
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise serializers.ValidationError("Text contains invalid Unicode (unpaired surrogate).")
-
-
 class Text(serializers.CharField):
-    """CharField that also rejects lone surrogates (PostgreSQL cannot store them)."""
+    """CharField that refuses control characters and lone surrogates
+    (``infrastructure.text``); ``multiline=True`` for long text keeps tab and line breaks."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
         super().__init__(**kwargs)
-        self.validators.append(_no_surrogates)
+        self.validators.append(self._refuse_control_characters)
+
+    def _refuse_control_characters(self, value: str) -> None:
+        error = control_characters_error(value, multiline=self.multiline)
+        if error:
+            raise serializers.ValidationError(error)
 
 
 class IdList(serializers.ListField):

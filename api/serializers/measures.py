@@ -8,10 +8,13 @@ from programs.models import (
     Frequency,
     MeasureOfEffectiveness,
     Measurement,
+    MeasurementDisaggregation,
     MoeKind,
     Program,
     Target,
 )
+
+from programs.selectors.measures import measurement_breakdown_status
 
 from .fields import ID_MAX, Text
 from .programs import RationaleMixin
@@ -54,7 +57,7 @@ class MoeWriteSerializer(RationaleMixin):
     baseline_value = serializers.DecimalField(**VALUE)
     baseline_date = serializers.DateField()
     weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
-    means_of_verification = Text(required=False, allow_blank=True, max_length=5000)
+    means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
     targets = TargetInputSerializer(many=True, required=False, max_length=200)
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
@@ -73,8 +76,22 @@ class TargetWriteSerializer(TargetInputSerializer, RationaleMixin):
     pass
 
 
+class BreakdownValueSerializer(serializers.ModelSerializer):
+    category = serializers.IntegerField(source="category_id", read_only=True)
+    dimension = serializers.CharField(source="category.dimension", read_only=True)
+    name = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        model = MeasurementDisaggregation
+        fields = ["category", "dimension", "name", "value"]
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     program = serializers.IntegerField(source="moe.program_id", read_only=True)
+    breakdown = BreakdownValueSerializer(many=True, read_only=True)
+    breakdown_status = serializers.SerializerMethodField(
+        help_text="complete, partial, mismatch (categories of a dimension do not add up) or none."
+    )
     entered_by = serializers.CharField(source="entered_by.username", read_only=True, allow_null=True, default=None)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
 
@@ -83,8 +100,16 @@ class MeasurementSerializer(serializers.ModelSerializer):
         fields = [
             "id", "moe", "program", "period", "period_end", "value", "source", "evidence_url",
             "collected_on", "status", "return_reason", "entered_by", "approved_by", "approved_at",
-            "version", "created_at", "updated_at",
+            "breakdown", "breakdown_partial", "breakdown_status", "version", "created_at", "updated_at",
         ]
+
+    def get_breakdown_status(self, measurement: Measurement) -> str:
+        return measurement_breakdown_status(measurement).value
+
+
+class BreakdownInputSerializer(serializers.Serializer):
+    category = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="A disaggregation category of the MOE.")
+    value = serializers.DecimalField(**VALUE)
 
 
 class MeasurementWriteSerializer(RationaleMixin):
@@ -96,10 +121,23 @@ class MeasurementWriteSerializer(RationaleMixin):
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     collected_on = serializers.DateField(required=False, allow_null=True)
+    breakdown = BreakdownInputSerializer(
+        many=True, required=False, max_length=500,
+        help_text="Values by disaggregation category; replaces the stored breakdown. The categories of a "
+                  "dimension sum to the value (to at most it when breakdown_partial).",
+    )
+    breakdown_partial = serializers.BooleanField(required=False)
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX,
         help_text="The version you read when updating an existing measurement of this period.",
     )
+
+    def validate_breakdown(self, items: list[dict]) -> dict[int, Decimal]:
+        """[{category, value}, ...] -> {category id: value}, each category once."""
+        ids = [item["category"] for item in items]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("A category appears twice.")
+        return {item["category"]: item["value"] for item in items}
 
 
 class VersionSerializer(serializers.Serializer):
@@ -107,4 +145,4 @@ class VersionSerializer(serializers.Serializer):
 
 
 class MeasurementReturnSerializer(VersionSerializer):
-    reason = Text(max_length=2000)
+    reason = Text(multiline=True, max_length=2000)

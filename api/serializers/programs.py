@@ -86,7 +86,7 @@ class RationaleMixin(serializers.Serializer):
         choices=RationaleCategory.choices, required=False, allow_blank=True,
         help_text="Required when changing approved data (any status past 'proposed').",
     )
-    rationale = Text(required=False, allow_blank=True, max_length=2000)
+    rationale = Text(multiline=True, required=False, allow_blank=True, max_length=2000)
 
 
 class ProgramWriteSerializer(RationaleMixin):
@@ -94,7 +94,7 @@ class ProgramWriteSerializer(RationaleMixin):
 
     code = Text(max_length=40)
     title = Text(max_length=300)
-    description = Text(required=False, allow_blank=True, max_length=20000)
+    description = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
     lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     supporting_agencies = IdList(model=Agency, required=False)
     countries = IdList(model=Country)
@@ -111,7 +111,7 @@ class ProgramWriteSerializer(RationaleMixin):
     long_term_objective = serializers.PrimaryKeyRelatedField(
         queryset=Objective.objects.all(), required=False, allow_null=True
     )
-    sustainment_plan = Text(required=False, allow_blank=True, max_length=20000)
+    sustainment_plan = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
     funding = FundingSerializer(many=True, required=False, max_length=200)
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX,
@@ -145,5 +145,5 @@ class FundingWriteSerializer(FundingSerializer, RationaleMixin):
 
 class ProgramTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
-    reason = Text(max_length=2000)
+    reason = Text(multiline=True, max_length=2000)
     version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The version you read.")

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from programs import permissions
 from programs.fiscal import Period
-from programs.models import MeasureOfEffectiveness, Measurement, Target
+from programs.models import MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, Target
 from infrastructure.versioning import check_version
 from programs.services.measures import (
     measurement_approve,
@@ -101,7 +101,9 @@ class MoeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
 
 
 def _measurement_queryset():
-    return Measurement.objects.select_related("moe", "entered_by", "approved_by")
+    return Measurement.objects.select_related("moe", "entered_by", "approved_by").prefetch_related(
+        Prefetch("breakdown", queryset=MeasurementDisaggregation.objects.select_related("category").order_by("category_id"))
+    )
 
 
 @extend_schema_view(

@@ -44,7 +44,9 @@ class ProgramViewSet(PortalViewSet):
 
     Filters are those of the program list page (``programs.filters.ProgramFilter``); the
     ``ordering`` parameter takes its sort keys. Archived programs are hidden unless
-    ``archived=include`` (needed for incremental sync with ``updated_since``).
+    ``archived=include``, or ``updated_since`` is given: a sync client sees a program that
+    was archived (``archived_at`` set) so that it can drop it. Every change to a program's
+    funding, memberships, MOEs, targets or approved values moves its ``updated_at``.
     """
 
     serializer_class = ProgramSerializer

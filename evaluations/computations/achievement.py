@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from programs.actuals import period_actual
+
 ON_TRACK_FROM = 0.85
 NEEDS_ATTENTION_FROM = 0.60
 RUNNING = frozenset({"active", "under_review", "restructured"})
@@ -152,13 +154,12 @@ def moe_period_achievements(
     for period, period_end in ends.items():
         target = target_by_period.get(period)
         measured = measured_by_period.get(period)
-        actual = None
-        if measured is not None:
-            actual = (
-                sum((m.value for m in approved if m.period_end <= period_end), Decimal(0))
-                if moe.is_cumulative
-                else measured.value
-            )
+        actual = period_actual(
+            is_cumulative=moe.is_cumulative,
+            period_end=period_end,
+            own_value=measured.value if measured is not None else None,
+            approved=[(m.period_end, m.value) for m in approved],
+        )
         fy = fiscal_year_of_period(period)
         if not program.start_fy <= fy <= program.end_fy:
             reason = "outside_program_years"

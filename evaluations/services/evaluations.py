@@ -13,7 +13,7 @@ from django.db import transaction
 
 from programs import permissions
 from programs.models import Program, User
-from infrastructure.saving import validated_save
+from infrastructure.saving import timestamps_touch, validated_save
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
 
@@ -72,6 +72,7 @@ def recommendation_create(
     _require_evaluation_editor(user, evaluation.program)
     recommendation = Recommendation(evaluation=evaluation, text=text, owner=owner, due_on=due_on)
     _save(recommendation, user=user)
+    timestamps_touch(Evaluation, [evaluation.pk])  # its recommendations are part of it (sync)
     return recommendation
 
 
@@ -91,4 +92,5 @@ def recommendation_follow_up(
     recommendation.follow_up_status = status
     recommendation.follow_up_note = (note or "").strip()
     _save(recommendation, user=user)
+    timestamps_touch(Evaluation, [recommendation.evaluation_id])
     return recommendation

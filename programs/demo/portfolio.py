@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ..fiscal import Period
+from ..fiscal import Period, fiscal_year_end, fiscal_year_start
 from ..models import (
     Agency,
     Country,
@@ -74,8 +74,8 @@ TIER_PROGRAM_WEIGHTS = {1: 6, 2: 3, 3: 2, 4: 1}
 TIER_FUNDING_FACTORS = {1: 1.5, 2: 1.2, 3: 0.8, 4: 0.5}
 PROGRAM_COLUMNS = (
     "code", "title", "description", "lead_agency_id", "purpose", "funding_authority", "start_fy", "end_fy",
-    "status", "status_changed_at", "is_surge", "long_term_objective_id", "sustainment_plan", "version",
-    "created_at", "updated_at",
+    "status", "status_changed_at", "actual_start_date", "actual_end_date", "is_surge", "long_term_objective_id",
+    "sustainment_plan", "version", "created_at", "updated_at",
 )
 MOE_COLUMNS = (
     "program_id", "name", "kind", "unit", "allows_negative", "direction", "is_cumulative", "frequency",
@@ -211,6 +211,15 @@ class _ProgramPlan:
     @property
     def measurable(self) -> bool:
         return self.status in RUNNING or self.status in ENDED
+
+    @property
+    def actual_dates(self) -> tuple[dt.date | None, dt.date | None]:
+        """(actual start, actual end): a program that ran started on the first day of its
+        first fiscal year; an ended one ended on the last day of its last (or, for one
+        ended early, on the data's day)."""
+        start = min(fiscal_year_start(self.start_fy), DATA_AS_OF) if self.measurable else None
+        end = min(fiscal_year_end(self.end_fy), DATA_AS_OF) if self.status in ENDED else None
+        return start, end
 
     @property
     def last_reported(self) -> int:
@@ -504,7 +513,7 @@ class _Builder:
             rows.append((
                 plan.code, title[:300], description, self.agencies[plan.lead], rng.choice(theme.purposes),
                 rng.choice(cat.FUNDING_AUTHORITIES.get(plan.lead, ("",))), plan.start_fy, plan.end_fy,
-                plan.status, self.now, plan.is_surge, plan.long_term_objective_id, sustainment, 1,
+                plan.status, self.now, *plan.actual_dates, plan.is_surge, plan.long_term_objective_id, sustainment, 1,
                 self.now, self.now,
             ))
         insert_rows(Program, PROGRAM_COLUMNS, rows)

@@ -153,8 +153,14 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
 
 
 class BreakdownForm(RationaleMixin, forms.Form):
-    """Values of one measurement per disaggregation category (``category_<id>`` fields)."""
+    """A measurement's value and its values per disaggregation category (``category_<id>``
+    fields; a blank one has no value). The categories of a dimension sum to the value, or
+    to at most it when ``breakdown_partial`` is ticked."""
 
+    value = value_field(label="Value")
+    breakdown_partial = forms.BooleanField(
+        label="Partial breakdown (the categories cover only part of the value)", required=False
+    )
     version = VersionField()
 
     def __init__(self, *args, categories, current: dict, **kwargs):
@@ -164,9 +170,13 @@ class BreakdownForm(RationaleMixin, forms.Form):
             self.fields[f"category_{category.pk}"] = value_field(
                 label=f"{category.dimension}: {category.name}", required=False, initial=current.get(category.pk)
             )
-        self.order_fields([f"category_{c.pk}" for c in self.categories] + ["rationale_category", "rationale", "version"])
+        self.order_fields(
+            ["value"] + [f"category_{c.pk}" for c in self.categories]
+            + ["breakdown_partial", "rationale_category", "rationale", "version"]
+        )
 
     def breakdown(self) -> dict[int, Decimal]:
+        """Category id -> value, for every category with a value (the whole breakdown)."""
         return {
             c.pk: self.cleaned_data[f"category_{c.pk}"]
             for c in self.categories

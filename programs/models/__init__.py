@@ -10,6 +10,8 @@ from .measures import (  # noqa: F401
     MeasurementStatus,
     MoeKind,
     Target,
+    moe_period_error,
+    moe_periods_allowed,
 )
 from .oversight import (  # noqa: F401
     CountryPriorityTier,

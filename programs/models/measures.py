@@ -33,6 +33,47 @@ class Frequency(models.TextChoices):
     LIFE_OF_PROGRAM = "life_of_program", "Life of program"
 
 
+# The period kind (fiscal.Period.kind) each frequency reports and targets in. A
+# life-of-program MOE has one period: the whole last fiscal year of its program.
+PERIOD_KIND_OF_FREQUENCY = {
+    Frequency.QUARTERLY: "Q",
+    Frequency.SEMI_ANNUAL: "H",
+    Frequency.ANNUAL: "Y",
+    Frequency.LIFE_OF_PROGRAM: "Y",
+}
+
+
+def moe_periods_allowed(moe: "MeasureOfEffectiveness", fiscal_year: int) -> list[Period]:
+    """The periods of ``fiscal_year`` that ``moe`` takes values and targets for, by its
+    frequency (a life-of-program MOE: its program's last fiscal year only). Issues no
+    query when ``moe.program`` is loaded (only life-of-program MOEs read it)."""
+    kind = PERIOD_KIND_OF_FREQUENCY.get(moe.frequency, "Q")
+    if moe.frequency == Frequency.LIFE_OF_PROGRAM:
+        return [Period(moe.program.end_fy)]
+    if kind == "Q":
+        return [Period(fiscal_year, "Q", n) for n in (1, 2, 3, 4)]
+    if kind == "H":
+        return [Period(fiscal_year, "H", n) for n in (1, 2)]
+    return [Period(fiscal_year)]
+
+
+def moe_period_error(moe: "MeasureOfEffectiveness", period: Period) -> str | None:
+    """Why ``period`` is not one of ``moe``'s own periods, naming the allowed ones; None if
+    it is. The one definition of the rule "periods follow the MOE's frequency", used by
+    model validation (admin), services (pages, API) and the importer (no query)."""
+    allowed = moe_periods_allowed(moe, period.fiscal_year)
+    if period in allowed:
+        return None
+    label = Frequency(moe.frequency).label.lower() if moe.frequency in Frequency.values else moe.frequency
+    if moe.frequency == Frequency.LIFE_OF_PROGRAM:
+        return (
+            f"This MOE is {label}: use {allowed[0].code} (the program's last fiscal year), not {period.code}."
+        )
+    codes = [p.code for p in allowed]
+    listed = codes[0] if len(codes) == 1 else " or ".join(codes) if len(codes) == 2 else f"{codes[0]} ... {codes[-1]}"
+    return f"This MOE is {label}: use {listed}, not {period.code}."
+
+
 class PeriodMixin(models.Model):
     """A reporting period code (``FY2027-Q1``) and its end date, kept in step on clean()."""
 
@@ -50,6 +91,11 @@ class PeriodMixin(models.Model):
             raise ValidationError({"period": str(exc)}) from exc
         self.period = parsed.code
         self.period_end = parsed.end
+        moe = self._state.fields_cache.get("moe")  # only when loaded: clean() issues no query
+        if moe is not None:
+            error = moe_period_error(moe, parsed)
+            if error:
+                raise ValidationError({"period": error})
 
     def save(self, *args, **kwargs) -> None:
         # Keep period_end derived from the code even for writes that skip clean().
@@ -151,6 +197,12 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=10, choices=MeasurementStatus.choices, default=MeasurementStatus.DRAFT)
+    breakdown_partial = models.BooleanField(
+        "partial breakdown",
+        default=False,
+        db_default=False,  # rows inserted in bulk with explicit columns (demo, importer) stay valid
+        help_text="The categories of a dimension cover only part of the value (they sum to at most it).",
+    )
     return_reason = models.TextField(blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

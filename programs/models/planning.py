@@ -132,6 +132,13 @@ class Program(TimeStamped, Archivable, Versioned):
     end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
     status = models.CharField(max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PROPOSED)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    actual_start_date = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="The day the program first became active; kept through reviews and restructuring.",
+    )
+    actual_end_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day the program was completed or terminated."
+    )
     is_surge = models.BooleanField(
         "surge", default=False, help_text="Short-notice response to an urgent or emergent need."
     )

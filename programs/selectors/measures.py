@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from ..disaggregation import BreakdownStatus, breakdown_status
 from ..fiscal import Period, current_fiscal_year
-from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementStatus, Program, Target
+from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, MeasurementStatus
+from ..models import Program, Target
 
 
 def grid_fiscal_year(program: Program, requested: str | None) -> int:
@@ -77,9 +79,22 @@ def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
 
 
 def approvals_queue() -> QuerySet[Measurement]:
-    """Submitted measurements waiting for a manager, oldest first, with what the page shows."""
+    """Submitted measurements waiting for a manager, oldest first, with what the page shows
+    (their breakdown prefetched for ``measurement_breakdown_status``)."""
     return (
         Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
         .select_related("moe__program__lead_agency", "entered_by")
+        .prefetch_related(Prefetch("breakdown", queryset=MeasurementDisaggregation.objects.select_related("category")))
         .order_by("updated_at", "pk")
+    )
+
+
+def measurement_breakdown_status(measurement: Measurement) -> BreakdownStatus:
+    """complete / partial / mismatch / none of a measurement's breakdown; no query when its
+    ``breakdown`` (with categories) and ``moe`` are loaded, as ``approvals_queue`` does."""
+    return breakdown_status(
+        measurement.value,
+        [(row.category.dimension, row.category.name, row.value) for row in measurement.breakdown.all()],
+        partial=measurement.breakdown_partial,
+        allows_negative=measurement.moe.allows_negative,
     )

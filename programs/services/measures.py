@@ -15,18 +15,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
+from ..disaggregation import breakdown_errors
 from ..fiscal import Period
 from ..models import (
     DisaggregationCategory,
     MeasureOfEffectiveness,
     Measurement,
+    MeasurementDisaggregation,
     MeasurementStatus,
     Program,
     Target,
     User,
+    moe_period_error,
 )
 from ..signals import program_data_changed
-from infrastructure.saving import require_rationale, validated_save
+from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 from .programs import is_approved_data
 
@@ -46,7 +49,11 @@ MOE_FIELDS = (
 MEASUREMENT_FIELDS = ("value", "source", "evidence_url", "collected_on")
 
 
-def _announce(program_id: int) -> None:
+def _announce(program_id: int, *, moe_id: int | None = None) -> None:
+    """A program's MOE data changed: move the ``updated_at`` of the program (and of the MOE
+    whose nested targets changed), for sync clients and IATI, and announce it (rollups)."""
+    timestamps_touch(Program, [program_id])
+    timestamps_touch(MeasureOfEffectiveness, [moe_id])
     program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
 
 
@@ -57,8 +64,11 @@ def _editable_program(user: User, program: Program) -> Program:
     return program
 
 
-def parse_period(code: str, *, program: Program, field: str = "period") -> Period:
-    """A period code inside the program's fiscal years, or a field-named error."""
+def parse_period(
+    code: str, *, program: Program, moe: MeasureOfEffectiveness | None = None, field: str = "period"
+) -> Period:
+    """A period code inside the program's fiscal years and, given ``moe``, of the MOE's own
+    frequency (``moe_period_error``); else a ValidationError on ``field``."""
     try:
         period = Period.parse(code or "")
     except ValueError as exc:
@@ -67,7 +77,26 @@ def parse_period(code: str, *, program: Program, field: str = "period") -> Perio
         raise ValidationError(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
+    error = moe_period_error(moe, period) if moe is not None else None
+    if error:
+        raise ValidationError({field: error})
     return period
+
+
+def _check_frequency_change(moe: MeasureOfEffectiveness, *, targets_replaced: bool) -> None:
+    """Refuse a frequency that the MOE's recorded values (and kept targets) do not follow."""
+    periods = set(moe.measurements.values_list("period", flat=True))
+    if not targets_replaced:
+        periods |= set(moe.targets.values_list("period", flat=True))
+    misfits = sorted(
+        (p for p in map(Period.parse, periods) if moe_period_error(moe, p)), key=lambda p: p.end
+    )
+    if misfits:
+        listed = ", ".join(p.code for p in misfits[:12]) + (" ..." if len(misfits) > 12 else "")
+        raise ValidationError(
+            {"frequency": f"Values or targets exist for {listed}, which a {moe.get_frequency_display().lower()} "
+                          "MOE cannot hold; change them first."}
+        )
 
 
 @transaction.atomic
@@ -113,6 +142,8 @@ def moe_update(
             setattr(moe, key, data[key])
     changed = any(getattr(moe, k) != before[k] for k in MOE_FIELDS)
     targets = list(targets) if targets is not None else None
+    if moe.frequency != before["frequency"]:
+        _check_frequency_change(moe, targets_replaced=targets is not None)
     targets_changed = targets is not None and _targets_differ(moe, targets)
     categories = list(categories) if categories is not None else None
     categories_changed = categories is not None and set(categories) != set(
@@ -129,7 +160,7 @@ def moe_update(
         _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
     if categories_changed:
         _replace_categories(moe, categories, user=user)
-    _announce(moe.program_id)
+    _announce(moe.program_id, moe_id=moe.pk if targets_changed else None)
     return moe
 
 
@@ -172,7 +203,7 @@ def _save_targets(
     existing = {t.period: t for t in moe.targets.select_for_update()}
     seen: set[str] = set()
     for item in targets:
-        period = parse_period(item.get("period", ""), program=moe.program)
+        period = parse_period(item.get("period", ""), program=moe.program, moe=moe)
         if period.code in seen:
             raise ValidationError({"targets": f"{period.code} has two targets."})
         seen.add(period.code)
@@ -197,12 +228,12 @@ def target_set(
     """Create or update the target of one MOE for one period."""
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
-    code = parse_period(period, program=moe.program).code
+    code = parse_period(period, program=moe.program, moe=moe).code
     existing = moe.targets.filter(period=code).first()
     if existing is not None and existing.value != Decimal(value) and is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
     _save_targets(moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category, rationale=rationale)
-    _announce(moe.program_id)
+    _announce(moe.program_id, moe_id=moe.pk)
     return moe.targets.get(period=code)
 
 
@@ -220,19 +251,26 @@ def measurement_record(
     rationale_category: str = "",
     rationale: str = "",
     breakdown: Mapping[int, Decimal] | None = None,
+    breakdown_partial: bool | None = None,
 ) -> Measurement:
     """Record (create or update) the value of an MOE for a period: one row per MOE and period.
 
     A changed approved value needs a rationale and returns to "submitted" for approval.
-    ``breakdown`` maps disaggregation category ids to values. Rollups count approved
-    values only, so only a change to an approved value (which withdraws it) schedules
-    their recompute; drafts do not.
+    ``breakdown`` maps disaggregation category ids to values and replaces the stored
+    breakdown (None keeps it); ``breakdown_partial`` (None keeps it) lets a dimension sum
+    to less than the value. The breakdown must add up (``programs.disaggregation``), else a
+    ValidationError on "breakdown". Rollups count approved values only, so only a change
+    to an approved value (which withdraws it) schedules their recompute; drafts do not.
     """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
-    code = parse_period(period, program=moe.program).code
+    code = parse_period(period, program=moe.program, moe=moe).code
     measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
     new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
+    if breakdown_partial is not None:
+        new_values["breakdown_partial"] = bool(breakdown_partial)
+    stored = _stored_breakdown(measurement)
+    wanted = _wanted_breakdown(moe, breakdown) if breakdown is not None else stored
     withdrawn = False
     if measurement is None:
         measurement = Measurement(moe=moe, period=code, entered_by=user)
@@ -242,7 +280,7 @@ def measurement_record(
             getattr(measurement, k) == (Decimal(v) if k == "value" and v is not None else v)
             for k, v in new_values.items()
         )
-        if unchanged and not breakdown:
+        if unchanged and _amounts(wanted) == _amounts(stored):
             return measurement
         withdrawn = measurement.status == MeasurementStatus.APPROVED
         if withdrawn:
@@ -255,20 +293,66 @@ def measurement_record(
         measurement.entered_by = user
     for key, item in new_values.items():
         setattr(measurement, key, item)
+    if value is not None:
+        _check_breakdown(moe, Decimal(value), wanted, partial=measurement.breakdown_partial)
     validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
-    if breakdown:
-        _save_breakdown(measurement, breakdown)
+    if breakdown is not None:
+        _save_breakdown(measurement, wanted, stored)
     if withdrawn:
         _announce(moe.program_id)
     return measurement
 
 
-def _save_breakdown(measurement: Measurement, breakdown: Mapping[int, Decimal]) -> None:
-    valid = set(measurement.moe.disaggregation_categories.values_list("pk", flat=True))
-    for category_id, value in breakdown.items():
-        if category_id not in valid:
+# A breakdown as loaded for the rule: category id -> (category, value).
+Breakdown = dict[int, tuple[DisaggregationCategory, Decimal]]
+
+
+def _stored_breakdown(measurement: Measurement | None) -> Breakdown:
+    if measurement is None:
+        return {}
+    return {row.category_id: (row.category, row.value) for row in measurement.breakdown.select_related("category")}
+
+
+def _wanted_breakdown(moe: MeasureOfEffectiveness, breakdown: Mapping[int, Decimal]) -> Breakdown:
+    categories = {c.pk: c for c in moe.disaggregation_categories.all()}
+    wanted: Breakdown = {}
+    for category_id, amount in breakdown.items():
+        if category_id not in categories:
             raise ValidationError({"breakdown": "A category does not belong to this measure."})
-        measurement.breakdown.update_or_create(category_id=category_id, defaults={"value": value})
+        if amount is not None:
+            wanted[category_id] = (categories[category_id], Decimal(amount))
+    return wanted
+
+
+def _amounts(breakdown: Breakdown) -> dict[int, Decimal]:
+    return {pk: amount for pk, (_, amount) in breakdown.items()}
+
+
+def _check_breakdown(moe: MeasureOfEffectiveness, value: Decimal, breakdown: Breakdown, *, partial: bool) -> None:
+    errors = breakdown_errors(
+        value,
+        [(c.dimension, c.name, amount) for c, amount in breakdown.values()],
+        partial=partial,
+        allows_negative=moe.allows_negative,
+        unit=moe.unit,
+    )
+    if errors:
+        raise ValidationError({"breakdown": errors})
+
+
+def _save_breakdown(measurement: Measurement, wanted: Breakdown, stored: Breakdown) -> None:
+    """Make the stored category values those of ``wanted`` (history records each change)."""
+    rows = {row.category_id: row for row in measurement.breakdown.all()}
+    for category_id, row in rows.items():
+        if category_id not in wanted:
+            row.delete()
+    for category_id, (category, amount) in wanted.items():
+        row = rows.get(category_id)
+        if row is None:
+            MeasurementDisaggregation.objects.create(measurement=measurement, category=category, value=amount)
+        elif stored[category_id][1] != amount:
+            row.value = amount
+            row.save(update_fields=["value", "updated_at"])
 
 
 @transaction.atomic

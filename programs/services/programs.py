@@ -17,7 +17,8 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
 from ..signals import program_data_changed
-from infrastructure.saving import require_rationale, validated_save
+from .program_years import program_years_check
+from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 
 PROGRAM_M2M_FIELDS = (
@@ -51,7 +52,11 @@ def is_approved_data(program: Program) -> bool:
 
 
 def _announce(program_ids: Iterable[int]) -> None:
-    program_data_changed.send(sender=Program, program_ids=sorted(set(program_ids)))
+    """The programs' data changed: move their ``updated_at`` (incremental sync, IATI
+    ``last-updated-datetime``) and announce it (rollups recompute)."""
+    program_ids = sorted(set(program_ids))
+    timestamps_touch(Program, program_ids)
+    program_data_changed.send(sender=Program, program_ids=program_ids)
 
 
 def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
@@ -179,6 +184,7 @@ def program_update(
         if key in data:
             setattr(program, key, data[key])
     _validate_membership(program, data)
+    program_years_check(program, before=(before["start_fy"], before["end_fy"]))
     fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
     funding_rows = _funding_rows(program, funding) if funding is not None else []
     funding_changes = any(not row.pk or _funding_row_changed(row) for row in funding_rows)
@@ -230,6 +236,18 @@ def funding_set(
     validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])
     return row
+
+
+def program_actual_dates_follow(program: Program, *, today) -> None:
+    """Set the actual start (the first time the program becomes active: kept through
+    reviews and restructuring) and the actual end (when completed or terminated) from
+    ``program.status``, just changed. IATI ``activity-date`` types 2 and 4. No query."""
+    if program.status == ProgramStatus.ACTIVE and program.actual_start_date is None:
+        program.actual_start_date = today
+    if program.status in (ProgramStatus.COMPLETED, ProgramStatus.TERMINATED):
+        program.actual_end_date = today
+    elif program.actual_end_date is not None:
+        program.actual_end_date = None  # running again
 
 
 # Lifecycle: action -> (statuses it starts from, resulting status, who may take it).
@@ -290,6 +308,7 @@ def program_transition(
         raise ValidationError({"reason": "Say why the program's status changes."})
     program.status = target
     program.status_changed_at = timezone.now()
+    program_actual_dates_follow(program, today=timezone.localdate())
     program.version += 1
     validated_save(program, user=user, rationale_category="", rationale=f"{action}: {reason.strip()}")
     _announce([program.pk])

@@ -16,7 +16,13 @@ from ..forms.common import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..selectors.history import history_entries
-from ..selectors.measures import approvals_queue, grid_fiscal_year, grid_periods, measurement_grid
+from ..selectors.measures import (
+    approvals_queue,
+    grid_fiscal_year,
+    grid_periods,
+    measurement_breakdown_status,
+    measurement_grid,
+)
 from infrastructure.versioning import StaleVersionError
 from ..services.measures import (
     measurement_approve,
@@ -182,7 +188,8 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals_page(request: HttpRequest) -> HttpResponse:
     permissions.require_manager(request.user, "see the approvals queue")
     page = paginate(request, approvals_queue(), per_page=50)
-    return render(request, "programs/approvals.html", {"page": page, "return_form": ReturnForm()})
+    rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
+    return render(request, "programs/approvals.html", {"page": page, "rows": rows, "return_form": ReturnForm()})
 
 
 APPROVAL_EXPORT_COLUMNS = [
@@ -192,6 +199,7 @@ APPROVAL_EXPORT_COLUMNS = [
     ("Unit", "moe.unit"),
     ("Period", "period"),
     ("Value", "value"),
+    ("Breakdown", lambda m: measurement_breakdown_status(m).label),
     ("Entered by", "entered_by.username"),
     ("Updated at", "updated_at"),
 ]
@@ -283,7 +291,7 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                     moe=moe,
                     period=measurement.period,
-                    value=measurement.value,
+                    value=form.cleaned_data["value"],
                     source=measurement.source,
                     evidence_url=measurement.evidence_url,
                     collected_on=measurement.collected_on,
@@ -291,6 +299,7 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
                     rationale_category=form.cleaned_data.get("rationale_category", ""),
                     rationale=form.cleaned_data.get("rationale", ""),
                     breakdown=form.breakdown(),
+                    breakdown_partial=form.cleaned_data["breakdown_partial"],
                 )
             except StaleVersionError as exc:
                 context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
@@ -301,6 +310,8 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("programs:measurement-grid", args=[program.pk]) + f"?fy={measurement.period[2:6]}")
         status = 409 if "stale_changes" in context else 400
     else:
-        form = BreakdownForm(categories=categories, current=current, initial={"version": measurement.version})
+        form = BreakdownForm(categories=categories, current=current, initial={
+            "version": measurement.version, "value": measurement.value, "breakdown_partial": measurement.breakdown_partial,
+        })
     context["form"] = form
     return render(request, "programs/measurement_breakdown.html", context, status=status)

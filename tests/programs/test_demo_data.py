@@ -161,6 +161,12 @@ class TestDemoPortfolio:
             assert pairs
             assert all(Period.parse(code).end == end for code, end in pairs)
 
+    def test_demo_data_obeys_every_checked_rule(self, demo):
+        """Periods of each MOE's frequency, inside program years, breakdowns adding up."""
+        out = io.StringIO()
+        call_command("data_check", stdout=out)
+        assert out.getvalue().strip() == "No stored row breaks a checked rule."
+
 
     def test_demo_performance_varies_between_on_and_off_track(self, demo):
         """Latest approved achievement of non-cumulative MOEs (DESIGN.md section 3 formula)."""

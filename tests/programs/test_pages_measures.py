@@ -233,8 +233,8 @@ def test_breakdown_by_category(client, analyst_a, analyst_b, proposed_program):
     assert client.get(url).status_code == 403
     client.force_login(analyst_a)
     assert b"sex: female" in client.get(url).content
-    bad = client.post(url, {f"category_{female.pk}": "many", "version": measurement.version})
+    bad = client.post(url, {"value": "10", f"category_{female.pk}": "many", "version": measurement.version})
     assert bad.status_code == 400 and b"sex: female: Enter a number." in bad.content
-    ok = client.post(url, {f"category_{female.pk}": "4", f"category_{male.pk}": "6", "version": measurement.version})
+    ok = client.post(url, {"value": "10", f"category_{female.pk}": "4", f"category_{male.pk}": "6", "version": measurement.version})
     assert ok.status_code == 302
     assert dict(measurement.breakdown.values_list("category__name", "value")) == {"female": Decimal("4"), "male": Decimal("6")}
