@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from programs import permissions
 from programs.fiscal import current_fiscal_year
-from programs.forms.common import version_int
+from programs.forms.change_fields import version_int
 from infrastructure.versioning import StaleVersionError
-from programs.views.common import apply_service_errors, forbidden_page
+from programs.views.form_errors import apply_service_errors
+from programs.views.refusals import forbidden_page
 
 from . import selectors, services
 from .exports import scenario_workbook

@@ -6,7 +6,10 @@
 ``errors`` maps field names (``non_field_errors`` for the record as a whole) to
 messages and is present for 400s. A stale ``version`` is 409 with ``code``
 ``stale_version``, the version the client sent and the current one, and the list of
-changes made since. The services' Django ``ValidationError`` and ``PermissionDenied``
+changes made since. A request the record's current state does not allow (approving a
+measurement that is not submitted, infrastructure.conflicts.StateConflict), or a value
+that another record already holds (a unique field), is 409 with ``code``
+``state_conflict`` and ``errors`` by field. The services' Django ``ValidationError`` and ``PermissionDenied``
 are translated here, so views stay thin.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from infrastructure.conflicts import StateConflict
 from infrastructure.versioning import StaleVersionError
 
 
@@ -59,11 +63,15 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
+    """The shape every API error shares: ``{"status": 503, "code": "...", "detail": "..."}``
+    (400s add ``errors`` by field, 409s the changes since the client's version)."""
+    return {"status": status_code, "code": code, "detail": detail}
+
+
 def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
     return {
-        "status": 409,
-        "code": "stale_version",
-        "detail": str(exc),
+        **error_body(409, "stale_version", str(exc)),
         "your_version": exc.expected,
         "current_version": exc.current,
         "changes": [
@@ -74,9 +82,26 @@ def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
     }
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+UNIQUENESS_CODES = {"unique", "unique_together", "unique_constraint"}
+
+
+def _is_uniqueness_error(exc: Exception) -> bool:
+    """A Django ValidationError all of whose messages say a value is taken (the model's
+    unique fields and constraints): a conflict with stored rows, not a malformed request."""
+    if not isinstance(exc, DjangoValidationError):
+        return False
+    codes = [error.code for error in exc.error_list] if not hasattr(exc, "error_dict") else \
+        [error.code for errors in exc.error_dict.values() for error in errors]
+    return bool(codes) and set(codes) <= UNIQUENESS_CODES
+
+
+def _error_response(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, StaleVersionError):
         return Response(stale_version_body(exc), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StateConflict) or _is_uniqueness_error(exc):
+        errors = _field_errors(as_serializer_error(exc))
+        detail = next(iter(errors.values()))[0]
+        return Response({**error_body(409, "state_conflict", detail), "errors": errors}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -86,17 +111,23 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
-    body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
-        body["code"] = "invalid"
-        body["detail"] = "The request has errors; see the fields in 'errors'."
+        body = error_body(response.status_code, "invalid", "The request has errors; see the fields in 'errors'.")
         body["errors"] = _field_errors(exc.detail)
     else:
         detail = getattr(exc, "detail", "")
-        body["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        body["detail"] = str(detail) if not isinstance(detail, (dict, list)) else str(_field_errors(detail))
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = error_body(response.status_code, code,
+                          str(detail) if not isinstance(detail, (dict, list)) else str(_field_errors(detail)))
     response.data = body
+    return response
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error in the shared JSON shape, and as JSON even when
+    the client asked for CSV (``?format=csv`` or ``Accept: text/csv``)."""
+    response = _error_response(exc, context)
     request = context.get("request")
-    if request is not None:  # errors are JSON even when CSV was asked for
+    if response is not None and request is not None:
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     return response

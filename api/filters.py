@@ -1,32 +1,52 @@
-"""FilterSets of the API. Programs reuse the pages' ``programs.filters.ProgramFilter``;
-the other resources get small FilterSets here. Every resource filters by
+"""FilterSets of the API. Programs, partner institutions and implementing partners use the
+pages' FilterSets (``programs.filters``); the resources with no list page get small
+FilterSets here. Every resource filters by
 ``updated_since`` (ISO 8601 datetime, inclusive) for incremental sync."""
 from __future__ import annotations
 
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from assessments.models import Band
+from assessments.filters import AssessmentFilter, SelectivityScoreFilter
+from assessments.models import AssessmentStatus, Band, CountryAssessment
 from assessments.selectors import current_scores
-from programs.filters import ProgramFilter, UtcIsoDateTimeField, UtcIsoDateTimeFilter, archived_shown
+from programs.filters import (
+    ARCHIVED_CHOICES,
+    ProgramFilter,
+    agencies_matching,
+    archived_rows,
+    archived_shown,
+    countries_in_regions,
+    countries_matching,
+    regions_matching,
+    updated_since_filter,
+)
+from evaluations.models import (
+    CountryRollup,
+    Evaluation,
+    EvaluationRating,
+    EvaluationType,
+    FollowUpStatus,
+    GoalRollup,
+    ProgramRollup,
+    Recommendation,
+    RegionRollup,
+    RollupStatus,
+)
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import (
     Agency,
     Country,
     CrisisEvent,
     Goal,
-    ImplementingPartner,
-    ImplementingPartnerKind,
-    InstitutionLevel,
-    InstitutionNature,
-    InstitutionType,
     MeasureOfEffectiveness,
     Measurement,
     MeasurementStatus,
     MoeKind,
-    PartnerInstitution,
     PriorityTier,
     Program,
     ProgramReview,
@@ -39,64 +59,28 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
-class SyncSinceField(UtcIsoDateTimeField):
-    """``updated_since``: absent means everything; present, it must be a datetime (an
-    empty value would silently mean "everything" to a sync client that lost its mark)."""
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (``?program=5.5`` is a 400, not program 5)."""
 
-    def clean(self, value):
-        if value == "":
-            raise forms.ValidationError(
-                "Enter an ISO 8601 date and time, e.g. 2026-11-30T12:00:00Z, or leave the parameter out.",
-                code="required",
-            )
-        return super().clean(value)
+    field_class = forms.IntegerField
 
 
-class SyncSinceFilter(UtcIsoDateTimeFilter):
-    field_class = SyncSinceField
-
-
-def _updated_since(field: str = "updated_at") -> django_filters.IsoDateTimeFilter:
-    return SyncSinceFilter(
-        field_name=field, lookup_expr="gte",
-        label="Changed at or after this ISO 8601 datetime (archived records included, to be dropped)",
-    )
-
-
-def _id_filter(field: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX)
+def _id_filter(field: str, label: str, **kwargs) -> IdFilter:
+    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _countries_in_band(band: str) -> QuerySet:
     return current_scores().filter(band=band).values("country_id")
 
 
-def _region_q(value: str, prefix: str = "") -> Q:
-    value = value.strip()
-    lookup = "pk" if value.isdigit() and len(value) <= 9 else "code__iexact"
-    regions = Region.objects.filter(**{lookup: int(value) if lookup == "pk" else value})
-    return Q(**{f"{prefix}state_bureau__in": regions}) | Q(**{f"{prefix}combatant_command__in": regions})
-
-
-def _country_q(value: str, field: str) -> Q:
-    value = value.strip()
-    if value.isdigit() and len(value) <= 9:
-        return Q(**{f"{field}_id": int(value)})
-    return Q(**{f"{field}__iso3__iexact": value})
-
-
-def _agency_q(value: str, field: str) -> Q:
-    value = value.strip()
-    if value.isdigit() and len(value) <= 9:
-        return Q(**{f"{field}_id": int(value)})
-    return Q(**{f"{field}__code__iexact": value})
-
-
 class ApiProgramFilter(ProgramFilter):
     """The pages' program filters plus ``band`` (current selectivity band of a country)."""
 
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Selectivity band")
-    updated_since = _updated_since()
+    updated_since = updated_since_filter(
+        label="Changed at or after this ISO 8601 datetime (archived records included, to be dropped)"
+    )
     sync_sees_archived = True
 
     def _choice_widgets(self) -> None:
@@ -113,14 +97,14 @@ class CountryFilter(django_filters.FilterSet):
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Current selectivity band")
     iso3 = django_filters.CharFilter(lookup_expr="iexact", max_length=3)
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=120, label="Name contains")
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Country
         fields: list[str] = []
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(_region_q(value)) if value.strip() else queryset
+        return queryset.filter(pk__in=countries_in_regions(regions_matching(value))) if value.strip() else queryset
 
     def filter_band(self, queryset, name, value):
         return queryset.filter(pk__in=_countries_in_band(value))
@@ -128,7 +112,7 @@ class CountryFilter(django_filters.FilterSet):
 
 class RegionFilter(django_filters.FilterSet):
     scheme = django_filters.ChoiceFilter(choices=RegionScheme.choices)
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Region
@@ -136,7 +120,7 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class AgencyFilter(django_filters.FilterSet):
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Agency
@@ -146,7 +130,7 @@ class AgencyFilter(django_filters.FilterSet):
 class GoalFilter(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label="Parent goal code", max_length=8)
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Principal goals only")
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Goal
@@ -155,7 +139,7 @@ class GoalFilter(django_filters.FilterSet):
 
 class SectorFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(max_length=5, label="DAC 3-digit category, e.g. 152")
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Sector
@@ -163,12 +147,11 @@ class SectorFilter(django_filters.FilterSet):
 
 
 class _ArchivableFilter(django_filters.FilterSet):
-    archived = django_filters.ChoiceFilter(
-        method="filter_archived",
-        choices=(("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only")),
-        label="Archived (default: hidden)",
-    )
-    updated_since = _updated_since()
+    """Archived rows hidden unless ``archived=include`` or ``only``."""
+
+    archived = django_filters.ChoiceFilter(method="filter_archived", choices=ARCHIVED_CHOICES,
+                                           label="Archived (default: hidden)")
+    updated_since = updated_since_filter()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -177,33 +160,7 @@ class _ArchivableFilter(django_filters.FilterSet):
         return queryset
 
     def filter_archived(self, queryset, name, value):
-        if value == "include":
-            return queryset
-        if value == "only":
-            return queryset.filter(archived_at__isnull=False)
-        return queryset.filter(archived_at__isnull=True)
-
-
-class PartnerInstitutionFilter(_ArchivableFilter):
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    institution_type = django_filters.ChoiceFilter(choices=InstitutionType.choices)
-    nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices)
-    level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
-
-    class Meta:
-        model = PartnerInstitution
-        fields: list[str] = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(_country_q(value, "country")) if value.strip() else queryset
-
-
-class ImplementingPartnerFilter(_ArchivableFilter):
-    kind = django_filters.ChoiceFilter(choices=ImplementingPartnerKind.choices)
-
-    class Meta:
-        model = ImplementingPartner
-        fields: list[str] = []
+        return archived_rows(queryset, value)
 
 
 class _ProgramScopedFilter(django_filters.FilterSet):
@@ -212,18 +169,19 @@ class _ProgramScopedFilter(django_filters.FilterSet):
     program_path = "program"
     country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
     agency = django_filters.CharFilter(method="filter_agency", label="Lead agency code or id", max_length=20)
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     def filter_country(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        lookup = {"pk": int(value)} if value.isdigit() and len(value) <= 9 else {"iso3__iexact": value}
-        programs = Program.countries.through.objects.filter(country__in=Country.objects.filter(**lookup))
+        programs = Program.countries.through.objects.filter(country__in=countries_matching(value))
         return queryset.filter(**{f"{self.program_path}__in": programs.values("program")})
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(_agency_q(value, f"{self.program_path}__lead_agency")) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return queryset.filter(**{f"{self.program_path}__lead_agency__in": agencies_matching(value)})
 
 
 class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
@@ -270,18 +228,118 @@ class ReviewFilter(_ProgramScopedFilter):
         return queryset.filter(decision="") if value else queryset.exclude(decision="")
 
 
-class CrisisEventFilter(django_filters.FilterSet):
+class _CountryScopedFilter(django_filters.FilterSet):
+    """Rows with a ``country``: by that country (ISO3 or id) or a region of either scheme."""
+
     country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
     region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
+
+    def filter_region(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(country__in=countries_in_regions(regions_matching(value)))
+
+
+class CrisisEventFilter(_CountryScopedFilter):
     open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="Open (not closed)")
-    updated_since = _updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = CrisisEvent
         fields: list[str] = []
 
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(_country_q(value, "country")) if value.strip() else queryset
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(_region_q(value, "country__")) if value.strip() else queryset
+# --- Rollups, evaluations, recommendations ----------------------------------------------
+
+
+def _rollup_filter(model, **declared) -> type[django_filters.FilterSet]:
+    """A FilterSet of a rollup table: status and updated_since (its computed_at)."""
+    attrs = {
+        "status": django_filters.ChoiceFilter(choices=RollupStatus.choices),
+        "updated_since": updated_since_filter("computed_at"),
+        "Meta": type("Meta", (), {"model": model, "fields": []}),
+        **declared,
+    }
+    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+
+
+class ProgramRollupFilter(_ProgramScopedFilter):
+    status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
+    program = _id_filter("program", "Program id")
+    updated_since = updated_since_filter("computed_at")
+
+    class Meta:
+        model = ProgramRollup
+        fields: list[str] = []
+
+
+class CountryRollupFilter(_CountryScopedFilter):
+    status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
+    updated_since = updated_since_filter("computed_at")
+
+    class Meta:
+        model = CountryRollup
+        fields: list[str] = []
+
+
+RegionRollupFilter = _rollup_filter(
+    RegionRollup, scheme=django_filters.ChoiceFilter(field_name="region__scheme", choices=RegionScheme.choices))
+GoalRollupFilter = _rollup_filter(GoalRollup)
+
+
+class EvaluationFilter(_ProgramScopedFilter):
+    program = _id_filter("program", "Program id")
+    evaluation_type = django_filters.ChoiceFilter(choices=EvaluationType.choices)
+    rating = django_filters.ChoiceFilter(choices=EvaluationRating.choices)
+    is_independent = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Evaluation
+        fields: list[str] = []
+
+
+class RecommendationFilter(_ProgramScopedFilter):
+    program_path = "evaluation__program"
+    evaluation = _id_filter("evaluation", "Evaluation id")
+    program = _id_filter("evaluation__program", "Program id")
+    follow_up_status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+
+# --- Assessments and selectivity scores ------------------------------------------------
+
+
+class ApiAssessmentFilter(AssessmentFilter):
+    """The assessment list page's filters, with the API's country (ISO3 or id), several
+    statuses, framework version and updated_since."""
+
+    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
+    framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
+    updated_since = updated_since_filter()
+
+    class Meta:
+        model = CountryAssessment
+        fields: list[str] = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
+
+
+class ApiSelectivityScoreFilter(SelectivityScoreFilter):
+    """The pages' score filters (region, band, tier, sort) plus country and updated_since;
+    the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
+
+    region = _id_filter("region", "Region id (bureau or command)", method="filter_region")
+    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    updated_since = updated_since_filter("computed_at")
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset

@@ -25,6 +25,11 @@ class PortalPagination(PageNumberPagination):
             raise ValidationError({"page_size": f"Page size must be between 1 and {MAX_PAGE_SIZE}."})
         return size
 
+    def paginate_queryset(self, queryset, request, view=None):
+        if request.query_params.get(self.page_query_param) == "":
+            raise ValidationError({self.page_query_param: "Give a page number, or leave the parameter out."})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["count", "results"]

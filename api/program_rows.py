@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
+from infrastructure.gc_pause import collection_paused
 from programs.models import Funding, Program
 
 COLUMNS = (
@@ -98,7 +99,14 @@ def program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str,
     """Representations of ``programs`` (a filtered, ordered, sliced queryset, or its
     ``.values(*COLUMNS)`` rows), in their order: three queries whatever their number (the
     rows, every related list, the funding rows). Funding totals are the sums of the
-    funding rows fetched (the same figures as the list page's SQL sums)."""
+    funding rows fetched (the same figures as the list page's SQL sums). Built with the
+    cyclic garbage collector paused (:mod:`infrastructure.gc_pause`: plain dicts and lists,
+    no cycles)."""
+    with collection_paused():
+        return _program_rows(programs)
+
+
+def _program_rows(programs: QuerySet[Program] | Iterable[dict]) -> list[dict[str, Any]]:
     if isinstance(programs, QuerySet):
         programs = programs.values(*COLUMNS)
     rows = list(programs)

@@ -9,13 +9,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from programs import permissions, signals as program_signals
-from infrastructure.history import with_rationale
+from infrastructure.conflicts import StateConflict
+from programs import permissions
 from infrastructure.saving import validated_save
 from infrastructure.versioning import check_version
 from infrastructure.locks import try_scope_lock
 from infrastructure.models import RationaleCategory
-from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier
+from programs.models import Country
 from infrastructure.task_dispatch import enqueue_on_commit
 
 from .computations.selectivity import selectivity_insert_changed
@@ -45,13 +45,6 @@ def justification_field(code: str) -> str:
 
 def evidence_field(code: str) -> str:
     return f"evidence_{code}"
-
-
-def _require_assessor(user) -> None:
-    permissions.require(
-        permissions.is_analyst(user) or permissions.is_manager(user),
-        "Only analysts and managers may edit assessments.",
-    )
 
 
 def _clean_criterion_scores(
@@ -128,7 +121,7 @@ def assessment_create(
     """A new draft assessment of ``country`` under the current framework."""
     from .selectors import framework_current
 
-    _require_assessor(user)
+    permissions.require_record_keeper(user, "edit assessments")
     framework = framework or framework_current()
     if framework is None or framework.is_retired:
         raise ValidationError({"__all__": "There is no current assessment framework to assess under."})
@@ -149,14 +142,10 @@ def assessment_create(
     return assessment
 
 
-def _require_can_edit(user, assessment: CountryAssessment) -> None:
-    _require_assessor(user)
-    permissions.require(
-        assessment.created_by_id == user.id or permissions.is_manager(user),
-        "Only the author or a manager may edit this assessment.",
-    )
+def _check_editable(user, assessment: CountryAssessment) -> None:
+    permissions.require_assessment_editor(user, assessment)
     if not assessment.is_editable:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"A {assessment.get_status_display().lower()} assessment cannot be edited."}
         )
 
@@ -175,7 +164,7 @@ def assessment_update(
     """Edit a draft or returned assessment, refusing a stale ``version`` (StaleVersionError,
     with what changed since, checked on the locked row so that no race slips through)."""
     assessment = _locked(assessment)
-    _require_can_edit(user, assessment)
+    _check_editable(user, assessment)
     check_version(assessment, version)
     assessment.version += 1
     if assessed_on and assessed_on > timezone.localdate():
@@ -200,7 +189,7 @@ def _locked(assessment: CountryAssessment) -> CountryAssessment:
 def assessment_submit(*, user, assessment: CountryAssessment, version: int | None = None) -> CountryAssessment:
     """Draft (or returned) -> submitted for a manager's approval."""
     current = _locked(assessment)
-    _require_can_edit(user, current)
+    _check_editable(user, current)
     check_version(current, version)
     criteria_ids = set(current.framework.criteria.values_list("id", flat=True))
     if criteria_ids - set(current.scores.values_list("criterion_id", flat=True)):
@@ -224,11 +213,11 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     if current.created_by_id == user.id:
         raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Only a submitted assessment can be approved (this one is {current.get_status_display().lower()})."}
         )
     if current.framework.is_retired:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"Framework v{current.framework.version} is retired; reassess under the current framework."}
         )
     current.status = AssessmentStatus.APPROVED
@@ -254,51 +243,13 @@ def assessment_return(
     current = _locked(assessment)
     check_version(current, version)
     if current.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError({"__all__": "Only a submitted assessment can be returned."})
+        raise StateConflict({"__all__": "Only a submitted assessment can be returned."})
     current.status = AssessmentStatus.RETURNED
     current.return_reason = reason
     current.version += 1
     validated_save(current, user=user, rationale_category=RationaleCategory.OTHER, rationale=reason)
     current.refresh_from_db()
     return current
-
-
-@transaction.atomic
-def priority_tier_set(
-    *, user, country: Country, cycle: PlanningCycle, tier: int, rationale: str
-) -> CountryPriorityTier:
-    """A manager's tier for ``country`` in ``cycle``; the country's current tier follows the
-    latest cycle that has a decision. Selectivity is recomputed after commit."""
-    permissions.require_manager(user, "set priority tiers")
-    errors = {}
-    try:
-        tier = int(tier)
-    except (TypeError, ValueError):
-        tier = None
-    if tier not in PriorityTier.values:
-        errors["tier"] = "Choose a tier from 1 (highest) to 4."
-    rationale = (rationale or "").strip()
-    if not rationale:
-        errors["rationale"] = "A rationale is required for a priority tier."
-    if errors:
-        raise ValidationError(errors)
-    decision = CountryPriorityTier.objects.select_for_update().filter(country=country, cycle=cycle).first()
-    if decision is None:
-        decision = CountryPriorityTier(country=country, cycle=cycle)
-    decision.tier, decision.rationale, decision.set_by = tier, rationale, user
-    validated_save(decision, user=user, rationale_category=RationaleCategory.CHANGE_IN_CONTEXT, rationale=rationale)
-    latest = (
-        CountryPriorityTier.objects.filter(country=country).order_by("-cycle__fiscal_year").values_list("tier", flat=True).first()
-    )
-    locked_country = Country.objects.select_for_update().get(pk=country.pk)
-    if locked_country.priority_tier != latest:
-        locked_country.priority_tier = latest
-        with_rationale(locked_country, RationaleCategory.CHANGE_IN_CONTEXT, rationale)
-        locked_country._history_user = user
-        locked_country.save(update_fields=["priority_tier", "updated_at"])
-        country.priority_tier = latest
-    program_signals.country_inputs_changed.send(sender=CountryPriorityTier, country_ids=[country.pk])
-    return decision
 
 
 def selectivity_recompute(*, country_ids: list[int] | None = None, as_of: dt.date | None = None) -> int | None:

@@ -15,15 +15,23 @@ Run it against a dedicated database (it migrates it and loads reference data):
     createdb -h 127.0.0.1 -U postgres ssa_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ssa_bench .venv/bin/python benchmarks/rollups.py
 
+or against several databases in one run (one process each, in turn; each must already
+hold its portfolio, e.g. 100,000 and 1,000,000 measurements), which also prints how the
+incremental recompute time grows from the first to the last:
+
+    .venv/bin/python benchmarks/rollups.py --databases postgres://…/ssa_bench_100k postgres://…/ssa_bench
+
 Receivers of ``country_rollups_changed`` (selectivity recompute) are disconnected while
 timing, so the figures are the rollups' own.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,19 +49,45 @@ def _timed(fn, repeat: int) -> list[float]:
     return times
 
 
+def _several(args) -> None:
+    """One child process per database, in turn; a summary of the figures side by side."""
+    figures = []
+    for url in args.databases:
+        print(f"== {url.rsplit('/', 1)[-1]} (load average before: {os.getloadavg()[0]:.2f})", flush=True)
+        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--json"]
+        output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
+                                capture_output=True, text=True).stdout
+        lines = output.strip().splitlines()
+        print("\n".join(lines[:-1]), flush=True)
+        figures.append(json.loads(lines[-1]))
+    print(f"\n{'measurements':>13} {'full s':>8} {'floor s':>8} {'ratio':>6} {'incr. ms':>9} {'incr. queries':>14}")
+    for f in figures:
+        print(f"{f['measurements']:>13,} {f['full']:>8.2f} {f['floor']:>8.2f} {f['full'] / f['floor']:>6.2f} "
+              f"{f['incremental'] * 1000:>9.0f} {f['incremental_queries']:>14}")
+    first, last = figures[0], figures[-1]
+    print(f"Incremental recompute, largest / smallest portfolio: {last['incremental'] / first['incremental']:.2f} "
+          f"(load average now {os.getloadavg()[0]:.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measurements", type=int, default=1_000_000)
     parser.add_argument("--moes", type=int, default=100_000)
     parser.add_argument("--programs", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--databases", nargs="+", help="database URLs, one child process each")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.databases:
+        _several(args)
+        return
 
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     if connection.vendor != "postgresql":
@@ -61,6 +95,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from evaluations.computations.rollups_sql import portfolio_floor_query
+    from infrastructure.sql import bulk_settings_for_transaction
     from evaluations.models import CountryRollup, GoalRollup, RegionRollup
     from evaluations.services.rollups import rollups_recompute
     from evaluations.signals import country_rollups_changed
@@ -93,7 +128,9 @@ def main() -> None:
         floor_sql = portfolio_floor_query(window)
 
         def floor() -> None:
-            with connection.cursor() as cursor:
+            # Under the recompute's own settings (JIT off, work_mem), so the ratio compares like with like.
+            with transaction.atomic(), connection.cursor() as cursor:
+                bulk_settings_for_transaction()
                 cursor.execute(floor_sql)
                 floor.rows = cursor.fetchall()
 
@@ -116,10 +153,11 @@ def main() -> None:
             .values_list("pk", "moe__program_id")[:2000]
         )
         incremental = []
-        for _ in range(max(args.repeat, 5)):
+        for _ in range(max(args.repeat, 5) * 2):
             pk, program_id = rng.choice(candidates)
             Measurement.objects.filter(pk=pk).update(value=rng.randint(0, 500))
-            incremental.extend(_timed(lambda: rollups_recompute(program_ids=[program_id]), 1))
+            with CaptureQueriesContext(connection) as queries:
+                incremental.extend(_timed(lambda: rollups_recompute(program_ids=[program_id]), 1))
     finally:
         country_rollups_changed.receivers[:] = receivers
         country_rollups_changed.sender_receivers_cache.clear()
@@ -130,7 +168,10 @@ def main() -> None:
           f"runs {', '.join(f'{t:.2f}' for t in floor_times)}; {len(floor.rows):,} figures, {mismatches} differ from stored")
     print(f"Ratio full / floor: {best_full / best_floor:.2f}")
     print(f"Incremental recompute after one measurement changes: median {statistics.median(incremental) * 1000:.0f} ms, "
-          f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs")
+          f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs, {len(queries)} queries each")
+    if args.json:
+        print(json.dumps({"measurements": measurements, "full": best_full, "floor": best_floor,
+                          "incremental": statistics.median(incremental), "incremental_queries": len(queries)}))
 
 
 if __name__ == "__main__":

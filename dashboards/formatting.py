@@ -38,6 +38,16 @@ def plain(value: Any, kind: str) -> str:
     return str(value)
 
 
+def coverage_cell_html(cell: dict) -> SafeString:
+    """A covered cell of the goal coverage matrix: its running programs, obligated funding
+    and achievement (``cell``: programs, obligated, achievement)."""
+    return format_html(
+        '<td class="cell covered"><span class="cell-programs">{} program{}</span>'
+        '<span class="cell-funding">{}</span><span class="cell-achievement">{}</span></td>',
+        cell["programs"], "" if cell["programs"] == 1 else "s", plain(cell["obligated"], "money"),
+        plain(cell["achievement"], "percent"))
+
+
 def cell_html(value: Any, kind: str = "text") -> SafeString:
     """A table cell: a link to the record, a status badge, or the formatted value."""
     if isinstance(value, Link):

@@ -109,7 +109,3 @@ def _json_number(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _json_number(v) for k, v in value.items()}
     return value
-
-
-def tables_by_key(*groups: list[Table]) -> dict[str, Table]:
-    return {table.key: table for group in groups for table in group}

@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import snapshots
+from .selectors import snapshots
 
 
 @shared_task(name="dashboards.tasks.figures_refresh", acks_late=True, autoretry_for=(OperationalError,),

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import reviews
-from .pages import countries, flags, goals, portfolio, regions
+from .views import countries, flags, goals, portfolio, regions, reviews
 
 app_name = "dashboards"
 

@@ -1,8 +1,9 @@
 """Models of the evaluations app: computed rollups (summary tables), evaluations with
 their recommendations, and acknowledgements of coordination findings.
 
-The rollup tables are written only by ``evaluations.computations.rollups`` (set-based
-SQL); every row says when it was computed so pages can show how fresh a figure is.
+The rollup tables are written only by ``evaluations.services.rollups`` (through the set-based
+SQL of ``evaluations.computations.rollups_sql``); every row says when it was computed so
+pages can show how fresh a figure is.
 """
 from django.conf import settings
 from django.db import models
@@ -88,9 +89,10 @@ class ProgramRollup(RollupBase):
     """A program's achievement: MOE-weight-weighted mean of its MOEs' capped latest achievements.
 
     ``funding_weight`` is the obligated USD over the rollup funding window (the weight of
-    the program in country, region and goal rollups). ``country_ids`` and ``goal_ids``
-    remember the scope the program was last counted in, so an incremental recompute after
-    a membership change also refreshes the countries and goals it left.
+    the program in country, region and goal rollups). ``country_ids``, ``region_ids`` and
+    ``goal_ids`` remember the groups the program was last counted in, and ``counted``
+    whether it counted at all (running, not archived), so an incremental recompute can
+    take its old contribution out of those groups' kept sums (:class:`GroupSums`).
     """
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="rollup")
@@ -98,13 +100,42 @@ class ProgramRollup(RollupBase):
     moes_with_data = models.PositiveIntegerField(default=0)
     funding_weight = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     country_ids = models.JSONField(default=list)
+    region_ids = models.JSONField(default=list)
     goal_ids = models.JSONField(default=list)
+    counted = models.BooleanField(
+        null=True, help_text="Running and not archived when last computed; null: computed before kept sums existed."
+    )
+
+    class Meta:
+        # Finds, without a scan, rows an incremental recompute cannot shift from (see
+        # evaluations.services.rollups): empty after the first full recompute.
+        indexes = [models.Index(fields=["counted"], condition=models.Q(counted__isnull=True),
+                                name="programrollup_sums_pending")]
 
     def __str__(self) -> str:
         return f"{self.program_id}: {self.achievement}"
 
 
-class CountryRollup(models.Model):
+class GroupSums(models.Model):
+    """Kept sums over a group's running programs, from which its achievement is derived
+    (``evaluations.computations.rollups_sql.group_achievement_sql``), so that a one-program
+    change shifts them by that program's old and new contribution instead of re-reading
+    every member: ``program_count`` and ``programs_with_data`` (programs), and over the
+    programs with data, ``weight_sum`` (obligated USD), ``weighted_sum`` (USD x
+    achievement) and ``achievement_sum`` (achievements, for the plain mean when no
+    program has funding)."""
+
+    program_count = models.PositiveIntegerField(default=0)
+    programs_with_data = models.PositiveIntegerField(default=0)
+    weight_sum = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    weighted_sum = models.FloatField(default=0)
+    achievement_sum = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CountryRollup(GroupSums):
     """MOE achievement of a country: the funding-weighted mean of its running programs.
 
     ``achievement`` is a fraction 0..1 (capped), null when no program has data.
@@ -113,33 +144,27 @@ class CountryRollup(models.Model):
     country = models.OneToOneField(Country, on_delete=models.CASCADE, related_name="rollup")
     achievement = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=RollupStatus.choices, default=RollupStatus.NO_DATA)
-    program_count = models.PositiveIntegerField(default=0)
-    programs_with_data = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.country_id}: {self.achievement}"
 
 
-class RegionRollup(RollupBase):
+class RegionRollup(RollupBase, GroupSums):
     """A region (either scheme): the same weighted mean over the distinct running programs
     with at least one country in the region."""
 
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="rollup")
-    program_count = models.PositiveIntegerField(default=0)
-    programs_with_data = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.region_id}: {self.achievement}"
 
 
-class GoalRollup(RollupBase):
+class GoalRollup(RollupBase, GroupSums):
     """A goal: the same weighted mean over the distinct running programs serving it; a
     program serving a sub-goal ("1.a") also counts, once, for its parent goal ("1")."""
 
     goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="rollup")
-    program_count = models.PositiveIntegerField(default=0)
-    programs_with_data = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.goal_id}: {self.achievement}"

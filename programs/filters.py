@@ -60,6 +60,47 @@ def _is_int(value: str) -> bool:
     return value.isdigit() and len(value) <= 9
 
 
+def countries_matching(value: str) -> QuerySet[Country]:
+    """The country named by ``value``: its id (digits) or ISO3 code (any case); none
+    when unknown. One definition for every filter that takes a country."""
+    value = value.strip()
+    return Country.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(iso3__iexact=value))
+
+
+def regions_matching(value: str) -> QuerySet[Region]:
+    """The region named by ``value``: its id or code of either scheme (AF, AFRICOM)."""
+    value = value.strip()
+    return Region.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+
+
+def agencies_matching(value: str) -> QuerySet[Agency]:
+    """The agency named by ``value``: its id or code (any case)."""
+    value = value.strip()
+    return Agency.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+
+
+def countries_in_regions(regions: QuerySet[Region]) -> QuerySet[Country]:
+    """Countries belonging to any of ``regions`` (in either scheme)."""
+    return Country.objects.filter(Q(state_bureau__in=regions) | Q(combatant_command__in=regions))
+
+
+def updated_since_filter(field: str = "updated_at", *,
+                         label: str = "Changed at or after this ISO 8601 datetime") -> django_filters.IsoDateTimeFilter:
+    """``updated_since``: rows changed at or after an ISO 8601 datetime (for incremental
+    sync). Absent means everything; present but empty is refused (see SyncSinceField)."""
+    return SyncSinceFilter(field_name=field, lookup_expr="gte", label=label)
+
+
+def archived_rows(queryset: QuerySet, value: str) -> QuerySet:
+    """``archived``: "include" keeps every row, "only" the archived ones, anything else
+    (default) hides them."""
+    if value == "include":
+        return queryset
+    if value == "only":
+        return queryset.filter(archived_at__isnull=False)
+    return queryset.filter(archived_at__isnull=True)
+
+
 def _country_choices() -> list:
     return [("", "Any country")] + list(Country.objects.order_by("name").values_list("iso3", "name"))
 
@@ -101,6 +142,23 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+class SyncSinceField(UtcIsoDateTimeField):
+    """``updated_since``: absent means everything; present, it must be a datetime (an
+    empty value would silently mean "everything" to a sync client that lost its mark)."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                "Enter an ISO 8601 date and time, e.g. 2026-11-30T12:00:00Z, or leave the parameter out.",
+                code="required",
+            )
+        return super().clean(value)
+
+
+class SyncSinceFilter(UtcIsoDateTimeFilter):
+    field_class = SyncSinceField
+
+
 def archived_shown(cleaned_data: dict) -> bool:
     """Whether a list filter keeps archived rows: asked for (``archived``), or an
     incremental sync (``updated_since``), which must see records being archived."""
@@ -127,7 +185,7 @@ class ProgramFilter(django_filters.FilterSet):
     archived = django_filters.ChoiceFilter(
         method="filter_archived", choices=ARCHIVED_CHOICES, label="Archived", empty_label=None
     )
-    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
+    updated_since = updated_since_filter(label="Updated since")
     ordering = django_filters.OrderingFilter(fields=PROGRAM_ORDERING, label="Sort by")
     sync_sees_archived = False  # the API's FilterSet: True
 
@@ -180,16 +238,14 @@ class ProgramFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        countries = Country.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(iso3__iexact=value))
         through = queryset.model.countries.through
-        return queryset.filter(pk__in=through.objects.filter(country__in=countries).values("program"))
+        return queryset.filter(pk__in=through.objects.filter(country__in=countries_matching(value)).values("program"))
 
     def filter_region(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        regions = Region.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
-        countries = Country.objects.filter(Q(state_bureau__in=regions) | Q(combatant_command__in=regions))
+        countries = countries_in_regions(regions_matching(value))
         through = queryset.model.countries.through
         return queryset.filter(pk__in=through.objects.filter(country__in=countries).values("program"))
 
@@ -197,7 +253,7 @@ class ProgramFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        agencies = Agency.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+        agencies = agencies_matching(value)
         through = queryset.model.supporting_agencies.through
         return queryset.filter(
             Q(lead_agency__in=agencies) | Q(pk__in=through.objects.filter(agency__in=agencies).values("program"))
@@ -225,11 +281,7 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset.filter(start_fy__lte=fy, end_fy__gte=fy)
 
     def filter_archived(self, queryset, name, value):
-        if value == "include":
-            return queryset
-        if value == "only":
-            return queryset.filter(archived_at__isnull=False)
-        return queryset.filter(archived_at__isnull=True)
+        return archived_rows(queryset, value)
 
 
 # --- The other records analysts keep ---------------------------------------------------
@@ -254,11 +306,7 @@ class _RecordFilter(django_filters.FilterSet):
         return queryset.filter(match)
 
     def filter_archived(self, queryset, name, value):
-        if value == "include":
-            return queryset
-        if value == "only":
-            return queryset.filter(archived_at__isnull=False)
-        return queryset.filter(archived_at__isnull=True)
+        return archived_rows(queryset, value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -280,24 +328,41 @@ def _country_filter(field: str = "country"):
 
 
 class PartnerInstitutionFilter(_RecordFilter):
+    """Partner institutions, for the records page and the API alike (``country``: ISO3
+    code or id)."""
+
     search_fields = ("name",)
-    country = _country_filter()
+    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
     institution_type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label="Type")
     nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices)
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
     archived = _archived_filter()
-    ordering = django_filters.OrderingFilter(fields=(("country__name", "country"), ("name", "name")))
+    updated_since = updated_since_filter()
+    ordering = django_filters.OrderingFilter(
+        fields=(("country__name", "country"), ("name", "name"), ("id", "id"), ("updated_at", "updated_at")))
 
     class Meta:
         model = PartnerInstitution
         fields: list[str] = []
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        # Read only when a page renders the form (the API never does).
+        self.form.fields["country"].widget = forms.Select(choices=_country_choices)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
+
 
 class ImplementingPartnerFilter(_RecordFilter):
+    """Implementing partners, for the records page and the API alike."""
+
     search_fields = ("name",)
     kind = django_filters.ChoiceFilter(choices=ImplementingPartnerKind.choices)
     archived = _archived_filter()
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("kind", "kind")))
+    updated_since = updated_since_filter()
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("id", "id"), ("updated_at", "updated_at")))
 
     class Meta:
         model = ImplementingPartner

@@ -14,6 +14,3 @@ program_data_changed = Signal()
 # An input of selectivity changed: a country's priority tier or an open crisis event.
 # kwargs: country_ids (list[int]).
 country_inputs_changed = Signal()
-
-# A crisis event was recorded. kwargs: crisis (CrisisEvent).
-crisis_recorded = Signal()

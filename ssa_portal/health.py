@@ -1,8 +1,11 @@
-"""Health endpoint for monitoring: database, broker and worker status, without login.
+"""Health endpoint for monitoring: ``{"status": "ok"}`` (200) or ``{"status": "down"}``
+(503), without login.
 
 Answers 200 when the database answers (the portal can serve), 503 otherwise; broker and
-worker problems are reported but do not fail the check, because saving still works
-without them (work is deferred and replayed).
+worker problems do not fail the check, because saving still works without them (work is
+deferred and replayed). The checks themselves (database, broker, workers, deferred tasks,
+with timings and error text that can name hosts and ports) are shown to signed-in
+administrators only; everyone else gets the status word.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from infrastructure.models import DeferredTask
+from programs.permissions import is_administrator
 from ssa_portal.celery import app
 
 
@@ -57,15 +61,24 @@ def _deferred() -> int:
     return DeferredTask.objects.count()
 
 
+def _shows_details(request: HttpRequest) -> bool:
+    """A signed-in administrator whose session has passed the second factor."""
+    user = request.user
+    return is_administrator(user) and getattr(user, "is_verified", lambda: True)()
+
+
 @login_not_required
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     checks = {"database": _timed(_database)}
-    if checks["database"]["status"] == "ok":
-        checks["deferred_tasks"] = _timed(_deferred)
+    healthy = checks["database"]["status"] == "ok"
+    status = 200 if healthy else 503
+    # Who is asking can only be known with a database (sessions live there).
+    if not (healthy and _shows_details(request)):
+        return JsonResponse({"status": "ok" if healthy else "down"}, status=status)
+    checks["deferred_tasks"] = _timed(_deferred)
     checks["broker"] = _timed(_broker)
     checks["workers"] = _timed(_workers) if checks["broker"]["status"] == "ok" else {
         "status": "unknown", "detail": "broker unreachable", "ms": 0}
-    healthy = checks["database"]["status"] == "ok"
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse({"status": "ok", "checks": checks}, status=status)

@@ -1,11 +1,13 @@
 """Root URLs: each app owns its pages; the REST API lives under /api/v1/."""
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dashboards.views import home
+from dashboards.views.home import home
 from identity.oidc.views import PortalLogoutView
 from identity.views import PortalLoginView
 from ssa_portal.health import health
+from ssa_portal.security import passwords
 
 urlpatterns = [
     path("", home, name="home"),
@@ -13,6 +15,14 @@ urlpatterns = [
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
     path("accounts/", include("identity.urls")),  # identity providers (OpenID Connect), dormant accounts
+    path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", passwords.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("accounts/otp/", include("ssa_portal.security.urls")),  # second factor (docs/security.md)
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),

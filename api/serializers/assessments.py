@@ -6,7 +6,7 @@ from assessments.models import BandCap, CountryAssessment, CriterionScore, Selec
 from assessments.selectors import score_caps
 from programs.models import Country
 
-from .fields import ID_MAX, Text
+from .fields import ID_MAX, Text, UrlLines
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -44,10 +44,13 @@ class AssessmentWriteSerializer(serializers.Serializer):
     current framework, keyed by criterion code (see the framework in the portal)."""
 
     country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
-    assessed_on = serializers.DateField()
+    assessed_on = serializers.DateField(help_text="Not in the future.")
     summary = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
-    evidence_links = Text(multiline=True, required=False, allow_blank=True, max_length=20000, help_text="One URL per line.")
-    scores = serializers.DictField(child=CriterionScoreInputSerializer(), help_text="criterion code -> score")
+    evidence_links = UrlLines(max_length=20000)
+    scores = serializers.DictField(
+        child=CriterionScoreInputSerializer(),
+        help_text="Criterion code -> score: every criterion of the current framework, and no other.",
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
     )
@@ -56,9 +59,13 @@ class AssessmentWriteSerializer(serializers.Serializer):
         if self.context.get("updating"):
             if "version" not in attrs:
                 raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        elif "country" not in attrs:
-            raise serializers.ValidationError({"country": "This field is required."})
         return attrs
+
+
+class AssessmentCreateSerializer(AssessmentWriteSerializer):
+    """A new draft: as a write, with the country required (an update keeps its country)."""
+
+    country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all())
 
 
 class AssessmentReturnSerializer(serializers.Serializer):

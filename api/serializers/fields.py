@@ -1,11 +1,16 @@
 """Input fields that refuse what the database cannot store, with a field-named message."""
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from infrastructure.text import control_characters_error
+from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 ID_MAX = 2**63 - 1
+# FY2027, FY2027-H1, FY2027-Q1 (any case) with a year in MIN_FISCAL_YEAR..MAX_FISCAL_YEAR.
+assert (MIN_FISCAL_YEAR, MAX_FISCAL_YEAR) == (1990, 2100), "update PERIOD_PATTERN's years"
+PERIOD_PATTERN = r"^[Ff][Yy](?:199[0-9]|20[0-9][0-9]|2100)(?:-(?:[Qq][1-4]|[Hh][12]))?$"
 
 
 class Text(serializers.CharField):
@@ -21,6 +26,33 @@ class Text(serializers.CharField):
         error = control_characters_error(value, multiline=self.multiline)
         if error:
             raise serializers.ValidationError(error)
+
+
+class PeriodCode(Text):
+    """A reporting period code (programs.fiscal.Period), exactly as written: no trimming,
+    so that the pattern in the schema is the whole rule."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", "FY2027, FY2027-H1 or FY2027-Q1")
+        super().__init__(trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(PERIOD_PATTERN, "Write a period as FY2027, FY2027-H1 or FY2027-Q1."))
+
+
+# http(s) URLs that Django's URLValidator takes: lower-case host labels of letters and
+# digits, a TLD of letters, then an optional path. Stricter than the validator (which also
+# takes ports, IP addresses and IDNs), so that the schema's pattern is the whole rule.
+URL_PATTERN = r"https?://[a-z0-9]+(?:\.[a-z0-9]+)*\.[a-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?"
+
+
+class UrlLines(Text):
+    """Links, one URL (URL_PATTERN) per line; may be blank (the empty string)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "One URL per line.")
+        super().__init__(multiline=True, required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(rf"^(?:{URL_PATTERN}\n)*{URL_PATTERN}$",
+                                              "Write one http(s) link per line."))
 
 
 class IdList(serializers.ListField):

@@ -16,7 +16,7 @@ from programs.models import (
 
 from programs.selectors.measures import measurement_breakdown_status
 
-from .fields import ID_MAX, Text
+from .fields import ID_MAX, PeriodCode, Text
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -41,7 +41,7 @@ class MoeSerializer(serializers.ModelSerializer):
 
 
 class TargetInputSerializer(serializers.Serializer):
-    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    period = PeriodCode()
     value = serializers.DecimalField(**VALUE)
 
 
@@ -67,8 +67,6 @@ class MoeWriteSerializer(RationaleMixin):
         if self.partial:
             if "version" not in attrs:
                 raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-            if "program" in attrs:
-                raise serializers.ValidationError({"program": "An MOE cannot move to another program."})
         return attrs
 
 
@@ -116,7 +114,7 @@ class MeasurementWriteSerializer(RationaleMixin):
     """Record the value of an MOE for a period (creates it, or updates the existing one)."""
 
     moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
-    period = Text(max_length=10, help_text="FY2027, FY2027-H1 or FY2027-Q1")
+    period = PeriodCode()
     value = serializers.DecimalField(**VALUE)
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)

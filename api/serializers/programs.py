@@ -96,8 +96,8 @@ class ProgramWriteSerializer(RationaleMixin):
     title = Text(max_length=300)
     description = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
     lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    supporting_agencies = IdList(model=Agency, required=False)
-    countries = IdList(model=Country)
+    supporting_agencies = IdList(model=Agency, required=False, help_text="Not the lead agency.")
+    countries = IdList(model=Country, min_length=1)
     partner_institutions = IdList(model=PartnerInstitution, required=False)
     goals = IdList(model=Goal, required=False)
     objectives = IdList(model=Objective, required=False)
@@ -106,7 +106,8 @@ class ProgramWriteSerializer(RationaleMixin):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     funding_authority = Text(required=False, allow_blank=True, max_length=200)
     start_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
-    end_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    end_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR,
+                                      help_text="Not before start_fy.")
     is_surge = serializers.BooleanField(required=False)
     long_term_objective = serializers.PrimaryKeyRelatedField(
         queryset=Objective.objects.all(), required=False, allow_null=True

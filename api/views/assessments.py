@@ -1,14 +1,12 @@
 """Country assessments (with their approval) and selectivity scores (current and history)."""
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from assessments.filters import SelectivityScoreFilter
-from assessments.models import AssessmentStatus, CountryAssessment, CriterionScore
+from assessments.models import CountryAssessment, CriterionScore
 from assessments.selectors import assessment_get, current_scores, scores_all
 from assessments.services import (
     assessment_approve,
@@ -23,35 +21,12 @@ from .. import filters
 from ..serializers.assessments import (
     AssessmentReturnSerializer,
     AssessmentSerializer,
+    AssessmentCreateSerializer,
     AssessmentWriteSerializer,
     SelectivityScoreSerializer,
 )
 from ..serializers.measures import VersionSerializer
 from .base import PortalViewSet, ReadOnlyPortalViewSet, stable_order
-
-
-class AssessmentFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
-    framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
-    updated_since = filters._updated_since()
-
-    class Meta:
-        model = CountryAssessment
-        fields: list[str] = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(filters._country_q(value, "country")) if value.strip() else queryset
-
-
-class ApiSelectivityScoreFilter(SelectivityScoreFilter):
-    """The pages' score filters (region, band, tier, sort) plus country and updated_since."""
-
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    updated_since = filters._updated_since("computed_at")
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(filters._country_q(value, "country")) if value.strip() else queryset
 
 
 def _assessments():
@@ -61,7 +36,7 @@ def _assessments():
 
 
 @extend_schema_view(
-    create=extend_schema(summary="Create a draft assessment", request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}),
+    create=extend_schema(summary="Create a draft assessment", request=AssessmentCreateSerializer, responses={201: AssessmentSerializer}),
     update=extend_schema(
         summary="Replace a draft or returned assessment (send the version you read)",
         request=AssessmentWriteSerializer,
@@ -72,7 +47,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
     """Country assessments under the current framework: draft -> submitted -> approved."""
 
     serializer_class = AssessmentSerializer
-    filterset_class = AssessmentFilter
+    filterset_class = filters.ApiAssessmentFilter
     ordering_fields = ["id", "assessed_on", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
@@ -83,7 +58,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         return AssessmentSerializer(assessment_get(pk=assessment.pk)).data
 
     def create(self, request, *args, **kwargs):
-        serializer = AssessmentWriteSerializer(data=request.data)
+        serializer = AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -133,7 +108,7 @@ class SelectivityScoreViewSet(ReadOnlyPortalViewSet):
     framework version, inputs' dates and flags. ``sort`` takes the page's sort keys."""
 
     serializer_class = SelectivityScoreSerializer
-    filterset_class = ApiSelectivityScoreFilter
+    filterset_class = filters.ApiSelectivityScoreFilter
     filter_backends = PortalViewSet.filter_backends[:1]
 
     def get_queryset(self):
@@ -147,7 +122,7 @@ class SelectivityScoreHistoryViewSet(ReadOnlyPortalViewSet):
     """Every computed score row (a country's trend): filter by ``country``; oldest first."""
 
     serializer_class = SelectivityScoreSerializer
-    filterset_class = ApiSelectivityScoreFilter
+    filterset_class = filters.ApiSelectivityScoreFilter
     filter_backends = PortalViewSet.filter_backends[:1]
 
     def get_queryset(self):

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
+from ..filter_backend import PortalFilterBackend
 from ..ordering import StableOrderingFilter, stable_order  # noqa: F401 (re-exported)
 from ..pagination import PortalPagination
 from ..permissions import ReadOrGrantedWrite
@@ -31,7 +31,7 @@ class PortalViewSet(viewsets.GenericViewSet):
     throttle_classes = [ReadThrottle, WriteThrottle]
     pagination_class = PortalPagination
     renderer_classes = [JSONRenderer, CSVRenderer]
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filter_backends = [PortalFilterBackend, StableOrderingFilter]
     ordering_fields: list[str] = ["id", "updated_at"]
 
     def get_object(self):

@@ -1,30 +1,18 @@
 """Rollups, evaluations and recommendations, coordination findings (read-only)."""
 from __future__ import annotations
 
-import django_filters
 from django import forms
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 
-from evaluations.models import (
-    CountryRollup,
-    Evaluation,
-    EvaluationRating,
-    EvaluationType,
-    FollowUpStatus,
-    GoalRollup,
-    ProgramRollup,
-    Recommendation,
-    RegionRollup,
-    RollupStatus,
-)
+from evaluations.models import Evaluation, Recommendation
 from evaluations.selectors.coordination import CHECKS, coordination_findings
 from evaluations.selectors.rollups import country_rollups, goal_rollups, program_rollups, region_rollups
-from programs.models import RegionScheme
 
 from .. import filters
+from ..filter_backend import query_errors
 from ..serializers.evaluations import (
     CoordinationFindingSerializer,
     CountryRollupSerializer,
@@ -37,49 +25,12 @@ from ..serializers.evaluations import (
 from .base import PortalViewSet, ReadOnlyPortalViewSet
 
 
-def _rollup_filter(model, **declared):
-    attrs = {
-        "status": django_filters.ChoiceFilter(choices=RollupStatus.choices),
-        "updated_since": filters._updated_since("computed_at"),
-        "Meta": type("Meta", (), {"model": model, "fields": []}),
-        **declared,
-    }
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
-
-
-class _ProgramRollupFilter(filters._ProgramScopedFilter):
-    status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
-    program = filters._id_filter("program", "Program id")
-    updated_since = filters._updated_since("computed_at")
-
-    class Meta:
-        model = ProgramRollup
-        fields: list[str] = []
-
-
-class _CountryRollupFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
-    updated_since = filters._updated_since("computed_at")
-
-    class Meta:
-        model = CountryRollup
-        fields: list[str] = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(filters._country_q(value, "country")) if value.strip() else queryset
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(filters._region_q(value, "country__")) if value.strip() else queryset
-
-
 class ProgramRollupViewSet(ReadOnlyPortalViewSet):
     """MOE achievement per program: weighted mean of its MOEs' capped latest achievement."""
 
     queryset = program_rollups()
     serializer_class = ProgramRollupSerializer
-    filterset_class = _ProgramRollupFilter
+    filterset_class = filters.ProgramRollupFilter
     ordering_fields = ["achievement", "computed_at"]
 
 
@@ -88,45 +39,22 @@ class CountryRollupViewSet(ReadOnlyPortalViewSet):
 
     queryset = country_rollups()
     serializer_class = CountryRollupSerializer
-    filterset_class = _CountryRollupFilter
+    filterset_class = filters.CountryRollupFilter
     ordering_fields = ["achievement", "computed_at"]
 
 
 class RegionRollupViewSet(ReadOnlyPortalViewSet):
     queryset = region_rollups()
     serializer_class = RegionRollupSerializer
-    filterset_class = _rollup_filter(RegionRollup, scheme=django_filters.ChoiceFilter(field_name="region__scheme", choices=RegionScheme.choices))
+    filterset_class = filters.RegionRollupFilter
     ordering_fields = ["achievement", "computed_at"]
 
 
 class GoalRollupViewSet(ReadOnlyPortalViewSet):
     queryset = goal_rollups()
     serializer_class = GoalRollupSerializer
-    filterset_class = _rollup_filter(GoalRollup)
+    filterset_class = filters.GoalRollupFilter
     ordering_fields = ["achievement", "computed_at"]
-
-
-class EvaluationFilter(filters._ProgramScopedFilter):
-    program = filters._id_filter("program", "Program id")
-    evaluation_type = django_filters.ChoiceFilter(choices=EvaluationType.choices)
-    rating = django_filters.ChoiceFilter(choices=EvaluationRating.choices)
-    is_independent = django_filters.BooleanFilter()
-
-    class Meta:
-        model = Evaluation
-        fields: list[str] = []
-
-
-class RecommendationFilter(filters._ProgramScopedFilter):
-    program_path = "evaluation__program"
-    evaluation = filters._id_filter("evaluation", "Evaluation id")
-    program = filters._id_filter("evaluation__program", "Program id")
-    follow_up_status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
-
-    class Meta:
-        model = Recommendation
-        fields: list[str] = []
 
 
 class EvaluationViewSet(ReadOnlyPortalViewSet):
@@ -136,7 +64,7 @@ class EvaluationViewSet(ReadOnlyPortalViewSet):
         Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "id"))
     )
     serializer_class = EvaluationSerializer
-    filterset_class = EvaluationFilter
+    filterset_class = filters.EvaluationFilter
     ordering_fields = ["id", "started_on", "completed_on", "updated_at"]
 
 
@@ -145,7 +73,7 @@ class RecommendationViewSet(ReadOnlyPortalViewSet):
 
     queryset = Recommendation.objects.select_related("evaluation")
     serializer_class = RecommendationSerializer
-    filterset_class = RecommendationFilter
+    filterset_class = filters.RecommendationFilter
     ordering_fields = ["id", "due_on", "updated_at"]
 
 
@@ -171,8 +99,9 @@ class CoordinationFindingViewSet(mixins.ListModelMixin, PortalViewSet):
     @extend_schema(parameters=FINDING_PARAMETERS)
     def list(self, request, *args, **kwargs):
         query = FindingQuery(request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
+        errors = query_errors(request, {"check": {}, "acknowledged": {"boolean": True}})
+        if errors or not query.is_valid():
+            raise ValidationError(errors or query.errors)
         check, acknowledged = query.cleaned_data.get("check"), query.cleaned_data.get("acknowledged")
         rows = []
         for section in coordination_findings():

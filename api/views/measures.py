@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from programs import permissions
 from programs.fiscal import Period
+from infrastructure.conflicts import StateConflict
 from programs.models import MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, Target
 from infrastructure.versioning import check_version
 from programs.services.measures import (
@@ -153,7 +154,7 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
         permissions.require_program_editor(request.user, measurement.moe.program)
         check_version(measurement, version)
         if not measurements_submit(user=request.user, measurements=[measurement]):
-            raise ValidationError(
+            raise StateConflict(
                 {"status": f"Only draft or returned measurements can be submitted (this one is {measurement.status})."}
             )
         return Response(MeasurementSerializer(_measurement_queryset().get(pk=measurement.pk)).data)

@@ -15,6 +15,7 @@ from programs.selectors.programs import program_queryset
 from programs.services.programs import funding_set, program_create, program_transition, program_update
 
 from .. import filters
+from ..json_renderer import FastJSONRenderer
 from ..program_rows import COLUMNS, program_rows
 from ..serializers.programs import (
     FundingSerializer,
@@ -52,6 +53,7 @@ class ProgramViewSet(PortalViewSet):
     serializer_class = ProgramSerializer
     filterset_class = filters.ApiProgramFilter
     filter_backends = PortalViewSet.filter_backends[:1]  # the FilterSet has its own ordering
+    renderer_classes = [FastJSONRenderer, *PortalViewSet.renderer_classes[1:]]  # pages of up to 1.5 MB
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

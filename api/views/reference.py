@@ -1,7 +1,9 @@
 """Reference data: read-only resources."""
+from programs.filters import ImplementingPartnerFilter, PartnerInstitutionFilter
 from programs.models import Agency, Country, Goal, ImplementingPartner, PartnerInstitution, Region, Sector
 
 from .. import filters
+from ..ordering import stable_order
 from ..serializers import reference as s
 from .base import ReadOnlyPortalViewSet
 
@@ -49,15 +51,26 @@ class SectorViewSet(ReadOnlyPortalViewSet):
     ordering_fields = ["id", "dac_code", "updated_at"]
 
 
-class PartnerInstitutionViewSet(ReadOnlyPortalViewSet):
+class _PageFilterSetViewSet(ReadOnlyPortalViewSet):
+    """A resource filtered by its list page's FilterSet, whose ``ordering`` it takes too."""
+
+    filter_backends = ReadOnlyPortalViewSet.filter_backends[:1]
+
+    def filter_queryset(self, queryset):
+        return stable_order(super().filter_queryset(queryset))
+
+
+class PartnerInstitutionViewSet(_PageFilterSetViewSet):
+    """Partner institutions, filtered as on the records page (``programs.filters``)."""
+
     queryset = PartnerInstitution.objects.select_related("country")
     serializer_class = s.PartnerInstitutionSerializer
-    filterset_class = filters.PartnerInstitutionFilter
-    ordering_fields = ["id", "name", "updated_at"]
+    filterset_class = PartnerInstitutionFilter
 
 
-class ImplementingPartnerViewSet(ReadOnlyPortalViewSet):
+class ImplementingPartnerViewSet(_PageFilterSetViewSet):
+    """Implementing partners, filtered as on the records page (``programs.filters``)."""
+
     queryset = ImplementingPartner.objects.all()
     serializer_class = s.ImplementingPartnerSerializer
-    filterset_class = filters.ImplementingPartnerFilter
-    ordering_fields = ["id", "name", "updated_at"]
+    filterset_class = ImplementingPartnerFilter

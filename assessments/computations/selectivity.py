@@ -132,16 +132,6 @@ def conditions_component(criteria: Sequence[CriterionInput]) -> Decimal | None:
     return cents(weighted / total_weight)
 
 
-def effective_weights(
-    *, weights: tuple[Decimal, Decimal, Decimal], present: tuple[bool, bool, bool]
-) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    """The weights renormalised over the components present (None for a missing one)."""
-    total = sum((w for w, p in zip(weights, present) if p), Decimal(0))
-    if total == 0:
-        return (None, None, None)
-    return tuple(w / total if p else None for w, p in zip(weights, present))  # type: ignore[return-value]
-
-
 def score_range(
     *, weights: tuple[Decimal, Decimal, Decimal], components: tuple[Decimal | None, ...]
 ) -> tuple[Decimal | None, Decimal | None]:

@@ -3,35 +3,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from programs import permissions
 from programs.models import Country
-from programs.forms.common import version_int
+from programs.forms.change_fields import version_int
+from programs.views.paging import paginate
+from programs.views.refusals import forbidden_page
 from infrastructure.versioning import StaleVersionError
 
 from .. import selectors, services
 from ..filters import AssessmentFilter
 from ..forms import AssessmentForm, ReturnForm, criterion_forms
 from ..models import CountryAssessment
-from .common import apply_service_errors, forbidden_page
-
-PAGE_SIZE = 25
+from .form_errors import apply_service_errors
 
 
 def assessment_list(request: HttpRequest) -> HttpResponse:
     filterset = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "assessments/assessment_list.html",
-        {"filter": filterset, "page": page, "query": params.urlencode(),
-         "can_create": permissions.is_analyst(request.user) or permissions.is_manager(request.user)},
+        {"filter": filterset, "page": page,
+         "can_create": permissions.can_keep_records(request.user)},
     )
 
 
@@ -46,10 +43,10 @@ def _criterion_inputs(forms_) -> dict:
     }
 
 
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def assessment_create(request: HttpRequest) -> HttpResponse:
     permissions.require(
-        permissions.is_analyst(request.user) or permissions.is_manager(request.user),
+        permissions.can_keep_records(request.user),
         "Only analysts and managers may write assessments.",
     )
     framework = selectors.framework_current()
@@ -89,7 +86,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(selectors.assessment_list(), pk=pk)
     criteria = list(assessment.framework.criteria.all())
@@ -179,7 +176,7 @@ def _transition(request: HttpRequest, pk: int, action, success: str) -> HttpResp
 
 
 @require_POST
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, lambda a, v: services.assessment_submit(user=request.user, assessment=a, version=v),
@@ -188,7 +185,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, lambda a, v: services.assessment_approve(user=request.user, assessment=a, version=v),
@@ -197,7 +194,7 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     reason = form.data.get("reason", "")

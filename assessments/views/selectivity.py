@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from programs import permissions
 from infrastructure.exports import export_response
 from programs.models import Country
+from programs.services import priorities
+from programs.views.refusals import forbidden_page
 
-from .. import selectors, services
+from .. import selectors
 from ..computations.selectivity import STALE_AFTER_MONTHS, stale_cutoff
 from ..filters import SelectivityScoreFilter
 from ..forms import PriorityTierForm
-from .common import forbidden_page
 
 RANKING_COLUMNS = [
     ("Country", "country.name"),
@@ -108,14 +109,14 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
 
 
 @require_POST
-@forbidden_page
+@forbidden_page(template="assessments/forbidden.html")
 def priority_tier_set(request: HttpRequest, iso3: str) -> HttpResponse:
     country = get_object_or_404(Country, iso3=iso3.upper())
     permissions.require_manager(request.user, "set priority tiers")
     form = PriorityTierForm(request.POST)
     if form.is_valid():
         try:
-            services.priority_tier_set(
+            priorities.priority_tier_set(
                 user=request.user, country=country, cycle=form.cleaned_data["cycle"],
                 tier=form.cleaned_data["tier"], rationale=form.cleaned_data["rationale"],
             )

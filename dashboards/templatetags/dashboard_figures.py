@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..formatting import NUMERIC_KINDS, cell_html
+from ..formatting import NUMERIC_KINDS, cell_html, coverage_cell_html
 
 register = template.Library()
 
@@ -12,6 +12,12 @@ register = template.Library()
 def figure(value, kind: str = "text"):
     """A figure formatted for its kind (money, musd, percent, score, number, date, ...)."""
     return cell_html(value, kind)
+
+
+@register.simple_tag
+def coverage_cell(cell: dict):
+    """A covered cell of the goal coverage matrix (programs, funding, achievement)."""
+    return coverage_cell_html(cell)
 
 
 @register.filter

@@ -35,10 +35,10 @@ from datetime import date
 from decimal import Decimal
 
 from programs.actuals import period_actual
+from programs.models import RUNNING_STATUSES
 
 ON_TRACK_FROM = 0.85
 NEEDS_ATTENTION_FROM = 0.60
-RUNNING = frozenset({"active", "under_review", "restructured"})
 
 
 def capped(achievement: float | None) -> float | None:
@@ -286,7 +286,7 @@ def portfolio_figures(inputs: PortfolioInputs, window: tuple[int, int]) -> Portf
 
     members: dict[str, dict[int, set[int]]] = {"country": defaultdict(set), "region": defaultdict(set), "goal": defaultdict(set)}
     for pid, p in inputs.programs.items():
-        if p.archived or p.status not in RUNNING:
+        if p.archived or p.status not in RUNNING_STATUSES:
             continue
         for cid in p.country_ids:
             members["country"][cid].add(pid)

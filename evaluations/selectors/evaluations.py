@@ -16,6 +16,7 @@ from ..models import CLOSED_FOLLOW_UP, Evaluation, Recommendation
 
 
 def evaluation_list(*, program_id: int | None = None, evaluation_type: str = "") -> QuerySet[Evaluation]:
+    """Evaluations, newest first, with recommendation_count, open_count and overdue_count (open recommendations past their due date today); optionally of one program or type."""
     today = timezone.localdate()
     open_q = ~Q(recommendations__follow_up_status__in=CLOSED_FOLLOW_UP)
     rows = (
@@ -35,6 +36,7 @@ def evaluation_list(*, program_id: int | None = None, evaluation_type: str = "")
 
 
 def evaluation_detail(pk: int) -> Evaluation:
+    """One evaluation with its program, author, documents and recommendations (by due date); raises Evaluation.DoesNotExist."""
     return (
         Evaluation.objects.select_related("program__lead_agency", "created_by")
         .prefetch_related("documents", Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "id")))

@@ -36,8 +36,10 @@ def _rows(filter_kwargs: dict) -> QuerySet[MoeAchievement]:
 
 
 def target_vs_actual_for_program(program: Program) -> QuerySet[MoeAchievement]:
+    """The target-vs-actual rows (MOE x period) of one program."""
     return _rows({"program": program})
 
 
 def target_vs_actual_for_country(country: Country) -> QuerySet[MoeAchievement]:
+    """The target-vs-actual rows of the running programs of one country."""
     return _rows({"program_id__in": running_program_ids_in_country(country.id)})

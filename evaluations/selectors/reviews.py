@@ -33,10 +33,12 @@ def pending_reviews() -> QuerySet[ProgramReview]:
 
 
 def cycle_reviews(cycle: PlanningCycle) -> QuerySet[ProgramReview]:
+    """The reviews of a planning cycle, by program code."""
     return _reviews().filter(cycle=cycle).order_by("program__code")
 
 
 def open_crisis_country_ids() -> set[int]:
+    """Ids of the countries with a crisis event not yet closed."""
     return set(CrisisEvent.objects.filter(closed_on__isnull=True).values_list("country_id", flat=True))
 
 

@@ -1,7 +1,7 @@
 """Acknowledging coordination findings (the findings themselves are selectors)."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from programs import permissions
@@ -15,8 +15,7 @@ from ..selectors.coordination import CHECKS
 def finding_acknowledge(*, user: User, check_name: str, fingerprint: str, note: str) -> FindingAcknowledgement:
     """Mark a finding as known, with a note. The fingerprint covers the finding's data,
     so the same finding with changed data is a new one and shows again."""
-    if not (permissions.is_manager(user) or permissions.is_analyst(user)):
-        raise PermissionDenied("Only analysts and managers may acknowledge findings.")
+    permissions.require_record_keeper(user, "acknowledge findings")
     if check_name not in CHECKS:
         raise ValidationError({"check_name": f"Unknown check '{check_name}'."})
     if not (note or "").strip():

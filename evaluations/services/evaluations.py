@@ -22,13 +22,6 @@ EVALUATION_FIELDS = (
 )
 
 
-def _require_evaluation_editor(user: User, program: Program) -> None:
-    permissions.require(
-        permissions.can_edit_program(user, program) or permissions.is_manager(user),
-        f"Only analysts of {program.lead_agency.code} or managers may record evaluations of {program.code}.",
-    )
-
-
 def _save(instance, *, user: User) -> None:
     validated_save(instance, user=user)
 
@@ -38,7 +31,7 @@ def evaluation_create(
     *, user: User, program: Program, data: Mapping[str, Any], documents: Iterable[tuple[str, str]] = ()
 ) -> Evaluation:
     """Record an evaluation of ``program``; ``documents`` are (title, url) links."""
-    _require_evaluation_editor(user, program)
+    permissions.require_evaluation_recorder(user, program)
     evaluation = Evaluation(program=program, created_by=user, **{k: data[k] for k in EVALUATION_FIELDS if k in data})
     _save(evaluation, user=user)
     for title, url in documents:
@@ -49,7 +42,7 @@ def evaluation_create(
 @transaction.atomic
 def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, Any]) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().select_related("program__lead_agency").get(pk=evaluation.pk)
-    _require_evaluation_editor(user, evaluation.program)
+    permissions.require_evaluation_recorder(user, evaluation.program)
     for key in EVALUATION_FIELDS:
         if key in data:
             setattr(evaluation, key, data[key])
@@ -59,7 +52,7 @@ def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, 
 
 @transaction.atomic
 def evaluation_document_add(*, user: User, evaluation: Evaluation, title: str, url: str) -> EvaluationDocument:
-    _require_evaluation_editor(user, evaluation.program)
+    permissions.require_evaluation_recorder(user, evaluation.program)
     document = EvaluationDocument(evaluation=evaluation, title=title, url=url)
     _save(document, user=user)
     return document
@@ -69,7 +62,7 @@ def evaluation_document_add(*, user: User, evaluation: Evaluation, title: str, u
 def recommendation_create(
     *, user: User, evaluation: Evaluation, text: str, owner: str, due_on: dt.date
 ) -> Recommendation:
-    _require_evaluation_editor(user, evaluation.program)
+    permissions.require_evaluation_recorder(user, evaluation.program)
     recommendation = Recommendation(evaluation=evaluation, text=text, owner=owner, due_on=due_on)
     _save(recommendation, user=user)
     timestamps_touch(Evaluation, [evaluation.pk])  # its recommendations are part of it (sync)
@@ -86,7 +79,7 @@ def recommendation_follow_up(
         .select_related("evaluation__program__lead_agency")
         .get(pk=recommendation.pk)
     )
-    _require_evaluation_editor(user, recommendation.evaluation.program)
+    permissions.require_evaluation_recorder(user, recommendation.evaluation.program)
     if status in (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED) and not (note or "").strip():
         raise ValidationError({"follow_up_note": "Say how the recommendation was implemented or why it was not accepted."})
     recommendation.follow_up_status = status

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from programs.fiscal import funding_window
 from infrastructure.locks import try_scope_lock
+from infrastructure.sql import bulk_settings_for_transaction
 from infrastructure.models import DeferredTask
 from programs.models import Country, Goal, Program
 
@@ -45,19 +46,34 @@ def _scope_of(program_ids: list[int]) -> tuple[set[int], set[int], set[int]]:
     countries = set(programs.values_list("countries", flat=True)) - {None}
     goals = set(programs.values_list("goals", flat=True)) - {None}
     goals |= set(Goal.objects.filter(pk__in=goals, parent__isnull=False).values_list("parent_id", flat=True))
-    for previous_countries, previous_goals in ProgramRollup.objects.filter(program_id__in=program_ids).values_list(
-        "country_ids", "goal_ids"
-    ):
-        countries.update(previous_countries or [])
-        goals.update(previous_goals or [])
     regions: set[int] = set()
+    for previous_countries, previous_regions, previous_goals in ProgramRollup.objects.filter(
+        program_id__in=program_ids
+    ).values_list("country_ids", "region_ids", "goal_ids"):
+        countries.update(previous_countries or [])
+        regions.update(previous_regions or [])
+        goals.update(previous_goals or [])
     for bureau, command in Country.objects.filter(pk__in=countries).values_list("state_bureau_id", "combatant_command_id"):
         regions.update((bureau, command))
-    return countries, regions, goals
+    return countries, regions - {None}, goals
+
+
+def _kept_sums_usable() -> bool:
+    """Whether an incremental recompute can shift the groups' kept sums: on PostgreSQL,
+    once every program rollup says whether it counted (rows computed before the kept sums
+    existed do not; the first full recompute fixes them). One probe of an empty partial index."""
+    return connection.vendor == "postgresql" and not ProgramRollup.objects.filter(counted__isnull=True).exists()
 
 
 def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeResult:
     """Recompute the figures affected by changes to ``program_ids`` (None: everything).
+
+    Everything: the MOE-period table is rebuilt and every group recomputed from its
+    members. A scope, on PostgreSQL: the scope's MOE-period rows and program rollups are
+    rewritten and each country, region and goal it touches is shifted by the programs'
+    old and new contributions to its kept sums, so the work does not grow with the
+    portfolio. A scope on SQLite (or before the first full recompute filled the sums):
+    the groups in scope are recomputed from their members.
 
     Idempotent: recomputing with unchanged inputs writes the same figures. Raises
     :class:`RollupsBusy` when another recompute holds the lock. Sends
@@ -67,6 +83,7 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
     with transaction.atomic():
         if not try_scope_lock(LOCK_SCOPE):
             raise RollupsBusy(LOCK_SCOPE)
+        bulk_settings_for_transaction()
         if scope is None:
             countries = regions = goals = None
             # A full recompute reads every input as of now: incremental recomputes that
@@ -79,11 +96,19 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
         )
         now = timezone.now()
         window = funding_window(timezone.localdate())
+        groups = {"country": countries, "region": regions, "goal": goals}
         rollups_sql.moe_achievements_write(scope, now)
-        rollups_sql.program_rollups_write(scope, window, now)
-        rollups_sql.group_rollups_write("country", countries, now)
-        rollups_sql.group_rollups_write("region", regions, now)
-        rollups_sql.group_rollups_write("goal", goals, now)
+        if scope is not None and _kept_sums_usable():
+            for kind in groups:
+                rollups_sql.group_sums_subtract(kind, scope)
+            rollups_sql.program_rollups_write(scope, window, now)
+            for kind, group_ids in groups.items():
+                rollups_sql.group_sums_add(kind, scope, now)
+                rollups_sql.group_figures_refresh(kind, group_ids, now)
+        else:
+            rollups_sql.program_rollups_write(scope, window, now)
+            for kind, group_ids in groups.items():
+                rollups_sql.group_rollups_write(kind, group_ids, now)
         after = dict(_country_figures(countries))
         changed = sorted(cid for cid, figure in after.items() if before.get(cid) != figure)
         if changed:

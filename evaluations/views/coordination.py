@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from programs.views.common import forbidden_page
+from programs.views.refusals import forbidden_page
 
 from ..forms import AcknowledgeForm
 from ..selectors.coordination import coordination_findings

@@ -7,7 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programs.views.common import apply_service_errors, forbidden_page, paginate
+from programs.views.refusals import forbidden_page
+from programs.views.form_errors import apply_service_errors
+from programs.views.paging import paginate
 
 from ..forms import EvaluationForm, FollowUpForm, RecommendationForm
 from ..models import Evaluation, EvaluationType, Recommendation

@@ -9,7 +9,7 @@ from django import forms
 from ..fiscal import Period
 from ..models import MeasureOfEffectiveness
 from ..services.measures import MOE_FIELDS
-from .common import RationaleMixin, VersionField
+from .change_fields import RationaleMixin, VersionField
 
 VALUE_MAX = Decimal("99999999999999.9999")  # 18 digits, 4 decimals: the column's limit
 

@@ -16,7 +16,7 @@ from ..models import (
     Program,
 )
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS
-from .common import RationaleMixin, VersionField
+from .change_fields import RationaleMixin, VersionField
 
 MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
 

@@ -16,7 +16,7 @@ from ..models import (
     Vetting,
 )
 from ..services.records import RECORD_FIELDS
-from .common import RationaleMixin, VersionField
+from .change_fields import RationaleMixin, VersionField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -29,6 +29,7 @@ from ..models import (
     moe_period_error,
 )
 from ..signals import program_data_changed
+from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 from .programs import is_approved_data
@@ -74,7 +75,7 @@ def parse_period(
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
     if not program.start_fy <= period.fiscal_year <= program.end_fy:
-        raise ValidationError(
+        raise StateConflict(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
     error = moe_period_error(moe, period) if moe is not None else None
@@ -132,10 +133,13 @@ def moe_update(
     categories: Iterable[tuple[str, str]] | None = None,
 ) -> MeasureOfEffectiveness:
     """Update an MOE (and, if given, replace its targets and disaggregation categories);
-    stale versions are refused."""
+    stale versions are refused, and so is another ``program`` in ``data`` (StateConflict:
+    an MOE stays with its program)."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
     _editable_program(user, moe.program)
     check_version(moe, version)
+    if "program" in data and getattr(data["program"], "pk", data["program"]) != moe.program_id:
+        raise StateConflict({"program": "An MOE cannot move to another program."})
     before = {k: getattr(moe, k) for k in MOE_FIELDS}
     for key in MOE_FIELDS:
         if key in data:
@@ -382,7 +386,7 @@ def measurement_approve(*, user: User, measurement: Measurement, version: int | 
     measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
+        raise StateConflict({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
     if measurement.entered_by_id == user.pk:
         raise ValidationError({"status": "You cannot approve a measurement you entered yourself."})
     measurement.status = MeasurementStatus.APPROVED
@@ -400,7 +404,7 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError({"status": "Only submitted measurements can be returned."})
+        raise StateConflict({"status": "Only submitted measurements can be returned."})
     if not (reason or "").strip():
         raise ValidationError({"return_reason": "Say what needs revising."})
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()

@@ -18,6 +18,7 @@ from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
 from ..signals import program_data_changed
 from .program_years import program_years_check
+from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
 
@@ -105,11 +106,15 @@ def _funding_row_changed(row: Funding) -> bool:
     return any(Decimal(str(old)) != Decimal(str(getattr(row, name))) for old, name in zip(stored, FUNDING_FIELDS))
 
 
-def _check_funding_years(program: Program, fiscal_year: int | None) -> None:
+def _check_funding_years(
+    program: Program, fiscal_year: int | None, *, error: type[ValidationError] = ValidationError
+) -> None:
+    """A funding year inside the program's years; ``error`` is StateConflict when the years
+    are the stored program's rather than the same request's."""
     if fiscal_year is None:
         return
     if not program.start_fy <= fiscal_year <= program.end_fy:
-        raise ValidationError(
+        raise error(
             {"fiscal_year": f"FY{fiscal_year} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
 
@@ -231,7 +236,7 @@ def funding_set(
         row.version += 1
     else:
         row = Funding(program=program, fiscal_year=fiscal_year)
-    _check_funding_years(program, fiscal_year)
+    _check_funding_years(program, fiscal_year, error=StateConflict)
     row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
     validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])
@@ -301,7 +306,7 @@ def program_transition(
     if program.is_archived:
         raise ValidationError("This program is archived.")
     if program.status not in sources:
-        raise ValidationError(
+        raise StateConflict(
             {"action": f"A program that is {program.get_status_display().lower()} cannot be moved by '{action}'."}
         )
     if not (reason or "").strip():

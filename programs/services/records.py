@@ -47,13 +47,6 @@ RECORD_FIELDS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]]
 }
 
 
-def _require_editor(user: User, model: type[models.Model]) -> None:
-    permissions.require(
-        permissions.is_analyst(user) or permissions.is_manager(user),
-        f"Only analysts and managers may change {model._meta.verbose_name_plural}.",
-    )
-
-
 def _fields(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if model not in RECORD_FIELDS:
         raise ValueError(f"{model.__name__} is not a record kept through these services")
@@ -144,7 +137,7 @@ def _set_m2m(record: models.Model, data: Mapping[str, Any]) -> bool:
 def record_create(*, user: User, model: type[models.Model], data: Mapping[str, Any]) -> models.Model:
     """Create a partner institution, implementing partner, vetting record, donor engagement,
     strategy or objective."""
-    _require_editor(user, model)
+    permissions.require_record_keeper(user, f"change {model._meta.verbose_name_plural}")
     record = model()
     _apply(record, data)
     validated_save(record, user=user)
@@ -164,7 +157,7 @@ def record_update(
 ) -> models.Model:
     """Update one record; refused when ``token`` (lock_token as read) is stale or it is archived."""
     model = type(record)
-    _require_editor(user, model)
+    permissions.require_record_keeper(user, f"change {model._meta.verbose_name_plural}")
     record = model.objects.select_for_update().get(pk=record.pk)
     _check_token(record, token)
     if getattr(record, "archived_at", None) is not None:
@@ -190,7 +183,7 @@ def record_archive(*, user: User, record: models.Model, reason: str = "") -> mod
     model = type(record)
     if not hasattr(record, "archived_at"):
         raise ValidationError(f"{model._meta.verbose_name_plural.capitalize()} are not archived.")
-    _require_editor(user, model)
+    permissions.require_record_keeper(user, f"change {model._meta.verbose_name_plural}")
     record = model.objects.select_for_update().get(pk=record.pk)
     if record.archived_at is not None:
         return record

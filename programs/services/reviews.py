@@ -26,7 +26,7 @@ from ..models import (
     ReviewDecision,
     User,
 )
-from ..signals import country_inputs_changed, crisis_recorded
+from ..signals import country_inputs_changed
 from infrastructure.saving import validated_save
 from .programs import program_transition
 
@@ -61,7 +61,6 @@ def crisis_event_record(
             program_transition(
                 user=user, program=program, action="review", reason=f"Crisis in {country.name}: {crisis.title}"
             )
-    crisis_recorded.send(sender=CrisisEvent, crisis=crisis)
     country_inputs_changed.send(sender=CrisisEvent, country_ids=[country.id])
     return crisis
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from infrastructure.exports import export_response
-from ..forms.common import version_int
+from ..forms.change_fields import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..selectors.history import history_entries
@@ -34,7 +34,9 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
-from .common import apply_service_errors, forbidden_page, paginate
+from .refusals import forbidden_page
+from .form_errors import apply_service_errors
+from .paging import paginate
 
 
 def _editable_program(request: HttpRequest, pk: int) -> Program:

@@ -27,9 +27,11 @@ from ..services.programs import (
     program_transition,
     program_update,
 )
-from ..forms.common import version_int
+from ..forms.change_fields import version_int
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
-from .common import apply_service_errors, forbidden_page, paginate, query_without
+from .refusals import forbidden_page
+from .form_errors import apply_service_errors
+from .paging import paginate, query_without
 
 PROGRAM_EXPORT_COLUMNS = [
     ("Code", "code"),
@@ -81,7 +83,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "query": query_without(request, "page"),
             "sort_query": query_without(request, "page", "ordering"),
-            "can_create": permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+            "can_create": permissions.can_create_programs(request.user),
         },
     )
 
@@ -159,7 +161,7 @@ def _stale_context(exc: StaleVersionError) -> dict:
 @forbidden_page
 def program_create_page(request: HttpRequest) -> HttpResponse:
     permissions.require(
-        permissions.is_analyst(request.user) or permissions.is_administrator(request.user),
+        permissions.can_create_programs(request.user),
         "Only analysts create programs.",
     )
     form = ProgramForm(request.POST or None, user=request.user)

@@ -20,7 +20,9 @@ from ..selectors import records as selectors
 from ..selectors.history import history_entries
 from infrastructure.versioning import StaleVersionError
 from ..services.records import lock_token, record_archive, record_create, record_restore, record_update
-from .common import apply_service_errors, forbidden_page, paginate, query_without
+from .refusals import forbidden_page
+from .form_errors import apply_service_errors
+from .paging import paginate, query_without
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _kind(slug: str) -> RecordKind:
 
 
 def _may_edit(user) -> bool:
-    return permissions.is_analyst(user) or permissions.is_manager(user)
+    return permissions.can_keep_records(user)
 
 
 def record_index(request: HttpRequest) -> HttpResponse:

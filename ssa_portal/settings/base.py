@@ -99,6 +99,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Password reset links (ssa_portal/security/passwords.py) work once and expire after an hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
+# E-mail (password reset links): printed on the console in development; production sends
+# it over SMTP (settings in production.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SSA Portal <no-reply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds: a slow mail server must not hang a request
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -137,11 +146,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Publishing must never hang a web request when Redis is down: short timeouts and no
-# connection retries on publish; the caller records the work as pending instead.
+# Two kinds of broker connection, configured apart:
+# - Publishing (web processes, and tasks that enqueue more work) must never hang a request
+#   when Redis is down: a 1 s connect timeout, no publish retries, no connection retries
+#   (``max_retries`` in the transport options is what kombu uses when a publisher opens its
+#   channel); the caller records the work as a DeferredTask instead (programs/task_dispatch.py).
+# - Consuming (the worker's consumer, beat's scheduler) must outlive any outage: the
+#   ``broker_connection_*`` retry settings are read only by them, and retry forever with
+#   kombu's back-off (2 s, 4 s, ... at most 30 s between attempts).
+#   tests/operations/test_faults.py stops and restarts Redis under a running worker and beat.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
-CELERY_BROKER_CONNECTION_RETRY = False
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 3,
@@ -153,12 +168,65 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 3
-CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # forever
+# How often beat republishes work deferred while the broker was down (seconds).
+DEFERRED_TASKS_REPLAY_SECONDS = env.float("DEFERRED_TASKS_REPLAY_SECONDS", default=60.0)
+# Full recomputes on a schedule; incremental ones are enqueued by the writes themselves.
+CELERY_BEAT_SCHEDULE = {
+    "replay-deferred-tasks": {
+        "task": "infrastructure.tasks.deferred_tasks_replay",
+        "schedule": DEFERRED_TASKS_REPLAY_SECONDS,
+    },
+    "selectivity-recompute-all": {
+        "task": "assessments.tasks.selectivity_recompute",
+        "schedule": 6 * 3600.0,
+    },
+    "rollups-recompute-all": {
+        "task": "evaluations.tasks.rollups_recompute_all",
+        "schedule": 3600.0,
+    },
+    # Dashboards store their figures; refresh them ahead of the first viewer.
+    "dashboards-figures-refresh": {
+        "task": "dashboards.tasks.figures_refresh",
+        "schedule": 600.0,
+    },
+    # Identity: accounts their provider no longer vouches for; accounts not seen for 90 days.
+    "identity-provider-accounts-verify": {
+        "task": "identity.tasks.provider_accounts_verify",
+        "schedule": 3600.0,
+    },
+    "identity-dormant-accounts-report": {
+        "task": "identity.tasks.dormant_accounts_report",
+        "schedule": 7 * 24 * 3600.0,
+    },
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Dashboards: how old stored figures may be served, after their inputs changed, while a
-# worker refreshes them (dashboards/snapshots.py); 0 computes them on the next view.
+# worker refreshes them (dashboards/selectors/snapshots.py); 0 computes them on the next view.
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
+
+# Caches. "default" stays in process memory (API throttling). "figures" holds the
+# dashboards' stored figures and must be shared by every web process and the worker:
+# FIGURES_CACHE_URL (django-environ's cache URLs: redis://host:6379/2, dbcache://table,
+# filecache:///path) or, by default, the database cache on PostgreSQL (its table is
+# created by the dashboards migrations) and a file cache beside the database on the
+# embedded SQLite set-up.
+FIGURES_CACHE_TABLE = "dashboards_figures_cache"
+if env.str("FIGURES_CACHE_URL", default=""):
+    _figures_cache = env.cache_url("FIGURES_CACHE_URL")
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _figures_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": FIGURES_CACHE_TABLE,
+                      "OPTIONS": {"MAX_ENTRIES": 5000}}
+else:
+    _figures_cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(BASE_DIR / ".figures-cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {**_figures_cache, "TIMEOUT": None},  # entries carry their inputs' version
+}
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -169,18 +237,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrGrantedWrite"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filter_backend.PortalFilterBackend",
         "api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    # JSON bodies only: a form-encoded body cannot say null, and the schema documents JSON.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReadThrottle", "api.throttling.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_read": env.str("API_READ_RATE", default="1200/minute"),
         "api_write": env.str("API_WRITE_RATE", default="120/minute"),
     },
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.PortalContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -201,6 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_accepted_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ImplementingPartnerKindEnum": "programs.models.ImplementingPartnerKind",
         "MoeKindEnum": "programs.models.MoeKind",

@@ -11,7 +11,7 @@ from allocation.models import Scenario
 from assessments.models import Band, SelectivityScore
 from programs.models import Country, ProgramStatus
 from tests import factories
-from tests.assessments import factories as af
+from tests.factories import assessments as af
 
 M = Decimal(1_000_000)
 

@@ -7,29 +7,28 @@ phase and two callers is tests/security/test_api_schemathesis_slow.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import Any
 
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.generation.modes import GenerationMode
 
 from api.tokens import api_token_issue
+from assessments.models import AssessmentStatus, CountryAssessment
+from evaluations.models import Evaluation, Recommendation
+from programs import models as m
 from tests import factories
-from tests.api import api_factories
+from tests.factories import assessments as assessment_factories
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 UNTHROTTLED = {"api_read": "1000000/minute", "api_write": "1000000/minute"}
 
 
 def api_schema(*, coverage: bool):
     """The schema the API serves at /api/v1/schema/ (generated in process), called through
-    Django's WSGI application. ``coverage`` switches on the phase that tries every
-    boundary of every parameter (hundreds of requests per operation)."""
+    Django's WSGI application. ``coverage`` switches on the phase that tries every boundary
+    of every parameter (hundreds of requests per operation)."""
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.renderers import OpenApiJsonRenderer
 
@@ -37,16 +36,102 @@ def api_schema(*, coverage: bool):
     schema = schemathesis.openapi.from_dict(document)
     schema.app = get_wsgi_application()
     schema.config.phases.coverage.enabled = coverage
+    schema.hooks.hook(map_case)
     return schema
 
 
 def seeded_write_token(user, settings, label: str) -> str:
-    """Unthrottle the API, create data that ids in paths and filters sometimes hit, and
-    issue ``user`` a write token."""
+    """Unthrottle the API, create linked data that the generated requests name (programs
+    with funding, MOEs with targets and measurements in each state, reviews, crises,
+    assessments in each state, evaluations with recommendations), and issue ``user`` a
+    write token."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": UNTHROTTLED}
-    program = api_factories.program_full()
-    api_factories.review(program)
-    api_factories.crisis()
-    factories.MoeFactory(program=program)
+    program = factories.program_full()
+    factories.review(program)
+    factories.crisis()
+    moe = factories.MoeFactory(program=program)
+    for period, status in (("FY2026-Q2", m.MeasurementStatus.DRAFT), ("FY2026-Q3", m.MeasurementStatus.SUBMITTED)):
+        factories.MeasurementFactory(moe=moe, period=period, status=status)
+    author = factories.ManagerFactory()  # not the token's user, who may then approve them
+    for iso3, status in (("KEN", AssessmentStatus.DRAFT), ("UGA", AssessmentStatus.SUBMITTED)):
+        assessment_factories.assessment(country=factories.country(iso3), author=author, status=status)
+    evaluation = Evaluation.objects.create(program=program, evaluation_type="performance", title="Midterm",
+                                           evaluator="GAO", started_on=dt.date(2026, 1, 1))
+    Recommendation.objects.create(evaluation=evaluation, text="Add a baseline", owner="DOS/INL",
+                                  due_on=dt.date(2026, 9, 1))
+    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=factories.country("KEN"),
+                                         start_fy=2026, end_fy=2028)
+    m.Objective.objects.create(strategy=strategy, code="1", description="Professional police")
     _, token = api_token_issue(user=user, label=label, can_write=True)
     return token
+
+
+# --- linked data: schema-valid requests that name rows which exist ---------------------
+# A random id in a body names no row (a 400 naming the field, rightly), so valid generated
+# requests would almost never get past validation. Valid (positive) cases have their
+# references swapped for ids of the seeded rows; the path id, for half of them, too; and
+# rules OpenAPI 3.0 cannot state (between two fields, or relative to today) are kept.
+
+REFERENCES = {
+    "program": m.Program, "moe": m.MeasureOfEffectiveness, "lead_agency": m.Agency, "supporting_agencies": m.Agency,
+    "country": m.Country, "countries": m.Country, "partner_institutions": m.PartnerInstitution, "goals": m.Goal,
+    "objectives": m.Objective, "long_term_objective": m.Objective, "sectors": m.Sector,
+    "implementing_partners": m.ImplementingPartner,
+}
+PATH_MODELS = {
+    "programs": m.Program, "moes": m.MeasureOfEffectiveness, "measurements": m.Measurement,
+    "assessments": CountryAssessment, "evaluations": Evaluation, "recommendations": Recommendation,
+    "countries": m.Country, "regions": m.Region, "agencies": m.Agency,
+    "goals": m.Goal, "sectors": m.Sector, "partner-institutions": m.PartnerInstitution,
+    "implementing-partners": m.ImplementingPartner, "reviews": m.ProgramReview, "crisis-events": m.CrisisEvent,
+}
+
+
+def _existing(model, seed: int) -> int | None:
+    ids = list(model.objects.order_by("pk").values_list("pk", flat=True)[:100])
+    return ids[seed % len(ids)] if ids else None
+
+
+def _swap(body: dict[str, Any]) -> None:
+    for name, model in REFERENCES.items():
+        value = body.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            body[name] = _existing(model, value) or value
+        elif isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            body[name] = list(dict.fromkeys(_existing(model, v) or v for v in value))
+
+
+def _scores_for_current_framework(scores: dict[str, Any]) -> dict[str, Any]:
+    """Criterion codes name rows too: the generated score inputs, under the current
+    framework's codes (every one, as the services require)."""
+    from assessments.selectors import framework_current
+
+    inputs = list(scores.values()) or [{"score": 3, "justification": "Evidence."}]
+    codes = framework_current().criteria.values_list("code", flat=True)
+    return {code: inputs[index % len(inputs)] for index, code in enumerate(codes)}
+
+
+def map_case(context, case):
+    """Schemathesis hook: positive cases name existing rows (see above)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return case
+    if isinstance(case.body, dict):
+        _swap(case.body)
+        if isinstance(case.body.get("scores"), dict):
+            case.body["scores"] = _scores_for_current_framework(case.body["scores"])
+        # OpenAPI 3.0 cannot state a rule between two fields ("end_fy: Not before start_fy."
+        # in the schema's words); a valid program names its years in order.
+        if isinstance(case.body.get("start_fy"), int) and isinstance(case.body.get("end_fy"), int):
+            case.body["start_fy"], case.body["end_fy"] = sorted((case.body["start_fy"], case.body["end_fy"]))
+        # ("supporting_agencies: Not the lead agency.")
+        if isinstance(case.body.get("supporting_agencies"), list) and "lead_agency" in case.body:
+            case.body["supporting_agencies"] = [a for a in case.body["supporting_agencies"]
+                                                if a != case.body["lead_agency"]]
+        # nor one relative to the day of the request ("assessed_on: Not in the future.")
+        if isinstance(case.body.get("assessed_on"), str) and case.body["assessed_on"] > dt.date.today().isoformat():
+            case.body["assessed_on"] = dt.date.today().isoformat()
+    path_id = (case.path_parameters or {}).get("id")
+    resource = case.path.split("/")[3] if case.path.count("/") > 3 else ""
+    if isinstance(path_id, int) and path_id % 2 == 0 and resource in PATH_MODELS:
+        case.path_parameters["id"] = _existing(PATH_MODELS[resource], path_id) or path_id
+    return case

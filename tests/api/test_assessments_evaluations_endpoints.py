@@ -7,9 +7,8 @@ from assessments.models import CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from tests import factories
-from tests.assessments import factories as assessment_factories
+from tests.factories import assessments as assessment_factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +106,7 @@ def test_the_api_gives_the_range_the_band_before_caps_and_the_caps(token_client,
 def test_rollups_evaluations_recommendations_findings_are_readable(token_client, analyst_a):
     from evaluations.services.rollups import __name__ as _  # noqa: F401  (the app is installed)
 
-    program = api_factories.program_full()
+    program = factories.program_full()
     evaluation = Evaluation.objects.create(
         program=program, evaluation_type="performance", title="Midterm", evaluator="GAO", started_on=dt.date(2026, 1, 1)
     )

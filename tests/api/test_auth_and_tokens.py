@@ -160,3 +160,62 @@ def test_bad_filter_values_are_400_naming_the_filter(token_client, analyst_a):
     response = client.get("/api/v1/programs/?fiscal_year=soon&updated_since=yesterday&status=lost")
     assert response.status_code == 400
     assert {"fiscal_year", "updated_since", "status"} <= set(response.json()["errors"])
+
+
+# --- every error in the shared shape, as JSON, whatever format was asked for ----------
+
+
+def _error_requests(token_client, analyst_a, analyst_b, program_a):
+    """(expected status, client, method, path, body) for each kind of refusal."""
+    writer = token_client(analyst_a, write=True)
+    change = {"version": 1, "rationale_category": "data_correction", "rationale": "typo", "title": "First"}
+    assert writer.patch(f"/api/v1/programs/{program_a.pk}/", change, format="json").status_code == 200
+    return [
+        (400, writer, "patch", f"/api/v1/programs/{program_a.pk}/", {"title": "x"}),
+        (401, APIClient(), "get", "/api/v1/programs/", None),
+        (403, token_client(analyst_b, write=True), "patch", f"/api/v1/programs/{program_a.pk}/",
+         {"title": "x", "version": 2}),
+        (404, writer, "get", "/api/v1/programs/999999999/", None),
+        (409, writer, "patch", f"/api/v1/programs/{program_a.pk}/", {**change, "title": "Second"}),
+    ]
+
+
+@pytest.mark.parametrize("csv_by", ["query", "accept"])
+def test_every_error_is_json_in_the_shared_shape_even_when_csv_was_asked_for(
+        token_client, analyst_a, analyst_b, program_a, csv_by):
+    for expected, client, method, path, body in _error_requests(token_client, analyst_a, analyst_b, program_a):
+        # when the client asks for CSV (?format=csv or Accept: text/csv) and the request is refused
+        if csv_by == "query":
+            path, extra = path + "?format=csv", {}
+        else:
+            extra = {"HTTP_ACCEPT": "text/csv"}
+        response = getattr(client, method)(path, body, format="json", **extra) if body else \
+            getattr(client, method)(path, **extra)
+        # then the refusal is JSON with status, code and detail
+        assert (response.status_code, response["Content-Type"]) == (expected, "application/json"), (path, body)
+        error = response.json()
+        assert error["status"] == expected and error["code"] and error["detail"], error
+
+
+def test_a_request_the_records_state_does_not_allow_is_a_409_state_conflict(token_client, manager, program_a):
+    # given an active program, when a manager asks for a transition only a proposed one allows
+    response = token_client(manager, write=True).post(
+        f"/api/v1/programs/{program_a.pk}/transition/", {"action": "approve", "reason": "ok", "version": 1},
+        format="json")
+    # then 409 in the shared shape, naming the field, and nothing changed
+    assert (response.status_code, response["Content-Type"]) == (409, "application/json")
+    body = response.json()
+    assert body["code"] == "state_conflict" and body["errors"]["action"] == [body["detail"]]
+    assert "cannot be moved by 'approve'" in body["detail"]
+    program_a.refresh_from_db()
+    assert program_a.status == "active"
+
+
+# --- the OpenAPI schema: for authenticated callers (docs/access-control.md) -------------
+
+
+def test_the_schema_needs_a_session_or_a_token(token_client, analyst_a):
+    anonymous = APIClient().get("/api/v1/schema/")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
+    response = token_client(analyst_a).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200 and response.json()["info"]["title"] == "SSA Portal API"

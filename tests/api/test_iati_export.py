@@ -7,7 +7,8 @@ from programs.iati import iati_activities_xml, iati_schema, iati_schema_path
 from programs.models import Program
 from programs.selectors.programs import program_queryset
 
-from . import api_factories
+from tests import factories
+
 from .iati_rules import document_ruleset_errors
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_the_demo_portfolio_validates(schema):
 
 
 def test_activity_content(schema):
-    program = api_factories.program_full(description="Train and equip border police.")
+    program = factories.program_full(description="Train and equip border police.")
     document = _validated(schema, iati_activities_xml(Program.objects.filter(pk=program.pk)))
     activity = document.find("iati-activity")
     assert activity.findtext("iati-identifier") == f"US-GOV-{program.code}"
@@ -64,8 +65,8 @@ def test_activity_content(schema):
 
 
 def test_iati_endpoints_filter_and_validate(schema, token_client, analyst_a):
-    kenya = api_factories.program_full(countries=("KEN",))
-    api_factories.program_full(countries=("COL",))
+    kenya = factories.program_full(countries=("KEN",))
+    factories.program_full(countries=("COL",))
     client = token_client(analyst_a)
     response = client.get("/api/v1/programs/iati/", {"country": "KEN"})
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
@@ -79,7 +80,7 @@ def test_iati_endpoints_filter_and_validate(schema, token_client, analyst_a):
 def test_iati_export_queries_do_not_grow_with_programs(django_assert_num_queries):
     for size in (2, 5):
         for _ in range(size):
-            api_factories.program_full()
+            factories.program_full()
         # programs, then countries, sectors, supporting agencies, partners, funding, MOEs, targets, measurements
         with django_assert_num_queries(9):
             iati_activities_xml(program_queryset())

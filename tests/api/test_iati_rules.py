@@ -14,7 +14,7 @@ from programs.services.measures import measurement_record, moe_create
 from programs.services.programs import program_transition
 from tests import factories
 
-from . import api_factories
+from tests import factories
 from .iati_rules import document_ruleset_errors
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def _dates(activity) -> dict[str, str]:
 
 
 def test_cumulative_actuals_are_the_running_totals_the_portal_shows(schema, analyst_a, manager):
-    program = api_factories.program_full()
+    program = factories.program_full()
     moe = moe_create(user=analyst_a, program=program, data={
         "name": "Officers trained (cumulative)", "unit": "officers", "is_cumulative": True,
         "frequency": Frequency.QUARTERLY, "baseline_value": D(0), "baseline_date": dt.date(2025, 9, 30),
@@ -53,7 +53,7 @@ def test_cumulative_actuals_are_the_running_totals_the_portal_shows(schema, anal
 
 
 def test_actual_start_is_the_day_the_program_started_and_stays_through_review(schema, analyst_a, manager, agency_a):
-    program = api_factories.program_full(status=ProgramStatus.APPROVED)
+    program = factories.program_full(status=ProgramStatus.APPROVED)
     assert "2" not in _dates(_activity(schema, program))
     program = program_transition(user=analyst_a, program=program, action="start", reason="kick-off", version=program.version)
     started = timezone.localdate().isoformat()
@@ -69,7 +69,7 @@ def test_actual_start_is_the_day_the_program_started_and_stays_through_review(sc
 
 @pytest.mark.parametrize("action, user_fixture, status_code", [("complete", "analyst_a", "4"), ("terminate", "manager", "5")])
 def test_completed_and_terminated_programs_have_an_actual_end(schema, request, action, user_fixture, status_code):
-    program = api_factories.program_full()
+    program = factories.program_full()
     Program.objects.filter(pk=program.pk).update(actual_start_date=dt.date(2025, 10, 6))
     program.refresh_from_db()
     user = request.getfixturevalue(user_fixture)
@@ -88,14 +88,14 @@ def test_a_program_without_sectors_and_an_awkward_code_still_follows_the_rules(s
 
 
 def test_transactions_name_provider_and_receiver(schema):
-    activity = _activity(schema, api_factories.program_full())
+    activity = _activity(schema, factories.program_full())
     transaction = activity.find("transaction")
     assert transaction.findtext("provider-org/narrative") and transaction.findtext("receiver-org/narrative") == "Acme Training"
 
 
 def test_the_checker_catches_what_it_is_for(schema):
     """The rule checker itself: a broken activity is reported, rule by rule."""
-    activity = _activity(schema, api_factories.program_full())
+    activity = _activity(schema, factories.program_full())
     etree.SubElement(activity, "activity-date", type="2", **{"iso-date": "2001-01-01"})
     etree.SubElement(activity, "activity-date", type="4", **{"iso-date": "2000-01-01"})
     activity.find("recipient-country").set("percentage", "70")

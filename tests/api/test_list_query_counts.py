@@ -8,24 +8,23 @@ from programs.models import Country
 
 from tests import factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
 
 def _programs(n):
     for _ in range(n):
-        api_factories.program_full()
+        factories.program_full()
 
 
 def _reviews(n):
     for _ in range(n):
-        api_factories.review(api_factories.program_full())
+        factories.review(factories.program_full())
 
 
 def _crises(n):
     for _ in range(n):
-        api_factories.crisis()
+        factories.crisis()
 
 
 def _institutions(n):
@@ -54,7 +53,7 @@ def _scores(n):
 def _evaluations(n):
     for _ in range(n):
         evaluation = Evaluation.objects.create(
-            program=api_factories.program_full(), evaluation_type="impact", title="E", evaluator="GAO",
+            program=factories.program_full(), evaluation_type="impact", title="E", evaluator="GAO",
             started_on=dt.date(2026, 1, 1),
         )
         Recommendation.objects.create(evaluation=evaluation, text="R", owner="O", due_on=dt.date(2026, 6, 1))

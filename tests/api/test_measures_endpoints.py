@@ -46,7 +46,8 @@ def test_other_agency_cannot_create_an_moe(token_client, analyst_b, program_a):
 def test_moe_with_a_target_outside_the_program_years_saves_nothing(token_client, analyst_a, program_a):
     payload = _moe_payload(program_a, targets=[{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2040", "value": "2"}])
     response = token_client(analyst_a, write=True).post("/api/v1/moes/", payload, format="json")
-    assert response.status_code == 400 and "period" in response.json()["errors"]
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"  # the stored program's years
+    assert "targets.1.period" in response.json()["errors"] or "period" in response.json()["errors"]
     assert not MeasureOfEffectiveness.objects.exists()
 
 
@@ -114,7 +115,6 @@ def test_other_agency_cannot_record_measurements(token_client, analyst_b, progra
     ("payload", "field"),
     [
         ({"period": "2026Q1"}, "period"),
-        ({"period": "FY2040-Q1"}, "period"),
         ({"value": "lots"}, "value"),
         ({"value": "-3"}, "value"),
         ({"moe": 987654321}, "moe"),
@@ -127,6 +127,15 @@ def test_bad_measurements_are_400(token_client, analyst_a, program_a, payload, f
     response = token_client(analyst_a, write=True).post("/api/v1/measurements/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
+    assert not Measurement.objects.exists()
+
+
+def test_a_measurement_outside_the_program_years_is_409_naming_the_field(token_client, analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    body = {"moe": moe.pk, "period": "FY2040-Q1", "value": "1"}
+    response = token_client(analyst_a, write=True).post("/api/v1/measurements/", body, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert "outside the program's years" in response.json()["errors"]["period"][0]
     assert not Measurement.objects.exists()
 
 

@@ -11,7 +11,6 @@ from api.serializers.programs import ProgramSerializer
 from programs.models import Agency, Country, Funding, Goal, Program, ProgramStatus
 from tests import factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def _create_payload(**overrides):
 
 
 def test_list_and_detail_share_one_representation_documented_by_the_serializer(token_client, analyst_a):
-    program = api_factories.program_full()
+    program = factories.program_full()
     client = token_client(analyst_a)
     listed = client.get("/api/v1/programs/").json()["results"][0]
     detail = client.get(f"/api/v1/programs/{program.pk}/").json()
@@ -50,8 +49,8 @@ def test_list_and_detail_share_one_representation_documented_by_the_serializer(t
 
 
 def test_filters_are_those_of_the_pages(token_client, analyst_a):
-    kenya = api_factories.program_full(countries=("KEN",))
-    colombia = api_factories.program_full(countries=("COL",), agency="DOD", is_surge=True, start_fy=2030, end_fy=2031)
+    kenya = factories.program_full(countries=("KEN",))
+    colombia = factories.program_full(countries=("COL",), agency="DOD", is_surge=True, start_fy=2030, end_fy=2031)
     client = token_client(analyst_a)
 
     def codes(query):
@@ -71,10 +70,10 @@ def test_filters_are_those_of_the_pages(token_client, analyst_a):
 
 
 def test_updated_since_returns_only_changed_programs_archived_ones_included(token_client, analyst_a):
-    old = api_factories.program_full()
+    old = factories.program_full()
     Program.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timezone.timedelta(days=10))
-    new = api_factories.program_full()
-    archived = api_factories.program_full()
+    new = factories.program_full()
+    archived = factories.program_full()
     Program.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
     since = (timezone.now() - timezone.timedelta(days=1)).isoformat().replace("+00:00", "Z")
     client = token_client(analyst_a)
@@ -88,7 +87,7 @@ def test_updated_since_returns_only_changed_programs_archived_ones_included(toke
 
 def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
     for _ in range(7):
-        api_factories.program_full()
+        factories.program_full()
     client = token_client(analyst_a)
     seen = []
     for page in (1, 2, 3):
@@ -97,7 +96,7 @@ def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
 
 
 def test_csv_export_of_the_list(token_client, analyst_a):
-    program = api_factories.program_full()
+    program = factories.program_full()
     response = token_client(analyst_a).get("/api/v1/programs/?format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -161,11 +160,12 @@ def test_bad_input_is_400_naming_the_field_and_saves_nothing(token_client, analy
     assert not Funding.objects.filter(program__code="DOS-2027-0001").exists()
 
 
-def test_duplicate_code_is_400(token_client, analyst_a):
+def test_duplicate_code_is_409_naming_the_field(token_client, analyst_a):
     client = token_client(analyst_a, write=True)
     assert client.post("/api/v1/programs/", _create_payload(), format="json").status_code == 201
     response = client.post("/api/v1/programs/", _create_payload(), format="json")
-    assert response.status_code == 400 and "code" in response.json()["errors"]
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert "code" in response.json()["errors"]
 
 
 def test_update_with_current_version_and_rationale(token_client, analyst_a, program_a):
@@ -228,13 +228,14 @@ def test_funding_year_set_and_stale_funding_refused(token_client, analyst_a, pro
     assert Funding.objects.get(program=program_a, fiscal_year=2026).planned == Decimal("20.00")
 
 
-def test_funding_outside_program_years_is_400(token_client, analyst_a, program_a):
+def test_funding_outside_program_years_is_409_naming_the_field(token_client, analyst_a, program_a):
     response = token_client(analyst_a, write=True).post(
         f"/api/v1/programs/{program_a.pk}/funding/",
         {"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"},
         format="json",
     )
-    assert response.status_code == 400 and "fiscal_year" in response.json()["errors"]
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert "outside the program's years" in response.json()["errors"]["fiscal_year"][0]
 
 
 def test_transitions_follow_approval_rights(token_client, analyst_a, manager, agency_a):

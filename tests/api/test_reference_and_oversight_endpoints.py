@@ -7,7 +7,6 @@ from django.utils import timezone
 from programs.models import Country, Goal
 from tests import factories
 
-from . import api_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +48,10 @@ def test_read_only_resources_refuse_writes_even_for_granted_tokens(token_client,
 
 
 def test_reviews_filter_pending_and_by_country(token_client, analyst_a):
-    kenya = api_factories.program_full(countries=("KEN",))
-    colombia = api_factories.program_full(countries=("COL",))
-    api_factories.review(kenya)
-    api_factories.review(colombia)
+    kenya = factories.program_full(countries=("KEN",))
+    colombia = factories.program_full(countries=("COL",))
+    factories.review(kenya)
+    factories.review(colombia)
     client = token_client(analyst_a)
     rows = client.get("/api/v1/reviews/", {"country": "KEN", "pending": "true"}).json()["results"]
     assert [r["program"] for r in rows] == [kenya.pk]
@@ -60,7 +59,7 @@ def test_reviews_filter_pending_and_by_country(token_client, analyst_a):
 
 
 def test_crisis_events_open_and_by_region(token_client, analyst_a):
-    crisis = api_factories.crisis("KEN")
+    crisis = factories.crisis("KEN")
     client = token_client(analyst_a)
     assert [c["id"] for c in client.get("/api/v1/crisis-events/", {"region": "AF", "open": "true"}).json()["results"]] == [crisis.pk]
     assert client.get("/api/v1/crisis-events/", {"region": "SOUTHCOM"}).json()["count"] == 0

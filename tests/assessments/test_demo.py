@@ -11,7 +11,7 @@ from programs.demo.users import demo_users_ensure
 from programs.models import Country
 from tests import factories
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 

@@ -51,7 +51,7 @@ def test_the_admin_edits_a_versions_caps_until_a_score_uses_it(client, administr
     from programs.models import Country
     from tests.security.signin import sign_in
 
-    from . import factories as af
+    from tests.factories import assessments as af
 
     v2 = af.framework_v2()
     administrator.is_staff = administrator.is_superuser = True  # as the demo's "admin"

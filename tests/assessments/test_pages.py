@@ -14,7 +14,7 @@ from assessments.services import selectivity_recompute
 from programs.models import Country, CountryPriorityTier
 from tests import factories
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 25)

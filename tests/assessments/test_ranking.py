@@ -15,7 +15,7 @@ from assessments.computations.selectivity import CriterionInput, selectivity_ref
 from assessments.selectors import RANK_BY_SCORE, current_scores, selectivity_latest_by_country
 from programs.models import Country
 
-from . import factories as af
+from tests.factories import assessments as af
 
 AS_OF = dt.date(2026, 11, 25)
 COMPONENTS = ("tier", "criteria", "achievement")

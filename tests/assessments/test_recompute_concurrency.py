@@ -11,7 +11,7 @@ from assessments.tasks import selectivity_recompute_task
 from infrastructure.locks import try_scope_lock
 from programs.models import Country
 
-from . import factories as af
+from tests.factories import assessments as af
 
 AS_OF = dt.date(2026, 11, 25)
 SUBSTANCE = [f.attname for f in SelectivityScore._meta.concrete_fields if f.attname not in ("id", "computed_at")]

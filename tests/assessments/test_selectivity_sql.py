@@ -13,7 +13,7 @@ from assessments.selectors import score_caps
 from assessments.services import selectivity_recompute
 from programs.models import Country, CrisisEvent
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 25)

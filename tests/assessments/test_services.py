@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import AssessmentFramework, AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country, CountryPriorityTier
+from programs.services.priorities import priority_tier_set
 from infrastructure.versioning import StaleVersionError
 from ssa_portal.celery import app
 from tests import factories
 
-from . import factories as af
+from tests.factories import assessments as af
 
 pytestmark = pytest.mark.django_db
 
@@ -155,13 +156,13 @@ def test_an_approved_assessment_cannot_be_edited(analyst_a, manager, kenya, fram
 
 def test_manager_sets_a_tier_with_history_and_the_country_follows_the_latest_cycle(manager, kenya):
     fy27, fy26 = af.cycle(2027), af.cycle(2026)
-    decision = services.priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=1, rationale="Key partner.")
+    decision = priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=1, rationale="Key partner.")
     assert Country.objects.get(pk=kenya.pk).priority_tier == 1
     # An older cycle's decision does not change the current tier
-    services.priority_tier_set(user=manager, country=kenya, cycle=fy26, tier=3, rationale="Back then.")
+    priority_tier_set(user=manager, country=kenya, cycle=fy26, tier=3, rationale="Back then.")
     assert Country.objects.get(pk=kenya.pk).priority_tier == 1
     # Re-setting the same cycle updates its one decision, with history
-    services.priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=2, rationale="Context changed.")
+    priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=2, rationale="Context changed.")
     assert Country.objects.get(pk=kenya.pk).priority_tier == 2
     assert CountryPriorityTier.objects.filter(country=kenya).count() == 2
     decision.refresh_from_db()
@@ -172,22 +173,22 @@ def test_manager_sets_a_tier_with_history_and_the_country_follows_the_latest_cyc
 @pytest.mark.parametrize("tier,rationale,field", [(5, "ok", "tier"), (2, "", "rationale")])
 def test_bad_tier_input_is_refused(manager, kenya, tier, rationale, field):
     with pytest.raises(ValidationError) as error:
-        services.priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=tier, rationale=rationale)
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=tier, rationale=rationale)
     assert field in error.value.message_dict
     assert not CountryPriorityTier.objects.exists()
 
 
 def test_analysts_cannot_set_tiers(analyst_a, kenya):
     with pytest.raises(PermissionDenied):
-        services.priority_tier_set(user=analyst_a, country=kenya, cycle=af.cycle(), tier=1, rationale="x")
+        priority_tier_set(user=analyst_a, country=kenya, cycle=af.cycle(), tier=1, rationale="x")
 
 
 def test_a_tier_change_signals_and_recomputes_the_country(manager, kenya, tasks_in_process, django_capture_on_commit_callbacks):
     af.framework_v1()
     with django_capture_on_commit_callbacks(execute=True):
-        services.priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=1, rationale="Key.")
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=1, rationale="Key.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=3, rationale="Less.")
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=3, rationale="Less.")
     components = SelectivityScore.objects.filter(country=kenya).order_by("id").values_list("priority_component", flat=True)
     assert list(components) == [100, 50]
 

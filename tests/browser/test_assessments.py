@@ -6,7 +6,7 @@ import pytest
 
 from programs.models import Country
 from tests import factories
-from tests.assessments import factories as af
+from tests.factories import assessments as af
 from tests.conftest import screenshot
 
 from assessments.services import selectivity_recompute

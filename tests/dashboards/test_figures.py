@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.selectors import current_scores, score_range_label
-from dashboards import flags, funding, selectors
-from dashboards.country import country_dashboard
+from dashboards.selectors import flags, funding
+from dashboards.selectors import overview as selectors
+from dashboards.selectors.country import country_dashboard
 from programs import models as m
 from programs.fiscal import funding_window
 from tests import factories
 
-from .portfolio_data import portfolio_build
+from tests.factories.dashboards import portfolio_build
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Serving stored figures while a worker refreshes them (dashboards/snapshots.py): with a
+"""Serving stored figures while a worker refreshes them (dashboards/selectors/snapshots.py): with a
 broker, a page whose figures' inputs changed shows the stored figures (with the time they
 were computed) as long as they are younger than DASHBOARD_FIGURES_MAX_AGE, and a real
 worker brings them up to date; past that age the page computes them itself."""
@@ -11,11 +11,21 @@ import psycopg2
 import pytest
 from django.urls import reverse
 
-from dashboards import snapshots
-from dashboards.models import FigureSnapshot
-from programs import models as m
+from django.core.cache import caches
 
-from .portfolio_data import portfolio_build, summarise
+from dashboards.selectors import snapshots
+from programs import models as m
+from programs.fiscal import funding_window
+
+from tests.factories.dashboards import portfolio_build, summarise
+
+
+def _stored(scope: str, name: str) -> snapshots.StoredFigures | None:
+    return caches[snapshots.CACHE_ALIAS].get(snapshots.cache_key(scope, name))
+
+
+def _portfolio_scope() -> str:
+    return f"portfolio:{funding_window()[0]}"
 
 
 def _planned_total(client) -> int:
@@ -33,7 +43,7 @@ def serve_while_refreshing(settings, monkeypatch):
     from ssa_portal.celery import app
 
     settings.DASHBOARD_FIGURES_MAX_AGE = 60
-    monkeypatch.setattr(snapshots, "_refresh_requested_at", 0.0)
+    caches[snapshots.CACHE_ALIAS].clear()  # no figures (nor refresh request) left by an earlier test
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False  # a broker and a worker are there to refresh
     yield
@@ -72,7 +82,12 @@ def test_figures_older_than_the_max_age_are_computed_on_the_view(serve_while_ref
     program = m.Program.objects.filter(archived_at__isnull=True).first()
     m.Funding.objects.create(program=program, fiscal_year=2028, planned=1_000_000)
     # Stored figures computed two minutes ago: too old to be served once outdated
-    FigureSnapshot.objects.update(computed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=2))
+    cache, two_minutes_ago = caches[snapshots.CACHE_ALIAS], dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=2)
+    for name in ("funding_by_fy", "funding_by_status", "funding_by_country", "funding_by_goal", "flag_counts",
+                 f"funding_by_region_{m.RegionScheme.STATE_BUREAU}"):
+        stored = _stored(_portfolio_scope(), name)
+        cache.set(snapshots.cache_key(_portfolio_scope(), name),
+                  snapshots.StoredFigures(stored.inputs_version, two_minutes_ago, stored.value))
     assert _planned_total(client) == before + 1_000_000
 
 
@@ -89,11 +104,13 @@ def test_a_refresh_while_another_runs_does_nothing():
     try:
         with other.cursor() as cursor:  # another worker's refresh holds the lock
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", _key("dashboards.figures_refresh"))
+        caches[snapshots.CACHE_ALIAS].clear()
         assert snapshots.figures_refresh() == 0
-        assert not FigureSnapshot.objects.exists()
+        assert _stored(_portfolio_scope(), "funding_by_fy") is None
         with other.cursor() as cursor:  # released now (closing releases it only later, server-side)
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key("dashboards.figures_refresh"))
     finally:
         other.close()
     assert snapshots.figures_refresh() > 0
-    assert FigureSnapshot.objects.filter(scope__startswith="region:").exists()
+    region = m.Region.objects.get(scheme=m.RegionScheme.STATE_BUREAU, code="AF")
+    assert _stored(f"region:{region.id}:{funding_window()[0]}", "funding_by_fy") is not None

@@ -78,7 +78,7 @@ def test_donor_overlap_gap_and_vetting_checks(agency_a):
 
 
 def test_dashboard_vetting_flag_and_coordination_check_agree_on_who_needs_vetting(agency_a):
-    from dashboards.flags import flag_counts
+    from dashboards.selectors.flags import flag_counts
 
     kenya = factories.country("KEN")
     program = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya])
@@ -90,3 +90,48 @@ def test_dashboard_vetting_flag_and_coordination_check_agree_on_who_needs_vettin
     assert [f.summary.split(" serves ")[1].split(" without")[0] for f in vetting_missing()] == [police.name]
     assert flag_counts()["vetting"] == 1
     assert flag_counts([kenya.id])["vetting"] == 1
+
+
+def test_an_overlap_of_three_agencies_is_one_finding_naming_every_program():
+    # Given three agencies' programs serving goal 2 in Ghana, two of them sharing FY2027
+    goal = m.Goal.objects.get(code="2")
+    ghana = factories.country("GHA")
+    codes = {}
+    for code, agency, start, end in (("GH-DOS", "DOS", 2026, 2027), ("GH-DOD", "DOD", 2027, 2028),
+                                     ("GH-USAID", "USAID", 2027, 2027), ("GH-LATE", "DOD", 2029, 2030)):
+        codes[code] = factories.ProgramFactory(code=code, lead_agency=factories.agency(agency), countries=[ghana],
+                                               goals=[goal], start_fy=start, end_fy=end)
+    # When the overlap check runs
+    findings = interagency_overlaps()
+    # Then one finding names the three programs of the common year, and not the later one
+    assert len(findings) == 1
+    assert [label for label, _ in findings[0].links] == ["GH-DOS", "GH-DOD", "GH-USAID"]
+    assert "FY2027-FY2027" in findings[0].summary and "GH-LATE" not in findings[0].summary
+
+
+def test_dashboard_flag_counts_equal_the_findings_lists(agency_a, agency_b):
+    from dashboards.selectors.flags import flag_counts, flag_rows
+
+    from tests.factories.dashboards import portfolio_build
+
+    # Given a portfolio with overlaps, a gap, a surge program and an unvetted partner unit
+    portfolio_build()
+    kenya = factories.country("KEN")
+    goal = m.Goal.objects.get(code="1.e")
+    unit = factories.PartnerInstitutionFactory(country=kenya)
+    for agency in (agency_a, agency_b):
+        program = factories.ProgramFactory(lead_agency=agency, countries=[kenya], goals=[goal], start_fy=2026,
+                                           end_fy=2028, is_surge=agency == agency_a, sustainment_plan="")
+        program.partner_institutions.set([unit])
+    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
+    m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    # When the dashboard counts its flags and the coordination checks list their findings
+    checks = {"overlaps": interagency_overlaps, "gaps": gaps, "surge": surge_without_long_term_link,
+              "vetting": vetting_missing}
+    counts = flag_counts()
+    # Then each count is the length of the list, for the portfolio and for one country
+    for kind, check in checks.items():
+        assert counts[kind] == len(check()) == len(flag_rows(kind)), kind
+        assert counts[kind] > 0, kind
+    for kind in checks:
+        assert flag_counts([kenya.id])[kind] == len(flag_rows(kind, [kenya.id])), kind

@@ -132,3 +132,20 @@ def test_analysts_see_the_review_queue_but_cannot_decide(client, analyst_a, mana
     client.post(reverse("dashboards:review-queue"), {"review": review.pk, "decision": "terminate", "rationale": "x"})
     review.refresh_from_db()
     assert review.is_pending
+
+
+def test_paging_the_evaluation_list_keeps_its_filter(client, manager, agency_a):
+    # Given more impact evaluations than fit on a page, and one process evaluation
+    program = factories.ProgramFactory(lead_agency=agency_a)
+    for index in range(30):
+        Evaluation.objects.create(program=program, evaluation_type="impact", title=f"Impact {index}",
+                                  evaluator="GAO", started_on=dt.date(2025, 1, 1) + dt.timedelta(days=index))
+    Evaluation.objects.create(program=program, evaluation_type="process", title="Process review", evaluator="OIG",
+                              started_on=dt.date(2026, 1, 1))
+    client.force_login(manager)
+    # When a manager filters by type and follows the link to the next page
+    first = client.get(reverse("evaluations:evaluation-list"), {"type": "impact"}).content.decode()
+    assert 'href="?type=impact&amp;page=2"' in first
+    second = client.get(reverse("evaluations:evaluation-list"), {"type": "impact", "page": "2"}).content.decode()
+    # Then the second page is still of impact evaluations only
+    assert "Page 2 of 2" in second and "Impact 0" in second and "Process review" not in second

@@ -22,11 +22,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from infrastructure.models import DeferredTask
-from infrastructure.services import deferred_tasks_replay
 from evaluations.models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 from evaluations.services.rollups import rollups_recompute
 from evaluations.tasks import rollups_recompute_all, rollups_recompute_programs
+from infrastructure.models import DeferredTask
 from programs import models as m
 from ssa_portal.celery import app
 from tests import factories
@@ -94,13 +93,16 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def _process_env(broker: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
+            "CELERY_RESULT_BACKEND": broker, **extra}
+
+
 def start_worker(broker: str, *, pool: str = "solo", name: str = "faults") -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
-           "CELERY_RESULT_BACKEND": broker}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ssa_portal", "worker", f"--pool={pool}", "--concurrency=1",
          "--loglevel=WARNING", "--without-mingle", "--without-gossip", "-n", f"{name}-{os.getpid()}@%h"],
-        env=env, cwd=ROOT,
+        env=_process_env(broker), cwd=ROOT,
     )
     if not _wait_for(lambda: bool(app.control.inspect(timeout=0.5).ping()) or worker.poll() is not None, 40):
         worker.kill()
@@ -110,14 +112,23 @@ def start_worker(broker: str, *, pool: str = "solo", name: str = "faults") -> su
     return worker
 
 
-def stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.terminate()
+def start_beat(broker: str, *, replay_seconds: float) -> subprocess.Popen:
+    """``celery beat`` with the portal's schedule (DatabaseScheduler), replaying deferred
+    work every ``replay_seconds``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ssa_portal", "beat", "--loglevel=WARNING", "--max-interval=1"],
+        env=_process_env(broker, DEFERRED_TASKS_REPLAY_SECONDS=str(replay_seconds)), cwd=ROOT,
+    )
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
         try:
-            worker.wait(timeout=15)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture
@@ -160,17 +171,23 @@ def rollup_rows() -> dict[str, list[tuple]]:
 # --- Redis stopped while users save --------------------------------------------------
 
 
-def test_saves_succeed_while_redis_is_stopped_and_the_recompute_catches_up(app_broker, analyst_a, manager):
+def test_saves_succeed_while_redis_is_stopped_and_the_running_worker_catches_up(app_broker, analyst_a, manager):
+    """Nothing is restarted: the worker and beat that run before the outage outlive it,
+    reconnect with back-off once Redis is back, and beat's replay brings the figures up to date."""
     redis = ThrowawayRedis()
     redis.start()
-    worker = None
+    worker = beat = None
     try:
-        # Given a portal publishing to a Redis that works, and five submitted measurements
+        # Given a portal publishing to a Redis that works, a worker and beat (replaying
+        # deferred work every 2 s) running on it, and five submitted measurements
         app_broker(redis.url)
         measurements = _submitted_measurements(analyst_a, 5)
         rollups_recompute_all.apply()
         assert all(r.achievement is None for r in ProgramRollup.objects.all())
         moe = measurements[0].moe
+        worker = start_worker(redis.url, name="faults-redis")
+        beat = start_beat(redis.url, replay_seconds=2)
+        worker_pid, beat_pid = worker.pid, beat.pid
 
         # When Redis stops, and a manager approves every measurement through the page while
         # an analyst saves a new quarter in the measurement grid
@@ -198,25 +215,26 @@ def test_saves_succeed_while_redis_is_stopped_and_the_recompute_catches_up(app_b
         assert m.Measurement.objects.get(moe=moe, period="FY2026-Q2").value == D(55)
         deferred = DeferredTask.objects.filter(task_name=rollups_recompute_programs.name)
         assert deferred.count() >= 5
+        time.sleep(3)  # beat's replay fails at least once against the stopped broker
         assert all(r.achievement is None for r in ProgramRollup.objects.all())  # stale until Redis returns
+        assert worker.poll() is None and beat.poll() is None, "worker or beat gave up on the broker"
 
-        # When Redis returns and the scheduled replay runs (with a worker on it)
+        # When Redis returns (nothing else is done: no restart, no manual replay)
         redis.start()
-        worker = start_worker(redis.url, name="faults-redis")
-        pending = deferred.count()
-        replayed = deferred_tasks_replay()
 
-        # Then every deferred recompute is published and the worker brings the figures up to date
-        assert replayed == pending and not DeferredTask.objects.exists()
+        # Then beat replays the deferred recomputes and the same worker brings the figures up to date
         expected = {ms.moe.program_id: 0.1 * (i + 1) for i, ms in enumerate(measurements)}
         assert _wait_for(lambda: all(
-            ProgramRollup.objects.get(program_id=pid).achievement is not None for pid in expected))
+            ProgramRollup.objects.get(program_id=pid).achievement is not None for pid in expected), timeout=40)
         for pid, achievement in expected.items():
             assert ProgramRollup.objects.get(program_id=pid).achievement == pytest.approx(achievement)
         assert CountryRollup.objects.get(country__iso3="KEN").achievement == pytest.approx(0.3)
+        assert not deferred.exists()
+        assert (worker.poll(), worker.pid, beat.poll(), beat.pid) == (None, worker_pid, None, beat_pid)
     finally:
-        if worker is not None:
-            stop_worker(worker)
+        for process in (beat, worker):
+            if process is not None:
+                stop_process(process)
         redis.stop()
 
 
@@ -286,4 +304,4 @@ def test_a_worker_killed_mid_recompute_retries_and_gives_the_same_rows(app_broke
         assert rollup_rows() == reference  # and nothing half-written arrives afterwards
     finally:
         blocker.close()
-        stop_worker(worker)
+        stop_process(worker)

@@ -1,5 +1,7 @@
-"""Monitoring and outages: the health endpoint, and a clear 503 page (not a stack trace)
-when the database refuses connections."""
+"""Monitoring and outages: the health endpoint (the status word for everyone, the checks
+for administrators), and a clear 503 (a page for people, the API's JSON error shape for
+API clients; never a stack trace) when the database refuses connections."""
+import json
 import os
 import socket
 import subprocess
@@ -10,21 +12,38 @@ import urllib.request
 
 import pytest
 
+from tests.security.signin import sign_in
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.mark.django_db
-def test_health_reports_database_and_broker_without_login(client):
+def test_health_tells_anonymous_callers_and_non_administrators_only_the_status(client, manager):
     response = client.get("/health/")
     assert response.status_code == 200
-    body = response.json()
+    assert response.json() == {"status": "ok"}
+    client.force_login(manager)
+    assert client.get("/health/").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_shows_administrators_database_broker_and_workers(client, administrator):
+    sign_in(client, administrator)
+    body = client.get("/health/").json()
     assert body["status"] == "ok"
     assert body["checks"]["database"]["status"] == "ok"
     assert {"broker", "workers", "deferred_tasks"} <= set(body["checks"])
 
 
+@pytest.mark.django_db
+def test_health_hides_the_checks_from_an_administrator_before_the_second_factor(client, administrator):
+    client.force_login(administrator)
+    assert client.get("/health/").json() == {"status": "ok"}
+
+
 @pytest.mark.django_db(transaction=True)
-def test_health_sees_a_real_worker(client, celery_worker_process):
+def test_health_sees_a_real_worker(client, administrator, celery_worker_process):
+    sign_in(client, administrator)
     body = client.get("/health/").json()
     assert body["checks"]["broker"]["status"] == "ok"
     assert body["checks"]["workers"]["status"] == "ok"
@@ -64,23 +83,38 @@ def portal_without_database():
     server.wait(timeout=10)
 
 
-def _get(url: str, cookie: str = "") -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def _get(url: str, cookie: str = "", **headers: str) -> tuple[int, str, str]:
+    """Status, Content-Type and body."""
+    request = urllib.request.Request(url, headers={**headers, **({"Cookie": cookie} if cookie else {})})
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, response.read().decode()
+            return response.status, response.headers["Content-Type"], response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        return error.code, error.headers["Content-Type"], error.read().decode()
 
 
 def test_database_outage_gives_a_clear_503_page(portal_without_database):
-    status, body = _get(portal_without_database + "/", cookie="sessionid=" + "a" * 32)
-    assert status == 503
+    status, content_type, body = _get(portal_without_database + "/", cookie="sessionid=" + "a" * 32,
+                                      Accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert (status, content_type.split(";")[0]) == (503, "text/html")
     assert "temporarily unavailable" in body
     assert "Traceback" not in body
 
 
-def test_health_says_503_when_the_database_is_down(portal_without_database):
-    status, body = _get(portal_without_database + "/health/")
-    assert status == 503
-    assert '"database": {"status": "error"' in body
+@pytest.mark.parametrize("path, headers", [
+    ("/api/v1/programs/", {"Authorization": "Token " + "a" * 64}),
+    ("/api/v1/programs/", {"Cookie": "sessionid=" + "a" * 32}),
+    ("/api/v1/programs/?format=csv", {"Authorization": "Token " + "a" * 64}),
+    ("/programs/", {"Cookie": "sessionid=" + "a" * 32, "Accept": "application/json"}),
+])
+def test_database_outage_gives_api_clients_the_api_error_shape(portal_without_database, path, headers):
+    status, content_type, body = _get(portal_without_database + path, **headers)
+    assert (status, content_type) == (503, "application/json")
+    assert json.loads(body) == {"status": 503, "code": "service_unavailable",
+                                "detail": "The portal is temporarily unavailable; try again shortly."}
+
+
+def test_health_says_down_without_internals_when_the_database_is_down(portal_without_database):
+    status, content_type, body = _get(portal_without_database + "/health/")
+    assert (status, content_type) == (503, "application/json")
+    assert json.loads(body) == {"status": "down"}  # no driver message, host or port

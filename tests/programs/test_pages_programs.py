@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from programs.models import Funding, Goal, Program, ProgramStatus
 from tests import factories
-from tests.programs_page_factories import rich_program, rich_programs
+from tests.factories import rich_program, rich_programs
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from programs.models import Goal, MeasurementStatus, PartnerInstitution, Program
 from programs.services.records import lock_token
 from tests import factories
 from tests.allocation import factories as alf
-from tests.assessments import factories as af
+from tests.factories import assessments as af
 from tests.importing.conftest import program_row, programs_csv
 
 

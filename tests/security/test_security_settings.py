@@ -67,7 +67,7 @@ def test_production_profile_refuses_the_development_secret_key():
 
 
 def test_production_transport_settings():
-    env = {**_production_env(), "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": "x" * 64}
+    env = {**_production_env(), "DJANGO_SETTINGS_MODULE": "ssa_portal.settings.production", "SECRET_KEY": secrets.token_urlsafe(64)}
     code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
             "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)")
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,

@@ -1,9 +1,0 @@
-"""Cross-app pages: the home page and (later) the managers' dashboards."""
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-from . import selectors
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", selectors.home_overview())

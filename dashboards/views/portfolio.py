@@ -1,0 +1,14 @@
+"""The portfolio dashboard."""
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..selectors import overview
+from .table_exports import export_context, table_csv
+
+
+def portfolio(request: HttpRequest, table: str | None = None) -> HttpResponse:
+    scheme = overview.SCHEME_SLUGS.get(request.GET.get("scheme", "bureau"), overview.RegionScheme.STATE_BUREAU)
+    dashboard = overview.portfolio_dashboard(scheme=scheme)
+    if table is not None:
+        return table_csv(dashboard.tables, table, stem="portfolio")
+    return render(request, "dashboards/portfolio.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})

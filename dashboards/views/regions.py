@@ -1,0 +1,15 @@
+"""Region dashboards (State bureaus and combatant commands)."""
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..selectors import overview
+from .scope_params import region_from_path
+from .table_exports import export_context, table_csv
+
+
+def region(request: HttpRequest, scheme: str, code: str, table: str | None = None) -> HttpResponse:
+    region_obj = region_from_path(scheme, code)
+    dashboard = overview.region_dashboard(region=region_obj)
+    if table is not None:
+        return table_csv(dashboard.tables, table, stem=f"region-{region_obj.code}")
+    return render(request, "dashboards/region.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})

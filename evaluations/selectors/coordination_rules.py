@@ -1,0 +1,240 @@
+"""The coordination rules (DESIGN.md section 3; vetting: section 2), each defined once in
+SQL. The findings lists (:mod:`evaluations.selectors.coordination`, the coordination page
+and the API) and the dashboards' flag counts and flag lists (:mod:`dashboards.selectors.flags`)
+both read these relations, so a count always equals the length of its list.
+
+Each rule is a relation with one row per finding, optionally limited to the programs
+(or objectives) of some countries:
+
+* ``overlap``: a country and a goal, or a country and a partner institution, served by
+  running programs of two or more lead agencies in at least one common fiscal year. One
+  finding per such group (not per pair of programs): the brief speaks of "two or more
+  active programs", and a manager acts on the situation (who else works on this goal
+  here), which a list of every pair would repeat n(n-1)/2 times. The group names the
+  first and last overlapping year and the programs whose years meet that span;
+* ``donor_overlap``: another donor's engagement in the same country and DAC sector as a
+  running program, in overlapping fiscal years (one finding per engagement and program);
+* ``gap``: an objective of a country strategy of a tier 1-2 country that no running
+  program serves;
+* ``surge``: a running surge program with no long-term objective or no sustainment plan;
+* ``vetting``: a running program serving a partner institution that needs vetting (every
+  type but civil society and international organizations) with no approved vetting
+  unexpired on the day.
+
+"Running" is :data:`programs.models.RUNNING_STATUSES` and not archived. Ids and dates
+reach the SQL as ``%s`` parameters, never interpolated. Standard SQL that runs on
+PostgreSQL and on SQLite (the embedded set-up).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+
+from infrastructure.sql import ids_in, string_agg, string_agg_distinct
+from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
+
+Statement = tuple[str, list]
+RUNNING_PROGRAM = f"p.archived_at IS NULL AND p.status IN {RUNNING_SQL}"
+
+
+def ids_condition(column: str, ids: list[int] | None) -> Statement:
+    """`` AND column IN (%s, ...)`` with the ids as parameters (see ``ids_in``)."""
+    condition, params = ids_in(column, ids)
+    return f" AND {condition}", params
+
+
+def programs_in_countries(ids: list[int] | None) -> Statement:
+    """`` AND p.id IN (programs of these countries)`` (nothing for no scope)."""
+    if ids is None:
+        return "", []
+    where, params = ids_condition("pc.country_id", ids)
+    return f" AND p.id IN (SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{where})", params
+
+
+def _overlap_groups(ids: list[int] | None) -> Statement:
+    """The overlap rule itself: ``WITH RECURSIVE ...`` ending in ``found`` (country_id,
+    on_kind 'goal' | 'institution', on_id, first_fy, last_fy), one row per finding; the
+    other CTEs (``hits``: running programs per country and goal / institution;
+    ``overlapping``: the years in which two or more lead agencies meet) are there for the
+    finding's details."""
+    where, params = ids_condition("pc.country_id", ids)
+    return f"""
+        WITH RECURSIVE rp AS MATERIALIZED (
+            SELECT p.id, p.code, p.lead_agency_id, pc.country_id,
+                   CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
+            FROM programs_program p JOIN programs_program_countries pc ON pc.program_id = p.id
+            WHERE {RUNNING_PROGRAM}{where}
+        ), years(fy) AS (
+            SELECT MIN(start_fy) FROM rp
+            UNION ALL
+            SELECT fy + 1 FROM years WHERE fy < (SELECT MAX(end_fy) FROM rp)
+        ), hits AS MATERIALIZED (
+            SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy,
+                   rp.lead_agency_id, rp.id AS program_id, rp.code
+            FROM rp JOIN programs_program_goals g ON g.program_id = rp.id
+            UNION ALL
+            SELECT rp.country_id, 'institution', i.partnerinstitution_id, rp.start_fy, rp.end_fy,
+                   rp.lead_agency_id, rp.id, rp.code
+            FROM rp JOIN programs_program_partner_institutions i ON i.program_id = rp.id
+        ), candidates AS MATERIALIZED (
+            SELECT country_id, on_kind, on_id FROM hits
+            GROUP BY country_id, on_kind, on_id HAVING COUNT(DISTINCT lead_agency_id) > 1
+        ), overlapping AS MATERIALIZED (
+            SELECT h.country_id, h.on_kind, h.on_id, y.fy
+            FROM hits h JOIN candidates c USING (country_id, on_kind, on_id)
+            JOIN years y ON y.fy BETWEEN h.start_fy AND h.end_fy
+            GROUP BY h.country_id, h.on_kind, h.on_id, y.fy
+            HAVING COUNT(DISTINCT h.lead_agency_id) > 1
+        ), found AS MATERIALIZED (
+            SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy, MAX(fy) AS last_fy
+            FROM overlapping GROUP BY country_id, on_kind, on_id
+        )
+    """, params
+
+
+def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: country_id, country_name, iso3, on_kind ('goal' | 'institution'), on_id,
+    on_name (goal code or institution name), agencies ("DOD, DOS"), programs
+    ("12:KEN-001 (DOS), 15:KEN-007 (DOD)": id:code (agency) of each program of the group
+    whose years meet the span of overlapping years, first_fy to last_fy), first_fy,
+    last_fy."""
+    groups, params = _overlap_groups(ids)
+    return groups + f"""
+        SELECT f.country_id, c.name AS country_name, c.iso3, f.on_kind, f.on_id,
+               MAX(CASE WHEN f.on_kind = 'goal' THEN go.code ELSE inst.name END) AS on_name,
+               {string_agg_distinct("a.code")} AS agencies,
+               {string_agg_distinct("CAST(h.program_id AS varchar(20)) || ':' || h.code || ' (' || a.code || ')'")}
+                   AS programs,
+               f.first_fy, f.last_fy
+        FROM found f
+        JOIN hits h ON h.country_id = f.country_id AND h.on_kind = f.on_kind AND h.on_id = f.on_id
+             AND h.start_fy <= f.last_fy AND h.end_fy >= f.first_fy
+        JOIN programs_agency a ON a.id = h.lead_agency_id
+        JOIN programs_country c ON c.id = f.country_id
+        LEFT JOIN programs_goal go ON f.on_kind = 'goal' AND go.id = f.on_id
+        LEFT JOIN programs_partnerinstitution inst ON f.on_kind = 'institution' AND inst.id = f.on_id
+        GROUP BY f.country_id, c.name, c.iso3, f.on_kind, f.on_id, f.first_fy, f.last_fy
+    """, params
+
+
+def _donor_overlap(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: country_id, country_name, donor_id, donor_name, dac_code, sector_name,
+    program_id, program_code, engagement_id, start_fy, end_fy (the engagement's years)."""
+    where, params = ids_condition("e.country_id", ids)
+    return f"""
+        SELECT c.id AS country_id, c.name AS country_name, d.id AS donor_id, d.name AS donor_name,
+               s.dac_code, s.name AS sector_name, p.id AS program_id, p.code AS program_code,
+               e.id AS engagement_id, e.start_fy, e.end_fy
+        FROM programs_donorengagement e
+        JOIN programs_otherdonor d ON d.id = e.donor_id
+        JOIN programs_sector s ON s.id = e.sector_id
+        JOIN programs_country c ON c.id = e.country_id
+        JOIN programs_program_countries pc ON pc.country_id = e.country_id
+        JOIN programs_program_sectors ps ON ps.program_id = pc.program_id AND ps.sector_id = e.sector_id
+        JOIN programs_program p ON p.id = pc.program_id
+        WHERE {RUNNING_PROGRAM} AND p.start_fy <= e.end_fy AND e.start_fy <= p.end_fy{where}
+    """, params
+
+
+def _gap(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: country_id, country_name, iso3, tier, strategy_id, strategy_title,
+    objective_id, objective_code, objective_description."""
+    where, params = ids_condition("st.country_id", ids)
+    return f"""
+        SELECT c.id AS country_id, c.name AS country_name, c.iso3, c.priority_tier AS tier,
+               st.id AS strategy_id, st.title AS strategy_title, o.id AS objective_id,
+               o.code AS objective_code, o.description AS objective_description
+        FROM programs_objective o
+        JOIN programs_strategy st ON st.id = o.strategy_id AND st.scope = 'country' AND st.archived_at IS NULL
+        JOIN programs_country c ON c.id = st.country_id AND c.priority_tier IN (1, 2)
+        WHERE o.archived_at IS NULL{where} AND NOT EXISTS (
+            SELECT 1 FROM programs_program_objectives po JOIN programs_program p ON p.id = po.program_id
+            WHERE po.objective_id = o.id AND {RUNNING_PROGRAM})
+    """, params
+
+
+def _surge(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: program_id, program_code, program_title, long_term_objective_id,
+    no_plan (boolean), country_names, iso3s (both joined with ", ")."""
+    scope, params = programs_in_countries(ids)
+    return f"""
+        SELECT p.id AS program_id, p.code AS program_code, p.title AS program_title,
+               p.long_term_objective_id, (TRIM(p.sustainment_plan) = '') AS no_plan,
+               (SELECT {string_agg("c.name")} FROM programs_program_countries pc2
+                  JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id) AS country_names,
+               (SELECT {string_agg("c.iso3")} FROM programs_program_countries pc2
+                  JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id) AS iso3s
+        FROM programs_program p
+        WHERE {RUNNING_PROGRAM} AND p.is_surge
+          AND (p.long_term_objective_id IS NULL OR TRIM(p.sustainment_plan) = ''){scope}
+    """, params
+
+
+def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: program_id, program_code, program_title, institution_id,
+    institution_name, country_name, iso3 (the institution's country), latest
+    ("status:expires_on" of the latest vetting request, or NULL when never vetted)."""
+    scope, params = programs_in_countries(ids)
+    return f"""
+        SELECT p.id AS program_id, p.code AS program_code, p.title AS program_title,
+               i.id AS institution_id, i.name AS institution_name, c.name AS country_name, c.iso3,
+               (SELECT v.status || ':' || COALESCE(CAST(v.expires_on AS varchar(10)), '')
+                  FROM programs_vetting v WHERE v.institution_id = i.id
+                  ORDER BY v.requested_on DESC, v.id DESC LIMIT 1) AS latest
+        FROM programs_program_partner_institutions ppi
+        JOIN programs_program p ON p.id = ppi.program_id
+        JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
+        JOIN programs_country c ON c.id = i.country_id
+        WHERE {RUNNING_PROGRAM}{scope} AND i.institution_type NOT IN {VETTING_EXEMPT_SQL}
+          AND NOT EXISTS (
+            SELECT 1 FROM programs_vetting v WHERE v.institution_id = i.id AND v.status = 'approved'
+              AND (v.expires_on IS NULL OR v.expires_on >= %s))
+    """, [*params, today]
+
+
+RULES: dict[str, Callable[[list[int] | None, dt.date], Statement]] = {
+    "overlap": _overlap,
+    "donor_overlap": _donor_overlap,
+    "gap": _gap,
+    "surge": _surge,
+    "vetting": _vetting,
+}
+
+ORDER_BY = {
+    "overlap": "country_name, on_kind, on_name",
+    "donor_overlap": "country_name, dac_code, donor_name, program_code",
+    "gap": "tier, country_name, strategy_title, objective_code",
+    "surge": "program_code",
+    "vetting": "country_name, program_code, institution_name",
+}
+
+
+def _scope(country_ids: Iterable[int] | None) -> list[int] | None:
+    return None if country_ids is None else [int(i) for i in country_ids]
+
+
+def rule_count_statement(rule: str, country_ids: Iterable[int] | None, today: dt.date) -> Statement:
+    """``SELECT COUNT(*)`` of the findings of ``rule`` in scope, to be run alone or as a
+    scalar subquery beside other counts (one query for a whole dashboard). The overlap
+    count reads the rule's groups without the details of each."""
+    if rule == "overlap":
+        groups, params = _overlap_groups(_scope(country_ids))
+        return groups + " SELECT COUNT(*) FROM found", params
+    sql, params = RULES[rule](_scope(country_ids), today)
+    return f"SELECT COUNT(*) FROM ({sql}) AS found", params
+
+
+def rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, today: dt.date,
+              limit: int | None = None) -> list[dict]:
+    """The findings of ``rule`` in scope (None: everywhere) as dicts of the rule's
+    columns (see each rule), in the rule's order, at most ``limit``; one query."""
+    sql, params = RULES[rule](_scope(country_ids), today)
+    statement = f"SELECT * FROM ({sql}) AS found ORDER BY {ORDER_BY[rule]}"
+    if limit is not None:
+        statement, params = statement + " LIMIT %s", [*params, int(limit)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]

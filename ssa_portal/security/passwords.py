@@ -1,0 +1,58 @@
+"""Changing one's own password and resetting a forgotten one: Django's views, in the
+portal's layout, with each step in the security log (``audit.security_event``).
+
+A reset link is e-mailed through Django's e-mail backend (console in development, SMTP in
+production; settings ``EMAIL_*``), works once and expires after ``PASSWORD_RESET_TIMEOUT``.
+Neither view signs anyone in: after a reset the user signs in on the sign-in page, where
+the lock-out (django-axes) and the second factor apply as always. Changing the password
+ends the user's other sessions (Django's session hash) and keeps the current one.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from .audit import security_event
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in user's own password: the current one, then the new one twice."""
+
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        security_event("password_changed", request=self.request, user=self.request.user.get_username())
+        return response
+
+    def form_invalid(self, form) -> HttpResponse:
+        if "old_password" in form.errors:
+            security_event("password_change_failed", request=self.request, user=self.request.user.get_username(),
+                           reason="wrong current password", level=logging.WARNING)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an e-mail address; says the same whether or not an account has it."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form) -> HttpResponse:
+        security_event("password_reset_requested", request=self.request, user="-",
+                       email=form.cleaned_data["email"][:254])
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: a new password twice; the link then stops working."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        security_event("password_reset", request=self.request, user=form.user.get_username())
+        return response
