@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +31,7 @@ def _list_context(request: HttpRequest, form: TokenIssueForm) -> dict:
     return {
         "form": form, "page": page, "manage_all": may_manage_all_tokens(request.user),
         "holders": token_holders(viewer=request.user), "holder_id": holder_id,
-        "query": urlencode({"user": holder_id}) if holder_id else "", "now": timezone.now(),
+        "now": timezone.now(),
     }
 
 
