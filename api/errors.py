@@ -46,7 +46,9 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
                     for sub, messages in _field_errors(item).items():
                         out[f"{key}.{index}.{sub}"] = messages
             else:
-                out[key] = [str(m) for m in (value if isinstance(value, list) else [value])]
+                # Django's name for errors of the record as a whole is "__all__"; the API's is non_field_errors.
+                name = "non_field_errors" if key == "__all__" else key
+                out.setdefault(name, []).extend(str(m) for m in (value if isinstance(value, list) else [value]))
         return out
     if isinstance(detail, list):
         return {"non_field_errors": [str(m) for m in detail]}

@@ -34,9 +34,10 @@ class StaleVersionChangeSerializer(serializers.Serializer):
 
 
 class StaleVersionSerializer(serializers.Serializer):
-    """409, nothing saved: ``code`` ``stale_version`` (the record changed since the client
-    read it: the versions and the changes since are given) or ``state_conflict`` (the
-    record's state does not allow the request: ``errors`` by field)."""
+    """409, nothing saved: ``code`` ``stale_version`` (the request named no version, or 0,
+    for a record that exists, or an older version than the stored one: ``your_version``
+    is null when none was sent, and the changes since are given) or ``state_conflict``
+    (the record's state does not allow the request: ``errors`` by field)."""
 
     status = serializers.IntegerField()
     code = serializers.CharField()
@@ -69,8 +70,11 @@ class PortalAutoSchema(AutoSchema):
                 responses[code] = response
         if self.method in WRITE_METHODS and "409" not in responses:
             response = self._get_response_for_code(StaleVersionSerializer, "409", ["application/json"], direction)
-            response["description"] = ("Conflict, nothing saved: a stale version (someone saved this record after "
-                                       "you read it), or a state that does not allow the request.")
+            response["description"] = (
+                "Conflict, nothing saved: a version conflict (the request named no version, or 0 'expected "
+                "absent', for a record that exists, or an older version than the stored one; the body says "
+                "who changed what since, docs/concurrency.md), or a state that does not allow the request."
+            )
             responses["409"] = response
         return responses
 
@@ -167,6 +171,46 @@ def decimal_pattern(*, max_digits: int, decimal_places: int, min_value: Any = No
     sign = "-?" if min_value is None or min_value < 0 else ""
     nonzero = "(?=[^1-9]*[1-9])" if min_value is not None and min_value > 0 else ""
     return rf"^{nonzero}{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{fraction}}})?|\.\d{{1,{fraction}}})$"
+
+
+# Control characters (infrastructure.text): single-line text refuses every C0 character;
+# long text keeps tab, line feed and carriage return.
+_SHORT_CHAR = r"[^\x00-\x1f]"
+_LONG_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def text_pattern(*, multiline: bool, not_blank: bool) -> str:
+    """The pattern of free text as ``infrastructure.text`` accepts it (and, when it may
+    not be blank, with at least one character that is not white space)."""
+    char = _LONG_CHAR if multiline else _SHORT_CHAR
+    if not_blank:
+        return rf"^{char}*[^\x00-\x1f\s]{char}*$"
+    return rf"^{char}*$"
+
+
+def _is_multiline(field) -> bool:
+    from infrastructure.text import refuse_control_characters_multiline
+
+    return bool(getattr(field, "multiline", False)) or refuse_control_characters_multiline in field.validators
+
+
+class _TextPatternMixin:
+    """Request text carries the control-character rule of its field as a pattern."""
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+            schema["pattern"] = text_pattern(multiline=_is_multiline(self.target),
+                                             not_blank=schema.get("minLength", 0) >= 1)
+        return schema
+
+
+class CharFieldExtension(_TextPatternMixin, OpenApiSerializerFieldExtension):
+    target_class = "rest_framework.fields.CharField"
+
+
+class TextFieldExtension(_TextPatternMixin, OpenApiSerializerFieldExtension):
+    target_class = "api.serializers.fields.Text"
 
 
 class DecimalFieldExtension(OpenApiSerializerFieldExtension):

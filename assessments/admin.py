@@ -1,6 +1,9 @@
-"""Admin: administrators maintain framework versions; assessments and scores are read here."""
+"""Admin: administrators maintain framework versions; assessments and scores are read here
+(written through assessments.services only); nothing is deleted (infrastructure.purge)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import AssessmentFramework, BandCap, CountryAssessment, Criterion, CriterionScore, SelectivityScore
 
@@ -42,27 +45,9 @@ class BandCapInline(FrozenWhenInUseInline):
 
 
 @admin.register(AssessmentFramework)
-class AssessmentFrameworkAdmin(SimpleHistoryAdmin):
+class AssessmentFrameworkAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ["version", "name", "weight_priority", "weight_conditions", "weight_effectiveness", "published_on", "retired_on"]
     inlines = [CriterionInline, BandCapInline]
-
-
-@admin.register(BandCap)
-class BandCapAdmin(SimpleHistoryAdmin):
-    """Read here with their change history; edited in their framework version's page."""
-
-    list_display = ["framework", "condition", "max_band", "reason"]
-    list_filter = ["framework"]
-    list_select_related = ["framework"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         if _framework_in_use(obj):
@@ -70,32 +55,33 @@ class BandCapAdmin(SimpleHistoryAdmin):
         return []
 
 
-class CriterionScoreInline(admin.TabularInline):
+@admin.register(BandCap)
+class BandCapAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read here with their change history; edited in their framework version's page."""
+
+    list_display = ["framework", "condition", "max_band", "reason"]
+    list_filter = ["framework"]
+    list_select_related = ["framework"]
+
+
+class CriterionScoreInline(ReadOnlyInline):
     model = CriterionScore
-    extra = 0
-    readonly_fields = ["criterion", "score", "justification", "evidence_url"]
-    can_delete = False
 
 
 @admin.register(CountryAssessment)
-class CountryAssessmentAdmin(SimpleHistoryAdmin):
+class CountryAssessmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["country", "framework", "assessed_on", "status", "created_by", "approved_by"]
     list_filter = ["status", "framework"]
     search_fields = ["country__name", "country__iso3"]
     list_select_related = ["country", "framework", "created_by", "approved_by"]
-    readonly_fields = ["status", "created_by", "approved_by", "approved_at", "submitted_at", "version"]
     inlines = [CriterionScoreInline]
 
 
 @admin.register(SelectivityScore)
-class SelectivityScoreAdmin(admin.ModelAdmin):
+class SelectivityScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Computed scores: visible, never edited or deleted by hand."""
+
     list_display = ["country", "computed_at", "score", "low", "high", "band_uncapped", "band", "caps_applied", "framework"]
     list_filter = ["band", "framework"]
     search_fields = ["country__name", "country__iso3"]
     list_select_related = ["country", "framework"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

@@ -118,7 +118,7 @@ def build_demo_data(*, seed: int) -> None:
                 summary=f"{DEMO_MARK} Conditions for sustainable capacity in {country.name}.",
                 evidence_links=EVIDENCE_LINK,
                 status=AssessmentStatus.APPROVED if approved else AssessmentStatus.SUBMITTED,
-                created_by=author, submitted_at=now,
+                created_by=author, content_author=author, submitted_at=now,
                 approved_by=approver if approved else None, approved_at=now if approved else None,
             ))
             scores.append(points)

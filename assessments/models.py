@@ -98,6 +98,12 @@ class CountryAssessment(TimeStamped, Versioned):
     evidence_links = models.TextField(blank=True, help_text="One link (URL) per line.")
     status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whoever last changed the content (scores, justifications, summary, links, date): may
+    # not approve it (four eyes, programs.services.rules.ensure_four_eyes).
+    content_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Who last changed the content; they may not approve it.",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -16,6 +16,7 @@ from infrastructure.versioning import check_version
 from infrastructure.locks import try_scope_lock
 from infrastructure.models import RationaleCategory
 from programs.models import Country
+from programs.services.rules import ensure_four_eyes
 from infrastructure.task_dispatch import enqueue_on_commit
 
 from .computations.selectivity import selectivity_insert_changed
@@ -136,6 +137,7 @@ def assessment_create(
         summary=summary,
         evidence_links=_clean_evidence_links(evidence_links),
         created_by=user,
+        content_author=user,
     )
     validated_save(assessment, user=user)
     _write_scores(user=user, assessment=assessment, cleaned=cleaned)
@@ -155,7 +157,7 @@ def assessment_update(
     *,
     user,
     assessment: CountryAssessment,
-    version: int,
+    version: int | None = None,
     assessed_on: dt.date,
     criterion_scores: CriterionInputs,
     summary: str = "",
@@ -173,6 +175,7 @@ def assessment_update(
     assessment.assessed_on = assessed_on
     assessment.summary = summary
     assessment.evidence_links = _clean_evidence_links(evidence_links)
+    assessment.content_author = user  # four eyes: the last author of the content may not approve it
     validated_save(assessment, user=user)
     _write_scores(user=user, assessment=assessment, cleaned=cleaned)
     return assessment
@@ -204,7 +207,8 @@ def assessment_submit(*, user, assessment: CountryAssessment, version: int | Non
 
 @transaction.atomic
 def assessment_approve(*, user, assessment: CountryAssessment, version: int | None = None) -> CountryAssessment:
-    """Submitted -> approved by a manager other than the author; the score is recomputed."""
+    """Submitted -> approved by a manager other than the author and other than whoever last
+    changed its content (four eyes); the score is recomputed."""
     from .tasks import selectivity_recompute_task
 
     permissions.require_manager(user, "approve assessments")
@@ -212,6 +216,7 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     check_version(current, version)
     if current.created_by_id == user.id:
         raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
+    ensure_four_eyes(approver_id=user.id, last_author_id=current.content_author_id, noun="assessment")
     if current.status != AssessmentStatus.SUBMITTED:
         raise StateConflict(
             {"__all__": f"Only a submitted assessment can be approved (this one is {current.get_status_display().lower()})."}

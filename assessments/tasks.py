@@ -2,6 +2,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from infrastructure.history import acting_as
+
 from . import services
 
 
@@ -15,7 +17,8 @@ from . import services
 )
 def selectivity_recompute_task(self, country_ids: list[int] | None = None) -> int:
     """Recompute selectivity for ``country_ids`` (all if None); retried while another run holds the lock."""
-    added = services.selectivity_recompute(country_ids=country_ids)
+    with acting_as("selectivity recompute"):
+        added = services.selectivity_recompute(country_ids=country_ids)
     if added is None:
         raise self.retry(countdown=5)
     return added

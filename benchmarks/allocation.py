@@ -138,7 +138,7 @@ def page_benchmark(repeat: int) -> None:
         minimums=[{"tier": 1, "amount": Decimal(1_000_000)}],
     )
     start = time.perf_counter()
-    result = services.scenario_solve(user=manager, scenario=scenario)
+    result = services.scenario_solve(user=manager, scenario=scenario, version=scenario.version)
     print(f"Scenario solve through the service (reads, LP, saves): {(time.perf_counter() - start) * 1000:.0f} ms; "
           f"{len(result.countries)} countries, {result.variables} variables, {result.constraints} constraints, "
           f"feasible={result.feasible}")

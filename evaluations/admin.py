@@ -1,4 +1,8 @@
+"""Admin: evaluations, acknowledgements and rollups are read here (written through the
+services and the recompute); nothing is deleted (infrastructure.purge)."""
 from django.contrib import admin
+
+from infrastructure.admin_protection import ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import (
     CountryRollup,
@@ -12,18 +16,16 @@ from .models import (
 )
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyInline):
     model = EvaluationDocument
-    extra = 0
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(ReadOnlyInline):
     model = Recommendation
-    extra = 0
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "program", "evaluation_type", "started_on", "completed_on", "rating")
     list_filter = ("evaluation_type", "rating")
     search_fields = ("title", "program__code", "evaluator")
@@ -33,22 +35,16 @@ class EvaluationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FindingAcknowledgement)
-class FindingAcknowledgementAdmin(admin.ModelAdmin):
+class FindingAcknowledgementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("check_name", "fingerprint", "acknowledged_by", "acknowledged_at")
     list_filter = ("check_name",)
 
 
-class ReadOnlyRollupAdmin(admin.ModelAdmin):
-    """Rollups are computed: visible, never edited by hand."""
+class ReadOnlyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rollups are computed: visible, never edited or deleted by hand."""
 
     list_display = ("__str__", "achievement", "status", "computed_at")
     list_filter = ("status",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 for model in (ProgramRollup, CountryRollup, RegionRollup, GoalRollup):

@@ -1,17 +1,36 @@
-"""Optimistic locking: every editable record carries a ``version``; a save names the
-version its writer read, and a stale one is refused with what changed meanwhile."""
+"""Optimistic locking: every editable record carries a ``version``; a write names the
+version its writer read, and a missing or stale one is refused with what changed meanwhile.
+
+The rule (docs/concurrency.md):
+
+- a write to an existing row must carry the version the writer read;
+- a write that creates a row carries "expected absent": ``None`` (omitted) or ``0``;
+- so a missing version over an existing row is refused like a stale one: someone else
+  created or changed the row after the writer looked (HTTP 409, a conflict page, an import
+  row error).
+
+:func:`version_conflict` is the rule itself: it takes already-loaded objects and issues no
+query, so bulk writers (the importer) can call it per row. :func:`check_version` raises
+:class:`StaleVersionError` and, unless told not to, reads the history to say who changed
+what.
+"""
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+EXPECTED_ABSENT = 0  # the version a writer names when it expects to create the row
 
 
 class StaleVersionError(Exception):
-    """A save named a version older than the stored one: someone else saved meanwhile.
+    """A write named a version other than the stored one (or none, over an existing row):
+    someone else saved meanwhile.
 
-    ``changes`` lists what changed since the version the user read (field, theirs, ours),
-    so the page can show it; HTTP 409 in the API.
+    ``changes`` lists what changed since the version the user read (field, old, new, by,
+    at), so the page can show it; HTTP 409 in the API. ``expected`` is None when the writer
+    sent no version.
     """
 
     def __init__(
@@ -25,25 +44,58 @@ class StaleVersionError(Exception):
         # Who saved meanwhile: from the history entries, even those whose changes are in
         # related rows (an assessment's criterion scores) rather than in the record itself.
         names = set(editors or []) | {c["by"] for c in changes if c.get("by")}
-        who = ", ".join(sorted(names)) or "another user"
-        super().__init__(
-            f"{record._meta.verbose_name.capitalize()} '{record}' was changed by {who} after you "
-            f"opened it (your version {expected}, now {current}). Nothing was saved; review "
-            "the changes and apply yours again."
-        )
+        self.editors = sorted(n for n in names if n)
+        who = ", ".join(self.editors) or "another user"
+        noun = f"{record._meta.verbose_name.capitalize()} '{record}'"
+        if not expected:
+            message = (
+                f"{noun} already exists (version {current}, saved by {who}). Nothing was saved; "
+                "reload it, review it and send the version you read with your change."
+            )
+        else:
+            message = (
+                f"{noun} was changed by {who} after you opened it (your version {expected}, now "
+                f"{current}). Nothing was saved; review the changes and apply yours again."
+            )
+        super().__init__(message)
 
-def check_version(record: models.Model, expected: int | None) -> None:
-    """Refuse a stale save: ``expected`` is the version the user read (None skips the
-    check, for internal callers). Call after locking the row (select_for_update)."""
-    if expected is None or int(expected) == record.version:
+
+def version_conflict(record: models.Model | None, expected: int | None) -> bool:
+    """True when a write naming ``expected`` must be refused.
+
+    ``record`` is the stored row as loaded (None when there is none); ``expected`` is the
+    version the writer read, ``None`` or ``0`` meaning "expected absent". Pure: no query.
+    """
+    stored = record.version if record is not None else EXPECTED_ABSENT
+    return int(expected or EXPECTED_ABSENT) != stored
+
+
+def check_version(record: models.Model | None, expected: int | None, *, describe: bool = True) -> None:
+    """Refuse a missing or stale version (StaleVersionError). Call after locking the row
+    (select_for_update). ``record`` None (no stored row) accepts only "expected absent";
+    a version named for a row that does not exist is a ValidationError on ``version``.
+
+    With ``describe`` the error lists who changed what since ``expected`` (a query on the
+    history); bulk callers pass ``describe=False`` to issue none.
+    """
+    if not version_conflict(record, expected):
         return
+    if record is None:
+        raise ValidationError(
+            {"version": f"There is no stored row at version {expected}; send no version (or 0) to create it."}
+        )
     changes: list[dict[str, Any]] = []
     editors: list[str] = []
-    history = getattr(record, "history", None)
-    if history is not None:
+    history = getattr(record, "history", None) if describe else None
+    if history is not None and not expected:
+        # No version sent: name who saved the row last; its whole history is not "changes since".
+        last = history.select_related("history_user").order_by("-history_date").first()
+        if last is not None:
+            editors.append(last.history_author)
+    elif history is not None:
         for entry in history.filter(version__gt=expected).select_related("history_user").order_by("history_date"):
-            if entry.history_user:
-                editors.append(entry.history_user.username)
+            author = entry.history_author
+            editors.append(author)
             previous = entry.prev_record
             if previous is None:
                 continue
@@ -51,12 +103,7 @@ def check_version(record: models.Model, expected: int | None) -> None:
                 if change.field in ("version", "updated_at"):
                     continue
                 changes.append(
-                    {
-                        "field": change.field,
-                        "old": change.old,
-                        "new": change.new,
-                        "by": entry.history_user.username if entry.history_user else "",
-                        "at": entry.history_date,
-                    }
+                    {"field": change.field, "old": change.old, "new": change.new, "by": author, "at": entry.history_date}
                 )
     raise StaleVersionError(record=record, expected=expected, current=record.version, changes=changes, editors=editors)
+

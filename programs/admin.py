@@ -1,12 +1,32 @@
-"""Django admin for every model of the programs app, with search, filters and history."""
+"""Django admin for every model of the programs app, with search, filters and history.
+
+Domain records (programs and what belongs to them, records, reviews, crises, tiers) are
+read-only here: they are written through the services (versions, archives, permissions,
+four eyes, rationale, recomputes). Reference data is maintained here, never deleted.
+No hard delete anywhere but the administrator purge (infrastructure.purge).
+"""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+
 from . import models as m
 
 
-class PortalAdmin(SimpleHistoryAdmin):
+class PortalAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+    """Reference data: administrators add and change it; nothing is deleted."""
+
+    list_per_page = 50
+
+
+class ReferenceAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    """Reference data without history: added and changed, never deleted."""
+
+
+class DomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Domain records: viewable with their history; written through the services only."""
+
     list_per_page = 50
 
 
@@ -20,7 +40,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(m.Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceAdmin):
     list_display = ("code", "name", "scheme")
     list_filter = ("scheme",)
     search_fields = ("code", "name")
@@ -41,9 +61,10 @@ class RegionalOrganizationAdmin(PortalAdmin):
     filter_horizontal = ("members",)
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(NoDeleteAdminMixin, admin.TabularInline):
     model = m.Office
     extra = 0
+    can_delete = False
 
 
 @admin.register(m.Agency)
@@ -61,21 +82,21 @@ class OfficeAdmin(PortalAdmin):
 
 
 @admin.register(m.Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ReferenceAdmin):
     list_display = ("code", "title", "parent")
     list_filter = ("parent",)
     search_fields = ("code", "title")
 
 
 @admin.register(m.Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ReferenceAdmin):
     list_display = ("dac_code", "name", "category")
     list_filter = ("category",)
     search_fields = ("dac_code", "name")
 
 
 @admin.register(m.PartnerInstitution)
-class PartnerInstitutionAdmin(PortalAdmin):
+class PartnerInstitutionAdmin(DomainAdmin):
     list_display = ("name", "country", "institution_type", "nature", "level", "archived_at")
     list_filter = ("institution_type", "nature", "level", "country__state_bureau")
     list_select_related = ("country",)
@@ -84,7 +105,7 @@ class PartnerInstitutionAdmin(PortalAdmin):
 
 
 @admin.register(m.ImplementingPartner)
-class ImplementingPartnerAdmin(PortalAdmin):
+class ImplementingPartnerAdmin(DomainAdmin):
     list_display = ("name", "kind", "archived_at")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -97,14 +118,14 @@ class OtherDonorAdmin(PortalAdmin):
     search_fields = ("name",)
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(ReadOnlyInline):
     model = m.Objective
     extra = 0
     fields = ("code", "description", "measure")
 
 
 @admin.register(m.Strategy)
-class StrategyAdmin(PortalAdmin):
+class StrategyAdmin(DomainAdmin):
     list_display = ("title", "scope", "country", "region", "start_fy", "end_fy")
     list_filter = ("scope", "region")
     list_select_related = ("country", "region")
@@ -113,21 +134,21 @@ class StrategyAdmin(PortalAdmin):
 
 
 @admin.register(m.Objective)
-class ObjectiveAdmin(PortalAdmin):
+class ObjectiveAdmin(DomainAdmin):
     list_display = ("code", "strategy", "description")
     search_fields = ("code", "description", "strategy__title")
     list_select_related = ("strategy",)
     filter_horizontal = ("goals",)
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(ReadOnlyInline):
     model = m.Funding
     extra = 0
     fields = ("fiscal_year", "planned", "obligated", "disbursed")
 
 
 @admin.register(m.Program)
-class ProgramAdmin(PortalAdmin):
+class ProgramAdmin(DomainAdmin):
     list_display = ("code", "title", "lead_agency", "status", "start_fy", "end_fy", "is_surge", "archived_at")
     list_filter = ("status", "lead_agency", "purpose", "is_surge", "goals", "countries__state_bureau")
     list_select_related = ("lead_agency",)
@@ -146,7 +167,7 @@ class ProgramAdmin(PortalAdmin):
 
 
 @admin.register(m.Funding)
-class FundingAdmin(PortalAdmin):
+class FundingAdmin(DomainAdmin):
     list_display = ("program", "fiscal_year", "planned", "obligated", "disbursed")
     list_filter = ("fiscal_year",)
     list_select_related = ("program",)
@@ -154,19 +175,19 @@ class FundingAdmin(PortalAdmin):
     raw_id_fields = ("program",)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ReadOnlyInline):
     model = m.Target
     extra = 0
     fields = ("period", "value")
 
 
-class DisaggregationCategoryInline(admin.TabularInline):
+class DisaggregationCategoryInline(ReadOnlyInline):
     model = m.DisaggregationCategory
     extra = 0
 
 
 @admin.register(m.MeasureOfEffectiveness)
-class MeasureOfEffectivenessAdmin(PortalAdmin):
+class MeasureOfEffectivenessAdmin(DomainAdmin):
     list_display = ("name", "program", "kind", "direction", "frequency", "is_cumulative", "weight")
     list_filter = ("kind", "direction", "frequency", "is_cumulative")
     list_select_related = ("program",)
@@ -176,7 +197,7 @@ class MeasureOfEffectivenessAdmin(PortalAdmin):
 
 
 @admin.register(m.Target)
-class TargetAdmin(PortalAdmin):
+class TargetAdmin(DomainAdmin):
     list_display = ("moe", "period", "value")
     search_fields = ("moe__name", "moe__program__code", "period")
     list_select_related = ("moe",)
@@ -184,14 +205,14 @@ class TargetAdmin(PortalAdmin):
 
 
 @admin.register(m.DisaggregationCategory)
-class DisaggregationCategoryAdmin(admin.ModelAdmin):
+class DisaggregationCategoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("moe", "dimension", "name")
     search_fields = ("dimension", "name", "moe__name")
     raw_id_fields = ("moe",)
 
 
 @admin.register(m.Measurement)
-class MeasurementAdmin(PortalAdmin):
+class MeasurementAdmin(DomainAdmin):
     list_display = ("moe", "period", "value", "status", "entered_by", "approved_by")
     list_filter = ("status",)
     list_select_related = ("moe", "entered_by", "approved_by")
@@ -200,13 +221,13 @@ class MeasurementAdmin(PortalAdmin):
 
 
 @admin.register(m.MeasurementDisaggregation)
-class MeasurementDisaggregationAdmin(PortalAdmin):
+class MeasurementDisaggregationAdmin(DomainAdmin):
     list_display = ("measurement", "category", "value")
     raw_id_fields = ("measurement", "category")
 
 
 @admin.register(m.Vetting)
-class VettingAdmin(PortalAdmin):
+class VettingAdmin(DomainAdmin):
     list_display = ("institution", "unit_name", "status", "requested_on", "decided_on", "expires_on")
     list_filter = ("status",)
     list_select_related = ("institution",)
@@ -215,7 +236,7 @@ class VettingAdmin(PortalAdmin):
 
 
 @admin.register(m.DonorEngagement)
-class DonorEngagementAdmin(PortalAdmin):
+class DonorEngagementAdmin(DomainAdmin):
     list_display = ("donor", "country", "sector", "start_fy", "end_fy", "amount_usd")
     list_filter = ("donor", "sector")
     list_select_related = ("donor", "country", "sector")
@@ -224,12 +245,12 @@ class DonorEngagementAdmin(PortalAdmin):
 
 
 @admin.register(m.PlanningCycle)
-class PlanningCycleAdmin(PortalAdmin):
+class PlanningCycleAdmin(DomainAdmin):
     list_display = ("fiscal_year", "is_open")
 
 
 @admin.register(m.CountryPriorityTier)
-class CountryPriorityTierAdmin(PortalAdmin):
+class CountryPriorityTierAdmin(DomainAdmin):
     list_display = ("country", "cycle", "tier", "set_by")
     list_filter = ("cycle", "tier")
     list_select_related = ("country", "cycle", "set_by")
@@ -238,7 +259,7 @@ class CountryPriorityTierAdmin(PortalAdmin):
 
 
 @admin.register(m.CrisisEvent)
-class CrisisEventAdmin(PortalAdmin):
+class CrisisEventAdmin(DomainAdmin):
     list_display = ("title", "country", "occurred_on", "closed_on")
     list_select_related = ("country",)
     search_fields = ("title", "country__name")
@@ -246,7 +267,7 @@ class CrisisEventAdmin(PortalAdmin):
 
 
 @admin.register(m.ProgramReview)
-class ProgramReviewAdmin(PortalAdmin):
+class ProgramReviewAdmin(DomainAdmin):
     list_display = ("program", "cycle", "out_of_cycle", "decision", "decided_by", "decided_at")
     list_filter = ("decision", "out_of_cycle", "cycle")
     list_select_related = ("program", "cycle", "decided_by")
@@ -255,7 +276,7 @@ class ProgramReviewAdmin(PortalAdmin):
 
 
 @admin.register(m.ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: jobs are written by the importer only."""
 
     list_display = ("file_name", "uploaded_by", "status", "row_count", "created_at")
@@ -264,8 +285,3 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "sha256")
     exclude = ("content",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

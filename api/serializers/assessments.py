@@ -6,7 +6,7 @@ from assessments.models import BandCap, CountryAssessment, CriterionScore, Selec
 from assessments.selectors import score_caps
 from programs.models import Country
 
-from .fields import ID_MAX, Text, UrlLines
+from .fields import Text, UrlLines, VersionField
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -51,15 +51,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
         child=CriterionScoreInputSerializer(),
         help_text="Criterion code -> score: every criterion of the current framework, and no other.",
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
-    )
-
-    def validate(self, attrs):
-        if self.context.get("updating"):
-            if "version" not in attrs:
-                raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        return attrs
+    version = VersionField(help_text="The version you read; required for updates (missing or stale: 409, nothing saved).")
 
 
 class AssessmentCreateSerializer(AssessmentWriteSerializer):
@@ -70,10 +62,7 @@ class AssessmentCreateSerializer(AssessmentWriteSerializer):
 
 class AssessmentReturnSerializer(serializers.Serializer):
     reason = Text(multiline=True, max_length=2000)
-    version = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, required=False,
-        help_text="The version you read; a stale one is refused with 409 (optional for older clients).",
-    )
+    version = VersionField(help_text="The version you read (missing or stale: 409, nothing saved).")
 
 
 class BandCapSerializer(serializers.ModelSerializer):

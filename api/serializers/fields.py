@@ -69,3 +69,17 @@ class IdList(serializers.ListField):
         if missing:
             raise serializers.ValidationError(f"Unknown id(s): {', '.join(map(str, missing[:20]))}.")
         return list(dict.fromkeys(ids))
+
+
+class VersionField(serializers.IntegerField):
+    """The version of a record the client read (optimistic locking, docs/concurrency.md).
+
+    Optional in the input so that the service applies the one rule: omitted or 0 means
+    "expected absent"; over an existing row that is a conflict (409), like a stale one.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)

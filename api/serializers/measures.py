@@ -16,7 +16,7 @@ from programs.models import (
 
 from programs.selectors.measures import measurement_breakdown_status
 
-from .fields import ID_MAX, PeriodCode, Text
+from .fields import ID_MAX, PeriodCode, Text, VersionField
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -25,7 +25,7 @@ VALUE = {"max_digits": 18, "decimal_places": 4}
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = ["period", "period_end", "value", "updated_at"]
+        fields = ["period", "period_end", "value", "version", "updated_at"]
 
 
 class MoeSerializer(serializers.ModelSerializer):
@@ -59,19 +59,15 @@ class MoeWriteSerializer(RationaleMixin):
     weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
     means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
     targets = TargetInputSerializer(many=True, required=False, max_length=200)
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text="The version you read; required for updates."
+    version = VersionField(
+        help_text="The version you read; required for updates (missing or stale: 409, nothing saved)."
     )
-
-    def validate(self, attrs):
-        if self.partial:
-            if "version" not in attrs:
-                raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        return attrs
 
 
 class TargetWriteSerializer(TargetInputSerializer, RationaleMixin):
-    pass
+    version = VersionField(
+        help_text="The version of this period's target you read; omit (or 0) when the period has no target yet."
+    )
 
 
 class BreakdownValueSerializer(serializers.ModelSerializer):
@@ -125,9 +121,9 @@ class MeasurementWriteSerializer(RationaleMixin):
                   "dimension sum to the value (to at most it when breakdown_partial).",
     )
     breakdown_partial = serializers.BooleanField(required=False)
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX,
-        help_text="The version you read when updating an existing measurement of this period.",
+    version = VersionField(
+        help_text="The version of this period's measurement you read; omit (or 0) when it has none yet. "
+        "Missing or stale over an existing measurement: 409, nothing saved.",
     )
 
     def validate_breakdown(self, items: list[dict]) -> dict[int, Decimal]:
@@ -139,7 +135,7 @@ class MeasurementWriteSerializer(RationaleMixin):
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The version you read.")
+    version = VersionField(help_text="The version you read (missing or stale: 409, nothing saved).")
 
 
 class MeasurementReturnSerializer(VersionSerializer):

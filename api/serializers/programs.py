@@ -18,7 +18,7 @@ from programs.models import (
 )
 from programs.services.programs import TRANSITIONS
 
-from .fields import ID_MAX, IdList, Text
+from .fields import IdList, Text, VersionField
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -114,15 +114,9 @@ class ProgramWriteSerializer(RationaleMixin):
     )
     sustainment_plan = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
     funding = FundingSerializer(many=True, required=False, max_length=200)
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX,
-        help_text="The version you read; required for updates (a stale one gets 409).",
+    version = VersionField(
+        help_text="The version you read; required for updates (missing or stale: 409, nothing saved).",
     )
-
-    def validate(self, attrs):
-        if self.partial and "version" not in attrs:
-            raise serializers.ValidationError({"version": "Send the version you read (optimistic locking)."})
-        return attrs
 
     def service_kwargs(self) -> dict:
         """Split validated input into the service's data / funding / version / rationale."""
@@ -138,13 +132,13 @@ class ProgramWriteSerializer(RationaleMixin):
 
 
 class FundingWriteSerializer(FundingSerializer, RationaleMixin):
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX,
-        help_text="The version of this year's funding row you read; omit when adding a new year.",
+    version = VersionField(
+        help_text="The version of this year's funding row you read; omit (or 0) when adding a new year. "
+        "Missing or stale over an existing row: 409, nothing saved.",
     )
 
 
 class ProgramTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
     reason = Text(multiline=True, max_length=2000)
-    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="The version you read.")
+    version = VersionField(help_text="The version you read (missing or stale: 409, nothing saved).")

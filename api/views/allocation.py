@@ -78,7 +78,7 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
         scenario = self.get_object()
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.scenario_solve(user=request.user, scenario=scenario, version=serializer.validated_data["version"])
+        services.scenario_solve(user=request.user, scenario=scenario, version=serializer.validated_data.get("version"))
         return Response(_detail(scenario))
 
     @extend_schema(

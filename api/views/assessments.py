@@ -82,7 +82,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         assessment = self.get_object()
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = serializer.validated_data["version"]
+        version = serializer.validated_data.get("version")
         return Response(self._body(assessment_submit(user=request.user, assessment=assessment, version=version)))
 
     @extend_schema(summary="Approve (a manager other than the author)", request=VersionSerializer, responses=AssessmentSerializer)
@@ -91,7 +91,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
         assessment = self.get_object()
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = serializer.validated_data["version"]
+        version = serializer.validated_data.get("version")
         return Response(self._body(assessment_approve(user=request.user, assessment=assessment, version=version)))
 
     @extend_schema(summary="Return for revision with a reason (managers)", request=AssessmentReturnSerializer, responses=AssessmentSerializer)

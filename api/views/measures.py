@@ -150,7 +150,7 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         measurement = self.get_object()
-        version = self._version(request)["version"]
+        version = self._version(request).get("version")
         permissions.require_program_editor(request.user, measurement.moe.program)
         check_version(measurement, version)
         if not measurements_submit(user=request.user, measurements=[measurement]):

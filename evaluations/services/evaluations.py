@@ -13,6 +13,7 @@ from django.db import transaction
 
 from programs import permissions
 from programs.models import Program, User
+from programs.services.rules import ensure_writable
 from infrastructure.saving import timestamps_touch, validated_save
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
@@ -32,6 +33,7 @@ def evaluation_create(
 ) -> Evaluation:
     """Record an evaluation of ``program``; ``documents`` are (title, url) links."""
     permissions.require_evaluation_recorder(user, program)
+    ensure_writable(program)
     evaluation = Evaluation(program=program, created_by=user, **{k: data[k] for k in EVALUATION_FIELDS if k in data})
     _save(evaluation, user=user)
     for title, url in documents:
@@ -43,6 +45,7 @@ def evaluation_create(
 def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, Any]) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().select_related("program__lead_agency").get(pk=evaluation.pk)
     permissions.require_evaluation_recorder(user, evaluation.program)
+    ensure_writable(evaluation.program)
     for key in EVALUATION_FIELDS:
         if key in data:
             setattr(evaluation, key, data[key])
@@ -53,6 +56,7 @@ def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, 
 @transaction.atomic
 def evaluation_document_add(*, user: User, evaluation: Evaluation, title: str, url: str) -> EvaluationDocument:
     permissions.require_evaluation_recorder(user, evaluation.program)
+    ensure_writable(evaluation.program)
     document = EvaluationDocument(evaluation=evaluation, title=title, url=url)
     _save(document, user=user)
     return document
@@ -63,6 +67,7 @@ def recommendation_create(
     *, user: User, evaluation: Evaluation, text: str, owner: str, due_on: dt.date
 ) -> Recommendation:
     permissions.require_evaluation_recorder(user, evaluation.program)
+    ensure_writable(evaluation.program)
     recommendation = Recommendation(evaluation=evaluation, text=text, owner=owner, due_on=due_on)
     _save(recommendation, user=user)
     timestamps_touch(Evaluation, [evaluation.pk])  # its recommendations are part of it (sync)
@@ -80,6 +85,7 @@ def recommendation_follow_up(
         .get(pk=recommendation.pk)
     )
     permissions.require_evaluation_recorder(user, recommendation.evaluation.program)
+    ensure_writable(recommendation.evaluation.program)
     if status in (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED) and not (note or "").strip():
         raise ValidationError({"follow_up_note": "Say how the recommendation was implemented or why it was not accepted."})
     recommendation.follow_up_status = status

@@ -31,6 +31,14 @@ class RationaleHistory(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def history_author(self) -> str:
+        """Who made this change, for display: the user's name, else the named system actor
+        (select_related("history_user") to read it without a query)."""
+        if self.history_user_id:
+            return self.history_user.get_username()
+        return self.history_actor or "unknown"
+
 
 def history(**kwargs) -> HistoricalRecords:
     """Change history for an editable model: who, when, what, and why."""
@@ -68,7 +76,9 @@ class Archivable(models.Model):
 class Versioned(models.Model):
     """Optimistic locking: a save must name the version it read; services refuse stale ones."""
 
-    version = models.PositiveIntegerField(default=1)
+    # db_default too, so that bulk writers (COPY of generated data, a bulk importer) that
+    # leave the column out start at 1 like save() does.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         abstract = True

@@ -4,11 +4,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from ..models import Agency, User
 from ..permissions import ADMINISTRATOR, ANALYST, MANAGER
+from ..services.roles import roles_ensure
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ def demo_users_ensure() -> list[DemoCredential]:
     """Create the demo users if missing (or bring their role, agency and flags back in
     line) and give each a new random password, which is returned to be shown once."""
     agencies = dict(Agency.objects.values_list("code", "id"))
+    roles = roles_ensure()
     credentials = []
     with transaction.atomic():
         for spec in DEMO_USERS:
@@ -50,6 +51,6 @@ def demo_users_ensure() -> list[DemoCredential]:
             user.is_staff = user.is_superuser = spec.is_admin
             user.is_active = True
             user.save()
-            user.groups.add(Group.objects.get_or_create(name=spec.role)[0])
+            user.groups.add(roles[spec.role])
             credentials.append(DemoCredential(user=user, role=spec.role, password=password))
     return credentials

@@ -22,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class RecordForm(RationaleMixin, forms.ModelForm):
-    """A record's fields, its lock token (version or last-saved time) and an optional rationale."""
+    """A record's fields, the version it read (optimistic locking) and an optional rationale."""
 
     version = VersionField()
 

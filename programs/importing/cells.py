@@ -17,6 +17,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from infrastructure.exports import FORMULA_START
+
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 
 
@@ -36,12 +38,15 @@ def is_blank(value: object) -> bool:
 
 
 def text(value: object, *, max_length: int | None = None) -> str:
-    """Trimmed text; numbers from XLSX become their plain spelling (2027.0 -> "2027")."""
+    """Trimmed text; numbers from XLSX become their plain spelling (2027.0 -> "2027"); the
+    apostrophe a portal export puts before formula-like text (``'=1+1``) is dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = str(value).strip()
+    if result.startswith("'") and result[1:].startswith(FORMULA_START):
+        result = result[1:]  # the apostrophe our exports put before formula-like text
     if "\x00" in result:
         raise CellError("contains a NUL character (binary data), which cannot be stored")
     if max_length is not None and len(result) > max_length:
@@ -68,7 +73,7 @@ def number(value: object, *, allow_negative: bool = False, places: int | None = 
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CellError("is not a finite number")
-        result = Decimal(repr(value))
+        result = excel_decimal(value)
     elif is_blank(value):
         return blank
     else:
@@ -79,9 +84,21 @@ def number(value: object, *, allow_negative: bool = False, places: int | None = 
                 f"'{value.strip()}' is a negative amount (accounting parentheses); enter zero or a positive amount"
             )
         raise CellError(f"{_plain(result)} is negative; enter zero or a positive amount")
-    if places is not None and result != result.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(f"{_plain(result)} has more than {places} decimal places")
+    if places is not None:
+        if result != result.quantize(Decimal(1).scaleb(-places)):
+            raise CellError(f"{_plain(result)} has more than {places} decimal places")
+        result = result.quantize(Decimal(1).scaleb(-places))
     return result
+
+
+EXCEL_DIGITS = 15
+
+
+def excel_decimal(value: float) -> Decimal:
+    """A spreadsheet number as Excel shows it: rounded to 15 significant digits, so a
+    formula's binary noise goes (``=100.1+200.2`` is stored as 300.29999999999995 and
+    read as 300.3)."""
+    return Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize() + 0
 
 
 def _plain(value: Decimal) -> str:
@@ -165,7 +182,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%
 
 
 def date(value: object) -> dt.date | None:
-    """A date: an Excel date cell, ISO ``2026-09-30`` or US ``9/30/2026``; empty is None."""
+    """A date: an Excel date cell or date serial (46295), ISO ``2026-09-30``, US
+    ``9/30/2026`` or written out (``30 September 2026``); empty is None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -173,14 +191,27 @@ def date(value: object) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellError(f"'{value}' is a number, not a date; write it as 2026-09-30")
+        return _excel_serial_date(value)
     raw = text(value)
+    if re.fullmatch(r"\d{5}(\.0+)?", raw):
+        return _excel_serial_date(float(raw))
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
     raise CellError(f"'{raw}' is not a date; write it as 2026-09-30")
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's phantom 1900-02-29 included)
+_SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: any date the portal holds
+
+
+def _excel_serial_date(value: float) -> dt.date:
+    """An Excel date serial (a date cell formatted as a number, or its text)."""
+    if not float(value).is_integer() or not _SERIALS[0] <= value <= _SERIALS[1]:
+        raise CellError(f"'{text(value)}' is a number, not a date; write it as 2026-09-30")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(value))
 
 
 _TRUE = {"yes", "y", "true", "t", "1", "x"}

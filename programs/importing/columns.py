@@ -28,6 +28,9 @@ class TableKind:
     # Columns describing the parent record; blank on a continuation row (same key as an
     # earlier row) means "as on that row".
     record_columns: tuple[str, ...]
+    # Columns exports add for reading (computed, e.g. a breakdown status); an import
+    # ignores them, so an exported file comes back in.
+    read_only: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -105,6 +108,7 @@ MEASUREMENTS = TableKind(
     ),
     aliases={"code": "program_code", "moe": "moe_name", "actual": "value", "actual_value": "value"},
     record_columns=(),
+    read_only=("breakdown",),
 )
 
 KINDS = (PROGRAMS, MOES, MEASUREMENTS)
@@ -115,6 +119,12 @@ def normalise_header(header: str) -> str:
     """``"Planned (USD) *"`` -> ``"planned"``; ``"Lead agency"`` -> ``"lead_agency"``."""
     cleaned = re.sub(r"\(.*?\)|\*", "", header or "").strip().lower()
     return re.sub(r"[^a-z0-9]+", "_", cleaned).strip("_")
+
+
+def names_a_column(cells: list[object]) -> bool:
+    """Whether a row reads like a header row: it names a column (or alias) of some kind."""
+    known = {name for kind in KINDS for name in (*kind.names, *kind.aliases)}
+    return any(isinstance(c, str) and normalise_header(c) in known for c in cells)
 
 
 def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], list[tuple[str, str]]]:
@@ -139,6 +149,8 @@ def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], lis
         if not name:
             continue
         name = best.aliases.get(name, name)
+        if name in best.read_only:
+            continue
         if name not in best.names:
             errors.append((written, f"'{written}' is not a column of the {best.label.lower()} template (columns: {', '.join(best.names)})."))
             continue

@@ -8,15 +8,20 @@ Limits and rules:
   reported as undecodable. The delimiter (comma, semicolon or tab) is read off the
   header line;
 * XLSX: openpyxl in read-only mode, every worksheet; a formula is read as its cached
-  value, and a formula the workbook holds no value for is reported cell by cell;
+  value, and a formula the workbook holds no value for is reported cell by cell (the
+  workbook is read a second time, for its formulas, only when it holds any); hidden
+  sheets are skipped; title rows above the header row are skipped;
 * at most ``IMPORT_MAX_ROWS`` data rows (default 50,000), so a compressed workbook cannot
   expand without bound.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -111,19 +116,45 @@ def decode_csv(content: bytes) -> str:
             ) from exc
 
 
+TITLE_ROWS = 10  # how far down a sheet the header row is looked for
+
+
+def _blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
 def _rows_with_content(table: Table, numbered_rows) -> Table:
-    """Header = first row with any content; later rows kept unless entirely blank."""
+    """Header = the first row naming a template column among the first ``TITLE_ROWS``
+    rows with content (title rows above it, often merged cells, are skipped), else the
+    first row with content; later rows kept unless entirely blank (trailing blank rows
+    and columns of a formatted sheet are dropped)."""
+    from .columns import names_a_column
+
     limit = max_rows()
-    for number, cells in numbered_rows:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+    candidates: list[tuple[int, list]] = []
+    rows = iter(numbered_rows)
+    for number, cells in rows:
+        if _blank(cells):
             continue
-        if not table.headers:
-            table.header_row = number
-            table.headers = [("" if c is None else str(c)).strip() for c in cells]
+        candidates.append((number, list(cells)))
+        if names_a_column(cells) or len(candidates) >= TITLE_ROWS:
+            break
+    if not candidates:
+        return table
+    header_index = next((i for i, (_, cells) in enumerate(candidates) if names_a_column(cells)), 0)
+    table.header_row = candidates[header_index][0]
+    table.headers = [("" if c is None else str(c)).strip() for c in candidates[header_index][1]]
+    for number, cells in [*candidates[header_index + 1:], *rows]:
+        if _blank(cells):
             continue
         if len(table.rows) >= limit:
             raise FileRefused(f"'{table.name}' has more than {limit:,} rows; split the file.")
         table.rows.append((number, list(cells)))
+    width = len(table.headers)
+    while width and not table.headers[width - 1]:
+        width -= 1
+    if width < len(table.headers):  # trailing blank columns, beyond the last header
+        table.headers = table.headers[:width]
     return table
 
 
@@ -144,13 +175,18 @@ def read_xlsx(content: bytes) -> list[Table]:
 
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas_book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        formulas_book = (
+            openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            if _has_formulas(content) else None
+        )
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in zipfile, zlib, lxml or openpyxl alike
         raise FileRefused(f"The XLSX workbook is damaged and cannot be read ({_short(exc)}).") from exc
     tables = []
     try:
         for values_sheet in values_book.worksheets:
-            formula_sheet = formulas_book[values_sheet.title]
+            if values_sheet.sheet_state != "visible":
+                continue  # hidden sheets hold look-up lists and workings, not records
+            formula_sheet = formulas_book[values_sheet.title] if formulas_book else None
             tables.append(_rows_with_content(Table(name=values_sheet.title), _xlsx_rows(values_sheet, formula_sheet)))
     except FileRefused:
         raise
@@ -158,7 +194,8 @@ def read_xlsx(content: bytes) -> list[Table]:
         raise FileRefused(f"The XLSX workbook is damaged and cannot be read ({_short(exc)}).") from exc
     finally:
         values_book.close()
-        formulas_book.close()
+        if formulas_book:
+            formulas_book.close()
     return tables
 
 
@@ -167,7 +204,22 @@ def _short(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet holds a formula (an ``<f>`` element): only then is the workbook
+    read a second time for its formulas, to name those without a computed value."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml:
+                    return True
+    return False
+
+
 def _xlsx_rows(values_sheet, formula_sheet):
+    if formula_sheet is None:
+        yield from enumerate(([*values] for values in values_sheet.iter_rows(values_only=True)), start=1)
+        return
     for number, (values, formulas) in enumerate(
         zip(values_sheet.iter_rows(values_only=True), formula_sheet.iter_rows(values_only=True)), start=1
     ):
@@ -178,8 +230,37 @@ def _xlsx_rows(values_sheet, formula_sheet):
         yield number, cells
 
 
+_recent: OrderedDict[str, list[Table]] = OrderedDict()
+_recent_lock = threading.Lock()
+RECENT_FILES = 2
+
+
 def read_tables(file_format: str, content: bytes) -> list[Table]:
-    """Every table of the file, in order; FileRefused when the file cannot be read."""
+    """Every table of the file, in order; FileRefused when the file cannot be read.
+
+    The tables of the last few files read by this process are kept (keyed by the bytes'
+    SHA-256, never modified by their readers), so a preview and its confirm, or an upload
+    and its preview, parse a workbook once."""
+    key = f"{file_format}:{hashlib.sha256(content).hexdigest()}"
+    with _recent_lock:
+        if key in _recent:
+            _recent.move_to_end(key)
+            return _recent[key]
+    tables = _read_tables(file_format, content)
+    with _recent_lock:
+        _recent[key] = tables
+        while len(_recent) > RECENT_FILES:
+            _recent.popitem(last=False)
+    return tables
+
+
+def recent_tables_forget() -> None:
+    """Forget the files read so far (a benchmark timing the reading of a fresh upload)."""
+    with _recent_lock:
+        _recent.clear()
+
+
+def _read_tables(file_format: str, content: bytes) -> list[Table]:
     tables = read_xlsx(content) if file_format == ImportFormat.XLSX else read_csv(content)
     tables = [t for t in tables if t.headers]
     if not tables:

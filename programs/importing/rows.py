@@ -1,12 +1,13 @@
-"""Importing the rows of one file through the programs services, reporting every row.
+"""Importing the rows of one file, reporting every row.
 
-Each row is read cell by cell (programs.importing.cells), checked against earlier rows
-of the same file (duplicates, conflicting repeats), then written by the same service the
-pages and the API use (program_create / program_update, moe_create / moe_update /
-target_set, measurement_record), inside its own savepoint so a failing row leaves no
-trace while the rest of the file is still checked. The outcome of a row is found by
-comparing the records it touches before and after the call: create, update, unchanged,
-error (with the column and the reason) or skipped (totals rows).
+Each row is read cell by cell (programs.importing.cells) and checked against earlier rows
+of the same file (duplicates, conflicting repeats). Program and funding rows are then
+checked and written in bulk (programs.importing.program_rows); MOE and measurement rows
+are written by the services the pages and the API use (moe_create / moe_update /
+target_set, measurement_record), each inside its own savepoint so a failing row leaves no
+trace while the rest of the file is still checked; their outcome is found by comparing
+the records before and after the call: create, update, unchanged, error (with the column
+and the reason) or skipped (totals rows).
 
 The caller (programs.importing.services) runs the whole file in one transaction and
 rolls it back for a preview or when any row failed.
@@ -14,8 +15,6 @@ rolls it back for a preview or when any row failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,123 +25,65 @@ from ..models import (
     Agency,
     Direction,
     Frequency,
-    Funding,
     Goal,
     MeasureOfEffectiveness,
     Measurement,
     MoeKind,
     Program,
-    Purpose,
     Sector,
     Target,
     User,
 )
 from infrastructure.versioning import StaleVersionError
 from ..services.measures import measurement_record, moe_create, moe_update, target_set
-from ..services.programs import PROGRAM_FIELDS, funding_set, program_create, program_update
 from . import cells
 from .columns import KINDS, MEASUREMENTS, MOES, PROGRAMS, TableKind, recognise
 from .countries import CountryMatcher
-from .reading import FormulaWithoutValue, Table
+from ..signals import program_data_announce
+from .outcomes import (
+    CREATE,
+    ERROR,
+    SKIPPED,
+    UNCHANGED,
+    UPDATE,
+    RowErrors,
+    RowReader,
+    RowResult,
+    outcome_of,
+    sentence,
+    validation_errors,
+)
+from .program_rows import STALE, ProgramRow, ProgramTable
+from .reading import Table
+from .writing import HistoryAuthor
 
-CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED = "create", "update", "unchanged", "error", "skipped"
-OUTCOMES = (CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED)
-FORM = "rationale (upload form)"
 INSTRUCTION_SHEETS = {"instructions", "read me", "readme", "notes"}
 
 
-class RowErrors(Exception):
-    """Raised inside a row when a cell or a check fails; carries (column, message) pairs."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__("; ".join(f"{c}: {m}" for c, m in errors))
-        self.errors = errors
-
-
-@dataclass
-class RowResult:
-    table: str
-    row: int
-    kind: str
-    key: str = ""
-    outcome: str = ""
-    errors: list[dict[str, str]] = field(default_factory=list)
-    note: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON for the job's report; NUL characters (which PostgreSQL's jsonb refuses)
-        quoted from a cell are shown as U+FFFD."""
-        return {
-            "table": _printable(self.table), "row": self.row, "kind": self.kind, "key": _printable(self.key),
-            "outcome": self.outcome, "note": _printable(self.note),
-            "errors": [{"column": _printable(e["column"]), "message": _printable(e["message"])} for e in self.errors],
-        }
-
-
-def _printable(value: str) -> str:
-    return str(value).replace("\x00", "\ufffd")
-
-
-class RowReader:
-    """Typed access to one row's cells; collects every cell error instead of stopping at one."""
-
-    def __init__(self, cells_by_column: dict[str, object]):
-        self.cells = cells_by_column
-        self.errors: list[tuple[str, str]] = []
-
-    def present(self, column: str) -> bool:
-        return column in self.cells and not cells.is_blank(self.cells[column])
-
-    def read(self, column: str, parse: Callable[[object], Any], *, required: bool = False) -> Any:
-        value = self.cells.get(column)
-        if isinstance(value, FormulaWithoutValue):
-            self.errors.append((column, f"holds the formula {value.formula} with no computed value; "
-                                        "recalculate and save the workbook, or paste values"))
-            return None
-        if cells.is_blank(value):
-            if required:
-                self.errors.append((column, "is required"))
-            return None
-        try:
-            return parse(value)
-        except cells.CellError as exc:
-            self.errors.append((column, str(exc)))
-            return None
-
-    def fail_if_errors(self) -> None:
-        if self.errors:
-            raise RowErrors(self.errors)
-
-
-# Service field -> import column, to name the column of a ValidationError.
-FIELD_COLUMNS = {
-    "funding": "fiscal_year", "start_fy": "start_fy", "end_fy": "end_fy", "targets": "period",
-    "is_cumulative": "cumulative", "name": "moe_name", "rationale_category": FORM, "rationale": FORM,
-    "baseline_value": "baseline_value", "baseline_date": "baseline_date",
-}
-
-
-def validation_errors(exc: ValidationError, *, default: str) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        found = []
-        for name, messages in exc.message_dict.items():
-            column = FIELD_COLUMNS.get(name, default if name == "__all__" else name)
-            if name in ("rationale_category", "rationale"):
-                messages = [f"{m} Set the rationale category and text on the upload form." for m in messages]
-            found.extend((column, m) for m in messages)
-        return found
-    return [(default, m) for m in exc.messages]
-
-
 class ImportRun:
-    """One pass over a file's tables, writing through the services (caller owns the transaction)."""
+    """One pass over a file's tables (the caller owns the transaction): the program table
+    in bulk (programs.importing.program_rows), MOE and measurement rows through the
+    services, each in its own savepoint."""
 
-    def __init__(self, *, user: User, rationale_category: str = "", rationale: str = "",
-                 progress: Callable[[int, int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        user: User,
+        author: HistoryAuthor,
+        rationale_category: str = "",
+        rationale: str = "",
+        progress: Callable[[int, int], None] | None = None,
+        seen: dict[tuple[str, int], dict] | None = None,
+    ):
+        """``author`` names the history of bulk writes; ``seen`` (a confirm) holds the record
+        versions each row's preview saw, keyed by (table, row); ``progress(done, total)``
+        is told of rows done."""
         self.user = user
+        self.author = author
         self.rationale_category = rationale_category
         self.rationale = rationale
         self.progress = progress
+        self.seen = seen
         self.countries = CountryMatcher()
         self.agencies = {a.code.upper(): a for a in Agency.objects.only("pk", "code")}
         self.goals = {g.code.lower(): g for g in Goal.objects.only("pk", "code")}
@@ -150,11 +91,13 @@ class ImportRun:
         self.results: list[RowResult] = []
         self._first_row: dict[tuple, tuple[int, dict[str, object]]] = {}
         self._seen_keys: dict[tuple, int] = {}
-        self._applied_programs: dict[str, Program] = {}  # code (upper) -> program written by an earlier row
+        self._done = 0
+        self._total = 0
 
     # --- the file -------------------------------------------------------------------
 
     def run(self, tables: Iterable[Table]) -> list[RowResult]:
+        """Every row's result, in processing order (programs, then MOEs, then measurements)."""
         recognised = []
         for order, table in enumerate(tables):
             if table.name.strip().lower() in INSTRUCTION_SHEETS:
@@ -167,34 +110,61 @@ class ImportRun:
                 self.results.append(result)
                 continue
             recognised.append((KINDS.index(kind), order, kind, mapping, table))
-        total = sum(len(t.rows) for *_, t in recognised)
-        done = 0
+        self._total = sum(len(t.rows) for *_, t in recognised)
+        program_table = ProgramTable(self, seen=self.seen)
+        program_rows: list[ProgramRow] = []
         for _, _, kind, mapping, table in sorted(recognised, key=lambda item: item[:2]):
+            if kind is not PROGRAMS and program_rows:
+                self._import_programs(program_table, program_rows)
+                program_rows = []
             for number, row_cells in table.rows:
                 by_column = {name: row_cells[i] if i < len(row_cells) else None for i, name in mapping.items()}
-                self.results.append(self._row(kind, table.name, number, by_column))
-                done += 1
-                if self.progress and (done % 25 == 0 or done == total):
-                    self.progress(done, total)
+                result = RowResult(table=table.name, row=number, kind=kind.key)
+                self.results.append(result)
+                if not self._totals_row(result, by_column):
+                    if kind is PROGRAMS:
+                        try:
+                            program_rows.append(program_table.read_row(result, number, by_column))
+                        except RowErrors as exc:
+                            result.error(exc.errors)
+                    else:
+                        self._row(kind, result, number, by_column)
+                self._tick(1)
+        if program_rows:
+            self._import_programs(program_table, program_rows)
         return self.results
 
-    def _row(self, kind: TableKind, table: str, number: int, by_column: dict[str, object]) -> RowResult:
-        result = RowResult(table=table, row=number, kind=kind.key)
+    def _tick(self, rows: int) -> None:
+        self._done += rows
+        if self.progress and (self._done % 25 == 0 or self._done == self._total):
+            self.progress(self._done, self._total)
+
+    def _import_programs(self, table: ProgramTable, rows: list[ProgramRow]) -> None:
+        """Check and write the program rows read so far in bulk; on a database error (a
+        constraint the checks missed) every one of them is an error row, never a 500."""
+        try:
+            with transaction.atomic():
+                program_data_announce(Program, table.import_rows(rows, self.author))
+        except DatabaseError as exc:
+            for row in rows:
+                row.result.error([("(row)", f"could not be saved: {str(exc).splitlines()[0]}")])
+
+    def _totals_row(self, result: RowResult, by_column: dict[str, object]) -> bool:
         label = next((v for v in by_column.values() if not cells.is_blank(v)), None)
         if cells.is_totals_label(label):
             result.outcome, result.note = SKIPPED, f"Totals row '{cells.text(label)}' ignored: the portal computes totals."
-            return result
-        handler = {PROGRAMS.key: self._program_row, MOES.key: self._moe_row, MEASUREMENTS.key: self._measurement_row}[kind.key]
+            return True
+        return False
+
+    def _row(self, kind: TableKind, result: RowResult, number: int, by_column: dict[str, object]) -> None:
+        handler = {MOES.key: self._moe_row, MEASUREMENTS.key: self._measurement_row}[kind.key]
         try:
             with transaction.atomic():
                 result.outcome, result.note = handler(result, number, by_column)
         except RowErrors as exc:
-            result.outcome = ERROR
-            result.errors = [{"column": c, "message": m} for c, m in exc.errors]
+            result.error(exc.errors)
         except DatabaseError as exc:  # a constraint the checks above missed: report, never a 500
-            result.outcome = ERROR
-            result.errors = [{"column": "(row)", "message": f"could not be saved: {str(exc).splitlines()[0]}"}]
-        return result
+            result.error([("(row)", f"could not be saved: {str(exc).splitlines()[0]}")])
 
     # --- shared checks --------------------------------------------------------------
 
@@ -231,8 +201,17 @@ class ImportRun:
             raise RowErrors(validation_errors(exc, default=default)) from exc
         except PermissionDenied as exc:
             raise RowErrors([(default, str(exc))]) from exc
-        except StaleVersionError as exc:  # pragma: no cover - the importer passes no version
+        except StaleVersionError as exc:  # changed between the row's read and its write
             raise RowErrors([(default, str(exc))]) from exc
+
+    def _refuse_stale(self, result: RowResult, record: str, column: str, what: str) -> None:
+        """At confirm: RowErrors if ``record`` of this row changed since the preview saw it
+        (the versions the preview saw are in its report)."""
+        if self.seen is None:
+            return
+        before = self.seen.get((result.table, result.row))
+        if before is not None and before.get(record) != result.seen[record]:
+            raise RowErrors([(column, f"{what} {STALE}")])
 
     def _editable_program(self, code: str, column: str) -> Program:
         program = Program.objects.select_related("lead_agency").filter(code__iexact=code).first()
@@ -243,98 +222,7 @@ class ImportRun:
                                       "you may only import data of your own agency's programs")])
         return program
 
-    # --- programs and funding -------------------------------------------------------
-
-    def _program_row(self, result: RowResult, number: int, by_column: dict[str, object]) -> tuple[str, str]:
-        reader = RowReader(by_column)
-        code = reader.read("code", lambda v: cells.text(v, max_length=40), required=True)
-        reader.fail_if_errors()
-        result.key = code
-        reader = RowReader(self._continue_record(PROGRAMS, (code.upper(),), number, by_column))
-        data: dict[str, Any] = {"code": code}
-        data["title"] = reader.read("title", lambda v: cells.text(v, max_length=300), required=True)
-        data["lead_agency"] = reader.read("lead_agency", self._agency, required=True)
-        data["countries"] = reader.read("countries", self._countries, required=True)
-        data["purpose"] = reader.read("purpose", lambda v: cells.choice(v, Purpose.choices), required=True)
-        data["start_fy"] = reader.read("start_fy", cells.fiscal_year, required=True)
-        data["end_fy"] = reader.read("end_fy", cells.fiscal_year, required=True)
-        for column, parse in (
-            ("funding_authority", lambda v: cells.text(v, max_length=200)),
-            ("description", cells.text),
-            ("goals", self._goals),
-            ("sectors", self._sectors),
-        ):
-            if reader.present(column):
-                data[column] = reader.read(column, parse)
-        fiscal_year = reader.read("fiscal_year", cells.fiscal_year)
-        amounts = {name: reader.read(name, cells.amount) for name in ("planned", "obligated", "disbursed")}
-        if data["start_fy"] and data["end_fy"] and data["end_fy"] < data["start_fy"]:
-            reader.errors.append(("end_fy", f"FY{data['end_fy']} is before the start fiscal year FY{data['start_fy']}"))
-        if not reader.present("fiscal_year") and any(reader.present(n) for n in amounts):
-            reader.errors.append(("fiscal_year", "is required when the row has funding amounts"))
-        reader.fail_if_errors()
-        funding = None
-        if fiscal_year is not None:
-            result.key = f"{code} / FY{fiscal_year}"
-            self._once(("funding", code.upper(), fiscal_year), number, "fiscal_year", f"FY{fiscal_year} of {code}")
-            funding = {"fiscal_year": fiscal_year, **{k: v if v is not None else Decimal("0") for k, v in amounts.items()}}
-        else:
-            self._once(("program", code.upper()), number, "code", f"program {code} without funding")
-
-        applied = self._applied_programs.get(code.upper())
-        if applied is not None:
-            return self._funding_row(applied, funding)
-        program = Program.objects.select_related("lead_agency").filter(code__iexact=code).first()
-        members = [name for name in ("countries", "goals", "sectors") if name in data]
-        before = _program_state(program, fiscal_year, members)
-        if program is None:
-            program = self._call(program_create, default="lead_agency", data=data, funding=[funding] if funding else [])
-            self._applied_programs[code.upper()] = program
-            return CREATE, f"New program{f' with FY{fiscal_year} funding' if funding else ''}"
-        if not permissions.can_edit_program(self.user, program):
-            raise RowErrors([("code", f"program {program.code} is led by {program.lead_agency.code}; "
-                                      "you may only import programs of your own agency")])
-        data["code"] = program.code  # matched case-insensitively; keep the stored spelling
-        if program.lead_agency_id != data["lead_agency"].pk:
-            raise RowErrors([("lead_agency", f"program {program.code} is led by {program.lead_agency.code}; "
-                                             "an import does not move a program to another agency")])
-        self._call(
-            program_update, default="code", program=program, data=data, version=None,
-            funding=[funding] if funding else None,
-            rationale_category=self.rationale_category, rationale=self.rationale,
-        )
-        self._applied_programs[code.upper()] = program
-        after = _program_state(program, fiscal_year, members)
-        details_changed = after[0] != before[0]
-        funding_added = funding is not None and before[1] is None
-        funding_changed = not funding_added and after[1] != before[1]
-        notes = []
-        if details_changed:
-            notes.append("program details changed")
-        if funding_added:
-            notes.append(f"new FY{fiscal_year} funding")
-        if funding_changed:
-            notes.append(f"FY{fiscal_year} funding changed")
-        return _outcome(changed=details_changed or funding_changed, added=funding_added), _sentence(notes)
-
-    def _funding_row(self, program: Program, funding: dict[str, Any] | None) -> tuple[str, str]:
-        """A further row of a program this file has already written (its details are the
-        same, checked by _continue_record): only its funding year is new information."""
-        if funding is None:
-            return UNCHANGED, ""
-        fiscal_year = funding["fiscal_year"]
-        before = _funding_amounts(program, fiscal_year)
-        self._call(
-            funding_set, default="fiscal_year", program=program, fiscal_year=fiscal_year,
-            planned=funding["planned"], obligated=funding["obligated"], disbursed=funding["disbursed"],
-            rationale_category=self.rationale_category, rationale=self.rationale,
-        )
-        after = _funding_amounts(program, fiscal_year)
-        if before is None:
-            return CREATE, f"New FY{fiscal_year} funding"
-        if after != before:
-            return UPDATE, f"FY{fiscal_year} funding changed"
-        return UNCHANGED, ""
+    # --- cells of program rows (programs.importing.program_rows reads the rows) ---------
 
     def _agency(self, value: object) -> Agency:
         code = cells.text(value).upper()
@@ -423,8 +311,10 @@ class ImportRun:
             self._call(moe_create, default="moe_name", program=program, data=data, targets=targets)
             return CREATE, f"New MOE{f' with a {period} target' if period else ''}"
         before = _moe_state(moe, period)
+        result.seen["moe"] = before[0]
+        self._refuse_stale(result, "moe", "moe_name", f"MOE '{name}'")
         self._call(
-            moe_update, default="moe_name", moe=moe, data=data, version=None,
+            moe_update, default="moe_name", moe=moe, data=data, version=before[0],
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         if period:
@@ -443,7 +333,7 @@ class ImportRun:
             notes.append(f"new {period} target")
         if target_changed:
             notes.append(f"{period} target changed")
-        return _outcome(changed=details_changed or target_changed, added=target_added), _sentence(notes)
+        return outcome_of(changed=details_changed or target_changed, added=target_added), sentence(notes)
 
     # --- measurements ---------------------------------------------------------------
 
@@ -464,9 +354,11 @@ class ImportRun:
         if moe is None:
             raise RowErrors([("moe_name", f"program {program.code} has no MOE named '{name}'; import the MOE first")])
         before = Measurement.objects.filter(moe=moe, period=period).values_list("version", flat=True).first()
+        result.seen["measurement"] = before
+        self._refuse_stale(result, "measurement", "value", f"The measurement of '{name}' for {period}")
         self._call(
             measurement_record, default="value", moe=moe, period=period, value=value, source=source,
-            evidence_url=evidence_url, collected_on=collected_on, version=None,
+            evidence_url=evidence_url, collected_on=collected_on, version=before,
             rationale_category=self.rationale_category, rationale=self.rationale,
         )
         after = Measurement.objects.filter(moe=moe, period=period).values_list("version", "status").first()
@@ -477,46 +369,9 @@ class ImportRun:
         return UPDATE, f"Value or details changed; status now {after[1]}"
 
 
-def _program_state(program: Program | None, fiscal_year: int | None, members: list[str]) -> tuple:
-    """What a program row can change: the program's fields and the memberships the row
-    names, and the row's funding amounts."""
-    if program is None:
-        return (None, None)
-    fields = Program.objects.filter(pk=program.pk).values(*PROGRAM_FIELDS).first()
-    memberships = {name: frozenset(getattr(program, name).values_list("pk", flat=True)) for name in members}
-    funding = _funding_amounts(program, fiscal_year) if fiscal_year is not None else None
-    return ((fields, memberships), funding)
-
-
-def _funding_amounts(program: Program, fiscal_year: int) -> tuple | None:
-    return (
-        Funding.objects.filter(program_id=program.pk, fiscal_year=fiscal_year)
-        .values_list("planned", "obligated", "disbursed")
-        .first()
-    )
-
-
 def _moe_state(moe: MeasureOfEffectiveness, period: str | None) -> tuple:
     version = MeasureOfEffectiveness.objects.filter(pk=moe.pk).values_list("version", flat=True).first()
     target = Target.objects.filter(moe_id=moe.pk, period=period).values_list("value", flat=True).first() if period else None
     return (version, target)
 
 
-def _outcome(*, changed: bool, added: bool) -> str:
-    """A row that only adds a record (a new funding year, a new target) creates; one that
-    alters an existing record updates; one that does neither is unchanged."""
-    if changed:
-        return UPDATE
-    return CREATE if added else UNCHANGED
-
-
-def _sentence(notes: list[str]) -> str:
-    text = "; ".join(notes)
-    return text[:1].upper() + text[1:]
-
-
-def summarise(results: Iterable[RowResult]) -> dict[str, int]:
-    summary = dict.fromkeys(OUTCOMES, 0)
-    for result in results:
-        summary[result.outcome] = summary.get(result.outcome, 0) + 1
-    return summary

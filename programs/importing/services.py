@@ -1,10 +1,11 @@
 """Import jobs: upload, preview (checked, rolled back), confirm (the same code, committed).
 
 Preview and confirm run :func:`import_job_run` over the same stored bytes; the only
-difference is whether the transaction commits. So a preview and its confirm can never
-disagree, and a confirm that meets an error (the data changed meanwhile) commits
-nothing. Files with more than ``IMPORT_ASYNC_ROWS`` rows (default 500) run as a Celery
-job (programs.tasks.import_job_process); smaller ones run within the request.
+difference is whether the transaction commits, and a confirm refuses rows whose records
+changed since the preview. A confirm that meets an error commits nothing. Files with
+more than ``IMPORT_ASYNC_ROWS`` rows (default 500) run in the background
+(programs.importing.background: the Celery worker, or without a broker a thread of the
+web process); smaller ones run within the request.
 """
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ from infrastructure.models import RationaleCategory
 
 from ..models import ImportJob, ImportStatus, User
 from infrastructure.task_dispatch import enqueue_on_commit
+from .background import has_broker, thread_start
 from .reading import FileRefused, read_tables, sniff_format
-from .rows import ERROR, ImportRun, summarise
+from ..signals import program_changes_batched
+from infrastructure.history import acting_as
+from .outcomes import ERROR, summarise
+from .rows import ImportRun
+from .writing import HistoryAuthor
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +103,15 @@ def import_job_confirm(*, user: User, job: ImportJob) -> ImportJob:
 
 
 def _start(job: ImportJob, action: str) -> ImportJob:
+    """Run the job now (small files), or in the background: on the Celery worker when a
+    broker is configured, else in a thread of this process."""
     if job.row_count > async_threshold():
-        from ..tasks import import_job_process
+        if has_broker():
+            from ..tasks import import_job_process
 
-        enqueue_on_commit(import_job_process, job.pk, action)
+            enqueue_on_commit(import_job_process, job.pk, action)
+        else:
+            thread_start(job.pk, action)
         return job
     return import_job_run(job_id=job.pk, action=action)
 
@@ -114,6 +125,8 @@ def import_job_run(
 ) -> ImportJob:
     """Check (``preview``) or import (``confirm``) a job's file in one transaction.
 
+    ``progress(done, total)`` is told of rows done.
+
     A preview always rolls back; a confirm rolls back when any row fails. Runs only from
     the job's queued (or, for a redelivered task, running) state, once at a time.
     """
@@ -126,24 +139,31 @@ def import_job_run(
         logger.info("Import job %s is %s; %s skipped", job_id, job.status, action)
         return job
     results, failure, ran = [], "", False
+    seen = _versions_seen(job.report) if action == CONFIRM else None
     try:
-        with transaction.atomic():
+        if action == CONFIRM and hashlib.sha256(bytes(job.content)).hexdigest() != job.sha256:
+            raise FileRefused("The stored file no longer matches the previewed one.")
+        tables = read_tables(job.file_format, bytes(job.content))  # parsed before the transaction opens
+        # The transaction holds: the job's scope lock, row locks on the programs and funding
+        # rows the file names (select_for_update), and the rows it writes, for the seconds
+        # of the bulk check and write; a preview rolls it all back.
+        with transaction.atomic(), acting_as(f"import job {job.pk}"):
             if try_scope_lock(f"import-job:{job_id}"):
                 ran = True
-                if action == CONFIRM and hashlib.sha256(bytes(job.content)).hexdigest() != job.sha256:
-                    raise FileRefused("The stored file no longer matches the previewed one.")
-                tables = read_tables(job.file_format, bytes(job.content))
                 run = ImportRun(
                     user=job.uploaded_by,
+                    author=_author(job),
                     rationale_category=job.rationale_category,
                     rationale=job.rationale,
                     progress=progress,
+                    seen=seen,
                 )
-                results = run.run(tables)
-                if action == PREVIEW or any(r.outcome == ERROR for r in results):
-                    transaction.set_rollback(True)
+                with program_changes_batched(sender=ImportJob):
+                    results = run.run(tables)
+                    if action == PREVIEW or any(r.outcome == ERROR for r in results):
+                        transaction.set_rollback(True)
     except FileRefused as exc:
-        failure = str(exc)
+        ran, failure = True, str(exc)
     except OperationalError:
         raise  # the database is unreachable: the task retries
     except Exception as exc:  # noqa: BLE001 - a bug must end the job visibly, not hang it or 500
@@ -167,6 +187,23 @@ def import_job_run(
         job.status, job.imported_at = ImportStatus.IMPORTED, now
     job.save(update_fields=["report", "summary", "failure", "status", "previewed_at", "imported_at", "updated_at"])
     return job
+
+
+def _author(job: ImportJob) -> HistoryAuthor:
+    """History of an import's writes: the uploader, the job as system actor, the file (and
+    the form's rationale) as reason."""
+    reason = f"import of {job.file_name}"
+    return HistoryAuthor(
+        user=job.uploaded_by,
+        actor=f"import job {job.pk}",
+        reason=f"{job.rationale} ({reason})" if job.rationale else reason,
+        rationale_category=job.rationale_category,
+    )
+
+
+def _versions_seen(report: list[dict] | None) -> dict[tuple[str, int], dict]:
+    """(table, row) -> the record versions the preview saw for that row."""
+    return {(r["table"], r["row"]): r["seen"] for r in report or [] if r.get("seen")}
 
 
 def import_job_fail(*, job_id: int, message: str) -> None:

@@ -140,7 +140,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
         return self.name
 
 
-class Target(TimeStamped, PeriodMixin):
+class Target(TimeStamped, Versioned, PeriodMixin):
     moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="targets")
     value = _value_field()
     history = history()

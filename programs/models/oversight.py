@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from infrastructure.models import TimeStamped, history, money_field
+from infrastructure.models import TimeStamped, Versioned, history, money_field
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
 
@@ -15,7 +15,7 @@ class VettingStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class Vetting(TimeStamped):
+class Vetting(TimeStamped, Versioned):
     """Human-rights (Leahy) vetting of a partner unit a program trains or equips."""
 
     institution = models.ForeignKey(PartnerInstitution, on_delete=models.PROTECT, related_name="vettings")
@@ -47,7 +47,7 @@ class Vetting(TimeStamped):
         ]
 
 
-class DonorEngagement(TimeStamped):
+class DonorEngagement(TimeStamped, Versioned):
     """Another donor's activity in a country and sector (division of labour, redundancy)."""
 
     donor = models.ForeignKey(OtherDonor, on_delete=models.PROTECT, related_name="engagements")

@@ -72,7 +72,7 @@ class Strategy(TimeStamped, Archivable, Versioned):
         return self.title
 
 
-class Objective(TimeStamped, Archivable):
+class Objective(TimeStamped, Archivable, Versioned):
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="objectives")
     code = models.CharField(max_length=20)
     description = models.TextField()

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from infrastructure.models import Archivable, TimeStamped, history
+from infrastructure.models import Archivable, TimeStamped, Versioned, history
 
 
 class RegionScheme(models.TextChoices):
@@ -196,7 +196,7 @@ class InstitutionLevel(models.TextChoices):
     SUB_NATIONAL = "sub_national", "Sub-national"
 
 
-class PartnerInstitution(TimeStamped, Archivable):
+class PartnerInstitution(TimeStamped, Archivable, Versioned):
     """A security-sector actor in a partner country (a unit that may need vetting)."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="institutions")
@@ -233,7 +233,7 @@ class ImplementingPartnerKind(models.TextChoices):
     INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
 
 
-class ImplementingPartner(TimeStamped, Archivable):
+class ImplementingPartner(TimeStamped, Archivable, Versioned):
     name = models.CharField(max_length=250, unique=True)
     kind = models.CharField(max_length=32, choices=ImplementingPartnerKind.choices)
     history = history()

@@ -76,6 +76,7 @@ def history_entries(history_qs, *, title: str = "") -> list[dict[str, Any]]:
                 "object": str(row),
                 "date": row.history_date,
                 "user": row.history_user,
+                "author": row.history_author,
                 "type": {"+": "Created", "~": "Changed", "-": "Deleted"}.get(row.history_type, row.history_type),
                 "rationale_category": row.get_rationale_category_display() if row.rationale_category else "",
                 "reason": row.history_change_reason or "",

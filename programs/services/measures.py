@@ -28,10 +28,12 @@ from ..models import (
     User,
     moe_period_error,
 )
-from ..signals import program_data_changed
+from ..signals import program_data_announce
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
+from infrastructure.history import with_rationale
 from infrastructure.versioning import check_version
+from .rules import ensure_four_eyes, ensure_writable
 from .programs import is_approved_data
 
 MOE_FIELDS = (
@@ -55,14 +57,15 @@ def _announce(program_id: int, *, moe_id: int | None = None) -> None:
     whose nested targets changed), for sync clients and IATI, and announce it (rollups)."""
     timestamps_touch(Program, [program_id])
     timestamps_touch(MeasureOfEffectiveness, [moe_id])
-    program_data_changed.send(sender=MeasureOfEffectiveness, program_ids=[program_id])
+    program_data_announce(MeasureOfEffectiveness, [program_id])
 
 
-def _editable_program(user: User, program: Program) -> Program:
+def _editable(user: User, record: Program | MeasureOfEffectiveness | Measurement) -> None:
+    """The user edits the record's program, and neither the record nor a parent is archived.
+    ``record``'s parents up to the program must be loaded (select_related)."""
+    program = record if isinstance(record, Program) else (record.program if isinstance(record, MeasureOfEffectiveness) else record.moe.program)
     permissions.require_program_editor(user, program)
-    if program.is_archived:
-        raise ValidationError("This program is archived; a manager must restore it first.")
-    return program
+    ensure_writable(record)
 
 
 def parse_period(
@@ -110,7 +113,7 @@ def moe_create(
     categories: Iterable[tuple[str, str]] = (),
 ) -> MeasureOfEffectiveness:
     """Create an MOE with its per-period targets and disaggregation categories."""
-    _editable_program(user, program)
+    _editable(user, program)
     moe = MeasureOfEffectiveness(program=program, **{k: data[k] for k in MOE_FIELDS if k in data})
     validated_save(moe, user=user, exclude=["program"])
     _save_targets(moe, targets, user=user)
@@ -132,12 +135,15 @@ def moe_update(
     rationale: str = "",
     categories: Iterable[tuple[str, str]] | None = None,
 ) -> MeasureOfEffectiveness:
-    """Update an MOE (and, if given, replace its targets and disaggregation categories);
-    stale versions are refused, and so is another ``program`` in ``data`` (StateConflict:
-    an MOE stays with its program)."""
+    """Update an MOE (and, if given, replace its targets and disaggregation categories).
+
+    Refused when the MOE or its program is archived, or when it would change and
+    ``version`` (the MOE's, as read) is missing or stale (StaleVersionError), or when ``data`` names another program (StateConflict:
+    an MOE stays with its program). Removed
+    targets and categories are deleted with the author and rationale in their history.
+    """
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
-    _editable_program(user, moe.program)
-    check_version(moe, version)
+    _editable(user, moe)
     if "program" in data and getattr(data["program"], "pk", data["program"]) != moe.program_id:
         raise StateConflict({"program": "An MOE cannot move to another program."})
     before = {k: getattr(moe, k) for k in MOE_FIELDS}
@@ -154,21 +160,26 @@ def moe_update(
         moe.disaggregation_categories.values_list("dimension", "name")
     )
     if not (changed or targets_changed or categories_changed):
-        return moe
+        return moe  # nothing changes, so nothing can be lost: no version needed
+    check_version(moe, version)
     if is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
-    if changed:
-        moe.version += 1
-        validated_save(moe, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
+    # Targets and categories are part of the MOE (its API representation): they move its
+    # version too, so two writers replacing them cannot both win.
+    moe.version += 1
+    validated_save(moe, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     if targets_changed:
         _save_targets(moe, targets, user=user, rationale_category=rationale_category, rationale=rationale, replace=True)
     if categories_changed:
-        _replace_categories(moe, categories, user=user)
+        _replace_categories(moe, categories, user=user, rationale_category=rationale_category, rationale=rationale)
     _announce(moe.program_id, moe_id=moe.pk if targets_changed else None)
     return moe
 
 
-def _replace_categories(moe: MeasureOfEffectiveness, categories: list[tuple[str, str]], *, user: User) -> None:
+def _replace_categories(
+    moe: MeasureOfEffectiveness, categories: list[tuple[str, str]], *, user: User,
+    rationale_category: str = "", rationale: str = "",
+) -> None:
     """Add the missing categories; remove the dropped ones unless values were recorded for them."""
     existing = {(c.dimension, c.name): c for c in moe.disaggregation_categories.all()}
     for pair in categories:
@@ -183,7 +194,7 @@ def _replace_categories(moe: MeasureOfEffectiveness, categories: list[tuple[str,
             raise ValidationError(
                 {"categories": f'"{category}" has recorded values and cannot be removed.'}
             )
-        category.delete()
+        _delete(category, user=user, rationale_category=rationale_category, rationale=rationale)
 
 
 def _targets_differ(moe: MeasureOfEffectiveness, targets: list[Mapping[str, Any]]) -> bool:
@@ -203,7 +214,11 @@ def _save_targets(
     rationale_category: str = "",
     rationale: str = "",
     replace: bool = False,
+    versions: Mapping[str, int | None] | None = None,
 ) -> None:
+    """Create, change (and with ``replace`` delete) targets. ``versions`` maps a period
+    code to the version of its target the writer read (target_set); without it the targets
+    are covered by the MOE's version, already checked by the caller."""
     existing = {t.period: t for t in moe.targets.select_for_update()}
     seen: set[str] = set()
     for item in targets:
@@ -214,29 +229,50 @@ def _save_targets(
         target = existing.get(period.code) or Target(moe=moe, period=period.code)
         if item.get("value") in (None, ""):
             raise ValidationError({"targets": f"{period.code}: enter a target value."})
-        target.value = item["value"]
-        if target.pk and Target.objects.filter(pk=target.pk, value=target.value).exists():
+        if target.pk and target.value == Decimal(str(item["value"])):
             continue
+        if target.pk:
+            check_version(target, versions.get(period.code) if versions is not None else target.version)
+            target.version += 1
+        else:
+            check_version(None, versions.get(period.code) if versions is not None else None)
+        target.value = item["value"]
         validated_save(target, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
     if replace:
         for code, target in existing.items():
             if code not in seen:
-                target.delete()  # targets are plans, not records; the history keeps the deletion
+                # Targets are plans, not records; the history keeps the deletion, its author and why.
+                _delete(target, user=user, rationale_category=rationale_category, rationale=rationale)
+
+
+def _delete(record: Target | DisaggregationCategory | MeasurementDisaggregation, *, user: User, rationale_category: str, rationale: str) -> None:
+    """Delete a row that belongs to an MOE; its deletion history row names the author and rationale."""
+    with_rationale(record, rationale_category, rationale)
+    record._history_user = user
+    record.delete()
 
 
 @transaction.atomic
 def target_set(
-    *, user: User, moe: MeasureOfEffectiveness, period: str, value: Decimal,
+    *, user: User, moe: MeasureOfEffectiveness, period: str, value: Decimal, version: int | None = None,
     rationale_category: str = "", rationale: str = "",
 ) -> Target:
-    """Create or update the target of one MOE for one period."""
+    """Create or update the target of one MOE for one period.
+
+    ``version`` is the version of that period's target the writer read; None (or 0) means
+    "no target yet". A change over another version is refused (StaleVersionError), as is
+    any change under an archived MOE or program (ValidationError).
+    """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
-    _editable_program(user, moe.program)
+    _editable(user, moe)
     code = parse_period(period, program=moe.program, moe=moe).code
     existing = moe.targets.filter(period=code).first()
     if existing is not None and existing.value != Decimal(value) and is_approved_data(moe.program):
         require_rationale(rationale_category, rationale)
-    _save_targets(moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category, rationale=rationale)
+    _save_targets(
+        moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category,
+        rationale=rationale, versions={code: version},
+    )
     _announce(moe.program_id, moe_id=moe.pk)
     return moe.targets.get(period=code)
 
@@ -259,6 +295,11 @@ def measurement_record(
 ) -> Measurement:
     """Record (create or update) the value of an MOE for a period: one row per MOE and period.
 
+    ``version`` is the version of the stored measurement the writer read; None (or 0)
+    means "expected absent". A change over an existing measurement with a missing or
+    stale version is refused (StaleVersionError): two analysts filling the same empty cell
+    cannot both be told "saved". Refused too under an archived MOE or program.
+
     A changed approved value needs a rationale and returns to "submitted" for approval.
     ``breakdown`` maps disaggregation category ids to values and replaces the stored
     breakdown (None keeps it); ``breakdown_partial`` (None keeps it) lets a dimension sum
@@ -267,7 +308,7 @@ def measurement_record(
     to an approved value (which withdraws it) schedules their recompute; drafts do not.
     """
     moe = MeasureOfEffectiveness.objects.select_related("program").get(pk=moe.pk)
-    _editable_program(user, moe.program)
+    _editable(user, moe)
     code = parse_period(period, program=moe.program, moe=moe).code
     measurement = Measurement.objects.select_for_update().filter(moe=moe, period=code).first()
     new_values = {"value": value, "source": source, "evidence_url": evidence_url, "collected_on": collected_on}
@@ -277,15 +318,16 @@ def measurement_record(
     wanted = _wanted_breakdown(moe, breakdown) if breakdown is not None else stored
     withdrawn = False
     if measurement is None:
+        check_version(None, version)
         measurement = Measurement(moe=moe, period=code, entered_by=user)
     else:
-        check_version(measurement, version)
         unchanged = all(
             getattr(measurement, k) == (Decimal(v) if k == "value" and v is not None else v)
             for k, v in new_values.items()
         )
         if unchanged and _amounts(wanted) == _amounts(stored):
-            return measurement
+            return measurement  # nothing changes, so nothing can be lost: no version needed
+        check_version(measurement, version)
         withdrawn = measurement.status == MeasurementStatus.APPROVED
         if withdrawn:
             require_rationale(rationale_category, rationale)
@@ -301,7 +343,7 @@ def measurement_record(
         _check_breakdown(moe, Decimal(value), wanted, partial=measurement.breakdown_partial)
     validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
     if breakdown is not None:
-        _save_breakdown(measurement, wanted, stored)
+        _save_breakdown(measurement, wanted, stored, user=user, rationale_category=rationale_category, rationale=rationale)
     if withdrawn:
         _announce(moe.program_id)
     return measurement
@@ -344,19 +386,23 @@ def _check_breakdown(moe: MeasureOfEffectiveness, value: Decimal, breakdown: Bre
         raise ValidationError({"breakdown": errors})
 
 
-def _save_breakdown(measurement: Measurement, wanted: Breakdown, stored: Breakdown) -> None:
-    """Make the stored category values those of ``wanted`` (history records each change)."""
+def _save_breakdown(
+    measurement: Measurement, wanted: Breakdown, stored: Breakdown, *, user: User, rationale_category: str, rationale: str
+) -> None:
+    """Make the stored category values those of ``wanted`` (history records each change,
+    deletions included, with the author and the rationale)."""
     rows = {row.category_id: row for row in measurement.breakdown.all()}
     for category_id, row in rows.items():
         if category_id not in wanted:
-            row.delete()
+            _delete(row, user=user, rationale_category=rationale_category, rationale=rationale)
     for category_id, (category, amount) in wanted.items():
         row = rows.get(category_id)
         if row is None:
-            MeasurementDisaggregation.objects.create(measurement=measurement, category=category, value=amount)
-        elif stored[category_id][1] != amount:
-            row.value = amount
-            row.save(update_fields=["value", "updated_at"])
+            row = MeasurementDisaggregation(measurement=measurement, category=category)
+        elif stored[category_id][1] == amount:
+            continue
+        row.value = amount
+        validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale)
 
 
 @transaction.atomic
@@ -368,7 +414,7 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
     )
     moved = 0
     for measurement in rows:
-        permissions.require_program_editor(user, measurement.moe.program)
+        _editable(user, measurement)
         if measurement.status not in (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED):
             continue
         measurement.status = MeasurementStatus.SUBMITTED
@@ -383,12 +429,13 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
 def measurement_approve(*, user: User, measurement: Measurement, version: int | None = None) -> Measurement:
     """A manager approves a submitted measurement; it then counts in rollups."""
     permissions.require_manager(user, "approve measurements")
-    measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
+    measurement = Measurement.objects.select_for_update().select_related("moe__program").get(pk=measurement.pk)
+    ensure_writable(measurement)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise StateConflict({"status": f"Only submitted measurements can be approved (this one is {measurement.get_status_display().lower()})."})
-    if measurement.entered_by_id == user.pk:
-        raise ValidationError({"status": "You cannot approve a measurement you entered yourself."})
+    # entered_by is whoever last changed the content (value, source, breakdown): see measurement_record.
+    ensure_four_eyes(approver_id=user.pk, last_author_id=measurement.entered_by_id, noun="measurement")
     measurement.status = MeasurementStatus.APPROVED
     measurement.approved_by, measurement.approved_at = user, timezone.now()
     measurement.version += 1
@@ -401,7 +448,8 @@ def measurement_approve(*, user: User, measurement: Measurement, version: int | 
 def measurement_return(*, user: User, measurement: Measurement, reason: str, version: int | None = None) -> Measurement:
     """A manager returns a submitted measurement for revision, with the reason."""
     permissions.require_manager(user, "return measurements")
-    measurement = Measurement.objects.select_for_update().select_related("moe").get(pk=measurement.pk)
+    measurement = Measurement.objects.select_for_update().select_related("moe__program").get(pk=measurement.pk)
+    ensure_writable(measurement)
     check_version(measurement, version)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise StateConflict({"status": "Only submitted measurements can be returned."})
@@ -431,7 +479,7 @@ def measurement_grid_record(
     the program's draft and returned measurements of ``periods`` are then submitted.
     Returns {"recorded": n, "submitted": m}.
     """
-    _editable_program(user, program)
+    _editable(user, program)
     errors: dict[str, list[str]] = {}
     recorded = 0
     for cell in cells:
@@ -474,9 +522,10 @@ def moe_archive(*, user: User, moe: MeasureOfEffectiveness, reason: str = "") ->
     """Archive an MOE instead of deleting it: it leaves the grid, the detail page and rollups;
     its measurements and history stay."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program__lead_agency").get(pk=moe.pk)
-    _editable_program(user, moe.program)
+    permissions.require_program_editor(user, moe.program)
     if moe.is_archived:
         return moe
+    ensure_writable(moe)  # not under an archived program
     moe.archived_at, moe.archived_by = timezone.now(), user
     moe.version += 1
     validated_save(moe, user=user, rationale=f"archived: {reason}".strip(": "), exclude=["program"])

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
-from ..signals import program_data_changed
+from ..signals import program_data_announce
 from .program_years import program_years_check
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
+from .rules import ensure_writable
 
 PROGRAM_M2M_FIELDS = (
     "supporting_agencies",
@@ -57,7 +58,7 @@ def _announce(program_ids: Iterable[int]) -> None:
     ``last-updated-datetime``) and announce it (rollups recompute)."""
     program_ids = sorted(set(program_ids))
     timestamps_touch(Program, program_ids)
-    program_data_changed.send(sender=Program, program_ids=program_ids)
+    program_data_announce(Program, program_ids)
 
 
 def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
@@ -74,12 +75,30 @@ def _set_m2m(program: Program, data: Mapping[str, Any]) -> bool:
     return changed
 
 
-def _validate_membership(program: Program, data: Mapping[str, Any]) -> None:
+def check_membership(program: Program, data: Mapping[str, Any]) -> None:
+    """Membership rules (query-free): at least one country when countries are given; the
+    lead agency is not also a supporting agency. Raises a field-named ValidationError."""
     if "countries" in data and not data["countries"]:
         raise ValidationError({"countries": "A program serves at least one country."})
     if program.lead_agency_id and "supporting_agencies" in data:
         if any(getattr(a, "pk", a) == program.lead_agency_id for a in data["supporting_agencies"] or []):
             raise ValidationError({"supporting_agencies": "The lead agency cannot also be a supporting agency."})
+
+
+def check_may_create(user: User, lead_agency_id: int | None) -> None:
+    """Only the lead agency's analysts (and administrators) create its programs (query-free
+    once the user's groups are cached); PermissionDenied otherwise."""
+    permissions.require(
+        permissions.can_edit_for_agency(user, lead_agency_id),
+        "You may only create programs led by your own agency.",
+    )
+
+
+def check_program_editable(user: User, program: Program) -> None:
+    """The user may edit ``program`` and it is not archived (query-free with its lead
+    agency loaded). PermissionDenied or ValidationError."""
+    permissions.require_program_editor(user, program)
+    ensure_writable(program)
 
 
 def _funding_rows(program: Program, funding: Iterable[Mapping[str, Any]]) -> list[Funding]:
@@ -106,11 +125,11 @@ def _funding_row_changed(row: Funding) -> bool:
     return any(Decimal(str(old)) != Decimal(str(getattr(row, name))) for old, name in zip(stored, FUNDING_FIELDS))
 
 
-def _check_funding_years(
+def check_funding_year(
     program: Program, fiscal_year: int | None, *, error: type[ValidationError] = ValidationError
 ) -> None:
-    """A funding year inside the program's years; ``error`` is StateConflict when the years
-    are the stored program's rather than the same request's."""
+    """A funding year inside the program's years (query-free); ``error`` is StateConflict
+    when the years are the stored program's rather than the same request's."""
     if fiscal_year is None:
         return
     if not program.start_fy <= fiscal_year <= program.end_fy:
@@ -122,7 +141,7 @@ def _check_funding_years(
 def _save_funding(program: Program, rows: list[Funding], *, user: User, rationale_category: str, rationale: str) -> bool:
     changed = False
     for row in rows:
-        _check_funding_years(program, row.fiscal_year)
+        check_funding_year(program, row.fiscal_year)
         if row.pk:
             if not _funding_row_changed(row):
                 continue
@@ -145,11 +164,8 @@ def program_create(
         program.status = data["status"]
     if program.lead_agency_id is None:
         raise ValidationError({"lead_agency": "Choose the lead agency."})
-    permissions.require(
-        permissions.can_edit_for_agency(user, program.lead_agency_id),
-        "You may only create programs led by your own agency.",
-    )
-    _validate_membership(program, data)
+    check_may_create(user, program.lead_agency_id)
+    check_membership(program, data)
     if "countries" not in data:
         raise ValidationError({"countries": "A program serves at least one country."})
     validated_save(program, user=user)
@@ -172,14 +188,13 @@ def program_update(
 ) -> Program:
     """Update fields, memberships and (if given) funding rows of a program.
 
-    Refused when ``version`` is stale (StaleVersionError), when the user may not edit the
-    program, or when approved data changes without a rationale.
+    Refused when the program (or what it belongs to) is archived, when it would change and
+    ``version`` is missing or stale (StaleVersionError; the funding rows sent here are part
+    of the program and covered by its version), when the user may not edit the program, or
+    when approved data changes without a rationale.
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
-    permissions.require_program_editor(user, program)
-    if program.is_archived:
-        raise ValidationError("This program is archived; a manager must restore it before it can be edited.")
-    check_version(program, version)
+    check_program_editable(user, program)
     if "lead_agency" in data and getattr(data["lead_agency"], "pk", data["lead_agency"]) != program.lead_agency_id:
         permissions.require(
             permissions.is_administrator(user), "Only an administrator may move a program to another agency."
@@ -188,7 +203,7 @@ def program_update(
     for key in PROGRAM_FIELDS:
         if key in data:
             setattr(program, key, data[key])
-    _validate_membership(program, data)
+    check_membership(program, data)
     program_years_check(program, before=(before["start_fy"], before["end_fy"]))
     fields_changed = any(getattr(program, k) != before[k] for k in PROGRAM_FIELDS)
     funding_rows = _funding_rows(program, funding) if funding is not None else []
@@ -199,7 +214,8 @@ def program_update(
         for name in PROGRAM_M2M_FIELDS
     )
     if not (fields_changed or funding_changes or m2m_changes):
-        return program
+        return program  # nothing changes, so nothing can be lost: no version needed
+    check_version(program, version)
     if is_approved_data(program):
         require_rationale(rationale_category, rationale)
     program.version += 1
@@ -223,20 +239,26 @@ def funding_set(
     rationale_category: str = "",
     rationale: str = "",
 ) -> Funding:
-    """Create or update one fiscal year's funding of a program."""
+    """Create or update one fiscal year's funding of a program.
+
+    ``version`` is the version of that year's row the writer read; None (or 0) means "no
+    row yet". A change over a row with another version is refused (StaleVersionError), as
+    is any change to an archived program (ValidationError).
+    """
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require_program_editor(user, program)
+    ensure_writable(program)
     row = program.funding.select_for_update().filter(fiscal_year=fiscal_year).first()
+    if row is not None and (row.planned, row.obligated, row.disbursed) == (planned, obligated, disbursed):
+        return row
+    check_version(row, version)
     if row is not None:
-        check_version(row, version)
-        if (row.planned, row.obligated, row.disbursed) == (planned, obligated, disbursed):
-            return row
         if is_approved_data(program):
             require_rationale(rationale_category, rationale)
         row.version += 1
     else:
         row = Funding(program=program, fiscal_year=fiscal_year)
-    _check_funding_years(program, fiscal_year, error=StateConflict)
+    check_funding_year(program, fiscal_year, error=StateConflict)
     row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
     validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])
@@ -302,9 +324,8 @@ def program_transition(
         _may_transition(user, program, who),
         f"Only {'managers' if who == MANAGER else 'the lead agency or managers'} may {action} a program.",
     )
+    ensure_writable(program)
     check_version(program, version)
-    if program.is_archived:
-        raise ValidationError("This program is archived.")
     if program.status not in sources:
         raise StateConflict(
             {"action": f"A program that is {program.get_status_display().lower()} cannot be moved by '{action}'."}

@@ -6,9 +6,9 @@ and Defense), so any analyst, manager or administrator may create and edit them;
 is open to the same people, restoring only to managers. Every save is validated with
 full_clean() inside one transaction and recorded in the history with the acting user.
 
-Optimistic locking: Strategy carries a ``version``; the other models have none, so their
-lock token is ``updated_at`` (ISO timestamp) as read by the form, compared under
-select_for_update. A stale save raises StaleVersionError listing what changed meanwhile.
+Optimistic locking: every one of these records carries a ``version``; an update names the
+version its writer read (infrastructure.versioning.check_version, under select_for_update).
+A missing or stale one raises StaleVersionError listing who changed what meanwhile.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from .. import permissions
 from ..models import (
@@ -31,7 +30,8 @@ from ..models import (
     Vetting,
 )
 from infrastructure.saving import validated_save
-from infrastructure.versioning import StaleVersionError, check_version
+from .rules import ensure_writable
+from infrastructure.versioning import check_version
 
 # Model -> (its editable fields, its many-to-many fields).
 RECORD_FIELDS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -51,55 +51,6 @@ def _fields(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[str, ...]
     if model not in RECORD_FIELDS:
         raise ValueError(f"{model.__name__} is not a record kept through these services")
     return RECORD_FIELDS[model]
-
-
-def lock_token(record: models.Model) -> str:
-    """What an edit form sends back: the version, or the last-saved time for unversioned models."""
-    if hasattr(record, "version"):
-        return str(record.version)
-    return record.updated_at.isoformat() if record.updated_at else ""
-
-
-def _check_token(record: models.Model, token: str | None) -> None:
-    if token in (None, ""):
-        return
-    if hasattr(record, "version"):
-        try:
-            expected = int(token)
-        except (TypeError, ValueError):
-            expected = 0
-        check_version(record, expected)
-        return
-    seen = parse_datetime(str(token))
-    if seen is not None and seen == record.updated_at:
-        return
-    changes: list[dict[str, Any]] = []
-    entries = record.history.select_related("history_user").order_by("history_date")
-    if seen is not None:
-        entries = entries.filter(history_date__gt=seen)
-    previous = None
-    for entry in entries:
-        previous = previous or entry.prev_record
-        if previous is not None:
-            for change in entry.diff_against(previous).changes:
-                if change.field == "updated_at":
-                    continue
-                changes.append(
-                    {
-                        "field": change.field,
-                        "old": change.old,
-                        "new": change.new,
-                        "by": entry.history_user.username if entry.history_user else "",
-                        "at": entry.history_date,
-                    }
-                )
-        previous = entry
-    raise StaleVersionError(
-        record=record,
-        expected=seen.strftime("%H:%M:%S") if seen else token,
-        current=record.updated_at.strftime("%H:%M:%S"),
-        changes=changes,
-    )
 
 
 def _apply(record: models.Model, data: Mapping[str, Any]) -> bool:
@@ -151,17 +102,16 @@ def record_update(
     user: User,
     record: models.Model,
     data: Mapping[str, Any],
-    token: str | None,
+    version: int | None,
     rationale_category: str = "",
     rationale: str = "",
 ) -> models.Model:
-    """Update one record; refused when ``token`` (lock_token as read) is stale or it is archived."""
+    """Update one record; refused when ``version`` (as read) is missing or stale
+    (StaleVersionError) or the record is archived (ValidationError)."""
     model = type(record)
     permissions.require_record_keeper(user, f"change {model._meta.verbose_name_plural}")
     record = model.objects.select_for_update().get(pk=record.pk)
-    _check_token(record, token)
-    if getattr(record, "archived_at", None) is not None:
-        raise ValidationError("This record is archived; a manager must restore it before it can be edited.")
+    ensure_writable(record)
     fields_changed = _apply(record, data)
     _, m2m = _fields(model)
     m2m_changed = any(
@@ -169,9 +119,9 @@ def record_update(
         for name in m2m
     )
     if not (fields_changed or m2m_changed):
-        return record
-    if hasattr(record, "version"):
-        record.version += 1
+        return record  # nothing changes, so nothing can be lost: no version needed
+    check_version(record, version)
+    record.version += 1
     validated_save(record, user=user, rationale_category=rationale_category, rationale=rationale)
     _set_m2m(record, data)
     return record
@@ -188,8 +138,7 @@ def record_archive(*, user: User, record: models.Model, reason: str = "") -> mod
     if record.archived_at is not None:
         return record
     record.archived_at, record.archived_by = timezone.now(), user
-    if hasattr(record, "version"):
-        record.version += 1
+    record.version += 1
     validated_save(record, user=user, rationale=f"archived: {reason}".strip(": "))
     return record
 
@@ -202,7 +151,6 @@ def record_restore(*, user: User, record: models.Model, reason: str = "") -> mod
     if getattr(record, "archived_at", None) is None:
         return record
     record.archived_at, record.archived_by = None, None
-    if hasattr(record, "version"):
-        record.version += 1
+    record.version += 1
     validated_save(record, user=user, rationale=f"restored: {reason}".strip(": "))
     return record

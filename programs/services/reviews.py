@@ -59,7 +59,8 @@ def crisis_event_record(
     for program in programs:
         if program.status in (ProgramStatus.ACTIVE, ProgramStatus.RESTRUCTURED):
             program_transition(
-                user=user, program=program, action="review", reason=f"Crisis in {country.name}: {crisis.title}"
+                user=user, program=program, action="review", reason=f"Crisis in {country.name}: {crisis.title}",
+                version=program.version,  # read in this transaction, just above
             )
     country_inputs_changed.send(sender=CrisisEvent, country_ids=[country.id])
     return crisis
@@ -135,5 +136,7 @@ def review_decide(*, user: User, review: ProgramReview, decision: str, rationale
     review.decided_at = timezone.now()
     validated_save(review, user=user, rationale=f"review decided: {decision}")
     for action in actions:
-        program = program_transition(user=user, program=program, action=action, reason=f"Review: {rationale.strip()}")
+        program = program_transition(
+            user=user, program=program, action=action, reason=f"Review: {rationale.strip()}", version=program.version
+        )
     return review

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from infrastructure.exports import export_response
+from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS, measurement_export_rows
 from ..forms.change_fields import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
@@ -194,23 +195,12 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/approvals.html", {"page": page, "rows": rows, "return_form": ReturnForm()})
 
 
-APPROVAL_EXPORT_COLUMNS = [
-    ("Program", "moe.program.code"),
-    ("Lead agency", "moe.program.lead_agency.code"),
-    ("Measure", "moe.name"),
-    ("Unit", "moe.unit"),
-    ("Period", "period"),
-    ("Value", "value"),
-    ("Breakdown", lambda m: measurement_breakdown_status(m).label),
-    ("Entered by", "entered_by.username"),
-    ("Updated at", "updated_at"),
-]
-
-
 @forbidden_page
 def approvals_export(request: HttpRequest, fmt: str) -> HttpResponse:
     permissions.require_manager(request.user, "export the approvals queue")
-    return export_response(approvals_queue(), APPROVAL_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
+    return export_response(
+        measurement_export_rows(approvals_queue()), MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals"
+    )
 
 
 def _after_decision(request: HttpRequest) -> HttpResponse:

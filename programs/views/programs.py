@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from infrastructure.exports import export_response
+from ..importing.exports import PROGRAM_EXPORT_COLUMNS, program_export_rows
 from ..filters import ProgramFilter
 from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
 from ..selectors.history import history_entries
@@ -33,25 +34,6 @@ from .refusals import forbidden_page
 from .form_errors import apply_service_errors
 from .paging import paginate, query_without
 
-PROGRAM_EXPORT_COLUMNS = [
-    ("Code", "code"),
-    ("Title", "title"),
-    ("Lead agency", "lead_agency.code"),
-    ("Supporting agencies", lambda p: [a.code for a in p.supporting_agencies.all()]),
-    ("Countries", lambda p: [c.iso3 for c in p.countries.all()]),
-    ("Goals", lambda p: [g.code for g in p.goals.all()]),
-    ("Sectors", lambda p: [s.dac_code for s in p.sectors.all()]),
-    ("Purpose", lambda p: p.get_purpose_display()),
-    ("Status", lambda p: p.get_status_display()),
-    ("Start FY", "start_fy"),
-    ("End FY", "end_fy"),
-    ("Surge", "is_surge"),
-    ("Planned (USD)", "total_planned"),
-    ("Obligated (USD)", "total_obligated"),
-    ("Disbursed (USD)", "total_disbursed"),
-    ("Archived at", "archived_at"),
-    ("Updated at", "updated_at"),
-]
 TRANSITION_LABELS = {
     "approve": "Approve",
     "start": "Start",
@@ -90,7 +72,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 def program_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = ProgramFilter(request.GET)
-    return export_response(filterset.qs, PROGRAM_EXPORT_COLUMNS, fmt=fmt, stem="programs")
+    return export_response(program_export_rows(filterset.qs), PROGRAM_EXPORT_COLUMNS, fmt=fmt, stem="programs")
 
 
 def _moe_rows(program: Program) -> list[dict]:

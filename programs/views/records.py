@@ -19,10 +19,11 @@ from ..forms import records as record_forms
 from ..selectors import records as selectors
 from ..selectors.history import history_entries
 from infrastructure.versioning import StaleVersionError
-from ..services.records import lock_token, record_archive, record_create, record_restore, record_update
-from .refusals import forbidden_page
+from ..forms.change_fields import version_int
+from ..services.records import record_archive, record_create, record_restore, record_update
 from .form_errors import apply_service_errors
 from .paging import paginate, query_without
+from .refusals import forbidden_page
 
 
 @dataclass(frozen=True)
@@ -177,14 +178,14 @@ def record_edit_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                     user=request.user,
                     record=record,
                     data=form.service_data(),
-                    token=form.cleaned_data.get("version") or None,
+                    version=version_int(form.cleaned_data.get("version")),
                     rationale_category=form.cleaned_data.get("rationale_category", ""),
                     rationale=form.cleaned_data.get("rationale", ""),
                 )
             except StaleVersionError as exc:
                 context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
                 form.data = form.data.copy()
-                form.data["version"] = lock_token(spec.model.objects.get(pk=pk))
+                form.data["version"] = str(exc.current)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -192,7 +193,7 @@ def record_edit_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 return redirect("programs:record-list", kind=spec.slug)
         status = 409 if "stale_changes" in context else 400
     else:
-        form = spec.form(instance=record, initial={"version": lock_token(record)})
+        form = spec.form(instance=record, initial={"version": record.version})
     context["form"] = form
     return render(request, "programs/record_form.html", context, status=status)
 

@@ -56,7 +56,7 @@ def test_a_manager_solves_and_the_result_is_stored_with_its_reasons(world, manag
     ken, col = world
     scenario = alf.scenario(manager, envelopes={"INCLE": 6, "FMF": 4},
                             ceilings=[{"country": "COL", "amount": 10 * M}])
-    result = services.scenario_solve(user=manager, scenario=scenario, version=scenario.version)
+    result = services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
     scenario.refresh_from_db()
     assert result.feasible and scenario.status == ScenarioStatus.SOLVED and scenario.version == 2
     lines = {(l.country.iso3, l.account): l for l in AllocationLine.objects.select_related("country")}
@@ -79,7 +79,7 @@ def test_a_manager_solves_and_the_result_is_stored_with_its_reasons(world, manag
 
 def test_commitments_over_an_envelope_are_explained_in_plain_words(world, manager):
     scenario = alf.scenario(manager, envelopes={"INCLE": 1.5, "FMF": 4})
-    result = services.scenario_solve(user=manager, scenario=scenario)
+    result = services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
     scenario.refresh_from_db()
     assert not result.feasible and scenario.status == ScenarioStatus.INFEASIBLE
     assert scenario.infeasibility == "commitments in INCLE exceed its envelope by $2.5 M: Colombia $2.0 M, Kenya $2.0 M"
@@ -92,7 +92,7 @@ def test_deprioritised_and_restricted_countries_get_only_their_commitments(world
     scenario = alf.scenario(manager, envelopes={"INCLE": 20, "FMF": 20},
                             restrictions=[{"country": "KEN", "account": "INCLE"}],
                             ceilings=[{"country": "KEN", "amount": 50 * M}])
-    services.scenario_solve(user=manager, scenario=scenario)
+    services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
     lines = {(l.country.iso3, l.account): l for l in AllocationLine.objects.select_related("country")}
     assert lines["COL", "INCLE"].amount == 2 * M and not lines["COL", "INCLE"].eligible
     assert lines["KEN", "INCLE"].amount == 2 * M and "not eligible" in lines["KEN", "INCLE"].binding
@@ -105,7 +105,7 @@ def test_an_open_crisis_caps_the_band_and_stops_new_money(world, manager):
     ken, _ = world
     alf.score(ken, 80, band=Band.REVIEW, caps_applied="open_crisis", flag_open_crisis=True)
     scenario = alf.scenario(manager, envelopes={"INCLE": 20, "FMF": 20})
-    services.scenario_solve(user=manager, scenario=scenario)
+    services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
     kenya = CountryOutcome.objects.get(scenario=scenario, country=ken)
     assert kenya.total == 4 * M and kenya.ineligible_reason == "band cap: open crisis event"
 
@@ -118,7 +118,7 @@ def test_tier_minimums_reach_countries_without_funding(world, manager):
     scenario = alf.scenario(manager, envelopes={"INCLE": 20, "FMF": 20},
                             minimums=[{"tier": 1, "amount": 3 * M}],
                             ceilings=[{"country": "GHA", "amount": 5 * M}])
-    services.scenario_solve(user=manager, scenario=scenario)
+    services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
     assert CountryOutcome.objects.get(scenario=scenario, country=ghana).total >= 3 * M
 
 
@@ -145,7 +145,7 @@ def test_analysts_may_not_create_or_solve(analyst_a, manager):
         alf.scenario(analyst_a, envelopes={"FMF": 1})
     scenario = alf.scenario(manager, envelopes={"FMF": 1})
     with pytest.raises(PermissionDenied):
-        services.scenario_solve(user=analyst_a, scenario=scenario)
+        services.scenario_solve(user=analyst_a, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
 
 
 def test_a_stale_edit_is_refused_and_history_names_the_author(manager):

@@ -78,7 +78,8 @@ def test_selectivity_scores_current_and_history(token_client, analyst_a, manager
 
     kenya = factories.country("KEN")
     assessment = assessment_create(user=analyst_a, country=kenya, assessed_on=dt.date(2026, 5, 1), criterion_scores=_scores(5))
-    assessment_approve(user=manager, assessment=assessment_submit(user=analyst_a, assessment=assessment))
+    submitted = assessment_submit(user=analyst_a, assessment=assessment, version=assessment.version)
+    assessment_approve(user=manager, assessment=submitted, version=submitted.version)
     selectivity_recompute(country_ids=[kenya.pk])
     client = token_client(analyst_a)
     current = client.get("/api/v1/selectivity-scores/", {"country": "KEN"}).json()["results"]

@@ -12,7 +12,7 @@ from api.program_rows import program_rows
 from api.serializers.programs import ProgramSerializer
 from programs.models import Program
 
-from . import api_factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ def test_the_fast_renderer_writes_the_bytes_drf_writes():
 
 
 def test_the_program_list_is_the_documented_representation_byte_for_byte(token_client, analyst_a):
-    api_factories.program_full(title="Straße \u2028 «coast guard»", description='line\nnext "quoted"')
-    api_factories.program_full(code="DOS-2027-0002", countries=("COL",))
+    factories.program_full(title="Straße \u2028 «coast guard»", description='line\nnext "quoted"')
+    factories.program_full(code="DOS-2027-0002", countries=("COL",))
     body = token_client(analyst_a).get("/api/v1/programs/?page_size=10").content
     rows = program_rows(Program.objects.filter(archived_at__isnull=True).order_by("code", "pk"))
     documented = ProgramSerializer(rows, many=True).data

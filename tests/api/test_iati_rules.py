@@ -14,7 +14,6 @@ from programs.services.measures import measurement_record, moe_create
 from programs.services.programs import program_transition
 from tests import factories
 
-from tests import factories
 from .iati_rules import document_ruleset_errors
 
 pytestmark = pytest.mark.django_db

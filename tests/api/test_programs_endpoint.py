@@ -186,9 +186,12 @@ def test_update_of_approved_data_without_rationale_is_400(token_client, analyst_
     assert {"rationale_category", "rationale"} <= set(response.json()["errors"])
 
 
-def test_update_without_version_is_400(token_client, analyst_a, program_a):
+def test_update_without_version_is_409_and_saves_nothing(token_client, analyst_a, program_a):
     response = token_client(analyst_a, write=True).patch(f"/api/v1/programs/{program_a.pk}/", {"title": "x"}, format="json")
-    assert response.status_code == 400 and "version" in response.json()["errors"]
+    assert response.status_code == 409
+    assert response.json()["code"] == "stale_version" and response.json()["your_version"] is None
+    program_a.refresh_from_db()
+    assert program_a.title != "x"
 
 
 def test_stale_version_is_409_with_what_changed(token_client, analyst_a, program_a):

@@ -92,28 +92,44 @@ def test_a_stale_edit_shows_the_conflict_message(client, analyst_a, framework, k
     assert set(CountryAssessment.objects.get().scores.values_list("score", flat=True)) == {2}
 
 
+def _version(assessment) -> dict:
+    """The version the detail page's buttons send (the one read)."""
+    return {"version": CountryAssessment.objects.get(pk=assessment.pk).version}
+
+
 def test_workflow_through_the_pages(client, analyst_a, manager, framework, kenya):
     client.force_login(analyst_a)
     client.post(reverse("assessments:assessment-create"), _post_data(framework, kenya))
     assessment = CountryAssessment.objects.get()
-    client.post(reverse("assessments:assessment-submit", args=[assessment.pk]))
+    client.post(reverse("assessments:assessment-submit", args=[assessment.pk]), _version(assessment))
     # The analyst sees no approve button; a forced POST is refused with 403
     detail = client.get(reverse("assessments:assessment-detail", args=[assessment.pk])).content.decode()
     assert "approve-assessment" not in detail
-    assert client.post(reverse("assessments:assessment-approve", args=[assessment.pk])).status_code == 403
+    assert client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), _version(assessment)).status_code == 403
     client.force_login(manager)
-    response = client.post(reverse("assessments:assessment-return", args=[assessment.pk]), {"reason": ""}, follow=True)
+    response = client.post(
+        reverse("assessments:assessment-return", args=[assessment.pk]), {"reason": "", **_version(assessment)}, follow=True
+    )
     assert "Say why the assessment is returned." in response.content.decode()
-    client.post(reverse("assessments:assessment-approve", args=[assessment.pk]))
+    client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), _version(assessment))
     assert CountryAssessment.objects.get().status == AssessmentStatus.APPROVED
+
+
+def test_a_transition_without_the_version_read_is_refused(client, analyst_a, framework, kenya):
+    client.force_login(analyst_a)
+    client.post(reverse("assessments:assessment-create"), _post_data(framework, kenya))
+    assessment = CountryAssessment.objects.get()
+    response = client.post(reverse("assessments:assessment-submit", args=[assessment.pk]), follow=True)
+    assert "Nothing was saved" in response.content.decode()
+    assert CountryAssessment.objects.get().status == AssessmentStatus.DRAFT
 
 
 def test_manager_cannot_approve_own_assessment_through_the_page(client, manager, framework, kenya):
     client.force_login(manager)
     client.post(reverse("assessments:assessment-create"), _post_data(framework, kenya))
     assessment = CountryAssessment.objects.get()
-    client.post(reverse("assessments:assessment-submit", args=[assessment.pk]))
-    response = client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), follow=True)
+    client.post(reverse("assessments:assessment-submit", args=[assessment.pk]), _version(assessment))
+    response = client.post(reverse("assessments:assessment-approve", args=[assessment.pk]), _version(assessment), follow=True)
     assert "cannot approve your own assessment" in response.content.decode()
     assert CountryAssessment.objects.get().status == AssessmentStatus.SUBMITTED
 

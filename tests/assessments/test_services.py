@@ -74,10 +74,10 @@ def test_a_missing_justification_is_refused(analyst_a, kenya, framework):
 def test_workflow_submit_then_another_manager_approves_and_the_score_follows(
     analyst_a, manager, kenya, framework, tasks_in_process, django_capture_on_commit_callbacks
 ):
-    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework))
+    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework), version=1)
     assert assessment.status == AssessmentStatus.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        approved = services.assessment_approve(user=manager, assessment=assessment)
+        approved = services.assessment_approve(user=manager, assessment=assessment, version=assessment.version)
     assert approved.status == AssessmentStatus.APPROVED and approved.approved_by == manager
     assert len(callbacks) == 1
     score = SelectivityScore.objects.get(country=kenya)
@@ -85,34 +85,34 @@ def test_workflow_submit_then_another_manager_approves_and_the_score_follows(
 
 
 def test_approving_ones_own_assessment_is_refused(manager, kenya, framework):
-    assessment = services.assessment_submit(user=manager, assessment=_create(manager, kenya, framework))
+    assessment = services.assessment_submit(user=manager, assessment=_create(manager, kenya, framework), version=1)
     with pytest.raises(ValidationError, match="cannot approve your own"):
-        services.assessment_approve(user=manager, assessment=assessment)
+        services.assessment_approve(user=manager, assessment=assessment, version=assessment.version)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
 
 
 def test_approving_under_a_retired_framework_is_refused(analyst_a, manager, kenya, framework):
-    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework))
+    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework), version=1)
     AssessmentFramework.objects.filter(pk=framework.pk).update(retired_on=dt.date(2026, 10, 1))
     with pytest.raises(ValidationError, match="retired"):
-        services.assessment_approve(user=manager, assessment=assessment)
+        services.assessment_approve(user=manager, assessment=assessment, version=assessment.version)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
 
 
 def test_analysts_cannot_approve(analyst_a, analyst_b, kenya, framework):
-    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework))
+    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework), version=1)
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(user=analyst_b, assessment=assessment)
+        services.assessment_approve(user=analyst_b, assessment=assessment, version=assessment.version)
 
 
 def test_return_needs_a_reason_then_the_author_revises(analyst_a, manager, kenya, framework):
-    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework))
+    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework), version=1)
     with pytest.raises(ValidationError) as error:
-        services.assessment_return(user=manager, assessment=assessment, reason="")
+        services.assessment_return(user=manager, assessment=assessment, reason="", version=assessment.version)
     assert "reason" in error.value.message_dict
-    returned = services.assessment_return(user=manager, assessment=assessment, reason="Cite the 2026 audit.")
+    returned = services.assessment_return(user=manager, assessment=assessment, reason="Cite the 2026 audit.", version=assessment.version)
     assert returned.status == AssessmentStatus.RETURNED and returned.return_reason == "Cite the 2026 audit."
     updated = services.assessment_update(
         user=analyst_a, assessment=returned, version=returned.version, assessed_on=dt.date(2026, 6, 2),
@@ -145,8 +145,8 @@ def test_a_stale_update_is_refused_with_what_changed_meanwhile(analyst_a, analys
 
 
 def test_an_approved_assessment_cannot_be_edited(analyst_a, manager, kenya, framework):
-    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework))
-    assessment = services.assessment_approve(user=manager, assessment=assessment)
+    assessment = services.assessment_submit(user=analyst_a, assessment=_create(analyst_a, kenya, framework), version=1)
+    assessment = services.assessment_approve(user=manager, assessment=assessment, version=assessment.version)
     with pytest.raises(ValidationError, match="cannot be edited"):
         services.assessment_update(
             user=analyst_a, assessment=assessment, version=assessment.version, assessed_on=dt.date(2026, 6, 1),

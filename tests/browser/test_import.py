@@ -72,3 +72,39 @@ def test_large_file_shows_progress_then_the_report_by_itself(new_page, analyst_a
     page.wait_for_selector(".message.success", timeout=60_000)
     screenshot(page, "import-large-confirmed")
     assert Program.objects.count() == 8
+
+
+@pytest.fixture
+def no_broker(settings):
+    """The ``make start`` set-up: no broker configured, every task runs in process."""
+    from ssa_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_large_file_without_a_broker_shows_progress_then_the_report(new_page, analyst_a, no_broker, settings):
+    """With no broker the check runs in a thread of the web process: the upload answers at
+    once, the progress bar advances (rows done, rows per second, time left), then the
+    page shows the report by itself."""
+    settings.IMPORT_ASYNC_ROWS = 100
+    rows = [program_row(code=f"DOS-2027-{i // 2:04d}", fiscal_year=str(2027 + i % 2)) for i in range(8000)]
+    page = new_page(analyst_a)
+
+    _upload(page, "budget.csv", csv_file(PROGRAMS.names, rows))
+
+    seen = set()
+    while page.locator("button:has-text('Confirm import of 8,000 rows')").count() == 0:
+        bar = page.locator("#import-progress progress[value]")
+        if bar.count():
+            seen.add(int(bar.get_attribute("value")))
+            if "rows per second" in page.locator("#import-progress").inner_text():
+                screenshot(page, "import-progress-no-broker")
+                seen.add("rate")
+        page.wait_for_timeout(100)
+    assert "rate" in seen and [v for v in seen if v != "rate" and 0 < v < 8000], seen
+    assert page.locator("#import-progress").count() == 0
+    assert "Nothing has been saved yet" in page.locator("main").inner_text()
+    assert not Program.objects.exists()

@@ -44,7 +44,7 @@ def test_an_approved_measurement_updates_every_rollup_through_a_real_worker(
     # When an analyst records a value and a manager approves it (through the services)
     measurement = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(90))
     m.Measurement.objects.filter(pk=measurement.pk).update(status="submitted")
-    measurement_approve(user=manager, measurement=measurement)
+    measurement_approve(user=manager, measurement=measurement, version=measurement.version)
 
     # Then the worker recomputes the program, its country, both regions and the goals
     assert _wait_for(lambda: ProgramRollup.objects.get(program=program).achievement is not None)
@@ -81,7 +81,7 @@ def test_with_the_broker_down_the_save_succeeds_and_the_next_run_catches_up(
     with django_capture_on_commit_callbacks(execute=True):
         measurement = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(70))
         m.Measurement.objects.filter(pk=measurement.pk).update(status="submitted")
-        measurement_approve(user=manager, measurement=measurement)
+        measurement_approve(user=manager, measurement=measurement, version=measurement.version)
     elapsed = time.monotonic() - started
 
     # Then the save succeeded quickly, the work is recorded as deferred, figures are stale

@@ -83,13 +83,14 @@ def test_bad_periods_are_reported(raw):
 
 @pytest.mark.parametrize(
     "raw, day",
-    [("2026-09-30", dt.date(2026, 9, 30)), ("9/30/2026", dt.date(2026, 9, 30)), (dt.datetime(2026, 9, 30, 0, 0), dt.date(2026, 9, 30)), ("", None)],
+    [("2026-09-30", dt.date(2026, 9, 30)), ("9/30/2026", dt.date(2026, 9, 30)), (dt.datetime(2026, 9, 30, 0, 0), dt.date(2026, 9, 30)), ("", None),
+     (46295, dt.date(2026, 9, 30)), (46295.0, dt.date(2026, 9, 30)), ("46295", dt.date(2026, 9, 30)), ("30 September 2026", dt.date(2026, 9, 30))],
 )
 def test_dates(raw, day):
     assert cells.date(raw) == day
 
 
-@pytest.mark.parametrize("raw", ["30.09.2026", "someday", 46000])
+@pytest.mark.parametrize("raw", ["30.09.2026", "someday", 460, 46000.5, "12345678"])
 def test_bad_dates_are_reported(raw):
     with pytest.raises(CellError):
         cells.date(raw)

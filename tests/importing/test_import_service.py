@@ -173,7 +173,7 @@ def test_an_error_met_at_confirm_time_saves_nothing(analyst_a, analyst_b):
     assert job.status == ImportStatus.FAILED
     assert "nothing was saved" in job.failure
     assert [r["outcome"] for r in job.report] == ["create", "error"]
-    assert "led by DOD" in job.report[1]["errors"][0]["message"]
+    assert "changed since the preview" in job.report[1]["errors"][0]["message"]
     assert not Program.objects.filter(code="DOS-2027-0001").exists()
 
 
@@ -192,7 +192,7 @@ def test_row_of_another_agencys_program_is_an_error_row(analyst_b):
     job = _preview(analyst_b, programs_csv(program_row(lead_agency="DOD"), program_row(code="DOD-1", lead_agency="DOS")))
 
     assert _errors(job) == [
-        (2, "code", "program DOS-2027-0001 is led by DOS; you may only import programs of your own agency"),
+        (2, "code", "Only analysts of DOS may edit program DOS-2027-0001."),
         (3, "lead_agency", "You may only create programs led by your own agency."),
     ]
 
@@ -230,7 +230,7 @@ def test_edit_of_approved_data_needs_the_forms_rationale(analyst_a):
     assert "Set the rationale category and text on the upload form." in _errors(without)[0][2]
     assert with_rationale.report[0]["outcome"] == "update"
     record = Program.objects.get().history.first()
-    assert (record.rationale_category, record.history_change_reason) == ("scope_change", "Rivers added by the embassy.")
+    assert (record.rationale_category, record.history_change_reason) == ("scope_change", "Rivers added by the embassy. (import of programs.csv)")
 
 
 # --- bad input ------------------------------------------------------------------------

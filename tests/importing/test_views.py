@@ -1,6 +1,8 @@
 """Import pages per role: upload, report, confirm, progress fragment, templates; no input gives a 500."""
 import io
 
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -203,9 +205,11 @@ def test_progress_shows_rows_done_from_the_result_backend(analyst_a, settings):
         pytest.fail("REDIS_URL must be set: progress is read from the Celery result backend")
     job = import_job_create(user=analyst_a, file_name="p.csv", content=programs_csv(program_row()))
     job.task_id = f"import-progress-test-{job.pk}"
-    app.backend.store_result(job.task_id, {"done": 150, "total": 600}, "PROGRESS")
+    app.backend.store_result(job.task_id, {"done": 150, "total": 600, "started": time.time() - 10}, "PROGRESS")
     try:
-        assert import_job_progress(job) == {"done": 150, "total": 600, "percent": 25}
+        progress = import_job_progress(job)
+        assert {k: progress[k] for k in ("done", "total", "percent")} == {"done": 150, "total": 600, "percent": 25}
+        assert 10 <= progress["rate"] <= 15 and 30 <= progress["seconds_left"] <= 45  # 15 rows/s, 450 rows left
     finally:
         app.backend.forget(job.task_id)
     job.task_id = ""

@@ -121,8 +121,8 @@ def test_approvals_queue_shows_breakdown_status(client, analyst_a, manager, moe)
         row = page.split(f'id="measurement-{pk}"')[1].split("</tr>")[0]
         assert f">{label}</span>" in row
     export = client.get(reverse("programs:approvals-export", args=["csv"])).content.decode("utf-8-sig")
-    assert export.splitlines()[0].split(",")[6] == "Breakdown"
-    assert sorted(line.split(",")[6] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "None", "Partial"]
+    assert export.splitlines()[0].split(",")[7] == "breakdown"  # after the import template's columns
+    assert sorted(line.split(",")[7] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "None", "Partial"]
 
 
 def test_api_records_and_shows_a_breakdown_and_refuses_a_mismatch(token_client, analyst_a, moe):

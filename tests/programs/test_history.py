@@ -39,7 +39,8 @@ def test_funding_and_measurement_history_name_the_user(analyst_a, manager, progr
                      targets=[{"period": "FY2026-Q1", "value": 10}])
     measurement = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=Decimal("4"))
     measurements_submit(user=analyst_a, measurements=[measurement])
-    measurement_approve(user=manager, measurement=measurement)
+    measurement.refresh_from_db()
+    measurement_approve(user=manager, measurement=measurement, version=measurement.version)
     users = [h.history_user for h in measurement.history.order_by("history_date")]
     assert users == [analyst_a, analyst_a, manager]
 

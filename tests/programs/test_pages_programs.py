@@ -99,7 +99,7 @@ def test_export_applies_current_filters(client, analyst_a, agency_b, fmt, conten
     if fmt == "csv":
         text = response.content.decode("utf-8-sig")
         assert "DOD-EXPORT" in text and "RICH-0001" not in text
-        assert text.splitlines()[0].startswith("Code,Title,Lead agency")
+        assert text.splitlines()[0].startswith("code,title,lead_agency")
     else:
         import io
 

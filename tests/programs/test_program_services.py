@@ -116,15 +116,15 @@ def test_lifecycle_transitions_by_role(analyst_a, manager):
     program = program_create(user=analyst_a, data=_data())
     assert allowed_transitions(analyst_a, program) == []
     with pytest.raises(PermissionDenied):
-        program_transition(user=analyst_a, program=program, action="approve", reason="ready")
-    program = program_transition(user=manager, program=program, action="approve", reason="fits strategy")
-    program = program_transition(user=analyst_a, program=program, action="start", reason="contract signed")
+        program_transition(user=analyst_a, program=program, action="approve", reason="ready", version=program.version)
+    program = program_transition(user=manager, program=program, action="approve", reason="fits strategy", version=program.version)
+    program = program_transition(user=analyst_a, program=program, action="start", reason="contract signed", version=program.version)
     assert program.status == ProgramStatus.ACTIVE
     assert program.history.first().history_change_reason == "start: contract signed"
     with pytest.raises(ValidationError):
-        program_transition(user=manager, program=program, action="approve", reason="again")
+        program_transition(user=manager, program=program, action="approve", reason="again", version=program.version)
     with pytest.raises(ValidationError) as excinfo:
-        program_transition(user=analyst_a, program=program, action="review", reason=" ")
+        program_transition(user=analyst_a, program=program, action="review", reason=" ", version=program.version)
     assert "reason" in excinfo.value.message_dict
 
 

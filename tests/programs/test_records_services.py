@@ -16,7 +16,7 @@ from programs.models import (
     Vetting,
 )
 from infrastructure.versioning import StaleVersionError
-from programs.services.records import lock_token, record_archive, record_create, record_restore, record_update
+from programs.services.records import record_archive, record_create, record_restore, record_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +53,20 @@ def test_duplicate_name_is_a_validation_error(analyst_a):
     assert PartnerInstitution.objects.count() == 1
 
 
-def test_unversioned_record_stale_token_is_refused_with_changes(analyst_a, analyst_b):
-    institution = record_create(user=analyst_a, model=PartnerInstitution, data=_institution_data())
-    token = lock_token(institution)
-    record_update(user=analyst_b, record=institution, data={"name": "Renamed by B"}, token=token)
+@pytest.mark.parametrize("model, data", [
+    (PartnerInstitution, lambda: _institution_data()),
+    (ImplementingPartner, lambda: {"name": "Acme", "kind": "contractor"}),
+])
+def test_record_stale_version_is_refused_with_who_changed_what(analyst_a, analyst_b, model, data):
+    record = record_create(user=analyst_a, model=model, data=data())
+    assert record.version == 1
+    record_update(user=analyst_b, record=record, data={"name": "Renamed by B"}, version=1)
     with pytest.raises(StaleVersionError) as caught:
-        record_update(user=analyst_a, record=institution, data={"name": "Renamed by A"}, token=token)
+        record_update(user=analyst_a, record=record, data={"name": "Renamed by A"}, version=1)
     assert any(c["field"] == "name" and c["new"] == "Renamed by B" and c["by"] == "analyst_b" for c in caught.value.changes)
-    institution.refresh_from_db()
-    assert institution.name == "Renamed by B"
+    assert "analyst_b" in str(caught.value)
+    record.refresh_from_db()
+    assert (record.name, record.version) == ("Renamed by B", 2)
 
 
 def test_versioned_strategy_locking_and_version_increment(analyst_a, analyst_b):
@@ -69,12 +74,12 @@ def test_versioned_strategy_locking_and_version_increment(analyst_a, analyst_b):
         user=analyst_a, model=Strategy,
         data={"title": "Kenya ICS", "scope": "country", "country": factories.country("KEN"), "start_fy": 2026, "end_fy": 2029},
     )
-    assert lock_token(strategy) == "1"
-    record_update(user=analyst_b, record=strategy, data={"title": "Kenya ICS 2026"}, token="1")
+    assert strategy.version == 1
+    record_update(user=analyst_b, record=strategy, data={"title": "Kenya ICS 2026"}, version=1)
     strategy.refresh_from_db()
     assert strategy.version == 2
     with pytest.raises(StaleVersionError):
-        record_update(user=analyst_a, record=strategy, data={"title": "Other"}, token="1")
+        record_update(user=analyst_a, record=strategy, data={"title": "Other"}, version=1)
 
 
 def test_strategy_scope_mismatch_is_refused(analyst_a):
@@ -93,7 +98,7 @@ def test_objective_with_goals(analyst_a):
         data={"strategy": strategy, "code": "1", "description": "Border control", "goals": [Goal.objects.get(code="1.e")]},
     )
     assert list(objective.goals.values_list("code", flat=True)) == ["1.e"]
-    record_update(user=analyst_a, record=objective, data={"goals": []}, token=lock_token(objective))
+    record_update(user=analyst_a, record=objective, data={"goals": []}, version=objective.version)
     assert not objective.goals.exists()
 
 
@@ -129,7 +134,7 @@ def test_archive_by_analyst_restore_only_by_manager(analyst_a, manager):
     partner.refresh_from_db()
     assert partner.is_archived and partner.archived_by == analyst_a
     with pytest.raises(ValidationError):
-        record_update(user=analyst_a, record=partner, data={"name": "Acme 2"}, token=None)
+        record_update(user=analyst_a, record=partner, data={"name": "Acme 2"}, version=partner.version)
     with pytest.raises(PermissionDenied):
         record_restore(user=analyst_a, record=partner)
     record_restore(user=manager, record=partner, reason="needed")

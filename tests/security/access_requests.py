@@ -21,7 +21,7 @@ from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
 from programs.importing.services import import_job_create
 from programs.models import Goal, MeasurementStatus, PartnerInstitution, ProgramReview, ProgramStatus
-from programs.services.records import lock_token
+
 from tests import factories
 from tests.allocation import factories as alf
 from tests.factories import assessments as af
@@ -153,7 +153,7 @@ def _api_scenario(**extra) -> dict:
 def _institution_form(w: World) -> dict:
     i = w.institution
     return {"country": i.country_id, "name": "Renamed police unit", "institution_type": i.institution_type,
-            "nature": i.nature, "level": i.level, "version": lock_token(i)}
+            "nature": i.nature, "level": i.level, "version": i.version}
 
 
 # name -> body builder (world -> request keyword arguments for the test client)

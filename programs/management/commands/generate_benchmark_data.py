@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programs.demo.loading import benchmark_portfolio_generate
 from programs.demo.portfolio import PortfolioError, PortfolioSize
+from infrastructure.history import acting_as
 
 
 class Command(BaseCommand):
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         progress = self.stdout.write if options["verbosity"] >= 1 else None
         try:
-            report = benchmark_portfolio_generate(size=size, seed=options["seed"], force=options["force"],
-                                                  progress=progress)
+            with acting_as("benchmark data generator"):
+                report = benchmark_portfolio_generate(size=size, seed=options["seed"], force=options["force"],
+                                                      progress=progress)
         except PortfolioError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from infrastructure.history import acting_as
 from programs.demo.loading import DEMO_SEED, demo_portfolio_load
 from programs.demo.portfolio import PortfolioError
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         verbose = options["verbosity"] >= 2
         try:
-            result = demo_portfolio_load(seed=options["seed"], progress=self.stdout.write if verbose else None)
+            with acting_as("demo data loader"):
+                result = demo_portfolio_load(seed=options["seed"], progress=self.stdout.write if verbose else None)
         except PortfolioError as exc:
             raise CommandError(str(exc)) from exc
         if result.created:

@@ -1,0 +1,162 @@
+"""Benchmark of the spreadsheet import (not a test): a whole budget table, previewed,
+confirmed and re-imported unchanged, through the same services the pages call.
+
+The file is the portal's "programs and funding" template (header from
+``programs.importing.columns``, written as XLSX like ``blank_templates.template_xlsx``)
+holding a budget table by country and account: 150 countries spelled as government
+tables spell them (``reference_data/country_aliases.csv`` first: "Burma", "Korea, South",
+"Cote d'Ivoire", ...), 5 security accounts, ten fiscal years (FY2018-FY2027): 433
+programs and 3,094 funding rows at size 1, ten times that at size 10.
+
+For each size it prints seconds and rows per second of the preview, the confirm and an
+unchanged re-import (preview + confirm), with the load average. No broker is used (the
+process runs tasks in process, as ``make start`` does without ``REDIS_URL``).
+
+    createdb -h 127.0.0.1 -U postgres ssa_import_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ssa_import_bench .venv/bin/python benchmarks/import.py
+    DATABASE_URL=sqlite:////tmp/ssa_import_bench.sqlite3 .venv/bin/python benchmarks/import.py
+
+It migrates the database and loads reference data, then deletes the programs it
+imported before each size (use a dedicated database).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+for broker_variable in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    os.environ.pop(broker_variable, None)  # no broker: tasks run in process
+
+ACCOUNTS = ("FMF", "IMET", "INCLE", "NADR", "PKO")
+FISCAL_YEARS = list(range(2018, 2028))
+PROGRAMS, FUNDING_ROWS, COUNTRIES = 433, 3_094, 150
+
+
+def budget_rows(size: int, seed: int = 13) -> list[list[object]]:
+    """Rows of the programs-and-funding template: ``433 * size`` programs with ``3,094 *
+    size`` funding rows in all (each program 7 or 8 consecutive fiscal years)."""
+    from programs.importing.columns import PROGRAMS as TEMPLATE
+    from programs.importing.countries import ALIASES_CSV
+    from programs.models import Country
+
+    rng = random.Random(seed)
+    aliases: dict[str, str] = {}
+    with ALIASES_CSV.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            aliases.setdefault(row["alpha3"].strip().upper(), row["alias"])
+    countries = list(Country.objects.order_by("iso3").values_list("iso3", "name"))
+    rng.shuffle(countries)
+    spellings = [aliases.get(iso3, name) for iso3, name in countries[:COUNTRIES]]
+    programs = PROGRAMS * size
+    extra_years = FUNDING_ROWS * size - 7 * programs  # programs with an 8th year
+    rows = []
+    for number in range(programs):
+        country, account = spellings[number % COUNTRIES], ACCOUNTS[(number // COUNTRIES) % len(ACCOUNTS)]
+        years = 8 if number < extra_years else 7
+        start = rng.randint(FISCAL_YEARS[0], FISCAL_YEARS[-1] - years + 1)
+        for fiscal_year in range(start, start + years):
+            planned = rng.randrange(50_000, 25_000_000, 1_000)
+            values = {
+                "code": f"BUD-{number + 1:05d}", "title": f"{account} {country}", "lead_agency": "DOS",
+                "countries": country, "purpose": "build_capacity", "start_fy": start, "end_fy": start + years - 1,
+                "funding_authority": account, "description": "", "goals": "", "sectors": "",
+                "fiscal_year": f"FY{fiscal_year}", "planned": f"{planned:,}",
+                "obligated": f"{planned * 9 // 10:,}", "disbursed": f"{planned // 2:,}",
+            }
+            rows.append([values[name] for name in TEMPLATE.names])
+    return [TEMPLATE.names, *rows]
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Programs and funding")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def _finished(job):
+    """The job once its run has ended (it may run in a background thread)."""
+    from programs.models import ImportJob
+
+    while job.is_running:
+        time.sleep(0.05)
+        job.status = ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).get()
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def import_once(user, name: str, content: bytes) -> tuple[float, float, dict]:
+    """Preview then confirm through the services the upload page calls; seconds of each."""
+    from programs.importing.reading import recent_tables_forget
+    from programs.importing.services import import_job_confirm, import_job_create
+
+    recent_tables_forget()  # an upload arrives as new bytes: time reading them
+    started = time.perf_counter()
+    job = _finished(import_job_create(user=user, file_name=name, content=content))
+    previewed = time.perf_counter()
+    if not job.can_confirm:
+        errors = [r for r in job.report if r["outcome"] == "error"][:3]
+        sys.exit(f"The preview of {name} failed: {job.failure or errors}")
+    job = _finished(import_job_confirm(user=user, job=job))
+    confirmed = time.perf_counter()
+    if job.status != "imported":
+        sys.exit(f"The confirm of {name} failed: {job.failure}")
+    return previewed - started, confirmed - previewed, job.summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10])
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from programs.models import Program, User
+
+    settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024  # the 10x workbook is larger than the upload limit
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    user, _ = User.objects.get_or_create(username="import-benchmark", defaults={"is_superuser": True})
+    print(f"database: {connection.vendor}; {_load()}")
+    print(f"{'size':>5} {'rows':>7} {'step':<18} {'seconds':>8} {'rows/s':>8}")
+    for size in args.sizes:
+        Program.objects.filter(code__startswith="BUD-").delete()
+        rows = budget_rows(size)
+        content = xlsx_bytes(rows)
+        count = len(rows) - 1
+        preview, confirm, summary = import_once(user, f"budget-x{size}.xlsx", content)
+        assert summary["create"] == count, summary
+        again_preview, again_confirm, again = import_once(user, f"budget-x{size}.xlsx", content)
+        assert again["unchanged"] == count, again
+        for step, seconds in (
+            ("preview", preview), ("confirm", confirm), ("preview+confirm", preview + confirm),
+            ("re-import preview", again_preview), ("re-import confirm", again_confirm),
+            ("re-import total", again_preview + again_confirm),
+        ):
+            print(f"{size:>4}x {count:>7,} {step:<18} {seconds:>8.2f} {count / seconds:>8,.0f}")
+        print(f"      ({len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""The program table in bulk: flat query counts, history authorship, one rollup
+announcement per import, and a confirm that refuses rows changed since the preview."""
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from infrastructure.models import RationaleCategory
+from programs import permissions
+from programs.importing.services import import_job_confirm, import_job_create
+from programs.models import Funding, ImportStatus, Program, ProgramStatus
+from programs.services.programs import funding_set
+from programs.signals import program_data_changed
+from tests.importing.conftest import program_row, programs_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _budget(programs: int, *, planned: str = "1,000,000", title: str = "Coastal patrol capacity") -> bytes:
+    """``programs`` programs with two funding years each (FY2027 and FY2028)."""
+    rows = []
+    for number in range(1, programs + 1):
+        code = f"DOS-2027-{number:04d}"
+        rows.append(program_row(code=code, title=title, fiscal_year="2027", planned=planned))
+        rows.append(program_row(code=code, title=title, fiscal_year="2028", planned=planned, obligated="0"))
+    return programs_csv(*rows)
+
+
+def _preview_and_confirm_queries(user, content) -> tuple[int, int]:
+    permissions.is_analyst(user)  # the user's groups, read once per request, are not per row
+    with CaptureQueriesContext(connection) as preview:
+        job = import_job_create(user=user, file_name="budget.csv", content=content)
+    assert job.status == ImportStatus.PREVIEWED and job.can_confirm, job.report
+    with CaptureQueriesContext(connection) as confirm:
+        job = import_job_confirm(user=user, job=job)
+    assert job.status == ImportStatus.IMPORTED, job.failure
+    return len(preview), len(confirm)
+
+
+def test_preview_and_confirm_queries_stay_flat_from_1x_to_10x_rows(analyst_a):
+    small = _preview_and_confirm_queries(analyst_a, _budget(4))
+    Program.objects.all().delete()
+    large = _preview_and_confirm_queries(analyst_a, _budget(40))
+
+    assert Program.objects.count() == 40 and Funding.objects.count() == 80
+    assert large == small
+
+
+def test_update_and_unchanged_reimport_queries_stay_flat(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(40))
+    small_update = _preview_and_confirm_queries(analyst_a, _budget(4, planned="2,000,000", title="Riverine"))
+    large_update = _preview_and_confirm_queries(analyst_a, _budget(40, planned="3,000,000", title="Coastal"))
+    small_same = _preview_and_confirm_queries(analyst_a, _budget(4, planned="3,000,000", title="Coastal"))
+    large_same = _preview_and_confirm_queries(analyst_a, _budget(40, planned="3,000,000", title="Coastal"))
+
+    assert large_update == small_update
+    assert large_same == small_same
+    assert set(Funding.objects.values_list("planned", flat=True)) == {Decimal("3000000.00")}
+
+
+def test_history_names_the_uploader_the_job_and_the_file(analyst_a):
+    job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1))
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    program = Program.objects.get()
+    created = program.history.get()
+    assert (created.history_type, created.history_user, created.history_actor) == ("+", analyst_a, f"import job {job.pk}")
+    assert created.history_change_reason == "import of budget.csv"
+    assert sorted(created.countries.values_list("country__iso3", flat=True)) == ["KEN", "MMR"]
+    assert list(created.goals.values_list("goal__code", flat=True)) == ["1.e"]
+    funding = Funding.history.filter(program_id=program.pk)
+    assert {(f.history_type, f.history_user, f.history_actor) for f in funding} == {("+", analyst_a, f"import job {job.pk}")}
+
+
+def test_changed_memberships_are_an_update_with_the_new_memberships_in_history(analyst_a):
+    _preview_and_confirm_queries(analyst_a, programs_csv(program_row()))
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(countries="KEN")))
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    assert [(r["outcome"], r["note"]) for r in job.report] == [("update", "Program details changed")]
+    program = Program.objects.get()
+    assert program.version == 2
+    assert list(program.countries.values_list("iso3", flat=True)) == ["KEN"]
+    latest = program.history.first()
+    assert (latest.history_type, latest.version) == ("~", 2)
+    assert list(latest.countries.values_list("country__iso3", flat=True)) == ["KEN"]
+
+
+def test_one_rollup_announcement_per_import_for_exactly_the_changed_programs(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(3))
+    announced = []
+
+    def receiver(sender, program_ids, **kwargs):
+        announced.append(program_ids)
+
+    program_data_changed.connect(receiver)
+    try:
+        changed = _budget(3)
+        changed = changed.replace(b"DOS-2027-0002,Coastal patrol capacity", b"DOS-2027-0002,Coastal patrol")
+        _preview_and_confirm_queries(analyst_a, changed)
+    finally:
+        program_data_changed.disconnect(receiver)
+
+    expected = [Program.objects.get(code="DOS-2027-0002").pk]
+    assert announced == [expected, expected]  # the preview's (rolled back, never published) and the confirm's
+
+
+def test_confirm_refuses_a_row_whose_funding_changed_since_the_preview(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(1))
+    job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1, planned="5,000,000"))
+    program = Program.objects.get()
+    funding_set(user=analyst_a, program=program, fiscal_year=2028, planned=Decimal(7), obligated=Decimal(0),
+                disbursed=Decimal(0), version=Funding.objects.get(fiscal_year=2028).version)
+
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    assert job.status == ImportStatus.FAILED
+    assert [(r["row"], r["outcome"]) for r in job.report] == [(2, "update"), (3, "error")]
+    assert job.report[1]["errors"][0]["column"] == "fiscal_year"
+    assert "FY2028 funding changed since the preview" in job.report[1]["errors"][0]["message"]
+    assert Funding.objects.get(fiscal_year=2027).planned == Decimal("1000000.00")
+
+
+def test_confirm_refuses_rows_of_a_program_edited_since_the_preview(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(1))
+    job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1, planned="5,000,000"))
+    Program.objects.update(version=5)
+
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    assert {r["outcome"] for r in job.report} == {"error"}
+    assert all("The program changed since the preview" in r["errors"][0]["message"] for r in job.report)
+
+
+def test_approved_program_changes_carry_the_forms_rationale_category(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(1))
+    Program.objects.update(status=ProgramStatus.ACTIVE)
+
+    job = import_job_create(
+        user=analyst_a, file_name="budget.csv", content=_budget(1, planned="2,000,000"),
+        rationale_category=RationaleCategory.BUDGET_REALIGNMENT, rationale="Reprogrammed.",
+    )
+    import_job_confirm(user=analyst_a, job=job)
+
+    latest = Funding.history.filter(fiscal_year=2027).first()
+    assert (latest.rationale_category, latest.history_change_reason) == ("budget_realignment", "Reprogrammed. (import of budget.csv)")
+
+
+# --- the services' rules apply to bulk rows ------------------------------------------
+
+
+def test_a_row_writing_to_an_archived_program_is_an_error_row(analyst_a):
+    _preview_and_confirm_queries(analyst_a, _budget(1))
+    Program.objects.update(archived_at="2026-11-01T00:00:00Z")
+
+    job = import_job_create(user=analyst_a, file_name="budget.csv", content=_budget(1, planned="5,000,000"))
+
+    assert {r["outcome"] for r in job.report} == {"error"}
+    assert all("archived" in r["errors"][0]["message"] for r in job.report)
+
+
+def test_model_field_validators_are_error_rows_naming_the_column(analyst_a):
+    content = programs_csv(program_row(code="DOS-2027-0001", title="x" * 300, funding_authority="y" * 201))
+
+    job = import_job_create(user=analyst_a, file_name="bad.csv", content=content)
+
+    assert [e["column"] for r in job.report for e in r["errors"]] == ["funding_authority"]
+
+
+def test_funding_outside_the_programs_years_is_an_error_row(analyst_a):
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(fiscal_year="2031")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("fiscal_year", "FY2031 is outside the program's years FY2027-FY2029.")
+    ]
+
+
+def test_confirm_refuses_moe_and_measurement_rows_changed_since_the_preview(analyst_a, workbook_of_everything):
+    from programs.models import MeasureOfEffectiveness, Measurement
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.xlsx", content=workbook_of_everything))
+    job = import_job_create(user=analyst_a, file_name="a.xlsx", content=workbook_of_everything)
+    MeasureOfEffectiveness.objects.update(version=7)
+    Measurement.objects.update(version=7)
+
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    errors = {(r["kind"], e["column"]) for r in job.report for e in r["errors"]}
+    assert job.status == ImportStatus.FAILED
+    assert errors == {("moes", "moe_name"), ("measurements", "value")}
+    assert all("changed since the preview" in e["message"] for r in job.report for e in r["errors"])
+
+
+def test_control_characters_in_cells_are_error_rows_through_the_models_validator(analyst_a):
+    job = import_job_create(user=analyst_a, file_name="c.csv", content=programs_csv(program_row(title="Coastal\x07patrol")))
+
+    assert [e["column"] for r in job.report for e in r["errors"]] == ["title"]
+    assert not Program.objects.exists()
