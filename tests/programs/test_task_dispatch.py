@@ -59,7 +59,7 @@ def test_a_save_without_a_broker_runs_its_work_in_process_and_logs_no_warning(br
     submitted = factories.MeasurementFactory(status=MeasurementStatus.SUBMITTED)
     # When a manager approves a value (a save that schedules the rollup recompute on commit)
     with caplog.at_level(logging.INFO):
-        measurement_approve(user=manager, measurement=submitted)
+        measurement_approve(user=manager, measurement=submitted, version=submitted.version)
     # Then the recompute ran in process and nothing was logged at warning level or above
     assert any("rollups_recompute_programs" in r.getMessage() and "succeeded" in r.getMessage()
                for r in caplog.records), [r.getMessage() for r in caplog.records]
