@@ -6,8 +6,8 @@ from .tokens import api_token_revoke
 
 @admin.register(TokenGrant)
 class TokenGrantAdmin(admin.ModelAdmin):
-    """Grants are issued with ``manage.py api_token_issue`` (the clear-text token is shown
-    once there); here they are reviewed, write access withdrawn, or tokens revoked."""
+    """Grants are issued on the portal's token page or with ``manage.py api_token_issue`` (the
+    clear-text token is shown once there); here they are reviewed, write access withdrawn, or tokens revoked."""
 
     list_display = ("label", "user", "can_write", "issued_at", "expires_at")
     list_filter = ("can_write",)
@@ -29,5 +29,5 @@ class TokenGrantAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         grants = list(queryset)
         for grant in grants:
-            api_token_revoke(grant=grant)
+            api_token_revoke(grant=grant, actor=request.user, request=request)
         self.message_user(request, f"{len(grants)} token(s) revoked.", messages.SUCCESS)

@@ -133,10 +133,18 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "media"
 
 # --- Celery -------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# No broker configured: tasks run in process (eager). Celery still takes a producer from
+# its pool for an eager call (to serialise the arguments as a publish would), which builds
+# a broker connection object; with no URL that is amqp:// without a host, and kombu logs
+# "No hostname was supplied. Reverting to default 'localhost'" on every save. kombu's
+# in-memory transport, named with a host, is what a process without a broker has: nothing
+# is published to it (eager calls run at once) and it never touches the network.
+IN_PROCESS_BROKER_URL = "memory://localhost/"
+_CONFIGURED_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
+CELERY_BROKER_URL = _CONFIGURED_BROKER_URL or IN_PROCESS_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not _CONFIGURED_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None) or None
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_CONFIGURED_BROKER_URL or None) or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -257,7 +265,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Security sector assistance programs, funding, measures of effectiveness, "
     "assessments, selectivity scores and evaluations.\n\n"
     "Authentication: a browser session, or `Authorization: Token <key>` for systems (tokens "
-    "are issued by `manage.py api_token_issue`, expire, and are read-only unless granted write). "
+    "are issued on the portal's API tokens page, expire, and are read-only unless granted write). "
     "Lists are paged (`page`, `page_size` up to 1000), filterable (every resource takes "
     "`updated_since` for incremental sync) and ordered stably; add `format=csv` for CSV. "
     "Errors share one JSON shape: `status`, `code`, `detail` and, for 400, `errors` by field; "

@@ -99,7 +99,7 @@ def test_revoked_token_stops_working(token_client, analyst_a):
     from api.tokens import api_token_revoke
 
     client = token_client(analyst_a)
-    api_token_revoke(grant=TokenGrant.objects.get(user=analyst_a))
+    api_token_revoke(grant=TokenGrant.objects.get(user=analyst_a), actor=analyst_a)
     assert client.get("/api/v1/agencies/").status_code == 401
 
 

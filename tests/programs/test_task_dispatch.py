@@ -1,5 +1,6 @@
 """Publishing background work never hangs or fails a save when the broker is down; the
 work is recorded and replayed once the broker is back."""
+import logging
 import os
 import time
 
@@ -45,3 +46,22 @@ def test_enqueue_on_commit_does_not_raise_and_replay_catches_up(broker):
     broker["use"](broker["real"])
     assert deferred_tasks_replay() == 1
     assert DeferredTask.objects.count() == 0
+
+
+def test_a_save_without_a_broker_runs_its_work_in_process_and_logs_no_warning(broker, settings, caplog, manager):
+    # Given the Celery app as settings configure it when no broker is set (tasks in process)
+    from programs.models import MeasurementStatus
+    from programs.services.measures import measurement_approve
+    from tests import factories
+
+    broker["use"](settings.IN_PROCESS_BROKER_URL, result_backend="disabled://")  # no result backend either
+    app.conf.task_always_eager = True
+    submitted = factories.MeasurementFactory(status=MeasurementStatus.SUBMITTED)
+    # When a manager approves a value (a save that schedules the rollup recompute on commit)
+    with caplog.at_level(logging.INFO):
+        measurement_approve(user=manager, measurement=submitted, version=submitted.version)
+    # Then the recompute ran in process and nothing was logged at warning level or above
+    assert any("rollups_recompute_programs" in r.getMessage() and "succeeded" in r.getMessage()
+               for r in caplog.records), [r.getMessage() for r in caplog.records]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert not DeferredTask.objects.exists()

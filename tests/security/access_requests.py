@@ -15,6 +15,7 @@ from typing import Any, Callable
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from api.tokens import api_token_issue
 from assessments.models import AssessmentStatus, CountryAssessment
 from assessments.selectors import framework_current
 from evaluations.models import Evaluation, Recommendation
@@ -46,6 +47,7 @@ class World:
     recommendation: Any
     crisis: Any
     review: Any
+    token_grant: Any
     scenario: Any
     fingerprint: str
 
@@ -84,13 +86,15 @@ def world_build(*, analyst_a) -> World:
     from evaluations.selectors.coordination import surge_without_long_term_link
 
     fingerprint = next(f.fingerprint for f in surge_without_long_term_link() if surge.code in repr(f))
+    token_grant, _ = api_token_issue(user=analyst_a, label="FMS feed", issued_by=analyst_a)
     scenario = alf.scenario(factories.ManagerFactory(username="scenario_author"), name="World",
                             envelopes={"INCLE": 5})
     return World(
         program=program, proposed=proposed, archived=archived, moe=moe, submitted=submitted,
         draft_measurement=draft_measurement, institution=institution, archived_institution=archived_institution,
         import_job=import_job, draft=draft, submitted_assessment=submitted_assessment, evaluation=evaluation,
-        recommendation=recommendation, crisis=crisis, review=review, scenario=scenario, fingerprint=fingerprint,
+        recommendation=recommendation, crisis=crisis, review=review, token_grant=token_grant, scenario=scenario,
+        fingerprint=fingerprint,
     )
 
 
@@ -199,6 +203,8 @@ REQUESTS: dict[str, Body] = {
     "scenario-solve": lambda w: {"data": {"version": w.scenario.version}},
     "admin-user-add": lambda w: {"data": {"username": "new_user", "password1": "a-long-enough-passphrase-42",
                                           "password2": "a-long-enough-passphrase-42", "usable_password": "true"}},
+    "token-issue": lambda w: {"data": {"label": "Reporting notebook", "scope": "read", "days": "30"}},
+    "token-revoke": lambda w: {"data": {}},
     # --- API (JSON) ---
     "api-program-create": lambda w: {"json": {
         "code": "DOS-2027-0001", "title": "Maritime law enforcement", "lead_agency": factories.agency("DOS").pk,

@@ -151,6 +151,7 @@ def test_the_table_covers_every_write_route():
         "/assessments/<pk>/submit/", "/assessments/<pk>/approve/", "/assessments/<pk>/return/",
         "/evaluations/new/", "/evaluations/<pk>/", "/evaluations/coordination/acknowledge/", "/evaluations/crises/",
         "/evaluations/crises/<pk>/close/", "/dashboards/reviews/", "/dashboards/reviews/planning/",
+        "/api-tokens/", "/api-tokens/<pk>/revoke/",
         "/api/v1/programs/", "/api/v1/programs/<pk>/", "/api/v1/programs/<pk>/funding/",
         "/api/v1/programs/<pk>/transition/", "/api/v1/moes/", "/api/v1/moes/<pk>/", "/api/v1/moes/<pk>/targets/",
         "/api/v1/measurements/", "/api/v1/measurements/<pk>/submit/", "/api/v1/measurements/<pk>/approve/",

@@ -59,6 +59,7 @@ def _manager_pages(program) -> list[str]:
         "/evaluations/target-vs-actual/",
         "/api/v1/docs/",
         "/api/v1/redoc/",
+        "/api-tokens/",
     ]
 
 

@@ -109,3 +109,9 @@ def test_api_tokens_of_administrators_are_not_sessions(client, administrator):
     confirmed_device(administrator)
     _, key = api_token_issue(user=administrator, label="system")
     assert client.get("/api/v1/programs/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_the_sign_in_page_explains_the_administrators_second_factor(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "Administrators: a second factor" in page
+    assert "6-digit code from an authenticator app (TOTP)" in page and "first sign-in" in page

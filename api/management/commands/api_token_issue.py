@@ -2,7 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from api.tokens import api_token_issue
+from api.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, api_token_issue
 from programs.models import User
 
 
@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--label", required=True, help="The system that will hold the token")
-        parser.add_argument("--days", type=int, default=90, help="Days until the token expires (1-366)")
+        parser.add_argument("--days", type=int, default=DEFAULT_TOKEN_DAYS,
+                            help=f"Days until the token expires (1-{MAX_TOKEN_DAYS})")
         parser.add_argument("--write", action="store_true", help="Allow writes (the user's permissions still apply)")
 
     def handle(self, *args, username, label, days, write, **options):
