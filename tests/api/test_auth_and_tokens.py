@@ -171,7 +171,7 @@ def _error_requests(token_client, analyst_a, analyst_b, program_a):
     change = {"version": 1, "rationale_category": "data_correction", "rationale": "typo", "title": "First"}
     assert writer.patch(f"/api/v1/programs/{program_a.pk}/", change, format="json").status_code == 200
     return [
-        (400, writer, "patch", f"/api/v1/programs/{program_a.pk}/", {"title": "x"}),
+        (400, writer, "patch", f"/api/v1/programs/{program_a.pk}/", {"start_fy": "not a year", "version": 2}),
         (401, APIClient(), "get", "/api/v1/programs/", None),
         (403, token_client(analyst_b, write=True), "patch", f"/api/v1/programs/{program_a.pk}/",
          {"title": "x", "version": 2}),
