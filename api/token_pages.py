@@ -21,7 +21,7 @@ TOKENS_PAGE_SIZE = 25
 
 def _holder_filter(request: HttpRequest) -> int | None:
     value = request.GET.get("user", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _list_context(request: HttpRequest, form: TokenIssueForm) -> dict:

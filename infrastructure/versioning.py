@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+
+from .conflicts import StateConflict
 from django.db import models
 
 EXPECTED_ABSENT = 0  # the version a writer names when it expects to create the row
@@ -73,15 +74,15 @@ def version_conflict(record: models.Model | None, expected: int | None) -> bool:
 def check_version(record: models.Model | None, expected: int | None, *, describe: bool = True) -> None:
     """Refuse a missing or stale version (StaleVersionError). Call after locking the row
     (select_for_update). ``record`` None (no stored row) accepts only "expected absent";
-    a version named for a row that does not exist is a ValidationError on ``version``.
+    a version named for a row that does not exist is a StateConflict (409) on ``version``.
 
     With ``describe`` the error lists who changed what since ``expected`` (a query on the
     history); bulk callers pass ``describe=False`` to issue none.
     """
     if not version_conflict(record, expected):
         return
-    if record is None:
-        raise ValidationError(
+    if record is None:  # stored state decides (the row may have been deleted): 409
+        raise StateConflict(
             {"version": f"There is no stored row at version {expected}; send no version (or 0) to create it."}
         )
     changes: list[dict[str, Any]] = []

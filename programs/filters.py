@@ -57,7 +57,7 @@ PROGRAM_ORDERING = (
 
 
 def _is_int(value: str) -> bool:
-    return value.isdigit() and len(value) <= 9
+    return value.isascii() and value.isdigit() and len(value) <= 9  # '³'.isdigit() is True
 
 
 def countries_matching(value: str) -> QuerySet[Country]:

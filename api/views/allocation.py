@@ -2,7 +2,7 @@
 Managers create and solve (write tokens act with their user's rights); everyone reads."""
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -83,7 +83,7 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
 
     @extend_schema(
         summary="Two scenarios' country totals beside the current plan",
-        parameters=[OpenApiParameter("first", int, required=True), OpenApiParameter("second", int, required=True)],
+        parameters=[ComparisonQuerySerializer],
         responses=ComparisonSerializer,
     )
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -21,7 +21,7 @@ ID_MAX = 2**63 - 1
 def parse_pk(raw) -> int:
     """A path id as an integer, or 404 (never a database error for '1e9' or 2**80)."""
     text = str(raw)
-    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= ID_MAX:
         raise Http404
     return int(text)
 

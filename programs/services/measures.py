@@ -81,9 +81,9 @@ def parse_period(
         raise StateConflict(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
-    error = moe_period_error(moe, period) if moe is not None else None
+    error = moe_period_error(moe, period) if moe is not None else None  # the stored MOE's frequency: 409
     if error:
-        raise ValidationError({field: error})
+        raise StateConflict({field: error})
     return period
 
 

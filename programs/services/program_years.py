@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+
+from infrastructure.conflicts import StateConflict
 
 from ..fiscal import Period
 from ..models import Funding, MeasureOfEffectiveness, Measurement, Program, Target, moe_period_error
@@ -66,4 +67,4 @@ def program_years_check(program: Program, *, before: tuple[int, int]) -> None:
         "Move or remove them first."
     )
     moved = [name for name, old in (("start_fy", before[0]), ("end_fy", before[1])) if getattr(program, name) != old]
-    raise ValidationError({name: message for name in moved})
+    raise StateConflict({name: message for name in moved})  # stored data decides: 409 in the API

@@ -123,6 +123,17 @@ def _scores_for_current_framework(scores: dict[str, Any]) -> dict[str, Any]:
     return {code: inputs[index % len(inputs)] for index, code in enumerate(codes)}
 
 
+def _target_of_frequency(target: Any, frequency: str) -> Any:
+    """A generated target whose period is of the MOE's frequency (its fiscal year kept)."""
+    if not isinstance(target, dict) or not isinstance(target.get("period"), str):
+        return target
+    year = "".join(ch for ch in target["period"][:6] if ch.isascii() and ch.isdigit())[:4]
+    if len(year) != 4:
+        return target
+    suffix = {"quarterly": "-Q1", "semi_annual": "-H1"}.get(frequency, "")
+    return {**target, "period": f"FY{year}{suffix}"}
+
+
 def map_case(context, case):
     """Schemathesis hook: positive cases name existing rows (see above)."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not _database_open():
@@ -135,6 +146,13 @@ def map_case(context, case):
         # in the schema's words); a valid program names its years in order.
         if isinstance(case.body.get("start_fy"), int) and isinstance(case.body.get("end_fy"), int):
             case.body["start_fy"], case.body["end_fy"] = sorted((case.body["start_fy"], case.body["end_fy"]))
+            # ("funding: fiscal years within start_fy..end_fy", in the same body)
+            for row in case.body.get("funding") or []:
+                if isinstance(row, dict) and isinstance(row.get("fiscal_year"), int):
+                    row["fiscal_year"] = min(max(row["fiscal_year"], case.body["start_fy"]), case.body["end_fy"])
+        # ("targets: periods of the MOE's frequency", in the same body of a new MOE)
+        if isinstance(case.body.get("targets"), list) and case.body.get("frequency"):
+            case.body["targets"] = [_target_of_frequency(t, case.body["frequency"]) for t in case.body["targets"]]
         # ("supporting_agencies: Not the lead agency.")
         if isinstance(case.body.get("supporting_agencies"), list) and "lead_agency" in case.body:
             case.body["supporting_agencies"] = [a for a in case.body["supporting_agencies"]

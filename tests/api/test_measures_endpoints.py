@@ -159,5 +159,5 @@ def test_api_refuses_an_annual_value_of_a_quarterly_moe(token_client, analyst_a,
     moe = factories.MoeFactory(program=program_a, frequency="quarterly")
     response = token_client(analyst_a, write=True).post(
         "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026", "value": "40"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # the stored MOE's frequency decides (state_conflict)
     assert "This MOE is quarterly: use FY2026-Q1 ... FY2026-Q4" in str(response.json()["errors"]["period"])

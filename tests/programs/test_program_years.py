@@ -68,10 +68,10 @@ def test_the_rule_is_a_pure_function_for_bulk_callers(program_a, django_assert_n
     assert misfits == ["funding for FY2025", "approved measurement of Officers trained for FY2025-Q1"]
 
 
-def test_api_patch_of_years_is_a_400_naming_what_falls_outside(token_client, analyst_a, program_with_data):
+def test_api_patch_of_years_is_a_409_naming_what_falls_outside(token_client, analyst_a, program_with_data):
     response = token_client(analyst_a, write=True).patch(
         f"/api/v1/programs/{program_with_data.pk}/", {"start_fy": 2026, "version": 1, **RATIONALE}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # the stored data decides (state_conflict)
     assert "funding for FY2025" in str(response.json()["errors"]["start_fy"])
     assert Program.objects.get(pk=program_with_data.pk).start_fy == 2025
 
