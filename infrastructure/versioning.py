@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 
 from .conflicts import StateConflict
-from django.db import models
 
 EXPECTED_ABSENT = 0  # the version a writer names when it expects to create the row
 
