@@ -123,7 +123,7 @@ class ScenarioWriteSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     name = Text(max_length=200)
     ceiling_multiple = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
-    envelopes = EnvelopeInputSerializer(many=True, allow_empty=False, min_length=1)
+    envelopes = serializers.ListField(child=EnvelopeInputSerializer(), allow_empty=False, min_length=1)
     minimums = MinimumInputSerializer(many=True, required=False, default=list)
     ceilings = CeilingInputSerializer(many=True, required=False, default=list)
     restrictions = RestrictionInputSerializer(many=True, required=False, default=list)

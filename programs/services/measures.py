@@ -97,7 +97,7 @@ def _check_frequency_change(moe: MeasureOfEffectiveness, *, targets_replaced: bo
     )
     if misfits:
         listed = ", ".join(p.code for p in misfits[:12]) + (" ..." if len(misfits) > 12 else "")
-        raise ValidationError(
+        raise StateConflict(  # the stored values decide: 409
             {"frequency": f"Values or targets exist for {listed}, which a {moe.get_frequency_display().lower()} "
                           "MOE cannot hold; change them first."}
         )
