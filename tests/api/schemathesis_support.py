@@ -123,6 +123,15 @@ def _scores_for_current_framework(scores: dict[str, Any]) -> dict[str, Any]:
     return {code: inputs[index % len(inputs)] for index, code in enumerate(codes)}
 
 
+def _allocation_input_named(item: dict, seed: int, *, tier_allowed: bool) -> None:
+    """An allocation line that names an existing country (ISO3), or only a tier."""
+    if tier_allowed and "tier" in item and "country" in item:
+        item.pop("country")
+    if "country" in item or not (tier_allowed and "tier" in item):
+        codes = list(m.Country.objects.order_by("pk").values_list("iso3", flat=True)[:50])
+        item["country"] = codes[seed % len(codes)]
+
+
 def _target_of_frequency(target: Any, frequency: str) -> Any:
     """A generated target whose period is of the MOE's frequency (its fiscal year kept)."""
     if not isinstance(target, dict) or not isinstance(target.get("period"), str):
@@ -150,6 +159,12 @@ def map_case(context, case):
             for row in case.body.get("funding") or []:
                 if isinstance(row, dict) and isinstance(row.get("fiscal_year"), int):
                     row["fiscal_year"] = min(max(row["fiscal_year"], case.body["start_fy"]), case.body["end_fy"])
+        # Allocation inputs name countries by ISO3 code (references, like ids: existing ones),
+        # and a minimum names a country or a tier, not both ("Give either ...").
+        for name in ("minimums", "ceilings", "restrictions"):
+            for index, item in enumerate(case.body.get(name) or []):
+                if isinstance(item, dict):
+                    _allocation_input_named(item, index, tier_allowed=name == "minimums")
         # ("targets: periods of the MOE's frequency", in the same body of a new MOE)
         if isinstance(case.body.get("targets"), list) and case.body.get("frequency"):
             case.body["targets"] = [_target_of_frequency(t, case.body["frequency"]) for t in case.body["targets"]]
