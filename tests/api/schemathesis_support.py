@@ -132,6 +132,32 @@ def _allocation_input_named(item: dict, seed: int, *, tier_allowed: bool) -> Non
         item["country"] = codes[seed % len(codes)]
 
 
+def _allocation_lines_distinct(body: dict) -> None:
+    """Within one scenario body: each account has one envelope, each country (or tier) one
+    minimum and one ceiling, and a restriction names one of the body's envelopes."""
+    def distinct(items: list, key) -> list:
+        seen, kept = set(), []
+        for item in items:
+            k = key(item) if isinstance(item, dict) else id(item)
+            if k not in seen:
+                seen.add(k)
+                kept.append(item)
+        return kept
+
+    body["envelopes"] = distinct(body["envelopes"], lambda e: str(e.get("account", "")).strip())
+    accounts = [str(e.get("account", "")).strip() for e in body["envelopes"] if isinstance(e, dict)]
+    for name in ("minimums", "ceilings"):
+        if isinstance(body.get(name), list):
+            body[name] = distinct(body[name], lambda i: (i.get("country"), i.get("tier")))
+    if isinstance(body.get("restrictions"), list):
+        if not accounts:
+            body["restrictions"] = []
+        for index, item in enumerate(body["restrictions"]):
+            if isinstance(item, dict):
+                item["account"] = accounts[index % len(accounts)]
+        body["restrictions"] = distinct(body["restrictions"], lambda i: (i.get("country"), i.get("account")))
+
+
 def _target_of_frequency(target: Any, frequency: str) -> Any:
     """A generated target whose period is of the MOE's frequency (its fiscal year kept)."""
     if not isinstance(target, dict) or not isinstance(target.get("period"), str):
@@ -165,6 +191,8 @@ def map_case(context, case):
             for index, item in enumerate(case.body.get(name) or []):
                 if isinstance(item, dict):
                     _allocation_input_named(item, index, tier_allowed=name == "minimums")
+        if isinstance(case.body.get("envelopes"), list):
+            _allocation_lines_distinct(case.body)
         # ("targets: periods of the MOE's frequency", in the same body of a new MOE)
         if isinstance(case.body.get("targets"), list) and case.body.get("frequency"):
             case.body["targets"] = [_target_of_frequency(t, case.body["frequency"]) for t in case.body["targets"]]
