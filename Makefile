@@ -14,6 +14,9 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-de
 # make start PORT=8001 serves on another port.
 PORT ?= 8000
 
+# The suite runs on this many pytest-xdist workers (0: one process).
+TEST_WORKERS ?= 2
+
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssa_portal
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
@@ -56,4 +59,4 @@ chromium:
 
 test: install-dev chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
