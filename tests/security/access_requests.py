@@ -164,8 +164,8 @@ REQUESTS: dict[str, Body] = {
     "program-edit": lambda w: {"data": _program_form(
         w, code=w.program.code, title="Renamed", version=str(w.program.version), **RATIONALE)},
     "program-approve": lambda w: {"data": {"action": "approve", "reason": "Fits the strategy", "version": w.proposed.version}},
-    "program-archive": lambda w: {"data": {"reason": "duplicate"}},
-    "program-restore": lambda w: {"data": {"reason": "not a duplicate"}},
+    "program-archive": lambda w: {"data": {"reason": "duplicate", "version": w.program.version}},
+    "program-restore": lambda w: {"data": {"reason": "not a duplicate", "version": w.archived.version}},
     "moe-create": lambda w: {"data": _moe_form()},
     "moe-edit": lambda w: {"data": _moe_form(name="Renamed MOE", version=str(w.moe.version), **RATIONALE,
                                              **{"targets-0-period": "FY2026-Q4"})},
@@ -176,8 +176,9 @@ REQUESTS: dict[str, Body] = {
                                          "institution_type": w.institution.institution_type,
                                          "nature": w.institution.nature, "level": w.institution.level}},
     "record-edit": lambda w: {"data": _institution_form(w)},
-    "record-archive": lambda w: {"data": {"reason": "duplicate"}},
-    "record-restore": lambda w: {"data": {"reason": "not a duplicate"}},
+    "record-archive": lambda w: {"data": {"reason": "duplicate", "version": w.institution.version}},
+    "record-restore": lambda w: {"data": {"reason": "not a duplicate",
+                                         "version": w.archived_institution.version}},
     "import-upload": lambda w: {"data": {"file": SimpleUploadedFile(
         "programs.csv", programs_csv(program_row(code="DOS-2027-0901")))}},
     "import-confirm": lambda w: {"data": {}},
