@@ -191,7 +191,7 @@ def _replace_categories(
     )
     for category in dropped:
         if category.pk in in_use:
-            raise ValidationError(
+            raise StateConflict(  # the stored values decide: 409
                 {"categories": f'"{category}" has recorded values and cannot be removed.'}
             )
         _delete(category, user=user, rationale_category=rationale_category, rationale=rationale)
