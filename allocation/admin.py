@@ -3,6 +3,8 @@ the services, which check the inputs and keep results consistent."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from infrastructure.admin_protection import ReadOnlyAdminMixin
+
 from .models import Envelope, Scenario
 
 
@@ -18,13 +20,10 @@ class EnvelopeInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "fiscal_year", "status", "author", "updated_at"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["name"]
     readonly_fields = ["fiscal_year", "name", "author", "status", "ceiling_multiple", "solved_at", "objective",
                        "infeasibility", "version"]
     inlines = [EnvelopeInline]
-
-    def has_add_permission(self, request):
-        return False

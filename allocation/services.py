@@ -145,15 +145,16 @@ def _clean_inputs(
     return rows
 
 
-def _replace_inputs(scenario: Scenario, rows: dict[str, list]) -> None:
+def _replace_inputs(scenario: Scenario, rows: dict[str, list], *, user) -> None:
     for name, model in (("envelopes", Envelope), ("minimums", CountryMinimum), ("ceilings", CountryCeiling),
                         ("restrictions", AccountRestriction)):
         for old in model.objects.filter(scenario=scenario):
-            old.delete()  # one by one: each deletion is a history record
+            old._history_user = user
+            old.delete()  # one by one: each deletion is a history record, with its author
         for row in rows[name]:
             row.scenario = scenario
             row.full_clean()
-        bulk_create_with_history(rows[name], model)
+        bulk_create_with_history(rows[name], model, default_user=user)
     CountryOutcome.objects.filter(scenario=scenario).delete()
     AllocationLine.objects.filter(scenario=scenario).delete()
 
@@ -208,7 +209,7 @@ def _save(scenario: Scenario, *, user, **entries: Sequence[Entry]) -> Scenario:
         scenario.status, scenario.objective, scenario.infeasibility, scenario.solved_at = (
             ScenarioStatus.DRAFT, None, "", None)
         validated_save(scenario, user=user)
-        _replace_inputs(scenario, rows)
+        _replace_inputs(scenario, rows, user=user)
     return scenario
 
 

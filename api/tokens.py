@@ -92,6 +92,20 @@ def api_token_revoke(*, grant: TokenGrant, actor: User | None, request: HttpRequ
     grant.delete()
 
 
+def api_token_make_read_only(*, grant: TokenGrant, actor: User, request: HttpRequest | None = None) -> bool:
+    """Withdraw a token's write access (administrators); logged (``api_token_made_read_only``).
+    Returns False when it was read-only already (nothing changes, nothing is logged)."""
+    if not may_manage_all_tokens(actor):
+        raise PermissionDenied("Only an administrator may withdraw another user's write access.")
+    if not grant.can_write:
+        return False
+    grant.can_write = False
+    grant.save(update_fields=["can_write"])
+    security_event("api_token_made_read_only", request=request, user=_actor_name(actor),
+                   holder=grant.user.get_username(), token=grant.pk, label=grant.label)
+    return True
+
+
 @transaction.atomic
 def api_tokens_revoke_all(*, user: User) -> int:
     """Delete every knox token of ``user`` (they stop working at once) and their grants;

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from infrastructure.admin_protection import ReadOnlyAdminMixin, ReadOnlyInline, ServiceSaveAdminMixin
 
 from .models import AssessmentFramework, BandCap, CountryAssessment, Criterion, CriterionScore, SelectivityScore
 
@@ -45,7 +45,10 @@ class BandCapInline(FrozenWhenInUseInline):
 
 
 @admin.register(AssessmentFramework)
-class AssessmentFrameworkAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class AssessmentFrameworkAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+    """Framework versions, their criteria and band caps: saved through the service with the
+    administrator in their history; frozen once in use (publish a new version instead)."""
+
     list_display = ["version", "name", "weight_priority", "weight_conditions", "weight_effectiveness", "published_on", "retired_on"]
     inlines = [CriterionInline, BandCapInline]
 

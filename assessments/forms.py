@@ -1,9 +1,12 @@
 """Forms of the assessments pages: parse and validate input; services write."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 
-from programs.models import Country, PlanningCycle, PriorityTier
+from programs.forms.change_fields import VersionField, version_int
+from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier
 
 from .models import Criterion
 
@@ -70,6 +73,19 @@ class ReturnForm(forms.Form):
 
 
 class PriorityTierForm(forms.Form):
+    """A tier for one planning cycle. The page lists the country's decisions, so the form
+    carries the version of each (``version_<cycle id>``): the version of the chosen
+    cycle's decision is the one the manager read (none: they saw no decision for it)."""
+
     cycle = forms.ModelChoiceField(label="Planning cycle", queryset=PlanningCycle.objects.order_by("-fiscal_year"))
     tier = forms.TypedChoiceField(choices=[("", "Choose a tier")] + list(PriorityTier.choices), coerce=int)
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, decisions: Iterable[CountryPriorityTier] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for decision in decisions:
+            self.fields[f"version_{decision.cycle_id}"] = VersionField(initial=decision.version)
+
+    def version_read(self, cycle: PlanningCycle) -> int | None:
+        """The version of ``cycle``'s decision as the page showed it (None: no decision shown)."""
+        return version_int(self.data.get(f"version_{cycle.pk}"))

@@ -125,7 +125,7 @@ def assessment_create(
     permissions.require_record_keeper(user, "edit assessments")
     framework = framework or framework_current()
     if framework is None or framework.is_retired:
-        raise ValidationError({"__all__": "There is no current assessment framework to assess under."})
+        raise StateConflict({"__all__": "There is no current assessment framework to assess under."})
     if assessed_on and assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
     criteria = list(framework.criteria.all())
@@ -196,7 +196,7 @@ def assessment_submit(*, user, assessment: CountryAssessment, version: int | Non
     check_version(current, version)
     criteria_ids = set(current.framework.criteria.values_list("id", flat=True))
     if criteria_ids - set(current.scores.values_list("criterion_id", flat=True)):
-        raise ValidationError({"__all__": "Score every criterion before submitting."})
+        raise StateConflict({"__all__": "Score every criterion before submitting."})  # the stored scores decide
     current.status = AssessmentStatus.SUBMITTED
     current.submitted_at = timezone.now()
     current.version += 1
@@ -215,7 +215,7 @@ def assessment_approve(*, user, assessment: CountryAssessment, version: int | No
     current = _locked(assessment)
     check_version(current, version)
     if current.created_by_id == user.id:
-        raise ValidationError({"__all__": "You cannot approve your own assessment; another manager must approve it."})
+        raise StateConflict({"__all__": "You cannot approve your own assessment; another manager must approve it."})
     ensure_four_eyes(approver_id=user.id, last_author_id=current.content_author_id, noun="assessment")
     if current.status != AssessmentStatus.SUBMITTED:
         raise StateConflict(

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from programs.forms.change_fields import VersionField
 from programs.models import RUNNING_STATUSES, Country, Program, ReviewDecision
 
 from .models import Evaluation, FollowUpStatus
@@ -54,6 +55,7 @@ class RecommendationForm(forms.Form):
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(choices=FollowUpStatus.choices, label="Follow-up status")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    version = VersionField()
 
 
 class CrisisEventForm(forms.Form):

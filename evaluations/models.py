@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
-from infrastructure.models import history
+from infrastructure.models import Versioned, history
 
 
 class RollupStatus(models.TextChoices):
@@ -186,7 +186,7 @@ class EvaluationRating(models.TextChoices):
     UNSATISFACTORY = "unsatisfactory", "Unsatisfactory"
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """An evaluation of a program (performance, process or impact)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="evaluations")
@@ -246,7 +246,7 @@ class FollowUpStatus(models.TextChoices):
 CLOSED_FOLLOW_UP = (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED)
 
 
-class Recommendation(models.Model):
+class Recommendation(Versioned):
     """A recommendation of an evaluation, with an owner, a due date and its follow-up."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="recommendations")

@@ -29,6 +29,12 @@ def local_password_sign_in_allowed(user: User) -> bool:
     setting and the administrators' switch (``SignInPolicy.local_password_sign_in``) allow it."""
     if is_administrator(user):
         return True
+    return local_password_sign_in_for_everyone()
+
+
+def local_password_sign_in_for_everyone() -> bool:
+    """Both the ``LOCAL_PASSWORD_SIGN_IN`` setting and the administrators' switch allow
+    everyone a password sign-in (else only break-glass administrators)."""
     return bool(getattr(settings, "LOCAL_PASSWORD_SIGN_IN", True)) and sign_in_policy_get().local_password_sign_in
 
 

@@ -1,9 +1,11 @@
 """Writes of the identity app: signing someone in from a provider's claims (just-in-time
 account), disabling an account the provider no longer vouches for, checking accounts
-with their providers."""
+with their providers; and the administrators' changes of the sign-in policy, the role
+mappings and accounts (the Django admin saves through these)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -13,11 +15,12 @@ from django.utils import timezone
 from api.tokens import api_tokens_revoke_all
 from programs.models import Agency, User
 from programs.permissions import ADMINISTRATOR, MANAGER, ROLES
+from infrastructure.admin_protection import admin_change_reason
 from infrastructure.saving import validated_save
 from ssa_portal.security.audit import security_event
 
 from . import claims as claim_rules
-from .models import ProviderAccount, ProviderSignIn
+from .models import GroupRoleMapping, ProviderAccount, ProviderSignIn, SignInPolicy
 from .providers import Provider
 from .refusals import SignInRefused
 from .selectors import role_mappings_for, sign_in_policy_get
@@ -129,3 +132,68 @@ def provider_account_disable(*, account: ProviderAccount, reason: str) -> None:
     revoked = api_tokens_revoke_all(user=user)
     security_event("account_disabled", request=None, user=user.get_username(), provider=account.provider,
                    reason=reason, tokens_revoked=revoked, level=logging.WARNING)
+
+
+# --- administrators' changes in the Django admin (infrastructure.admin_protection) ----
+
+
+def _changes(record, changed: Collection[str]) -> dict[str, str]:
+    return {name: str(getattr(record, name, "")) for name in changed if name not in ("password", "password1", "password2")}
+
+
+@transaction.atomic
+def sign_in_policy_save(*, user: User, record: SignInPolicy, changed: Collection[str]) -> SignInPolicy:
+    """The administrators' sign-in switches: saved with history, and every save goes to
+    the security log (event ``sign_in_policy_changed`` with both switches as saved)."""
+    validated_save(record, user=user, rationale=admin_change_reason(record, changed))
+    security_event("sign_in_policy_changed", request=None, user=user.get_username(), level=logging.WARNING,
+                   changed=",".join(changed) or "-", local_password_sign_in=record.local_password_sign_in,
+                   elevated_roles_require_piv=record.elevated_roles_require_piv)
+    return record
+
+
+@transaction.atomic
+def group_role_mapping_save(*, user: User, record: GroupRoleMapping, changed: Collection[str]) -> GroupRoleMapping:
+    """A provider group -> role mapping (applied at each sign-in): saved with history and
+    logged (``role_mapping_changed``)."""
+    adding = record._state.adding
+    validated_save(record, user=user, rationale=admin_change_reason(record, changed))
+    security_event("role_mapping_changed", request=None, user=user.get_username(), level=logging.WARNING,
+                   mapping=str(record), action="added" if adding else "changed")
+    return record
+
+
+@transaction.atomic
+def group_role_mapping_delete(*, user: User, record: GroupRoleMapping) -> None:
+    """Remove a mapping (its group no longer grants the role at the next sign-in): the
+    deletion is in its history with the administrator, and logged."""
+    record._history_user = user
+    record._change_reason = "removed in the admin"
+    security_event("role_mapping_changed", request=None, user=user.get_username(), level=logging.WARNING,
+                   mapping=str(record), action="removed")
+    record.delete()
+
+
+@transaction.atomic
+def user_account_save(*, user: User, record: User, changed: Collection[str]) -> User:
+    """An account added or changed by an administrator: saved with history (password
+    excluded from it). Deactivating it revokes its API tokens at once (its sessions end
+    at their next request); activation and staff or superuser changes are logged
+    (``account_changed``). Roles (groups) are logged by :func:`user_roles_changed`."""
+    stored = None if record._state.adding else User.objects.select_for_update().get(pk=record.pk)
+    validated_save(record, user=user, exclude=["password"], rationale=admin_change_reason(record, changed))
+    revoked = 0
+    if stored is not None and stored.is_active and not record.is_active:
+        revoked = api_tokens_revoke_all(user=record)
+    flags = [name for name in ("is_active", "is_staff", "is_superuser") if name in changed]
+    if stored is None or flags:
+        security_event("account_changed", request=None, user=user.get_username(), level=logging.WARNING,
+                       account=record.get_username(), action="added" if stored is None else "changed",
+                       tokens_revoked=revoked, **_changes(record, flags))
+    return record
+
+
+def user_roles_changed(*, user: User, record: User) -> None:
+    """Log an account's roles after an administrator changed them (``account_roles_changed``)."""
+    security_event("account_roles_changed", request=None, user=user.get_username(), level=logging.WARNING,
+                   account=record.get_username(), roles=",".join(sorted(record.groups.values_list("name", flat=True))))

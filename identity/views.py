@@ -2,7 +2,6 @@
 administrators, the password form) and the administrators' dormant-accounts report."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from programs.permissions import is_administrator
 
 from .forms import PortalAuthenticationForm
 from .providers import providers_configured
-from .selectors import DORMANT_AFTER_DAYS, accounts_not_seen, sign_in_policy_get
+from .selectors import DORMANT_AFTER_DAYS, accounts_not_seen, local_password_sign_in_for_everyone
 
 DORMANT_PAGE_SIZE = 50
 
@@ -27,8 +26,7 @@ class PortalLoginView(LoginView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["identity_providers"] = providers_configured()
-        context["local_sign_in_everyone"] = (bool(getattr(settings, "LOCAL_PASSWORD_SIGN_IN", True))
-                                             and sign_in_policy_get().local_password_sign_in)
+        context["local_sign_in_everyone"] = local_password_sign_in_for_everyone()
         return context
 
 

@@ -2,41 +2,34 @@
 
 Domain records (programs and what belongs to them, records, reviews, crises, tiers) are
 read-only here: they are written through the services (versions, archives, permissions,
-four eyes, rationale, recomputes). Reference data is maintained here, never deleted.
-No hard delete anywhere but the administrator purge (infrastructure.purge).
+four eyes, rationale, recomputes). Reference data is maintained here through a service
+(a country through ``services.reference_records.country_save``), never deleted. Users are
+administered in ``identity.admin``. No hard delete anywhere but the administrator purge
+(infrastructure.purge).
 """
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, ServiceSaveAdminMixin
 
 from . import models as m
+from .services.reference_records import country_save
 
 
-class PortalAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
-    """Reference data: administrators add and change it; nothing is deleted."""
+class PortalAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+    """Reference data: administrators add and change it through a service; nothing is deleted."""
 
     list_per_page = 50
 
 
-class ReferenceAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
-    """Reference data without history: added and changed, never deleted."""
+class ReferenceAdmin(ServiceSaveAdminMixin, admin.ModelAdmin):
+    """Reference data without history: added and changed through a service, never deleted."""
 
 
 class DomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Domain records: viewable with their history; written through the services only."""
 
     list_per_page = 50
-
-
-@admin.register(m.User)
-class PortalUserAdmin(UserAdmin):
-    list_display = ("username", "email", "agency", "is_staff", "is_active")
-    list_filter = ("agency", "groups", "is_staff", "is_active")
-    list_select_related = ("agency",)
-    fieldsets = UserAdmin.fieldsets + (("Agency", {"fields": ("agency",)}),)
-    add_fieldsets = UserAdmin.add_fieldsets + (("Agency", {"fields": ("agency",)}),)
 
 
 @admin.register(m.Region)
@@ -52,6 +45,8 @@ class CountryAdmin(PortalAdmin):
     list_filter = ("state_bureau", "combatant_command", "priority_tier")
     list_select_related = ("state_bureau", "combatant_command")
     search_fields = ("iso3", "iso2", "name")
+    readonly_fields = ("priority_tier",)  # follows the managers' tier decisions
+    save_service = staticmethod(country_save)
 
 
 @admin.register(m.RegionalOrganization)

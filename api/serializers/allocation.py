@@ -128,7 +128,8 @@ class ScenarioWriteSerializer(serializers.Serializer):
     ceilings = CeilingInputSerializer(many=True, required=False, default=list)
     restrictions = RestrictionInputSerializer(many=True, required=False, default=list)
     version = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False,
-                                       help_text="For an update: the version you read.")
+                                       help_text="For an update (PUT): the version you read; missing or stale "
+                                                 "is a 409 stale_version, nothing saved. Ignored on create.")
 
 
 class ComparisonQuerySerializer(serializers.Serializer):

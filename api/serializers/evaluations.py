@@ -45,7 +45,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ["id", "evaluation", "program", "text", "owner", "due_on", "follow_up_status", "follow_up_note", "updated_at"]
+        fields = ["id", "evaluation", "program", "text", "owner", "due_on", "follow_up_status", "follow_up_note", "version",
+                  "updated_at"]
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -56,7 +57,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         model = Evaluation
         fields = [
             "id", "program", "program_code", "evaluation_type", "title", "evaluator", "is_independent",
-            "started_on", "completed_on", "rating", "findings", "recommendations", "created_at", "updated_at",
+            "started_on", "completed_on", "rating", "findings", "recommendations", "version", "created_at", "updated_at",
         ]
 
 

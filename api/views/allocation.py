@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from allocation import selectors, services
@@ -35,7 +35,7 @@ def _detail(scenario: Scenario) -> dict:
                            responses=ScenarioDetailSerializer),
     create=extend_schema(summary="Create a draft scenario (managers)", request=ScenarioWriteSerializer,
                          responses={201: ScenarioDetailSerializer}),
-    update=extend_schema(summary="Replace a scenario's inputs (send the version you read)",
+    update=extend_schema(summary="Replace a scenario's inputs (send the version you read: missing or stale is a 409)",
                          request=ScenarioWriteSerializer, responses=ScenarioDetailSerializer),
 )
 class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
@@ -66,9 +66,8 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
     def update(self, request, *args, **kwargs):
         scenario = self.get_object()
         data = self._inputs(request)
-        if "version" not in data:
-            raise ValidationError({"version": ["Send the version you read."]})
-        scenario = services.scenario_update(user=request.user, scenario=scenario, version=data.pop("version"), **data)
+        # No version over a stored scenario is a conflict like a stale one (409 stale_version).
+        scenario = services.scenario_update(user=request.user, scenario=scenario, version=data.pop("version", None), **data)
         return Response(_detail(scenario))
 
     @extend_schema(summary="Solve (managers); the result or the reasons there is none",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from programs import permissions
 from infrastructure.exports import export_response
+from infrastructure.versioning import StaleVersionError
 from programs.models import Country
 from programs.services import priorities
 from programs.views.refusals import forbidden_page
@@ -82,6 +83,7 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
     history = list(selectors.score_history(country=country))
     current = history[-1] if history else None
     assessment = selectors.latest_approved_assessment(country=country)
+    tier_decisions = list(selectors.country_tier_decisions(country=country))
     return render(
         request,
         "assessments/country_selectivity.html",
@@ -99,11 +101,11 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
             ],
             "assessment": assessment,
             "assessments": list(selectors.country_assessments(country=country)),
-            "tier_decisions": list(selectors.country_tier_decisions(country=country)),
+            "tier_decisions": tier_decisions,
             "crises": list(selectors.country_open_crises(country=country)),
             "stale_months": STALE_AFTER_MONTHS,
             "stale_cutoff": stale_cutoff(current.as_of) if current else None,
-            "tier_form": PriorityTierForm() if permissions.is_manager(request.user) else None,
+            "tier_form": PriorityTierForm(decisions=tier_decisions) if permissions.is_manager(request.user) else None,
         },
     )
 
@@ -115,11 +117,16 @@ def priority_tier_set(request: HttpRequest, iso3: str) -> HttpResponse:
     permissions.require_manager(request.user, "set priority tiers")
     form = PriorityTierForm(request.POST)
     if form.is_valid():
+        cycle = form.cleaned_data["cycle"]
         try:
             priorities.priority_tier_set(
-                user=request.user, country=country, cycle=form.cleaned_data["cycle"],
+                user=request.user, country=country, cycle=cycle,
                 tier=form.cleaned_data["tier"], rationale=form.cleaned_data["rationale"],
+                version=form.version_read(cycle),
             )
+        except StaleVersionError as stale:
+            messages.error(request, str(stale))
+            return redirect("assessments:country-selectivity", iso3=country.iso3)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

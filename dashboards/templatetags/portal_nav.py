@@ -34,6 +34,7 @@ SECTIONS: list[tuple[str, str, Callable | None]] = [
     ("Import", "importing:upload", None),
     ("API", "api-docs", None),
     ("API tokens", "api-tokens:list", may_hold_api_token),
+    ("Dormant accounts", "dormant-accounts", permissions.is_administrator),
     ("Django admin", "admin:index", may_use_django_admin),
 ]
 

@@ -15,6 +15,7 @@ from programs import permissions
 from programs.models import Program, User
 from programs.services.rules import ensure_writable
 from infrastructure.saving import timestamps_touch, validated_save
+from infrastructure.versioning import check_version
 
 from ..models import Evaluation, EvaluationDocument, FollowUpStatus, Recommendation
 
@@ -42,13 +43,21 @@ def evaluation_create(
 
 
 @transaction.atomic
-def evaluation_update(*, user: User, evaluation: Evaluation, data: Mapping[str, Any]) -> Evaluation:
+def evaluation_update(
+    *, user: User, evaluation: Evaluation, data: Mapping[str, Any], version: int | None
+) -> Evaluation:
+    """Change an evaluation's own fields. ``version`` is the one the user read: missing or
+    stale raises StaleVersionError (nothing saved); sending the stored values needs none."""
     evaluation = Evaluation.objects.select_for_update().select_related("program__lead_agency").get(pk=evaluation.pk)
     permissions.require_evaluation_recorder(user, evaluation.program)
     ensure_writable(evaluation.program)
-    for key in EVALUATION_FIELDS:
-        if key in data:
-            setattr(evaluation, key, data[key])
+    changed = [key for key in EVALUATION_FIELDS if key in data and getattr(evaluation, key) != data[key]]
+    if not changed:
+        return evaluation  # nothing changes, so nothing can be lost
+    check_version(evaluation, version)
+    for key in changed:
+        setattr(evaluation, key, data[key])
+    evaluation.version += 1
     _save(evaluation, user=user)
     return evaluation
 
@@ -76,9 +85,11 @@ def recommendation_create(
 
 @transaction.atomic
 def recommendation_follow_up(
-    *, user: User, recommendation: Recommendation, status: str, note: str = ""
+    *, user: User, recommendation: Recommendation, status: str, note: str = "", version: int | None
 ) -> Recommendation:
-    """Record the follow-up of a recommendation; closing one needs a note saying how."""
+    """Record the follow-up of a recommendation; closing one needs a note saying how.
+    ``version`` is the recommendation's version the user read: missing or stale raises
+    StaleVersionError (nothing saved); re-sending the stored follow-up needs none."""
     recommendation = (
         Recommendation.objects.select_for_update()
         .select_related("evaluation__program__lead_agency")
@@ -88,8 +99,12 @@ def recommendation_follow_up(
     ensure_writable(recommendation.evaluation.program)
     if status in (FollowUpStatus.IMPLEMENTED, FollowUpStatus.NOT_ACCEPTED) and not (note or "").strip():
         raise ValidationError({"follow_up_note": "Say how the recommendation was implemented or why it was not accepted."})
-    recommendation.follow_up_status = status
-    recommendation.follow_up_note = (note or "").strip()
+    note = (note or "").strip()
+    if (recommendation.follow_up_status, recommendation.follow_up_note) == (status, note):
+        return recommendation  # nothing changes, so nothing can be lost
+    check_version(recommendation, version)
+    recommendation.follow_up_status, recommendation.follow_up_note = status, note
+    recommendation.version += 1
     _save(recommendation, user=user)
     timestamps_touch(Evaluation, [recommendation.evaluation_id])
     return recommendation

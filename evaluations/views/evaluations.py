@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from infrastructure.versioning import StaleVersionError
+from programs.forms.change_fields import version_int
 from programs.views.refusals import forbidden_page
 from programs.views.form_errors import apply_service_errors
 from programs.views.paging import paginate
@@ -76,7 +78,10 @@ def recommendation_follow_up_page(request: HttpRequest, pk: int) -> HttpResponse
     if form.is_valid():
         try:
             recommendation_follow_up(user=request.user, recommendation=recommendation,
-                                     status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+                                     status=form.cleaned_data["status"], note=form.cleaned_data["note"],
+                                     version=version_int(form.cleaned_data["version"]))
+        except StaleVersionError as exc:
+            messages.error(request, str(exc))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -86,7 +86,7 @@ class PlanningCycle(TimeStamped):
         return f"FY{self.fiscal_year} planning cycle"
 
 
-class CountryPriorityTier(TimeStamped):
+class CountryPriorityTier(TimeStamped, Versioned):
     """A manager's priority-tier decision for a country in a planning cycle."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="tier_decisions")

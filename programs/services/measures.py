@@ -191,7 +191,7 @@ def _replace_categories(
     )
     for category in dropped:
         if category.pk in in_use:
-            raise ValidationError(
+            raise StateConflict(  # the stored values decide: 409
                 {"categories": f'"{category}" has recorded values and cannot be removed.'}
             )
         _delete(category, user=user, rationale_category=rationale_category, rationale=rationale)
@@ -518,14 +518,18 @@ def measurement_grid_record(
 
 
 @transaction.atomic
-def moe_archive(*, user: User, moe: MeasureOfEffectiveness, reason: str = "") -> MeasureOfEffectiveness:
+def moe_archive(
+    *, user: User, moe: MeasureOfEffectiveness, version: int | None, reason: str = ""
+) -> MeasureOfEffectiveness:
     """Archive an MOE instead of deleting it: it leaves the grid, the detail page and rollups;
-    its measurements and history stay."""
+    its measurements and history stay. ``version`` is the one the user read (missing or
+    stale: StaleVersionError); an archived MOE needs none."""
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program__lead_agency").get(pk=moe.pk)
     permissions.require_program_editor(user, moe.program)
     if moe.is_archived:
         return moe
     ensure_writable(moe)  # not under an archived program
+    check_version(moe, version)
     moe.archived_at, moe.archived_by = timezone.now(), user
     moe.version += 1
     validated_save(moe, user=user, rationale=f"archived: {reason}".strip(": "), exclude=["program"])

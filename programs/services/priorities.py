@@ -10,6 +10,7 @@ from django.db import transaction
 from infrastructure.history import with_rationale
 from infrastructure.models import RationaleCategory
 from infrastructure.saving import validated_save
+from infrastructure.versioning import check_version
 
 from .. import permissions
 from ..models import Country, CountryPriorityTier, PlanningCycle, PriorityTier, User
@@ -18,10 +19,15 @@ from ..signals import country_inputs_changed
 
 @transaction.atomic
 def priority_tier_set(
-    *, user: User, country: Country, cycle: PlanningCycle, tier: int, rationale: str
+    *, user: User, country: Country, cycle: PlanningCycle, tier: int, rationale: str, version: int | None
 ) -> CountryPriorityTier:
     """A manager's tier for ``country`` in ``cycle``; the country's current tier follows the
-    latest cycle that has a decision. Selectivity is recomputed after commit."""
+    latest cycle that has a decision. Selectivity is recomputed after commit.
+
+    ``version`` is the version of the cycle's decision the manager read (None or 0: they saw
+    none): a missing or stale one raises StaleVersionError and nothing is saved. Re-sending
+    the stored tier and rationale changes nothing and needs no version.
+    """
     permissions.require_manager(user, "set priority tiers")
     errors = {}
     try:
@@ -36,8 +42,13 @@ def priority_tier_set(
     if errors:
         raise ValidationError(errors)
     decision = CountryPriorityTier.objects.select_for_update().filter(country=country, cycle=cycle).first()
+    if decision is not None and (decision.tier, decision.rationale) == (tier, rationale):
+        return decision  # nothing changes, so nothing can be lost
+    check_version(decision, version)
     if decision is None:
         decision = CountryPriorityTier(country=country, cycle=cycle)
+    else:
+        decision.version += 1
     decision.tier, decision.rationale, decision.set_by = tier, rationale, user
     validated_save(decision, user=user, rationale_category=RationaleCategory.CHANGE_IN_CONTEXT, rationale=rationale)
     latest = (

@@ -342,8 +342,10 @@ def program_transition(
 
 
 @transaction.atomic
-def program_archive(*, user: User, program: Program, reason: str = "") -> Program:
-    """Archive instead of delete: hidden by default, restorable by a manager."""
+def program_archive(*, user: User, program: Program, version: int | None, reason: str = "") -> Program:
+    """Archive instead of delete: hidden by default, restorable by a manager. ``version`` is
+    the one the user read (missing or stale: StaleVersionError); archiving an archived
+    program changes nothing and needs none."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require(
         permissions.can_edit_program(user, program) or permissions.is_manager(user),
@@ -351,6 +353,7 @@ def program_archive(*, user: User, program: Program, reason: str = "") -> Progra
     )
     if program.is_archived:
         return program
+    check_version(program, version)
     program.archived_at, program.archived_by = timezone.now(), user
     program.version += 1
     validated_save(program, user=user, rationale=f"archived: {reason}".strip(": "))
@@ -359,11 +362,13 @@ def program_archive(*, user: User, program: Program, reason: str = "") -> Progra
 
 
 @transaction.atomic
-def program_restore(*, user: User, program: Program, reason: str = "") -> Program:
+def program_restore(*, user: User, program: Program, version: int | None, reason: str = "") -> Program:
+    """Bring an archived program back (managers); ``version`` as for archiving."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require(permissions.can_restore(user), "Only managers may restore archived programs.")
     if not program.is_archived:
         return program
+    check_version(program, version)
     program.archived_at, program.archived_by = None, None
     program.version += 1
     validated_save(program, user=user, rationale=f"restored: {reason}".strip(": "))

@@ -128,8 +128,9 @@ def record_update(
 
 
 @transaction.atomic
-def record_archive(*, user: User, record: models.Model, reason: str = "") -> models.Model:
-    """Archive instead of delete (only models that are Archivable)."""
+def record_archive(*, user: User, record: models.Model, version: int | None, reason: str = "") -> models.Model:
+    """Archive instead of delete (only models that are Archivable). ``version`` is the one
+    the user read (missing or stale: StaleVersionError); an archived record needs none."""
     model = type(record)
     if not hasattr(record, "archived_at"):
         raise ValidationError(f"{model._meta.verbose_name_plural.capitalize()} are not archived.")
@@ -137,6 +138,7 @@ def record_archive(*, user: User, record: models.Model, reason: str = "") -> mod
     record = model.objects.select_for_update().get(pk=record.pk)
     if record.archived_at is not None:
         return record
+    check_version(record, version)
     record.archived_at, record.archived_by = timezone.now(), user
     record.version += 1
     validated_save(record, user=user, rationale=f"archived: {reason}".strip(": "))
@@ -144,12 +146,14 @@ def record_archive(*, user: User, record: models.Model, reason: str = "") -> mod
 
 
 @transaction.atomic
-def record_restore(*, user: User, record: models.Model, reason: str = "") -> models.Model:
+def record_restore(*, user: User, record: models.Model, version: int | None, reason: str = "") -> models.Model:
+    """Bring an archived record back (managers); ``version`` as for archiving."""
     model = type(record)
     permissions.require(permissions.can_restore(user), "Only managers may restore archived records.")
     record = model.objects.select_for_update().get(pk=record.pk)
     if getattr(record, "archived_at", None) is None:
         return record
+    check_version(record, version)
     record.archived_at, record.archived_by = None, None
     record.version += 1
     validated_save(record, user=user, rationale=f"restored: {reason}".strip(": "))

@@ -13,6 +13,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from infrastructure.conflicts import StateConflict
 
 from .. import permissions
 from ..models import (
@@ -53,8 +56,9 @@ def crisis_event_record(
     )
     validated_save(crisis, user=user, rationale=f"crisis recorded: {crisis.title}")
     programs = list(_running_programs_in(country).order_by("code"))
-    ProgramReview.objects.bulk_create(
-        ProgramReview(program=program, out_of_cycle=True, crisis=crisis) for program in programs
+    bulk_create_with_history(
+        [ProgramReview(program=program, out_of_cycle=True, crisis=crisis) for program in programs], ProgramReview,
+        default_user=user, default_change_reason=f"out-of-cycle review: crisis in {country.name}: {crisis.title}",
     )
     for program in programs:
         if program.status in (ProgramStatus.ACTIVE, ProgramStatus.RESTRUCTURED):
@@ -71,10 +75,10 @@ def crisis_event_close(*, user: User, crisis: CrisisEvent, closed_on: dt.date) -
     """Close a crisis (managers); the country's selectivity no longer flags it."""
     permissions.require_manager(user, "close crisis events")
     crisis = CrisisEvent.objects.select_for_update().get(pk=crisis.pk)
-    if crisis.closed_on is not None:
-        raise ValidationError({"closed_on": "This crisis is already closed."})
     if closed_on is None:
         raise ValidationError({"closed_on": "Give the date the crisis ended."})
+    if crisis.closed_on is not None:
+        raise StateConflict({"closed_on": f"This crisis is already closed (on {crisis.closed_on:%Y-%m-%d})."})
     if closed_on < crisis.occurred_on:
         raise ValidationError({"closed_on": "A crisis cannot close before it occurred."})
     crisis.closed_on = closed_on
@@ -95,7 +99,10 @@ def planning_cycle_open(*, user: User, fiscal_year: int) -> PlanningCycle:
     candidates = Program.objects.filter(
         status__in=(*RUNNING_STATUSES, *PIPELINE_STATUSES), archived_at__isnull=True
     ).exclude(pk__in=reviewed)
-    ProgramReview.objects.bulk_create(ProgramReview(program=p, cycle=cycle) for p in candidates.order_by("code"))
+    bulk_create_with_history(
+        [ProgramReview(program=p, cycle=cycle) for p in candidates.order_by("code")], ProgramReview,
+        default_user=user, default_change_reason=f"in-cycle review: planning cycle FY{fiscal_year} opened",
+    )
     return cycle
 
 
@@ -117,17 +124,17 @@ def review_decide(*, user: User, review: ProgramReview, decision: str, rationale
     rationale; the program moves through its lifecycle accordingly."""
     permissions.require_manager(user, "decide program reviews")
     review = ProgramReview.objects.select_for_update().select_related("program").get(pk=review.pk)
-    if not review.is_pending:
-        raise ValidationError({"decision": f"This review was already decided ({review.get_decision_display().lower()})."})
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": "Choose continue, restructure, terminate or initiate."})
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
+    if not review.is_pending:
+        raise StateConflict({"decision": f"This review was already decided ({review.get_decision_display().lower()})."})
     program = review.program
     actions = _ACTIONS[decision].get(program.status)
     if actions is None:
         label = ReviewDecision(decision).label.lower()
-        raise ValidationError(
+        raise StateConflict(
             {"decision": f"A program that is {program.get_status_display().lower()} cannot be {label}d."}
         )
     review.decision = decision

@@ -9,8 +9,9 @@ objects: no query of their own (when the parents named below are loaded, e.g. wi
 """
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
+
+from infrastructure.conflicts import StateConflict
 
 # Model name -> the foreign key to the record it belongs to: archiving the parent makes
 # the child read-only too (program -> funding / MOE -> target / measurement -> breakdown).
@@ -46,8 +47,8 @@ def archived_ancestor(record: models.Model) -> models.Model | None:
 def ensure_writable(record: models.Model) -> None:
     """Refuse any write to an archived record or to a record under an archived parent.
 
-    Raises a non-field ValidationError (API 400, a form's non-field error, an import row
-    error) naming the archived record.
+    Raises a non-field StateConflict (API 409 ``state_conflict``: the stored record's
+    state decides; a form's non-field error, an import row error) naming the archived record.
     """
     archived = archived_ancestor(record)
     if archived is None:
@@ -55,7 +56,7 @@ def ensure_writable(record: models.Model) -> None:
     noun = f"{archived._meta.verbose_name} '{archived}'"
     where = "is archived" if archived is record else f"belongs to {noun}, which is archived"
     subject = f"{noun[0].upper()}{noun[1:]} is archived" if archived is record else f"This {record._meta.verbose_name} {where}"
-    raise ValidationError(
+    raise StateConflict(
         f"{subject}: archived records are read-only. Nothing was saved; a manager must restore it first.",
         code="archived",
     )
@@ -63,9 +64,10 @@ def ensure_writable(record: models.Model) -> None:
 
 def ensure_four_eyes(*, approver_id: int, last_author_id: int | None, noun: str) -> None:
     """Refuse an approval by whoever last changed the content (value, source, breakdown,
-    scores, ...) of the record being approved; ``noun`` names it in the message."""
+    scores, ...) of the record being approved; ``noun`` names it in the message.
+    StateConflict (API 409): the stored last author decides."""
     if last_author_id is not None and last_author_id == approver_id:
-        raise ValidationError(
+        raise StateConflict(
             {"__all__": f"You last changed the content of this {noun}, so another manager must approve it (four eyes)."},
             code="four_eyes",
         )

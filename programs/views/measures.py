@@ -255,7 +255,10 @@ def measurement_return_page(request: HttpRequest, pk: int) -> HttpResponse:
 def moe_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
     moe = get_object_or_404(MeasureOfEffectiveness.objects.select_related("program__lead_agency"), pk=pk)
     try:
-        moe_archive(user=request.user, moe=moe, reason=request.POST.get("reason", "")[:500])
+        moe_archive(user=request.user, moe=moe, reason=request.POST.get("reason", "")[:500],
+                    version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

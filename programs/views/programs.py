@@ -255,8 +255,12 @@ def program_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)
     form = ArchiveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    program_archive(user=request.user, program=program, reason=reason)
-    messages.success(request, f"Program {program.code} archived; it is hidden from lists until a manager restores it.")
+    try:
+        program_archive(user=request.user, program=program, reason=reason, version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Program {program.code} archived; it is hidden from lists until a manager restores it.")
     return redirect("programs:program-detail", pk=pk)
 
 
@@ -266,8 +270,12 @@ def program_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     form = ArchiveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    program_restore(user=request.user, program=program, reason=reason)
-    messages.success(request, f"Program {program.code} restored.")
+    try:
+        program_restore(user=request.user, program=program, reason=reason, version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Program {program.code} restored.")
     return redirect("programs:program-detail", pk=pk)
 
 

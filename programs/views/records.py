@@ -204,7 +204,10 @@ def record_archive_page(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     spec = _kind(kind)
     record = get_object_or_404(spec.model, pk=pk)
     try:
-        record_archive(user=request.user, record=record, reason=request.POST.get("reason", "")[:500])
+        record_archive(user=request.user, record=record, reason=request.POST.get("reason", "")[:500],
+                       version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -217,8 +220,13 @@ def record_archive_page(request: HttpRequest, kind: str, pk: int) -> HttpRespons
 def record_restore_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = _kind(kind)
     record = get_object_or_404(spec.model, pk=pk)
-    record_restore(user=request.user, record=record, reason=request.POST.get("reason", "")[:500])
-    messages.success(request, f"{spec.singular.capitalize()} “{record}” restored.")
+    try:
+        record_restore(user=request.user, record=record, reason=request.POST.get("reason", "")[:500],
+                       version=version_int(request.POST.get("version")))
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{spec.singular.capitalize()} “{record}” restored.")
     return redirect(reverse("programs:record-list", kwargs={"kind": spec.slug}) + "?archived=include")
 
 

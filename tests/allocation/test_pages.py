@@ -98,6 +98,9 @@ def test_editing_replaces_the_inputs_and_a_stale_form_is_refused(client, manager
     assert scenario.name == "Tighter" and [e.account for e in scenario.envelopes.all()] == ["INCLE"]
     response = client.post(reverse("allocation:scenario-edit", args=[scenario.pk]), {**edited, "name": "Old"})
     assert 'id="stale-warning"' in response.content.decode()
+    without = client.post(reverse("allocation:scenario-edit", args=[scenario.pk]),
+                          {k: v for k, v in edited.items() if k != "version"} | {"name": "No version"})
+    assert 'id="stale-warning"' in without.content.decode() and "already exists (version 2" in without.content.decode()
     scenario.refresh_from_db()
     assert scenario.name == "Tighter"
 

@@ -88,7 +88,9 @@ def test_bad_input_is_a_400_naming_the_field(signed_in, manager):
 def test_update_needs_the_version_read_and_refuses_a_stale_one(signed_in, manager):
     client = signed_in(manager)
     body = client.post(URL, BODY, format="json").json()
-    assert client.put(f"{URL}{body['id']}/", {**BODY, "name": "No version"}, format="json").status_code == 400
+    missing = client.put(f"{URL}{body['id']}/", {**BODY, "name": "No version"}, format="json")
+    assert missing.status_code == 409 and missing.json()["code"] == "stale_version"
+    assert missing.json()["your_version"] is None and missing.json()["current_version"] == 1
     updated = client.put(f"{URL}{body['id']}/", {**BODY, "name": "Second", "version": 1}, format="json")
     assert updated.status_code == 200 and updated.json()["version"] == 2
     stale = client.put(f"{URL}{body['id']}/", {**BODY, "name": "Third", "version": 1}, format="json")

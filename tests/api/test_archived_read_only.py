@@ -1,6 +1,7 @@
 """Archived records are read-only everywhere (docs/concurrency.md): every write to an
 archived program or MOE, or to anything under them, is refused with a message naming the
-archived record (API 400, non-field error), and nothing is written."""
+archived record (API 409 ``state_conflict``: the stored record's state decides; non-field
+error), and nothing is written."""
 import datetime as dt
 from decimal import Decimal
 
@@ -90,7 +91,7 @@ def test_every_api_write_under_an_archived_parent_is_refused(token_client, analy
     before = _history_counts()
     client = token_client(manager if role == "manager" else analyst_a, write=True)
     response = getattr(client, method)(url, body, format="json")
-    assert response.status_code == 400, (name, response.content)
+    assert response.status_code == 409 and response.json()["code"] == "state_conflict", (name, response.content)
     message = " ".join(response.json()["errors"]["non_field_errors"])
     assert "archived" in message and ("program" in message.lower() or "measure" in message.lower()), message
     assert _history_counts() == before, name

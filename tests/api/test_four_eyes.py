@@ -91,7 +91,7 @@ def test_the_issue_example_manager_rewrites_a_returned_assessment_and_cannot_app
     submitted = client.post(url + "submit/", {"version": rewritten.json()["version"]}, format="json")
     assert submitted.status_code == 200
     approval = client.post(url + "approve/", {"version": submitted.json()["version"]}, format="json")
-    assert approval.status_code == 400
+    assert approval.status_code == 409 and approval.json()["code"] == "state_conflict"  # the stored author decides
     assert "another manager must approve" in " ".join(approval.json()["errors"]["non_field_errors"])
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED and assessment.content_author == manager

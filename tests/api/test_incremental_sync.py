@@ -10,6 +10,7 @@ from lxml import etree
 
 from evaluations.models import Evaluation
 from evaluations.services.evaluations import recommendation_create
+from programs.models import Program
 from programs.services.measures import measurement_record, moe_archive, moe_create, target_set
 from programs.services.programs import funding_set, program_archive, program_update
 from tests import factories
@@ -80,8 +81,9 @@ def test_a_target_change_moves_the_moe_too(token_client, analyst_a, program_a, m
 def test_archived_records_stay_visible_to_sync_clients(token_client, analyst_a, program_a, moe):
     client = token_client(analyst_a)
     since = _age(program_a, moe)
-    moe_archive(user=analyst_a, moe=moe, reason="duplicate")
-    program_archive(user=analyst_a, program=program_a, reason="entered twice")
+    moe_archive(user=analyst_a, moe=moe, reason="duplicate", version=moe.version)
+    program_archive(user=analyst_a, program=program_a, reason="entered twice",
+                    version=Program.objects.get(pk=program_a.pk).version)
     rows = client.get("/api/v1/programs/", {"updated_since": since}).json()["results"]
     assert [(r["id"], r["archived_at"] is not None) for r in rows] == [(program_a.pk, True)]
     moes = client.get("/api/v1/moes/", {"updated_since": since}).json()["results"]

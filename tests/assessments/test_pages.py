@@ -154,6 +154,23 @@ def test_manager_sets_a_tier_on_the_country_page(client, manager, kenya):
     assert CountryPriorityTier.objects.get().tier == 1 and Country.objects.get(pk=kenya.pk).priority_tier == 1
 
 
+def test_the_tier_form_carries_each_decision_version_and_a_stale_one_is_refused(client, manager, kenya):
+    cycle = af.cycle(2027)
+    client.force_login(manager)
+    url = reverse("assessments:tier-set", args=["KEN"])
+    client.post(url, {"cycle": cycle.pk, "tier": 1, "rationale": "Key partner."})
+    page = client.get(reverse("assessments:country-selectivity", args=["KEN"])).content.decode()
+    assert f'name="version_{cycle.pk}" value="1"' in page
+    # A form opened before that decision (no version for the cycle) is refused, naming who saved.
+    response = client.post(url, {"cycle": cycle.pk, "tier": 3, "rationale": "Less."}, follow=True)
+    assert "already exists (version 1, saved by manager)" in response.content.decode()
+    client.post(url, {"cycle": cycle.pk, "tier": 2, "rationale": "Changed.", f"version_{cycle.pk}": "1"})
+    response = client.post(url, {"cycle": cycle.pk, "tier": 4, "rationale": "Stale.", f"version_{cycle.pk}": "1"}, follow=True)
+    assert "your version 1, now 2" in response.content.decode()
+    decision = CountryPriorityTier.objects.get()
+    assert (decision.tier, decision.version, Country.objects.get(pk=kenya.pk).priority_tier) == (2, 2, 2)
+
+
 def test_analyst_cannot_set_a_tier(client, analyst_a, kenya):
     client.force_login(analyst_a)
     response = client.post(reverse("assessments:tier-set", args=["KEN"]), {"cycle": af.cycle().pk, "tier": 1, "rationale": "x"})

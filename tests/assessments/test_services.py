@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import AssessmentFramework, AssessmentStatus, CountryAssessment, CriterionScore, SelectivityScore
 from programs.models import Country, CountryPriorityTier
+from programs.permissions import MANAGER
 from programs.services.priorities import priority_tier_set
 from infrastructure.versioning import StaleVersionError
 from ssa_portal.celery import app
@@ -156,39 +157,58 @@ def test_an_approved_assessment_cannot_be_edited(analyst_a, manager, kenya, fram
 
 def test_manager_sets_a_tier_with_history_and_the_country_follows_the_latest_cycle(manager, kenya):
     fy27, fy26 = af.cycle(2027), af.cycle(2026)
-    decision = priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=1, rationale="Key partner.")
+    decision = priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=1, rationale="Key partner.", version=None)
     assert Country.objects.get(pk=kenya.pk).priority_tier == 1
     # An older cycle's decision does not change the current tier
-    priority_tier_set(user=manager, country=kenya, cycle=fy26, tier=3, rationale="Back then.")
+    priority_tier_set(user=manager, country=kenya, cycle=fy26, tier=3, rationale="Back then.", version=None)
     assert Country.objects.get(pk=kenya.pk).priority_tier == 1
     # Re-setting the same cycle updates its one decision, with history
-    priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=2, rationale="Context changed.")
+    priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=2, rationale="Context changed.", version=1)
     assert Country.objects.get(pk=kenya.pk).priority_tier == 2
     assert CountryPriorityTier.objects.filter(country=kenya).count() == 2
     decision.refresh_from_db()
-    assert decision.history.count() == 2
+    assert decision.history.count() == 2 and decision.version == 2
     assert decision.history.first().history_change_reason == "Context changed."
+
+
+def test_a_tier_decision_names_the_version_its_manager_read(manager, kenya):
+    """Two managers set the FY2027 tier: the second, who saw no decision (or an old one), is
+    refused with who changed it, and the first one's tier stands."""
+    other = factories.UserFactory(username="manager_b", role=MANAGER)
+    fy27 = af.cycle(2027)
+    priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=1, rationale="Key partner.", version=None)
+    with pytest.raises(StaleVersionError, match="already exists .*saved by manager"):
+        priority_tier_set(user=other, country=kenya, cycle=fy27, tier=3, rationale="Less.", version=None)
+    priority_tier_set(user=manager, country=kenya, cycle=fy27, tier=2, rationale="Changed.", version=1)
+    with pytest.raises(StaleVersionError) as stale:
+        priority_tier_set(user=other, country=kenya, cycle=fy27, tier=4, rationale="Lower.", version=1)
+    assert stale.value.current == 2 and stale.value.changes[0]["field"] in ("tier", "rationale")
+    assert {(c["field"], c["new"]) for c in stale.value.changes} >= {("tier", 2)}
+    decision = CountryPriorityTier.objects.get(country=kenya, cycle=fy27)
+    assert (decision.tier, decision.version, Country.objects.get(pk=kenya.pk).priority_tier) == (2, 2, 2)
+    # Re-sending what is stored changes nothing and needs no version.
+    assert priority_tier_set(user=other, country=kenya, cycle=fy27, tier=2, rationale="Changed.", version=None).version == 2
 
 
 @pytest.mark.parametrize("tier,rationale,field", [(5, "ok", "tier"), (2, "", "rationale")])
 def test_bad_tier_input_is_refused(manager, kenya, tier, rationale, field):
     with pytest.raises(ValidationError) as error:
-        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=tier, rationale=rationale)
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=tier, rationale=rationale, version=None)
     assert field in error.value.message_dict
     assert not CountryPriorityTier.objects.exists()
 
 
 def test_analysts_cannot_set_tiers(analyst_a, kenya):
     with pytest.raises(PermissionDenied):
-        priority_tier_set(user=analyst_a, country=kenya, cycle=af.cycle(), tier=1, rationale="x")
+        priority_tier_set(user=analyst_a, country=kenya, cycle=af.cycle(), tier=1, rationale="x", version=None)
 
 
 def test_a_tier_change_signals_and_recomputes_the_country(manager, kenya, tasks_in_process, django_capture_on_commit_callbacks):
     af.framework_v1()
     with django_capture_on_commit_callbacks(execute=True):
-        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=1, rationale="Key.")
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=1, rationale="Key.", version=None)
     with django_capture_on_commit_callbacks(execute=True):
-        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=3, rationale="Less.")
+        priority_tier_set(user=manager, country=kenya, cycle=af.cycle(), tier=3, rationale="Less.", version=1)
     components = SelectivityScore.objects.filter(country=kenya).order_by("id").values_list("priority_component", flat=True)
     assert list(components) == [100, 50]
 

@@ -14,6 +14,7 @@ from evaluations.selectors.coordination import (
     vetting_missing,
 )
 from evaluations.services.coordination import finding_acknowledge
+from infrastructure.conflicts import StateConflict
 from programs import models as m
 from tests import factories
 
@@ -37,7 +38,7 @@ def test_interagency_overlap_needs_different_agencies_a_shared_goal_and_overlapp
     assert first not in {f.fingerprint for f in interagency_overlaps()}
 
 
-def test_an_acknowledged_finding_reappears_when_its_data_changes(manager, agency_a):
+def test_an_acknowledged_finding_reappears_when_its_data_changes(manager, analyst_a, agency_a):
     program = factories.ProgramFactory(lead_agency=agency_a, is_surge=True, sustainment_plan="")
     finding = surge_without_long_term_link()[0]
     with pytest.raises(ValidationError):
@@ -45,6 +46,11 @@ def test_an_acknowledged_finding_reappears_when_its_data_changes(manager, agency
     finding_acknowledge(user=manager, check_name="surge", fingerprint=finding.fingerprint, note="Plan due in Q2")
     section = next(s for s in coordination_findings() if s["name"] == "surge")
     assert section["open_count"] == 0 and section["findings"][0].acknowledgement.note == "Plan due in Q2"
+    # A second reviewer who saw it open does not overwrite the first one's note.
+    with pytest.raises(StateConflict, match="manager acknowledged this finding on .*Plan due in Q2"):
+        finding_acknowledge(user=analyst_a, check_name="surge", fingerprint=finding.fingerprint, note="Ignore")
+    assert finding_acknowledge(user=analyst_a, check_name="surge", fingerprint=finding.fingerprint,
+                               note="Plan due in Q2").acknowledged_by == manager  # the same note: no change
     program.sustainment_plan = "Partner budget line from FY2028"
     program.save()
     section = next(s for s in coordination_findings() if s["name"] == "surge")

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from evaluations.computations.priority import evaluation_priority
 from evaluations.selectors.evaluations import evaluation_priority_ranking, overdue_recommendations
-from evaluations.services.evaluations import evaluation_create, recommendation_create, recommendation_follow_up
+from evaluations.services.evaluations import (
+    evaluation_create,
+    evaluation_update,
+    recommendation_create,
+    recommendation_follow_up,
+)
+from infrastructure.versioning import StaleVersionError
+from programs.permissions import ANALYST
 from evaluations.services.rollups import rollups_recompute
 from tests import factories
 
@@ -46,9 +53,42 @@ def test_overdue_recommendations_are_open_ones_past_due(analyst_a, program_a):
     recommendation_create(user=analyst_a, evaluation=evaluation, text="Later", owner="INL",
                           due_on=today + dt.timedelta(days=3))
     with pytest.raises(ValidationError):
-        recommendation_follow_up(user=analyst_a, recommendation=done, status="implemented", note="")
-    recommendation_follow_up(user=analyst_a, recommendation=done, status="implemented", note="Done in Q1")
+        recommendation_follow_up(user=analyst_a, recommendation=done, status="implemented", note="", version=1)
+    recommendation_follow_up(user=analyst_a, recommendation=done, status="implemented", note="Done in Q1", version=1)
     assert list(overdue_recommendations()) == [late]
+
+
+def test_follow_up_and_evaluation_edits_name_the_version_they_read(analyst_a, program_a):
+    """Two analysts record a follow-up: the one who read version 1 after the other saved is
+    refused with who changed what; a missing version over the stored row is refused too."""
+    colleague = factories.UserFactory(username="analyst_a2", agency=program_a.lead_agency, role=ANALYST)
+    evaluation = evaluation_create(user=analyst_a, program=program_a, data=EVALUATION)
+    recommendation = recommendation_create(user=analyst_a, evaluation=evaluation, text="Vet units", owner="INL",
+                                           due_on=dt.date(2027, 3, 1))
+    recommendation_follow_up(user=analyst_a, recommendation=recommendation, status="in_progress", note="Started",
+                             version=1)
+    with pytest.raises(StaleVersionError) as stale:
+        recommendation_follow_up(user=colleague, recommendation=recommendation, status="not_accepted",
+                                 note="Out of scope", version=1)
+    assert stale.value.current == 2 and stale.value.editors == ["analyst_a"]
+    assert ("follow_up_status", "open", "in_progress") in {(c["field"], c["old"], c["new"]) for c in stale.value.changes}
+    with pytest.raises(StaleVersionError):
+        recommendation_follow_up(user=colleague, recommendation=recommendation, status="not_accepted",
+                                 note="Out of scope", version=None)
+    recommendation.refresh_from_db()
+    assert (recommendation.follow_up_status, recommendation.follow_up_note, recommendation.version) == (
+        "in_progress", "Started", 2)
+
+    evaluation_update(user=analyst_a, evaluation=evaluation, data={"rating": "partly_satisfactory"}, version=1)
+    with pytest.raises(StaleVersionError):
+        evaluation_update(user=colleague, evaluation=evaluation, data={"rating": "unsatisfactory"}, version=1)
+    with pytest.raises(StaleVersionError):
+        evaluation_update(user=colleague, evaluation=evaluation, data={"rating": "unsatisfactory"}, version=None)
+    evaluation.refresh_from_db()
+    assert (evaluation.rating, evaluation.version) == ("partly_satisfactory", 2)
+    # The stored values again: nothing changes, no version needed.
+    assert evaluation_update(user=colleague, evaluation=evaluation, data={"rating": "partly_satisfactory"},
+                             version=None).version == 2
 
 
 def test_priority_score_branches():

@@ -149,3 +149,20 @@ def test_paging_the_evaluation_list_keeps_its_filter(client, manager, agency_a):
     second = client.get(reverse("evaluations:evaluation-list"), {"type": "impact", "page": "2"}).content.decode()
     # Then the second page is still of impact evaluations only
     assert "Page 2 of 2" in second and "Impact 0" in second and "Process review" not in second
+
+
+def test_a_follow_up_posted_with_a_stale_or_no_version_is_refused_with_a_message(client, analyst_a, program_a):
+    evaluation = Evaluation.objects.create(program=program_a, evaluation_type="impact", title="Impact",
+                                           evaluator="GAO", started_on=dt.date(2025, 1, 1))
+    recommendation = Recommendation.objects.create(evaluation=evaluation, text="Vet units", owner="INL",
+                                                   due_on=dt.date(2027, 3, 1))
+    client.force_login(analyst_a)
+    detail = client.get(reverse("evaluations:evaluation-detail", args=[evaluation.pk])).content.decode()
+    assert 'name="version" value="1"' in detail
+    url = reverse("evaluations:recommendation-follow-up", args=[recommendation.pk])
+    client.post(url, {"status": "in_progress", "note": "Started", "version": "1"})
+    for version in ("1", ""):  # the form read before that save, and a form without its version
+        page = client.post(url, {"status": "not_accepted", "note": "No", "version": version}, follow=True)
+        assert "Not saved" in page.content.decode() or "Nothing was saved" in page.content.decode()
+    recommendation.refresh_from_db()
+    assert (recommendation.follow_up_status, recommendation.version) == ("in_progress", 2)

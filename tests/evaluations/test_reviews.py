@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from infrastructure.conflicts import StateConflict
 from programs import models as m
 from programs.services.reviews import crisis_event_close, crisis_event_record, planning_cycle_open, review_decide
 from programs.signals import country_inputs_changed
@@ -46,6 +47,22 @@ def test_a_crisis_puts_the_countrys_running_programs_under_out_of_cycle_review(m
     assert {"country_ids": [crisis.country_id]} in events
 
 
+def test_reviews_opened_in_bulk_have_history_with_author_and_reason(manager, kenya_programs):
+    crisis = crisis_event_record(user=manager, country=factories.country("KEN"), title="Coup attempt",
+                                 occurred_on=dt.date(2026, 11, 1))
+    rows = m.ProgramReview.history.filter(crisis_id=crisis.pk).select_related("history_user")
+    assert sorted((r.program_id, r.history_type, r.history_user, r.history_change_reason) for r in rows) == sorted(
+        (kenya_programs[key].id, "+", manager, "out-of-cycle review: crisis in Kenya: Coup attempt")
+        for key in ("active", "restructured")
+    )
+    cycle = planning_cycle_open(user=manager, fiscal_year=2027)
+    in_cycle = m.ProgramReview.history.filter(cycle_id=cycle.pk)
+    assert in_cycle.count() == m.ProgramReview.objects.filter(cycle=cycle).count() == 4
+    assert {(r.history_user_id, r.history_change_reason) for r in in_cycle} == {
+        (manager.pk, "in-cycle review: planning cycle FY2027 opened")}
+    assert {r.id for r in in_cycle} == set(m.ProgramReview.objects.filter(cycle=cycle).values_list("id", flat=True))
+
+
 def test_only_managers_record_crises_and_bad_dates_are_field_errors(analyst_a, manager, kenya_programs):
     with pytest.raises(PermissionDenied):
         crisis_event_record(user=analyst_a, country=factories.country("KEN"), title="x", occurred_on=dt.date(2026, 1, 1))
@@ -56,8 +73,10 @@ def test_only_managers_record_crises_and_bad_dates_are_field_errors(analyst_a, m
     crisis = crisis_event_record(user=manager, country=factories.country("KEN"), title="Flood", occurred_on=dt.date(2026, 1, 1))
     with pytest.raises(ValidationError) as error:
         crisis_event_close(user=manager, crisis=crisis, closed_on=dt.date(2025, 1, 1))
-    assert "closed_on" in error.value.message_dict
+    assert "closed_on" in error.value.message_dict and not isinstance(error.value, StateConflict)
     assert crisis_event_close(user=manager, crisis=crisis, closed_on=dt.date(2026, 2, 1)).closed_on == dt.date(2026, 2, 1)
+    with pytest.raises(StateConflict, match="already closed"):  # the stored state decides: 409 on the API
+        crisis_event_close(user=manager, crisis=crisis, closed_on=dt.date(2026, 3, 1))
 
 
 @pytest.mark.parametrize(
@@ -85,11 +104,14 @@ def test_review_decisions_refuse_bad_input(manager, analyst_a, agency_a):
     with pytest.raises(ValidationError) as error:
         review_decide(user=manager, review=review, decision="continue", rationale="  ")
     assert "rationale" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(StateConflict) as error:  # an active program cannot be initiated: its status decides
         review_decide(user=manager, review=review, decision="initiate", rationale="start it")
     assert "decision" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        review_decide(user=manager, review=review, decision="explode", rationale="x")
+    assert "decision" in error.value.message_dict and not isinstance(error.value, StateConflict)
     review_decide(user=manager, review=review, decision="continue", rationale="on track")
-    with pytest.raises(ValidationError):
+    with pytest.raises(StateConflict, match="already decided"):
         review_decide(user=manager, review=review, decision="terminate", rationale="again")
 
 

@@ -59,3 +59,15 @@ def test_the_weekly_report_goes_to_the_security_log(caplog):
         assert dormant_accounts_report.apply().get() == 3
     line = next(r.getMessage() for r in caplog.records if "event=dormant_accounts" in r.getMessage())
     assert "count=3" in line and "stale0,stale1,stale2" in line and "fresh0" not in line
+
+
+def test_administrators_find_the_page_in_the_navigation_and_others_do_not(administrator, manager):
+    link = '<a href="/accounts/dormant/"'
+    client = Client()
+    sign_in(client, administrator)
+    page = client.get("/accounts/dormant/").content.decode()
+    assert f'{link} aria-current="page">Dormant accounts</a>' in page
+    assert link in client.get("/programs/").content.decode()
+    other = Client()
+    sign_in(other, manager)
+    assert link not in other.get("/programs/").content.decode()

@@ -88,3 +88,13 @@ def test_an_oidc_account_has_no_password_to_sign_in_with():
     user.save()
     _, answer = _sign_in("oidc.user")
     assert "correct username and password" in answer.content.decode()
+
+
+def test_forgot_your_password_shows_only_while_everyone_may_sign_in_with_a_password(settings):
+    link = 'href="/accounts/password/reset/"'
+    assert link in Client().get("/accounts/login/").content.decode()
+    _switch_local_sign_in_off()
+    assert link not in Client().get("/accounts/login/").content.decode()
+    sign_in_policy_get().__class__.objects.update(local_password_sign_in=True)
+    settings.LOCAL_PASSWORD_SIGN_IN = False
+    assert link not in Client().get("/accounts/login/").content.decode()

@@ -214,7 +214,9 @@ def test_moe_archive_hides_it_from_grid_and_detail(client, analyst_a, analyst_b,
     client.force_login(analyst_b)
     assert client.post(url).status_code == 403
     client.force_login(analyst_a)
-    client.post(url, {"reason": "replaced"})
+    stale = client.post(url, {"reason": "replaced"}, follow=True)  # a form without its version
+    assert "Nothing was saved" in stale.content.decode() and not MeasureOfEffectiveness.objects.get(pk=moe.pk).is_archived
+    client.post(url, {"reason": "replaced", "version": str(moe.version)})
     moe.refresh_from_db()
     assert moe.is_archived and moe.history.first().history_change_reason == "archived: replaced"
     detail = client.get(reverse("programs:program-detail", args=[proposed_program.pk]))

@@ -329,13 +329,15 @@ def test_unknown_transition_is_a_message_not_500(client, manager, program_a):
 
 def test_archive_hides_and_manager_restores(client, analyst_a, manager, program_a):
     client.force_login(analyst_a)
-    client.post(reverse("programs:program-archive", args=[program_a.pk]), {"reason": "duplicate"})
+    stale = client.post(reverse("programs:program-archive", args=[program_a.pk]), {"reason": "duplicate"}, follow=True)
+    assert "already exists (version 1" in stale.content.decode() and not Program.objects.get(pk=program_a.pk).is_archived
+    client.post(reverse("programs:program-archive", args=[program_a.pk]), {"reason": "duplicate", "version": "1"})
     row_link = f'href="{reverse("programs:program-detail", args=[program_a.pk])}"'.encode()
     assert row_link not in client.get(reverse("programs:program-list")).content
     assert row_link in client.get(reverse("programs:program-list"), {"archived": "include"}).content
     assert client.post(reverse("programs:program-restore", args=[program_a.pk])).status_code == 403
     client.force_login(manager)
-    client.post(reverse("programs:program-restore", args=[program_a.pk]), {"reason": "not a duplicate"})
+    client.post(reverse("programs:program-restore", args=[program_a.pk]), {"reason": "not a duplicate", "version": "2"})
     program_a.refresh_from_db()
     assert not program_a.is_archived
 

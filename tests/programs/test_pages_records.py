@@ -109,14 +109,18 @@ def test_strategy_scope_errors_name_fields(client, analyst_a):
 def test_archive_and_restore_pages(client, analyst_a, manager):
     partner = ImplementingPartner.objects.create(name="Acme", kind="contractor")
     client.force_login(analyst_a)
-    client.post(reverse("programs:record-archive", args=["implementing-partners", partner.pk]))
+    client.post(reverse("programs:record-archive", args=["implementing-partners", partner.pk]), {"version": "1"})
     partner.refresh_from_db()
     assert partner.is_archived
     listing = client.get(reverse("programs:record-list", args=["implementing-partners"]))
     assert b"Acme" not in listing.content.split(b"<tbody>")[-1] if b"<tbody>" in listing.content else True
     assert client.post(reverse("programs:record-restore", args=["implementing-partners", partner.pk])).status_code == 403
     client.force_login(manager)
-    client.post(reverse("programs:record-restore", args=["implementing-partners", partner.pk]))
+    stale = client.post(reverse("programs:record-restore", args=["implementing-partners", partner.pk]),
+                        {"version": "1"}, follow=True)
+    assert "your version 1, now 2" in stale.content.decode()
+    assert ImplementingPartner.objects.get(pk=partner.pk).is_archived
+    client.post(reverse("programs:record-restore", args=["implementing-partners", partner.pk]), {"version": "2"})
     partner.refresh_from_db()
     assert not partner.is_archived
 

@@ -129,11 +129,33 @@ def test_lifecycle_transitions_by_role(analyst_a, manager):
 
 
 def test_archive_and_restore(analyst_a, manager, program_a):
-    program_archive(user=analyst_a, program=program_a, reason="duplicate entry")
+    program_archive(user=analyst_a, program=program_a, reason="duplicate entry", version=program_a.version)
     program_a.refresh_from_db()
     assert program_a.is_archived
     with pytest.raises(PermissionDenied):
-        program_restore(user=analyst_a, program=program_a)
-    program_restore(user=manager, program=program_a)
+        program_restore(user=analyst_a, program=program_a, version=program_a.version)
+    program_restore(user=manager, program=program_a, version=program_a.version)
     program_a.refresh_from_db()
     assert not program_a.is_archived
+
+
+def test_archive_and_restore_name_the_version_they_read(analyst_a, manager, program_a):
+    """An archive (or restore) decided on a stale page, or without a version, is refused
+    with who changed what; archiving what is archived changes nothing and needs none."""
+    read = program_a.version
+    program_update(user=analyst_a, program=program_a, data={"title": "Renamed meanwhile"}, version=read,
+                   rationale_category="data_correction", rationale="Title fixed")
+    for version in (read, None):
+        with pytest.raises(StaleVersionError) as stale:
+            program_archive(user=manager, program=program_a, reason="duplicate", version=version)
+        assert stale.value.editors == ["analyst_a"] and stale.value.current == read + 1
+    assert not Program.objects.get(pk=program_a.pk).is_archived
+    program_archive(user=manager, program=program_a, reason="duplicate", version=read + 1)
+    assert program_archive(user=analyst_a, program=program_a, version=None).version == read + 2  # no-op
+    with pytest.raises(StaleVersionError):
+        program_restore(user=manager, program=program_a, version=read + 1)
+    with pytest.raises(StaleVersionError):
+        program_restore(user=manager, program=program_a, version=None)
+    program_restore(user=manager, program=program_a, version=read + 2)
+    program_a.refresh_from_db()
+    assert (program_a.is_archived, program_a.version, program_a.title) == (False, read + 3, "Renamed meanwhile")

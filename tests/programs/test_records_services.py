@@ -130,14 +130,19 @@ def test_donor_engagement_negative_amount_refused(analyst_a):
 
 def test_archive_by_analyst_restore_only_by_manager(analyst_a, manager):
     partner = record_create(user=analyst_a, model=ImplementingPartner, data={"name": "Acme", "kind": "contractor"})
-    record_archive(user=analyst_a, record=partner, reason="duplicate")
+    with pytest.raises(StaleVersionError):  # a form without its version
+        record_archive(user=analyst_a, record=partner, reason="duplicate", version=None)
+    record_archive(user=analyst_a, record=partner, reason="duplicate", version=partner.version)
     partner.refresh_from_db()
     assert partner.is_archived and partner.archived_by == analyst_a
     with pytest.raises(ValidationError):
         record_update(user=analyst_a, record=partner, data={"name": "Acme 2"}, version=partner.version)
     with pytest.raises(PermissionDenied):
-        record_restore(user=analyst_a, record=partner)
-    record_restore(user=manager, record=partner, reason="needed")
+        record_restore(user=analyst_a, record=partner, version=partner.version)
+    with pytest.raises(StaleVersionError) as stale:  # read before the archive
+        record_restore(user=manager, record=partner, reason="needed", version=partner.version - 1)
+    assert stale.value.editors == ["analyst_a"]
+    record_restore(user=manager, record=partner, reason="needed", version=partner.version)
     partner.refresh_from_db()
     assert not partner.is_archived
     assert partner.history.first().history_change_reason == "restored: needed"
@@ -146,4 +151,4 @@ def test_archive_by_analyst_restore_only_by_manager(analyst_a, manager):
 def test_non_archivable_record_archive_is_refused(analyst_a):
     vetting = Vetting.objects.create(institution=factories.PartnerInstitutionFactory(), requested_on=dt.date(2026, 1, 1))
     with pytest.raises(ValidationError):
-        record_archive(user=analyst_a, record=vetting)
+        record_archive(user=analyst_a, record=vetting, version=vetting.version)
