@@ -87,6 +87,7 @@ def _obligated_bars(key: str, title: str, table_key: str, labels: list[str], row
 
 
 def funding_by_fiscal_year_chart(rows: list[dict]) -> Chart:
+    """Planned, obligated and disbursed per fiscal year (rows: fiscal_year and the three sums)."""
     return Chart("chart-funding-by-fy", "Funding by fiscal year (USD millions)", "funding-by-fy", "bar",
                  labels=[f"FY{r['fiscal_year']}" for r in rows],
                  datasets=[{"label": label, "data": [musd(r[name]) for r in rows]}
@@ -96,17 +97,20 @@ def funding_by_fiscal_year_chart(rows: list[dict]) -> Chart:
 
 
 def funding_by_status_chart(rows: list[dict]) -> Chart:
+    """Obligated funding per program status, horizontal bars."""
     return _obligated_bars("chart-funding-by-status", "Obligated funding by program status (USD millions)",
                            "funding-by-status", [STATUS_LABELS.get(r["status"], r["status"]) for r in rows], rows,
                            horizontal=True)
 
 
 def funding_by_goal_chart(rows: list[dict]) -> Chart:
+    """Obligated funding per principal goal."""
     return _obligated_bars("chart-funding-by-goal", "Obligated funding by goal (USD millions)", "funding-by-goal",
                            [f"Goal {r['code']}" for r in rows], rows)
 
 
 def funding_by_region_chart(rows: list[dict]) -> Chart:
+    """Obligated funding per region of the portfolio's scheme."""
     return _obligated_bars("chart-funding-by-region", "Obligated funding by region (USD millions)",
                            "funding-by-region", [r["code"] for r in rows], rows)
 
@@ -128,6 +132,7 @@ def score_funding_chart(ranking: list[dict], window: tuple[int, int]) -> Chart:
 
 
 def region_countries_chart(rows: list[dict], window: tuple[int, int]) -> Chart:
+    """Obligated funding over the window per country of a region, horizontal bars."""
     return Chart("chart-countries", f"Obligated funding FY{window[0]}-FY{window[1]} by country (USD millions)",
                  "countries", "bar", labels=[r["name"] for r in rows],
                  datasets=[{"label": "Obligated", "data": [musd(r["window_obligated"]) for r in rows]}],

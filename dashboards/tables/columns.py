@@ -51,10 +51,12 @@ def number_text(value: int | None) -> str:
 
 
 def date_text(value: dt.date | None) -> str:
+    """A date as ``30 Nov 2026``."""
     return EMPTY if value is None else value.strftime("%d %b %Y")
 
 
 def datetime_text(value: dt.datetime | None) -> str:
+    """A time in the portal's time zone, as ``30 Nov 2026 16:05``."""
     if value is None:
         return EMPTY
     value = timezone.localtime(value) if timezone.is_aware(value) else value

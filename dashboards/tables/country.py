@@ -69,6 +69,7 @@ class AssessmentTable(DashboardTable):
 
 
 def assessment_table(figures) -> AssessmentTable:
+    """The latest approved assessment's criterion scores, saying when and under which framework."""
     assessment = figures.assessment
     note = (f"Assessed on {assessment.assessed_on:%d %b %Y}, framework v{assessment.framework.version}."
             if assessment else "")
@@ -152,6 +153,7 @@ class ProgramsTable(DashboardTable):
 
 
 def programs_table(figures) -> ProgramsTable:
+    """The country's programs, saying how many are shown when the page lists the first."""
     shown, total = len(figures.programs), figures.programs_total
     note = "Achievement: the program's precomputed rollup. Next review: a pending program review."
     if shown < total:
@@ -170,6 +172,7 @@ class MoePerformanceTable(DashboardTable):
 
 
 def moe_performance_table(figures) -> MoePerformanceTable:
+    """MOEs of running programs by the status of their latest period (empty without MOEs)."""
     rows = [{"status": s, "moes": n} for s, n in figures.moe_counts.items()] if figures.moe_count else []
     return MoePerformanceTable(rows, computed_at=figures.moe_computed_at)
 

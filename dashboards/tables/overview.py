@@ -16,6 +16,7 @@ BAND_LABELS = dict(Band.choices)
 
 
 def window_label(window: tuple[int, int]) -> str:
+    """A funding window as ``FY2025-FY2027``."""
     return f"FY{window[0]}-FY{window[1]}"
 
 
@@ -95,6 +96,7 @@ class RankingTable(DashboardTable):
 
 
 def ranking_table(rows: list[dict], *, window: tuple[int, int], computed_at) -> RankingTable:
+    """The selectivity ranking beside funding over ``window``."""
     label = window_label(window)
     note = (f"Scores from the latest selectivity computation, ranked by the low end of the range the missing "
             f"evidence could give, then the narrower range, then the score; funding: obligated over {label}, "
@@ -104,6 +106,7 @@ def ranking_table(rows: list[dict], *, window: tuple[int, int], computed_at) -> 
 
 
 def mismatches_table(rows: list[dict], *, window: tuple[int, int], computed_at) -> RankingTable:
+    """The ranking's rows whose funding and score do not match."""
     table = RankingTable(rows, computed_at=computed_at, key="mismatches", title="Funding and score mismatches",
                          note="High funding (top third) with a score below 50, or a score of 70 or more with "
                               "little funding (bottom third).",
@@ -254,6 +257,7 @@ def coverage_table(coverage) -> CoverageTable:
 
 
 def region_countries_table(rows: list[dict], *, window: tuple[int, int], computed_at) -> RegionCountriesTable:
+    """A region's countries with their funding over ``window``."""
     return RegionCountriesTable(rows, computed_at=computed_at,
                                 headers={"window_obligated": f"Obligated {window_label(window)} (USD)"})
 
@@ -265,6 +269,7 @@ def country_index_table(index) -> CountryIndexTable:
 
 
 def regional_programs_table(rows: list[dict], *, computed_at, shown: int) -> RegionalProgramsTable:
+    """A region's programs in more than one country (at most ``shown``)."""
     return RegionalProgramsTable(rows, computed_at=computed_at,
                                  note="Programs with more than one country, at least one in this region "
                                       f"(at most {shown}, by code; the program list filters by region).")
