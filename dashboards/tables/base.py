@@ -16,24 +16,25 @@ from infrastructure.exports import FORMATS, dataset_response, file_stem
 
 class DashboardTable(tables.Table):
     """Rows are dicts (or records) from the dashboards' selectors. Subclasses declare
-    ``key``, ``title``, ``note`` and ``empty_text``; ``computed_at`` is set per instance
+    ``key``, ``title``, ``note`` and ``empty`` (the empty state's sentence);
+    ``computed_at`` is set per instance
     (None: live figures read at page load). ``headers`` renames columns whose header
     depends on the data (a funding window)."""
 
     key = ""
     title = ""
     note = ""
+    empty = "Nothing to show yet."
 
     class Meta:
         template_name = "dashboards/partials/data_table.html"
         orderable = False
         attrs = {"class": "usa-table usa-table--borderless"}
-        empty_text = "Nothing to show yet."
 
     def __init__(self, data: Iterable, *, computed_at: dt.datetime | None = None, note: str | None = None,
                  headers: dict[str, str] | None = None, key: str | None = None, title: str | None = None,
                  extra_columns: list[tuple[str, tables.Column]] | None = None):
-        super().__init__(list(data), extra_columns=extra_columns)
+        super().__init__(list(data), extra_columns=extra_columns, empty_text=self.empty)
         self.computed_at = computed_at
         if note is not None:
             self.note = note

@@ -41,8 +41,7 @@ class ScoreTrendTable(DashboardTable):
     framework = TextColumn("Framework", accessor="framework__version")
     flags = TextColumn("Flags")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No selectivity score computed for this country yet."
+    empty = "No selectivity score computed for this country yet."
 
     def render_framework(self, value) -> str:
         return f"v{value}"
@@ -64,8 +63,7 @@ class AssessmentTable(DashboardTable):
     weight = NumberColumn("Weight", accessor="criterion__weight")
     justification = TextColumn("Justification")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No approved assessment of this country yet."
+    empty = "No approved assessment of this country yet."
 
 
 def assessment_table(figures) -> AssessmentTable:
@@ -86,8 +84,7 @@ class FundingByFiscalYearAgencyTable(DashboardTable):
     obligated = MoneyColumn("Obligated (USD)")
     disbursed = MoneyColumn("Disbursed (USD)")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No funding recorded for programs in this country."
+    empty = "No funding recorded for programs in this country."
 
 
 class ProgramLinkColumn(RecordLinkColumn):
@@ -125,8 +122,7 @@ class ProgramsTable(DashboardTable):
                              empty_values=())
     review = TextColumn("Next review", accessor="review_created", empty_values=())
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No programs in this country yet."
+    empty = "No programs in this country yet."
 
     def render_years(self, record) -> str:
         return f"FY{record.start_fy}-FY{record.end_fy}"
@@ -167,8 +163,7 @@ class MoePerformanceTable(DashboardTable):
     status = LabelColumn("Status by latest period", labels=MOE_STATUS_LABELS)
     moes = NumberColumn("MOEs")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No measures of effectiveness on running programs yet."
+    empty = "No measures of effectiveness on running programs yet."
 
 
 def moe_performance_table(figures) -> MoePerformanceTable:
@@ -192,8 +187,7 @@ class EvaluationsTable(DashboardTable):
     rating = TextColumn("Rating", accessor="get_rating_display")
     open_recs = NumberColumn("Open recommendations")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No evaluation of programs in this country yet."
+    empty = "No evaluation of programs in this country yet."
 
 
 class RecommendationsTable(DashboardTable):
@@ -206,8 +200,7 @@ class RecommendationsTable(DashboardTable):
     follow_up = TextColumn("Follow-up", accessor="get_follow_up_status_display")
     overdue = TextColumn("Overdue", accessor="due_on")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No open recommendation."
+    empty = "No open recommendation."
 
     def __init__(self, data, *, today, **kwargs):
         self.today = today
@@ -234,8 +227,7 @@ class DonorEngagementsTable(DashboardTable):
     amount_usd = MoneyColumn("Amount (USD)")
     description = TextColumn("Description")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No other donor's engagement recorded."
+    empty = "No other donor's engagement recorded."
 
     def __init__(self, data, *, country, **kwargs):
         self.records = records_url("donor-engagements", country)
@@ -264,8 +256,7 @@ class DivisionOfLabourTable(DashboardTable):
     donors = TextColumn("Other donors")
     who = TextColumn("Who")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No sector recorded for running programs or donors."
+    empty = "No sector recorded for running programs or donors."
 
 
 class CrisesTable(DashboardTable):
@@ -275,8 +266,7 @@ class CrisesTable(DashboardTable):
     closed_on = DateColumn("Closed on")
     state = TextColumn("State", accessor="is_open")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No crisis event recorded."
+    empty = "No crisis event recorded."
 
     def render_state(self, value) -> str:
         return "open" if value else "closed"

@@ -23,8 +23,7 @@ class FlagTable(DashboardTable):
 
     fields: tuple[str, ...] = ()
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "Nothing flagged here."
+    empty = "Nothing flagged here."
 
     @classmethod
     def from_rows(cls, rows: list, **kwargs) -> "FlagTable":

@@ -36,8 +36,7 @@ class FundingByFiscalYearTable(DashboardTable):
     obligated = MoneyColumn("Obligated (USD)")
     disbursed = MoneyColumn("Disbursed (USD)")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No funding recorded yet."
+    empty = "No funding recorded yet."
 
 
 class FundingByStatusTable(DashboardTable):
@@ -49,8 +48,7 @@ class FundingByStatusTable(DashboardTable):
     obligated = MoneyColumn("Obligated (USD)")
     disbursed = MoneyColumn("Disbursed (USD)")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No programs yet."
+    empty = "No programs yet."
 
 
 class GoalColumn(TextColumn):
@@ -91,8 +89,7 @@ class RankingTable(DashboardTable):
     planned = MoneyColumn("Planned, all years (USD)")
     mismatch = TextColumn("Mismatch")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No selectivity scores computed yet."
+    empty = "No selectivity scores computed yet."
 
 
 def ranking_table(rows: list[dict], *, window: tuple[int, int], computed_at) -> RankingTable:
@@ -147,8 +144,7 @@ class RegionCountriesTable(DashboardTable):
     planned = MoneyColumn("Planned, all years (USD)")
     achievement = PercentColumn("Achievement")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No country of this region has programs or a priority tier yet."
+    empty = "No country of this region has programs or a priority tier yet."
 
 
 class ProgramNameColumn(RecordLinkColumn):
@@ -172,8 +168,7 @@ class RegionalProgramsTable(DashboardTable):
     countries = TextColumn("Countries")
     years = TextColumn("Years")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No regional or cross-border program touches this region."
+    empty = "No regional or cross-border program touches this region."
 
 
 class RegionalOrganizationsTable(DashboardTable):
@@ -181,8 +176,7 @@ class RegionalOrganizationsTable(DashboardTable):
     code = TextColumn("Organization")
     members_here = NumberColumn("Member countries in this region")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No regional organization has members in this region."
+    empty = "No regional organization has members in this region."
 
     def render_code(self, value: str, record: dict) -> str:
         return f"{value} {record['name']}"
@@ -198,8 +192,7 @@ class StrategiesTable(DashboardTable):
     years = TextColumn("Years")
     objectives = NumberColumn("Objectives")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No country or regional strategy recorded for this region."
+    empty = "No country or regional strategy recorded for this region."
 
 
 class CountryIndexTable(DashboardTable):
@@ -218,8 +211,7 @@ class CountryIndexTable(DashboardTable):
     window_obligated = MoneyColumn("Obligated (USD)")
     achievement = PercentColumn("Achievement")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No country matches these filters."
+    empty = "No country matches these filters."
 
 
 class CoverageTable(DashboardTable):
@@ -231,8 +223,7 @@ class CoverageTable(DashboardTable):
     country = TextColumn("Country")
     tier = NumberColumn("Tier")
 
-    class Meta(DashboardTable.Meta):
-        empty_text = "No country matches these filters."
+    empty = "No country matches these filters."
 
 
 def coverage_table(coverage) -> CoverageTable:
