@@ -88,7 +88,7 @@ def prepare(out: Path) -> None:
     managers = [{"username": user(f"load_manager_{i}", manager_group).username} for i in range(MANAGERS)]
     reader = user("load_api_reader", analyst_group, agencies[0][0])
     tokens = [api_token_issue(user=reader, label=f"load test client {i}", days=2)[1] for i in range(API_CLIENTS)]
-    from dashboards.selectors.overview import SCHEME_SLUG_OF
+    from dashboards.tables.links import SCHEME_SLUG_OF
     from programs.models import Country, Region
 
     data = {

@@ -1,22 +1,42 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from .views import countries, flags, goals, portfolio, regions, reviews
 
+
+class ExportFormat:
+    """A table download's format: csv or xlsx."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ExportFormat, "export_format")
+
 app_name = "dashboards"
 
+
+def _page(route: str, view, name: str) -> list:
+    """A dashboard page and its tables' downloads: ``export/<key>.csv`` (reversed with the
+    table alone) and ``export/<key>.<csv|xlsx>``."""
+    return [
+        path(route, view, name=name),
+        path(f"{route}export/<slug:table>.csv", view, name=f"{name}-export"),
+        path(f"{route}export/<slug:table>.<export_format:export_format>", view, name=f"{name}-export"),
+    ]
+
+
 urlpatterns: list = [
-    path("portfolio/", portfolio.portfolio, name="portfolio"),
-    path("portfolio/export/<slug:table>.csv", portfolio.portfolio, name="portfolio-export"),
-    path("regions/<slug:scheme>/<str:code>/", regions.region, name="region"),
-    path("regions/<slug:scheme>/<str:code>/export/<slug:table>.csv", regions.region, name="region-export"),
-    path("countries/", countries.country_list, name="country-list"),
-    path("countries/export/<slug:table>.csv", countries.country_list, name="country-list-export"),
-    path("countries/<str:iso3>/", countries.country, name="country"),
-    path("countries/<str:iso3>/export/<slug:table>.csv", countries.country, name="country-export"),
-    path("goal-coverage/", goals.goal_coverage, name="goal-coverage"),
-    path("goal-coverage/export/<slug:table>.csv", goals.goal_coverage, name="goal-coverage-export"),
-    path("flags/<slug:kind>/", flags.flag_list, name="flag-list"),
-    path("flags/<slug:kind>/export/<slug:table>.csv", flags.flag_list, name="flag-list-export"),
+    *_page("portfolio/", portfolio.portfolio, "portfolio"),
+    *_page("regions/<slug:scheme>/<str:code>/", regions.region, "region"),
+    *_page("countries/", countries.country_list, "country-list"),
+    *_page("countries/<str:iso3>/", countries.country, "country"),
+    *_page("goal-coverage/", goals.goal_coverage, "goal-coverage"),
+    *_page("flags/<slug:kind>/", flags.flag_list, "flag-list"),
     path("reviews/", reviews.review_queue, name="review-queue"),
     path("reviews/planning/", reviews.planning_worksheet, name="planning-worksheet"),
 ]

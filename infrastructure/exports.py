@@ -58,6 +58,13 @@ def _value(row: Any, accessor: Accessor) -> Any:
                 value = value()
             if hasattr(value, "all") and callable(value.all):  # a related manager: prefetched
                 value = [str(item) for item in value.all()]
+    return cell_value(value)
+
+
+def cell_value(value: Any) -> Any:
+    """One value as a spreadsheet cell: lists joined with "; ", None empty, datetimes in
+    local time without zone (XLSX cannot hold one), numbers and dates as they are, text
+    through ``text_cell``."""
     if isinstance(value, (list, tuple)):
         return text_cell("; ".join(str(v) for v in value))
     if value is None:
@@ -84,12 +91,21 @@ def export_response(
     """An attachment download of ``rows`` as CSV or XLSX; unknown formats are a 404."""
     if fmt not in FORMATS:
         raise Http404(f"Unknown export format '{fmt}'; use csv or xlsx.")
-    # The stem names the sheet and the file: letters, digits, dot, dash only.
-    stem = re.sub(r"[^\w.-]+", "-", control_characters_strip(stem)).strip("-") or "export"
-    data = dataset(rows, columns, title=stem)
+    stem = file_stem(stem)
+    return dataset_response(dataset(rows, columns, title=stem), fmt=fmt, stem=stem)
+
+
+def file_stem(stem: str) -> str:
+    """The stem names the sheet and the file: letters, digits, dot, dash only."""
+    return re.sub(r"[^\w.-]+", "-", control_characters_strip(stem)).strip("-") or "export"
+
+
+def dataset_response(data: tablib.Dataset, *, fmt: str, stem: str) -> HttpResponse:
+    """A tablib dataset as an attachment ``<stem>-<today>.<fmt>`` (``fmt`` in FORMATS; CSV
+    with a BOM so that spreadsheet programs read UTF-8)."""
     body = data.export(fmt)
     if isinstance(body, str):
-        body = body.encode("utf-8-sig")  # a BOM so that spreadsheet programs read UTF-8
+        body = body.encode("utf-8-sig")
     response = HttpResponse(body, content_type=FORMATS[fmt])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{fmt}"'

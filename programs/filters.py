@@ -87,8 +87,9 @@ def countries_in_regions(regions: QuerySet[Region]) -> QuerySet[Country]:
 def updated_since_filter(field: str = "updated_at", *,
                          label: str = "Changed at or after this ISO 8601 datetime") -> django_filters.IsoDateTimeFilter:
     """``updated_since``: rows changed at or after an ISO 8601 datetime (for incremental
-    sync). Absent means everything; present but empty is refused (see SyncSinceField)."""
-    return SyncSinceFilter(field_name=field, lookup_expr="gte", label=label)
+    sync). Absent or empty means everything on a page; the API refuses an empty value,
+    as it does for every parameter (api.filter_backend.query_value_problem)."""
+    return UtcIsoDateTimeFilter(field_name=field, lookup_expr="gte", label=label)
 
 
 def archived_rows(queryset: QuerySet, value: str) -> QuerySet:
@@ -140,23 +141,6 @@ class UtcIsoDateTimeField(IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
-
-
-class SyncSinceField(UtcIsoDateTimeField):
-    """``updated_since``: absent means everything; present, it must be a datetime (an
-    empty value would silently mean "everything" to a sync client that lost its mark)."""
-
-    def clean(self, value):
-        if value == "":
-            raise forms.ValidationError(
-                "Enter an ISO 8601 date and time, e.g. 2026-11-30T12:00:00Z, or leave the parameter out.",
-                code="required",
-            )
-        return super().clean(value)
-
-
-class SyncSinceFilter(UtcIsoDateTimeFilter):
-    field_class = SyncSinceField
 
 
 def archived_shown(cleaned_data: dict) -> bool:

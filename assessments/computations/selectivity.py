@@ -45,6 +45,8 @@ from typing import Iterable, Sequence
 from django.db import connection
 from django.utils import timezone
 
+from infrastructure.sql import ids_in
+
 from ..models import CapCondition
 
 TIER_POINTS = {1: Decimal(100), 2: Decimal(75), 3: Decimal(50), 4: Decimal(25)}
@@ -337,7 +339,7 @@ flagged AS (
                 WHEN score >= 30 THEN 'review'
                 ELSE 'deprioritise' END AS band_uncapped,
            (p IS NULL OR c IS NULL OR e IS NULL) AS incomplete,
-           COALESCE(assessed_on < %(stale_cutoff)s, FALSE) AS stale,
+           COALESCE(assessed_on < %s, FALSE) AS stale,
            COALESCE(hr_min <= {hr_threshold}, FALSE) AS hr
     FROM scored
 ),
@@ -366,7 +368,7 @@ INSERT INTO assessments_selectivityscore (
     country_id, computed_at, as_of, tier_decided_at, assessment_date, rollup_computed_at,
     {defining_columns}
 )
-SELECT f.country_id, %(now)s, %(as_of)s, f.decided_at, f.assessed_on, f.rollup_at,
+SELECT f.country_id, %s, %s, f.decided_at, f.assessed_on, f.rollup_at,
        {defining_values}
 FROM final f
 LEFT JOIN prev ON prev.country_id = f.country_id
@@ -405,20 +407,9 @@ def selectivity_insert_changed(
     """Compute the scores of ``country_ids`` (all countries if None) in one statement and
     append a row for each country whose score changed. Returns the number of rows added.
     """
-    params: dict = {}
-    if country_ids is None:
-        scope_condition = "1 = 1"
-    else:
-        ids = sorted({int(i) for i in country_ids})
-        if not ids:
-            return 0
-        names = []
-        for index, country_id in enumerate(ids):
-            params[f"c{index}"] = country_id
-            names.append(f"%(c{index})s")
-        scope_condition = f"c.id IN ({', '.join(names)})"
+    scope_condition, scope_params = ids_in("c.id", country_ids)
     as_of = as_of or timezone.localdate()
-    params.update(stale_cutoff=stale_cutoff(as_of), as_of=as_of, now=timezone.now())
+    params = [*scope_params, stale_cutoff(as_of), timezone.now(), as_of]  # in the order of their %s
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(scope_condition), params)
         return cursor.rowcount

@@ -42,32 +42,28 @@ LIST_LIMIT = 300
 
 @dataclass(frozen=True)
 class FlagKind:
-    """A kind of flag: its key, label, description and table columns."""
+    """A kind of flag: its key, label and description (what it counts)."""
 
     key: str
     label: str
     description: str
-    columns: tuple[str, ...]
 
 
 KINDS = {
     kind.key: kind
     for kind in [
         FlagKind("overlaps", "Overlaps", "Running programs of different agencies serving the same goal or partner "
-                 "institution in one country in a common fiscal year.",
-                 ("Country", "Overlap on", "Agencies", "Programs", "First common FY")),
-        FlagKind("gaps", "Gaps", "Objectives of tier 1-2 countries' strategies with no running program.",
-                 ("Country", "Tier", "Strategy", "Objective")),
+                 "institution in one country in a common fiscal year."),
+        FlagKind("gaps", "Gaps", "Objectives of tier 1-2 countries' strategies with no running program."),
         FlagKind("surge", "Surge without long-term link", "Running surge programs with no long-term objective "
-                 "or no sustainment plan.", ("Program", "Countries", "Missing")),
+                 "or no sustainment plan."),
         FlagKind("vetting", "Vetting", "Running programs serving a partner unit without current approved "
-                 "(Leahy) vetting.", ("Program", "Partner institution", "Country", "Latest vetting status")),
+                 "(Leahy) vetting."),
         FlagKind("stale", "Stale assessments", "Countries whose current selectivity score rests on an approved "
-                 "assessment older than 18 months.", ("Country", "Assessment date", "Score computed at")),
+                 "assessment older than 18 months."),
         FlagKind("overdue", "Overdue recommendations", "Evaluation recommendations not closed whose due date "
-                 "has passed.", ("Program", "Recommendation", "Owner", "Due on", "Follow-up")),
-        FlagKind("crises", "Open crises", "Crisis events not yet closed (their programs are under review).",
-                 ("Country", "Crisis", "Occurred on")),
+                 "has passed."),
+        FlagKind("crises", "Open crises", "Crisis events not yet closed (their programs are under review)."),
     ]
 }
 
@@ -153,3 +149,26 @@ def flag_rows(kind: str, country_ids: Iterable[int] | None = None, *, today: dt.
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} {frm} LIMIT %s", [*params, LIST_LIMIT])
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class FlagList:
+    """A flag list as stored: the first LIST_LIMIT rows (``flag_rows``' tuples), how many
+    are flagged in all, and when they were computed."""
+
+    kind: str
+    rows: list[list]
+    total: int
+    computed_at: dt.datetime | None
+
+
+def flag_list(kind: str, country_ids: list[int] | None, *, scope: str = "portfolio") -> FlagList:
+    """The flagged items of ``kind`` in ``scope`` ("portfolio", "region:<id>",
+    "country:<id>", naming the stored figures of ``country_ids``), stored like the other
+    figures (``snapshots``)."""
+    from . import snapshots
+
+    stored, computed_at = snapshots.figures(f"flags:{scope}", {
+        kind: lambda: [list(row) for row in flag_rows(kind, country_ids)],
+        f"{kind}_count": lambda: flag_counts(country_ids)[kind]})
+    return FlagList(kind=kind, rows=stored[kind], total=stored[f"{kind}_count"], computed_at=computed_at)

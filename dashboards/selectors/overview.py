@@ -1,266 +1,189 @@
-"""Reads for the cross-app pages: the home page and the managers' dashboards.
+"""Reads of the home page and the managers' dashboards above the countries: the portfolio,
+regions (either scheme), the countries index and goal coverage. Data only (the pages'
+tables and charts are ``dashboards.tables`` and ``dashboards.charts``).
 
 Every dashboard reads the precomputed summary tables (selectivity scores, rollups) and
-aggregates funding in the database: a fixed number of queries whatever the data size.
+its stored figure sets (``snapshots``): a fixed number of queries whatever the data size.
+Money is US dollars (Decimal); achievement is a percentage (0-100, one decimal) of the
+precomputed rollups; ``window`` is the funding window (first and last fiscal year,
+``programs.fiscal.funding_window``).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from typing import TypedDict
 
+from django.db import connection
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from assessments.models import Band
 from assessments.selectors import current_scores, score_range_label
 from evaluations.models import RegionRollup
+from infrastructure.models import DeferredTask
+from infrastructure.sql import db_datetime
 from programs.fiscal import funding_window
 from programs.models import (
+    RUNNING_STATUSES,
     Country,
+    Goal,
     MeasureOfEffectiveness,
     Measurement,
     Program,
-    ProgramStatus,
     Region,
     RegionalOrganization,
     RegionScheme,
-    RUNNING_STATUSES,
     Strategy,
 )
-from infrastructure.models import DeferredTask
-from infrastructure.sql import db_datetime
 from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
 
-from ..tables import Chart, Column, Link, Table
-
-MILLION = Decimal("1000000")
 REGIONAL_PROGRAMS_SHOWN = 150
-SCHEME_SLUGS = {"bureau": RegionScheme.STATE_BUREAU, "command": RegionScheme.COMBATANT_COMMAND}
-SCHEME_SLUG_OF = {value: key for key, value in SCHEME_SLUGS.items()}
-STATUS_LABELS = dict(ProgramStatus.choices)
-BAND_LABELS = dict(Band.choices)
+# The mismatch rule of the ranking beside funding (docs/selectivity.md): a score below
+# LOW_SCORE with funding in the top third, or a score of HIGH_SCORE or more in the bottom third.
+LOW_SCORE, HIGH_SCORE = 50, 70
+HIGH_FUNDING_LOW_SCORE = "high funding, low score"
+HIGH_SCORE_LITTLE_FUNDING = "high score, little funding"
 
 
-def _url(name: str, fallback: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return reverse(fallback)
+@dataclass(frozen=True)
+class HomeCounts:
+    """What the portal holds: countries, programs not archived, MOEs, measurements, and
+    background work waiting for the broker."""
+
+    countries: int
+    programs: int
+    moes: int
+    measurements: int
+    pending_deferred: int
 
 
-def home_overview() -> dict:
-    """What the portal holds, as tiles linking to the lists (one query per table)."""
-    programs = Program.objects.aggregate(
-        total=Count("id", filter=Q(archived_at__isnull=True)),
+def home_counts() -> HomeCounts:
+    """The home page's counts (one query per table)."""
+    return HomeCounts(
+        countries=Country.objects.count(),
+        programs=Program.objects.filter(archived_at__isnull=True).count(),
+        moes=MeasureOfEffectiveness.objects.count(),
+        measurements=Measurement.objects.count(),
+        pending_deferred=DeferredTask.objects.count(),
     )
-    tiles = [
-        {"label": "partner countries", "count": Country.objects.count(), "url": _url("dashboards:country-list", "admin:programs_country_changelist")},
-        {"label": "programs", "count": programs["total"], "url": _url("programs:program-list", "admin:programs_program_changelist")},
-        {"label": "measures of effectiveness", "count": MeasureOfEffectiveness.objects.count(), "url": _url("programs:program-list", "admin:programs_measureofeffectiveness_changelist")},
-        {"label": "measurements", "count": Measurement.objects.count(), "url": _url("programs:program-list", "admin:programs_measurement_changelist")},
-    ]
-    return {"tiles": tiles, "pending_deferred": DeferredTask.objects.count()}
-
-
-# --- shared pieces ---------------------------------------------------------------------
-
-
-@lru_cache(maxsize=16)
-def _url_pattern_cached(name: str, key: str, value) -> str:
-    return reverse(name, kwargs={key: value}).replace(str(value), "{}")
-
-
-def _url_pattern(name: str, **placeholder) -> str:
-    """A URL with one argument as a ``{}`` slot: reverse() once per page, not once per row."""
-    (key, value), = placeholder.items()
-    return _url_pattern_cached(name, key, value)
-
-
-def country_url(iso3: str) -> str:
-    """The country dashboard's URL (reversed once, formatted per row)."""
-    return _url_pattern("dashboards:country", iso3="ZZZZZ").format(iso3)
-
-
-def region_url(region_scheme: str, code: str) -> str:
-    """The region dashboard's URL."""
-    return reverse("dashboards:region", kwargs={"scheme": SCHEME_SLUG_OF[region_scheme], "code": code})
-
-
-def program_url(program_id: int) -> str:
-    """The program page's URL (reversed once, formatted per row)."""
-    return _url_pattern("programs:program-detail", pk=987654321).format(program_id)
-
-
-def _musd(value: Decimal | None) -> float:
-    """US dollars -> millions of US dollars (chart axes), two decimals."""
-    return round(float((value or Decimal(0)) / MILLION), 2)
 
 
 def _pct(achievement: float | None) -> float | None:
+    """A rollup's achievement (a ratio) as a percentage, one decimal."""
     return None if achievement is None else round(achievement * 100, 1)
 
 
-def _latest(*stamps: dt.datetime | None) -> dt.datetime | None:
+def latest(*stamps: dt.datetime | None) -> dt.datetime | None:
+    """The latest of the timestamps given, None if none is."""
     present = [s for s in stamps if s is not None]
     return max(present) if present else None
 
 
+class RankedCountry(TypedDict):
+    """A row of the selectivity ranking beside funding."""
+
+    rank: int
+    country_id: int
+    name: str
+    iso3: str
+    tier: int | None
+    score: Decimal | None
+    range: str            # the score range the missing evidence could give
+    band: str             # assessments.models.Band value
+    flags: str            # the score's flags, comma-separated
+    window_obligated: Decimal
+    planned: Decimal
+    mismatch: str         # HIGH_FUNDING_LOW_SCORE, HIGH_SCORE_LITTLE_FUNDING or ""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Headline figures of a scope: program counts and funding over all fiscal years (USD)."""
+
+    programs: int
+    running: int
+    countries: int
+    planned: Decimal
+    obligated: Decimal
+    disbursed: Decimal
+
+
 @dataclass
-class Dashboard:
-    """What a dashboard page renders: headline figures, tables, charts and flags."""
+class OverviewFigures:
+    """The figures the portfolio and a region share. Rows: ``fy_rows`` (fiscal_year,
+    planned, obligated, disbursed), ``status_rows`` (status, programs, planned, obligated,
+    disbursed), ``goal_rows`` (code, title, programs, running, planned, obligated,
+    disbursed, achievement %, computed_at), ``ranking`` (RankedCountry, in the ranking
+    rule's order), ``flag_counts`` (flag kind -> count)."""
 
-    title: str
-    totals: list[dict] = field(default_factory=list)
-    tables: dict[str, Table] = field(default_factory=dict)
-    charts: dict[str, Chart] = field(default_factory=dict)
-    flags: list[dict] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
-    generated_at: dt.datetime = field(default_factory=timezone.now)
-    sections: dict[str, dict] = field(default_factory=dict)
+    window: tuple[int, int]
+    totals: Totals
+    fy_rows: list[dict]
+    status_rows: list[dict]
+    goal_rows: list[dict]
+    ranking: list[RankedCountry]
+    ranking_computed_at: dt.datetime | None
+    flag_counts: dict[str, int]
+    figures_computed_at: dt.datetime | None
+    country_funding: dict[int, dict] = field(default_factory=dict)
+    stored: dict = field(default_factory=dict)
 
-    def add(self, table: Table, chart: Chart | None = None) -> None:
-        """Add a table (and the chart drawn from it) as a section of the page."""
-        self.tables[table.key] = table
-        if chart is not None:
-            self.charts[chart.key] = chart
-        self.sections[table.key.replace("-", "_")] = {"table": table, "chart": chart}
+    @property
+    def goals_computed_at(self) -> dt.datetime | None:
+        return latest(*(r["computed_at"] for r in self.goal_rows))
 
-
-def _flag_links(counts: dict[str, int], scope_query: str) -> list[dict]:
-    return [
-        {"key": key, "label": kind.label, "count": counts[key], "description": kind.description,
-         "url": reverse("dashboards:flag-list", kwargs={"kind": key}) + scope_query}
-        for key, kind in flags.KINDS.items()
-    ]
-
-
-MONEY_COLUMNS = [Column("Planned (USD)", "money"), Column("Obligated (USD)", "money"), Column("Disbursed (USD)", "money")]
+    @property
+    def mismatches(self) -> list[RankedCountry]:
+        return [r for r in self.ranking if r["mismatch"]]
 
 
-def _fy_table(rows: list[dict]) -> tuple[Table, Chart]:
-    table = Table("funding-by-fy", "Funding by fiscal year", [Column("Fiscal year"), *MONEY_COLUMNS],
-                  [[f"FY{r['fiscal_year']}", r["planned"], r["obligated"], r["disbursed"]] for r in rows],
-                  note="Each program once, all funding rows of programs not archived.",
-                  empty_message="No funding recorded yet.")
-    chart = Chart("chart-funding-by-fy", "Funding by fiscal year (USD millions)", table.key, "bar",
-                  labels=[f"FY{r['fiscal_year']}" for r in rows],
-                  datasets=[{"label": label, "data": [_musd(r[name]) for r in rows]}
-                            for label, name in (("Planned", "planned"), ("Obligated", "obligated"),
-                                                ("Disbursed", "disbursed"))],
-                  y_label="USD millions")
-    return table, chart
+def ranking_beside_funding(scores: list, country_funding: dict[int, dict]) -> list[RankedCountry]:
+    """The selectivity ranking beside funding, with the mismatches marked. ``scores`` come
+    in the ranking rule's order (current_scores: low end of the range first,
+    docs/selectivity.md); funding: obligated USD over the window (top and bottom thirds
+    of the countries ranked)."""
+    def obligated(country_id: int) -> Decimal:
+        return country_funding.get(country_id, {}).get("window_obligated", Decimal(0))
 
-
-def _status_table(rows: list[dict]) -> tuple[Table, Chart]:
-    table = Table("funding-by-status", "Programs and funding by status",
-                  [Column("Status"), Column("Programs", "number"), *MONEY_COLUMNS],
-                  [[STATUS_LABELS.get(r["status"], r["status"]), r["programs"], r["planned"], r["obligated"],
-                    r["disbursed"]] for r in rows],
-                  note="All fiscal years.", empty_message="No programs yet.")
-    chart = Chart("chart-funding-by-status", "Obligated funding by program status (USD millions)", table.key, "bar",
-                  labels=[STATUS_LABELS.get(r["status"], r["status"]) for r in rows],
-                  datasets=[{"label": "Obligated", "data": [_musd(r["obligated"]) for r in rows]}],
-                  y_label="USD millions", horizontal=True)
-    return table, chart
-
-
-def _goal_table(rows: list[dict], *, portfolio: bool) -> tuple[Table, Chart]:
-    key = "achievement" if portfolio else "scope_achievement"
-    stamp = "computed_at" if portfolio else "scope_computed_at"
-    table = Table("funding-by-goal", "Funding by goal",
-                  [Column("Goal"), Column("Programs", "number"), Column("Running", "number"), *MONEY_COLUMNS,
-                   Column("Achievement", "percent")],
-                  [[f"{r['code']} {r['title']}", r["programs"], r["running"], r["planned"], r["obligated"],
-                    r["disbursed"], _pct(r[key])] for r in rows],
-                  computed_at=_latest(*(r[stamp] for r in rows)),
-                  note="A program serving several goals counts once for each; sub-goals count for their goal. "
-                       "Achievement: funding-weighted MOE achievement of running programs (precomputed rollups).")
-    chart = Chart("chart-funding-by-goal", "Obligated funding by goal (USD millions)", table.key, "bar",
-                  labels=[f"Goal {r['code']}" for r in rows],
-                  datasets=[{"label": "Obligated", "data": [_musd(r["obligated"]) for r in rows]}],
-                  y_label="USD millions")
-    return table, chart
-
-
-def _ranking(scores: list, country_funding: dict[int, dict], window: tuple[int, int]) -> tuple[Table, Table, Chart]:
-    """The selectivity ranking beside funding, and the mismatches (high funding with a low
-    score; a high score with little funding). ``scores`` come in the ranking rule's order
-    (current_scores: low end of the range first, docs/selectivity.md). Funding: obligated
-    USD over the window."""
-    ranked = scores
-    amounts = sorted(country_funding.get(s.country_id, {}).get("window_obligated", Decimal(0)) for s in ranked)
+    amounts = sorted(obligated(s.country_id) for s in scores)
     low_cut = amounts[len(amounts) // 3] if amounts else Decimal(0)
     high_cut = amounts[(2 * len(amounts)) // 3] if amounts else Decimal(0)
 
     def mismatch(score) -> str:
-        amount = country_funding.get(score.country_id, {}).get("window_obligated", Decimal(0))
+        amount = obligated(score.country_id)
         if score.score is None:
             return ""
-        if score.score < 50 and amount > 0 and amount >= high_cut:
-            return "high funding, low score"
-        if score.score >= 70 and amount <= low_cut:
-            return "high score, little funding"
+        if score.score < LOW_SCORE and amount > 0 and amount >= high_cut:
+            return HIGH_FUNDING_LOW_SCORE
+        if score.score >= HIGH_SCORE and amount <= low_cut:
+            return HIGH_SCORE_LITTLE_FUNDING
         return ""
 
-    window_label = f"FY{window[0]}-FY{window[1]}"
-    rows, mismatches = [], []
-    groups: dict[str, list] = {"high funding, low score": [], "high score, little funding": [], "": []}
-    for rank, score in enumerate(ranked, start=1):
-        money = country_funding.get(score.country_id, {})
-        label = mismatch(score)
-        row = [rank, Link(score.country.name, country_url(score.country.iso3)), score.priority_tier, score.score,
-               score_range_label(score), BAND_LABELS.get(score.band, score.band), ", ".join(score.flags),
-               money.get("window_obligated", Decimal(0)), money.get("planned", Decimal(0)), label]
-        rows.append(row)
-        if label:
-            mismatches.append(row)
-        if score.score is not None:
-            groups[label].append({"x": float(score.score), "y": _musd(money.get("window_obligated")),
-                                  "label": score.country.name})
-    columns = [Column("Rank", "number"), Column("Country"), Column("Tier", "number"), Column("Score", "score"),
-               Column("Range"), Column("Band"), Column("Flags"), Column(f"Obligated {window_label} (USD)", "money"),
-               Column("Planned, all years (USD)", "money"), Column("Mismatch")]
-    stamp = _latest(*(s.computed_at for s in ranked))
-    note = (f"Scores from the latest selectivity computation, ranked by the low end of the range the missing "
-            f"evidence could give, then the narrower range, then the score; funding: obligated over {window_label}, "
-            "a program counting in full for each of its countries.")
-    ranking = Table("ranking", "Selectivity ranking and funding", columns, rows, computed_at=stamp, note=note,
-                    empty_message="No selectivity scores computed yet.")
-    mismatch_table = Table("mismatches", "Funding and score mismatches", columns, mismatches, computed_at=stamp,
-                           note="High funding (top third) with a score below 50, or a score of 70 or more with "
-                                "little funding (bottom third).",
-                           empty_message="No mismatch between scores and funding.")
-    chart = Chart("chart-score-funding", f"Selectivity score against obligated funding {window_label}", ranking.key,
-                  "scatter", datasets=[
-                      {"label": "High funding, low score", "data": groups["high funding, low score"], "tone": "bad"},
-                      {"label": "High score, little funding", "data": groups["high score, little funding"],
-                       "tone": "warn"},
-                      {"label": "Other countries", "data": groups[""], "tone": "info"},
-                  ], x_label="Selectivity score (0-100)", y_label="Obligated, USD millions")
-    return ranking, mismatch_table, chart
-
-
-def _totals(country_ids: Iterable[int] | None, fy_rows: list[dict], status_rows: list[dict],
-            country_count: int) -> list[dict]:
-    running = sum(r["programs"] for r in status_rows if r["status"] in RUNNING_STATUSES)
     return [
-        {"label": "programs", "value": sum(r["programs"] for r in status_rows), "kind": "number"},
-        {"label": "running programs", "value": running, "kind": "number"},
-        {"label": "countries with programs", "value": country_count, "kind": "number"},
-        {"label": "planned, all years", "value": sum((r["planned"] for r in fy_rows), Decimal(0)), "kind": "musd"},
-        {"label": "obligated, all years", "value": sum((r["obligated"] for r in fy_rows), Decimal(0)), "kind": "musd"},
-        {"label": "disbursed, all years", "value": sum((r["disbursed"] for r in fy_rows), Decimal(0)), "kind": "musd"},
+        RankedCountry(rank=rank, country_id=score.country_id, name=score.country.name, iso3=score.country.iso3,
+                      tier=score.priority_tier, score=score.score, range=score_range_label(score), band=score.band,
+                      flags=", ".join(score.flags), window_obligated=obligated(score.country_id),
+                      planned=country_funding.get(score.country_id, {}).get("planned", Decimal(0)),
+                      mismatch=mismatch(score))
+        for rank, score in enumerate(scores, start=1)
     ]
 
 
-def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: str, *,
-              scope: str = "portfolio", more: dict | None = None, current: bool = False) -> dict:
+def _totals(fy_rows: list[dict], status_rows: list[dict], country_count: int) -> Totals:
+    return Totals(
+        programs=sum(r["programs"] for r in status_rows),
+        running=sum(r["programs"] for r in status_rows if r["status"] in RUNNING_STATUSES),
+        countries=country_count,
+        planned=sum((r["planned"] for r in fy_rows), Decimal(0)),
+        obligated=sum((r["obligated"] for r in fy_rows), Decimal(0)),
+        disbursed=sum((r["disbursed"] for r in fy_rows), Decimal(0)),
+    )
+
+
+def _overview(country_ids: list[int] | None, *, scope: str, more: dict | None = None,
+              current: bool = False) -> OverviewFigures:
     """The blocks the portfolio and region dashboards share, from stored figure sets."""
     window = funding_window()
     computations = {
@@ -271,48 +194,46 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
         "flag_counts": lambda: flags.flag_counts(country_ids),
         **(more or {}),
     }
-    figures, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations, current=current)
-    fy_rows, status_rows, country_funding = (figures["funding_by_fy"], figures["funding_by_status"],
-                                             figures["funding_by_country"])
-    dashboard.totals = _totals(country_ids, fy_rows, status_rows, len(country_funding))
-    dashboard.extra["figures_computed_at"] = computed_at
-    fy_table, fy_chart = _fy_table(fy_rows)
-    status_table, status_chart = _status_table(status_rows)
-    fy_table.computed_at = status_table.computed_at = computed_at
-    dashboard.add(fy_table, fy_chart)
-    dashboard.add(status_table, status_chart)
-    dashboard.add(*_goal_table(figures["funding_by_goal"], portfolio=country_ids is None))
-    ranking, mismatches, chart = _ranking(list(current_scores(country_ids)), country_funding, window)
-    dashboard.add(ranking, chart)
-    dashboard.add(mismatches)
-    dashboard.flags = _flag_links(figures["flag_counts"], scope_query)
-    dashboard.extra["window"] = window
-    return figures
+    stored, computed_at = snapshots.figures(f"{scope}:{window[0]}", computations, current=current)
+    portfolio = country_ids is None
+    goal_rows = [{**r, "achievement": _pct(r["achievement"] if portfolio else r["scope_achievement"]),
+                  "computed_at": r["computed_at"] if portfolio else r["scope_computed_at"]}
+                 for r in stored["funding_by_goal"]]
+    scores = list(current_scores(country_ids))
+    return OverviewFigures(
+        window=window,
+        totals=_totals(stored["funding_by_fy"], stored["funding_by_status"], len(stored["funding_by_country"])),
+        fy_rows=stored["funding_by_fy"], status_rows=stored["funding_by_status"], goal_rows=goal_rows,
+        ranking=ranking_beside_funding(scores, stored["funding_by_country"]),
+        ranking_computed_at=latest(*(s.computed_at for s in scores)),
+        flag_counts=stored["flag_counts"], figures_computed_at=computed_at,
+        country_funding=stored["funding_by_country"], stored=stored,
+    )
 
 
-def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU, current: bool = False) -> Dashboard:
-    """The whole portfolio: totals, funding by FY / status / region / goal, the ranking
-    beside funding, and the open flags. ``current``: never serve outdated stored figures
-    (the background refresh)."""
-    dashboard = Dashboard(title="Portfolio")
-    figures = _overview(dashboard, None, "", current=current, more={
-        f"funding_by_region_{scheme}": lambda: funding.funding_by_region(scheme=scheme)})
-    regions = figures[f"funding_by_region_{scheme}"]
-    table = Table("funding-by-region", "Funding by region",
-                  [Column("Region"), Column("Programs", "number"), *MONEY_COLUMNS, Column("Achievement", "percent")],
-                  [[Link(f"{r['code']} {r['name']}", region_url(scheme, r["code"])), r["programs"], r["planned"],
-                    r["obligated"], r["disbursed"], _pct(r["achievement"])] for r in regions],
-                  computed_at=_latest(*(r["computed_at"] for r in regions)),
-                  note="A program in several countries of a region counts once for it. Achievement: the "
-                       "precomputed region rollup.")
-    chart = Chart("chart-funding-by-region", "Obligated funding by region (USD millions)", table.key, "bar",
-                  labels=[r["code"] for r in regions],
-                  datasets=[{"label": "Obligated", "data": [_musd(r["obligated"]) for r in regions]}],
-                  y_label="USD millions")
-    dashboard.add(table, chart)
-    dashboard.extra["scheme"] = scheme
-    dashboard.extra["scheme_slug"] = SCHEME_SLUG_OF[scheme]
-    return dashboard
+@dataclass
+class PortfolioFigures:
+    """The portfolio: the shared overview and funding by region of ``scheme`` (rows: id,
+    scheme, code, name, programs, planned, obligated, disbursed, achievement %, computed_at)."""
+
+    scheme: str
+    overview: OverviewFigures
+    region_rows: list[dict]
+
+    @property
+    def regions_computed_at(self) -> dt.datetime | None:
+        return latest(*(r["computed_at"] for r in self.region_rows))
+
+
+def portfolio_dashboard(*, scheme: str = RegionScheme.STATE_BUREAU, current: bool = False) -> PortfolioFigures:
+    """The whole portfolio: totals, funding by fiscal year / status / region / goal, the
+    ranking beside funding, and the open flags. ``current``: never serve outdated stored
+    figures (the background refresh)."""
+    key = f"funding_by_region_{scheme}"
+    overview = _overview(None, scope="portfolio", current=current,
+                         more={key: lambda: funding.funding_by_region(scheme=scheme)})
+    regions = [{**r, "scheme": scheme, "achievement": _pct(r["achievement"])} for r in overview.stored[key]]
+    return PortfolioFigures(scheme=scheme, overview=overview, region_rows=regions)
 
 
 def _regional_program_rows(country_ids: list[int]) -> list[list]:
@@ -335,77 +256,68 @@ def region_country_ids(region: Region) -> list[int]:
     return list(Country.objects.filter(**{column: region}).values_list("id", flat=True))
 
 
-def region_dashboard(*, region: Region, current: bool = False) -> Dashboard:
+@dataclass
+class RegionFigures:
+    """A region: the shared overview for its countries, plus ``countries`` (name, iso3,
+    tier, score, band, running, window_obligated, planned, achievement %), regional and
+    cross-border ``programs`` (id, code, title, agency, status, countries, years; at most
+    REGIONAL_PROGRAMS_SHOWN), ``organizations`` (code, name, members_here) and
+    ``strategies`` (title, scope, years, objectives)."""
+
+    region: Region
+    rollup: RegionRollup | None
+    overview: OverviewFigures
+    countries: list[dict]
+    countries_computed_at: dt.datetime | None
+    programs: list[dict]
+    organizations: list[dict]
+    strategies: list[dict]
+
+    @property
+    def has_programs(self) -> bool:
+        return bool(self.overview.country_funding)
+
+
+def region_dashboard(*, region: Region, current: bool = False) -> RegionFigures:
     """The same as the portfolio for the countries of one region (either scheme), plus
     its countries, regional and cross-border programs, regional organizations and
     strategies."""
-    dashboard = Dashboard(title=f"{region.code} {region.name}")
     country_ids = region_country_ids(region)
-    scope = f"?region={SCHEME_SLUG_OF[region.scheme]}:{region.code}"
-    figures = _overview(dashboard, country_ids, scope, scope=f"region:{region.id}", current=current,
-                        more={"regional_programs": lambda: _regional_program_rows(country_ids)})
-    country_funding = figures["funding_by_country"]
-    window = dashboard.extra["window"]
-    rollup = RegionRollup.objects.filter(region=region).first()
-    dashboard.extra.update(region=region, rollup=rollup, scheme_slug=SCHEME_SLUG_OF[region.scheme],
-                           has_programs=bool(country_funding))
-
+    overview = _overview(country_ids, scope=f"region:{region.id}", current=current,
+                         more={"regional_programs": lambda: _regional_program_rows(country_ids)})
+    country_funding = overview.country_funding
     countries = list(
         Country.objects.filter(id__in=country_ids).filter(
             Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False)
         ).select_related("rollup").order_by("name")
     )
     scores = {s.country_id: s for s in current_scores([c.id for c in countries])}
-    rows = []
+    country_rows = []
     for country in countries:
         money = country_funding.get(country.id, {})
         score = scores.get(country.id)
-        country_rollup = getattr(country, "rollup", None)
-        rows.append([Link(country.name, country_url(country.iso3)), country.priority_tier,
-                     score.score if score else None, BAND_LABELS.get(score.band) if score else "",
-                     money.get("running", 0), money.get("window_obligated", Decimal(0)), money.get("planned", Decimal(0)),
-                     _pct(country_rollup.achievement) if country_rollup else None])
-    table = Table("countries", "Countries of the region",
-                  [Column("Country"), Column("Tier", "number"), Column("Score", "score"), Column("Band"),
-                   Column("Running programs", "number"), Column(f"Obligated FY{window[0]}-FY{window[1]} (USD)", "money"),
-                   Column("Planned, all years (USD)", "money"), Column("Achievement", "percent")],
-                  rows, computed_at=_latest(*(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries)),
-                  note="Countries with programs or a priority tier. A regional program counts in each of its countries.",
-                  empty_message="No country of this region has programs or a priority tier yet.")
-    chart = Chart("chart-countries", f"Obligated funding FY{window[0]}-FY{window[1]} by country (USD millions)",
-                  table.key, "bar", labels=[c.name for c in countries],
-                  datasets=[{"label": "Obligated", "data": [_musd(country_funding.get(c.id, {}).get("window_obligated"))
-                                                            for c in countries]}],
-                  y_label="USD millions", horizontal=True)
-    dashboard.add(table, chart)
-
-    dashboard.add(Table("regional-programs", "Regional and cross-border programs",
-                        [Column("Program"), Column("Lead agency"), Column("Status"), Column("Countries"),
-                         Column("Years")],
-                        [[Link(f"{code} {title}", program_url(pk)), agency, STATUS_LABELS.get(status, status),
-                          countries, years] for pk, code, title, agency, status, countries, years
-                         in figures["regional_programs"]],
-                        computed_at=dashboard.extra["figures_computed_at"],
-                        note="Programs with more than one country, at least one in this region "
-                             f"(at most {REGIONAL_PROGRAMS_SHOWN}, by code; the program list filters by region).",
-                        empty_message="No regional or cross-border program touches this region."))
-    organizations = list(
-        RegionalOrganization.objects.filter(members__id__in=country_ids)
-        .annotate(members_here=Count("members", distinct=True)).order_by("code")
+        rollup = getattr(country, "rollup", None)
+        country_rows.append({
+            "name": country.name, "iso3": country.iso3, "tier": country.priority_tier,
+            "score": score.score if score else None, "band": score.band if score else "",
+            "running": money.get("running", 0), "window_obligated": money.get("window_obligated", Decimal(0)),
+            "planned": money.get("planned", Decimal(0)), "achievement": _pct(rollup.achievement) if rollup else None})
+    organizations = (RegionalOrganization.objects.filter(members__id__in=country_ids)
+                     .annotate(members_here=Count("members", distinct=True)).order_by("code")
+                     .values("code", "name", "members_here"))
+    strategies = (Strategy.objects.filter(archived_at__isnull=True)
+                  .filter(Q(region=region) | Q(country_id__in=country_ids)).select_related("country", "region")
+                  .annotate(objectives_count=Count("objectives", distinct=True)).order_by("scope", "title"))
+    return RegionFigures(
+        region=region, rollup=RegionRollup.objects.filter(region=region).first(), overview=overview,
+        countries=country_rows,
+        countries_computed_at=latest(*(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries)),
+        programs=[{"id": pk, "code": code, "title": title, "agency": agency, "status": status, "countries": isos,
+                   "years": years} for pk, code, title, agency, status, isos, years in overview.stored["regional_programs"]],
+        organizations=list(organizations),
+        strategies=[{"title": s.title, "scope": s.country.name if s.country_id else s.region.code,
+                     "years": f"FY{s.start_fy}-FY{s.end_fy}", "objectives": s.objectives_count} for s in strategies],
     )
-    dashboard.add(Table("regional-organizations", "Regional organizations",
-                        [Column("Organization"), Column("Member countries in this region", "number")],
-                        [[f"{o.code} {o.name}", o.members_here] for o in organizations],
-                        empty_message="No regional organization has members in this region."))
-    strategies = list(Strategy.objects.filter(archived_at__isnull=True).filter(
-        Q(region=region) | Q(country_id__in=country_ids)).select_related("country", "region")
-        .annotate(objectives_count=Count("objectives", distinct=True)).order_by("scope", "title"))
-    dashboard.add(Table("strategies", "Strategies",
-                        [Column("Strategy"), Column("Scope"), Column("Years"), Column("Objectives", "number")],
-                        [[s.title, s.country.name if s.country_id else s.region.code, f"FY{s.start_fy}-FY{s.end_fy}",
-                          s.objectives_count] for s in strategies],
-                        empty_message="No country or regional strategy recorded for this region."))
-    return dashboard
 
 
 # --- countries index and goal coverage ---------------------------------------------
@@ -421,15 +333,27 @@ def _country_filter(*, region: Region | None, tier: int | None) -> Q:
     return condition
 
 
+@dataclass
+class CountryIndex:
+    """Countries (rows: name, iso3, bureau, command, tier, score, band, flags, running,
+    window_obligated, achievement %) with the funding window and when the figures were
+    computed."""
+
+    rows: list[dict]
+    window: tuple[int, int]
+    computed_at: dt.datetime | None
+
+
 def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False,
-                  current: bool = False) -> Table:
-    """Countries with their tier, score, running programs, funding and achievement."""
+                  current: bool = False) -> CountryIndex:
+    """Countries with their tier, score, running programs, funding and achievement: those
+    with programs or a tier (``include_all``: every country), in ``region`` / ``tier``."""
     window = funding_window()
-    condition = _country_filter(region=region, tier=tier)
-    figures, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
+    stored, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
         "funding_by_country": lambda: funding.funding_by_country(None, window)}, current=current)
-    country_funding = figures["funding_by_country"]
-    countries = Country.objects.filter(condition).select_related("state_bureau", "combatant_command", "rollup")
+    country_funding = stored["funding_by_country"]
+    countries = Country.objects.filter(_country_filter(region=region, tier=tier)).select_related(
+        "state_bureau", "combatant_command", "rollup")
     if not include_all:
         countries = countries.filter(Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False))
     countries = list(countries.order_by("name"))
@@ -437,25 +361,16 @@ def country_index(*, region: Region | None = None, tier: int | None = None, incl
     rows = []
     for c in countries:
         money, score, rollup = country_funding.get(c.id, {}), scores.get(c.id), getattr(c, "rollup", None)
-        rows.append([
-            Link(c.name, country_url(c.iso3)), c.iso3,
-            Link(c.state_bureau.code, region_url(RegionScheme.STATE_BUREAU, c.state_bureau.code)),
-            Link(c.combatant_command.code, region_url(RegionScheme.COMBATANT_COMMAND, c.combatant_command.code)),
-            c.priority_tier, score.score if score else None, BAND_LABELS.get(score.band) if score else "",
-            ", ".join(score.flags) if score else "", money.get("running", 0),
-            money.get("window_obligated", Decimal(0)), _pct(rollup.achievement) if rollup else None,
-        ])
-    return Table(
-        "countries", "Countries",
-        [Column("Country"), Column("ISO"), Column("Bureau"), Column("Command"), Column("Tier", "number"),
-         Column("Score", "score"), Column("Band"), Column("Flags"), Column("Running programs", "number"),
-         Column(f"Obligated FY{window[0]}-FY{window[1]} (USD)", "money"), Column("Achievement", "percent")],
-        rows,
-        computed_at=_latest(funding_at, *(s.computed_at for s in scores.values()),
-                            *(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries)),
-        note="Scores, achievement and funding from the latest computations.",
-        empty_message="No country matches these filters.",
-    )
+        rows.append({
+            "name": c.name, "iso3": c.iso3, "bureau": c.state_bureau.code, "command": c.combatant_command.code,
+            "tier": c.priority_tier, "score": score.score if score else None, "band": score.band if score else "",
+            "flags": ", ".join(score.flags) if score else "", "running": money.get("running", 0),
+            "window_obligated": money.get("window_obligated", Decimal(0)),
+            "achievement": _pct(rollup.achievement) if rollup else None,
+        })
+    computed_at = latest(funding_at, *(s.computed_at for s in scores.values()),
+                         *(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries))
+    return CountryIndex(rows=rows, window=window, computed_at=computed_at)
 
 
 COVERAGE_SQL = f"""
@@ -469,54 +384,57 @@ COVERAGE_SQL = f"""
     LEFT JOIN (SELECT program_id, SUM(CASE WHEN fiscal_year BETWEEN %s AND %s THEN obligated ELSE 0 END) AS obligated
                FROM programs_funding GROUP BY program_id) t ON t.program_id = p.id
     LEFT JOIN evaluations_programrollup pr ON pr.program_id = p.id
-    WHERE pc.country_id IN (SELECT id FROM programs_country c WHERE 1 = 1 {{where}})
     GROUP BY pc.country_id, pg.goal_id
 """
 
 
 def _coverage_cells(window: tuple[int, int]) -> list[list]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
-        cursor.execute(COVERAGE_SQL.format(where=""), [window[0], window[1]])
+        cursor.execute(COVERAGE_SQL, [window[0], window[1]])
         return [[r[0], r[1], r[2], Decimal(r[3]).quantize(Decimal("0.01")), _pct(None if r[4] is None else float(r[4])),
                  db_datetime(r[5])] for r in cursor.fetchall()]
 
 
-def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False) -> dict:
+class CoverageCell(TypedDict):
+    """The running programs serving a goal in a country: count, obligated USD over the
+    window, funding-weighted achievement % (program rollups), latest rollup time."""
+
+    programs: int
+    obligated: Decimal
+    achievement: float | None
+    computed_at: dt.datetime | None
+
+
+@dataclass
+class GoalCoverage:
+    """Countries (rows of ``matrix``: country, cells in the order of ``goals``, gaps) by
+    principal goals; a cell is None where no running program serves the goal (a gap)."""
+
+    goals: list[Goal]
+    matrix: list[dict]
+    window: tuple[int, int]
+    computed_at: dt.datetime | None
+
+    @property
+    def gap_count(self) -> int:
+        return sum(r["gaps"] for r in self.matrix)
+
+
+def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False) -> GoalCoverage:
     """Countries (rows) by principal goals (columns): each cell holds the running programs
     serving the goal in the country, their obligated funding over the window and their
-    funding-weighted achievement (precomputed program rollups); an empty cell is a gap."""
-    from programs.models import Goal
-
+    funding-weighted achievement (precomputed program rollups); an empty cell is a gap.
+    Countries with a covered cell or a tier, in ``region`` / ``tier``, by tier then name."""
     window = funding_window()
     goals = list(Goal.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
     stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)},
                                             current=current)
-    cells = {(c[0], c[1]): {"programs": c[2], "obligated": c[3], "achievement": c[4], "computed_at": c[5]}
+    cells = {(c[0], c[1]): CoverageCell(programs=c[2], obligated=c[3], achievement=c[4], computed_at=c[5])
              for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
-    matrix = [{"country": c, "url": country_url(c.iso3),
-               "cells": [cells.get((c.id, g.id)) for g in goals],
+    matrix = [{"country": c, "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]
-    columns = [Column("Country"), Column("Tier", "number")]
-    for g in goals:
-        columns += [Column(f"Goal {g.code} running programs", "number"),
-                    Column(f"Goal {g.code} obligated FY{window[0]}-FY{window[1]} (USD)", "money"),
-                    Column(f"Goal {g.code} achievement", "percent")]
-    rows = []
-    for row in matrix:
-        values = [Link(row["country"].name, row["url"]), row["country"].priority_tier]
-        for cell in row["cells"]:
-            values += [cell["programs"], cell["obligated"], cell["achievement"]] if cell else [0, None, None]
-        rows.append(values)
-    table = Table("coverage", "Goal coverage", columns, rows,
-                  computed_at=_latest(*(c["computed_at"] for c in cells.values())),
-                  note="Running programs; a program serving a sub-goal counts for its goal; funding: obligated "
-                       f"FY{window[0]}-FY{window[1]}; achievement from the precomputed program rollups.",
-                  empty_message="No country matches these filters.")
-    table.computed_at = _latest(table.computed_at, computed_at)
-    return {"goals": goals, "matrix": matrix, "table": table, "window": window,
-            "gap_count": sum(r["gaps"] for r in matrix)}
+    return GoalCoverage(goals=goals, matrix=matrix, window=window,
+                        computed_at=latest(computed_at, *(c["computed_at"] for c in cells.values())))

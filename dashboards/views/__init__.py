@@ -1,2 +1,3 @@
-"""The managers' dashboards: one module per page; each table on a page also downloads
-as CSV from ``<page>/export/<table key>.csv`` with the page's own filters."""
+"""The managers' dashboards and review pages: one module per page; each table on a
+dashboard also downloads as CSV or XLSX from ``<page>/export/<table key>.<csv|xlsx>``
+with the page's own filters. ``sections`` assembles a page from a selector's figures."""

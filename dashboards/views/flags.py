@@ -4,48 +4,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from infrastructure.sql import db_datetime
-
-from ..selectors import flags, overview, snapshots
-from ..selectors.flags import KINDS
-from ..selectors.overview import country_url, program_url
-from ..tables import Column, Link, Table
+from ..selectors import flags, overview
+from ..tables.base import table_export
+from ..tables.flags import FLAG_TABLES, FlagTable
 from .scope_params import country_from_param, region_from_param
-from .table_exports import export_context, table_csv
+from .table_exports import export_context
 
 
-def flag_table(kind: str, country_ids: list[int] | None, *, scope: str = "portfolio") -> Table:
-    """The flagged items of ``kind`` in ``scope`` (stored like the other figures)."""
-    spec = flags.KINDS[kind]
-    stored, computed_at = snapshots.figures(f"flags:{scope}", {
-        kind: lambda: [list(row) for row in flags.flag_rows(kind, country_ids)],
-        f"{kind}_count": lambda: flags.flag_counts(country_ids)[kind]})
-    raw, total = stored[kind], stored[f"{kind}_count"]
-    if kind == "overlaps":
-        rows = [[Link(r[0], country_url(r[1])), r[2], r[3], r[4], f"FY{r[5]}"] for r in raw]
-    elif kind == "gaps":
-        rows = [[Link(r[0], country_url(r[1])), r[2], r[3], r[4]] for r in raw]
-    elif kind == "surge":
-        rows = [[Link(r[1], program_url(r[0])), r[2], r[3]] for r in raw]
-    elif kind == "vetting":
-        rows = [[Link(r[1], program_url(r[0])), r[2], Link(r[3], country_url(r[4])), r[5]] for r in raw]
-    elif kind == "stale":
-        rows = [[Link(r[0], country_url(r[1])), r[2], db_datetime(r[3])] for r in raw]
-    elif kind == "overdue":
-        rows = [[Link(r[1], program_url(r[0])), r[2], r[3], r[4], r[5]] for r in raw]
-    else:
-        rows = [[Link(r[0], country_url(r[1])), r[2], r[3]] for r in raw]
-    kinds = {"Due on": "date", "Assessment date": "date", "Occurred on": "date", "Score computed at": "datetime",
-             "Tier": "number"}
-    table = Table(kind, spec.label, [Column(h, kinds.get(h, "text")) for h in spec.columns], rows,
-                 note=spec.description + (f" Showing the first {flags.LIST_LIMIT} of {total}." if total > len(raw) else ""),
-                 computed_at=computed_at, empty_message="Nothing flagged here.")
-    table.total = total
+def flag_table(flagged: flags.FlagList) -> FlagTable:
+    """The table of a flag list, saying how many are flagged when it shows the first."""
+    kind = flags.KINDS[flagged.kind]
+    shown = len(flagged.rows)
+    note = kind.description + (f" Showing the first {flags.LIST_LIMIT} of {flagged.total}."
+                               if flagged.total > shown else "")
+    table = FLAG_TABLES[flagged.kind].from_rows(flagged.rows, key=flagged.kind, title=kind.label, note=note,
+                                                computed_at=flagged.computed_at)
+    table.total = flagged.total
+    table.shown = shown
     return table
 
 
-def flag_list(request: HttpRequest, kind: str, table: str | None = None) -> HttpResponse:
-    if kind not in KINDS:
+def flag_list(request: HttpRequest, kind: str, table: str | None = None, export_format: str = "csv") -> HttpResponse:
+    if kind not in flags.KINDS:
         raise Http404("No such flag.")
     region = region_from_param(request.GET.get("region"))
     country = None
@@ -57,9 +37,10 @@ def flag_list(request: HttpRequest, kind: str, table: str | None = None) -> Http
         country_ids, scope, key = overview.region_country_ids(region), f"{region.code} {region.name}", f"region:{region.id}"
     else:
         country_ids, scope, key = None, "the whole portfolio", "portfolio"
-    flagged = flag_table(kind, country_ids, scope=key)
+    flagged = flag_table(flags.flag_list(kind, country_ids, scope=key))
     if table is not None:
-        return table_csv({flagged.key: flagged}, table, stem=f"flags-{kind}")
+        return table_export({flagged.key: flagged}, table, export_format=export_format, stem=f"flags-{kind}")
     return render(request, "dashboards/flag_list.html", {
-        "kind": KINDS[kind], "table": flagged, "scope": scope, "kinds": KINDS.values(), "generated_at": timezone.now(), **export_context(request),
+        "kind": flags.KINDS[kind], "table": flagged, "scope": scope, "kinds": flags.KINDS.values(),
+        "generated_at": timezone.now(), **export_context(request),
     })

@@ -2,13 +2,29 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .. import charts
 from ..selectors import overview
-from .table_exports import export_context, table_csv
+from ..tables.base import table_export
+from ..tables.links import SCHEME_SLUG_OF, SCHEME_SLUGS
+from ..tables.overview import FundingByRegionTable
+from .sections import Dashboard, overview_sections
+from .table_exports import export_context
 
 
-def portfolio(request: HttpRequest, table: str | None = None) -> HttpResponse:
-    scheme = overview.SCHEME_SLUGS.get(request.GET.get("scheme", "bureau"), overview.RegionScheme.STATE_BUREAU)
-    dashboard = overview.portfolio_dashboard(scheme=scheme)
+def portfolio_page(figures: overview.PortfolioFigures) -> Dashboard:
+    """The portfolio's sections: the shared overview and funding by region."""
+    dashboard = Dashboard(title="Portfolio")
+    overview_sections(dashboard, figures.overview, "")
+    dashboard.add(FundingByRegionTable(figures.region_rows, computed_at=figures.regions_computed_at),
+                  charts.funding_by_region_chart(figures.region_rows))
+    dashboard.extra.update(scheme=figures.scheme, scheme_slug=SCHEME_SLUG_OF[figures.scheme])
+    return dashboard
+
+
+def portfolio(request: HttpRequest, table: str | None = None, export_format: str = "csv") -> HttpResponse:
+    scheme = SCHEME_SLUGS.get(request.GET.get("scheme", "bureau"), overview.RegionScheme.STATE_BUREAU)
+    dashboard = portfolio_page(overview.portfolio_dashboard(scheme=scheme))
     if table is not None:
-        return table_csv(dashboard.tables, table, stem="portfolio")
-    return render(request, "dashboards/portfolio.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})
+        return table_export(dashboard.tables, table, export_format=export_format, stem="portfolio")
+    return render(request, "dashboards/portfolio.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at,
+                                                          **export_context(request)})

@@ -2,14 +2,40 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .. import charts
 from ..selectors import overview
+from ..tables import overview as tables
+from ..tables.base import table_export
+from ..tables.links import SCHEME_SLUG_OF
 from .scope_params import region_from_path
-from .table_exports import export_context, table_csv
+from .sections import Dashboard, overview_sections
+from .table_exports import export_context
 
 
-def region(request: HttpRequest, scheme: str, code: str, table: str | None = None) -> HttpResponse:
+def region_page(figures: overview.RegionFigures) -> Dashboard:
+    """A region's sections: the shared overview, its countries, regional programs,
+    regional organizations and strategies."""
+    region = figures.region
+    slug = SCHEME_SLUG_OF[region.scheme]
+    dashboard = Dashboard(title=f"{region.code} {region.name}")
+    overview_sections(dashboard, figures.overview, f"?region={slug}:{region.code}")
+    window = figures.overview.window
+    dashboard.extra.update(region=region, rollup=figures.rollup, scheme_slug=slug, has_programs=figures.has_programs)
+    dashboard.add(tables.region_countries_table(figures.countries, window=window,
+                                                computed_at=figures.countries_computed_at),
+                  charts.region_countries_chart(figures.countries, window))
+    dashboard.add(tables.regional_programs_table(figures.programs, computed_at=figures.overview.figures_computed_at,
+                                                 shown=overview.REGIONAL_PROGRAMS_SHOWN))
+    dashboard.add(tables.RegionalOrganizationsTable(figures.organizations))
+    dashboard.add(tables.StrategiesTable(figures.strategies))
+    return dashboard
+
+
+def region(request: HttpRequest, scheme: str, code: str, table: str | None = None,
+           export_format: str = "csv") -> HttpResponse:
     region_obj = region_from_path(scheme, code)
-    dashboard = overview.region_dashboard(region=region_obj)
+    dashboard = region_page(overview.region_dashboard(region=region_obj))
     if table is not None:
-        return table_csv(dashboard.tables, table, stem=f"region-{region_obj.code}")
-    return render(request, "dashboards/region.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request)})
+        return table_export(dashboard.tables, table, export_format=export_format, stem=f"region-{region_obj.code}")
+    return render(request, "dashboards/region.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at,
+                                                       **export_context(request)})

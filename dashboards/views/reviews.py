@@ -1,8 +1,5 @@
-"""The review queue and the annual planning worksheet (managers decide reviews here).
-
-Both pages show each program's country selectivity band, read from the assessments app
-(a page above both apps may read both; evaluations itself never imports assessments).
-"""
+"""The review queue and the annual planning worksheet (managers decide reviews here);
+their rows come from ``dashboards.selectors.reviews``."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -12,41 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from evaluations.forms import ReviewDecisionForm
-from evaluations.selectors.reviews import cycle_reviews, open_crisis_country_ids, pending_reviews, review_flags
+from evaluations.selectors.reviews import cycle_reviews, pending_reviews
 from programs import permissions
 from programs.fiscal import current_fiscal_year
 from programs.models import PlanningCycle, ProgramReview
 from programs.services.reviews import planning_cycle_open, review_decide
 from programs.views.refusals import forbidden_page
 
-NO_SCORE = "no score"
-
-
-def _bands(reviews: list[ProgramReview]) -> dict[int, str]:
-    """Country id -> selectivity band; "no score" for countries never scored (or if the
-    assessments app cannot answer)."""
-    country_ids = {c.id for r in reviews for c in r.program.countries.all()}
-    try:
-        from assessments.selectors import current_bands
-    except ImportError:  # the assessments app is optional for this page
-        return {}
-    return current_bands(country_ids)
-
-
-def _rows(reviews: list[ProgramReview]) -> list[dict]:
-    bands = _bands(reviews)
-    crisis_countries = open_crisis_country_ids()
-    return [
-        {
-            "review": review,
-            "program": review.program,
-            "rollup": getattr(review.program, "rollup", None),
-            "countries": [(c, bands.get(c.id, NO_SCORE)) for c in review.program.countries.all()],
-            "flags": review_flags(review, crisis_countries),
-        }
-        for review in reviews
-    ]
-
+from ..selectors.reviews import review_rows
 
 def _decide(request: HttpRequest) -> ReviewDecisionForm:
     """Handle a decision POST; returns the bound form (with errors if refused)."""
@@ -75,7 +45,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         return redirect("dashboards:review-queue")
     reviews = list(pending_reviews())
     return render(request, "dashboards/reviews/review_queue.html", {
-        "rows": _rows(reviews), "can_decide": permissions.is_manager(request.user),
+        "rows": review_rows(reviews), "can_decide": permissions.is_manager(request.user),
     })
 
 
@@ -102,7 +72,7 @@ def planning_worksheet(request: HttpRequest) -> HttpResponse:
     cycle = PlanningCycle.objects.filter(fiscal_year=fiscal_year).first()
     reviews = list(cycle_reviews(cycle)) if cycle else []
     return render(request, "dashboards/reviews/planning_worksheet.html", {
-        "fiscal_year": fiscal_year, "cycle": cycle, "rows": _rows(reviews),
+        "fiscal_year": fiscal_year, "cycle": cycle, "rows": review_rows(reviews),
         "can_decide": permissions.is_manager(request.user),
         "decided": sum(1 for r in reviews if not r.is_pending),
     })

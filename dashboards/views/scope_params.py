@@ -7,7 +7,8 @@ from django.http import Http404
 from programs.models import Country, PriorityTier, Region, RegionScheme
 
 from ..selectors.country import country_find
-from ..selectors.overview import SCHEME_SLUG_OF, SCHEME_SLUGS, region_find
+from ..selectors.overview import region_find
+from ..tables.links import SCHEME_SLUG_OF, SCHEME_SLUGS
 
 
 def region_from_param(value: str | None) -> Region | None:
@@ -42,12 +43,14 @@ def country_from_param(iso3: str) -> Country:
 
 
 def tier_from_param(value: str | None) -> int | None:
+    """A priority tier ("1".."4") -> int; anything else -> None (any tier)."""
     if value in {str(t) for t in PriorityTier.values}:
         return int(value)
     return None
 
 
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The region filter's options, grouped by scheme: ("bureau:AF", "AF Africa")."""
     regions = list(Region.objects.order_by("scheme", "code").values_list("scheme", "code", "name"))
     groups = []
     for scheme, label in ((RegionScheme.STATE_BUREAU, "State bureaus"), (RegionScheme.COMBATANT_COMMAND, "Combatant commands")):

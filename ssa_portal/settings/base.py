@@ -155,7 +155,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # - Publishing (web processes, and tasks that enqueue more work) must never hang a request
 #   when Redis is down: a 1 s connect timeout, no publish retries, no connection retries
 #   (``max_retries`` in the transport options is what kombu uses when a publisher opens its
-#   channel); the caller records the work as a DeferredTask instead (programs/task_dispatch.py).
+#   channel); the caller records the work as a DeferredTask instead (infrastructure/task_dispatch.py).
 # - Consuming (the worker's consumer, beat's scheduler) must outlive any outage: the
 #   ``broker_connection_*`` retry settings are read only by them, and retry forever with
 #   kombu's back-off (2 s, 4 s, ... at most 30 s between attempts).

@@ -13,6 +13,8 @@ from assessments.selectors import current_scores, score_range_label
 from dashboards.selectors import flags, funding
 from dashboards.selectors import overview as selectors
 from dashboards.selectors.country import country_dashboard
+from dashboards.tables.country import programs_table
+from dashboards.tables.overview import FundingByFiscalYearTable
 from programs import models as m
 from programs.fiscal import funding_window
 from tests import factories
@@ -41,8 +43,7 @@ def test_country_funding_equals_the_sum_of_its_programs_funding_rows():
     expected = _sums_by_country()
     assert {cid: f["planned"] for cid, f in figures.items()} == expected
     kenya = factories.country("KEN")
-    dashboard = country_dashboard(country=kenya)
-    assert dashboard.extra["funding_totals"]["planned"] == expected[kenya.id]
+    assert country_dashboard(country=kenya).funding_totals["planned"] == expected[kenya.id]
 
 
 def test_region_counts_a_program_in_two_of_its_countries_once():
@@ -59,12 +60,11 @@ def test_region_counts_a_program_in_two_of_its_countries_once():
 
 def test_portfolio_totals_exclude_archived_programs_and_match_the_funding_table():
     portfolio_build()
-    dashboard = selectors.portfolio_dashboard()
-    totals = {t["label"]: t["value"] for t in dashboard.totals}
+    figures = selectors.portfolio_dashboard().overview
     live = m.Funding.objects.filter(program__archived_at__isnull=True)
-    assert totals["planned, all years"] == sum((f.planned for f in live), Decimal(0))
-    assert totals["programs"] == m.Program.objects.filter(archived_at__isnull=True).count()
-    by_fy = {row[0]: row[1] for row in dashboard.tables["funding-by-fy"].rows}
+    assert figures.totals.planned == sum((f.planned for f in live), Decimal(0))
+    assert figures.totals.programs == m.Program.objects.filter(archived_at__isnull=True).count()
+    by_fy = {row[0]: row[1] for row in list(FundingByFiscalYearTable(figures.fy_rows).as_values())[1:]}
     assert by_fy["FY2026"] == sum((f.planned for f in live.filter(fiscal_year=2026)), Decimal(0))
 
 
@@ -79,19 +79,19 @@ def test_goal_funding_counts_a_sub_goal_for_its_parent_once():
 
 def test_ranking_follows_the_ranking_rule_and_shows_each_scored_country_once():
     portfolio_build()
-    ranking = selectors.portfolio_dashboard().tables["ranking"]
-    names = [row[1].text for row in ranking.rows]
+    ranking = selectors.portfolio_dashboard().overview.ranking
+    names = [row["name"] for row in ranking]
     assert names, "the portfolio has scored countries"
     assert names == [s.country.name for s in current_scores()]  # low end of the range first (docs/selectivity.md)
-    assert [row[4] for row in ranking.rows] == [score_range_label(s) for s in current_scores()]
+    assert [row["range"] for row in ranking] == [score_range_label(s) for s in current_scores()]
     assert len(names) == len(set(names))
 
 
 def test_goal_coverage_marks_gaps_and_counts_running_programs():
     portfolio_build()
     coverage = selectors.goal_coverage()
-    row = next(r for r in coverage["matrix"] if r["country"].iso3 == "KEN")
-    codes = [g.code for g in coverage["goals"]]
+    row = next(r for r in coverage.matrix if r["country"].iso3 == "KEN")
+    codes = [g.code for g in coverage.goals]
     expected = {code: m.Program.objects.filter(
         archived_at__isnull=True, status__in=m.RUNNING_STATUSES, countries__iso3="KEN",
         goals__code__startswith=code).distinct().count() for code in codes}
@@ -167,7 +167,7 @@ def test_country_page_lists_the_first_programs_and_says_how_many_there_are():
     portfolio_build(programs_per_country=3)
     kenya = factories.country("KEN")
     total = m.Program.objects.filter(countries=kenya, archived_at__isnull=True).count()
-    shown = country_dashboard(country=kenya, programs_limit=2).tables["programs"]
+    shown = programs_table(country_dashboard(country=kenya, programs_limit=2))
     assert len(shown.rows) == 2 and f"Showing 2 of {total} programs" in shown.note
-    everything = country_dashboard(country=kenya, programs_limit=None).tables["programs"]
+    everything = programs_table(country_dashboard(country=kenya, programs_limit=None))
     assert len(everything.rows) == total and "Showing" not in everything.note

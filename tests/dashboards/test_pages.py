@@ -97,7 +97,7 @@ def test_every_table_downloads_as_the_csv_of_its_rows(client, manager):
     ranking = dashboard.tables["ranking"]
     response = client.get(reverse("dashboards:portfolio-export", kwargs={"table": "ranking"}))
     first = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
-    assert first[1] == ranking.rows[0][1].text
+    assert first[1] == ranking.rows[0].record["name"]
     assert client.get(reverse("dashboards:portfolio-export", kwargs={"table": "nope"})).status_code == 404
 
 
@@ -112,10 +112,10 @@ def test_country_dashboard_shows_its_programs_recommendations_and_flags(client, 
     response = client.get(reverse("dashboards:country", kwargs={"iso3": "ken"}))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
-    program_codes = {row[0].text.split()[0] for row in dashboard.tables["programs"].rows}
+    program_codes = {row.record.code for row in dashboard.tables["programs"].rows}
     expected = set(m.Program.objects.filter(countries__iso3="KEN", archived_at__isnull=True).values_list("code", flat=True))
     assert program_codes == expected
-    assert [row[0] for row in dashboard.tables["recommendations"].rows] == ["Add a baseline survey"]
+    assert [row.record.text for row in dashboard.tables["recommendations"].rows] == ["Add a baseline survey"]
     assert {f["key"]: f["count"] for f in dashboard.flags}["overdue"] == 1
     body = response.content.decode()
     assert reverse("programs:program-detail", kwargs={"pk": kenya_program.pk}) in body
@@ -168,10 +168,10 @@ def test_countries_index_links_each_country_to_its_dashboard(client, manager):
     portfolio_build()
     client.force_login(manager)
     table = client.get(reverse("dashboards:country-list")).context["table"]
-    links = {row[0].text: row[0].url for row in table.rows}
-    assert links["Kenya"] == reverse("dashboards:country", kwargs={"iso3": "KEN"})
+    links = {row.record["name"]: row.get_cell("name") for row in table.rows}
+    assert links["Kenya"] == '<a href="%s">Kenya</a>' % reverse("dashboards:country", kwargs={"iso3": "KEN"})
     tiered = client.get(reverse("dashboards:country-list") + "?tier=1").context["table"]
-    assert {row[1] for row in tiered.rows} == {"KEN", "COL"}
+    assert {row.record["iso3"] for row in tiered.rows} == {"KEN", "COL"}
 
 
 def test_refresh_stores_the_figures_so_the_next_view_computes_nothing(client, manager):
