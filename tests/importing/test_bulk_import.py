@@ -198,3 +198,68 @@ def test_control_characters_in_cells_are_error_rows_through_the_models_validator
 
     assert [e["column"] for r in job.report for e in r["errors"]] == ["title"]
     assert not Program.objects.exists()
+
+
+def test_moving_a_programs_years_past_its_stored_measurements_is_an_error_row_as_in_the_service(analyst_a):
+    """The bulk path applies the service's program-years rule (program_years_misfits)."""
+    from programs.models import MeasureOfEffectiveness, Measurement
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+    program = Program.objects.get()
+    moe = MeasureOfEffectiveness.objects.create(
+        program=program, name="Interdictions", unit="interdictions", baseline_value=0, baseline_date="2026-09-30"
+    )
+    Measurement.objects.create(moe=moe, period="FY2029-Q2", value=3, entered_by=analyst_a)
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("end_fy", "FY2027-FY2028 would leave outside the program's years: draft measurement of Interdictions "
+                   "for FY2029-Q2. Move or remove them first.")
+    ]
+    assert Program.objects.get().end_fy == 2029
+
+
+def test_moving_a_programs_years_past_stored_funding_not_in_the_file_is_an_error_row(analyst_a):
+    two_years = [program_row(), program_row(fiscal_year="2029", planned="1", obligated="0", disbursed="0")]
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(*two_years)))
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("end_fy", "FY2027-FY2028 would leave outside the program's years: funding for FY2029. Move or remove them first.")
+    ]
+
+
+def test_moving_years_that_keep_every_stored_row_inside_is_an_update(analyst_a):
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+
+    job = import_job_confirm(
+        user=analyst_a,
+        job=import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028"))),
+    )
+
+    assert job.status == ImportStatus.IMPORTED and [r["outcome"] for r in job.report] == ["update"]
+    assert Program.objects.get().end_fy == 2028
+
+
+def test_a_funding_only_change_moves_the_programs_updated_at_without_a_new_version(analyst_a):
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+    before = Program.objects.values_list("updated_at", "version").get()
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(planned="2,000,000")))
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    assert [r["note"] for r in job.report] == ["FY2027 funding changed"]
+    updated_at, version = Program.objects.values_list("updated_at", "version").get()
+    assert updated_at > before[0] and version == before[1]
+
+
+def test_an_unchanged_reimport_leaves_updated_at_alone(analyst_a):
+    content = programs_csv(program_row())
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=content))
+    before = Program.objects.values_list("updated_at", flat=True).get()
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=content))
+
+    assert Program.objects.values_list("updated_at", flat=True).get() == before
