@@ -73,13 +73,18 @@ class ImportRun:
         for order, table in enumerate(tables):
             if table.name.strip().lower() in INSTRUCTION_SHEETS:
                 continue
-            kind, mapping, header_errors = recognise(table.headers)
+            kind, mapping, header_errors, ignored = recognise(table.headers)
             if header_errors or kind is None:
                 result = RowResult(table=table.name, row=table.header_row, kind=kind.key if kind else "", outcome=ERROR)
                 result.errors = [{"column": c or "(header row)", "message": m} for c, m in header_errors]
                 result.note = "Header row"
                 self.results.append(result)
                 continue
+            if ignored:
+                self.results.append(RowResult(
+                    table=table.name, row=table.header_row, kind=kind.key, outcome=SKIPPED, key="(header row)",
+                    note=f"Columns not in the template, ignored (an import does not change them): {', '.join(ignored)}",
+                ))
             recognised.append((KINDS.index(kind), order, kind, mapping, table))
         self._total = sum(len(t.rows) for *_, t in recognised)
         importers = {
