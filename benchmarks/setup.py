@@ -32,7 +32,7 @@ MARKERS = (
     ("schema", "manage.py schema_setup"),
     ("reference data", "manage.py load_reference_data"),
     ("demo data", "manage.py load_demo_data"),
-    ("server", "manage.py runserver"),
+    ("server", "Starting development server"),
 )
 
 
