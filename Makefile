@@ -37,7 +37,7 @@ install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
 start: install
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py schema_setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
 	@set -e; \

@@ -8,8 +8,12 @@ tables spell them (``reference_data/country_aliases.csv`` first: "Burma", "Korea
 "Cote d'Ivoire", ...), 5 security accounts, ten fiscal years (FY2018-FY2027): 433
 programs and 3,094 funding rows at size 1, ten times that at size 10.
 
-For each size it prints seconds and rows per second of the preview, the confirm and an
-unchanged re-import (preview + confirm), with the load average. No broker is used (the
+A second workbook per size holds, for the same programs, two quarterly MOEs each with four
+targets (the MOEs sheet) and their four values (the measurements sheet): 6,928 rows at
+size 1.
+
+For each file and size it prints seconds and rows per second of the preview, the confirm
+and an unchanged re-import (preview + confirm), with the load average. No broker is used (the
 process runs tasks in process, as ``make start`` does without ``REDIS_URL``).
 
     createdb -h 127.0.0.1 -U postgres ssa_import_bench
@@ -75,13 +79,45 @@ def budget_rows(size: int, seed: int = 13) -> list[list[object]]:
     return [TEMPLATE.names, *rows]
 
 
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
+MOE_NAMES = ("Interdictions per quarter", "Officers trained")
+
+
+def measures_sheets(budget: list[list[object]]) -> dict[str, list[list[object]]]:
+    """The MOEs-and-targets and measurements sheets for the programs of ``budget``: two
+    quarterly MOEs per program, each with targets and values for the four quarters of the
+    program's first fiscal year (8 MOE rows and 8 measurement rows per program)."""
+    from programs.importing.columns import MEASUREMENTS, MOES, PROGRAMS as TEMPLATE
+
+    code_at, start_at = TEMPLATE.names.index("code"), TEMPLATE.names.index("start_fy")
+    starts = {row[code_at]: row[start_at] for row in budget[1:]}
+    moes, values = [MOES.names], [MEASUREMENTS.names]
+    for code, start in starts.items():
+        for index, name in enumerate(MOE_NAMES):
+            for quarter in range(1, 5):
+                period = f"FY{start}-Q{quarter}"
+                moe = {
+                    "program_code": code, "moe_name": name, "kind": "outcome", "unit": "count", "direction": "increase",
+                    "cumulative": "no", "allows_negative": "no", "frequency": "quarterly", "baseline_value": 10 * index,
+                    "baseline_date": f"{start - 1}-09-30", "weight": 1, "means_of_verification": "Post reporting",
+                    "period": period, "target": 20 + quarter,
+                }
+                moes.append([moe[column] for column in MOES.names])
+                value = {
+                    "program_code": code, "moe_name": name, "period": period, "value": 18 + quarter + index,
+                    "source": "Quarterly report", "evidence_url": "", "collected_on": "",
+                }
+                values.append([value[column] for column in MEASUREMENTS.names])
+    return {"MOEs and targets": moes, "Measurements": values}
+
+
+def xlsx_bytes(rows: list[list[object]] | None = None, *, sheets: dict[str, list[list[object]]] | None = None) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Programs and funding")
-    for row in rows:
-        sheet.append(row)
+    for title, sheet_rows in (sheets or {"Programs and funding": rows}).items():
+        sheet = workbook.create_sheet(title)
+        for row in sheet_rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -123,6 +159,7 @@ def import_once(user, name: str, content: bytes) -> tuple[float, float, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--programs-only", action="store_true", help="skip the MOEs-and-measurements workbook")
     args = parser.parse_args()
 
     import django
@@ -149,13 +186,28 @@ def main() -> None:
         assert summary["create"] == count, summary
         again_preview, again_confirm, again = import_once(user, f"budget-x{size}.xlsx", content)
         assert again["unchanged"] == count, again
-        for step, seconds in (
-            ("preview", preview), ("confirm", confirm), ("preview+confirm", preview + confirm),
-            ("re-import preview", again_preview), ("re-import confirm", again_confirm),
-            ("re-import total", again_preview + again_confirm),
-        ):
-            print(f"{size:>4}x {count:>7,} {step:<18} {seconds:>8.2f} {count / seconds:>8,.0f}")
-        print(f"      ({len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+        _report(size, count, preview, confirm, again_preview, again_confirm)
+        print(f"      (programs and funding: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+        if args.programs_only:
+            continue
+        sheets = measures_sheets(rows)
+        content = xlsx_bytes(sheets=sheets)
+        count = sum(len(sheet) - 1 for sheet in sheets.values())
+        preview, confirm, summary = import_once(user, f"measures-x{size}.xlsx", content)
+        assert summary["create"] == count, summary
+        again_preview, again_confirm, again = import_once(user, f"measures-x{size}.xlsx", content)
+        assert again["unchanged"] == count, again
+        _report(size, count, preview, confirm, again_preview, again_confirm)
+        print(f"      (MOEs, targets and measurements: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+
+
+def _report(size: int, count: int, preview: float, confirm: float, again_preview: float, again_confirm: float) -> None:
+    for step, seconds in (
+        ("preview", preview), ("confirm", confirm), ("preview+confirm", preview + confirm),
+        ("re-import preview", again_preview), ("re-import confirm", again_confirm),
+        ("re-import total", again_preview + again_confirm),
+    ):
+        print(f"{size:>4}x {count:>7,} {step:<18} {seconds:>8.2f} {count / seconds:>8,.0f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ measurements, whatever the sheet order).
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -28,8 +29,8 @@ class TableKind:
     # Columns describing the parent record; blank on a continuation row (same key as an
     # earlier row) means "as on that row".
     record_columns: tuple[str, ...]
-    # Columns exports add for reading (computed, e.g. a breakdown status); an import
-    # ignores them, so an exported file comes back in.
+    # Columns exports add for reading (status, surge, a breakdown status, ...); an import
+    # ignores them (and says so in its report), so an exported file comes back in.
     read_only: tuple[str, ...] = ()
 
     @property
@@ -66,6 +67,7 @@ PROGRAMS = TableKind(
         "title", "lead_agency", "countries", "purpose", "start_fy", "end_fy",
         "funding_authority", "description", "goals", "sectors",
     ),
+    read_only=("supporting_agencies", "status", "surge", "archived_at", "updated_at"),
 )
 
 MOES = TableKind(
@@ -92,6 +94,7 @@ MOES = TableKind(
         "kind", "unit", "direction", "cumulative", "allows_negative", "frequency",
         "baseline_value", "baseline_date", "weight", "means_of_verification",
     ),
+    read_only=("lead_agency", "target_status", "archived_at", "updated_at"),
 )
 
 MEASUREMENTS = TableKind(
@@ -108,7 +111,7 @@ MEASUREMENTS = TableKind(
     ),
     aliases={"code": "program_code", "moe": "moe_name", "actual": "value", "actual_value": "value"},
     record_columns=(),
-    read_only=("breakdown",),
+    read_only=("lead_agency", "unit", "status", "breakdown", "entered_by", "updated_at"),
 )
 
 KINDS = (PROGRAMS, MOES, MEASUREMENTS)
@@ -127,10 +130,14 @@ def names_a_column(cells: list[object]) -> bool:
     return any(isinstance(c, str) and normalise_header(c) in known for c in cells)
 
 
-def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], list[tuple[str, str]]]:
-    """Which kind a header row describes, the column index -> column name map, and header errors.
+def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], list[tuple[str, str]], list[str]]:
+    """Which kind a header row describes, the column index -> column name map, header
+    errors, and the columns ignored.
 
-    Errors are (column as written, message) pairs: unknown, duplicated or missing columns.
+    Errors are (column as written, message) pairs: missing or duplicated columns, and an
+    unknown column whose name is close to a template column (a typo such as
+    "disbursment" must not silently drop the amounts). Other columns (those exports add
+    for reading, or the user's own notes) are ignored and listed as written.
     """
     normalised = [normalise_header(h) for h in headers]
 
@@ -141,18 +148,23 @@ def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], lis
     best = max(KINDS, key=score)
     if score(best) == 0:
         expected = "; ".join(f"{k.label}: {', '.join(k.required)}" for k in KINDS)
-        return None, {}, [("", f"The header row names none of the expected columns. Expected for {expected}.")]
+        return None, {}, [("", f"The header row names none of the expected columns. Expected for {expected}.")], []
     mapping: dict[int, str] = {}
     errors: list[tuple[str, str]] = []
+    ignored: list[str] = []
     seen: dict[str, str] = {}
     for index, (written, name) in enumerate(zip(headers, normalised)):
         if not name:
             continue
         name = best.aliases.get(name, name)
         if name in best.read_only:
+            ignored.append(str(written))
             continue
         if name not in best.names:
-            errors.append((written, f"'{written}' is not a column of the {best.label.lower()} template (columns: {', '.join(best.names)})."))
+            if difflib.get_close_matches(name, [*best.names, *best.aliases], n=1, cutoff=0.8):
+                errors.append((written, f"'{written}' is not a column of the {best.label.lower()} template (columns: {', '.join(best.names)})."))
+            else:
+                ignored.append(str(written))
             continue
         if name in seen:
             errors.append((written, f"'{written}' appears twice (also as '{seen[name]}')."))
@@ -162,4 +174,4 @@ def recognise(headers: list[str]) -> tuple[TableKind | None, dict[int, str], lis
     for name in best.required:
         if name not in seen:
             errors.append((name, f"The required column '{name}' is missing."))
-    return best, mapping, errors
+    return best, mapping, errors, ignored

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Upper
 
-from ..models import Funding, Program, Purpose
+from ..models import Funding, Measurement, Program, Purpose, Target
 from ..services.programs import (
     FUNDING_FIELDS,
     PROGRAM_FIELDS,
@@ -39,7 +39,8 @@ from ..services.programs import (
     check_program_editable,
     is_approved_data,
 )
-from infrastructure.saving import require_rationale
+from ..services.program_years import program_years_misfits, program_years_moved, program_years_refuse
+from infrastructure.saving import require_rationale, timestamps_touch
 from . import cells
 from .columns import PROGRAMS
 from .outcomes import CREATE, FORM, RowErrors, RowReader, RowResult, outcome_of, sentence, validation_errors
@@ -148,12 +149,17 @@ class ProgramTable:
             (f.program_id, f.fiscal_year): f
             for f in Funding.objects.select_for_update().filter(program_id__in=stored_ids)
         }
+        moving = [
+            p.pk for key, p in stored.items()
+            if (p.start_fy, p.end_fy) != (plans[key].rows[0].data["start_fy"], plans[key].rows[0].data["end_fy"])
+        ]
+        measured = _measured_rows(moving)
         for key, plan in plans.items():
             plan.program = stored.get(key)
-            self._check(plan, links, funding)
+            self._check(plan, links, funding, measured)
         return self._write([p for p in plans.values() if not p.failed], links, author)
 
-    def _check(self, plan: ProgramPlan, links: dict, funding: dict) -> None:
+    def _check(self, plan: ProgramPlan, links: dict, funding: dict, measured: dict) -> None:
         first = plan.rows[0]
         data, program = first.data, plan.program
         for row in plan.rows:
@@ -165,7 +171,7 @@ class ProgramTable:
             plan.failed = True
             return
         try:
-            instance = self._program_instance(plan, data)
+            instance = self._program_instance(plan, data, funding, measured)
         except RowErrors as exc:
             for row in plan.rows:
                 row.result.error(exc.errors)
@@ -226,8 +232,10 @@ class ProgramTable:
             plan.rows[index].result.error(errors)
         plan.failed = bool(row_errors)
 
-    def _program_instance(self, plan: ProgramPlan, data: dict[str, Any]) -> Program:
-        """The program as it will be saved, checked by the services' rules and full_clean()."""
+    def _program_instance(self, plan: ProgramPlan, data: dict[str, Any], funding: dict, measured: dict) -> Program:
+        """The program as it will be saved, checked by the services' rules and full_clean();
+        moved years must leave none of the stored funding, targets and measurements outside
+        them (``program_years_misfits``, the service's rule, over the rows loaded in bulk)."""
         program = plan.program
         try:
             if program is None:
@@ -244,6 +252,16 @@ class ProgramTable:
                     if key in data and key != "code":  # matched case-insensitively: keep the stored spelling
                         setattr(instance, key, data[key])
                 plan.fields_changed = any(getattr(instance, k) != before[k] for k in PROGRAM_FIELDS)
+                years = (before["start_fy"], before["end_fy"])
+                if program_years_moved(instance, before=years):
+                    targets, measurements = measured.get(program.pk, ([], []))
+                    misfits = program_years_misfits(
+                        instance,
+                        funding=[f for (pk, _), f in funding.items() if pk == program.pk],
+                        targets=targets,
+                        measurements=measurements,
+                    )
+                    program_years_refuse(instance, before=years, misfits=misfits)
             check_membership(instance, data)
             instance.full_clean(exclude=_foreign_keys(Program), validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -299,7 +317,24 @@ class ProgramTable:
                 funding_changed.append(row)
         bulk_insert(Funding, funding_new, author)
         bulk_change(Funding, funding_changed, [*FUNDING_FIELDS, "version"], author)
-        return {p.instance.pk for p in [*new, *changed]} | {r.program_id for r in funding_new + funding_changed}
+        # Nested funding changed under a program whose own fields did not: move its
+        # updated_at (sync clients, IATI), as the services do (one UPDATE).
+        written = {p.instance.pk for p in [*new, *changed]}
+        timestamps_touch(Program, {r.program_id for r in funding_new + funding_changed} - written)
+        return written | {r.program_id for r in funding_new + funding_changed}
+
+
+def _measured_rows(program_ids: list[int]) -> dict[int, tuple[list[Target], list[Measurement]]]:
+    """The targets and measurements (with their MOE) of programs whose years the file
+    moves: program id -> (targets, measurements). Two queries, none without such programs."""
+    found: dict[int, tuple[list[Target], list[Measurement]]] = {pk: ([], []) for pk in program_ids}
+    if not program_ids:
+        return found
+    for index, model in enumerate((Target, Measurement)):
+        rows = model.objects.filter(moe__program_id__in=program_ids).select_related("moe").order_by("moe_id", "period_end")
+        for row in rows:
+            found[row.moe.program_id][index].append(row)
+    return found
 
 
 def _foreign_keys(model) -> list[str]:

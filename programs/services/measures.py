@@ -92,8 +92,15 @@ def _check_frequency_change(moe: MeasureOfEffectiveness, *, targets_replaced: bo
     periods = set(moe.measurements.values_list("period", flat=True))
     if not targets_replaced:
         periods |= set(moe.targets.values_list("period", flat=True))
+    check_frequency_fits(moe, periods)
+
+
+def check_frequency_fits(moe: MeasureOfEffectiveness, periods: Iterable[str]) -> None:
+    """Refuse (StateConflict on "frequency": the stored values decide, 409) an MOE frequency
+    that these stored period codes (its measurements and kept targets) do not follow.
+    Issues no query; the services and the importer share it."""
     misfits = sorted(
-        (p for p in map(Period.parse, periods) if moe_period_error(moe, p)), key=lambda p: p.end
+        (p for p in map(Period.parse, set(periods)) if moe_period_error(moe, p)), key=lambda p: p.end
     )
     if misfits:
         listed = ", ".join(p.code for p in misfits[:12]) + (" ..." if len(misfits) > 12 else "")
@@ -340,7 +347,7 @@ def measurement_record(
     for key, item in new_values.items():
         setattr(measurement, key, item)
     if value is not None:
-        _check_breakdown(moe, Decimal(value), wanted, partial=measurement.breakdown_partial)
+        check_breakdown(moe, Decimal(value), wanted, partial=measurement.breakdown_partial)
     validated_save(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
     if breakdown is not None:
         _save_breakdown(measurement, wanted, stored, user=user, rationale_category=rationale_category, rationale=rationale)
@@ -374,7 +381,10 @@ def _amounts(breakdown: Breakdown) -> dict[int, Decimal]:
     return {pk: amount for pk, (_, amount) in breakdown.items()}
 
 
-def _check_breakdown(moe: MeasureOfEffectiveness, value: Decimal, breakdown: Breakdown, *, partial: bool) -> None:
+def check_breakdown(moe: MeasureOfEffectiveness, value: Decimal, breakdown: Breakdown, *, partial: bool) -> None:
+    """A measurement's category values add up to its ``value`` (at most it when ``partial``):
+    ``programs.disaggregation.breakdown_errors`` over loaded rows (no query); else a
+    ValidationError on "breakdown". Shared by the services and the importer."""
     errors = breakdown_errors(
         value,
         [(c.dimension, c.name, amount) for c, amount in breakdown.values()],

@@ -45,20 +45,17 @@ def program_years_misfits(
     return found
 
 
-def program_years_check(program: Program, *, before: tuple[int, int]) -> None:
-    """Refuse new ``start_fy``/``end_fy`` (set on ``program``, not saved) that would leave
-    funding, targets or measurements outside the program's years: a ValidationError on the
-    moved field(s) listing them. ``before`` is the stored (start_fy, end_fy)."""
+def program_years_moved(program: Program, *, before: tuple[int, int]) -> bool:
+    """Whether ``program``'s (unsaved) years differ from ``before`` and are worth checking
+    (both set and in order; the model's own validation names a reversed pair)."""
     if (program.start_fy, program.end_fy) == before or not (program.start_fy and program.end_fy):
-        return
-    if program.start_fy > program.end_fy:
-        return  # the model's own validation names this
-    misfits = program_years_misfits(
-        program,
-        funding=Funding.objects.filter(program=program),
-        targets=Target.objects.filter(moe__program=program).select_related("moe").order_by("moe_id", "period_end"),
-        measurements=Measurement.objects.filter(moe__program=program).select_related("moe").order_by("moe_id", "period_end"),
-    )
+        return False
+    return program.start_fy <= program.end_fy
+
+
+def program_years_refuse(program: Program, *, before: tuple[int, int], misfits: list[str]) -> None:
+    """Raise the StateConflict (409 in the API: stored data decides) on the moved field(s)
+    listing ``misfits`` (from :func:`program_years_misfits`); nothing if there are none."""
     if not misfits:
         return
     listed = "; ".join(misfits[:MAX_LISTED]) + (f"; and {len(misfits) - MAX_LISTED} more" if len(misfits) > MAX_LISTED else "")
@@ -67,4 +64,19 @@ def program_years_check(program: Program, *, before: tuple[int, int]) -> None:
         "Move or remove them first."
     )
     moved = [name for name, old in (("start_fy", before[0]), ("end_fy", before[1])) if getattr(program, name) != old]
-    raise StateConflict({name: message for name in moved})  # stored data decides: 409 in the API
+    raise StateConflict({name: message for name in moved})
+
+
+def program_years_check(program: Program, *, before: tuple[int, int]) -> None:
+    """Refuse new ``start_fy``/``end_fy`` (set on ``program``, not saved) that would leave
+    funding, targets or measurements outside the program's years: a ValidationError on the
+    moved field(s) listing them. ``before`` is the stored (start_fy, end_fy)."""
+    if not program_years_moved(program, before=before):
+        return
+    misfits = program_years_misfits(
+        program,
+        funding=Funding.objects.filter(program=program),
+        targets=Target.objects.filter(moe__program=program).select_related("moe").order_by("moe_id", "period_end"),
+        measurements=Measurement.objects.filter(moe__program=program).select_related("moe").order_by("moe_id", "period_end"),
+    )
+    program_years_refuse(program, before=before, misfits=misfits)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from infrastructure.exports import export_response
-from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS, measurement_export_rows
+from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS
 from ..forms.change_fields import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
@@ -198,9 +198,8 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
 @forbidden_page
 def approvals_export(request: HttpRequest, fmt: str) -> HttpResponse:
     permissions.require_manager(request.user, "export the approvals queue")
-    return export_response(
-        measurement_export_rows(approvals_queue()), MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals"
-    )
+    # approvals_queue() loads what the rows name (program, agency, author, breakdown).
+    return export_response(approvals_queue(), MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
 
 
 def _after_decision(request: HttpRequest) -> HttpResponse:

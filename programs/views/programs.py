@@ -12,7 +12,15 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from infrastructure.exports import export_response
-from ..importing.exports import PROGRAM_EXPORT_COLUMNS, program_export_rows
+from ..importing.exports import (
+    MEASUREMENT_EXPORT_COLUMNS,
+    MOE_EXPORT_COLUMNS,
+    PROGRAM_EXPORT_COLUMNS,
+    measurement_export_rows,
+    moe_export_rows,
+    program_export_rows,
+    program_measurements,
+)
 from ..filters import ProgramFilter
 from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
 from ..selectors.history import history_entries
@@ -73,6 +81,19 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def program_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = ProgramFilter(request.GET)
     return export_response(program_export_rows(filterset.qs), PROGRAM_EXPORT_COLUMNS, fmt=fmt, stem="programs")
+
+
+def program_moe_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The MOEs and targets of the filtered program list, in the MOEs template."""
+    filterset = ProgramFilter(request.GET)
+    return export_response(moe_export_rows(filterset.qs), MOE_EXPORT_COLUMNS, fmt=fmt, stem="moes")
+
+
+def program_measurement_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The measurements of the filtered program list, in the measurements template."""
+    filterset = ProgramFilter(request.GET)
+    rows = measurement_export_rows(program_measurements(filterset.qs))
+    return export_response(rows, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="measurements")
 
 
 def _moe_rows(program: Program) -> list[dict]:

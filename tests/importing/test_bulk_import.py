@@ -1,4 +1,4 @@
-"""The program table in bulk: flat query counts, history authorship, one rollup
+"""Every table in bulk (programs and funding, MOEs and targets, measurements): flat query counts, history authorship, one rollup
 announcement per import, and a confirm that refuses rows changed since the preview."""
 from decimal import Decimal
 
@@ -198,3 +198,203 @@ def test_control_characters_in_cells_are_error_rows_through_the_models_validator
 
     assert [e["column"] for r in job.report for e in r["errors"]] == ["title"]
     assert not Program.objects.exists()
+
+
+def test_moving_a_programs_years_past_its_stored_measurements_is_an_error_row_as_in_the_service(analyst_a):
+    """The bulk path applies the service's program-years rule (program_years_misfits)."""
+    from programs.models import MeasureOfEffectiveness, Measurement
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+    program = Program.objects.get()
+    moe = MeasureOfEffectiveness.objects.create(
+        program=program, name="Interdictions", unit="interdictions", baseline_value=0, baseline_date="2026-09-30"
+    )
+    Measurement.objects.create(moe=moe, period="FY2029-Q2", value=3, entered_by=analyst_a)
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("end_fy", "FY2027-FY2028 would leave outside the program's years: draft measurement of Interdictions "
+                   "for FY2029-Q2. Move or remove them first.")
+    ]
+    assert Program.objects.get().end_fy == 2029
+
+
+def test_moving_a_programs_years_past_stored_funding_not_in_the_file_is_an_error_row(analyst_a):
+    two_years = [program_row(), program_row(fiscal_year="2029", planned="1", obligated="0", disbursed="0")]
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(*two_years)))
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028")))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("end_fy", "FY2027-FY2028 would leave outside the program's years: funding for FY2029. Move or remove them first.")
+    ]
+
+
+def test_moving_years_that_keep_every_stored_row_inside_is_an_update(analyst_a):
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+
+    job = import_job_confirm(
+        user=analyst_a,
+        job=import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(end_fy="2028"))),
+    )
+
+    assert job.status == ImportStatus.IMPORTED and [r["outcome"] for r in job.report] == ["update"]
+    assert Program.objects.get().end_fy == 2028
+
+
+def test_a_funding_only_change_moves_the_programs_updated_at_without_a_new_version(analyst_a):
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=programs_csv(program_row())))
+    before = Program.objects.values_list("updated_at", "version").get()
+
+    job = import_job_create(user=analyst_a, file_name="b.csv", content=programs_csv(program_row(planned="2,000,000")))
+    job = import_job_confirm(user=analyst_a, job=job)
+
+    assert [r["note"] for r in job.report] == ["FY2027 funding changed"]
+    updated_at, version = Program.objects.values_list("updated_at", "version").get()
+    assert updated_at > before[0] and version == before[1]
+
+
+def test_an_unchanged_reimport_leaves_updated_at_alone(analyst_a):
+    content = programs_csv(program_row())
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=content))
+    before = Program.objects.values_list("updated_at", flat=True).get()
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="a.csv", content=content))
+
+    assert Program.objects.values_list("updated_at", flat=True).get() == before
+
+
+# --- MOEs, targets and measurements in bulk ---------------------------------------------
+
+
+def _moes(programs: int, *, target: str = "6", unit: str = "interdictions") -> bytes:
+    """Two MOEs for each of ``programs`` programs, each with targets for two quarters."""
+    from tests.importing.conftest import moe_row, moes_csv
+
+    rows = []
+    for number in range(1, programs + 1):
+        for name in ("Interdictions", "Patrols"):
+            for period in ("FY2027-Q1", "FY2027-Q2"):
+                rows.append(moe_row(program_code=f"DOS-2027-{number:04d}", moe_name=name, unit=unit, period=period, target=target))
+    return moes_csv(*rows)
+
+
+def _measurements(programs: int, *, value: str = "5") -> bytes:
+    from tests.importing.conftest import measurement_row, measurements_csv
+
+    rows = []
+    for number in range(1, programs + 1):
+        for name in ("Interdictions", "Patrols"):
+            for period in ("FY2027-Q1", "FY2027-Q2"):
+                rows.append(measurement_row(program_code=f"DOS-2027-{number:04d}", moe_name=name, period=period, value=value))
+    return measurements_csv(*rows)
+
+
+def test_moe_and_measurement_queries_stay_flat_from_1x_to_10x_rows(analyst_a):
+    from programs.models import MeasureOfEffectiveness, Measurement, Target
+
+    _preview_and_confirm_queries(analyst_a, _budget(40))
+
+    small_moes = _preview_and_confirm_queries(analyst_a, _moes(4))
+    small_values = _preview_and_confirm_queries(analyst_a, _measurements(4))
+    MeasureOfEffectiveness.objects.all().delete()
+    large_moes = _preview_and_confirm_queries(analyst_a, _moes(40))
+    large_values = _preview_and_confirm_queries(analyst_a, _measurements(40))
+
+    assert (MeasureOfEffectiveness.objects.count(), Target.objects.count(), Measurement.objects.count()) == (80, 160, 160)
+    assert large_moes == small_moes
+    assert large_values == small_values
+
+
+def test_moe_and_measurement_updates_and_unchanged_reimports_stay_flat(analyst_a):
+    from programs.models import Measurement, Target
+
+    _preview_and_confirm_queries(analyst_a, _budget(40))
+    _preview_and_confirm_queries(analyst_a, _moes(40))
+    _preview_and_confirm_queries(analyst_a, _measurements(40))
+
+    counts = {
+        size: (
+            _preview_and_confirm_queries(analyst_a, _moes(size, target=str(size), unit=f"u{size}")),
+            _preview_and_confirm_queries(analyst_a, _measurements(size, value=str(size))),
+            _preview_and_confirm_queries(analyst_a, _moes(size, target=str(size), unit=f"u{size}")),
+            _preview_and_confirm_queries(analyst_a, _measurements(size, value=str(size))),
+        )
+        for size in (4, 40)
+    }
+
+    assert counts[40] == counts[4]
+    assert set(Target.objects.values_list("value", flat=True)) == {Decimal("40")}
+    assert set(Measurement.objects.values_list("value", flat=True)) == {Decimal("40")}
+
+
+def test_moe_target_and_measurement_history_names_the_uploader_the_job_and_the_file(analyst_a):
+    from programs.models import MeasureOfEffectiveness, Measurement, Target
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="p.csv", content=_budget(1)))
+    moes = import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="moes.csv", content=_moes(1)))
+    values = import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="m.csv", content=_measurements(1)))
+
+    for model, job, file_name, count in (
+        (MeasureOfEffectiveness, moes, "moes.csv", 2), (Target, moes, "moes.csv", 4), (Measurement, values, "m.csv", 4),
+    ):
+        rows = model.history.all()
+        assert {(h.history_type, h.history_user, h.history_actor, h.history_change_reason) for h in rows} == {
+            ("+", analyst_a, f"import job {job.pk}", f"import of {file_name}")
+        }
+        assert rows.count() == count
+    assert set(Target.objects.values_list("period_end", flat=True)) == {
+        __import__("datetime").date(2026, 12, 31), __import__("datetime").date(2027, 3, 31)
+    }
+
+
+def test_one_rollup_announcement_for_exactly_the_programs_whose_moe_data_changed(analyst_a):
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="p.csv", content=_budget(3)))
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="m.csv", content=_moes(3)))
+    announced = []
+
+    def listener(sender, program_ids, **kwargs):
+        announced.append(sorted(program_ids))
+
+    program_data_changed.connect(listener)
+    try:
+        import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="m.csv", content=_moes(1, target="9")))
+    finally:
+        program_data_changed.disconnect(listener)
+
+    expected = [Program.objects.get(code="DOS-2027-0001").pk]
+    assert announced == [expected, expected]  # the preview's (rolled back, never published) and the confirm's
+
+
+def test_changing_a_moes_frequency_over_stored_values_is_an_error_row_as_in_the_service(analyst_a):
+    from tests.importing.conftest import moe_row, moes_csv
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="p.csv", content=_budget(1)))
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="m.csv", content=_moes(1)))
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="v.csv", content=_measurements(1)))
+
+    job = import_job_create(user=analyst_a, file_name="m.csv", content=moes_csv(
+        moe_row(program_code="DOS-2027-0001", moe_name="Patrols", frequency="annual", period="FY2027", target="6"),
+    ))
+
+    assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
+        ("frequency", "Values or targets exist for FY2027-Q1, FY2027-Q2, which a annual MOE cannot hold; change them first.")
+    ]
+
+
+def test_a_measurement_whose_stored_breakdown_would_no_longer_add_up_is_an_error_row(analyst_a):
+    from programs.models import DisaggregationCategory, Measurement, MeasurementDisaggregation
+
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="p.csv", content=_budget(1)))
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="m.csv", content=_moes(1)))
+    import_job_confirm(user=analyst_a, job=import_job_create(user=analyst_a, file_name="v.csv", content=_measurements(1)))
+    measurement = Measurement.objects.get(moe__name="Patrols", period="FY2027-Q1")
+    for name, value in (("female", 2), ("male", 3)):
+        category = DisaggregationCategory.objects.create(moe=measurement.moe, dimension="sex", name=name)
+        MeasurementDisaggregation.objects.create(measurement=measurement, category=category, value=value)
+
+    job = import_job_create(user=analyst_a, file_name="v.csv", content=_measurements(1, value="7"))
+
+    errors = [(r["key"], e["column"]) for r in job.report for e in r["errors"]]
+    assert errors == [("DOS-2027-0001 / Patrols / FY2027-Q1", "breakdown")]
