@@ -108,7 +108,7 @@ ENDPOINTS = [
     ("/api/v1/country-rollups/?region=AF", _rollups, 4),
     ("/api/v1/region-rollups/", _rollups, 4),
     ("/api/v1/goal-rollups/", _rollups, 4),
-    ("/api/v1/coordination-findings/", _programs, 2 + 6),
+    ("/api/v1/coordination-findings/", _programs, 2 + 6 + 1),  # + the overlap rule's work_mem
     ("/api/v1/allocation-scenarios/", _scenarios, 4),  # knox, five checks, acknowledgements
 ]
 
