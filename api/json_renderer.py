@@ -1,6 +1,8 @@
 """JSON rendered by orjson, byte for byte what DRF's ``JSONRenderer`` writes (compact,
 UTF-8, ``\\u2028`` / ``\\u2029`` escaped, DRF's encoder for datetimes, decimals and lazy
-text), in a fraction of its time: for list endpoints whose pages run to megabytes."""
+text), in a fraction of its time: for list endpoints whose pages run to megabytes. JSON
+text already written elsewhere (the program page built by PostgreSQL) goes in as an
+``orjson.Fragment``, copied as it is."""
 from __future__ import annotations
 
 from typing import Any

@@ -120,6 +120,7 @@ class Recorder:
     samples: list[Sample] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    signed_in: int = 0
 
     def add(self, sample: Sample, error: str | None = None) -> None:
         with self.lock:
@@ -196,13 +197,16 @@ def timed(recorder: Recorder, kind: str, label: str, call, expect=(200,)):
 
 
 def signed_in(base, username, password, recorder, stop) -> Browser | None:
-    """A browser signed in as ``username``; a failed sign-in is an error, retried."""
+    """A browser signed in as ``username``; a failed sign-in is an error, retried. Each
+    success is counted in ``recorder.signed_in`` (the measured window starts after all)."""
     while not stop.is_set():
         browser = Browser(base)
         started = time.perf_counter()
         try:
             browser.sign_in(username, password)
             recorder.add(Sample("sign-in", "sign-in", time.perf_counter() - started, 302, True))
+            with recorder.lock:
+                recorder.signed_in += 1
             return browser
         except Exception as exc:  # noqa: BLE001
             recorder.add(Sample("sign-in", "sign-in", time.perf_counter() - started, 0, False),
@@ -331,19 +335,29 @@ def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: 
           f"people think {think:g} s between actions, API clients pause {api_think:g} s between pages", flush=True)
     for thread in threads:
         thread.start()
+    # Sign-ins (a password hash each, CPU-bound) are not the steady state: the warm-up
+    # starts once every person has signed in (or after 120 s, whatever is signed in).
+    people, deadline = n_analysts + n_managers, time.monotonic() + 120
+    while recorder.signed_in < people and time.monotonic() < deadline:
+        time.sleep(0.2)
+    print(f"{recorder.signed_in} of {people} people signed in; warm-up {warmup:g} s", flush=True)
     time.sleep(warmup)
     with recorder.lock:
         recorder.samples.clear()  # sign-ins and cold caches are not the steady state
         recorder.errors.clear()
+    load_before = os.getloadavg()
     started = time.monotonic()
     time.sleep(duration)
     with recorder.lock:
         measured = Recorder(samples=list(recorder.samples), errors=dict(recorder.errors))
     elapsed = time.monotonic() - started
+    load_after = os.getloadavg()
     stop.set()
     for thread in threads:
         thread.join(timeout=90)
     print(report(measured, elapsed, concurrency))
+    print(f"\nload average (1, 5, 15 min) at the start of the window: {', '.join(f'{v:.2f}' for v in load_before)}; "
+          f"at the end: {', '.join(f'{v:.2f}' for v in load_after)}; {os.cpu_count()} CPU cores")
     return 1 if measured.errors else 0
 
 

@@ -54,11 +54,15 @@ def db_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
 
 
 BULK_WORK_MEM = "64MB"
+# Whole-portfolio reads on a page (the coordination rules): their sorts and hashes of a few
+# hundred thousand rows need 5-20 MB; sixteen web threads may run one each.
+REPORT_WORK_MEM = "32MB"
 
 
-def bulk_settings_for_transaction() -> None:
-    """Planner settings for set-based recomputes, until the current transaction ends
-    (PostgreSQL; no-op on SQLite):
+def bulk_settings_for_transaction(*, work_mem: str = BULK_WORK_MEM) -> None:
+    """Planner settings for set-based recomputes (and whole-portfolio reads, with
+    ``work_mem=REPORT_WORK_MEM``), until the current transaction ends (PostgreSQL; no-op
+    on SQLite):
 
     * ``jit = off``: JIT fires on cost alone, and every statement over a million rows
       passes its thresholds; on the MOE-period rebuild the compile took ~10 s and bought
@@ -68,5 +72,4 @@ def bulk_settings_for_transaction() -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
+            cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '{work_mem}'")

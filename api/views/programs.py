@@ -1,6 +1,8 @@
 """Programs (with funding, countries, goals), their lifecycle and IATI export."""
 from __future__ import annotations
 
+import orjson
+from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -17,6 +19,7 @@ from programs.services.programs import funding_set, program_create, program_tran
 from .. import filters
 from ..json_renderer import FastJSONRenderer
 from ..program_rows import COLUMNS, program_rows
+from ..program_rows_json import program_rows_json
 from ..serializers.programs import (
     FundingSerializer,
     FundingWriteSerializer,
@@ -70,9 +73,22 @@ class ProgramViewSet(PortalViewSet):
     def _representation(self, pk: int) -> dict:
         return program_rows(Program.objects.filter(pk=pk))[0]
 
+    def _page_json_from_database(self, request) -> bool:
+        """Compact JSON on PostgreSQL: the page's results are written by the database
+        (``api.program_rows_json``); CSV, indented JSON and SQLite get ``program_rows``."""
+        renderer = request.accepted_renderer
+        return (
+            connection.vendor == "postgresql"
+            and isinstance(renderer, FastJSONRenderer)
+            and not renderer.get_indent(request.accepted_media_type or "", {})
+        )
+
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
-        page = self.paginate_queryset(queryset)
+        queryset = self.filter_queryset(self.get_queryset())
+        if self._page_json_from_database(request):
+            ids = self.paginate_queryset(queryset.values_list("id", flat=True))
+            return self.get_paginated_response(orjson.Fragment(program_rows_json(ids)))
+        page = self.paginate_queryset(queryset.values(*COLUMNS))
         return self.get_paginated_response(program_rows(page))
 
     def retrieve(self, request, *args, **kwargs):

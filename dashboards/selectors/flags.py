@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from evaluations.models import CLOSED_FOLLOW_UP
@@ -32,6 +32,7 @@ from evaluations.selectors.coordination_rules import (
     programs_in_countries,
     rule_count_statement,
     rule_rows,
+    rule_settings_for_transaction,
 )
 from infrastructure.sql import sql_literal_list
 
@@ -132,7 +133,8 @@ def flag_counts(country_ids: Iterable[int] | None = None, *, today: dt.date | No
             sql = f"SELECT COUNT(*) FROM (SELECT 1 {frm}) AS flagged"
         selects.append(f"({sql}) AS {key}")
         params.extend(sql_params)
-    with connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        rule_settings_for_transaction()
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
     return dict(zip(KINDS, (int(v) for v in row)))

@@ -7,8 +7,8 @@ scope), program rollups, then country, region and goal rollups (upserts, sums in
 A scope limits each statement to the programs / groups affected by a change; ``None``
 means everything. On PostgreSQL an incremental recompute shifts the groups' kept sums
 instead (``group_sums_subtract`` / ``group_sums_add`` / ``group_figures_refresh``). Ids
-are cast to int before being written into the SQL text (they never come from users as
-text).
+reach the SQL as parameters (:func:`infrastructure.sql.ids_in`); each query builder returns
+its text and its parameters, in the order they appear in the text.
 
 Written for PostgreSQL (the production engine); the constructs used (CTEs, window
 functions, ``ON CONFLICT``, ``NOT MATERIALIZED``) exist in SQLite >= 3.35 too, except the
@@ -21,20 +21,11 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from infrastructure.sql import ids_in
 from infrastructure.table_swap import table_rebuild_swap
 from programs.selectors.sql import RUNNING_SQL
 
 from .achievement import NEEDS_ATTENTION_FROM, ON_TRACK_FROM
-
-
-def _in(column: str, ids: Iterable[int] | None) -> str:
-    """``column IN (1, 2)``; TRUE for no scope (None); FALSE for an empty scope."""
-    if ids is None:
-        return "TRUE"
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return "FALSE"
-    return f"{column} IN ({', '.join(str(i) for i in ids)})"
 
 
 def _json_agg(expression: str) -> str:
@@ -55,70 +46,81 @@ def _status(expression: str) -> str:
     )
 
 
-def moe_period_query(program_ids: Iterable[int] | None) -> str:
-    """The MOE-period achievements as a query (no writes); reused by the benchmark's floor.
+def moe_period_query(program_ids: Iterable[int] | None) -> tuple[str, list[int]]:
+    """The MOE-period achievements as a query and its parameters (no writes); reused by the
+    benchmark's floor.
+
+    One row per (MOE, period) with a target or an approved value: targets FULL JOIN
+    approved values on (MOE, period), one hash join (a UNION of the two, then joining each
+    back, sorted 2.2 million rows on disk at 1M measurements). The cumulative running
+    total and the latest period with an achievement are two windows over one sort, by
+    MOE, period end and period: the running total sums the approved values up to the row,
+    and the latest is the row with an achievement after which no row of its MOE has one.
+    Each row's achievement is computed once, in the window's level (an outer query's
+    repeated references to a pulled-up column re-evaluate its expression: nine times a
+    row for the status).
+    (An MOE's periods have distinct ends: its values all have its one frequency, and a
+    frequency change over stored values is refused; so "up to this period end", the
+    reference's rule, and "up to this row" are the same rows.)
 
     ``moe`` is inlined (``NOT MATERIALIZED``, PostgreSQL >= 12 and SQLite >= 3.35), so each
     join to it is estimated from the tables' statistics: materialized, it had none, and
     the planner estimated 32 billion rows for 1.32 million (which also fired JIT).
     """
-    return f"""
+    scope, params = ids_in("m.program_id", program_ids)
+    outside = "(CAST(SUBSTR(pe.period, 3, 4) AS integer) NOT BETWEEN moe.start_fy AND moe.end_fy)"
+    actual = (
+        "(CASE WHEN pe.measured IS NULL THEN NULL WHEN moe.is_cumulative THEN "
+        "SUM(pe.measured) OVER (PARTITION BY moe.id ORDER BY pe.period_end, pe.period) ELSE pe.measured END)"
+    )
+    achievement = f"""(CASE
+        WHEN {outside} OR pe.target IS NULL OR pe.measured IS NULL THEN NULL
+        WHEN pe.target = moe.baseline THEN
+          CASE WHEN (moe.direction = 'increase' AND {actual} >= pe.target)
+                 OR (moe.direction = 'decrease' AND {actual} <= pe.target) THEN 1.0 ELSE 0.0 END
+        WHEN moe.direction = 'decrease' THEN
+          CAST(moe.baseline - {actual} AS double precision) / CAST(moe.baseline - pe.target AS double precision)
+        ELSE
+          CAST({actual} - moe.baseline AS double precision) / CAST(pe.target - moe.baseline AS double precision)
+        END)"""
+    sql = f"""
     WITH moe AS NOT MATERIALIZED (
         SELECT m.id, m.program_id, m.direction, m.is_cumulative, m.baseline_value AS baseline,
                p.start_fy, p.end_fy
         FROM programs_measureofeffectiveness m
         JOIN programs_program p ON p.id = m.program_id
-        WHERE m.archived_at IS NULL AND {_in("m.program_id", program_ids)}
-    ),
-    approved AS (
-        SELECT ms.moe_id, ms.period, ms.period_end, ms.value,
-               SUM(ms.value) OVER (PARTITION BY ms.moe_id ORDER BY ms.period_end) AS running_total
-        FROM programs_measurement ms
-        JOIN moe ON moe.id = ms.moe_id
-        WHERE ms.status = 'approved'
+        WHERE m.archived_at IS NULL AND {scope}
     ),
     periods AS (
-        SELECT t.moe_id, t.period, t.period_end FROM programs_target t JOIN moe ON moe.id = t.moe_id
-        UNION
-        SELECT ms.moe_id, ms.period, ms.period_end FROM programs_measurement ms JOIN moe ON moe.id = ms.moe_id
-        WHERE ms.status = 'approved'
+        SELECT COALESCE(t.moe_id, a.moe_id) AS moe_id, COALESCE(t.period, a.period) AS period,
+               COALESCE(t.period_end, a.period_end) AS period_end, t.value AS target, a.value AS measured
+        FROM (SELECT t.moe_id, t.period, t.period_end, t.value
+              FROM programs_target t JOIN moe ON moe.id = t.moe_id) t
+        FULL JOIN (SELECT ms.moe_id, ms.period, ms.period_end, ms.value
+                   FROM programs_measurement ms JOIN moe ON moe.id = ms.moe_id
+                   WHERE ms.status = 'approved') a
+          ON a.moe_id = t.moe_id AND a.period = t.period
     ),
-    joined AS (
-        SELECT moe.id AS moe_id, moe.program_id, pe.period, pe.period_end,
-               t.value AS target, a.value AS measured,
-               CASE WHEN moe.is_cumulative THEN a.running_total ELSE a.value END AS actual,
-               moe.direction, moe.baseline,
-               (CAST(SUBSTR(pe.period, 3, 4) AS integer) NOT BETWEEN moe.start_fy AND moe.end_fy) AS outside
+    period_rows AS (
+        SELECT moe.id AS moe_id, moe.program_id, pe.period, pe.period_end, pe.target, pe.measured,
+               {actual} AS actual, {achievement} AS achievement,
+               CASE WHEN {outside} THEN 'outside_program_years'
+                    WHEN pe.target IS NULL THEN 'no_target'
+                    WHEN pe.measured IS NULL THEN 'no_measurement'
+                    ELSE '' END AS no_data_reason
         FROM periods pe
         JOIN moe ON moe.id = pe.moe_id
-        LEFT JOIN programs_target t ON t.moe_id = pe.moe_id AND t.period = pe.period
-        LEFT JOIN approved a ON a.moe_id = pe.moe_id AND a.period = pe.period
-    ),
-    computed AS (
-        SELECT j.*,
-               CASE
-                 WHEN j.outside OR j.target IS NULL OR j.measured IS NULL THEN NULL
-                 WHEN j.target = j.baseline THEN
-                   CASE WHEN (j.direction = 'increase' AND j.actual >= j.target)
-                          OR (j.direction = 'decrease' AND j.actual <= j.target) THEN 1.0 ELSE 0.0 END
-                 WHEN j.direction = 'decrease' THEN
-                   CAST(j.baseline - j.actual AS double precision) / CAST(j.baseline - j.target AS double precision)
-                 ELSE
-                   CAST(j.actual - j.baseline AS double precision) / CAST(j.target - j.baseline AS double precision)
-               END AS achievement,
-               CASE WHEN j.outside THEN 'outside_program_years'
-                    WHEN j.target IS NULL THEN 'no_target'
-                    WHEN j.measured IS NULL THEN 'no_measurement'
-                    ELSE '' END AS no_data_reason
-        FROM joined j
     )
-    SELECT c.moe_id, c.program_id, c.period, c.period_end, c.target, c.measured, c.actual,
-           c.achievement, {_status("c.achievement")} AS status, c.no_data_reason,
-           (c.achievement IS NOT NULL AND ROW_NUMBER() OVER (
-               PARTITION BY c.moe_id ORDER BY (c.achievement IS NULL), c.period_end DESC, c.period DESC
-           ) = 1) AS is_latest
-    FROM computed c
+    SELECT r.moe_id, r.program_id, r.period, r.period_end, r.target, r.measured, r.actual,
+           r.achievement, {_status("r.achievement")} AS status, r.no_data_reason,
+           (r.achievement IS NOT NULL AND COUNT(r.achievement) OVER (
+               PARTITION BY r.moe_id ORDER BY r.period_end, r.period
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+           ) = 0) AS is_latest
+    FROM period_rows r
     """
+    # The scope appears once in the text (the inlined CTE), so its ids are passed once.
+    return sql, params
 
 
 MOE_ACHIEVEMENT_COLUMNS = (
@@ -134,25 +136,28 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
     (:func:`infrastructure.table_swap.table_rebuild_swap`: no per-row index upkeep,
     foreign-key triggers or dead rows). A scope, or SQLite: delete and insert in place.
     """
-    select = f"SELECT q.*, %s FROM ({moe_period_query(program_ids)}) q"
+    query, params = moe_period_query(program_ids)
+    select, params = f"SELECT q.*, %s FROM ({query}) q", [computed_at, *params]
     if program_ids is None and connection.vendor == "postgresql":
-        table_rebuild_swap("evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, [computed_at])
+        table_rebuild_swap("evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, params)
         return
+    scope, scope_params = ids_in("program_id", program_ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {_in('program_id', program_ids)}")
-        cursor.execute(
-            f"INSERT INTO evaluations_moeachievement ({', '.join(MOE_ACHIEVEMENT_COLUMNS)}) {select}",
-            [computed_at],
-        )
+        cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {scope}", scope_params)
+        cursor.execute(f"INSERT INTO evaluations_moeachievement ({', '.join(MOE_ACHIEVEMENT_COLUMNS)}) {select}", params)
 
 
-def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, int], *, from_table: str) -> str:
-    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE).
+def program_rollups_query(
+    program_ids: Iterable[int] | None, window: tuple[int, int], *, from_table: str
+) -> tuple[str, list[int]]:
+    """Program figures from MOE-period achievements in ``from_table`` (a table or a CTE),
+    as a query and its parameters.
 
     The scope filters every input (MOEs, latest achievements, funding) through its
     ``program_id`` index, so a one-program recompute reads that program's rows only."""
-    scope = _in("p.id", program_ids)
-    return f"""
+    scopes = [ids_in(column, program_ids) for column in ("m.program_id", "ma.program_id", "f.program_id", "p.id")]
+    (moes_scope, _), (latest_scope, _), (funding_scope, _), (scope, _) = scopes
+    sql = f"""
     SELECT p.id AS program_id,
            agg.achievement,
            {_status("agg.achievement")} AS status,
@@ -163,7 +168,7 @@ def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, 
     FROM programs_program p
     LEFT JOIN (
         SELECT m.program_id, COUNT(*) AS n FROM programs_measureofeffectiveness m
-        WHERE m.archived_at IS NULL AND {_in("m.program_id", program_ids)} GROUP BY m.program_id
+        WHERE m.archived_at IS NULL AND {moes_scope} GROUP BY m.program_id
     ) moes ON moes.program_id = p.id
     LEFT JOIN (
         SELECT ma.program_id,
@@ -172,16 +177,17 @@ def program_rollups_query(program_ids: Iterable[int] | None, window: tuple[int, 
                COUNT(*) AS n
         FROM {from_table} ma
         JOIN programs_measureofeffectiveness m ON m.id = ma.moe_id
-        WHERE ma.is_latest AND {_in("ma.program_id", program_ids)}
+        WHERE ma.is_latest AND {latest_scope}
         GROUP BY ma.program_id
     ) agg ON agg.program_id = p.id
     LEFT JOIN (
         SELECT f.program_id, SUM(f.obligated) AS w FROM programs_funding f
-        WHERE f.fiscal_year BETWEEN {int(window[0])} AND {int(window[1])} AND {_in("f.program_id", program_ids)}
+        WHERE f.fiscal_year BETWEEN {int(window[0])} AND {int(window[1])} AND {funding_scope}
         GROUP BY f.program_id
     ) fund ON fund.program_id = p.id
     WHERE {scope}
     """
+    return sql, [param for _, params in scopes for param in params]
 
 
 def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, int], computed_at: dt.datetime) -> None:
@@ -190,6 +196,7 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
     goals = _json_agg("pg2.goal_id")
     countries = _json_agg("pc2.country_id")
     regions = _json_agg("r2.region_id")
+    query, params = program_rollups_query(program_ids, window, from_table="evaluations_moeachievement")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -214,7 +221,7 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
                                 WHERE pg.program_id = q.program_id AND g.parent_id IS NOT NULL
                              ) pg2), '[]'),
                    q.counted, %s
-            FROM ({program_rollups_query(program_ids, window, from_table="evaluations_moeachievement")}) q
+            FROM ({query}) q
             WHERE TRUE
             ON CONFLICT (program_id) DO UPDATE SET
                 achievement = EXCLUDED.achievement, status = EXCLUDED.status,
@@ -223,7 +230,7 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
                 region_ids = EXCLUDED.region_ids, goal_ids = EXCLUDED.goal_ids, counted = EXCLUDED.counted,
                 computed_at = EXCLUDED.computed_at
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
@@ -268,18 +275,20 @@ def group_achievement_sql(with_data: str, weight_sum: str, weighted_sum: str, ac
     )
 
 
-def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_from: str) -> str:
+def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_from: str) -> tuple[str, list[int]]:
     """Funding-weighted mean of running programs' achievements per group (one pass), with
-    the sums it is derived from (see :class:`evaluations.models.GroupSums`)."""
+    the sums it is derived from (see :class:`evaluations.models.GroupSums`), as a query and
+    its parameters."""
     _, _, universe, membership = GROUPS[kind]
+    (members_scope, members_params), (scope, params) = ids_in("mb.group_id", group_ids), ids_in("u.id", group_ids)
     achievement = group_achievement_sql("COALESCE(agg.nd, 0)", "agg.sw", "agg.swa", "agg.sa")
-    return f"""
+    sql = f"""
     WITH members AS (
         SELECT mb.group_id, pr.achievement, COALESCE(pr.funding_weight, 0) AS w
         FROM ({membership}) mb
         JOIN programs_program p ON p.id = mb.program_id
         LEFT JOIN {programs_from} pr ON pr.program_id = p.id
-        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL AND {_in("mb.group_id", group_ids)}
+        WHERE p.status IN {RUNNING_SQL} AND p.archived_at IS NULL AND {members_scope}
     ),
     agg AS (
         SELECT group_id, COUNT(*) AS n, COUNT(achievement) AS nd,
@@ -295,12 +304,13 @@ def group_rollups_query(kind: str, group_ids: Iterable[int] | None, *, programs_
                COALESCE(agg.sw, 0) AS weight_sum, COALESCE(agg.swa, 0) AS weighted_sum,
                COALESCE(agg.sa, 0) AS achievement_sum
         FROM {universe} u LEFT JOIN agg ON agg.group_id = u.id
-        WHERE {_in("u.id", group_ids)}
+        WHERE {scope}
     )
     SELECT f.group_id, f.achievement, {_status("f.achievement")} AS status, f.program_count, f.programs_with_data,
            f.weight_sum, f.weighted_sum, f.achievement_sum
     FROM figures f
     """
+    return sql, [*members_params, *params]
 
 
 SUM_COLUMNS = ("program_count", "programs_with_data", "weight_sum", "weighted_sum", "achievement_sum")
@@ -309,19 +319,20 @@ SUM_COLUMNS = ("program_count", "programs_with_data", "weight_sum", "weighted_su
 def group_rollups_write(kind: str, group_ids: Iterable[int] | None, computed_at: dt.datetime) -> None:
     """Recompute the groups in scope (None: all) from their members, sums included."""
     table, key, _, _ = GROUPS[kind]
+    query, params = group_rollups_query(kind, group_ids, programs_from="evaluations_programrollup")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} ({key}, achievement, status, {", ".join(SUM_COLUMNS)}, computed_at)
             SELECT q.group_id, q.achievement, q.status, {", ".join("q." + c for c in SUM_COLUMNS)}, %s
-            FROM ({group_rollups_query(kind, group_ids, programs_from="evaluations_programrollup")}) q
+            FROM ({query}) q
             WHERE TRUE
             ON CONFLICT ({key}) DO UPDATE SET
                 achievement = EXCLUDED.achievement, status = EXCLUDED.status,
                 {", ".join(f"{c} = EXCLUDED.{c}" for c in SUM_COLUMNS)},
                 computed_at = EXCLUDED.computed_at
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
@@ -329,9 +340,10 @@ def group_rollups_write(kind: str, group_ids: Iterable[int] | None, computed_at:
 PROGRAM_GROUP_IDS = {"country": "country_ids", "region": "region_ids", "goal": "goal_ids"}
 
 
-def _contributions(kind: str, program_ids: Iterable[int]) -> str:
+def _contributions(kind: str, program_ids: Iterable[int]) -> tuple[str, list[int]]:
     """Per group, the sums the programs in scope add to it, as stored in their program
     rollups (PostgreSQL: the JSON id lists are expanded with ``jsonb_array_elements_text``)."""
+    scope, params = ids_in("pr.program_id", program_ids)
     return f"""
     SELECT CAST(g.value AS integer) AS group_id, COUNT(*) AS program_count,
            COUNT(pr.achievement) AS programs_with_data,
@@ -341,9 +353,9 @@ def _contributions(kind: str, program_ids: Iterable[int]) -> str:
            COALESCE(SUM(pr.achievement), 0) AS achievement_sum
     FROM evaluations_programrollup pr
     CROSS JOIN LATERAL jsonb_array_elements_text(pr.{PROGRAM_GROUP_IDS[kind]}) g(value)
-    WHERE pr.counted AND {_in("pr.program_id", program_ids)}
+    WHERE pr.counted AND {scope}
     GROUP BY CAST(g.value AS integer)
-    """
+    """, params
 
 
 def group_sums_subtract(kind: str, program_ids: Iterable[int]) -> None:
@@ -351,13 +363,15 @@ def group_sums_subtract(kind: str, program_ids: Iterable[int]) -> None:
     their program rollups are rewritten). PostgreSQL only; touches the programs' rollup
     rows and their groups' rows, through indexes."""
     table, key, _, _ = GROUPS[kind]
+    contributions, params = _contributions(kind, program_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE {table} t SET {", ".join(f"{c} = t.{c} - d.{c}" for c in SUM_COLUMNS)}
-            FROM ({_contributions(kind, program_ids)}) d
+            FROM ({contributions}) d
             WHERE t.{key} = d.group_id
-            """
+            """,
+            params,
         )
 
 
@@ -365,16 +379,17 @@ def group_sums_add(kind: str, program_ids: Iterable[int], computed_at: dt.dateti
     """Add the programs' new contributions to their groups' kept sums (after their
     program rollups are rewritten); a group without a row gets one. PostgreSQL only."""
     table, key, _, _ = GROUPS[kind]
+    contributions, params = _contributions(kind, program_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {table} ({key}, achievement, status, {", ".join(SUM_COLUMNS)}, computed_at)
             SELECT d.group_id, NULL, 'no_data', {", ".join("d." + c for c in SUM_COLUMNS)}, %s
-            FROM ({_contributions(kind, program_ids)}) d
+            FROM ({contributions}) d
             ON CONFLICT ({key}) DO UPDATE SET
                 {", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in SUM_COLUMNS)}
             """,
-            [computed_at],
+            [computed_at, *params],
         )
 
 
@@ -382,22 +397,24 @@ def group_figures_refresh(kind: str, group_ids: Iterable[int], computed_at: dt.d
     """Derive the groups' achievement and status from their kept sums."""
     table, key, _, _ = GROUPS[kind]
     achievement = group_achievement_sql("programs_with_data", "weight_sum", "weighted_sum", "achievement_sum")
+    scope, params = ids_in(key, group_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET achievement = {achievement}, status = {_status(achievement)}, computed_at = %s "
-            f"WHERE {_in(key, group_ids)}",
-            [computed_at],
+            f"WHERE {scope}",
+            [computed_at, *params],
         )
 
 
 def portfolio_floor_query(window: tuple[int, int]) -> str:
     """One read-only statement computing every country, region and goal figure straight
-    from the raw tables: the floor the benchmark compares the full recompute against."""
-    moe_rows = moe_period_query(None)
-    programs = program_rollups_query(None, window, from_table="moe_rows")
+    from the raw tables: the floor the benchmark compares the full recompute against (no
+    scope, so no parameters)."""
+    moe_rows, _ = moe_period_query(None)
+    programs, _ = program_rollups_query(None, window, from_table="moe_rows")
     parts = []
     for kind in ("country", "region", "goal"):
-        query = group_rollups_query(kind, None, programs_from="program_rows")
+        query, _ = group_rollups_query(kind, None, programs_from="program_rows")
         parts.append(f"SELECT '{kind}' AS kind, g.* FROM ({query}) g")
     return (
         f"WITH moe_rows AS ({moe_rows}), program_rows AS ({programs}) "

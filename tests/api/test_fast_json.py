@@ -9,8 +9,9 @@ from rest_framework.renderers import JSONRenderer
 
 from api.json_renderer import FastJSONRenderer
 from api.program_rows import program_rows
+from api.program_rows_json import program_rows_json
 from api.serializers.programs import ProgramSerializer
-from programs.models import Program
+from programs.models import Objective, Program, Strategy
 
 from tests import factories
 
@@ -40,3 +41,28 @@ def test_the_program_list_is_the_documented_representation_byte_for_byte(token_c
     rows = program_rows(Program.objects.filter(archived_at__isnull=True).order_by("code", "pk"))
     documented = ProgramSerializer(rows, many=True).data
     assert body == JSONRenderer().render({"count": 2, "next": None, "previous": None, "results": documented})
+
+
+def test_the_database_writes_the_page_json_the_reference_rows_render_to():
+    """``program_rows_json`` (PostgreSQL) against ``program_rows`` rendered: same bytes for
+    every shape a row takes (no funding, nulls, exact seconds and microseconds, text that
+    needs escaping, several related rows in their order), in the order of the ids."""
+    full = factories.program_full(
+        title='Tab\there, "quotes", back\\slash, \x01 control, \u2028 separator, Ελλάδα',
+        description="line\nnext\r\n</script>",
+        countries=("UGA", "COL", "KEN"),
+        status_changed_at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+        archived_at=dt.datetime(2026, 2, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc),
+    )
+    strategy = Strategy.objects.create(
+        title="Kenya strategy", scope="country", country=factories.country("KEN"), start_fy=2026, end_fy=2028
+    )
+    full.long_term_objective = Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    full.save(update_fields=["long_term_objective"])
+    factories.FundingFactory(program=full, fiscal_year=2027, planned=Decimal("0.10"), obligated=Decimal("0"),
+                             disbursed=Decimal("12345678901.99"))
+    bare = factories.ProgramFactory(countries=[], funding_authority="FAA 481", is_surge=True)
+    ids = [bare.pk, full.pk]  # not the id order
+    expected = FastJSONRenderer().render(program_rows(Program.objects.filter(pk__in=ids).order_by("-pk")))
+    assert program_rows_json(ids).encode().replace("\u2028".encode(), b"\\u2028") == expected
+    assert program_rows_json([]) == "[]"
