@@ -51,12 +51,12 @@ def iptt_workbook(report: IpttReport, changes: list[dict]) -> bytes:
     for rule in report.rules:
         sheet.append([rule])
     sheet.append([])
-    header_row = sheet.max_row + 1
     fixed = ["Group", "Program", "MOE", "Unit", "Baseline"]
     labels = {"target": "Target", "actual": "Actual", "met": "% met"}
     first = fixed + [g if i == 0 else None for g in groups for i in range(len(shown))]
     second = [None] * len(fixed) + [labels[k] for _ in groups for k in shown]
     sheet.append(first)
+    header_row = sheet.max_row
     sheet.append(second)
     for index in range(len(fixed)):
         sheet.merge_cells(start_row=header_row, start_column=index + 1, end_row=header_row + 1, end_column=index + 1)

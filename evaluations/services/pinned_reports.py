@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 
 from infrastructure.saving import validated_save
 
@@ -27,7 +28,7 @@ def pinned_report_save(*, user, name: str, query: str) -> PinnedReport:
     it). Raises ValidationError (field ``name`` or ``query``) for an invalid report or
     more than ``PINNED_LIMIT`` pins."""
     query = pinned_query(query)
-    form = TargetVsActualForm(dict(parse_qsl(query)) if query else {})
+    form = TargetVsActualForm(QueryDict(query))
     if not query or not form.is_valid():
         raise ValidationError({"query": "Show a report first, then pin it."})
     with transaction.atomic():
