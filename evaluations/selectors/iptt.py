@@ -14,6 +14,7 @@ current); the summaries' rules are in :mod:`evaluations.computations.iptt`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from math import ceil
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from programs.fiscal import Period
 from programs.models import (
@@ -124,6 +126,16 @@ class ReportRow:
     is_category: bool = False
     status: str = RollupStatus.NO_DATA
     url: str = ""
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's ``<td>`` cells as markup, built once here rather than per cell in
+        the template engine (the report's rendering cost is in its cells); texts escaped."""
+        return mark_safe("".join(
+            f'<td class="{css}">{html.escape(text)}'
+            + (f' <span class="iptt-status">{html.escape(note)}</span>' if note else "") + "</td>"
+            for text, css, note in self.cells
+        ))
 
 
 @dataclass

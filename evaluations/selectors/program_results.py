@@ -7,15 +7,21 @@ prefetched) plus the program's stored ``MoeAchievement`` rows: one query.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from decimal import Decimal
 from dataclasses import dataclass, field
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from programs.models import MeasureOfEffectiveness, MeasurementStatus, Program
 
 from ..charts import STATUS_LABELS, MoeSeries, moe_chart_svg, series_from_figures
 from ..models import MoeAchievement, RollupStatus
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
 
 
 @dataclass
@@ -31,6 +37,17 @@ class MoeResults:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def periods_html(self) -> SafeString:
+        """The periods' table rows (period, target, actual, percent met with its status in
+        words), built once here: the program page shows them for every MOE."""
+        return mark_safe("".join(
+            f'<tr><th scope="row">{html.escape(row["period"])}</th><td class="num">{_number(row["target"])}</td>'
+            f'<td class="num">{_number(row["actual"])}</td><td class="num status-{row["status"]}">{row["met"]} '
+            f'<span class="iptt-status">{row["status_label"]}</span></td></tr>'
+            for row in self.periods
+        ))
 
 
 @dataclass
