@@ -136,8 +136,9 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
     step = max(1, -(-count // 4))
     for index, point in enumerate(series.points):
         if index % step == 0 or index == count - 1:
+            anchor = "end" if index == count - 1 and count > 1 else "start" if index == 0 and count > 1 else "middle"
             parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - 12}" font-size="9" font-family="sans-serif" '
-                         f'fill="#1b1b1b" text-anchor="middle">{escape(point.label.replace("FY", ""))}</text>')
+                         f'fill="#1b1b1b" text-anchor="{anchor}">{escape(point.label.replace("FY", ""))}</text>')
     if series.baseline is not None:
         by = y(float(series.baseline))
         parts.append(f'<line class="moe-chart-baseline" x1="{LEFT}" y1="{by:.1f}" x2="{WIDTH - RIGHT}" '
