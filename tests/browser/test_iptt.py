@@ -57,7 +57,7 @@ def test_the_program_page_charts_each_moe_and_opens_its_periods_from_the_keyboar
     details.locator("summary").focus()
     page.keyboard.press("Enter")
     assert details.evaluate("d => d.open")
-    chart = details.locator("svg.moe-chart")
+    chart = page.locator("#moe-charts svg.moe-chart").first
     assert chart.is_visible() and chart.get_attribute("role") == "img"
     box = chart.bounding_box()
     assert box["width"] > 200 and box["height"] > 100

@@ -43,11 +43,13 @@ def test_each_moe_expands_to_every_period_with_percent_met_and_a_chart(client, a
     rollups_recompute()
     client.force_login(analyst_a)
     page = client.get(reverse("programs:program-detail", args=[program_a.pk])).content.decode()
-    details = page.split(f'<details class="moe-periods" data-moe="{moe.pk}">')[1].split("</details>")[0]
+    details = page.split(f'<details class="moe-periods" id="moe-periods-{moe.pk}" data-moe="{moe.pk}">')[1].split("</details>")[0]
     assert '<th scope="row">FY2026-Q1</th><td class="num">100</td><td class="num">90</td>' in details
     assert '90.0% <span class="iptt-status">On track</span>' in details
     assert '<th scope="row">FY2026-Q2</th><td class="num">200</td><td class="num">—</td>' in details
-    assert details.count("<svg") == 1 and 'aria-labelledby="moe-' in details
+    charts = page.split('id="moe-charts"')[1]
+    assert charts.count("<svg") == 1 and f'aria-labelledby="moe-{moe.pk}-title' in charts
+    assert f'href="#moe-periods-{moe.pk}"' in charts
 
 
 def test_the_program_page_queries_stay_flat_as_moes_grow(client, analyst_a, program_a):
