@@ -130,15 +130,16 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#a9aeb1" '
         f'stroke-width="1"/>',
     ]
+    parts.append('<g font-size="9" font-family="sans-serif" fill="#1b1b1b">')
     for value in (low, high):
-        parts.append(f'<text x="{LEFT - 4}" y="{y(value) + 3:.1f}" font-size="9" font-family="sans-serif" '
-                     f'fill="#1b1b1b" text-anchor="end">{escape(_short(value))}</text>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y(value) + 3:.1f}" text-anchor="end">{escape(_short(value))}</text>')
     step = max(1, -(-count // 4))
     for index, point in enumerate(series.points):
         if index % step == 0 or index == count - 1:
             anchor = "end" if index == count - 1 and count > 1 else "start" if index == 0 and count > 1 else "middle"
-            parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - 12}" font-size="9" font-family="sans-serif" '
-                         f'fill="#1b1b1b" text-anchor="{anchor}">{escape(point.label.replace("FY", ""))}</text>')
+            parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
+                         f'{escape(point.label.replace("FY", ""))}</text>')
+    parts.append("</g>")
     if series.baseline is not None:
         by = y(float(series.baseline))
         parts.append(f'<line class="moe-chart-baseline" x1="{LEFT}" y1="{by:.1f}" x2="{WIDTH - RIGHT}" '
@@ -147,11 +148,12 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
     actuals = [(x(i), y(float(p.actual))) for i, p in enumerate(series.points) if p.actual is not None]
     parts.append(_polyline(targets, stroke=TARGET_COLOUR, stroke_width="1.5", stroke_dasharray="5 3",
                            **{"class": "moe-chart-target"}))
-    parts += [f'<rect class="moe-chart-target-mark" x="{px - 2.5:.1f}" y="{py - 2.5:.1f}" width="5" height="5" '
-              f'fill="#ffffff" stroke="{TARGET_COLOUR}" stroke-width="1"/>' for px, py in targets]
+    parts.append(f'<g class="moe-chart-target-marks" fill="#ffffff" stroke="{TARGET_COLOUR}" stroke-width="1">'
+                 + "".join(f'<rect x="{px - 2.5:.1f}" y="{py - 2.5:.1f}" width="5" height="5"/>' for px, py in targets)
+                 + "</g>")
     parts.append(_polyline(actuals, stroke=colour, stroke_width="2.5", **{"class": "moe-chart-actual"}))
-    parts += [f'<circle class="moe-chart-actual-mark" cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>'
-              for px, py in actuals]
+    parts.append(f'<g class="moe-chart-actual-marks" fill="{colour}">'
+                 + "".join(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3"/>' for px, py in actuals) + "</g>")
     legend_y = HEIGHT - 2
     parts.append(
         f'<g font-size="9" font-family="sans-serif" fill="#1b1b1b">'

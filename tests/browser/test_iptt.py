@@ -63,7 +63,7 @@ def test_the_program_page_charts_each_moe_and_opens_its_periods_from_the_keyboar
     assert box["width"] > 200 and box["height"] > 100
     # the actual line is drawn in the status colour (on track: running totals 90, 190, 300)
     assert chart.locator("polyline.moe-chart-actual").get_attribute("stroke") == "#00a91c"
-    assert chart.locator("circle.moe-chart-actual-mark").count() == 3
+    assert chart.locator("g.moe-chart-actual-marks circle").count() == 3
     rows = details.locator("tbody tr").all_inner_texts()
     assert rows[1].split("\t")[:3] == ["FY2026-Q2", "200", "190"]
     assert not page.problems, page.problems

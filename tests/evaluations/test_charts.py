@@ -28,7 +28,8 @@ def test_a_chart_draws_targets_actuals_and_the_baseline_in_the_status_colour():
     assert len(lines["moe-chart-target"].get("points").split()) == 4
     assert len(lines["moe-chart-actual"].get("points").split()) == 2
     assert lines["moe-chart-actual"].get("stroke") == STATUS_COLOURS["needs_attention"]
-    assert len([c for c in root.iter(f"{SVG}circle") if c.get("class") == "moe-chart-actual-mark"]) == 2
+    marks = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "moe-chart-actual-marks")
+    assert len(marks.findall(f"{SVG}circle")) == 2 and marks.get("fill") == STATUS_COLOURS["needs_attention"]
     baseline = next(e for e in root.iter(f"{SVG}line") if e.get("class") == "moe-chart-baseline")
     # y grows downwards: the baseline (10) sits just above the axis at 0, far below the top target (400)
     target_ys = [float(p.split(",")[1]) for p in lines["moe-chart-target"].get("points").split()]
