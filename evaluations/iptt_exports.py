@@ -28,6 +28,7 @@ PERCENT_FORMAT = "0.0%"
 STATUS_FILLS = {  # light fills (USWDS state "lighter" tints) so black text stays readable
     "on_track": "ECF3EC", "needs_attention": "FAF3D1", "off_track": "F4E3DB",
 }
+FILLS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_FILLS.items()}
 BOLD = Font(bold=True)
 THIN = Side(style="thin", color="A9AEB1")
 
@@ -91,14 +92,14 @@ def iptt_workbook(report: IpttReport, changes: list[dict]) -> bytes:
                                    "met": met.achievement}[kind])
                     statuses.append(met.status if kind == "met" else "")
             sheet.append(values)
-            line = sheet.max_row
+            line = sheet._current_row  # max_row scans every cell: quadratic over a country's rows
             sheet.cell(line, 5).number_format = NUMBER_FORMAT
             for offset, status in enumerate(statuses):
                 cell = sheet.cell(line, len(fixed) + offset + 1)
                 if status:
                     cell.number_format = PERCENT_FORMAT
                     if status in STATUS_FILLS and cell.value is not None:
-                        cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+                        cell.fill = FILLS[status]
                         cell.number_format = f'0.0%" {STATUS_TEXT[status]}"'
                 else:
                     cell.number_format = NUMBER_FORMAT
@@ -116,8 +117,8 @@ def iptt_workbook(report: IpttReport, changes: list[dict]) -> bytes:
                     text_cell(change["who"]), change["record"], text_cell(change["moe__name"]), change["period"],
                     _number(change["value"]), change.get("status", ""), change["type"],
                     text_cell(change["history_change_reason"] or "")])
-        log.cell(log.max_row, 1).number_format = "yyyy-mm-dd hh:mm"
-        log.cell(log.max_row, 6).number_format = NUMBER_FORMAT
+        log.cell(log._current_row, 1).number_format = "yyyy-mm-dd hh:mm"
+        log.cell(log._current_row, 6).number_format = NUMBER_FORMAT
     for index, width in enumerate([17, 20, 12, 44, 11, 13, 12, 9, 40], start=1):
         log.column_dimensions[get_column_letter(index)].width = width
     out = io.BytesIO()
