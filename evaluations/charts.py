@@ -121,7 +121,7 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<rect x="0" y="0" width="6" height="{HEIGHT}" fill="{colour}"/>',
-        f'<text x="12" y="16" font-size="11" font-family="sans-serif" fill="{colour}" font-weight="bold">'
+        f'<text x="12" y="16" font-size="11" font-family="sans-serif" fill="#1b1b1b" font-weight="bold">'
         f'{escape(status_text)}</text>',
         f'<text x="{WIDTH - RIGHT}" y="16" font-size="10" font-family="sans-serif" fill="#1b1b1b" '
         f'text-anchor="end">{escape(series.unit)}{" (Σ running total)" if series.cumulative else ""}</text>',
