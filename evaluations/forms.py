@@ -5,10 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from programs.fiscal import Period
 from programs.forms.change_fields import VersionField
-from programs.models import RUNNING_STATUSES, Country, Program, ReviewDecision
+from programs.models import RUNNING_STATUSES, Country, Goal, Program, Region, ReviewDecision
 
 from .models import Evaluation, FollowUpStatus
+from .selectors.iptt import FREQUENCIES, GROUPINGS, HIDEABLE, IpttOptions
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -82,6 +84,9 @@ class ReviewDecisionForm(forms.Form):
 
 
 class TargetVsActualForm(forms.Form):
+    """The report's subject (exactly one of program, country, region, goal) and layout
+    (parsing only; :class:`evaluations.selectors.iptt.IpttOptions` holds the result)."""
+
     program = forms.ModelChoiceField(
         queryset=Program.objects.filter(archived_at__isnull=True).order_by("code"), required=False
     )
@@ -89,3 +94,66 @@ class TargetVsActualForm(forms.Form):
         queryset=Country.objects.filter(programs__status__in=RUNNING_STATUSES).distinct().order_by("name"),
         required=False,
     )
+    region = forms.ModelChoiceField(queryset=Region.objects.order_by("scheme", "code"), required=False,
+                                    label="Region (bureau or command)")
+    goal = forms.ModelChoiceField(queryset=Goal.objects.order_by("sort_order", "code"), required=False)
+    frequency = forms.ChoiceField(choices=list(FREQUENCIES.items()), required=False, initial="own")
+    last = forms.IntegerField(label="Most recent periods", min_value=1, max_value=80, required=False,
+                              help_text="Leave empty for all, or give a range below.")
+    start = forms.CharField(label="From period", max_length=10, required=False, help_text="e.g. FY2025-Q1")
+    end = forms.CharField(label="To period", max_length=10, required=False, help_text="e.g. FY2026")
+    group_by = forms.ChoiceField(label="Group by", choices=list(GROUPINGS.items()), required=False,
+                                 initial="program")
+    hide = forms.MultipleChoiceField(label="Hide columns", choices=list(HIDEABLE.items()), required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+    disaggregate = forms.BooleanField(label="Disaggregation rows", required=False)
+    charts = forms.BooleanField(label="Charts", required=False)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    SUBJECTS = ("program", "country", "region", "goal")
+
+    def _clean_period(self, name: str) -> str:
+        code = self.cleaned_data.get(name) or ""
+        if not code:
+            return ""
+        try:
+            return Period.parse(code).code
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def clean_start(self) -> str:
+        return self._clean_period("start")
+
+    def clean_end(self) -> str:
+        return self._clean_period("end")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = [name for name in self.SUBJECTS if data.get(name)]
+        if len(chosen) > 1:
+            raise ValidationError(f"Choose one of program, country, region or goal, not {' and '.join(chosen)}.")
+        if not chosen and not self.errors:
+            raise ValidationError("Choose a program, a country, a region or a goal.")
+        start, end = data.get("start"), data.get("end")
+        if start and end and Period.parse(start).start > Period.parse(end).end:
+            self.add_error("end", f"{end} ends before {start} begins.")
+        if data.get("last") and (start or end):
+            self.add_error("last", "Give either the most recent periods or a range, not both.")
+        return data
+
+    @property
+    def subject(self):
+        return next(self.cleaned_data[name] for name in self.SUBJECTS if self.cleaned_data.get(name))
+
+    def options(self, **extra) -> IpttOptions:
+        data = self.cleaned_data
+        return IpttOptions(
+            frequency=data.get("frequency") or "own", last=data.get("last"), start=data.get("start") or None,
+            end=data.get("end") or None, group_by=data.get("group_by") or "program",
+            hidden=frozenset(data.get("hide") or ()), disaggregate=bool(data.get("disaggregate")),
+            charts=bool(data.get("charts")), page=data.get("page") or 1, **extra,
+        )
+
+
+class PinnedReportForm(forms.Form):
+    name = forms.CharField(label="Name of the pinned report", max_length=120)

@@ -294,3 +294,20 @@ class FindingAcknowledgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["check_name", "fingerprint"], name="finding_ack_unique"),
         ]
+
+
+class PinnedReport(models.Model):
+    """A target-vs-actual report a user saved ("pinned") to come back to: its name and
+    the report's query string (subject and layout, as the report form reads it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pinned_reports")
+    name = models.CharField(max_length=120)
+    query = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="pinned_report_unique_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
+from evaluations.selectors.program_results import ResultsSummary, program_results
 from infrastructure.exports import export_response
 from ..importing.exports import (
     MEASUREMENT_EXPORT_COLUMNS,
@@ -96,9 +97,9 @@ def program_measurement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(rows, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="measurements")
 
 
-def _moe_rows(program: Program) -> list[dict]:
-    """Each MOE with its targets, latest value (any status) and latest approved value,
-    from the prefetched data (no queries)."""
+def _moe_rows(program: Program, results: ResultsSummary) -> list[dict]:
+    """Each MOE with its targets, latest value (any status), latest approved value and
+    its results (every period, chart), from the prefetched data (no queries)."""
     rows = []
     for moe in program.moes.all():
         measurements = list(moe.measurements.all())
@@ -114,6 +115,7 @@ def _moe_rows(program: Program) -> list[dict]:
                 "latest_approved": latest_approved,
                 "latest_target": target_by_period.get(latest_approved.period) if latest_approved else None,
                 "categories": list(moe.disaggregation_categories.all()),
+                "results": results.by_moe[moe.id],
             }
         )
     return rows
@@ -139,6 +141,7 @@ def program_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         for a in allowed_transitions(request.user, program)
     ]
     can_edit = permissions.can_edit_program(request.user, program) and not program.is_archived
+    results = program_results(program=program, moes=program.moes.all())
     return render(
         request,
         "programs/program_detail.html",
@@ -146,7 +149,8 @@ def program_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "program": program,
             "funding": funding,
             "funding_totals": _funding_totals(funding),
-            "moe_rows": _moe_rows(program),
+            "moe_rows": _moe_rows(program, results),
+            "results": results,
             "vetting_rows": vetting_rows,
             "reviews": list(program.reviews.all()),
             "actions": actions,
