@@ -6,6 +6,7 @@ rollups; changing an approved value needs a rationale and sends it back for appr
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.history import with_rationale
 from infrastructure.versioning import check_version
+from notifications.services import values_returned_notify, values_submitted_notify
 from .rules import ensure_four_eyes, ensure_writable
 from .programs import is_approved_data
 
@@ -413,6 +415,7 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         Measurement.objects.select_for_update().select_related("moe__program__lead_agency").filter(pk__in=ids)
     )
     moved = 0
+    per_program: Counter[tuple[int, str]] = Counter()
     for measurement in rows:
         _editable(user, measurement)
         if measurement.status not in (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED):
@@ -422,6 +425,8 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         measurement.version += 1
         validated_save(measurement, user=user, rationale="submitted for approval")
         moved += 1
+        per_program[(measurement.moe.program_id, measurement.moe.program.code)] += 1
+    values_submitted_notify(program_counts=per_program)
     return moved
 
 
@@ -458,6 +463,7 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()
     measurement.version += 1
     validated_save(measurement, user=user, rationale=f"returned: {reason.strip()}")
+    values_returned_notify(measurements=[measurement], reason=reason.strip())
     return measurement
 
 
