@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Band
@@ -21,8 +21,6 @@ from evaluations.models import RegionRollup
 from programs.fiscal import funding_window
 from programs.models import (
     Country,
-    MeasureOfEffectiveness,
-    Measurement,
     Program,
     ProgramStatus,
     Region,
@@ -31,7 +29,6 @@ from programs.models import (
     RUNNING_STATUSES,
     Strategy,
 )
-from infrastructure.models import DeferredTask
 from infrastructure.sql import db_datetime
 from programs.selectors.sql import RUNNING_SQL
 
@@ -45,30 +42,6 @@ SCHEME_SLUGS = {"bureau": RegionScheme.STATE_BUREAU, "command": RegionScheme.COM
 SCHEME_SLUG_OF = {value: key for key, value in SCHEME_SLUGS.items()}
 STATUS_LABELS = dict(ProgramStatus.choices)
 BAND_LABELS = dict(Band.choices)
-
-
-def _url(name: str, fallback: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return reverse(fallback)
-
-
-def home_overview() -> dict:
-    """What the portal holds, as tiles linking to the lists (one query per table)."""
-    programs = Program.objects.aggregate(
-        total=Count("id", filter=Q(archived_at__isnull=True)),
-    )
-    tiles = [
-        {"label": "partner countries", "count": Country.objects.count(), "url": _url("dashboards:country-list", "admin:programs_country_changelist")},
-        {"label": "programs", "count": programs["total"], "url": _url("programs:program-list", "admin:programs_program_changelist")},
-        {"label": "measures of effectiveness", "count": MeasureOfEffectiveness.objects.count(), "url": _url("programs:program-list", "admin:programs_measureofeffectiveness_changelist")},
-        {"label": "measurements", "count": Measurement.objects.count(), "url": _url("programs:program-list", "admin:programs_measurement_changelist")},
-    ]
-    return {"tiles": tiles, "pending_deferred": DeferredTask.objects.count()}
-
-
-# --- shared pieces ---------------------------------------------------------------------
 
 
 @lru_cache(maxsize=16)

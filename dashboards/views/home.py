@@ -1,9 +1,15 @@
-"""Cross-app pages: the home page and (later) the managers' dashboards."""
+"""The home page: the user's own work lists by role, and counts that mean something."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..selectors import overview
+from infrastructure.models import DeferredTask
+
+from ..selectors.worklists import headline_counts, work_lists
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", overview.home_overview())
+    return render(request, "dashboards/home.html", {
+        "lists": work_lists(request.user),
+        "tiles": headline_counts(),
+        "pending_deferred": DeferredTask.objects.count(),
+    })

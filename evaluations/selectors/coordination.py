@@ -33,6 +33,8 @@ class Finding:
     country: str
     links: list[tuple[str, str]] = field(default_factory=list)
     acknowledgement: FindingAcknowledgement | None = None
+    program_ids: list[int] = field(default_factory=list)
+    iso3s: list[str] = field(default_factory=list)
 
 
 def fingerprint(check: str, *parts) -> str:
@@ -72,6 +74,7 @@ def interagency_overlaps(today: dt.date | None = None) -> list[Finding]:
             summary=f"{', '.join(label for _, label in programs)} all serve {shared}, {years}",
             country=row["country_name"],
             links=[_program_link(pid, label.split(" (")[0]) for pid, label in programs],
+            program_ids=[pid for pid, _ in programs], iso3s=[row["iso3"]],
         ))
     return findings
 
@@ -88,6 +91,7 @@ def donor_overlaps(today: dt.date | None = None) -> list[Finding]:
                     f"(FY{r['start_fy']}-FY{r['end_fy']}) beside {r['program_code']}",
             country=r["country_name"],
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         )
         for r in rule_rows("donor_overlap", today=today or timezone.localdate())
     ]
@@ -101,7 +105,7 @@ def gaps(today: dt.date | None = None) -> list[Finding]:
             fingerprint=fingerprint("gap", r["country_id"], r["tier"], r["objective_id"]),
             summary=f"Tier {r['tier']}: objective {r['objective_code']} of '{r['strategy_title']}' has no running "
                     f"program ({r['objective_description'][:80]})",
-            country=r["country_name"],
+            country=r["country_name"], iso3s=[r["iso3"]],
         )
         for r in rule_rows("gap", today=today or timezone.localdate())
     ]
@@ -120,6 +124,7 @@ def surge_without_long_term_link(today: dt.date | None = None) -> list[Finding]:
             summary=f"Surge program {r['program_code']} ({r['program_title']}) has no {' and no '.join(missing)}",
             country=r["country_names"] or "",
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=(r["iso3s"] or "").split(", ") if r["iso3s"] else [],
         ))
     return findings
 
@@ -137,6 +142,7 @@ def vetting_missing(today: dt.date | None = None) -> list[Finding]:
             summary=f"{r['program_code']} serves {r['institution_name']} without current human-rights vetting ({state})",
             country=r["country_name"],
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         ))
     return findings
 
