@@ -129,7 +129,8 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
 
 def reporting_reminders_create(*, today: dt.date) -> int:
     """One "reporting due or overdue" notification per analyst whose agency's running
-    programs owe values, at most one per analyst and day. Returns how many were created."""
+    programs owe values on ``today``, at most one per analyst and (real) day. Returns how
+    many were created."""
     grace = ReportingPolicy.current().grace_days
     by_agency: dict[int, list] = defaultdict(list)
     for row in reporting_rows(agency_id=None, today=today, grace_days=grace):
@@ -138,7 +139,7 @@ def reporting_reminders_create(*, today: dt.date) -> int:
         return 0
     User = get_user_model()
     already = set(
-        Notification.objects.filter(kind=NotificationKind.REPORTING_DUE, created_at__date=today)
+        Notification.objects.filter(kind=NotificationKind.REPORTING_DUE, created_at__date=timezone.localdate())
         .values_list("recipient_id", flat=True)
     )
     analysts = defaultdict(list)
