@@ -21,6 +21,7 @@ urlpatterns = [
     path("moes/<int:pk>/archive/", measures.moe_archive_page, name="moe-archive"),
     path("moes/<int:pk>/history/", measures.moe_history_page, name="moe-history"),
     path("approvals/", measures.approvals_page, name="approvals"),
+    path("approvals/decide/", measures.approvals_decide_page, name="approvals-decide"),
     path("approvals/export/<str:fmt>/", measures.approvals_export, name="approvals-export"),
     path("measurements/<int:pk>/breakdown/", measures.measurement_breakdown_page, name="measurement-breakdown"),
     path("measurements/<int:pk>/approve/", measures.measurement_approve_page, name="measurement-approve"),

@@ -172,3 +172,41 @@ def coordination_findings(*, include_acknowledged: bool = True) -> list[dict]:
             findings = [f for f in findings if f.acknowledgement is None]
         sections.append({"name": name, "title": title, "findings": findings, "open_count": open_count})
     return sections
+
+
+@dataclass
+class FindingRow:
+    """A finding as the coordination list shows it: its check and the agencies leading
+    the programs it names."""
+
+    check: str
+    check_title: str
+    finding: Finding
+    agencies: list[str]
+
+    @property
+    def key(self) -> str:
+        """``check:fingerprint``, the value a bulk acknowledgement posts."""
+        return f"{self.check}:{self.finding.fingerprint}"
+
+
+def findings_filtered(*, country: str = "", agency: str = "", kind: str = "",
+                      include_acknowledged: bool = False) -> list[FindingRow]:
+    """Every finding of every check (or of ``kind``) in one flat list, optionally of one
+    country (ISO3) and of programs led by one agency (code). A fixed number of queries:
+    the checks, the acknowledgements, and one for the agencies of the programs named."""
+    from programs.models import Program
+
+    sections = [s for s in coordination_findings(include_acknowledged=include_acknowledged) if not kind or s["name"] == kind]
+    program_ids = {pid for s in sections for f in s["findings"] for pid in f.program_ids}
+    agency_of = dict(Program.objects.filter(pk__in=program_ids).values_list("pk", "lead_agency__code")) if program_ids else {}
+    rows = []
+    for section in sections:
+        for f in section["findings"]:
+            agencies = sorted({agency_of[pid] for pid in f.program_ids if pid in agency_of})
+            if country and country.upper() not in f.iso3s:
+                continue
+            if agency and agency.upper() not in agencies:
+                continue
+            rows.append(FindingRow(section["name"], section["title"], f, agencies))
+    return rows

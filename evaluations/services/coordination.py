@@ -1,8 +1,14 @@
-"""Acknowledging coordination findings (the findings themselves are selectors)."""
+"""Acknowledging coordination findings, one or many with one note (the findings
+themselves are selectors)."""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs import permissions
 from programs.models import User
@@ -12,18 +18,40 @@ from ..selectors.coordination import CHECKS
 
 
 @transaction.atomic
-def finding_acknowledge(*, user: User, check_name: str, fingerprint: str, note: str) -> FindingAcknowledgement:
-    """Mark a finding as known, with a note. The fingerprint covers the finding's data,
-    so the same finding with changed data is a new one and shows again."""
+def findings_acknowledge(*, user: User, findings: Iterable[tuple[str, str]], note: str) -> int:
+    """Mark findings ((check name, fingerprint) pairs) as known, all with one note; returns
+    how many. The fingerprint covers a finding's data, so the same finding with changed
+    data is a new one and shows again. A fixed number of queries whatever the number of
+    findings (read, insert and update with their history rows). Raises ValidationError
+    (unknown check or finding, no note) acknowledging nothing."""
     permissions.require_record_keeper(user, "acknowledge findings")
-    if check_name not in CHECKS:
-        raise ValidationError({"check_name": f"Unknown check '{check_name}'."})
-    if not (note or "").strip():
+    pairs = sorted(set(findings))
+    if not pairs:
+        raise ValidationError({"findings": "Select at least one finding."})
+    for check_name, fingerprint in pairs:
+        if check_name not in CHECKS:
+            raise ValidationError({"check_name": f"Unknown check '{check_name}'."})
+        if not fingerprint or len(fingerprint) > 64:
+            raise ValidationError({"fingerprint": "Unknown finding."})
+    note = (note or "").strip()
+    if not note:
         raise ValidationError({"note": "Say why this finding is acceptable or what is being done."})
-    if not fingerprint or len(fingerprint) > 64:
-        raise ValidationError({"fingerprint": "Unknown finding."})
-    acknowledgement, _ = FindingAcknowledgement.objects.update_or_create(
-        check_name=check_name, fingerprint=fingerprint,
-        defaults={"note": note.strip(), "acknowledged_by": user},
-    )
-    return acknowledgement
+    wanted = Q()
+    for check_name, fingerprint in pairs:
+        wanted |= Q(check_name=check_name, fingerprint=fingerprint)
+    existing = {(a.check_name, a.fingerprint): a for a in FindingAcknowledgement.objects.select_for_update().filter(wanted)}
+    now = timezone.now()
+    for ack in existing.values():
+        ack.note, ack.acknowledged_by = note, user
+    bulk_update_with_history(list(existing.values()), FindingAcknowledgement, ["note", "acknowledged_by"],
+                             default_user=user, default_date=now)
+    new = [FindingAcknowledgement(check_name=c, fingerprint=f, note=note, acknowledged_by=user, acknowledged_at=now)
+           for c, f in pairs if (c, f) not in existing]
+    bulk_create_with_history(new, FindingAcknowledgement, default_user=user, default_date=now)
+    return len(pairs)
+
+
+def finding_acknowledge(*, user: User, check_name: str, fingerprint: str, note: str) -> FindingAcknowledgement:
+    """Mark one finding as known, with a note (``findings_acknowledge`` of one)."""
+    findings_acknowledge(user=user, findings=[(check_name, fingerprint)], note=note)
+    return FindingAcknowledgement.objects.get(check_name=check_name, fingerprint=fingerprint)

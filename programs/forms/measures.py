@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from ..fiscal import Period
+from ..numbers import plain_decimal
 from ..models import MeasureOfEffectiveness
 from ..services.measures import MOE_FIELDS
 from .change_fields import RationaleMixin, VersionField
@@ -39,6 +40,8 @@ class MoeForm(RationaleMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["baseline_value"] = value_field(label="Baseline value")
+        if self.instance.pk and not self.is_bound:
+            self.initial["baseline_value"] = plain_decimal(self.instance.baseline_value)
         if self.instance.pk and not self.is_bound:
             self.initial["categories"] = "\n".join(
                 f"{c.dimension}: {c.name}" for c in self.instance.disaggregation_categories.all()
@@ -133,7 +136,7 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
             self.fields[f"value_{key}"] = value_field(
                 label=f"{cell['moe'].name} {cell['period']}",
                 required=False,
-                initial=measurement.value if measurement else None,
+                initial=plain_decimal(measurement.value) if measurement else None,
             )
             self.fields[f"version_{key}"] = VersionField(initial=measurement.version if measurement else "")
         self.order_fields(["rationale_category", "rationale"])
@@ -168,7 +171,8 @@ class BreakdownForm(RationaleMixin, forms.Form):
         self.categories = list(categories)
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = value_field(
-                label=f"{category.dimension}: {category.name}", required=False, initial=current.get(category.pk)
+                label=f"{category.dimension}: {category.name}", required=False,
+                initial=plain_decimal(current.get(category.pk)),
             )
         self.order_fields(
             ["value"] + [f"category_{c.pk}" for c in self.categories]

@@ -483,17 +483,18 @@ def measurement_grid_record(
     Each cell is ``{"key", "moe", "period", "value", "version"}``; errors are collected per
     cell under ``value_<key>`` so the grid shows each next to its input. With ``submit``,
     the program's draft and returned measurements of ``periods`` are then submitted.
-    Returns {"recorded": n, "submitted": m}.
+    Returns {"recorded": n, "resubmitted": k, "submitted": m}: of the n values saved, k were
+    approved values whose correction went back for approval (``measurement_record``).
     """
     _editable(user, program)
     errors: dict[str, list[str]] = {}
-    recorded = 0
+    recorded = resubmitted = 0
     for cell in cells:
         if cell["moe"].program_id != program.pk:
             raise ValidationError({"__all__": "A measure in the grid does not belong to this program."})
         try:
             with transaction.atomic():
-                measurement_record(
+                saved = measurement_record(
                     user=user,
                     moe=cell["moe"],
                     period=cell["period"],
@@ -503,6 +504,7 @@ def measurement_grid_record(
                     rationale=rationale,
                 )
             recorded += 1
+            resubmitted += saved.status == MeasurementStatus.SUBMITTED  # a corrected approved value
         except ValidationError as exc:
             for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"value": exc.messages}).items():
                 if field in ("rationale_category", "rationale"):
@@ -520,7 +522,7 @@ def measurement_grid_record(
             status__in=[MeasurementStatus.DRAFT, MeasurementStatus.RETURNED],
         )
         submitted = measurements_submit(user=user, measurements=list(pending))
-    return {"recorded": recorded, "submitted": submitted}
+    return {"recorded": recorded, "resubmitted": resubmitted, "submitted": submitted}
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS, measurement_export_r
 from ..forms.change_fields import version_int
 from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
 from ..models import MeasureOfEffectiveness, Measurement, Program
+from ..numbers import plain_decimal
 from ..selectors.history import history_entries
 from ..selectors.measures import (
     approvals_queue,
@@ -35,9 +36,11 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
+from ..services.approvals import measurements_decide
+from ..filters import ApprovalFilter
 from .refusals import forbidden_page
 from .form_errors import apply_service_errors
-from .paging import paginate
+from .paging import paginate, query_without
 
 
 def _editable_program(request: HttpRequest, pk: int) -> Program:
@@ -110,7 +113,7 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = MoeForm(instance=moe, initial={"version": moe.version})
         targets = TargetFormSet(
-            prefix="targets", initial=[{"period": t.period, "value": t.value} for t in moe.targets.order_by("period_end")]
+            prefix="targets", initial=[{"period": t.period, "value": plain_decimal(t.value)} for t in moe.targets.order_by("period_end")]
         )
     context.update({"form": form, "targets": targets})
     return render(request, "programs/moe_form.html", context, status=status)
@@ -165,10 +168,7 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                text = f"FY{fiscal_year}: {result['recorded']} value(s) saved"
-                if submit:
-                    text += f", {result['submitted']} submitted for approval"
-                messages.success(request, text + ".")
+                messages.success(request, f"FY{fiscal_year}: {grid_outcome(result)}.")
                 return redirect(reverse("programs:measurement-grid", args=[program.pk]) + f"?fy={fiscal_year}")
         status = 409 if "stale_changes" in context else 400
     else:
@@ -187,12 +187,66 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/measurement_grid.html", context, status=status)
 
 
+def _values(n: int) -> str:
+    return f"{n} value{'' if n == 1 else 's'}"
+
+
+def grid_outcome(result: dict[str, int]) -> str:
+    """What a grid save did, in words: "1 value saved and sent back for approval",
+    "2 values saved as draft; 3 values submitted for approval", "nothing changed"."""
+    drafts = result["recorded"] - result["resubmitted"]
+    parts = []
+    if result["resubmitted"]:
+        parts.append(f"{_values(result['resubmitted'])} saved and sent back for approval")
+    if drafts and not result["submitted"]:
+        parts.append(f"{_values(drafts)} saved as draft")
+    elif drafts:
+        parts.append(f"{_values(drafts)} saved")
+    if result["submitted"]:
+        parts.append(f"{_values(result['submitted'])} submitted for approval")
+    return "; ".join(parts) or "nothing changed"
+
+
 @forbidden_page
 def approvals_page(request: HttpRequest) -> HttpResponse:
+    """The queue, filtered (program, country, agency, period, MOE kind), with a bulk
+    decision form over the selected values or all that match."""
     permissions.require_manager(request.user, "see the approvals queue")
-    page = paginate(request, approvals_queue(), per_page=50)
+    queue = ApprovalFilter(request.GET)
+    page = paginate(request, queue.qs, per_page=50)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
-    return render(request, "programs/approvals.html", {"page": page, "rows": rows, "return_form": ReturnForm()})
+    return render(request, "programs/approvals.html", {
+        "page": page, "rows": rows, "filter": queue, "return_form": ReturnForm(),
+        "query": query_without(request, "page"),
+    })
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+
+
+@require_POST
+@forbidden_page
+def approvals_decide_page(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected values (or, with scope "all", every value the
+    queue's filter in the query string matches) with one reason."""
+    permissions.require_manager(request.user, "approve or return measurements")
+    decision = request.POST.get("decision", "")
+    if request.POST.get("scope") == "all":
+        ids, versions = list(ApprovalFilter(request.GET).qs.values_list("pk", flat=True)), None
+    else:
+        ids = _ids(request.POST.getlist("ids"))
+        versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
+    back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    try:
+        count = measurements_decide(user=request.user, ids=ids, decision=decision,
+                                    reason=request.POST.get("reason", "")[:1000], versions=versions)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = "approved" if decision == "approve" else "returned for revision"
+        messages.success(request, f"{count} value{'s' if count != 1 else ''} {done}.")
+    return redirect(back)
 
 
 @forbidden_page
@@ -303,7 +357,7 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
         status = 409 if "stale_changes" in context else 400
     else:
         form = BreakdownForm(categories=categories, current=current, initial={
-            "version": measurement.version, "value": measurement.value, "breakdown_partial": measurement.breakdown_partial,
+            "version": measurement.version, "value": plain_decimal(measurement.value), "breakdown_partial": measurement.breakdown_partial,
         })
     context["form"] = form
     return render(request, "programs/measurement_breakdown.html", context, status=status)
