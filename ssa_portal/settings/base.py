@@ -123,6 +123,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Where the portal's users are: history pages show times in this zone (storage stays UTC).
+DISPLAY_TIME_ZONE = env.str("DISPLAY_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 
