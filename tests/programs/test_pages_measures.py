@@ -110,8 +110,8 @@ def test_grid_enters_a_quarter_in_one_form_and_submits(client, analyst_a, manage
     assert set(rows.values_list("status", flat=True)) == {MeasurementStatus.SUBMITTED}
     # The manager sees them in the queue and approves one, returns the other.
     client.force_login(manager)
-    queue = client.get(reverse("programs:approvals"))
-    assert queue.content.count(b"FY2026-Q1") == 2
+    queue = client.get(reverse("programs:approvals")).content.decode()
+    assert all(f'id="measurement-{m.pk}"' in queue for m in rows)
     first, second = rows.order_by("pk")
     client.post(reverse("programs:measurement-approve", args=[first.pk]), {"version": first.version})
     response = client.post(reverse("programs:measurement-return", args=[second.pk]), {"reason": "", "version": second.version}, follow=True)
@@ -196,7 +196,7 @@ def test_approvals_queue_is_for_managers_and_flat(client, analyst_a, manager, pr
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse("programs:approvals"))
     assert len(small.captured_queries) == len(large.captured_queries)
-    assert response.content.count(b"Approve</button>") == 4
+    assert response.content.count(b'name="ids"') == 4
 
 
 def test_htmx_approve_returns_a_row(client, manager, analyst_a, proposed_program):
