@@ -14,7 +14,7 @@ from .. import permissions
 from infrastructure.exports import export_response
 from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS, measurement_export_rows
 from ..forms.change_fields import version_int
-from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
+from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetGridForm
 from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..numbers import plain_decimal
 from ..selectors.history import history_entries
@@ -53,7 +53,8 @@ def _editable_program(request: HttpRequest, pk: int) -> Program:
 def moe_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
     form = MoeForm(request.POST or None)
-    targets = TargetFormSet(request.POST or None, prefix="targets")
+    frequency = request.POST.get("frequency") or form["frequency"].value()
+    targets = TargetGridForm(request.POST or None, frequency=frequency, program=program)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
         try:
             with transaction.atomic():
@@ -65,10 +66,12 @@ def moe_create_page(request: HttpRequest, pk: int) -> HttpResponse:
                     categories=form.cleaned_data["categories"],
                 )
         except ValidationError as exc:
-            apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+            apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Measure “{moe.name}” added with {len(targets.service_rows())} target(s).")
+            count = len(targets.service_rows())
+            messages.success(request, f"Measure “{moe.name}” added with {count} target{'' if count == 1 else 's'}.")
             return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
+    form.redraw_targets_from(reverse("programs:moe-target-grid", args=[program.pk]))
     return render(
         request,
         "programs/moe_form.html",
@@ -86,7 +89,7 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = MoeForm(request.POST, instance=MeasureOfEffectiveness.objects.get(pk=pk))
-        targets = TargetFormSet(request.POST, prefix="targets")
+        targets = TargetGridForm(request.POST, frequency=request.POST.get("frequency", moe.frequency), program=program)
         if form.is_valid() and targets.is_valid():
             try:
                 with transaction.atomic():
@@ -105,18 +108,28 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["version"] = str(exc.current)
             except ValidationError as exc:
-                apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"Measure “{moe.name}” saved.")
                 return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
         status = 409 if "stale_changes" in context else 400
     else:
         form = MoeForm(instance=moe, initial={"version": moe.version})
-        targets = TargetFormSet(
-            prefix="targets", initial=[{"period": t.period, "value": plain_decimal(t.value)} for t in moe.targets.order_by("period_end")]
-        )
+        targets = TargetGridForm(frequency=moe.frequency, program=program,
+                                 current={t.period: t.value for t in moe.targets.all()})
+    form.redraw_targets_from(reverse("programs:moe-target-grid", args=[program.pk]))
     context.update({"form": form, "targets": targets})
     return render(request, "programs/moe_form.html", context, status=status)
+
+
+@forbidden_page
+def moe_target_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    """The target grid of program ``pk`` for the frequency in the query string, keeping
+    the values typed so far (htmx swaps it into the MOE form as the frequency changes)."""
+    program = _editable_program(request, pk)
+    targets = TargetGridForm(request.GET, frequency=request.GET.get("frequency", ""), program=program)
+    targets.is_valid()  # typed values are shown back as typed, errors with them
+    return render(request, "programs/partials/target_grid.html", {"targets": targets, "program": program})
 
 
 def moe_history_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -119,9 +119,7 @@ def _moe_form(**overrides) -> dict:
     data = {
         "name": "Officers trained", "kind": "output", "unit": "officers", "direction": "increase",
         "frequency": "quarterly", "baseline_value": "0", "baseline_date": "2024-09-30", "weight": "1",
-        "means_of_verification": "", "categories": "",
-        "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "0", "targets-MIN_NUM_FORMS": "0",
-        "targets-MAX_NUM_FORMS": "1000", "targets-0-period": "FY2026-Q3", "targets-0-value": "100",
+        "means_of_verification": "", "categories": "", "target_FY2026-Q3": "100",
     }
     data.update(overrides)
     return data
@@ -168,7 +166,7 @@ REQUESTS: dict[str, Body] = {
     "program-restore": lambda w: {"data": {"reason": "not a duplicate"}},
     "moe-create": lambda w: {"data": _moe_form()},
     "moe-edit": lambda w: {"data": _moe_form(name="Renamed MOE", version=str(w.moe.version), **RATIONALE,
-                                             **{"targets-0-period": "FY2026-Q4"})},
+                                             **{"target_FY2026-Q4": "120"})},
     "measurement-grid": lambda w: {"data": {"fy": "2026", f"value_{w.moe.pk}_FY2026-Q3": "7", **RATIONALE}},
     "measurement-approve": lambda w: {"data": {"version": w.submitted.version}},
     "measurement-return": lambda w: {"data": {"reason": "Source missing", "version": w.submitted.version}},
