@@ -95,3 +95,49 @@ def test_a_manager_sees_the_pending_values_grouped(new_page, manager, analyst_a,
     with page.expect_navigation():
         page.locator("#pending-country a", has_text="Kenya").click()
     assert page.locator("input[name=ids]").count() == 4
+
+
+def test_the_program_form_narrows_objectives_as_countries_change(new_page, analyst_a):
+    from programs.models import Objective, Strategy
+
+    def objective(code, iso3):
+        strategy = Strategy.objects.create(title=f"{iso3} strategy", scope="country", country=factories.country(iso3),
+                                           start_fy=2025, end_fy=2029)
+        return Objective.objects.create(strategy=strategy, code=code, description=f"Objective {code}")
+
+    kenya, mali = objective("K1", "KEN"), objective("M1", "MLI")
+    page = new_page(analyst_a)
+    page.goto("/programs/new/")
+    assert page.locator("#id_objectives option").count() == 0
+    with page.expect_response(lambda r: "/programs/form/country-options/" in r.url):
+        page.select_option("#id_countries", [str(factories.country("KEN").pk)])
+    page.wait_for_function("document.querySelectorAll('#id_objectives option').length === 1")
+    assert page.locator("#id_objectives option").inner_text() == str(kenya)
+    page.select_option("#id_objectives", [str(kenya.pk)])
+    with page.expect_response(lambda r: "/programs/form/country-options/" in r.url):
+        page.select_option("#id_countries", [str(factories.country("KEN").pk), str(factories.country("MLI").pk)])
+    page.wait_for_function("document.querySelectorAll('#id_objectives option').length === 2")
+    assert page.locator("#id_objectives option:checked").inner_text() == str(kenya)  # kept
+    assert str(mali) in page.locator("#id_objectives").inner_text()
+
+
+def test_the_target_grid_follows_the_frequency(new_page, analyst_a, agency_a):
+    program = factories.ProgramFactory(lead_agency=agency_a, start_fy=2026, end_fy=2027)
+    page = new_page(analyst_a)
+    page.goto(f"/programs/{program.pk}/moes/new/")
+    assert page.locator("#target-grid input").count() == 8
+    page.fill("#id_target_FY2026-Q1", "5")
+    with page.expect_response(lambda r: "/target-grid/" in r.url):
+        page.select_option("#id_frequency", "semi_annual")
+    page.wait_for_selector("#id_target_FY2026-H1")
+    assert page.locator("#target-grid input").count() == 4
+    page.fill("#id_name", "Patrols")
+    page.fill("#id_unit", "patrols")
+    page.fill("#id_baseline_value", "0")
+    page.fill("#id_baseline_date", "2025-09-30")
+    page.fill("#id_target_FY2027-H2", "40")
+    screenshot(page, "moe-target-grid")
+    with page.expect_navigation():
+        page.click("button:has-text('Add measure')")
+    assert "added with 1 target." in page.locator(".messages").inner_text()
+    assert list(program.moes.get().targets.values_list("period", flat=True)) == ["FY2027-H2"]
