@@ -157,3 +157,25 @@ class TargetVsActualForm(forms.Form):
 
 class PinnedReportForm(forms.Form):
     name = forms.CharField(label="Name of the pinned report", max_length=120)
+
+
+class FindingFilterForm(forms.Form):
+    """Filters of the coordination findings: country (ISO3), lead agency (code), kind."""
+
+    country = forms.ChoiceField(required=False, label="Country")
+    agency = forms.ChoiceField(required=False, label="Agency")
+    kind = forms.ChoiceField(required=False, label="Kind of finding")
+
+    def __init__(self, *args, **kwargs):
+        from programs.models import Agency, Country
+
+        from .selectors.coordination import CHECKS
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = lambda: [("", "Any country")] + list(
+            Country.objects.filter(programs__isnull=False).distinct().order_by("name").values_list("iso3", "name"))
+        self.fields["agency"].choices = lambda: [("", "Any agency")] + [
+            (c, c) for c in Agency.objects.order_by("code").values_list("code", flat=True)]
+        self.fields["kind"].choices = [("", "Any kind")] + [(name, title) for name, (title, _) in CHECKS.items()]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "usa-select"

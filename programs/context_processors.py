@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from . import permissions
@@ -10,4 +11,5 @@ def portal_roles(request: HttpRequest) -> dict:
         "is_manager": permissions.is_manager(user),
         "is_administrator": permissions.is_administrator(user),
         "role_names": permissions.role_names(user),
+        "display_time_zone": settings.DISPLAY_TIME_ZONE,
     }

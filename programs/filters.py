@@ -17,12 +17,15 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
 
-from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 from .models import (
     Agency,
     Country,
     DonorEngagement,
     Goal,
+    Measurement,
+    MeasurementStatus,
+    MoeKind,
     ImplementingPartner,
     ImplementingPartnerKind,
     InstitutionLevel,
@@ -410,3 +413,55 @@ class ObjectiveFilter(_RecordFilter):
     class Meta:
         model = Objective
         fields: list[str] = []
+
+
+# --- The managers' approvals queue ------------------------------------------------------
+
+
+class ApprovalFilter(django_filters.FilterSet):
+    """Filters of the approvals queue: program (id), country (ISO3 or id), lead agency
+    (code or id), period (code) and MOE kind. Choices list only what is waiting."""
+
+    program = django_filters.NumberFilter(field_name="moe__program_id", label="Program")
+    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
+    agency = django_filters.CharFilter(method="filter_agency", label="Agency", max_length=20)
+    period = django_filters.CharFilter(method="filter_period", label="Period", max_length=10)
+    kind = django_filters.ChoiceFilter(field_name="moe__kind", choices=MoeKind.choices, label="MOE kind",
+                                       empty_label="Any kind")
+
+    class Meta:
+        model = Measurement
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
+        from .selectors.measures import approvals_queue
+
+        super().__init__(data=data if data is not None else {}, queryset=queryset or approvals_queue(), **kwargs)
+        waiting = Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+        fields = self.form.fields
+        fields["program"].widget = forms.Select(choices=lambda: [("", "Any program")] + [
+            (pk, f"{code} {title[:60]}") for pk, code, title in waiting.values_list(
+                "moe__program_id", "moe__program__code", "moe__program__title").distinct().order_by("moe__program__code")])
+        fields["country"].widget = forms.Select(choices=lambda: [("", "Any country")] + list(
+            Country.objects.filter(programs__moes__measurements__in=waiting).values_list("iso3", "name")
+            .distinct().order_by("name")))
+        fields["agency"].widget = forms.Select(choices=lambda: [("", "Any agency")] + [
+            (code, code) for code in waiting.values_list("moe__program__lead_agency__code", flat=True)
+            .distinct().order_by("moe__program__lead_agency__code")])
+        fields["period"].widget = forms.Select(choices=lambda: [("", "Any period")] + [
+            (code, code) for code, _ in waiting.values_list("period", "period_end").distinct().order_by("period_end", "period")])
+        for field in fields.values():
+            field.widget.attrs["class"] = "usa-select"
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(moe__program__countries__in=countries_matching(value)).distinct()
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(moe__program__lead_agency__in=agencies_matching(value))
+
+    def filter_period(self, queryset, name, value):
+        try:
+            code = Period.parse(value).code
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(period=code)

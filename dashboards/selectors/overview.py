@@ -20,16 +20,12 @@ from django.db.models import Count, Q
 
 from assessments.selectors import current_scores, score_range_label
 from evaluations.models import RegionRollup
-from infrastructure.models import DeferredTask
 from infrastructure.sql import db_datetime
 from programs.fiscal import funding_window
 from programs.models import (
     RUNNING_STATUSES,
     Country,
     Goal,
-    MeasureOfEffectiveness,
-    Measurement,
-    Program,
     Region,
     RegionalOrganization,
     RegionScheme,
@@ -45,29 +41,6 @@ REGIONAL_PROGRAMS_SHOWN = 150
 LOW_SCORE, HIGH_SCORE = 50, 70
 HIGH_FUNDING_LOW_SCORE = "high funding, low score"
 HIGH_SCORE_LITTLE_FUNDING = "high score, little funding"
-
-
-@dataclass(frozen=True)
-class HomeCounts:
-    """What the portal holds: countries, programs not archived, MOEs, measurements, and
-    background work waiting for the broker."""
-
-    countries: int
-    programs: int
-    moes: int
-    measurements: int
-    pending_deferred: int
-
-
-def home_counts() -> HomeCounts:
-    """The home page's counts (one query per table)."""
-    return HomeCounts(
-        countries=Country.objects.count(),
-        programs=Program.objects.filter(archived_at__isnull=True).count(),
-        moes=MeasureOfEffectiveness.objects.count(),
-        measurements=Measurement.objects.count(),
-        pending_deferred=DeferredTask.objects.count(),
-    )
 
 
 def _pct(achievement: float | None) -> float | None:

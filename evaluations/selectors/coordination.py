@@ -33,6 +33,8 @@ class Finding:
     country: str
     links: list[tuple[str, str]] = field(default_factory=list)
     acknowledgement: FindingAcknowledgement | None = None
+    program_ids: list[int] = field(default_factory=list)
+    iso3s: list[str] = field(default_factory=list)
 
 
 def fingerprint(check: str, *parts) -> str:
@@ -72,6 +74,7 @@ def interagency_overlaps(today: dt.date | None = None) -> list[Finding]:
             summary=f"{', '.join(label for _, label in programs)} all serve {shared}, {years}",
             country=row["country_name"],
             links=[_program_link(pid, label.split(" (")[0]) for pid, label in programs],
+            program_ids=[pid for pid, _ in programs], iso3s=[row["iso3"]],
         ))
     return findings
 
@@ -88,6 +91,7 @@ def donor_overlaps(today: dt.date | None = None) -> list[Finding]:
                     f"(FY{r['start_fy']}-FY{r['end_fy']}) beside {r['program_code']}",
             country=r["country_name"],
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         )
         for r in rule_rows("donor_overlap", today=today or timezone.localdate())
     ]
@@ -101,7 +105,7 @@ def gaps(today: dt.date | None = None) -> list[Finding]:
             fingerprint=fingerprint("gap", r["country_id"], r["tier"], r["objective_id"]),
             summary=f"Tier {r['tier']}: objective {r['objective_code']} of '{r['strategy_title']}' has no running "
                     f"program ({r['objective_description'][:80]})",
-            country=r["country_name"],
+            country=r["country_name"], iso3s=[r["iso3"]],
         )
         for r in rule_rows("gap", today=today or timezone.localdate())
     ]
@@ -120,6 +124,7 @@ def surge_without_long_term_link(today: dt.date | None = None) -> list[Finding]:
             summary=f"Surge program {r['program_code']} ({r['program_title']}) has no {' and no '.join(missing)}",
             country=r["country_names"] or "",
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=(r["iso3s"] or "").split(", ") if r["iso3s"] else [],
         ))
     return findings
 
@@ -137,6 +142,7 @@ def vetting_missing(today: dt.date | None = None) -> list[Finding]:
             summary=f"{r['program_code']} serves {r['institution_name']} without current human-rights vetting ({state})",
             country=r["country_name"],
             links=[_program_link(r["program_id"], r["program_code"])],
+            program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         ))
     return findings
 
@@ -166,3 +172,41 @@ def coordination_findings(*, include_acknowledged: bool = True) -> list[dict]:
             findings = [f for f in findings if f.acknowledgement is None]
         sections.append({"name": name, "title": title, "findings": findings, "open_count": open_count})
     return sections
+
+
+@dataclass
+class FindingRow:
+    """A finding as the coordination list shows it: its check and the agencies leading
+    the programs it names."""
+
+    check: str
+    check_title: str
+    finding: Finding
+    agencies: list[str]
+
+    @property
+    def key(self) -> str:
+        """``check:fingerprint``, the value a bulk acknowledgement posts."""
+        return f"{self.check}:{self.finding.fingerprint}"
+
+
+def findings_filtered(*, country: str = "", agency: str = "", kind: str = "",
+                      include_acknowledged: bool = False) -> list[FindingRow]:
+    """Every finding of every check (or of ``kind``) in one flat list, optionally of one
+    country (ISO3) and of programs led by one agency (code). A fixed number of queries:
+    the checks, the acknowledgements, and one for the agencies of the programs named."""
+    from programs.models import Program
+
+    sections = [s for s in coordination_findings(include_acknowledged=include_acknowledged) if not kind or s["name"] == kind]
+    program_ids = {pid for s in sections for f in s["findings"] for pid in f.program_ids}
+    agency_of = dict(Program.objects.filter(pk__in=program_ids).values_list("pk", "lead_agency__code")) if program_ids else {}
+    rows = []
+    for section in sections:
+        for f in section["findings"]:
+            agencies = sorted({agency_of[pid] for pid in f.program_ids if pid in agency_of})
+            if country and country.upper() not in f.iso3s:
+                continue
+            if agency and agency.upper() not in agencies:
+                continue
+            rows.append(FindingRow(section["name"], section["title"], f, agencies))
+    return rows

@@ -134,11 +134,11 @@ def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
 
 
 def _donor_overlap(ids: list[int] | None, today: dt.date) -> Statement:
-    """Columns: country_id, country_name, donor_id, donor_name, dac_code, sector_name,
+    """Columns: country_id, country_name, iso3, donor_id, donor_name, dac_code, sector_name,
     program_id, program_code, engagement_id, start_fy, end_fy (the engagement's years)."""
     where, params = ids_condition("e.country_id", ids)
     return f"""
-        SELECT c.id AS country_id, c.name AS country_name, d.id AS donor_id, d.name AS donor_name,
+        SELECT c.id AS country_id, c.name AS country_name, c.iso3, d.id AS donor_id, d.name AS donor_name,
                s.dac_code, s.name AS sector_name, p.id AS program_id, p.code AS program_code,
                e.id AS engagement_id, e.start_fy, e.end_fy
         FROM programs_donorengagement e

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 
 from ..fiscal import Period
-from ..models import MeasureOfEffectiveness
+from ..numbers import plain_decimal
+from ..models import Frequency, MeasureOfEffectiveness, moe_periods_allowed
 from ..services.measures import MOE_FIELDS
 from .change_fields import RationaleMixin, VersionField
 
@@ -40,10 +41,20 @@ class MoeForm(RationaleMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["baseline_value"] = value_field(label="Baseline value")
         if self.instance.pk and not self.is_bound:
+            self.initial["baseline_value"] = plain_decimal(self.instance.baseline_value)
+        if self.instance.pk and not self.is_bound:
             self.initial["categories"] = "\n".join(
                 f"{c.dimension}: {c.name}" for c in self.instance.disaggregation_categories.all()
             )
         self.order_fields([*MOE_FIELDS, "categories", "rationale_category", "rationale", "version"])
+
+    def redraw_targets_from(self, url: str) -> None:
+        """The frequency redraws the target grid at ``url`` as it changes (htmx), carrying
+        the values typed so far."""
+        self.fields["frequency"].widget.attrs.update({
+            "hx-get": url, "hx-trigger": "change", "hx-target": "#target-grid", "hx-swap": "outerHTML",
+            "hx-include": "[name=frequency],#target-grid input",
+        })
 
     def clean_categories(self) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
@@ -66,50 +77,45 @@ class MoeForm(RationaleMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in MOE_FIELDS if name in self.cleaned_data}
 
 
-class TargetRowForm(forms.Form):
-    period = forms.CharField(label="Period", max_length=10, required=False, help_text="FY2027-Q1, FY2027-H1 or FY2027")
-    value = value_field(label="Target", required=False)
-
-    def clean_period(self) -> str:
-        code = (self.cleaned_data.get("period") or "").strip().upper()
-        if not code:
-            return ""
-        try:
-            return Period.parse(code).code
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean(self):
-        data = super().clean()
-        if data.get("value") is not None and not data.get("period") and not self.errors:
-            self.add_error("period", "Enter the period of this target.")
-        return data
+def target_periods(frequency: str, program) -> list[list[Period]]:
+    """The periods an MOE of ``frequency`` takes targets for, one list per fiscal year of
+    the program (a life-of-program MOE: its last year only), by the one rule
+    ``moe_periods_allowed``."""
+    probe = MeasureOfEffectiveness(program=program, frequency=frequency if frequency in Frequency.values else Frequency.QUARTERLY)
+    years = []
+    for fy in range(program.start_fy, program.end_fy + 1):
+        periods = [p for p in moe_periods_allowed(probe, fy) if p.fiscal_year == fy]
+        if periods:
+            years.append(periods)
+    return years
 
 
-class BaseTargetFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        seen = set()
-        for form in self.forms:
-            period = form.cleaned_data.get("period")
-            if not period or form.cleaned_data.get("value") is None:
-                continue
-            if period in seen:
-                raise forms.ValidationError(f"Targets: {period} appears twice; enter one target per period.")
-            seen.add(period)
+class TargetGridForm(forms.Form):
+    """Targets in a grid: one input per period that the MOE's frequency and the program's
+    fiscal years define (``target_<period code>``); a blank cell has no target (clearing
+    one removes that target). Rebuilt for another frequency as the MOE form's frequency
+    changes (htmx, ``moe_target_grid``)."""
+
+    def __init__(self, *args, frequency: str, program, current: dict[str, Decimal] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = target_periods(frequency, program)
+        current = current or {}
+        for periods in self.years:
+            for period in periods:
+                self.fields[f"target_{period.code}"] = value_field(
+                    label=f"Target {period.code}", required=False, initial=plain_decimal(current.get(period.code)),
+                )
+
+    def rows(self) -> list[dict]:
+        """For the template: each fiscal year with its cells (period code and bound field)."""
+        return [{"fiscal_year": periods[0].fiscal_year,
+                 "cells": [{"period": p.code, "field": self[f"target_{p.code}"]} for p in periods]} for periods in self.years]
 
     def service_rows(self) -> list[dict]:
         return [
-            {"period": f.cleaned_data["period"], "value": f.cleaned_data["value"]}
-            for f in self.forms
-            if f.cleaned_data.get("period") and f.cleaned_data.get("value") is not None
+            {"period": name.removeprefix("target_"), "value": value}
+            for name, value in self.cleaned_data.items() if value is not None
         ]
-
-
-TargetFormSet = forms.formset_factory(
-    TargetRowForm, formset=BaseTargetFormSet, extra=4, max_num=200, validate_max=True, absolute_max=300
-)
 
 
 class ReturnForm(forms.Form):
@@ -133,7 +139,7 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
             self.fields[f"value_{key}"] = value_field(
                 label=f"{cell['moe'].name} {cell['period']}",
                 required=False,
-                initial=measurement.value if measurement else None,
+                initial=plain_decimal(measurement.value) if measurement else None,
             )
             self.fields[f"version_{key}"] = VersionField(initial=measurement.version if measurement else "")
         self.order_fields(["rationale_category", "rationale"])
@@ -168,7 +174,8 @@ class BreakdownForm(RationaleMixin, forms.Form):
         self.categories = list(categories)
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = value_field(
-                label=f"{category.dimension}: {category.name}", required=False, initial=current.get(category.pk)
+                label=f"{category.dimension}: {category.name}", required=False,
+                initial=plain_decimal(current.get(category.pk)),
             )
         self.order_fields(
             ["value"] + [f"category_{c.pk}" for c in self.categories]

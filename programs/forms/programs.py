@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 
 from .. import permissions
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -11,10 +12,9 @@ from ..models import (
     Agency,
     Country,
     ImplementingPartner,
-    Objective,
-    PartnerInstitution,
     Program,
 )
+from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS
 from .change_fields import RationaleMixin, VersionField
 
@@ -47,10 +47,8 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
         if user is not None and user.agency_id and not permissions.is_administrator(user):
             # Analysts lead programs of their own agency only (the services enforce it too).
             fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
-        fields["partner_institutions"].queryset = PartnerInstitution.objects.filter(archived_at__isnull=True)
         fields["implementing_partners"].queryset = ImplementingPartner.objects.filter(archived_at__isnull=True)
-        fields["objectives"].queryset = Objective.objects.filter(archived_at__isnull=True)
-        fields["long_term_objective"].queryset = Objective.objects.filter(archived_at__isnull=True)
+        self._narrow_to_countries()
         fields["countries"].help_text = "One, or several for a regional program (Ctrl/Cmd-click)."
         fields["start_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
         fields["end_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
@@ -58,6 +56,40 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
         self.order_fields([*PROGRAM_FIELDS, *PROGRAM_M2M_FIELDS, "rationale_category", "rationale", "version"])
         if self.instance.pk is None and user is not None and user.agency_id and not self.is_bound:
             self.initial.setdefault("lead_agency", user.agency_id)
+
+    def chosen_country_ids(self) -> list[int]:
+        """The countries chosen in the submitted data, else the program's (ids)."""
+        if self.is_bound:
+            return [int(v) for v in self.data.getlist("countries") if v.isascii() and v.isdigit() and len(v) <= 9]
+        if self.instance.pk:
+            return list(self.instance.countries.values_list("pk", flat=True))
+        return [int(v) for v in self.initial.get("countries", []) if str(v).isdigit()]
+
+    def _narrow_to_countries(self) -> None:
+        """Objectives, the long-term objective and partner institutions: only those of the
+        chosen countries are offered, and only those are accepted (server side too); the
+        countries list reloads them as it changes (htmx, ``program_country_options``)."""
+        fields, ids = self.fields, self.chosen_country_ids()
+        program = self.instance if self.instance.pk else None
+        kept = list(program.objectives.values_list("pk", flat=True)) if program else []
+        fields["objectives"].queryset = objectives_of_countries(ids, keep=kept)
+        fields["long_term_objective"].queryset = objectives_of_countries(
+            ids, keep=[program.long_term_objective_id] if program and program.long_term_objective_id else [])
+        fields["partner_institutions"].queryset = institutions_of_countries(
+            ids, keep=program.partner_institutions.values_list("pk", flat=True) if program else [])
+        for name, noun in (("objectives", "objective"), ("long_term_objective", "objective"),
+                           ("partner_institutions", "partner institution")):
+            fields[name].error_messages["invalid_choice"] = fields[name].error_messages["invalid_pk_value"] = (
+                f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} you chose does not belong to the chosen countries; choose from the list, which follows them."
+            )
+            fields[name].help_text = f"Only {noun}s of the chosen countries{' (and their regions)' if noun == 'objective' else ''} are listed."
+        fields["countries"].widget.attrs.update({
+            "hx-get": reverse("programs:program-country-options"),
+            "hx-trigger": "change",
+            "hx-include": "[name=countries],[name=objectives],[name=long_term_objective],[name=partner_institutions]",
+            "hx-select-oob": "#id_objectives,#id_long_term_objective,#id_partner_institutions",
+            "hx-swap": "none",
+        })
 
     def clean(self):
         data = super().clean()

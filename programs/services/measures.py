@@ -6,6 +6,7 @@ rollups; changing an approved value needs a rationale and sends it back for appr
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.history import with_rationale
 from infrastructure.versioning import check_version
+from notifications.services import values_returned_notify, values_submitted_notify
 from .rules import ensure_four_eyes, ensure_writable
 from .programs import is_approved_data
 
@@ -423,6 +425,7 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         Measurement.objects.select_for_update().select_related("moe__program__lead_agency").filter(pk__in=ids)
     )
     moved = 0
+    per_program: Counter[tuple[int, str]] = Counter()
     for measurement in rows:
         _editable(user, measurement)
         if measurement.status not in (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED):
@@ -432,6 +435,8 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         measurement.version += 1
         validated_save(measurement, user=user, rationale="submitted for approval")
         moved += 1
+        per_program[(measurement.moe.program_id, measurement.moe.program.code)] += 1
+    values_submitted_notify(program_counts=per_program)
     return moved
 
 
@@ -468,6 +473,7 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()
     measurement.version += 1
     validated_save(measurement, user=user, rationale=f"returned: {reason.strip()}")
+    values_returned_notify(measurements=[measurement], reason=reason.strip())
     return measurement
 
 
@@ -487,17 +493,18 @@ def measurement_grid_record(
     Each cell is ``{"key", "moe", "period", "value", "version"}``; errors are collected per
     cell under ``value_<key>`` so the grid shows each next to its input. With ``submit``,
     the program's draft and returned measurements of ``periods`` are then submitted.
-    Returns {"recorded": n, "submitted": m}.
+    Returns {"recorded": n, "resubmitted": k, "submitted": m}: of the n values saved, k were
+    approved values whose correction went back for approval (``measurement_record``).
     """
     _editable(user, program)
     errors: dict[str, list[str]] = {}
-    recorded = 0
+    recorded = resubmitted = 0
     for cell in cells:
         if cell["moe"].program_id != program.pk:
             raise ValidationError({"__all__": "A measure in the grid does not belong to this program."})
         try:
             with transaction.atomic():
-                measurement_record(
+                saved = measurement_record(
                     user=user,
                     moe=cell["moe"],
                     period=cell["period"],
@@ -507,6 +514,7 @@ def measurement_grid_record(
                     rationale=rationale,
                 )
             recorded += 1
+            resubmitted += saved.status == MeasurementStatus.SUBMITTED  # a corrected approved value
         except ValidationError as exc:
             for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"value": exc.messages}).items():
                 if field in ("rationale_category", "rationale"):
@@ -524,7 +532,7 @@ def measurement_grid_record(
             status__in=[MeasurementStatus.DRAFT, MeasurementStatus.RETURNED],
         )
         submitted = measurements_submit(user=user, measurements=list(pending))
-    return {"recorded": recorded, "submitted": submitted}
+    return {"recorded": recorded, "resubmitted": resubmitted, "submitted": submitted}
 
 
 @transaction.atomic

@@ -14,8 +14,9 @@ from .. import permissions
 from infrastructure.exports import export_response
 from ..importing.exports import MEASUREMENT_EXPORT_COLUMNS
 from ..forms.change_fields import version_int
-from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetFormSet
+from ..forms.measures import BreakdownForm, MeasurementGridForm, MoeForm, ReturnForm, TargetGridForm
 from ..models import MeasureOfEffectiveness, Measurement, Program
+from ..numbers import plain_decimal
 from ..selectors.history import history_entries
 from ..selectors.measures import (
     approvals_queue,
@@ -35,9 +36,11 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
+from ..services.approvals import measurements_decide
+from ..filters import ApprovalFilter
 from .refusals import forbidden_page
 from .form_errors import apply_service_errors
-from .paging import paginate
+from .paging import paginate, query_without
 
 
 def _editable_program(request: HttpRequest, pk: int) -> Program:
@@ -50,7 +53,8 @@ def _editable_program(request: HttpRequest, pk: int) -> Program:
 def moe_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
     form = MoeForm(request.POST or None)
-    targets = TargetFormSet(request.POST or None, prefix="targets")
+    frequency = request.POST.get("frequency") or form["frequency"].value()
+    targets = TargetGridForm(request.POST or None, frequency=frequency, program=program)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
         try:
             with transaction.atomic():
@@ -62,10 +66,12 @@ def moe_create_page(request: HttpRequest, pk: int) -> HttpResponse:
                     categories=form.cleaned_data["categories"],
                 )
         except ValidationError as exc:
-            apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+            apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Measure “{moe.name}” added with {len(targets.service_rows())} target(s).")
+            count = len(targets.service_rows())
+            messages.success(request, f"Measure “{moe.name}” added with {count} target{'' if count == 1 else 's'}.")
             return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
+    form.redraw_targets_from(reverse("programs:moe-target-grid", args=[program.pk]))
     return render(
         request,
         "programs/moe_form.html",
@@ -83,7 +89,7 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = MoeForm(request.POST, instance=MeasureOfEffectiveness.objects.get(pk=pk))
-        targets = TargetFormSet(request.POST, prefix="targets")
+        targets = TargetGridForm(request.POST, frequency=request.POST.get("frequency", moe.frequency), program=program)
         if form.is_valid() and targets.is_valid():
             try:
                 with transaction.atomic():
@@ -102,18 +108,28 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["version"] = str(exc.current)
             except ValidationError as exc:
-                apply_service_errors(form, exc, formsets={"targets": targets, "period": targets})
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"Measure “{moe.name}” saved.")
                 return redirect(reverse("programs:program-detail", args=[program.pk]) + "#moes")
         status = 409 if "stale_changes" in context else 400
     else:
         form = MoeForm(instance=moe, initial={"version": moe.version})
-        targets = TargetFormSet(
-            prefix="targets", initial=[{"period": t.period, "value": t.value} for t in moe.targets.order_by("period_end")]
-        )
+        targets = TargetGridForm(frequency=moe.frequency, program=program,
+                                 current={t.period: t.value for t in moe.targets.all()})
+    form.redraw_targets_from(reverse("programs:moe-target-grid", args=[program.pk]))
     context.update({"form": form, "targets": targets})
     return render(request, "programs/moe_form.html", context, status=status)
+
+
+@forbidden_page
+def moe_target_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    """The target grid of program ``pk`` for the frequency in the query string, keeping
+    the values typed so far (htmx swaps it into the MOE form as the frequency changes)."""
+    program = _editable_program(request, pk)
+    targets = TargetGridForm(request.GET, frequency=request.GET.get("frequency", ""), program=program)
+    targets.is_valid()  # typed values are shown back as typed, errors with them
+    return render(request, "programs/partials/target_grid.html", {"targets": targets, "program": program})
 
 
 def moe_history_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -165,10 +181,7 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                text = f"FY{fiscal_year}: {result['recorded']} value(s) saved"
-                if submit:
-                    text += f", {result['submitted']} submitted for approval"
-                messages.success(request, text + ".")
+                messages.success(request, f"FY{fiscal_year}: {grid_outcome(result)}.")
                 return redirect(reverse("programs:measurement-grid", args=[program.pk]) + f"?fy={fiscal_year}")
         status = 409 if "stale_changes" in context else 400
     else:
@@ -187,12 +200,66 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/measurement_grid.html", context, status=status)
 
 
+def _values(n: int) -> str:
+    return f"{n} value{'' if n == 1 else 's'}"
+
+
+def grid_outcome(result: dict[str, int]) -> str:
+    """What a grid save did, in words: "1 value saved and sent back for approval",
+    "2 values saved as draft; 3 values submitted for approval", "nothing changed"."""
+    drafts = result["recorded"] - result["resubmitted"]
+    parts = []
+    if result["resubmitted"]:
+        parts.append(f"{_values(result['resubmitted'])} saved and sent back for approval")
+    if drafts and not result["submitted"]:
+        parts.append(f"{_values(drafts)} saved as draft")
+    elif drafts:
+        parts.append(f"{_values(drafts)} saved")
+    if result["submitted"]:
+        parts.append(f"{_values(result['submitted'])} submitted for approval")
+    return "; ".join(parts) or "nothing changed"
+
+
 @forbidden_page
 def approvals_page(request: HttpRequest) -> HttpResponse:
+    """The queue, filtered (program, country, agency, period, MOE kind), with a bulk
+    decision form over the selected values or all that match."""
     permissions.require_manager(request.user, "see the approvals queue")
-    page = paginate(request, approvals_queue(), per_page=50)
+    queue = ApprovalFilter(request.GET)
+    page = paginate(request, queue.qs, per_page=50)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
-    return render(request, "programs/approvals.html", {"page": page, "rows": rows, "return_form": ReturnForm()})
+    return render(request, "programs/approvals.html", {
+        "page": page, "rows": rows, "filter": queue, "return_form": ReturnForm(),
+        "query": query_without(request, "page"),
+    })
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+
+
+@require_POST
+@forbidden_page
+def approvals_decide_page(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected values (or, with scope "all", every value the
+    queue's filter in the query string matches) with one reason."""
+    permissions.require_manager(request.user, "approve or return measurements")
+    decision = request.POST.get("decision", "")
+    if request.POST.get("scope") == "all":
+        ids, versions = list(ApprovalFilter(request.GET).qs.values_list("pk", flat=True)), None
+    else:
+        ids = _ids(request.POST.getlist("ids"))
+        versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
+    back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    try:
+        count = measurements_decide(user=request.user, ids=ids, decision=decision,
+                                    reason=request.POST.get("reason", "")[:1000], versions=versions)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = "approved" if decision == "approve" else "returned for revision"
+        messages.success(request, f"{count} value{'s' if count != 1 else ''} {done}.")
+    return redirect(back)
 
 
 @forbidden_page
@@ -305,7 +372,7 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
         status = 409 if "stale_changes" in context else 400
     else:
         form = BreakdownForm(categories=categories, current=current, initial={
-            "version": measurement.version, "value": measurement.value, "breakdown_partial": measurement.breakdown_partial,
+            "version": measurement.version, "value": plain_decimal(measurement.value), "breakdown_partial": measurement.breakdown_partial,
         })
     context["form"] = form
     return render(request, "programs/measurement_breakdown.html", context, status=status)

@@ -192,6 +192,14 @@ def program_create_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def program_country_options(request: HttpRequest) -> HttpResponse:
+    """The program form's objectives, long-term objective and partner institutions for
+    the countries in the query string (htmx swaps them into the form as countries change);
+    choices already made stay selected where they still belong."""
+    form = ProgramForm(request.GET, user=request.user)
+    return render(request, "programs/partials/country_options.html", {"form": form})
+
+
 @forbidden_page
 def program_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program.objects.select_related("lead_agency"), pk=pk)

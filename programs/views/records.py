@@ -238,7 +238,8 @@ def record_history_page(request: HttpRequest, kind: str, pk: int) -> HttpRespons
         "programs/history.html",
         {
             "record": record,
-            "entries": history_entries(record.history.all(), title=spec.singular.capitalize()),
+            "entries": history_entries(record.history.all(), title=spec.singular.capitalize(), link=lambda row: reverse(
+                "programs:record-edit", kwargs={"kind": spec.slug, "pk": row.id})),
             "back_url": reverse("programs:record-list", kwargs={"kind": spec.slug}),
         },
     )

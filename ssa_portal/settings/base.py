@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "identity",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.portal_roles",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -111,6 +113,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 # it over SMTP (settings in production.py).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SSA Portal <no-reply@localhost>")
+# The portal's address as users reach it: links in e-mails (notifications) start with it.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds: a slow mail server must not hang a request
 
 LOGIN_URL = "login"
@@ -119,6 +123,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Where the portal's users are: history pages show times in this zone (storage stays UTC).
+DISPLAY_TIME_ZONE = env.str("DISPLAY_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 
@@ -201,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     "identity-provider-accounts-verify": {
         "task": "identity.tasks.provider_accounts_verify",
         "schedule": 3600.0,
+    },
+    # Reporting reminders and the daily digest e-mail (notifications app).
+    "notifications-digest-send": {
+        "task": "notifications.tasks.digest_send",
+        "schedule": 24 * 3600.0,
     },
     "identity-dormant-accounts-report": {
         "task": "identity.tasks.dormant_accounts_report",

@@ -35,9 +35,8 @@ def _add_moe(page, program: Program, name: str, targets: dict[str, str]) -> None
     page.fill("#id_unit", "officers")
     page.fill("#id_baseline_value", "0")
     page.fill("#id_baseline_date", "2026-09-30")
-    for index, (period, value) in enumerate(targets.items()):
-        page.fill(f"#id_targets-{index}-period", period)
-        page.fill(f"#id_targets-{index}-value", value)
+    for period, value in targets.items():
+        page.fill(f"#id_target_{period}", value)
     with page.expect_navigation():
         page.click("button:has-text('Add measure')")
     assert page.url.endswith(f"/programs/{program.pk}/#moes"), page.locator(".error").all_inner_texts()
@@ -65,17 +64,17 @@ def test_analyst_enters_a_quarter_and_a_manager_approves(new_page, analyst_a, ma
     page.fill(f"#id_value_{moes[1].pk}_FY2027-Q1", "18")
     screenshot(page, "measurement-grid")
     page.click("button:has-text('Save and submit for approval')")
-    page.wait_for_selector("text=2 submitted for approval")
+    page.wait_for_selector("text=2 values submitted for approval")
     assert Measurement.objects.filter(moe__program=program, status=MeasurementStatus.SUBMITTED).count() == 2
 
     # Then a manager approves both in the queue
     manager_page = new_page(manager)
     manager_page.goto("/programs/approvals/")
     screenshot(manager_page, "approvals-queue")
-    for _ in range(2):
-        manager_page.locator("button:has-text('Approve')").first.click()
-        manager_page.wait_for_timeout(300)
-        manager_page.goto("/programs/approvals/")
+    manager_page.check("#select-all")
+    with manager_page.expect_navigation():
+        manager_page.click("button:has-text('Approve')")
+    assert "2 values approved." in manager_page.locator(".messages").inner_text()
     assert "Nothing is waiting for approval" in manager_page.content()
     assert Measurement.objects.filter(moe__program=program, status=MeasurementStatus.APPROVED).count() == 2
 

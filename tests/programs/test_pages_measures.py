@@ -24,14 +24,8 @@ def _moe_post(**overrides):
         "weight": "1",
         "means_of_verification": "",
         "categories": "sex: female\nsex: male",
-        "targets-TOTAL_FORMS": "2",
-        "targets-INITIAL_FORMS": "0",
-        "targets-MIN_NUM_FORMS": "0",
-        "targets-MAX_NUM_FORMS": "1000",
-        "targets-0-period": "FY2026-Q1",
-        "targets-0-value": "100",
-        "targets-1-period": "fy2026-q2",
-        "targets-1-value": "200",
+        "target_FY2026-Q1": "100",
+        "target_FY2026-Q2": "200",
     }
     data.update(overrides)
     return data
@@ -58,10 +52,8 @@ def test_analyst_adds_moe_with_targets_and_categories(client, analyst_a, propose
         ({"baseline_value": "lots"}, b"Baseline value: Enter a number."),
         ({"baseline_value": "1" * 25}, b"Baseline value: Ensure this value is less than or equal to"),
         ({"weight": "0"}, b"Weight: Ensure this value is greater than or equal to 0.001."),
-        ({"targets-0-period": "Q1 2026"}, b"is not a period"),
-        ({"targets-0-period": "FY2040-Q1"}, b"FY2040-Q1 is outside the program"),
-        ({"targets-1-period": "FY2026-Q1"}, b"FY2026-Q1 appears twice"),
-        ({"targets-0-period": ""}, b"Period: Enter the period of this target."),
+        ({"target_FY2026-Q1": "lots"}, b"FY2026-Q1: Enter a number."),
+        ({"target_FY2026-Q2": "1" * 25}, b"FY2026-Q2: Ensure this value is less than or equal to"),
         ({"categories": "no colon here"}, b"Disaggregation categories: Line 1"),
         ({"baseline_date": "yesterday"}, b"Baseline date: Enter a valid date."),
     ],
@@ -110,8 +102,8 @@ def test_grid_enters_a_quarter_in_one_form_and_submits(client, analyst_a, manage
     assert set(rows.values_list("status", flat=True)) == {MeasurementStatus.SUBMITTED}
     # The manager sees them in the queue and approves one, returns the other.
     client.force_login(manager)
-    queue = client.get(reverse("programs:approvals"))
-    assert queue.content.count(b"FY2026-Q1") == 2
+    queue = client.get(reverse("programs:approvals")).content.decode()
+    assert all(f'id="measurement-{m.pk}"' in queue for m in rows)
     first, second = rows.order_by("pk")
     client.post(reverse("programs:measurement-approve", args=[first.pk]), {"version": first.version})
     response = client.post(reverse("programs:measurement-return", args=[second.pk]), {"reason": "", "version": second.version}, follow=True)
@@ -196,7 +188,7 @@ def test_approvals_queue_is_for_managers_and_flat(client, analyst_a, manager, pr
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse("programs:approvals"))
     assert len(small.captured_queries) == len(large.captured_queries)
-    assert response.content.count(b"Approve</button>") == 4
+    assert response.content.count(b'name="ids"') == 4
 
 
 def test_htmx_approve_returns_a_row(client, manager, analyst_a, proposed_program):

@@ -119,9 +119,7 @@ def _moe_form(**overrides) -> dict:
     data = {
         "name": "Officers trained", "kind": "output", "unit": "officers", "direction": "increase",
         "frequency": "quarterly", "baseline_value": "0", "baseline_date": "2024-09-30", "weight": "1",
-        "means_of_verification": "", "categories": "",
-        "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "0", "targets-MIN_NUM_FORMS": "0",
-        "targets-MAX_NUM_FORMS": "1000", "targets-0-period": "FY2026-Q3", "targets-0-value": "100",
+        "means_of_verification": "", "categories": "", "target_FY2026-Q3": "100",
     }
     data.update(overrides)
     return data
@@ -168,10 +166,12 @@ REQUESTS: dict[str, Body] = {
     "program-restore": lambda w: {"data": {"reason": "not a duplicate", "version": w.archived.version}},
     "moe-create": lambda w: {"data": _moe_form()},
     "moe-edit": lambda w: {"data": _moe_form(name="Renamed MOE", version=str(w.moe.version), **RATIONALE,
-                                             **{"targets-0-period": "FY2026-Q4"})},
+                                             **{"target_FY2026-Q4": "120"})},
     "measurement-grid": lambda w: {"data": {"fy": "2026", f"value_{w.moe.pk}_FY2026-Q3": "7", **RATIONALE}},
     "measurement-approve": lambda w: {"data": {"version": w.submitted.version}},
     "measurement-return": lambda w: {"data": {"reason": "Source missing", "version": w.submitted.version}},
+    "measurements-decide": lambda w: {"data": {"ids": [w.submitted.pk], f"version_{w.submitted.pk}": w.submitted.version,
+                                               "decision": "approve", "scope": "selected"}},
     "record-create": lambda w: {"data": {"country": factories.country("KEN").pk, "name": "Coast guard",
                                          "institution_type": w.institution.institution_type,
                                          "nature": w.institution.nature, "level": w.institution.level}},
@@ -195,6 +195,7 @@ REQUESTS: dict[str, Body] = {
     "recommendation-follow-up": lambda w: {"data": {"status": "in_progress", "note": "Started",
                                                     "version": w.recommendation.version}},
     "finding-acknowledge": lambda w: {"data": {"check_name": "surge", "fingerprint": w.fingerprint, "note": "Known"}},
+    "findings-acknowledge": lambda w: {"data": {"findings": [f"surge:{w.fingerprint}"], "scope": "selected", "note": "Known"}},
     "crisis-record": lambda w: {"data": {"country": factories.country("KEN").pk, "title": "Flooding",
                                          "occurred_on": "2026-10-01", "description": ""}},
     "crisis-close": lambda w: {"data": {"closed_on": "2026-11-01"}},

@@ -1,0 +1,233 @@
+"""The home page's work lists: what waits for this user, by role, each item linking to
+where it is dealt with.
+
+Analyst: my draft values, values returned to me (with the reason), reporting periods due
+or overdue for my agency's running programs (``notifications.reporting``), my proposals
+awaiting a decision, open coordination findings on my agency's programs.
+Manager: values awaiting approval grouped by program, country and agency (with counts),
+proposals awaiting a decision, assessments to approve, programs under crisis review,
+overdue recommendations.
+
+Every list is one set-based query (a count and the first ``SHOWN`` rows), so the page
+costs the same number of queries however much data there is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import AssessmentStatus, CountryAssessment
+from evaluations.selectors.evaluations import overdue_recommendations
+from notifications.models import ReportingPolicy
+from notifications.reporting import OVERDUE, reporting_rows
+from programs import permissions
+from programs.models import (
+    MeasureOfEffectiveness,
+    Measurement,
+    MeasurementStatus,
+    Program,
+    ProgramReview,
+    ProgramStatus,
+    RUNNING_STATUSES,
+)
+
+SHOWN = 10  # rows shown per list; the count and a link lead to the rest
+
+
+@dataclass
+class WorkList:
+    """One list of the home page: its heading, how many items, the first few rows
+    (dicts with at least ``label`` and ``url``) and where the whole list is."""
+
+    key: str
+    title: str
+    count: int
+    rows: list[dict] = field(default_factory=list)
+    more_url: str = ""
+    empty: str = "Nothing waiting."
+
+
+def _grid_url(program_id: int, period: str) -> str:
+    return reverse("programs:measurement-grid", args=[program_id]) + f"?fy={period[2:6]}"
+
+
+def _head(rows) -> tuple[int, list]:
+    """How many rows, and the first SHOWN: always two queries, whatever the data."""
+    return rows.count(), list(rows[:SHOWN])
+
+
+def _my_values(user, status: str) -> tuple[int, list[Measurement]]:
+    return _head(
+        Measurement.objects.filter(entered_by=user, status=status, moe__archived_at__isnull=True,
+                                   moe__program__archived_at__isnull=True)
+        .select_related("moe__program").order_by("period_end", "pk")
+    )
+
+
+def my_drafts(user) -> WorkList:
+    """Values the user entered and has not yet submitted."""
+    count, rows = _my_values(user, MeasurementStatus.DRAFT)
+    return WorkList("drafts", "My draft values", count, [
+        {"label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
+         "detail": f"value {m.value.normalize():f}"} for m in rows
+    ], empty="No drafts: every value you entered is submitted.")
+
+
+def values_returned_to_me(user) -> WorkList:
+    """Values a manager returned to the user, with the reason."""
+    count, rows = _my_values(user, MeasurementStatus.RETURNED)
+    return WorkList("returned", "Values returned to me", count, [
+        {"label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
+         "detail": f"Reason: {m.return_reason}"} for m in rows
+    ], empty="No value is waiting for your revision.")
+
+
+def reporting_due(user, *, today: dt.date | None = None) -> WorkList:
+    """Periods the user's agency's running programs owe values for: due, then overdue."""
+    today = today or timezone.localdate()
+    if not user.agency_id:
+        return WorkList("reporting", "Reporting due and overdue", 0, empty="You belong to no agency.")
+    grace = ReportingPolicy.current().grace_days
+    rows = reporting_rows(agency_id=user.agency_id, today=today, grace_days=grace)
+    overdue = sum(1 for r in rows if r.state == OVERDUE)
+    shown = sorted(rows, key=lambda r: (r.state != OVERDUE, r.deadline, r.program_code, r.moe_id))[:SHOWN]
+    return WorkList(
+        "reporting", f"Reporting due and overdue ({overdue} overdue)", len(rows),
+        [{"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
+          "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
+          "tag": "Overdue" if r.state == OVERDUE else "Due"} for r in shown],
+        empty=f"Every ended period has its values (values are due {grace} days after a period ends).",
+    )
+
+
+def _proposed() -> Q:
+    return Q(status=ProgramStatus.PROPOSED, archived_at__isnull=True)
+
+
+def my_proposals(user) -> WorkList:
+    """Programs the user proposed (created) that wait for a manager's decision."""
+    mine = Program.history.filter(history_type="+", history_user=user).values("id")
+    rows = Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk")
+    count, shown = _head(rows)
+    return WorkList("my-proposals", "My proposals awaiting decision", count, [
+        {"label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
+         "detail": f"proposed {p.created_at:%d %b %Y}"} for p in shown
+    ], empty="None of your proposals is waiting for a decision.")
+
+
+def findings_on_my_programs(user) -> WorkList:
+    """Open coordination findings that name a program of the user's agency."""
+    from evaluations.selectors.coordination import coordination_findings
+
+    url = reverse("evaluations:coordination")
+    if not user.agency_id:
+        return WorkList("findings", "Coordination findings on my agency's programs", 0, more_url=url)
+    mine = set(Program.objects.filter(lead_agency_id=user.agency_id).values_list("pk", flat=True))
+    found = [
+        (section, f) for section in coordination_findings(include_acknowledged=False)
+        for f in section["findings"] if mine & set(f.program_ids)
+    ]
+    agency = user.agency.code if user.agency_id else ""
+    return WorkList("findings", "Coordination findings on my agency's programs", len(found), [
+        {"label": f.summary, "url": f"{url}?kind={section['name']}&agency={agency}", "detail": section["title"]}
+        for section, f in found[:SHOWN]
+    ], more_url=f"{url}?agency={agency}", empty="No open finding names a program of your agency.")
+
+
+def pending_values_grouped() -> list[WorkList]:
+    """Values awaiting approval by program, by country and by agency, with counts (three
+    grouped queries); each group links to the approvals queue filtered to it."""
+    pending = Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+    queue = reverse("programs:approvals")
+    by_program = list(pending.values("moe__program_id", "moe__program__code", "moe__program__title")
+                      .annotate(n=Count("id")).order_by("-n", "moe__program__code"))
+    by_country = list(pending.values("moe__program__countries__iso3", "moe__program__countries__name")
+                      .annotate(n=Count("id", distinct=True)).order_by("-n", "moe__program__countries__name"))
+    by_agency = list(pending.values("moe__program__lead_agency__code")
+                     .annotate(n=Count("id")).order_by("-n", "moe__program__lead_agency__code"))
+    total = sum(r["n"] for r in by_agency)
+    return [
+        WorkList("pending-program", "Values awaiting approval, by program", total, [
+            {"label": f"{r['moe__program__code']} {r['moe__program__title']}", "count": r["n"],
+             "url": f"{queue}?program={r['moe__program_id']}"} for r in by_program[:SHOWN]
+        ], more_url=queue, empty="No value is waiting for approval."),
+        WorkList("pending-country", "By country", total, [
+            {"label": r["moe__program__countries__name"], "count": r["n"],
+             "url": f"{queue}?country={r['moe__program__countries__iso3']}"} for r in by_country[:SHOWN]
+        ], more_url=queue, empty="No value is waiting for approval."),
+        WorkList("pending-agency", "By agency", total, [
+            {"label": r["moe__program__lead_agency__code"], "count": r["n"],
+             "url": f"{queue}?agency={r['moe__program__lead_agency__code']}"} for r in by_agency[:SHOWN]
+        ], more_url=queue, empty="No value is waiting for approval."),
+    ]
+
+
+def proposals_awaiting_decision() -> WorkList:
+    rows = Program.objects.filter(_proposed()).select_related("lead_agency").order_by("created_at", "pk")
+    count, shown = _head(rows)
+    return WorkList("proposals", "Proposals awaiting decision", count, [
+        {"label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
+         "detail": f"{p.lead_agency.code}, proposed {p.created_at:%d %b %Y}"} for p in shown
+    ], more_url=reverse("programs:program-list") + "?status=proposed", empty="No proposal is waiting.")
+
+
+def assessments_to_approve() -> WorkList:
+    rows = CountryAssessment.objects.filter(status=AssessmentStatus.SUBMITTED).select_related("country", "created_by").order_by("submitted_at", "pk")
+    count, shown = _head(rows)
+    return WorkList("assessments", "Assessments to approve", count, [
+        {"label": f"{a.country.name}, assessed {a.assessed_on:%d %b %Y}", "url": reverse("assessments:assessment-detail", args=[a.pk]),
+         "detail": f"by {a.created_by.get_full_name() or a.created_by.username}"} for a in shown
+    ], more_url=reverse("assessments:assessment-list") + "?status=submitted", empty="No assessment is waiting.")
+
+
+def programs_under_crisis_review() -> WorkList:
+    reviews = (ProgramReview.objects.filter(decision="", crisis__isnull=False, program__archived_at__isnull=True)
+               .select_related("program", "crisis__country").order_by("crisis__occurred_on", "program__code"))
+    count, shown = _head(reviews)
+    return WorkList("crisis", "Programs under crisis review", count, [
+        {"label": f"{r.program.code} {r.program.title}", "url": reverse("dashboards:review-queue"),
+         "detail": f"{r.crisis.title} ({r.crisis.country.name}, {r.crisis.occurred_on:%d %b %Y})"} for r in shown
+    ], more_url=reverse("dashboards:review-queue"), empty="No program is under crisis review.")
+
+
+def recommendations_overdue() -> WorkList:
+    rows = overdue_recommendations()
+    count, shown = _head(rows)
+    return WorkList("recommendations", "Overdue recommendations", count, [
+        {"label": r.text[:120], "url": reverse("evaluations:evaluation-detail", args=[r.evaluation_id]) + f"#recommendation-{r.pk}",
+         "detail": f"{r.evaluation.program.code}, {r.owner}, due {r.due_on:%d %b %Y}"} for r in shown
+    ], more_url=reverse("evaluations:overdue"), empty="No recommendation is overdue.")
+
+
+def headline_counts() -> list[dict]:
+    """Counts that mean something: countries with programs (not every ISO country),
+    running programs, MOEs in use, values awaiting approval."""
+    programs = Program.objects.filter(archived_at__isnull=True)
+    return [
+        {"label": "countries with programs", "count": Program.countries.through.objects.filter(
+            program__archived_at__isnull=True).values("country_id").distinct().count(),
+         "url": reverse("dashboards:country-list")},
+        {"label": "running programs", "count": programs.filter(status__in=RUNNING_STATUSES).count(),
+         "url": reverse("programs:program-list")},
+        {"label": "measures of effectiveness in use", "count": MeasureOfEffectiveness.objects.filter(
+            archived_at__isnull=True, program__archived_at__isnull=True).count(), "url": reverse("programs:program-list")},
+        {"label": "values awaiting approval", "count": Measurement.objects.filter(status=MeasurementStatus.SUBMITTED).count(),
+         "url": reverse("programs:approvals")},
+    ]
+
+
+def work_lists(user, *, today: dt.date | None = None) -> dict[str, list[WorkList]]:
+    """The lists of the user's roles: {"analyst": [...], "manager": [...]} (a role the user
+    lacks is left out)."""
+    lists: dict[str, list[WorkList]] = {}
+    if permissions.is_analyst(user):
+        lists["analyst"] = [my_drafts(user), values_returned_to_me(user), reporting_due(user, today=today),
+                            my_proposals(user), findings_on_my_programs(user)]
+    if permissions.is_manager(user):
+        lists["manager"] = [*pending_values_grouped(), proposals_awaiting_decision(), assessments_to_approve(),
+                            programs_under_crisis_review(), recommendations_overdue()]
+    return lists

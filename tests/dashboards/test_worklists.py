@@ -1,0 +1,125 @@
+"""The home page is the user's queue by role: each list holds the right items, links to
+where they are dealt with, and the page costs the same queries as data grows."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards.selectors.worklists import work_lists
+from notifications.models import ReportingPolicy
+from programs.models import MeasurementStatus, ProgramStatus
+from programs.services.measures import measurement_return, measurements_submit
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _lists(user, **kwargs):
+    return {wl.key: wl for role in work_lists(user, **kwargs).values() for wl in role}
+
+
+def test_an_analyst_sees_drafts_returned_values_with_reason_and_reporting_due(analyst_a, manager, agency_a):
+    program_a = factories.ProgramFactory(lead_agency=agency_a, start_fy=2026)
+    moe = factories.MoeFactory(program=program_a)
+    draft = factories.MeasurementFactory(moe=moe, period="FY2026-Q1", status=MeasurementStatus.DRAFT, entered_by=analyst_a)
+    sent = factories.MeasurementFactory(moe=moe, period="FY2026-Q2", status=MeasurementStatus.DRAFT, entered_by=analyst_a)
+    measurements_submit(user=analyst_a, measurements=[sent])
+    sent.refresh_from_db()
+    measurement_return(user=manager, measurement=sent, reason="Source missing", version=sent.version)
+
+    lists = _lists(analyst_a, today=dt.date(2026, 9, 1))
+
+    assert lists["drafts"].count == 1
+    assert lists["drafts"].rows[0]["url"] == reverse("programs:measurement-grid", args=[program_a.pk]) + "?fy=2026"
+    assert f"{moe.name} · FY2026-Q1" in lists["drafts"].rows[0]["label"]
+    assert lists["returned"].rows[0]["detail"] == "Reason: Source missing"
+    # Q1 (draft) and Q2 (returned) are still owed; Q3 ended 30 June: overdue after 30 days.
+    owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in lists["reporting"].rows}
+    assert owed == {"FY2026-Q1": "Overdue", "FY2026-Q2": "Overdue", "FY2026-Q3": "Overdue"}
+    ReportingPolicy.objects.update_or_create(pk=1, defaults={"grace_days": 90})
+    owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in _lists(analyst_a, today=dt.date(2026, 9, 1))["reporting"].rows}
+    assert owed["FY2026-Q3"] == "Due"
+    assert draft.pk  # the draft stays a draft: listed, not reported
+
+
+def test_an_analyst_sees_their_own_proposals_only(analyst_a, agency_a):
+    proposed = factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED)
+    # The first history row names who proposed it.
+    proposed.history.filter(history_type="+").update(history_user=analyst_a)
+    factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED)  # someone else's
+    lists = _lists(analyst_a)
+    assert lists["my-proposals"].count == 1
+    assert lists["my-proposals"].rows[0]["url"] == reverse("programs:program-detail", args=[proposed.pk])
+
+
+def test_a_manager_sees_pending_values_grouped_with_counts(manager, analyst_a, agency_b):
+    kenya = factories.ProgramFactory(countries=[factories.country("KEN")])
+    defense = factories.ProgramFactory(lead_agency=agency_b, countries=[factories.country("UGA"), factories.country("KEN")])
+    for program, n in ((kenya, 3), (defense, 2)):
+        moe = factories.MoeFactory(program=program)
+        for q in range(1, n + 1):
+            factories.MeasurementFactory(moe=moe, period=f"FY2026-Q{q}", status=MeasurementStatus.SUBMITTED)
+    factories.ProgramFactory(status=ProgramStatus.PROPOSED)
+
+    lists = _lists(manager)
+
+    assert [(r["label"].split()[0], r["count"]) for r in lists["pending-program"].rows] == [(kenya.code, 3), (defense.code, 2)]
+    assert [(r["label"], r["count"]) for r in lists["pending-country"].rows] == [("Kenya", 5), ("Uganda", 2)]
+    assert [(r["label"], r["count"]) for r in lists["pending-agency"].rows] == [("DOS", 3), ("DOD", 2)]
+    assert lists["pending-country"].rows[1]["url"] == reverse("programs:approvals") + "?country=UGA"
+    assert lists["proposals"].count == 1
+    assert "analyst" not in work_lists(manager)
+
+
+def test_a_manager_sees_crisis_reviews_and_overdue_recommendations(manager):
+    from evaluations.models import Evaluation, Recommendation
+
+    program = factories.ProgramFactory(status=ProgramStatus.UNDER_REVIEW)
+    crisis = factories.crisis("KEN")
+    review = factories.review(program)
+    review.crisis = crisis
+    review.save()
+    evaluation = Evaluation.objects.create(program=program, evaluation_type="performance", title="Mid-term",
+                                           evaluator="GAO", started_on=dt.date(2025, 1, 1))
+    Recommendation.objects.create(evaluation=evaluation, text="Train trainers", owner="AF/SP", due_on=dt.date(2025, 6, 1))
+    lists = _lists(manager)
+    assert lists["crisis"].count == 1 and crisis.title in lists["crisis"].rows[0]["detail"]
+    assert lists["recommendations"].rows[0]["url"].startswith(reverse("evaluations:evaluation-detail", args=[evaluation.pk]))
+
+
+def test_the_home_page_counts_countries_with_programs_not_every_iso_country(client, manager):
+    factories.ProgramFactory(countries=[factories.country("KEN"), factories.country("UGA")])
+    client.force_login(manager)
+    page = client.get(reverse("home")).content.decode()
+    import re
+    assert re.search(r'tile-figure">2</span>\s*<span class="tile-label">countries with programs', page), re.findall(r"tile-figure.{0,80}", page)
+    assert 'id="pending-program"' in page and "Waiting for me as a manager" in page
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _grow(analyst, n: int) -> None:
+    for i in range(n):
+        program = factories.ProgramFactory(lead_agency=analyst.agency, status=ProgramStatus.PROPOSED if i % 3 == 0 else ProgramStatus.ACTIVE)
+        program.history.filter(history_type="+").update(history_user=analyst)
+        moe = factories.MoeFactory(program=program)
+        for q, status in zip((1, 2, 3), ("draft", "submitted", "returned")):
+            factories.MeasurementFactory(moe=moe, period=f"FY2026-Q{q}", status=status, entered_by=analyst,
+                                         value=Decimal(q), return_reason="fix" if status == "returned" else "")
+
+
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+def test_the_home_page_costs_the_same_queries_for_ten_times_the_data(client, analyst_a, manager, role):
+    client.force_login(analyst_a if role == "analyst" else manager)
+    _grow(analyst_a, 2)
+    small = _home_queries(client)
+    _grow(analyst_a, 20)
+    assert _home_queries(client) == small
