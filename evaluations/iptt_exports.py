@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from infrastructure.exports import MAX_EXPORT_ROWS, text_cell
 from programs.models import Measurement, Target
 
-from .selectors.iptt import RULES, STATUS_TEXT, IpttReport
+from .selectors.iptt import STATUS_TEXT, IpttReport
 
 NUMBER_FORMAT = "#,##0.####"
 PERCENT_FORMAT = "0.0%"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
@@ -422,9 +421,5 @@ def _category_row(row: dict, category: str, values: dict[str, Decimal], columns:
 
 
 def program_url(program_id: int) -> str:
+    """The program page's address."""
     return reverse("programs:program-detail", args=[program_id])
-
-
-def period_choices(columns: Iterable[Column]) -> list[tuple[str, str]]:
-    """(code, label) of the columns, for the range selects."""
-    return [(c.label, c.label) for c in columns]

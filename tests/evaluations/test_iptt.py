@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations.computations.iptt import LOP, PTD, PeriodFigure, summary_pairings
+from evaluations.computations.iptt import PeriodFigure, summary_pairings
 from evaluations.computations.iptt_sql import summary_pairings_sql
 from evaluations.models import MoeAchievement, PinnedReport
 from evaluations.selectors.iptt import IpttOptions, iptt_report
