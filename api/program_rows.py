@@ -3,7 +3,9 @@
 The program list is the endpoint other systems sync most, so it skips model instances
 and per-field serializer calls: one query for the page's columns, one for the related lists
 (every many-to-many list in one UNION ALL, and the funding rows), whatever the page size. ``api.serializers.programs.ProgramSerializer`` documents the
-same shape, and tests hold the two equal.
+same shape, and tests hold the two equal. This is the reference: the list endpoint's
+compact JSON pages on PostgreSQL are written by the database (:mod:`api.program_rows_json`,
+held byte for byte equal to this rendered); CSV, indented JSON, details and SQLite use this.
 """
 from __future__ import annotations
 

@@ -39,14 +39,13 @@ def _boolean(expression: str) -> str:
 
 def _timestamp(expression: str) -> str:
     """ISO 8601 in UTC with a 'Z' and microseconds only when not zero, as
-    ``datetime.isoformat`` writes it. From the text output of the UTC time (ISO DateStyle,
-    PostgreSQL's default and psycopg2's requirement): ``YYYY-MM-DD HH:MM:SS`` and the
-    fraction with trailing zeros trimmed, padded back to six digits (``to_char`` costs
-    ten times as much)."""
-    utc = f"({expression} AT TIME ZONE 'UTC')::text"
+    ``datetime.isoformat`` writes it. From ``to_json`` of the UTC time, which is ISO 8601
+    whatever the session's DateStyle (``"YYYY-MM-DDTHH:MM:SS"``, the fraction with trailing
+    zeros trimmed), padded back to six digits (``to_char`` costs ten times as much)."""
+    text = f"to_json({expression} AT TIME ZONE 'UTC')::text"
     return (
-        f"COALESCE('\"' || replace(CASE WHEN length({utc}) = 19 THEN {utc} ELSE rpad({utc}, 26, '0') END, ' ', 'T')"
-        f" || 'Z\"', 'null')"
+        f"COALESCE(CASE WHEN length({text}) = 21 THEN left({text}, 20) "
+        f"ELSE rpad(left({text}, -1), 27, '0') END || 'Z\"', 'null')"
     )
 
 

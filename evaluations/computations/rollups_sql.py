@@ -192,11 +192,20 @@ def program_rollups_query(
 
 def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, int], computed_at: dt.datetime) -> None:
     """Upsert the program rollups in scope, with the countries, regions and goals they count
-    in and whether they count (running, not archived)."""
-    goals = _json_agg("pg2.goal_id")
-    countries = _json_agg("pc2.country_id")
-    regions = _json_agg("r2.region_id")
+    in (from each kind's membership query in ``GROUPS``, grouped once per kind rather than
+    three subqueries per program: 1.4 s of 3.6 at 20,000 programs) and whether they count
+    (running, not archived)."""
     query, params = program_rollups_query(program_ids, window, from_table="evaluations_moeachievement")
+    joins = []
+    for kind in ("country", "region", "goal"):
+        membership = GROUPS[kind][3]
+        scope, scope_params = ids_in("mb.program_id", program_ids)
+        joins.append(
+            f"LEFT JOIN (SELECT mb.program_id, {_json_agg('mb.group_id')} AS ids FROM ({membership}) mb "
+            f"WHERE mb.group_id IS NOT NULL AND {scope} GROUP BY mb.program_id) {kind}_ids "
+            f"ON {kind}_ids.program_id = q.program_id"
+        )
+        params = [*params, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -204,24 +213,10 @@ def program_rollups_write(program_ids: Iterable[int] | None, window: tuple[int, 
                 (program_id, achievement, status, moe_count, moes_with_data, funding_weight,
                  country_ids, region_ids, goal_ids, counted, computed_at)
             SELECT q.program_id, q.achievement, q.status, q.moe_count, q.moes_with_data, q.funding_weight,
-                   COALESCE((SELECT {countries} FROM programs_program_countries pc2
-                             WHERE pc2.program_id = q.program_id), '[]'),
-                   COALESCE((SELECT {regions} FROM (
-                                SELECT c.state_bureau_id AS region_id FROM programs_program_countries pc
-                                JOIN programs_country c ON c.id = pc.country_id WHERE pc.program_id = q.program_id
-                                UNION
-                                SELECT c.combatant_command_id FROM programs_program_countries pc
-                                JOIN programs_country c ON c.id = pc.country_id WHERE pc.program_id = q.program_id
-                             ) r2 WHERE r2.region_id IS NOT NULL), '[]'),
-                   COALESCE((SELECT {goals} FROM (
-                                SELECT pg.goal_id FROM programs_program_goals pg WHERE pg.program_id = q.program_id
-                                UNION
-                                SELECT g.parent_id FROM programs_program_goals pg
-                                JOIN programs_goal g ON g.id = pg.goal_id
-                                WHERE pg.program_id = q.program_id AND g.parent_id IS NOT NULL
-                             ) pg2), '[]'),
+                   COALESCE(country_ids.ids, '[]'), COALESCE(region_ids.ids, '[]'), COALESCE(goal_ids.ids, '[]'),
                    q.counted, %s
             FROM ({query}) q
+            {" ".join(joins)}
             WHERE TRUE
             ON CONFLICT (program_id) DO UPDATE SET
                 achievement = EXCLUDED.achievement, status = EXCLUDED.status,

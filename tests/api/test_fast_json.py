@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
@@ -66,3 +67,7 @@ def test_the_database_writes_the_page_json_the_reference_rows_render_to():
     expected = FastJSONRenderer().render(program_rows(Program.objects.filter(pk__in=ids).order_by("-pk")))
     assert program_rows_json(ids).encode().replace("\u2028".encode(), b"\\u2028") == expected
     assert program_rows_json([]) == "[]"
+    # The timestamps do not depend on the session's date style.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL datestyle = 'SQL, DMY'")
+    assert program_rows_json(ids).encode().replace("\u2028".encode(), b"\\u2028") == expected
