@@ -17,14 +17,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 def _ensure_reference_data() -> None:
     """Reference data and seeded rows that migrations create (flushed by transactional tests)."""
-    from assessments.framework_seed import seed_framework_v1
-    from assessments.models import AssessmentFramework, Criterion
+    from assessments.framework_seed import seed_framework_v1, seed_framework_v2
+    from assessments.models import AssessmentFramework, BandCap, Criterion
     from programs.models import Country
 
     if not Country.objects.exists():
         reference_data_load()
-    if not AssessmentFramework.objects.exists():
+    if AssessmentFramework.objects.count() < 2:  # versions 1 and 2, as the migrations seed them
         seed_framework_v1(AssessmentFramework, Criterion)
+        seed_framework_v2(AssessmentFramework, Criterion, BandCap)
     for name in (ANALYST, MANAGER, ADMINISTRATOR):
         Group.objects.get_or_create(name=name)
 
