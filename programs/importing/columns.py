@@ -94,7 +94,7 @@ MOES = TableKind(
         "kind", "unit", "direction", "cumulative", "allows_negative", "frequency",
         "baseline_value", "baseline_date", "weight", "means_of_verification",
     ),
-    read_only=("lead_agency", "target_status", "archived_at", "updated_at"),
+    read_only=("lead_agency", "archived_at", "updated_at"),
 )
 
 MEASUREMENTS = TableKind(

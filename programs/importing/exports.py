@@ -79,7 +79,6 @@ _MOE_CELLS = {
     "target": lambda m, t: t.value if t else None,
     # read-only
     "lead_agency": lambda m, t: m.program.lead_agency.code,
-    "target_status": lambda m, t: "",  # targets have no approval status of their own
     "archived_at": lambda m, t: m.archived_at,
     "updated_at": lambda m, t: m.updated_at,
 }

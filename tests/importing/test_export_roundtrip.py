@@ -76,7 +76,7 @@ def test_moe_export_of_the_program_list_reimports_unchanged(client, analyst_a, p
     assert _data_rows(job) == [
         ("DOS-2027-0001 / Interdictions / FY2027-Q1", "unchanged"), ("DOS-2027-0001 / Patrols", "unchanged"),
     ]
-    assert _ignored_note(job).endswith(": lead_agency, target_status, archived_at, updated_at")
+    assert _ignored_note(job).endswith(": lead_agency, archived_at, updated_at")
 
 
 @pytest.mark.parametrize("url", ["programs:program-measurement-export", "programs:approvals-export"])
