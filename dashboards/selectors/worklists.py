@@ -215,7 +215,8 @@ def headline_counts() -> list[dict]:
          "url": reverse("programs:program-list")},
         {"label": "measures of effectiveness in use", "count": MeasureOfEffectiveness.objects.filter(
             archived_at__isnull=True, program__archived_at__isnull=True).count(), "url": reverse("programs:program-list")},
-        {"label": "values awaiting approval", "count": Measurement.objects.filter(status=MeasurementStatus.SUBMITTED).count(),
+        {"label": "values awaiting approval", "count": Measurement.objects.filter(
+            status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True).count(),
          "url": reverse("programs:approvals")},
     ]
 

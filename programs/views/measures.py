@@ -229,7 +229,7 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
     page = paginate(request, queue.qs, per_page=50)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
     return render(request, "programs/approvals.html", {
-        "page": page, "rows": rows, "filter": queue, "return_form": ReturnForm(),
+        "page": page, "rows": rows, "filter": queue,
         "query": query_without(request, "page"),
     })
 
