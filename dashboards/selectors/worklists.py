@@ -121,14 +121,18 @@ def my_proposals(user) -> WorkList:
 
 def findings_on_my_programs(user) -> WorkList:
     """Open coordination findings that name a program of the user's agency."""
-    from evaluations.selectors.coordination import coordination_findings
+    from evaluations.selectors.coordination import CHECKS, coordination_findings
 
     url = reverse("evaluations:coordination")
     if not user.agency_id:
         return WorkList("findings", "Coordination findings on my agency's programs", 0, more_url=url)
-    mine = set(Program.objects.filter(lead_agency_id=user.agency_id).values_list("pk", flat=True))
+    mine = set(Program.objects.filter(lead_agency_id=user.agency_id, archived_at__isnull=True,
+                                      status__in=RUNNING_STATUSES).values_list("pk", flat=True))
+    countries = sorted(set(Program.countries.through.objects.filter(program_id__in=mine).values_list("country_id", flat=True)))
+    # Only the checks whose findings name programs, only in the countries the agency works in.
     found = [
-        (section, f) for section in coordination_findings(include_acknowledged=False)
+        (section, f) for section in coordination_findings(include_acknowledged=False, country_ids=countries,
+                                                          checks=[c for c in CHECKS if c != "gap"])
         for f in section["findings"] if mine & set(f.program_ids)
     ]
     agency = user.agency.code if user.agency_id else ""
