@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments.models import AssessmentStatus, CountryAssessment
 from evaluations.selectors.evaluations import overdue_recommendations
 from notifications.models import ReportingPolicy
-from notifications.reporting import OVERDUE, reporting_rows
+from notifications.reporting import OVERDUE, reporting_head
 from programs import permissions
 from programs.models import (
     MeasureOfEffectiveness,
@@ -92,11 +92,9 @@ def reporting_due(user, *, today: dt.date | None = None) -> WorkList:
     if not user.agency_id:
         return WorkList("reporting", "Reporting due and overdue", 0, empty="You belong to no agency.")
     grace = ReportingPolicy.current().grace_days
-    rows = reporting_rows(agency_id=user.agency_id, today=today, grace_days=grace)
-    overdue = sum(1 for r in rows if r.state == OVERDUE)
-    shown = sorted(rows, key=lambda r: (r.state != OVERDUE, r.deadline, r.program_code, r.moe_id))[:SHOWN]
+    count, overdue, shown = reporting_head(agency_id=user.agency_id, today=today, grace_days=grace, limit=SHOWN)
     return WorkList(
-        "reporting", f"Reporting due and overdue ({overdue} overdue)", len(rows),
+        "reporting", f"Reporting due and overdue ({overdue} overdue)", count,
         [{"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
           "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
           "tag": "Overdue" if r.state == OVERDUE else "Due"} for r in shown],
