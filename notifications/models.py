@@ -96,6 +96,10 @@ class ReportingPolicy(models.Model):
     def __str__(self) -> str:
         return f"Values due {self.grace_days} days after the period ends"
 
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # the one row, whatever the id sequence says (the admin's add form)
+        super().save(*args, **kwargs)
+
     @classmethod
     def current(cls) -> "ReportingPolicy":
         """The one policy row; the defaults while an administrator has not saved one (a read
