@@ -1,26 +1,23 @@
-"""Administrators set the reporting deadline here; notifications are read-only."""
+"""Administrators set the reporting deadline here (with its history: who changed the
+grace period, when); notifications are read-only and never deleted here."""
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin
 
 from .models import Notification, ReportingPolicy
 
 
 @admin.register(ReportingPolicy)
-class ReportingPolicyAdmin(admin.ModelAdmin):
-    list_display = ("grace_days", "updated_at")
+class ReportingPolicyAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "grace_days", "updated_at")
 
     def has_add_permission(self, request) -> bool:
         return not ReportingPolicy.objects.exists()
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "title", "read_at", "emailed_at")
     list_filter = ("kind",)
     search_fields = ("title", "recipient__username")
-    readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from infrastructure.models import history
+
 
 class NotificationKind(models.TextChoices):
     VALUE_RETURNED = "value_returned", "A value of mine returned for revision"
@@ -84,6 +86,7 @@ class ReportingPolicy(models.Model):
         help_text="Days after a reporting period ends before its values are overdue.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = history()
 
     class Meta:
         verbose_name = "reporting policy"
@@ -92,6 +95,10 @@ class ReportingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Values due {self.grace_days} days after the period ends"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # the one row, whatever the id sequence says (the admin's add form)
+        super().save(*args, **kwargs)
 
     @classmethod
     def current(cls) -> "ReportingPolicy":

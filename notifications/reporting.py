@@ -86,7 +86,8 @@ def _candidate_periods(first_fy: int, today: dt.date) -> list[Period]:
 
 REPORTING_SQL = """
     WITH periods(kind, fy, code, period_end) AS (VALUES {values})
-    SELECT m.id, per.code, per.period_end, p.id, p.code, m.name, p.lead_agency_id
+    SELECT m.id AS moe_id, per.code, per.period_end, p.id AS program_id, p.code AS program_code, m.name,
+           p.lead_agency_id
     FROM programs_measureofeffectiveness m
     JOIN programs_program p ON p.id = m.program_id
     JOIN periods per
@@ -97,7 +98,6 @@ REPORTING_SQL = """
       AND {scope}
       AND NOT EXISTS (SELECT 1 FROM programs_measurement x
                       WHERE x.moe_id = m.id AND x.period = per.code AND x.status IN ('submitted', 'approved'))
-    ORDER BY per.period_end, p.code, m.id
 """
 
 
@@ -109,19 +109,18 @@ class ReportingRow(PeriodOwed):
     agency_id: int = 0
 
 
-def reporting_rows(*, agency_id: int | None, today: dt.date, grace_days: int, first_fy: int | None = None) -> list[ReportingRow]:
-    """Set-based: every value owed by the running programs led by ``agency_id`` (None:
-    every agency), oldest period first, in one query. ``first_fy`` (default: the
-    earliest start of a running program) bounds the periods considered."""
+def _statement(agency_id: int | None, today: dt.date, first_fy: int | None) -> tuple[str, list] | None:
+    """REPORTING_SQL with its parameters for an agency (None: all), or None when no
+    period can be owed."""
     if first_fy is None:
         from programs.models import Program
 
         first_fy = Program.objects.filter(archived_at__isnull=True).order_by("start_fy").values_list("start_fy", flat=True).first()
         if first_fy is None:
-            return []
+            return None
     periods = _candidate_periods(first_fy, today)
     if not periods:
-        return []
+        return None
     values = ", ".join(["(%s, %s, %s, %s)"] * len(periods))
     params: list = [x for p in periods for x in (p.kind, p.fiscal_year, p.code, p.end)]
     scope = "TRUE" if agency_id is None else "p.lead_agency_id = %s"
@@ -131,14 +130,43 @@ def reporting_rows(*, agency_id: int | None, today: dt.date, grace_days: int, fi
     if connection.vendor == "postgresql":
         # VALUES of parameters are text to PostgreSQL: type the first row's columns.
         sql = sql.replace("VALUES (%s, %s, %s, %s)", "VALUES (%s, %s::integer, %s, %s::date)", 1)
+    return sql, params
+
+
+def _row(raw, grace_days: int, today: dt.date) -> "ReportingRow":
+    moe_id, code, end, program_id, program_code, moe_name, agency_id = raw[:7]
+    end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
+    return ReportingRow(moe_id, code, end, end + dt.timedelta(days=grace_days),
+                        deadline_state(end, today=today, grace_days=grace_days), program_id, program_code, moe_name, agency_id)
+
+
+def reporting_rows(*, agency_id: int | None, today: dt.date, grace_days: int, first_fy: int | None = None) -> list[ReportingRow]:
+    """Set-based: every value owed by the running programs led by ``agency_id`` (None:
+    every agency), oldest period first, in one query. ``first_fy`` (default: the
+    earliest start of a running program) bounds the periods considered."""
+    statement = _statement(agency_id, today, first_fy)
+    if statement is None:
+        return []
+    sql, params = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"SELECT * FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id", params)
+        return [_row(raw, grace_days, today) for raw in cursor.fetchall()]
+
+
+def reporting_head(*, agency_id: int, today: dt.date, grace_days: int, limit: int) -> tuple[int, int, list[ReportingRow]]:
+    """How many values ``agency_id``'s programs owe, how many of them are overdue, and the
+    ``limit`` oldest (overdue first: the oldest deadlines), without reading every row: the
+    same statement as :func:`reporting_rows`, counted by window functions."""
+    statement = _statement(agency_id, today, None)
+    if statement is None:
+        return 0, 0, []
+    sql, params = statement
+    cutoff = today - dt.timedelta(days=grace_days)  # a period that ended before this is overdue
+    wrapped = (f"SELECT owed.*, COUNT(*) OVER (), SUM(CASE WHEN owed.period_end < %s THEN 1 ELSE 0 END) OVER () "
+               f"FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(wrapped, [cutoff, *params, int(limit)])
         rows = cursor.fetchall()
-    out = []
-    for moe_id, code, end, program_id, program_code, moe_name, agency_id in rows:
-        end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
-        out.append(ReportingRow(
-            moe_id, code, end, end + dt.timedelta(days=grace_days),
-            deadline_state(end, today=today, grace_days=grace_days), program_id, program_code, moe_name, agency_id,
-        ))
-    return out
+    if not rows:
+        return 0, 0, []
+    return int(rows[0][7]), int(rows[0][8] or 0), [_row(raw, grace_days, today) for raw in rows]

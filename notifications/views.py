@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from programs.views.paging import paginate
+from programs.views.paging import paginate, selected_ids
 
 from .forms import PreferencesForm
 from .selectors import inbox, preferences_of
@@ -19,14 +19,10 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
-
-
 @require_POST
 def mark_read_page(request: HttpRequest) -> HttpResponse:
     """Mark the chosen notifications (or, with ``all``, every one) read."""
-    ids = None if "all" in request.POST else _ids(request.POST.getlist("ids"))
+    ids = None if "all" in request.POST else selected_ids(request)
     count = notifications_mark_read(user=request.user, ids=ids)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
     return redirect("notifications:inbox")

@@ -11,10 +11,12 @@ Query parameters (all optional):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
@@ -443,8 +445,8 @@ class ApprovalFilter(django_filters.FilterSet):
             (pk, f"{code} {title[:60]}") for pk, code, title in waiting.values_list(
                 "moe__program_id", "moe__program__code", "moe__program__title").distinct().order_by("moe__program__code")])
         fields["country"].widget = forms.Select(choices=lambda: [("", "Any country")] + list(
-            Country.objects.filter(programs__moes__measurements__in=waiting).values_list("iso3", "name")
-            .distinct().order_by("name")))
+            waiting.values_list("moe__program__countries__iso3", "moe__program__countries__name")
+            .distinct().order_by("moe__program__countries__name")))
         fields["agency"].widget = forms.Select(choices=lambda: [("", "Any agency")] + [
             (code, code) for code in waiting.values_list("moe__program__lead_agency__code", flat=True)
             .distinct().order_by("moe__program__lead_agency__code")])
@@ -452,6 +454,8 @@ class ApprovalFilter(django_filters.FilterSet):
             (code, code) for code, _ in waiting.values_list("period", "period_end").distinct().order_by("period_end", "period")])
         for field in fields.values():
             field.widget.attrs["class"] = "usa-select"
+            if isinstance(field.widget.choices, CallableChoiceIterator):  # read once per page, not per render
+                field.widget.choices = CallableChoiceIterator(functools.cache(field.widget.choices.func))
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(moe__program__countries__in=countries_matching(value)).distinct()

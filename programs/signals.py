@@ -15,6 +15,16 @@ from django.dispatch import Signal
 # membership (countries, goals) or status. kwargs: program_ids (list[int]).
 program_data_changed = Signal()
 
+# Decisions people wait for (the notifications app tells them). Sent by the services
+# inside the writing transaction.
+# Managers returned values for revision. kwargs: measurements (with moe and moe.program
+# loaded), reason (str).
+measurements_returned = Signal()
+# Values were submitted for approval. kwargs: program_counts ({(program id, code): n}).
+measurements_submitted = Signal()
+# A proposed program was approved or terminated. kwargs: program, action, reason.
+proposal_decided = Signal()
+
 # An input of selectivity changed: a country's priority tier or an open crisis event.
 # kwargs: country_ids (list[int]).
 country_inputs_changed = Signal()

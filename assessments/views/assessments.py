@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from programs import permissions
+from programs.selectors.history import history_entries
 from programs.models import Country
 from programs.forms.change_fields import version_int
 from programs.views.paging import paginate
@@ -154,7 +155,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": assessment.is_editable and (assessment.created_by_id == user.id or is_manager),
             "can_decide": is_manager and assessment.status == "submitted" and assessment.created_by_id != user.id,
             "return_form": ReturnForm(),
-            "history": assessment.history.select_related("history_user").order_by("-history_date")[:20],
+            "history": history_entries(assessment.history.all(), title="Assessment", link=None),
         },
     )
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments.models import AssessmentStatus, CountryAssessment
 from evaluations.selectors.evaluations import overdue_recommendations
 from notifications.models import ReportingPolicy
-from notifications.reporting import OVERDUE, reporting_rows
+from notifications.reporting import OVERDUE, reporting_head
 from programs import permissions
 from programs.models import (
     MeasureOfEffectiveness,
@@ -92,11 +92,9 @@ def reporting_due(user, *, today: dt.date | None = None) -> WorkList:
     if not user.agency_id:
         return WorkList("reporting", "Reporting due and overdue", 0, empty="You belong to no agency.")
     grace = ReportingPolicy.current().grace_days
-    rows = reporting_rows(agency_id=user.agency_id, today=today, grace_days=grace)
-    overdue = sum(1 for r in rows if r.state == OVERDUE)
-    shown = sorted(rows, key=lambda r: (r.state != OVERDUE, r.deadline, r.program_code, r.moe_id))[:SHOWN]
+    count, overdue, shown = reporting_head(agency_id=user.agency_id, today=today, grace_days=grace, limit=SHOWN)
     return WorkList(
-        "reporting", f"Reporting due and overdue ({overdue} overdue)", len(rows),
+        "reporting", f"Reporting due and overdue ({overdue} overdue)", count,
         [{"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
           "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
           "tag": "Overdue" if r.state == OVERDUE else "Due"} for r in shown],
@@ -121,14 +119,18 @@ def my_proposals(user) -> WorkList:
 
 def findings_on_my_programs(user) -> WorkList:
     """Open coordination findings that name a program of the user's agency."""
-    from evaluations.selectors.coordination import coordination_findings
+    from evaluations.selectors.coordination import CHECKS, coordination_findings
 
     url = reverse("evaluations:coordination")
     if not user.agency_id:
         return WorkList("findings", "Coordination findings on my agency's programs", 0, more_url=url)
-    mine = set(Program.objects.filter(lead_agency_id=user.agency_id).values_list("pk", flat=True))
+    mine = set(Program.objects.filter(lead_agency_id=user.agency_id, archived_at__isnull=True,
+                                      status__in=RUNNING_STATUSES).values_list("pk", flat=True))
+    countries = sorted(set(Program.countries.through.objects.filter(program_id__in=mine).values_list("country_id", flat=True)))
+    # Only the checks whose findings name programs, only in the countries the agency works in.
     found = [
-        (section, f) for section in coordination_findings(include_acknowledged=False)
+        (section, f) for section in coordination_findings(include_acknowledged=False, country_ids=countries,
+                                                          checks=[c for c in CHECKS if c != "gap"])
         for f in section["findings"] if mine & set(f.program_ids)
     ]
     agency = user.agency.code if user.agency_id else ""
@@ -215,7 +217,8 @@ def headline_counts() -> list[dict]:
          "url": reverse("programs:program-list")},
         {"label": "measures of effectiveness in use", "count": MeasureOfEffectiveness.objects.filter(
             archived_at__isnull=True, program__archived_at__isnull=True).count(), "url": reverse("programs:program-list")},
-        {"label": "values awaiting approval", "count": Measurement.objects.filter(status=MeasurementStatus.SUBMITTED).count(),
+        {"label": "values awaiting approval", "count": Measurement.objects.filter(
+            status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True).count(),
          "url": reverse("programs:approvals")},
     ]
 

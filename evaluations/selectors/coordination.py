@@ -59,11 +59,11 @@ def surge_missing(long_term_objective_id: int | None, no_plan: bool) -> list[str
                                     ("sustainment plan", bool(no_plan))) if gone]
 
 
-def interagency_overlaps(today: dt.date | None = None) -> list[Finding]:
+def interagency_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per country and goal (or partner institution) served by running
     programs of two or more lead agencies in a common fiscal year."""
     findings = []
-    for row in rule_rows("overlap", today=today or timezone.localdate()):
+    for row in rule_rows("overlap", country_ids, today=today or timezone.localdate()):
         programs = programs_in_summary(row["programs"])
         shared = f"goal {row['on_name']}" if row["on_kind"] == "goal" else f"institution {row['on_name']}"
         years = f"FY{row['first_fy']}-FY{row['last_fy']}"
@@ -79,7 +79,7 @@ def interagency_overlaps(today: dt.date | None = None) -> list[Finding]:
     return findings
 
 
-def donor_overlaps(today: dt.date | None = None) -> list[Finding]:
+def donor_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per other donor's engagement and running program sharing a country,
     a DAC sector and fiscal years."""
     return [
@@ -93,11 +93,11 @@ def donor_overlaps(today: dt.date | None = None) -> list[Finding]:
             links=[_program_link(r["program_id"], r["program_code"])],
             program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         )
-        for r in rule_rows("donor_overlap", today=today or timezone.localdate())
+        for r in rule_rows("donor_overlap", country_ids, today=today or timezone.localdate())
     ]
 
 
-def gaps(today: dt.date | None = None) -> list[Finding]:
+def gaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per objective of a tier 1-2 country's strategy with no running program."""
     return [
         Finding(
@@ -107,15 +107,15 @@ def gaps(today: dt.date | None = None) -> list[Finding]:
                     f"program ({r['objective_description'][:80]})",
             country=r["country_name"], iso3s=[r["iso3"]],
         )
-        for r in rule_rows("gap", today=today or timezone.localdate())
+        for r in rule_rows("gap", country_ids, today=today or timezone.localdate())
     ]
 
 
-def surge_without_long_term_link(today: dt.date | None = None) -> list[Finding]:
+def surge_without_long_term_link(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per running surge program missing a long-term objective or a
     sustainment plan (or both)."""
     findings = []
-    for r in rule_rows("surge", today=today or timezone.localdate()):
+    for r in rule_rows("surge", country_ids, today=today or timezone.localdate()):
         objective, no_plan = r["long_term_objective_id"], bool(r["no_plan"])
         missing = surge_missing(objective, no_plan)
         findings.append(Finding(
@@ -129,11 +129,11 @@ def surge_without_long_term_link(today: dt.date | None = None) -> list[Finding]:
     return findings
 
 
-def vetting_missing(today: dt.date | None = None) -> list[Finding]:
+def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per running program and partner institution needing vetting without
     an approved vetting unexpired on ``today`` (default: today)."""
     findings = []
-    for r in rule_rows("vetting", today=today or timezone.localdate()):
+    for r in rule_rows("vetting", country_ids, today=today or timezone.localdate()):
         latest = r["latest"]
         state = "never vetted" if not latest else f"latest vetting {latest.rstrip(':').replace(':', ', expired ')}"
         findings.append(Finding(
@@ -156,15 +156,19 @@ CHECKS: dict[str, tuple[str, Callable[[], list[Finding]]]] = {
 }
 
 
-def coordination_findings(*, include_acknowledged: bool = True) -> list[dict]:
-    """Every check with its findings, each carrying its acknowledgement if any (one query
-    per check plus one for acknowledgements)."""
+def coordination_findings(*, include_acknowledged: bool = True, country_ids: list[int] | None = None,
+                          checks: list[str] | None = None) -> list[dict]:
+    """Every check (or ``checks``) with its findings, each carrying its acknowledgement if
+    any (one query per check plus one for acknowledgements); ``country_ids`` limits the
+    checks to the programs (and strategies) of those countries."""
     acknowledgements = {
         (a.check_name, a.fingerprint): a for a in FindingAcknowledgement.objects.select_related("acknowledged_by")
     }
     sections = []
     for name, (title, check) in CHECKS.items():
-        findings = check()
+        if checks is not None and name not in checks:
+            continue
+        findings = check(country_ids=country_ids)
         for finding in findings:
             finding.acknowledgement = acknowledgements.get((name, finding.fingerprint))
         open_count = sum(1 for f in findings if f.acknowledgement is None)

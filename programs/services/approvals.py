@@ -21,12 +21,11 @@ from simple_history.utils import bulk_update_with_history
 
 from .. import permissions
 from ..models import MeasureOfEffectiveness, Measurement, MeasurementStatus, Program, User
-from ..signals import program_data_announce
+from ..signals import measurements_returned, program_data_announce
 from .rules import archived_ancestor
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import timestamps_touch
 from infrastructure.versioning import version_conflict
-from notifications.services import values_returned_notify
 
 APPROVE, RETURN = "approve", "return"
 DECISIONS = (APPROVE, RETURN)
@@ -85,7 +84,7 @@ def measurements_decide(
         timestamps_touch(Program, program_ids)
         program_data_announce(MeasureOfEffectiveness, program_ids)
     else:
-        values_returned_notify(measurements=rows, reason=reason)
+        measurements_returned.send(sender=Measurement, measurements=rows, reason=reason)
     return len(rows)
 
 

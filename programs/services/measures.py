@@ -29,12 +29,11 @@ from ..models import (
     User,
     moe_period_error,
 )
-from ..signals import program_data_announce
+from ..signals import measurements_returned, measurements_submitted, program_data_announce
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.history import with_rationale
 from infrastructure.versioning import check_version
-from notifications.services import values_returned_notify, values_submitted_notify
 from .rules import ensure_four_eyes, ensure_writable
 from .programs import is_approved_data
 
@@ -436,7 +435,8 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
         validated_save(measurement, user=user, rationale="submitted for approval")
         moved += 1
         per_program[(measurement.moe.program_id, measurement.moe.program.code)] += 1
-    values_submitted_notify(program_counts=per_program)
+    if per_program:
+        measurements_submitted.send(sender=Measurement, program_counts=dict(per_program))
     return moved
 
 
@@ -473,7 +473,7 @@ def measurement_return(*, user: User, measurement: Measurement, reason: str, ver
     measurement.status, measurement.return_reason = MeasurementStatus.RETURNED, reason.strip()
     measurement.version += 1
     validated_save(measurement, user=user, rationale=f"returned: {reason.strip()}")
-    values_returned_notify(measurements=[measurement], reason=reason.strip())
+    measurements_returned.send(sender=Measurement, measurements=[measurement], reason=reason.strip())
     return measurement
 
 

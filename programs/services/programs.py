@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
-from ..signals import program_data_announce
+from ..signals import program_data_announce, proposal_decided
 from .program_years import program_years_check
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import require_rationale, timestamps_touch, validated_save
 from infrastructure.versioning import check_version
-from notifications.services import proposal_decided_notify
 from .rules import ensure_writable
 
 PROGRAM_M2M_FIELDS = (
@@ -333,15 +332,15 @@ def program_transition(
         )
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the program's status changes."})
-    proposal_decided = program.status == ProgramStatus.PROPOSED
+    was_proposed = program.status == ProgramStatus.PROPOSED
     program.status = target
     program.status_changed_at = timezone.now()
     program_actual_dates_follow(program, today=timezone.localdate())
     program.version += 1
     validated_save(program, user=user, rationale_category="", rationale=f"{action}: {reason.strip()}")
     _announce([program.pk])
-    if proposal_decided:
-        proposal_decided_notify(program=program, action=action, reason=reason.strip())
+    if was_proposed:
+        proposal_decided.send(sender=Program, program=program, action=action, reason=reason.strip())
     return program
 
 

@@ -40,7 +40,7 @@ from ..services.approvals import measurements_decide
 from ..filters import ApprovalFilter
 from .refusals import forbidden_page
 from .form_errors import apply_service_errors
-from .paging import paginate, query_without
+from .paging import paginate, query_without, selected_ids
 
 
 def _editable_program(request: HttpRequest, pk: int) -> Program:
@@ -229,13 +229,9 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
     page = paginate(request, queue.qs, per_page=50)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
     return render(request, "programs/approvals.html", {
-        "page": page, "rows": rows, "filter": queue, "return_form": ReturnForm(),
+        "page": page, "rows": rows, "filter": queue,
         "query": query_without(request, "page"),
     })
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
 
 
 @require_POST
@@ -248,7 +244,7 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
     if request.POST.get("scope") == "all":
         ids, versions = list(ApprovalFilter(request.GET).qs.values_list("pk", flat=True)), None
     else:
-        ids = _ids(request.POST.getlist("ids"))
+        ids = selected_ids(request)
         versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
     back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
     try:

@@ -18,3 +18,9 @@ def query_without(request: HttpRequest, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def selected_ids(request: HttpRequest, name: str = "ids") -> list[int]:
+    """The row ids a bulk form posted under ``name`` (checkboxes); anything but plain
+    ASCII digits is ignored ('³'.isdigit() is True)."""
+    return [int(v) for v in request.POST.getlist(name) if v.isascii() and v.isdigit() and len(v) <= 18]

@@ -123,3 +123,12 @@ def test_the_home_page_costs_the_same_queries_for_ten_times_the_data(client, ana
     small = _home_queries(client)
     _grow(analyst_a, 20)
     assert _home_queries(client) == small
+
+
+def test_an_analyst_sees_open_findings_on_their_agencys_programs_only(analyst_a, agency_a, agency_b):
+    mine = factories.ProgramFactory(lead_agency=agency_a, is_surge=True)
+    factories.ProgramFactory(lead_agency=agency_b, is_surge=True, countries=[factories.country("MLI")])
+    findings = _lists(analyst_a)["findings"]
+    assert findings.count == 1
+    assert mine.code in findings.rows[0]["label"]
+    assert findings.rows[0]["url"] == reverse("evaluations:coordination") + "?kind=surge&agency=DOS"

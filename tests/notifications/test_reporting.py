@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from notifications.reporting import DUE, OVERDUE, deadline_state, periods_owed, reporting_rows
+from notifications.reporting import DUE, OVERDUE, deadline_state, periods_owed, reporting_head, reporting_rows
 from programs.models import Frequency, MeasurementStatus, ProgramStatus
 from tests import factories
 
@@ -67,3 +67,9 @@ def test_the_sql_equals_the_reference_on_generated_data(agency_a, seed):
     assert sorted([(o.moe_id, o.period, o.deadline, o.state) for o in got], key=str) == sorted(
         [(o.moe_id, o.period, o.deadline, o.state) for o in sorted(expected, key=key)], key=str)
     assert expected, "the generated data should owe something"
+
+    # The work list's head (counts by window functions, the first rows) agrees with the rows.
+    count, overdue, first = reporting_head(agency_id=agency_a.pk, today=today, grace_days=grace, limit=5)
+    every = reporting_rows(agency_id=agency_a.pk, today=today, grace_days=grace)
+    assert (count, overdue) == (len(every), sum(1 for r in every if r.state == OVERDUE))
+    assert [(r.moe_id, r.period) for r in first] == [(r.moe_id, r.period) for r in every[:5]]
