@@ -70,7 +70,7 @@ def test_production_refuses_to_start_without_a_random_secret(secret, message):
     secrets.token_urlsafe(64),  # what the README tells operators to use
     secrets.token_hex(32),  # 64 hexadecimal digits
     "build-only-placeholder-key-that-is-long-enough-for-the-check-0123456789",  # the Dockerfile's collectstatic
-])
+], ids=["token_urlsafe", "token_hex", "dockerfile_placeholder"])  # fixed ids: xdist workers collect alike
 def test_production_starts_with_a_random_secret(secret):
     result = _settings("ssa_portal.settings.production", SECRET_KEY=secret)
     assert result.returncode == 0, result.stderr
