@@ -23,3 +23,11 @@ def coverage_cell(cell: dict):
 @register.filter
 def is_numeric_kind(kind: str) -> bool:
     return kind in NUMERIC_KINDS
+
+
+@register.simple_tag
+def map_swatch(colour: str):
+    """A legend square of a map colour (SVG: it prints, and needs no style attribute)."""
+    from ..maps.drawing import legend_swatch
+
+    return legend_swatch(colour)
