@@ -31,6 +31,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("allocation/", include("allocation.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("api-tokens/", include("api.token_page_urls")),  # issue, list and revoke API tokens
     path("api/v1/", include("ssa_portal.api_urls")),
     path("api/v1/", include("api.urls")),

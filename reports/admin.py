@@ -1,0 +1,18 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from infrastructure.admin_protection import NoDeleteAdminMixin
+
+from .models import BriefSettings
+
+
+@admin.register(BriefSettings)
+class BriefSettingsAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+    """One row (made by the migration): administrators change the briefs' footer text,
+    with its history; it is never added twice nor deleted."""
+
+    fields = ["footer_text", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return not BriefSettings.objects.exists()
