@@ -66,7 +66,8 @@ def figure_text(scale: Scale, country: MapCountry) -> str:
 
 def frame_of(shapes: list[Shape]) -> tuple[tuple[float, float], float, float, float]:
     """Offset (world units), zoom, width and height of a picture framing the largest
-    polygons of ``shapes`` with a 5 % margin (the whole world when there are none), at most MAX_ZOOM."""
+    polygons of ``shapes`` with a 5 % margin (the whole world when there are none), at
+    most MAX_ZOOM."""
     if not shapes:
         return (0.0, 0.0), OUTPUT_WIDTH / WORLD_WIDTH, OUTPUT_WIDTH, WORLD_HEIGHT * OUTPUT_WIDTH / WORLD_WIDTH
     x0 = min(s.main_bbox[0] for s in shapes)
@@ -92,7 +93,7 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     the picture frames (a region; None: the world). ``links``: lines between the two
     countries' centroids, their width growing with the programs they share.
     ``interactive``: countries are links to their dashboards (False for print)."""
-    framed = [shapes[i] for i in frame_iso3s or [] if i in shapes]
+    framed = list(shapes.values()) if frame_iso3s is None else [shapes[i] for i in frame_iso3s if i in shapes]
     offset, zoom, width, height = frame_of(framed)
     # On screen, a tenth of a unit; in print (the PDF briefs) whole units and no point
     # closer than one unit to the last: the PDF renderer parses every point.

@@ -11,7 +11,8 @@ Projection: Natural Earth I (Šavrič, Jenny, Patterson and Jenny 2011, "A polyn
 equation for the Natural Earth projection"; the coefficients are d3-geo's
 ``geoNaturalEarth1Raw``), scaled so that the world is ``WORLD_WIDTH`` units wide, y
 pointing down (SVG). Antarctica is left out (no assistance goes there, and it would take a
-third of the height). Natural Earth cuts rings at the antimeridian, so none crosses it.
+third of the height). The few rings world-atlas stitched across the antimeridian are
+unwrapped (:func:`unwrapped`).
 """
 from __future__ import annotations
 
@@ -77,6 +78,19 @@ def ring_positions(arc_indices: list[int], arcs: list[list[Point]]) -> Ring:
         points = arcs[index] if index >= 0 else arcs[~index][::-1]
         ring.extend(points if not ring else points[1:])
     return ring
+
+
+def unwrapped(ring: Ring) -> Ring:
+    """A ring that crosses the antimeridian (world-atlas stitches Russia's and Fiji's
+    rings across it: a step of more than 180 degrees of longitude) made continuous by
+    moving its minority side by 360 degrees, so that it is drawn a little beyond the map's
+    edge (and clipped there) instead of as a line across the whole world."""
+    if not any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:])):
+        return ring
+    east = sum(1 for lon, _ in ring if lon > 0)
+    if east >= len(ring) - east:
+        return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in ring]
+    return [(lon - 360 if lon > 0 else lon, lat) for lon, lat in ring]
 
 
 def ring_area(ring: Ring) -> float:
@@ -145,7 +159,7 @@ def shapes_from_topology(topology: dict, names: dict[str, str]) -> dict[str, Sha
             continue
         polygons_arcs = feature["arcs"] if feature["type"] == "MultiPolygon" else [feature["arcs"]]
         polygons = tuple(
-            tuple([to_svg(lon, lat) for lon, lat in ring_positions(ring, arcs)] for ring in polygon)
+            tuple([to_svg(lon, lat) for lon, lat in unwrapped(ring_positions(ring, arcs))] for ring in polygon)
             for polygon in polygons_arcs
         )
         outer_areas = [abs(ring_area(polygon[0])) for polygon in polygons]
