@@ -16,3 +16,7 @@ class BriefSettingsAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return not BriefSettings.objects.exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = 1  # the one row (a check constraint holds it)
+        super().save_model(request, obj, form, change)

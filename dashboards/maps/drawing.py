@@ -96,8 +96,9 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     framed = list(shapes.values()) if frame_iso3s is None else [shapes[i] for i in frame_iso3s if i in shapes]
     offset, zoom, width, height = frame_of(framed)
     # On screen, a tenth of a unit; in print (the PDF briefs) whole units and no point
-    # closer than one unit to the last: the PDF renderer parses every point.
-    precision, min_step = (1, 0.4) if interactive else (0, 1.0)
+    # closer than two units (0.4 mm on a letter page) to the last: the PDF renderer parses
+    # every point.
+    precision, min_step = (1, 0.4) if interactive else (0, 2.0)
     by_iso3 = {c.iso3: c for c in countries}
     drawn, small = [], []
     for iso3, shape in sorted(shapes.items(), key=lambda item: item[1].name):

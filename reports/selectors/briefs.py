@@ -29,6 +29,7 @@ RUNNING_LABELS = {str(ProgramStatus(s).label) for s in RUNNING_STATUSES}
 FLAG_KINDS_LISTED = ("overlaps", "gaps", "vetting", "surge")
 FLAG_ROWS_SHOWN = 10
 PROGRAMS_SHOWN = 60
+PROGRAM_COLUMNS = ("Program", "Lead agency", "Status", "Years", "Obligated", "Achievement", "MOE status")
 RANKING_SHOWN = 20
 RANKING_COLUMNS = ("Rank", "Country", "Tier", "Score", "Band", "Obligated", "Mismatch")
 REVIEWS_SHOWN = 10
@@ -126,8 +127,10 @@ def country_brief(*, country: Country) -> Brief:
     country's State bureau (coloured by selectivity band)."""
     dashboard = country_dashboard(country=country, programs_limit=None)
     programs = dashboard.tables["programs"]
-    running = dataclasses.replace(programs, key="running-programs", title="Running programs",
-                                  rows=[r for r in programs.rows if r[2] in RUNNING_LABELS])
+    status = [c.header for c in programs.columns].index("Status")
+    running = projected(dataclasses.replace(programs, key="running-programs", title="Running programs",
+                                            rows=[r for r in programs.rows if r[status] in RUNNING_LABELS]),
+                        PROGRAM_COLUMNS)
     tables = {
         "funding_by_account": funding_by_account([country.id]),
         "running_programs": capped(running, PROGRAMS_SHOWN, "running programs"),
