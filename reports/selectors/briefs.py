@@ -28,7 +28,7 @@ from ..models import DEFAULT_FOOTER, BriefSettings
 RUNNING_LABELS = {str(ProgramStatus(s).label) for s in RUNNING_STATUSES}
 FLAG_KINDS_LISTED = ("overlaps", "gaps", "vetting", "surge")
 FLAG_ROWS_SHOWN = 10
-PROGRAMS_SHOWN = 60
+PROGRAMS_SHOWN = 40
 PROGRAM_COLUMNS = ("Program", "Lead agency", "Status", "Years", "Obligated", "Achievement", "MOE status")
 RANKING_SHOWN = 20
 RANKING_COLUMNS = ("Rank", "Country", "Tier", "Score", "Band", "Obligated", "Mismatch")
@@ -127,10 +127,12 @@ def country_brief(*, country: Country) -> Brief:
     country's State bureau (coloured by selectivity band)."""
     dashboard = country_dashboard(country=country, programs_limit=None)
     programs = dashboard.tables["programs"]
-    status = [c.header for c in programs.columns].index("Status")
-    running = projected(dataclasses.replace(programs, key="running-programs", title="Running programs",
-                                            rows=[r for r in programs.rows if r[status] in RUNNING_LABELS]),
-                        PROGRAM_COLUMNS)
+    headers = [c.header for c in programs.columns]
+    status, obligated = headers.index("Status"), headers.index("Obligated (USD)")
+    rows = sorted((r for r in programs.rows if r[status] in RUNNING_LABELS), key=lambda r: -(r[obligated] or 0))
+    running = projected(dataclasses.replace(
+        programs, key="running-programs", title="Running programs, largest obligations first", rows=rows),
+        PROGRAM_COLUMNS)
     tables = {
         "funding_by_account": funding_by_account([country.id]),
         "running_programs": capped(running, PROGRAMS_SHOWN, "running programs"),
