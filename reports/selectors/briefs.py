@@ -27,8 +27,8 @@ from ..models import DEFAULT_FOOTER, BriefSettings
 
 RUNNING_LABELS = {str(ProgramStatus(s).label) for s in RUNNING_STATUSES}
 FLAG_KINDS_LISTED = ("overlaps", "gaps", "vetting", "surge")
-FLAG_ROWS_SHOWN = 10
-PROGRAMS_SHOWN = 40
+FLAG_ROWS_SHOWN = 5
+PROGRAMS_SHOWN = 30
 PROGRAM_COLUMNS = ("Program", "Lead agency", "Status", "Years", "Obligated", "Achievement", "MOE status")
 RANKING_SHOWN = 20
 RANKING_COLUMNS = ("Rank", "Country", "Tier", "Score", "Band", "Obligated", "Mismatch")
@@ -137,8 +137,8 @@ def country_brief(*, country: Country) -> Brief:
         "funding_by_account": funding_by_account([country.id]),
         "running_programs": capped(running, PROGRAMS_SHOWN, "running programs"),
         "reviews": _reviews_table(country),
-        "evaluations": capped(dashboard.tables["evaluations"], 15, "evaluations"),
-        "recommendations": capped(dashboard.tables["recommendations"], 20, "open recommendations"),
+        "evaluations": capped(dashboard.tables["evaluations"], 10, "evaluations"),
+        "recommendations": capped(dashboard.tables["recommendations"], 10, "open recommendations"),
     }
     region_map = maps.region_map(region=country.state_bureau, choice="band", interactive=False)
     return Brief("country", f"Country brief: {country.name}", dashboard, tables, region_map,
