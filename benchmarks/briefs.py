@@ -64,7 +64,8 @@ def report(demo: dict, large: dict) -> str:
         f"Demo size: {', '.join(f'{v:,} {k}' for k, v in demo['size'].items())} (load average {demo['load']:.2f}).",
         f"Large size: {', '.join(f'{v:,} {k}' for k, v in large['size'].items())} (load average {large['load']:.2f}).",
         "",
-        "| page | demo ms (warm) | large ms (warm) | queries demo / large | large KB | PDF pages demo / large | large ms (cold) |",
+        "| page | demo ms (warm) | large ms (warm) | queries demo / large | large KB | PDF pages demo / large "
+        "| large ms (cold) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label in demo["pages"]:

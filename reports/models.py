@@ -3,7 +3,8 @@ from django.db import models
 
 from infrastructure.models import TimeStamped, history
 
-DEFAULT_FOOTER = "FOR OFFICIAL USE ONLY. Not for release outside the US Government without the originating office's approval."
+DEFAULT_FOOTER = ("FOR OFFICIAL USE ONLY. Not for release outside the US Government without the originating "
+                  "office's approval.")
 
 
 class BriefSettings(TimeStamped):

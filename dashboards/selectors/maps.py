@@ -91,21 +91,30 @@ def map_countries(country_ids: list[int] | None, country_funding: dict[int, dict
     return rows
 
 
-def portfolio_map(*, choice: str, interactive: bool = True) -> DrawnMap:
-    """The world map of the portfolio coloured by ``choice`` (band, funding or rollup)."""
+def portfolio_map(*, choice: str, interactive: bool = True,
+                  country_funding: dict[int, dict] | None = None) -> DrawnMap:
+    """The world map of the portfolio coloured by ``choice`` (band, funding or rollup).
+    ``country_funding``: the portfolio dashboard's figure set when it is at hand (else read
+    from the store)."""
     window = funding_window()
-    countries = map_countries(None, _stored_funding(None, "portfolio", window))
+    if country_funding is None:
+        country_funding = _stored_funding(None, "portfolio", window)
+    countries = map_countries(None, country_funding)
     scale = colouring.scale_for(choice, countries, window)
     return drawing.draw_map(shapes=geometry.world_shapes(), countries=countries, scale=scale,
                             title=f"World map: {scale.title}", interactive=interactive)
 
 
-def region_map(*, region: Region, choice: str, interactive: bool = True) -> DrawnMap:
+def region_map(*, region: Region, choice: str, interactive: bool = True, country_ids: list[int] | None = None,
+               country_funding: dict[int, dict] | None = None) -> DrawnMap:
     """The map of ``region``'s countries coloured by ``choice``, framed on the region, with
-    lines between countries that regional and cross-border programs link."""
+    lines between countries that regional and cross-border programs link.
+    ``country_ids`` and ``country_funding``: the region dashboard's, when at hand."""
     window = funding_window()
-    ids = region_country_ids(region)
-    countries = map_countries(ids, _stored_funding(ids, f"region:{region.id}", window))
+    ids = country_ids if country_ids is not None else region_country_ids(region)
+    if country_funding is None:
+        country_funding = _stored_funding(ids, f"region:{region.id}", window)
+    countries = map_countries(ids, country_funding)
     pairs = country_links(ids)  # read live: one indexed query, tens of milliseconds at the large size
     linked = {i for a, b, _ in pairs for i in (a, b)}
     known = {cid: (iso3, name) for cid, iso3, name in

@@ -276,6 +276,7 @@ def _overview(dashboard: Dashboard, country_ids: list[int] | None, scope_query: 
                                              figures["funding_by_country"])
     dashboard.totals = _totals(country_ids, fy_rows, status_rows, len(country_funding))
     dashboard.extra["figures_computed_at"] = computed_at
+    dashboard.extra["country_funding"] = country_funding  # the maps colour countries by it
     fy_table, fy_chart = _fy_table(fy_rows)
     status_table, status_chart = _status_table(status_rows)
     fy_table.computed_at = status_table.computed_at = computed_at
@@ -348,7 +349,7 @@ def region_dashboard(*, region: Region, current: bool = False) -> Dashboard:
     window = dashboard.extra["window"]
     rollup = RegionRollup.objects.filter(region=region).first()
     dashboard.extra.update(region=region, rollup=rollup, scheme_slug=SCHEME_SLUG_OF[region.scheme],
-                           has_programs=bool(country_funding))
+                           has_programs=bool(country_funding), country_ids=country_ids)
 
     countries = list(
         Country.objects.filter(id__in=country_ids).filter(

@@ -14,6 +14,8 @@ def portfolio(request: HttpRequest, table: str | None = None) -> HttpResponse:
         return table_csv(dashboard.tables, table, stem="portfolio")
     return render(request, "dashboards/portfolio.html", {
         "dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request),
-        "map": maps.portfolio_map(choice=choice_from_param(request.GET.get("map"))), "map_choices": CHOICES.items(),
+        "map": maps.portfolio_map(choice=choice_from_param(request.GET.get("map")),
+                                  country_funding=dashboard.extra["country_funding"]),
+        "map_choices": CHOICES.items(),
         "map_keep": [("scheme", dashboard.extra["scheme_slug"])],
     })

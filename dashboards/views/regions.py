@@ -15,6 +15,8 @@ def region(request: HttpRequest, scheme: str, code: str, table: str | None = Non
         return table_csv(dashboard.tables, table, stem=f"region-{region_obj.code}")
     return render(request, "dashboards/region.html", {
         "dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request),
-        "map": maps.region_map(region=region_obj, choice=choice_from_param(request.GET.get("map"))),
+        "map": maps.region_map(region=region_obj, choice=choice_from_param(request.GET.get("map")),
+                               country_ids=dashboard.extra["country_ids"],
+                               country_funding=dashboard.extra["country_funding"]),
         "map_choices": CHOICES.items(),
     })

@@ -21,7 +21,7 @@ from dashboards.selectors.country import country_dashboard
 from dashboards.selectors.overview import Dashboard, portfolio_dashboard, program_url
 from dashboards.tables import Column, Link, Table
 from dashboards.views.flags import flag_table
-from programs.models import RUNNING_STATUSES, Country, Funding, ProgramReview, ProgramStatus
+from programs.models import RUNNING_STATUSES, Country, Funding, Program, ProgramReview, ProgramStatus
 
 from ..models import DEFAULT_FOOTER, BriefSettings
 
@@ -74,24 +74,24 @@ def projected(table: Table, headers: tuple[str, ...]) -> Table:
 
 def funding_by_account(country_ids: list[int] | None) -> Table:
     """Obligated USD by funding account (``Program.funding_authority``) and fiscal year,
-    of programs not archived in scope (a regional program counts in full in each of its
-    countries, as on the dashboards). One query."""
+    of programs not archived with a country in ``country_ids`` (None: all), each program
+    once (a regional program counts in full, as on the dashboards). One query."""
     rows = Funding.objects.filter(program__archived_at__isnull=True)
     if country_ids is not None:
-        rows = rows.filter(program__countries__id__in=country_ids)
+        rows = rows.filter(program__in=Program.objects.filter(countries__id__in=country_ids).values("id"))
     sums = (rows.values("program__funding_authority", "fiscal_year").annotate(obligated=Sum("obligated"))
             .order_by("program__funding_authority", "fiscal_year"))
     years: set[int] = set()
-    by_account: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    by_account: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in sums:
-        account = row["program__funding_authority"] or NO_ACCOUNT
-        by_account[account][row["fiscal_year"]] = by_account[account].get(row["fiscal_year"], Decimal(0)) + row["obligated"]
+        by_account[row["program__funding_authority"] or NO_ACCOUNT][row["fiscal_year"]] += row["obligated"]
         years.add(row["fiscal_year"])
     ordered = sorted(years)
     table_rows = [[account, *[amounts.get(y, Decimal(0)) for y in ordered], sum(amounts.values(), Decimal(0))]
                   for account, amounts in sorted(by_account.items())]
     return Table("funding-by-account", "Obligated funding by account and fiscal year",
-                 [Column("Account"), *[Column(f"FY{y} (USD)", "money") for y in ordered], Column("Total (USD)", "money")],
+                 [Column("Account"), *[Column(f"FY{y} (USD)", "money") for y in ordered],
+                  Column("Total (USD)", "money")],
                  table_rows, note="Programs not archived; account: the program's funding authority.",
                  empty_message="No funding recorded.")
 
@@ -155,4 +155,6 @@ def portfolio_brief() -> Brief:
         "mismatches": capped(projected(dashboard.tables["mismatches"], RANKING_COLUMNS), 10, "countries"),
     }
     return Brief("portfolio", "Portfolio brief", dashboard, tables,
-                 maps.portfolio_map(choice="band", interactive=False), _flag_tables(None, "portfolio"), footer_text())
+                 maps.portfolio_map(choice="band", interactive=False,
+                                    country_funding=dashboard.extra["country_funding"]),
+                 _flag_tables(None, "portfolio"), footer_text())

@@ -217,8 +217,8 @@ def results_framework(*, country_ids: list[int] | None = None, every_program: bo
         tree.append(group_node("goal", f"g{goal.id}", f"{goal.code} {goal.title}", under, sub_nodes + children))
     without_goal = sorted((i for i in programs if not goal_links.get(i)), key=lambda i: programs[i].code)
     if without_goal:
-        tree.append(group_node("no_goal", "g0", "No goal recorded", without_goal,
-                               [_program_node(programs[i], "g0", moes) for i in without_goal] if shows_programs else []))
+        children = [_program_node(programs[i], "g0", moes) for i in without_goal] if shows_programs else []
+        tree.append(group_node("no_goal", "g0", "No goal recorded", without_goal, children))
     return Framework(tree, len(programs), shows_programs, shows_moes)
 
 

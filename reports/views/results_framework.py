@@ -29,5 +29,6 @@ def results_framework_page(request: HttpRequest, fmt: str | None = None) -> Http
     return render(request, "reports/results_framework.html", {
         "framework": framework, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(
             "iso3", "name"), "regions": region_choices(), "selected_country": country.iso3 if country else "",
-        "selected_region": request.GET.get("region", "") if region else "", "export_query": f"?{query}" if query else "",
+        "selected_region": request.GET.get("region", "") if region else "",
+        "export_query": f"?{query}" if query else "",
     })

@@ -15,7 +15,7 @@ from dashboards.selectors.country import country_dashboard
 from dashboards.selectors.overview import portfolio_dashboard
 from programs.permissions import ADMINISTRATOR
 from reports.models import DEFAULT_FOOTER, BriefSettings
-from reports.selectors.briefs import RUNNING_LABELS, footer_text
+from reports.selectors.briefs import RUNNING_LABELS, footer_text, funding_by_account
 from tests import factories
 from tests.factories.dashboards import portfolio_build
 from tests.security.signin import sign_in
@@ -66,6 +66,10 @@ def test_country_brief_holds_the_dashboards_figures(client, manager):
         assert plain(fy_row[3], "money") in text  # obligated by fiscal year and agency
     for flag in dashboard.flags:
         assert re.search(rf"{re.escape(flag['label'])} {flag['count']} ", text), flag["label"]
+    accounts = funding_by_account([kenya.id])
+    assert sum(row[-1] for row in accounts.rows) == totals["obligated"]  # every obligation, once
+    for row in accounts.rows:
+        assert f"{row[0]} " in text and plain(row[-1], "money") in text
     assert "Obligated funding by account and fiscal year" in text and "Map of AF" in text
     # and every page carries the footer, its number and the brief's date
     for number, page_text in enumerate(pages, start=1):
