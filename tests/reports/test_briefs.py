@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,8 @@ from dashboards.views.portfolio import portfolio_page
 from programs.models import RUNNING_STATUSES
 from programs.permissions import ADMINISTRATOR
 from reports.models import DEFAULT_FOOTER, BriefSettings
-from reports.selectors.briefs import footer_text, funding_by_account
+from reports.selectors.briefs import AccountFunding, footer_text, funding_by_account
+from reports.tables.briefs import FundingByAccountTable, capped, keep_columns
 from tests import factories
 from tests.factories.dashboards import portfolio_build
 from tests.security.signin import sign_in
@@ -116,3 +118,24 @@ def test_administrators_set_the_footer_in_the_admin_with_its_history(client):
     # one row: no second one, no delete
     assert client.get(reverse("admin:reports_briefsettings_add")).status_code == 403
     assert client.post(reverse("admin:reports_briefsettings_delete", args=[1]), {"post": "yes"}).status_code == 403
+
+
+def test_a_brief_shortens_a_table_without_changing_a_figure():
+    # Given funding by account over two fiscal years, three accounts
+    funding = AccountFunding(years=[2025, 2026], rows=[
+        {"account": f"Account {n}", "fy2025": Decimal(100 * n), "fy2026": Decimal(10 * n), "total": Decimal(110 * n)}
+        for n in (1, 2, 3)])
+    table = FundingByAccountTable(funding)
+    assert table.headers == ["Account", "FY2025 (USD)", "FY2026 (USD)", "Total (USD)"]
+    full = [[str(cell) for _, cell in row.items()] for row in table.rows]
+    assert full[1] == ["Account 2", "$200", "$20", "$220"]
+    # When the brief keeps the first two rows and two columns
+    capped(keep_columns(table, ("account", "total")), 2, "accounts")
+    # Then the rows shown are the first two, with the same figures, and the note says so
+    assert table.headers == ["Account", "Total (USD)"]
+    assert [[str(cell) for _, cell in row.items()] for row in table.paginated_rows] == [
+        ["Account 1", "$110"], ["Account 2", "$220"]]
+    assert table.note.endswith("First 2 of 3 accounts; the dashboard and its download have them all.")
+    # and a table that fits is left whole
+    short = capped(FundingByAccountTable(funding), 3)
+    assert len(list(short.paginated_rows)) == 3 and "First" not in short.note
