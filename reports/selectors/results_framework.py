@@ -30,7 +30,7 @@ from django.db.models import QuerySet
 
 from dashboards.tables.links import program_url
 from evaluations.computations.achievement import group_achievement
-from evaluations.models import MoeAchievement, ProgramRollup
+from evaluations.models import MoeAchievement
 from programs.models import (
     RUNNING_STATUSES,
     Goal,
