@@ -20,7 +20,7 @@ TEST_WORKERS ?= 2
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssa_portal
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: start test install install-dev chromium services
+.PHONY: start test install install-dev chromium pango services
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
 
-start: install
+start: install pango
 	$(BIN)/python manage.py schema_setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
@@ -57,6 +57,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install-dev chromium
+# Pango (and a font) for WeasyPrint, which draws the PDF briefs: Debian's packages.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  echo "Installing Pango for the PDF briefs (WeasyPrint)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+test: install-dev chromium pango
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

@@ -23,13 +23,8 @@ Settings as in production where it matters for speed: DEBUG off (cached template
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,61 +63,14 @@ def _prepare(kind: str) -> None:
 
 
 def _measure(repeat: int) -> dict:
-    from django.conf import settings
-    from django.db import connection
-    from django.db.models import Count
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from benchmarks.two_sizes import pages_timed
+    from programs.models import Country, Funding, MeasureOfEffectiveness, Measurement, Program
 
-    from programs.models import Country, Funding, MeasureOfEffectiveness, Measurement, Program, User
-
-    settings.ALLOWED_HOSTS = ["*"]
-    user, _ = User.objects.get_or_create(username="benchmark.dashboards", defaults={"is_staff": False})
-    client = Client()
-    client.force_login(user)
-    largest = Country.objects.annotate(n=Count("programs")).order_by("-n").values_list("iso3", flat=True).first()
-    client.get("/dashboards/countries/")  # warm Django itself (templates, URL resolver)
-    results = {}
-    for label, url in PAGES:
-        url = url.format(iso3=largest)
-        started = time.perf_counter()
-        response = client.get(url)
-        cold = time.perf_counter() - started
-        assert response.status_code == 200, (url, response.status_code)
-        times, cpu_times, queries = [], [], 0
-        for _ in range(repeat):
-            with CaptureQueriesContext(connection) as captured:
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-                cpu_times.append(time.process_time() - cpu_started)
-            queries = len(captured)
-        results[label] = {"url": url, "cold_ms": cold * 1000, "warm_ms": statistics.median(times) * 1000,
-                          "cpu_ms": statistics.median(cpu_times) * 1000, "queries": queries}
+    results, _ = pages_timed("benchmark.dashboards", PAGES, repeat)
     size = {"programs": Program.objects.count(), "countries with programs":
             Country.objects.filter(programs__isnull=False).distinct().count(), "funding rows": Funding.objects.count(),
             "MOEs": MeasureOfEffectiveness.objects.count(), "measurements": Measurement.objects.count()}
     return {"pages": results, "size": size}
-
-
-def _child(args) -> None:
-    import django
-
-    django.setup()
-    if args.prepare:
-        _prepare(args.child)
-    print("RESULT " + json.dumps(_measure(args.repeat)))
-
-
-def _run(kind: str, url: str, args) -> dict:
-    command = [sys.executable, __file__, "--child", kind, "--repeat", str(args.repeat)]
-    if args.prepare:
-        command.append("--prepare")
-    # Production-like: DEBUG off (cached template loader, no debug cursor outside the counting).
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "False", "SECRET_KEY": os.environ.get("SECRET_KEY", "x" * 60)}
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
 
 
 def report(demo: dict, large: dict) -> str:
@@ -141,24 +89,8 @@ def report(demo: dict, large: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--demo-db")
-    parser.add_argument("--large-db")
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--prepare", action="store_true", help="migrate, load data and recompute summaries first")
-    parser.add_argument("--child", choices=["demo", "large"], help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        _child(args)
-        return
-    if not (args.demo_db and args.large_db):
-        parser.error("--demo-db and --large-db are required")
-    demo = _run("demo", args.demo_db, args)
-    large = _run("large", args.large_db, args)
-    print(report(demo, large))
-    print(f"\nCPU cores: {os.cpu_count()}; load average at the end: {os.getloadavg()[0]:.2f}")
-
-
 if __name__ == "__main__":
-    main()
+    from benchmarks.two_sizes import main
+
+    main(script=__file__, description=__doc__.splitlines()[0], repeat=7, prepare=_prepare, measure=_measure,
+         report=report)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("allocation/", include("allocation.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("api-tokens/", include("api.token_page_urls")),  # issue, list and revoke API tokens
     path("api/v1/", include("ssa_portal.api_urls")),
     path("api/v1/", include("api.urls")),

@@ -231,7 +231,7 @@ def region_country_ids(region: Region) -> list[int]:
 
 @dataclass
 class RegionFigures:
-    """A region: the shared overview for its countries, plus ``countries`` (name, iso3,
+    """A region: the shared overview for its countries (ids: ``country_ids``), plus ``countries`` (name, iso3,
     tier, score, band, running, window_obligated, planned, achievement %), regional and
     cross-border ``programs`` (id, code, title, agency, status, countries, years; at most
     REGIONAL_PROGRAMS_SHOWN), ``organizations`` (code, name, members_here) and
@@ -240,6 +240,7 @@ class RegionFigures:
     region: Region
     rollup: RegionRollup | None
     overview: OverviewFigures
+    country_ids: list[int]
     countries: list[dict]
     countries_computed_at: dt.datetime | None
     programs: list[dict]
@@ -283,7 +284,7 @@ def region_dashboard(*, region: Region, current: bool = False) -> RegionFigures:
                   .annotate(objectives_count=Count("objectives", distinct=True)).order_by("scope", "title"))
     return RegionFigures(
         region=region, rollup=RegionRollup.objects.filter(region=region).first(), overview=overview,
-        countries=country_rows,
+        country_ids=country_ids, countries=country_rows,
         countries_computed_at=latest(*(getattr(getattr(c, "rollup", None), "computed_at", None) for c in countries)),
         programs=[{"id": pk, "code": code, "title": title, "agency": agency, "status": status, "countries": isos,
                    "years": years} for pk, code, title, agency, status, isos, years in overview.stored["regional_programs"]],

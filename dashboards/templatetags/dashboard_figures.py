@@ -26,3 +26,11 @@ def coverage_cell(cell: dict) -> SafeString:
         '<span class="cell-funding">{}</span><span class="cell-achievement">{}</span></td>',
         cell["programs"], "" if cell["programs"] == 1 else "s", money_text(cell["obligated"]),
         percent_text(cell["achievement"]))
+
+
+@register.simple_tag
+def map_swatch(colour: str) -> SafeString:
+    """A legend square of a map colour (SVG: it prints, and needs no style attribute)."""
+    from ..maps.drawing import legend_swatch
+
+    return legend_swatch(colour)

@@ -3,7 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import charts
-from ..selectors import overview
+from ..maps.colouring import CHOICES, choice_from_param
+from ..selectors import maps, overview
 from ..tables import overview as tables
 from ..tables.base import table_export
 from ..tables.links import SCHEME_SLUG_OF
@@ -34,8 +35,13 @@ def region_page(figures: overview.RegionFigures) -> Dashboard:
 def region(request: HttpRequest, scheme: str, code: str, table: str | None = None,
            export_format: str = "csv") -> HttpResponse:
     region_obj = region_from_path(scheme, code)
-    dashboard = region_page(overview.region_dashboard(region=region_obj))
+    figures = overview.region_dashboard(region=region_obj)
+    dashboard = region_page(figures)
     if table is not None:
         return table_export(dashboard.tables, table, export_format=export_format, stem=f"region-{region_obj.code}")
-    return render(request, "dashboards/region.html", {"dashboard": dashboard, "generated_at": dashboard.generated_at,
-                                                       **export_context(request)})
+    return render(request, "dashboards/region.html", {
+        "dashboard": dashboard, "generated_at": dashboard.generated_at, **export_context(request),
+        "map": maps.region_map(region=region_obj, choice=choice_from_param(request.GET.get("map")),
+                               country_ids=figures.country_ids, country_funding=figures.overview.country_funding),
+        "map_choices": CHOICES.items(),
+    })

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments",
     "allocation",
     "dashboards",
+    "reports",
     "api",
     "identity",
     "notifications",

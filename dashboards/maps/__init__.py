@@ -1,0 +1,1 @@
+"""World and region maps drawn as SVG on the server (geometry, colouring, drawing)."""

@@ -1,0 +1,1 @@
+"""Reports people work from: the results framework and the PDF country and portfolio briefs."""

@@ -1,0 +1,1 @@
+"""Reads of the reports: the results framework tree and the briefs' contents."""

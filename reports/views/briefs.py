@@ -1,0 +1,32 @@
+"""The country and portfolio briefs: one click gives a PDF."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from dashboards.views.scope_params import country_from_param
+
+from ..pdf import pdf_from_html
+from . import brief_pages
+from .brief_pages import Brief
+
+
+def _pdf_response(request: HttpRequest, brief: Brief, template: str, stem: str) -> HttpResponse:
+    html = render_to_string(template, {"brief": brief, "dashboard": brief.dashboard}, request=request)
+    response = HttpResponse(pdf_from_html(html, base_url=request.build_absolute_uri("/")),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{stem}-{brief.generated_at:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def country_brief(request: HttpRequest, iso3: str) -> HttpResponse:
+    """The country brief of ``iso3`` as a PDF (404 for an unknown country)."""
+    country = country_from_param(iso3)
+    return _pdf_response(request, brief_pages.country_brief(country=country), "reports/brief_country.html",
+                         f"brief-{country.iso3}")
+
+
+def portfolio_brief(request: HttpRequest) -> HttpResponse:
+    """The portfolio brief as a PDF."""
+    return _pdf_response(request, brief_pages.portfolio_brief(), "reports/brief_portfolio.html", "brief-portfolio")

@@ -1,0 +1,34 @@
+"""The results framework page and its CSV / XLSX export."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dashboards.selectors.overview import region_country_ids
+from dashboards.views.scope_params import country_from_param, region_choices, region_from_param
+from infrastructure.exports import export_response
+from programs.models import Country
+
+from ..selectors.results_framework import EXPORT_COLUMNS, framework_rows, results_framework
+
+
+def results_framework_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """Goal -> sub-goal -> strategy objective -> program -> MOE, filtered by ``country``
+    (ISO code) or ``region`` (``bureau:AF``); ``fmt`` (csv, xlsx): the export."""
+    iso3 = request.GET.get("country", "")
+    country = country_from_param(iso3) if iso3 else None
+    region = None if country else region_from_param(request.GET.get("region"))
+    country_ids = [country.id] if country else (region_country_ids(region) if region else None)
+    framework = results_framework(country_ids=country_ids, every_program=fmt is not None)
+    scope_label = country.name if country else (f"{region.code} {region.name}" if region else "Portfolio")
+    if fmt is not None:
+        stem = "results-framework" + (f"-{country.iso3}" if country else (f"-{region.code}" if region else ""))
+        columns = [(header, (lambda row, i=i: row[i])) for i, header in enumerate(EXPORT_COLUMNS)]
+        return export_response(framework_rows(framework), columns, fmt=fmt, stem=stem)
+    query = request.GET.urlencode()
+    return render(request, "reports/results_framework.html", {
+        "framework": framework, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(
+            "iso3", "name"), "regions": region_choices(), "selected_country": country.iso3 if country else "",
+        "selected_region": request.GET.get("region", "") if region else "",
+        "export_query": f"?{query}" if query else "",
+    })
