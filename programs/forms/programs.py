@@ -51,7 +51,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
         fields["implementing_partners"].queryset = ImplementingPartner.objects.filter(archived_at__isnull=True)
         fields["objectives"].queryset = Objective.objects.filter(archived_at__isnull=True)
         fields["long_term_objective"].queryset = Objective.objects.filter(archived_at__isnull=True)
-        fields["countries"].help_text = "One, or several for a regional program (Ctrl/Cmd-click)."
+        fields["countries"].help_text = "One, or several for a regional program: type to search, choose each."
         fields["start_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
         fields["end_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
         # Field order: the program first, then why it changes.
