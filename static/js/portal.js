@@ -18,8 +18,11 @@
         placeholder: select.multiple ? "Type to search, choose several" : "Type to search",
         onInitialize() {
           // Tom Select points the label at its own search box; keep the name and errors on it.
+          // The hidden original select (still the submitted field) keeps its name too.
           const control = this.control_input;
-          if (labelled && !control.getAttribute("aria-label")) control.setAttribute("aria-label", labelled.textContent.trim());
+          const name = labelled ? labelled.textContent.replace("*", "").trim() : "";
+          if (name && !control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
+          if (name) select.setAttribute("aria-label", name);
           const described = select.getAttribute("aria-describedby");
           if (described) control.setAttribute("aria-describedby", described);
           if (select.classList.contains("usa-input--error")) this.wrapper.classList.add("usa-input--error");
