@@ -37,7 +37,7 @@ def uswds_widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.Select):  # also SelectMultiple
         return "usa-select"
     if isinstance(widget, forms.FileInput):
-        return "usa-file-input__input"
+        return "usa-file-input"
     return "usa-input"
 
 
@@ -50,7 +50,11 @@ class PortalBoundField(BoundField):
 
     @property
     def max_length(self) -> int | None:
-        """The field's character limit (CharField ``max_length``), or None."""
+        """The field's character limit (CharField ``max_length``) to state, or None. Filter
+        forms (django-filter names them after their FilterSet, ``ProgramFilterForm``) state
+        none: a search box's limit is noise, and the filter still refuses longer input."""
+        if type(self.form).__name__.endswith(("FilterForm", "FilterSetForm")):
+            return None
         return getattr(self.field, "max_length", None)
 
     @property
