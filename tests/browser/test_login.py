@@ -19,7 +19,7 @@ def test_wrong_password_shows_message(new_page, analyst_a):
     page.fill("input[name=username]", "analyst_a")
     page.fill("input[name=password]", "wrong")
     page.click("button[type=submit]")
-    assert "correct username and password" in page.locator(".form-errors").inner_text()
+    assert "correct username and password" in page.locator("#error-summary").inner_text()
 
 
 def test_anonymous_is_sent_to_login(new_page):
