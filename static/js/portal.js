@@ -68,4 +68,13 @@
     errorSummary();
   });
   document.addEventListener("htmx:afterSwap", (event) => enhance(event.detail.target));
+  // A select replaced out of band (the program form's country-scoped lists): its old search
+  // box goes with it, and the new select gets its own.
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    if (old && old.tomselect) old.tomselect.destroy();
+  });
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.target.parentElement) searchable(event.target.parentElement);
+  });
 })();
