@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_analyst_signs_in_and_sees_home(new_page, analyst_a):
     page = new_page(analyst_a)
-    assert page.locator("h1").inner_text() == "Security Sector Assistance Portal"
+    assert page.locator("h1").inner_text() == "My work"  # the home page is the work lists
     assert "analyst_a" in page.locator(".account").inner_text()
     screenshot(page, "home")
 
