@@ -8,6 +8,4 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in NotificationKind.choices:
-            self.fields[kind] = forms.ChoiceField(
-                label=label, choices=Delivery.choices, widget=forms.Select(attrs={"class": "usa-select"})
-            )
+            self.fields[kind] = forms.ChoiceField(label=label, choices=Delivery.choices)

@@ -204,7 +204,7 @@ def new_page(browser, live_server):
                 from tests.security.otp_helpers import confirmed_device, current_code
 
                 page.fill("input[name=token]", current_code(confirmed_device(user)))
-                page.click("main button.primary[type=submit]")  # not the header's "Sign out"
+                page.click("main button[type=submit]")  # not the header's "Sign out"
                 page.wait_for_url(lambda url: "/accounts/otp/" not in url)
         return page
 

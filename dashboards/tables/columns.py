@@ -1,5 +1,5 @@
 """How dashboard figures read in a table: one django-tables2 column per kind of figure
-(money, millions, percent, score, number, date, time, status badge, record link).
+(money, millions, percent, score, number, date, time, status tag (USWDS usa-tag), record link).
 
 Each column formats the page's cell (HTML, escaped) and gives the export its plain value
 (numbers and dates as they are, so a spreadsheet can sum them; text through
@@ -146,7 +146,7 @@ class BadgeColumn(LabelColumn):
     def render(self, value: Any) -> SafeString:
         label = self.labels.get(value, value)
         slug = str(label).lower().replace(" ", "_")
-        return format_html('<span class="usa-tag badge status-{} band-{}">{}</span>', slug, slug, label)
+        return format_html('<span class="usa-tag status-{} band-{}">{}</span>', slug, slug, label)
 
 
 class RecordLinkColumn(TextColumn):

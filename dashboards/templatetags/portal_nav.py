@@ -57,3 +57,74 @@ def nav_links(context) -> list[dict]:
     if matching:
         max(matching, key=lambda link: len(link["url"]))["current"] = True
     return links
+
+
+# Sections with several pages get a side navigation (USWDS usa-sidenav) listing them:
+# (heading, [(label, url name, who sees it)]). The group shown is the one holding the
+# page whose URL is the longest prefix of the current path; a page in no group (home,
+# allocation) has no side navigation.
+SIDE_NAVIGATION: list[tuple[str, list[tuple[str, str, Callable | None]]]] = [
+    ("Dashboards", [
+        ("Portfolio", "dashboards:portfolio", None),
+        ("Countries", "dashboards:country-list", None),
+        ("Goal coverage", "dashboards:goal-coverage", None),
+    ]),
+    ("Programs", [
+        ("Programs", "programs:program-list", None),
+        ("Approvals queue", "programs:approvals", permissions.is_manager),
+        ("Other records", "programs:record-index", None),
+        ("Import", "importing:upload", None),
+    ]),
+    ("Assessments", [
+        ("Country assessments", "assessments:assessment-list", None),
+        ("Selectivity ranking", "assessments:ranking", None),
+    ]),
+    ("Evaluations and reviews", [
+        ("Evaluations", "evaluations:evaluation-list", None),
+        ("Overdue recommendations", "evaluations:overdue", None),
+        ("Evaluation priority", "evaluations:priority", None),
+        ("Target vs actual", "evaluations:target-vs-actual", None),
+        ("Rollups", "evaluations:rollups", None),
+        ("Coordination", "evaluations:coordination", None),
+        ("Crisis events", "evaluations:crisis-list", None),
+        ("Review queue", "dashboards:review-queue", None),
+        ("Planning worksheet", "dashboards:planning-worksheet", None),
+    ]),
+    ("API", [
+        ("API documentation", "api-docs", None),
+        ("ReDoc", "api-redoc", None),
+        ("API tokens", "api-tokens:list", may_hold_api_token),
+    ]),
+]
+
+
+@register.simple_tag(takes_context=True)
+def side_navigation(context) -> dict | None:
+    """The side navigation of the current page's section: ``{"heading": "Programs",
+    "links": [{"label", "url", "current"}]}``, or None when the page is in no section
+    or its section shows the user a single page."""
+    request = context.get("request")
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    best: tuple[int, dict] | None = None
+    for heading, pages in SIDE_NAVIGATION:
+        links = []
+        for label, name, allowed in pages:
+            if allowed is not None and not allowed(user):
+                continue
+            try:
+                links.append({"label": label, "url": reverse(name), "current": False})
+            except NoReverseMatch:
+                continue
+        matching = [link for link in links if request.path.startswith(link["url"])]
+        if len(links) < 2 or not matching:
+            continue
+        current = max(matching, key=lambda link: len(link["url"]))
+        if best is None or len(current["url"]) > best[0]:
+            current["current"] = True
+            if best is not None:
+                for link in best[1]["links"]:
+                    link["current"] = False
+            best = (len(current["url"]), {"heading": heading, "links": links})
+    return best[1] if best else None

@@ -49,7 +49,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
             fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
         fields["implementing_partners"].queryset = ImplementingPartner.objects.filter(archived_at__isnull=True)
         self._narrow_to_countries()
-        fields["countries"].help_text = "One, or several for a regional program (Ctrl/Cmd-click)."
+        fields["countries"].help_text = "One, or several for a regional program: type to search, choose each."
         fields["start_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
         fields["end_fy"].widget.attrs.update(min=MIN_FISCAL_YEAR, max=MAX_FISCAL_YEAR)
         # Field order: the program first, then why it changes.

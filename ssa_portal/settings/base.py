@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "knox",
     "django_filters",
@@ -81,6 +82,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form's widgets in the U.S. Web Design System's classes, limits stated as hints
+# (infrastructure/form_rendering.py; option markup in templates/django/forms/widgets/).
+FORM_RENDERER = "infrastructure.form_rendering.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

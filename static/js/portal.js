@@ -1,14 +1,80 @@
 // Progressive enhancements; every page works without this file.
 // No inline scripts anywhere: behaviour hangs off data- attributes (strict CSP).
-document.addEventListener("DOMContentLoaded", () => {
-  // <select data-autosubmit> submits its form on change (filters).
-  document.querySelectorAll("[data-autosubmit]").forEach((el) => {
-    el.addEventListener("change", () => el.form && el.form.requestSubmit());
-  });
-  // <button data-confirm="..."> asks before submitting.
-  document.querySelectorAll("[data-confirm]").forEach((el) => {
-    el.addEventListener("click", (event) => {
-      if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+(() => {
+  // Selects with more choices than this are searchable (Tom Select); multi-selects always.
+  const LONG_SELECT = 15;
+
+  function searchable(root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("select").forEach((select) => {
+      if (select.tomselect || select.dataset.plainSelect !== undefined) return;
+      if (!select.multiple && select.options.length <= LONG_SELECT) return;
+      const labelled = select.id && document.querySelector(`label[for="${select.id}"]`);
+      new window.TomSelect(select, {
+        plugins: select.multiple ? ["remove_button"] : [],
+        maxOptions: null,
+        hidePlaceholder: false,
+        closeAfterSelect: !select.multiple,
+        placeholder: select.multiple ? "Type to search, choose several" : "Type to search",
+        onInitialize() {
+          // Tom Select points the label at its own search box; keep the name and errors on it.
+          // The hidden original select (still the submitted field) keeps its name too.
+          const control = this.control_input;
+          const name = labelled ? labelled.textContent.replace("*", "").trim() : "";
+          if (name && !control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
+          if (name) select.setAttribute("aria-label", name);
+          const described = select.getAttribute("aria-describedby");
+          if (described) control.setAttribute("aria-describedby", described);
+          if (select.classList.contains("usa-input--error")) this.wrapper.classList.add("usa-input--error");
+        },
+      });
     });
+  }
+
+  function enhance(root) {
+    // <select data-autosubmit> submits its form on change (filters).
+    root.querySelectorAll("[data-autosubmit]").forEach((el) => {
+      el.addEventListener("change", () => el.form && el.form.requestSubmit());
+    });
+    // <button data-confirm="..."> asks before submitting.
+    root.querySelectorAll("[data-confirm]").forEach((el) => {
+      el.addEventListener("click", (event) => {
+        if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+      });
+    });
+    searchable(root);
+  }
+
+  // A refused form: focus moves to its error summary, whose links focus each field (for a
+  // searchable select, its search box).
+  function errorSummary() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-field]");
+      if (!link) return;
+      const field = document.getElementById(link.dataset.field);
+      if (!field) return;
+      event.preventDefault();
+      const target = field.tomselect ? field.tomselect.control_input : field;
+      target.scrollIntoView({ block: "center" });
+      target.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    enhance(document);
+    errorSummary();
   });
-});
+  document.addEventListener("htmx:afterSwap", (event) => enhance(event.detail.target));
+  // A select replaced out of band (the program form's country-scoped lists): its old search
+  // box goes with it, and the new select gets its own.
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    if (old && old.tomselect) old.tomselect.destroy();
+  });
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.target.parentElement) searchable(event.target.parentElement);
+  });
+})();

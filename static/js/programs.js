@@ -16,10 +16,4 @@ document.addEventListener("DOMContentLoaded", () => {
       if (first) first.focus();
     });
   });
-  // Buttons added by htmx swaps keep asking before destructive actions.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    event.detail.target.querySelectorAll?.("[data-autosubmit]").forEach((el) => {
-      el.addEventListener("change", () => el.form && el.form.requestSubmit());
-    });
-  });
 });

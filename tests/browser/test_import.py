@@ -49,7 +49,7 @@ def test_bad_row_shows_the_report_and_writes_nothing_then_the_corrected_file_imp
 def test_upload_page_lists_templates_and_recent_imports(new_page, analyst_a):
     page = new_page(analyst_a)
     page.goto("/import/")
-    assert page.locator("nav .nav").inner_text().count("Import") == 1
+    assert page.locator("nav.usa-nav .usa-nav__primary").inner_text().count("Import") == 1
     with page.expect_download() as download:
         page.click("text=Excel workbook (all three sheets)")
     assert download.value.suggested_filename == "ssa-import-workbook.xlsx"

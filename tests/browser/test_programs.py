@@ -26,7 +26,7 @@ def _create_program(page, code: str) -> None:
     page.fill("#id_funding-0-disbursed", "300000")
     with page.expect_navigation():
         page.click("button:has-text('Create program')")
-    assert re.search(r"/programs/\d+/$", page.url), page.locator(".error").all_inner_texts()
+    assert re.search(r"/programs/\d+/$", page.url), page.locator("#error-summary").all_inner_texts()
 
 
 def _add_moe(page, program: Program, name: str, targets: dict[str, str]) -> None:
@@ -39,7 +39,7 @@ def _add_moe(page, program: Program, name: str, targets: dict[str, str]) -> None
         page.fill(f"#id_target_{period}", value)
     with page.expect_navigation():
         page.click("button:has-text('Add measure')")
-    assert page.url.endswith(f"/programs/{program.pk}/#moes"), page.locator(".error").all_inner_texts()
+    assert page.url.endswith(f"/programs/{program.pk}/#moes"), page.locator("#error-summary").all_inner_texts()
 
 
 def test_analyst_enters_a_quarter_and_a_manager_approves(new_page, analyst_a, manager):
@@ -96,7 +96,7 @@ def test_analyst_sees_a_validation_message_for_bad_input(new_page, analyst_a):
     page.fill("#id_funding-0-fiscal_year", "2027")
     page.fill("#id_funding-0-planned", "-10")
     page.click("button:has-text('Create program')")
-    errors = page.locator("p.error").all_inner_texts()
+    errors = page.locator("#error-summary li").all_inner_texts()
     assert any(e.startswith("End fiscal year: The end fiscal year (FY2026) cannot be before") for e in errors), errors
     assert any(e.startswith("Planned (USD)") and "greater than or equal to 0" in e for e in errors), errors
     assert page.input_value("#id_title") == "Bad years"  # the user's input is kept

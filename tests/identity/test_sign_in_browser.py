@@ -29,7 +29,7 @@ def test_an_analyst_signs_in_through_the_provider_and_out_of_both(new_page, iden
     page = new_page()
     csp_problems = _watch(page)  # the sign-in page, the hand-overs and sign-out run under the strict CSP
     _through_provider(page, "Test provider (portal-secret)", "ana")
-    assert page.locator("h1").inner_text() == "My work"  # the home page is the user's work lists
+    assert page.locator("h1").inner_text() == "My work"  # home: the work lists
     assert page.locator(".account").inner_text().startswith("ana@state.example.gov · DOS · Analyst")
     screenshot(page, "identity-analyst-signed-in")
     page.click("text=Sign out")
@@ -44,7 +44,7 @@ def test_a_manager_signs_in_with_private_key_jwt(new_page, identity_providers):
     page = new_page()
     _through_provider(page, "Test provider (portal-jwt)", "max")
     assert "Manager" in page.locator(".account").inner_text()
-    assert page.locator("h1").inner_text() == "My work"  # the home page is the user's work lists
+    assert page.locator("h1").inner_text() == "My work"  # home: the work lists
 
 
 @pytest.mark.parametrize("provider, username, code, says", [

@@ -130,3 +130,5 @@ def test_preferences_are_saved_per_kind(client, analyst_a):
     assert NotificationPreference.objects.get(user=analyst_a, kind=NotificationKind.VALUE_RETURNED).delivery == Delivery.OFF
     bad = client.post(reverse("notifications:preferences"), {**data, "value_returned": "hourly"})
     assert bad.status_code == 400
+    # The refused form names the field in its error summary, linking to it (USWDS, Section 508)
+    assert 'href="#id_value_returned"' in bad.content.decode() and "usa-input--error" in bad.content.decode()

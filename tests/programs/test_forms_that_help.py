@@ -77,4 +77,6 @@ def test_correcting_an_approved_value_says_it_went_back_for_approval_once(client
     page = refused.content.decode()
     assert refused.status_code == 400
     assert page.count("Nothing was saved") == 1
-    assert page.count("Choose why this approved data is changing.") == 1
+    # Once in the error summary (linking to the field), once beside the field (USWDS pattern)
+    assert page.count("Choose why this approved data is changing.") == 2
+    assert 'href="#id_rationale_category"' in page

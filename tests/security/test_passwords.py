@@ -56,7 +56,7 @@ def test_a_user_changes_their_own_password_and_other_sessions_end(analyst_a, cap
     page = browser.get(reverse("password_change"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Change your password" in html and 'class="topbar"' in html  # the portal's layout
+    assert "Change your password" in html and 'class="usa-header usa-header--extended portal-header"' in html  # the portal's layout
 
     # when they change it on one of them
     response = browser.post(reverse("password_change"), {
@@ -109,7 +109,7 @@ def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, an
     caplog.set_level(logging.INFO, logger="ssa_portal.security")
     # given an anonymous visitor on the reset page, in the portal's layout
     page = client.get(reverse("password_reset"))
-    assert page.status_code == 200 and 'class="topbar"' in page.content.decode()
+    assert page.status_code == 200 and 'class="usa-header usa-header--extended portal-header"' in page.content.decode()
     assert "Forgot your password?" in client.get(reverse("login")).content.decode()
 
     # when they ask for a link for the analyst's address

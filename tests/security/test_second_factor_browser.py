@@ -17,7 +17,7 @@ def test_administrator_signs_in_with_password_and_code(new_page, administrator):
     from tests.security.otp_helpers import confirmed_device, current_code
 
     page.fill("input[name=token]", current_code(confirmed_device(administrator)))
-    page.click("main button.primary[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: url.endswith("/programs/"))
     assert "admin_user" in page.locator(".account").inner_text()
 

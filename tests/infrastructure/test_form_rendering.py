@@ -1,0 +1,75 @@
+"""Every form in USWDS dress from one renderer (infrastructure/form_rendering.py), and
+the error summary of a refused form (infrastructure/templatetags/portal_forms.py)."""
+from django import forms
+from django.template import Context, Template
+
+from infrastructure.templatetags.portal_forms import error_summary_entries
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(max_length=300, help_text="As the partner knows it.")
+    scope = forms.ChoiceField(choices=[("read", "Read-only"), ("write", "Read and write")], widget=forms.RadioSelect)
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    surge = forms.BooleanField(required=False)
+
+
+class FundingRow(forms.Form):
+    fiscal_year = forms.IntegerField(min_value=1990, max_value=2100)
+    planned = forms.DecimalField(min_value=0)
+
+
+FundingRows = forms.formset_factory(FundingRow, extra=0)
+
+
+def _render(template: str, **context) -> str:
+    return Template(template).render(Context(context))
+
+
+def test_widgets_get_their_uswds_class_and_the_limit_is_a_hint_not_a_cut():
+    # Given an unbound form, rendered by the portal's partial
+    html = _render('{% include "partials/form_fields.html" %}', form=ProposalForm())
+    # Then each widget has its USWDS class
+    assert 'class="usa-input"' in html and 'class="usa-select"' in html and 'class="usa-textarea"' in html
+    assert 'class="usa-checkbox__input"' in html and 'class="usa-radio__input"' in html
+    assert '<div class="usa-radio"><input type="radio"' in html and 'class="usa-radio__label" for="id_scope_0"' in html
+    # And the title states its limit, read with the field, and has no maxlength to cut pasted text
+    assert '<span class="usa-hint" id="id_title_limit">Up to 300 characters.</span>' in html
+    assert 'aria-describedby="id_title_limit id_title_helptext"' in html
+    assert "maxlength" not in html
+
+
+def test_a_refused_field_is_marked_and_described_by_its_error():
+    form = ProposalForm(data={"title": "x" * 301, "scope": "read", "kind": "a"})
+    assert not form.is_valid()
+    html = str(form["title"])
+    assert "usa-input usa-input--error" in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_title_limit id_title_helptext id_title_error"' in html
+    assert "maxlength" not in html and 'value="' + "x" * 301 + '"' in html  # the input is kept whole
+
+
+def test_the_error_summary_lists_every_error_linking_to_its_field():
+    # Given a refused form and a funding formset with a negative amount in FY2027
+    form = ProposalForm(data={"scope": "read", "kind": "zzz"})
+    rows = FundingRows(data={"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0",
+                             "form-0-fiscal_year": "2027", "form-0-planned": "-5",
+                             "form-1-fiscal_year": "3000", "form-1-planned": "1"}, prefix="form")
+    assert not form.is_valid() and not rows.is_valid()
+    # Then each error is an entry, the row named by its fiscal year when it has a valid one
+    entries = error_summary_entries(form, rows, "")
+    assert [(e["label"], e["anchor"]) for e in entries] == [
+        ("Title", "id_title"),
+        ("Kind", "id_kind"),
+        ("Planned (FY2027)", "id_form-0-planned"),
+        ("Fiscal year", "id_form-1-fiscal_year"),
+    ]
+    assert entries[2]["message"] == "Ensure this value is greater than or equal to 0."
+    # And the summary is an alert that links to each field, focusable for the page's script
+    html = _render("{% load portal_forms %}{% error_summary form rows %}", form=form, rows=rows)
+    assert 'class="usa-alert usa-alert--error error-summary" id="error-summary" role="alert" tabindex="-1"' in html
+    assert "4 problems to correct" in html
+    assert '<a href="#id_form-0-planned" data-field="id_form-0-planned">Planned (FY2027): Ensure this value' in html
+
+
+def test_a_valid_or_unbound_form_has_no_summary():
+    assert _render("{% load portal_forms %}{% error_summary form %}", form=ProposalForm()).strip() == ""
