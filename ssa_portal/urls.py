@@ -1,7 +1,10 @@
 """Root URLs: each app owns its pages; the REST API lives under /api/v1/."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.conf import settings
 from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.views.generic import RedirectView
 
 from dashboards.views.home import home
 from identity.oidc.views import PortalLogoutView
@@ -11,6 +14,8 @@ from ssa_portal.security import passwords
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico before reading the page: the vendored USWDS icon.
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}vendor/uswds/img/favicons/favicon.ico", permanent=True))),
     path("health/", health, name="health"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),

@@ -205,9 +205,11 @@ def recommendations_overdue() -> WorkList:
     ], more_url=reverse("evaluations:overdue"), empty="No recommendation is overdue.")
 
 
-def headline_counts() -> list[dict]:
+def headline_counts(user) -> list[dict]:
     """Counts that mean something: countries with programs (not every ISO country),
-    running programs, MOEs in use, values awaiting approval."""
+    running programs, MOEs in use, values awaiting approval; each with the URL of the page
+    that lists them, or None where ``user`` may not open it (the approvals queue is the
+    managers')."""
     programs = Program.objects.filter(archived_at__isnull=True)
     return [
         {"label": "countries with programs", "count": Program.countries.through.objects.filter(
@@ -219,7 +221,7 @@ def headline_counts() -> list[dict]:
             archived_at__isnull=True, program__archived_at__isnull=True).count(), "url": reverse("programs:program-list")},
         {"label": "values awaiting approval", "count": Measurement.objects.filter(
             status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True).count(),
-         "url": reverse("programs:approvals")},
+         "url": reverse("programs:approvals") if permissions.is_manager(user) else None},
     ]
 
 

@@ -68,6 +68,7 @@ SIDE_NAVIGATION: list[tuple[str, list[tuple[str, str, Callable | None]]]] = [
         ("Portfolio", "dashboards:portfolio", None),
         ("Countries", "dashboards:country-list", None),
         ("Goal coverage", "dashboards:goal-coverage", None),
+        ("Results framework", "reports:results-framework", None),
     ]),
     ("Programs", [
         ("Programs", "programs:program-list", None),

@@ -10,6 +10,6 @@ from ..selectors.worklists import headline_counts, work_lists
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/home.html", {
         "lists": work_lists(request.user),
-        "tiles": headline_counts(),
+        "tiles": headline_counts(request.user),
         "pending_deferred": DeferredTask.objects.count(),
     })

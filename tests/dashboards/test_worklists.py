@@ -132,3 +132,14 @@ def test_an_analyst_sees_open_findings_on_their_agencys_programs_only(analyst_a,
     assert findings.count == 1
     assert mine.code in findings.rows[0]["label"]
     assert findings.rows[0]["url"] == reverse("evaluations:coordination") + "?kind=surge&agency=DOS"
+
+
+def test_the_approvals_count_links_to_the_queue_only_for_those_who_may_open_it(client, analyst_a, manager):
+    """An analyst sees how many values await approval but gets no link to the managers'
+    queue (it answers 403 to them); a manager gets the link."""
+    queue = reverse("programs:approvals")
+    client.force_login(analyst_a)
+    page = client.get(reverse("home")).content.decode()
+    assert "values awaiting approval" in page and f'href="{queue}"' not in page
+    client.force_login(manager)
+    assert f'href="{queue}"' in client.get(reverse("home")).content.decode()
