@@ -11,7 +11,7 @@ from programs import permissions
 from programs.fiscal import current_fiscal_year
 from programs.forms.change_fields import version_int
 from infrastructure.versioning import StaleVersionError
-from programs.views.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from programs.views.refusals import forbidden_page
 
 from . import selectors, services

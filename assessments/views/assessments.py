@@ -19,7 +19,9 @@ from .. import selectors, services
 from ..filters import AssessmentFilter
 from ..forms import AssessmentForm, ReturnForm, criterion_forms
 from ..models import CountryAssessment
-from .form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
+
+from .form_errors import criterion_error_route
 
 
 def assessment_list(request: HttpRequest) -> HttpResponse:
@@ -69,7 +71,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                     framework=framework,
                 )
             except ValidationError as error:
-                apply_service_errors(form, error, criterion_forms=forms_)
+                apply_service_errors(form, error, route=criterion_error_route(forms_))
             else:
                 messages.success(request, f"Draft assessment of {assessment.country} saved.")
                 return redirect("assessments:assessment-detail", pk=assessment.pk)
@@ -111,7 +113,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["version"] = str(exc.current)  # saving again applies these values
             except ValidationError as error:
-                apply_service_errors(form, error, criterion_forms=forms_)
+                apply_service_errors(form, error, route=criterion_error_route(forms_))
             else:
                 messages.success(request, "Assessment saved.")
                 return redirect("assessments:assessment-detail", pk=assessment.pk)

@@ -1,22 +1,20 @@
-"""A service's ValidationError shown on the assessment form and its criterion forms."""
+"""Where an assessment service's per-criterion errors go on the page."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+
+from infrastructure.form_errors import ErrorRoute
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, *, criterion_forms=()) -> None:
-    """Put a service's ValidationError on the forms: ``score_<code>`` style keys on the
-    criterion's form, known fields on their field, everything else as a form error."""
+def criterion_error_route(criterion_forms) -> ErrorRoute:
+    """``score_<code>``, ``justification_<code>`` and ``evidence_<code>`` keys go to that
+    criterion's form (evidence on its ``evidence_url`` field); other keys are not routed."""
     by_code = {f.criterion.code: f for f in criterion_forms}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
+
+    def route(key: str) -> tuple[forms.BaseForm, str] | None:
         field, _, code = key.partition("_")
-        if key in form.fields:
-            form.add_error(key, messages)
-        elif code in by_code and field in ("score", "justification", "evidence"):
-            by_code[code].add_error("evidence_url" if field == "evidence" else field, messages)
-        else:
-            form.add_error(None, messages)
+        if code in by_code and field in ("score", "justification", "evidence"):
+            return by_code[code], "evidence_url" if field == "evidence" else field
+        return None
+
+    return route

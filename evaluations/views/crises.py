@@ -11,7 +11,7 @@ from programs import permissions
 from programs.models import CrisisEvent
 from programs.services.reviews import crisis_event_close, crisis_event_record
 from programs.views.refusals import forbidden_page
-from programs.views.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from programs.views.paging import paginate
 
 from ..forms import CrisisCloseForm, CrisisEventForm

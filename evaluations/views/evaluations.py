@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from infrastructure.versioning import StaleVersionError
 from programs.forms.change_fields import version_int
 from programs.views.refusals import forbidden_page
-from programs.views.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from programs.views.paging import paginate
 
 from ..forms import EvaluationForm, FollowUpForm, RecommendationForm

@@ -39,7 +39,7 @@ from ..services.programs import is_approved_data
 from ..services.approvals import measurements_decide
 from ..filters import ApprovalFilter
 from .refusals import forbidden_page
-from .form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from .paging import paginate, query_without, selected_ids
 
 

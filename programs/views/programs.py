@@ -40,7 +40,7 @@ from ..services.programs import (
 from ..forms.change_fields import version_int
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
 from .refusals import forbidden_page
-from .form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from .paging import paginate, query_without
 
 TRANSITION_LABELS = {

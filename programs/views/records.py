@@ -21,7 +21,7 @@ from ..selectors.history import history_entries
 from infrastructure.versioning import StaleVersionError
 from ..forms.change_fields import version_int
 from ..services.records import record_archive, record_create, record_restore, record_update
-from .form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors
 from .paging import paginate, query_without
 from .refusals import forbidden_page
 
