@@ -31,6 +31,9 @@ APPROVE, RETURN = "approve", "return"
 DECISIONS = (APPROVE, RETURN)
 
 
+# The longest reason the queue's form states and the service accepts (never cut).
+REASON_MAX_LENGTH = 1000
+
 def _plural(n: int, noun: str = "value") -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -59,6 +62,9 @@ def measurements_decide(
     reason = (reason or "").strip()
     if decision == RETURN and not reason:
         raise ValidationError({"reason": "Say what needs revising before returning the values."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Reason: up to {REASON_MAX_LENGTH:,} characters (it has {len(reason):,}). "
+                                         "Nothing was decided."})
     ids = sorted({int(i) for i in ids})
     if not ids:
         raise ValidationError({"ids": "Select at least one value."})

@@ -249,7 +249,7 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
     back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
     try:
         count = measurements_decide(user=request.user, ids=ids, decision=decision,
-                                    reason=request.POST.get("reason", "")[:1000], versions=versions)
+                                    reason=request.POST.get("reason", ""), versions=versions)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

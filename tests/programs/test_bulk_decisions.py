@@ -132,3 +132,12 @@ def test_the_queue_page_is_flat_as_data_grows(client, manager, analyst_a, progra
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("programs:approvals"))
     assert len(large) == len(small)
+
+
+def test_a_reason_over_the_stated_limit_is_refused_not_cut(manager, analyst_a, program_a):
+    from django.core.exceptions import ValidationError
+
+    values = _submitted(program_a, 2, author=analyst_a)
+    with pytest.raises(ValidationError, match="up to 1,000 characters \\(it has 1,001\\)"):
+        measurements_decide(user=manager, ids=[v.pk for v in values], decision="return", reason="x" * 1001)
+    assert set(Measurement.objects.filter(pk__in=[v.pk for v in values]).values_list("status", flat=True)) == {"submitted"}
