@@ -26,15 +26,16 @@ class DashboardTable(tables.Table):
     note = ""
     empty = "Nothing to show yet."
 
-    class Meta:
-        template_name = "dashboards/partials/data_table.html"
-        orderable = False
-        attrs = {"class": "usa-table usa-table--borderless"}
+    # Passed on every instance: django-tables2 reads a Meta only from the class that
+    # declares it, so a subclass without its own Meta would lose these.
+    TEMPLATE = "dashboards/partials/data_table.html"
+    ATTRS = {"class": "usa-table usa-table--borderless"}
 
     def __init__(self, data: Iterable, *, computed_at: dt.datetime | None = None, note: str | None = None,
                  headers: dict[str, str] | None = None, key: str | None = None, title: str | None = None,
                  extra_columns: list[tuple[str, tables.Column]] | None = None):
-        super().__init__(list(data), extra_columns=extra_columns, empty_text=self.empty)
+        super().__init__(list(data), extra_columns=extra_columns, empty_text=self.empty, attrs=dict(self.ATTRS),
+                         orderable=False, template_name=self.TEMPLATE)
         self.computed_at = computed_at
         if note is not None:
             self.note = note

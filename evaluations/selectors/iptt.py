@@ -177,12 +177,16 @@ class IpttReport:
         return range(max(1, self.page - 4), min(self.page_count, self.page + 4) + 1)
 
 
+VALUE_PLACES = Decimal("0.0001")  # MOE values and targets are stored with 4 decimals
+
 def _number(value: Decimal | float | None) -> str:
     """12500.0000 -> "12,500"; 12.25 -> "12.25"; None -> "—"."""
     if value is None:
         return "—"
-    text = f"{Decimal(value).normalize():,f}"
-    return text
+    # SQLite's window sums come back as floats: read them as written (str), then at the
+    # values' stored precision (4 decimals), so 81.04 never shows as 81.0400000000000062.
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.quantize(VALUE_PLACES).normalize():,f}"
 
 
 def _met_cell(met: Met) -> Cell:

@@ -253,3 +253,15 @@ def test_a_user_pins_a_report_opens_it_later_and_removes_it(client, analyst_a, a
     client.force_login(analyst_a)
     client.post(reverse(URL), {"unpin": pinned.pk})
     assert not PinnedReport.objects.exists()
+
+
+def test_report_numbers_are_read_as_written_whatever_the_database_returns():
+    """SQLite returns window sums as floats: 81.04 must not show as 81.0400000000000062."""
+    from decimal import Decimal
+
+    from evaluations.selectors.iptt import _number
+
+    assert _number(81.04) == "81.04"
+    assert _number(60.05 + 0.0) == "60.05"
+    assert _number(Decimal("12500.0000")) == "12,500"
+    assert _number(None) == "—"
