@@ -78,6 +78,7 @@ def test_the_report_lays_out_periods_hides_columns_charts_and_pins(strict_page, 
     page.check("input[name=charts]")
     page.click("button:has-text('Show')")
     table = page.locator("#target-vs-actual")
+    table.wait_for(state="visible")  # the report, loaded (all_inner_texts does not wait)
     headers = table.locator("thead tr").first.locator("th").all_inner_texts()
     assert headers[:3] == ["MOE", "", "Life of program"] and headers[-4:] == [f"FY2026-Q{q}" for q in (1, 2, 3, 4)]
     assert "Baseline" not in table.locator("thead tr").nth(1).inner_text()
@@ -97,7 +98,8 @@ def test_the_report_lays_out_periods_hides_columns_charts_and_pins(strict_page, 
     assert "Report pinned" in page.locator(".messages").inner_text()
     page.goto("/evaluations/target-vs-actual/")
     page.click("a:has-text('Quarterly view')")
-    assert page.locator("#target-vs-actual").is_visible()
+    page.wait_for_url("**charts=on**")  # the pinned report's own query string, loaded
+    page.locator("#target-vs-actual").wait_for(state="visible")
     assert page.locator("input[name=hide][value=baseline]").is_checked()
     assert not page.problems, page.problems
     screenshot(page, "iptt-report")
