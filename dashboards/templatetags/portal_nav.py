@@ -39,19 +39,26 @@ SECTIONS: list[tuple[str, str, Callable | None]] = [
 ]
 
 
-@register.simple_tag(takes_context=True)
-def nav_links(context) -> list[dict]:
-    request = context.get("request")
-    path = request.path if request else ""
-    user = getattr(request, "user", None)
+def _visible_links(entries, user) -> list[dict]:
+    """The (label, url name, who sees it) entries this user sees, as links; a URL name
+    that does not reverse (an app not installed) is left out."""
     links = []
-    for label, name, allowed in SECTIONS:
+    for label, name, allowed in entries:
         if allowed is not None and not allowed(user):
             continue
         try:
             links.append({"label": label, "url": reverse(name), "current": False})
         except NoReverseMatch:
             continue
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[dict]:
+    request = context.get("request")
+    path = request.path if request else ""
+    user = getattr(request, "user", None)
+    links = _visible_links(SECTIONS, user)
     # Only the longest matching prefix is current (/assessments/selectivity/ is not /assessments/).
     matching = [link for link in links if path.startswith(link["url"])]
     if matching:
@@ -110,14 +117,7 @@ def side_navigation(context) -> dict | None:
     user = getattr(request, "user", None)
     best: tuple[int, dict] | None = None
     for heading, pages in SIDE_NAVIGATION:
-        links = []
-        for label, name, allowed in pages:
-            if allowed is not None and not allowed(user):
-                continue
-            try:
-                links.append({"label": label, "url": reverse(name), "current": False})
-            except NoReverseMatch:
-                continue
+        links = _visible_links(pages, user)
         matching = [link for link in links if request.path.startswith(link["url"])]
         if len(links) < 2 or not matching:
             continue
