@@ -13,7 +13,7 @@ from programs.permissions import is_administrator
 
 from .forms import PortalAuthenticationForm
 from .providers import providers_configured
-from .selectors import DORMANT_AFTER_DAYS, accounts_not_seen, local_password_sign_in_for_everyone
+from .selectors import DORMANT_AFTER_DAYS, accounts_not_seen
 
 DORMANT_PAGE_SIZE = 50
 
@@ -26,7 +26,6 @@ class PortalLoginView(LoginView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["identity_providers"] = providers_configured()
-        context["local_sign_in_everyone"] = local_password_sign_in_for_everyone()
         return context
 
 

@@ -23,10 +23,10 @@ urlpatterns = [
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/sent/", passwords.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/<uidb64>/<token>/", passwords.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
-    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+    path("accounts/password/reset/done/", passwords.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
     path("accounts/otp/", include("ssa_portal.security.urls")),  # second factor (docs/security.md)
     path("admin/", admin.site.urls),

@@ -4,7 +4,10 @@ portal's layout, with each step in the security log (``audit.security_event``).
 A reset link is e-mailed through Django's e-mail backend (console in development, SMTP in
 production; settings ``EMAIL_*``), works once and expires after ``PASSWORD_RESET_TIMEOUT``.
 Neither view signs anyone in: after a reset the user signs in on the sign-in page, where
-the lock-out (django-axes) and the second factor apply as always. Changing the password
+the lock-out (django-axes) and the second factor apply as always. While password sign-in
+is off for everyone but break-glass administrators (``identity.selectors``), every reset
+page answers 404: a reset would set a password its holder may not use, and break-glass
+administrators are reset by another administrator, not by e-mail. Changing the password
 ends the user's other sessions (Django's session hash) and keeps the current one.
 """
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse_lazy
+
+from identity.selectors import local_password_sign_in_for_everyone
 
 from .audit import security_event
 
@@ -35,7 +40,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_invalid(form)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class LocalSignInOnlyMixin:
+    """The page exists only while everyone may sign in with a password (else 404)."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not local_password_sign_in_for_everyone():
+            raise Http404("Password reset is not available: sign in through your agency's identity provider.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(LocalSignInOnlyMixin, auth_views.PasswordResetView):
     """Asks for an e-mail address; says the same whether or not an account has it."""
 
     email_template_name = "registration/password_reset_email.txt"
@@ -47,7 +61,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetDoneView(LocalSignInOnlyMixin, auth_views.PasswordResetDoneView):
+    """"Check your e-mail"."""
+
+
+class PasswordResetConfirmView(LocalSignInOnlyMixin, auth_views.PasswordResetConfirmView):
     """The link from the e-mail: a new password twice; the link then stops working."""
 
     success_url = reverse_lazy("password_reset_complete")
@@ -56,3 +74,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         security_event("password_reset", request=self.request, user=form.user.get_username())
         return response
+
+
+class PasswordResetCompleteView(LocalSignInOnlyMixin, auth_views.PasswordResetCompleteView):
+    """"Your password is set: sign in"."""

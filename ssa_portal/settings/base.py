@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.portal_roles",
                 "notifications.context_processors.unread_notifications",
+                "identity.context_processors.local_sign_in",
             ],
         },
     },

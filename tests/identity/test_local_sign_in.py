@@ -98,3 +98,32 @@ def test_forgot_your_password_shows_only_while_everyone_may_sign_in_with_a_passw
     sign_in_policy_get().__class__.objects.update(local_password_sign_in=True)
     settings.LOCAL_PASSWORD_SIGN_IN = False
     assert link not in Client().get("/accounts/login/").content.decode()
+
+
+RESET_PAGES = ("/accounts/password/reset/", "/accounts/password/reset/sent/",
+               "/accounts/password/reset/MQ/set-password/", "/accounts/password/reset/done/")
+
+
+@pytest.mark.parametrize("switched_off_by", ["policy", "setting"])
+def test_switched_off_every_password_reset_page_answers_404(settings, analyst_a, switched_off_by):
+    # Given password sign-in on: the reset pages answer (the link from an e-mail redirects to its form)
+    assert [Client().get(path).status_code for path in RESET_PAGES] == [200, 200, 200, 200]
+    # When administrators switch it off (in the admin, or the deployment by its setting)
+    if switched_off_by == "policy":
+        _switch_local_sign_in_off()
+    else:
+        settings.LOCAL_PASSWORD_SIGN_IN = False
+    # Then every reset page, and a reset request, answer 404, and no e-mail goes out
+    assert [Client().get(path).status_code for path in RESET_PAGES] == [404, 404, 404, 404]
+    assert Client().post(RESET_PAGES[0], {"email": analyst_a.email or "a@example.gov"}).status_code == 404
+
+
+def test_switched_off_the_locked_out_page_does_not_offer_a_reset(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    _switch_local_sign_in_off()
+    request = rf.get("/accounts/login/")
+    request.user = AnonymousUser()
+    html = render_to_string("registration/locked_out.html", request=request)
+    assert "/accounts/password/reset/" not in html and "ask an administrator" in html
