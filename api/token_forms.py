@@ -12,7 +12,7 @@ READ, WRITE = "read", "write"
 class TokenIssueForm(forms.Form):
     label = forms.CharField(
         label="Name", max_length=TokenGrant._meta.get_field("label").max_length,
-        help_text="The system that will hold the token, e.g. \"DSCA FMS feed\" (at most 120 characters).",
+        help_text="The system that will hold the token, e.g. \"DSCA FMS feed\".",
     )
     scope = forms.ChoiceField(
         label="Scope", widget=forms.RadioSelect, initial=READ,
