@@ -13,7 +13,7 @@
       new window.TomSelect(select, {
         plugins: select.multiple ? ["remove_button"] : [],
         maxOptions: null,
-        hidePlaceholder: false,
+        hidePlaceholder: true, // the placeholder goes once a value is chosen
         closeAfterSelect: !select.multiple,
         placeholder: select.multiple ? "Type to search, choose several" : "Type to search",
         onInitialize() {

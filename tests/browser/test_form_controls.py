@@ -1,0 +1,89 @@
+"""Form controls in Debian's Chromium look and behave as USWDS ones: a searchable select
+(Tom Select) has the type, size and border of the USWDS inputs around it and drops its
+"Type to search" placeholder once a value is chosen; the "select all" box of a
+bulk-selection table is a USWDS checkbox with a full accessible name, aligned with the
+row boxes below it. Each page is checked with axe-core too."""
+from decimal import Decimal
+
+import pytest
+
+from programs.models import MeasurementStatus
+from tests import factories
+from tests.browser.test_accessibility import axe_page, axe_violations  # noqa: F401  (fixture)
+from tests.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STYLE = """(selector) => { const s = getComputedStyle(document.querySelector(selector));
+  return {font: s.fontFamily, size: s.fontSize, border: s.borderTopColor + ' ' + s.borderTopWidth}; }"""
+
+
+def test_a_searchable_select_looks_like_a_uswds_input_and_its_placeholder_goes_once_chosen(axe_page, analyst_a):
+    # Given the program form, whose country list is searchable (Tom Select)
+    page = axe_page(analyst_a)
+    page.goto("/programs/new/")
+    control = page.locator("#id_countries-ts-control")
+    assert control.get_attribute("placeholder") == "Type to search, choose several"
+    # Then its box and its search text have the USWDS input's type, size and border
+    plain = page.evaluate(STYLE, "#id_title")
+    box = page.evaluate(STYLE, "#id_countries-ts-control")
+    assert (box["font"], box["size"]) == (plain["font"], plain["size"]), (box, plain)
+    assert page.evaluate(STYLE, ".ts-wrapper:has(#id_countries-ts-control) .ts-control")["border"] == plain["border"]
+    assert page.evaluate(STYLE, ".ts-dropdown")["size"] == plain["size"]
+    # When the analyst chooses a country
+    control.click()
+    control.fill("Kenya")
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('Kenya')")
+    page.keyboard.press("Enter")
+    # Then the placeholder is gone, while the box has focus and after it leaves
+    assert control.get_attribute("placeholder") == ""
+    page.locator("#id_title").focus()
+    assert control.get_attribute("placeholder") == "" or not control.is_visible()
+    screenshot(page, "form-controls-searchable-select")
+    assert axe_violations(page) == []
+
+
+def test_a_searchable_single_select_drops_its_placeholder_once_chosen(axe_page, analyst_a):
+    # Given the program form's goal list (long: searchable)
+    page = axe_page(analyst_a)
+    page.goto("/programs/new/")
+    control = page.locator("#id_goals-ts-control")
+    assert control.count() == 1
+    # When a goal is chosen by typing and Enter
+    control.click()
+    page.keyboard.type("1")
+    page.wait_for_selector(".ts-dropdown .option.active")
+    page.keyboard.press("Enter")
+    # Then no placeholder shows beside the choice
+    assert control.get_attribute("placeholder") == ""
+
+
+def test_the_select_all_box_is_a_labelled_uswds_checkbox_aligned_with_the_rows(axe_page, manager, analyst_a, agency_a):
+    # Given three submitted values in the approvals queue
+    program = factories.ProgramFactory(lead_agency=agency_a, start_fy=2025, end_fy=2030)
+    moe = factories.MoeFactory(program=program)
+    for quarter in (1, 2, 3):
+        factories.MeasurementFactory(moe=moe, period=f"FY2025-Q{quarter}", value=Decimal(quarter),
+                                     status=MeasurementStatus.SUBMITTED, entered_by=analyst_a)
+    page = axe_page(manager)
+    page.goto("/programs/approvals/")
+    # Then the header box is a USWDS checkbox named for what it does
+    header = page.locator("th.select-cell")
+    assert header.locator(".usa-checkbox > input.usa-checkbox__input#select-all").count() == 1
+    assert page.get_by_label("All on this page: select or clear every row").count() == 1
+    # And its drawn box lines up with the rows' boxes, on the header's own background
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.approvals-table .select-cell label')].map(l => {
+        const r = l.getBoundingClientRect(), before = getComputedStyle(l, '::before');
+        return {left: Math.round(r.left), boxWidth: before.width}; })""")
+    assert len(boxes) == 4 and len({b["left"] for b in boxes}) == 1 and len({b["boxWidth"] for b in boxes}) == 1, boxes
+    background = page.evaluate("""() => [getComputedStyle(document.querySelector('th.select-cell .usa-checkbox')).backgroundColor,
+                                         getComputedStyle(document.querySelector('th.select-cell')).backgroundColor]""")
+    assert background[0] in ("rgba(0, 0, 0, 0)", "transparent"), background
+    # And the header cell is no wider than its box and "All"
+    assert page.evaluate("document.querySelector('th.select-cell').getBoundingClientRect().width") < 120
+    # When the manager clicks the box drawn in the header
+    page.locator("th.select-cell label").click(position={"x": 8, "y": 8})
+    # Then every row is chosen
+    assert page.locator("#selected-count").inner_text() == "3 selected"
+    screenshot(page, "form-controls-select-all")
+    assert axe_violations(page) == []
