@@ -1,19 +1,16 @@
-"""REST API v1: the OpenAPI schema and its offline docs (Swagger UI, ReDoc; assets vendored
-by drf-spectacular-sidecar). The resources are routed in api/urls.py.
+"""REST API v1: the OpenAPI schema and its offline docs (Swagger UI, assets vendored by
+drf-spectacular-sidecar). The resources are routed in api/urls.py.
 
 The schema answers systems with a token too (DRF requires authentication and answers 401
-in JSON); the docs pages are for signed-in browser users and redirect to the login page.
-Both docs pages run under the strict Content-Security-Policy (docs/security.md): Swagger UI
-as the "split" view (its settings script is a separate file, not inline) with a template
-without inline style; ReDoc with a template without inline script or Google Fonts, and,
-because ReDoc's bundle injects its styles at run time, ``style-src 'unsafe-inline'`` on that
-page alone.
+in JSON); the docs page is for signed-in browser users and redirects to the login page.
+It runs under the strict Content-Security-Policy (docs/security.md) with no exception:
+Swagger UI as the "split" view (its settings script is a separate file, not inline) with
+a template without inline style. There is no ReDoc page: its bundle injects inline styles
+and always loads Redocly's logo from their CDN (docs/decisions.md).
 """
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
@@ -21,12 +18,5 @@ urlpatterns = [
         "docs/",
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs/swagger_ui.html")),
         name="api-docs",
-    ),
-    path(
-        "redoc/",
-        csp_update({"style-src": [UNSAFE_INLINE]})(
-            login_required(SpectacularRedocView.as_view(url_name="api-schema", template_name="api_docs/redoc.html"))
-        ),
-        name="api-redoc",
     ),
 ]

@@ -100,7 +100,6 @@ SIDE_NAVIGATION: list[tuple[str, list[tuple[str, str, Callable | None]]]] = [
     ]),
     ("API", [
         ("API documentation", "api-docs", None),
-        ("ReDoc", "api-redoc", None),
         ("API tokens", "api-tokens:list", may_hold_api_token),
     ]),
 ]

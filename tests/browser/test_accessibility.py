@@ -30,20 +30,20 @@ AXE = Path(__file__).parent / "axe" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "section508"]
 BLOCKING = {"serious", "critical"}
 # Not pages: downloads, the admin (Django's own), signing out, JSON endpoints, anchors.
-NOT_A_PAGE = re.compile(r"^/admin/|^/accounts/logout|/export|^/api/v1/(?!docs/$|redoc/$)|^/static/")
+NOT_A_PAGE = re.compile(r"^/admin/|^/accounts/logout|/export|^/api/v1/(?!docs/$)|^/static/")
 DOWNLOAD = re.compile(r"\.(csv|xlsx|xml|json|pdf|zip)$")
 MAX_PAGES = 70
 
 
 def axe_violations(page) -> list[dict]:
     """Serious and critical axe-core violations of the page as loaded: ``[{"id",
-    "impact", "help", "nodes": [css selectors]}]``. Swagger UI and ReDoc, drawn by their
-    own bundles inside the API documentation pages, are left out (their issues are theirs:
-    Swagger UI nests buttons and greys its version stamps); the portal's part of those
-    pages is checked."""
+    "impact", "help", "nodes": [css selectors]}]``. Swagger UI, drawn by its own
+    bundle inside the API documentation page, is left out (their issues are theirs:
+    Swagger UI nests buttons and greys its version stamps); the portal's part of that
+    page is checked."""
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
-        """async (tags) => (await axe.run({exclude: [["#swagger-ui"], ["redoc"]]}, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}))
+        """async (tags) => (await axe.run({exclude: [["#swagger-ui"]]}, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}))
              .violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))""",
         AXE_TAGS,
     )
