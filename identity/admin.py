@@ -7,7 +7,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import ReadOnlyAdminMixin, ServiceSaveAdminMixin
+from infrastructure.admin_protection import ReadOnlyAdminMixin, ServiceSaveAdminMixin, SingleRowAdminMixin
 from programs.models import User
 
 from . import services
@@ -15,12 +15,9 @@ from .models import GroupRoleMapping, ProviderAccount, ProviderSignIn, SignInPol
 
 
 @admin.register(SignInPolicy)
-class SignInPolicyAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+class SignInPolicyAdmin(SingleRowAdminMixin, ServiceSaveAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "local_password_sign_in", "elevated_roles_require_piv")
     save_service = staticmethod(services.sign_in_policy_save)
-
-    def has_add_permission(self, request) -> bool:
-        return not SignInPolicy.objects.exists()
 
 
 @admin.register(GroupRoleMapping)

@@ -7,11 +7,11 @@ and keep their history; the others are written by ``identity.services`` only.
 from django.conf import settings
 from django.db import models
 
-from infrastructure.models import history
+from infrastructure.models import SingleRow, history
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 
 
-class SignInPolicy(models.Model):
+class SignInPolicy(SingleRow):
     """The administrators' switches (one row, created on first read)."""
 
     local_password_sign_in = models.BooleanField(
@@ -27,7 +27,7 @@ class SignInPolicy(models.Model):
     )
     history = history()
 
-    class Meta:
+    class Meta(SingleRow.Meta):
         verbose_name = "sign-in policy"
         verbose_name_plural = "sign-in policy"
 

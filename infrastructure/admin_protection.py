@@ -86,3 +86,11 @@ class ServiceSaveAdminMixin(NoDeleteAdminMixin):
             instance._history_user = request.user
             instance.delete()
         formset.save_m2m()
+
+
+class SingleRowAdminMixin:
+    """A one-row settings model (``infrastructure.models.SingleRow``): added once, when it
+    has no row yet, then only changed."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self.model.objects.exists()

@@ -3,20 +3,17 @@ grace period, when); notifications are read-only and never deleted here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import ReadOnlyAdminMixin, ServiceSaveAdminMixin
+from infrastructure.admin_protection import ReadOnlyAdminMixin, ServiceSaveAdminMixin, SingleRowAdminMixin
 
 from .models import Notification, ReportingPolicy
 
 
 @admin.register(ReportingPolicy)
-class ReportingPolicyAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+class ReportingPolicyAdmin(SingleRowAdminMixin, ServiceSaveAdminMixin, SimpleHistoryAdmin):
     """Saves through ``admin_record_save``: validated, with the administrator and the
     changed fields in the history."""
 
     list_display = ("__str__", "grace_days", "updated_at")
-
-    def has_add_permission(self, request) -> bool:
-        return not ReportingPolicy.objects.exists()
 
 
 @admin.register(Notification)

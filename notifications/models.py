@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
-from infrastructure.models import history
+from infrastructure.models import SingleRow, history
 
 
 class NotificationKind(models.TextChoices):
@@ -77,7 +77,7 @@ class NotificationPreference(models.Model):
         return f"{self.user_id} {self.kind}: {self.delivery}"
 
 
-class ReportingPolicy(models.Model):
+class ReportingPolicy(SingleRow):
     """The reporting deadline: a period's values are due by its end plus ``grace_days``,
     overdue after (one row, edited by administrators in the admin)."""
 
@@ -88,20 +88,9 @@ class ReportingPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = history()
 
-    class Meta:
+    class Meta(SingleRow.Meta):
         verbose_name = "reporting policy"
         verbose_name_plural = "reporting policy"
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="reporting_policy_single_row")]
 
     def __str__(self) -> str:
         return f"Values due {self.grace_days} days after the period ends"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1  # the one row, whatever the id sequence says (the admin's add form)
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls) -> "ReportingPolicy":
-        """The one policy row; the defaults while an administrator has not saved one (a read
-        never writes)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -1,13 +1,13 @@
 """Settings of the PDF briefs that administrators keep in the admin."""
 from django.db import models
 
-from infrastructure.models import TimeStamped, history
+from infrastructure.models import SingleRow, TimeStamped, history
 
 DEFAULT_FOOTER = ("FOR OFFICIAL USE ONLY. Not for release outside the US Government without the originating "
                   "office's approval.")
 
 
-class BriefSettings(TimeStamped):
+class BriefSettings(TimeStamped, SingleRow):
     """One row: the text printed at the foot of every page of a brief (a handling
     caveat such as "For official use only"), set by administrators in the admin."""
 
@@ -17,10 +17,9 @@ class BriefSettings(TimeStamped):
     )
     history = history()
 
-    class Meta:
+    class Meta(SingleRow.Meta):
         verbose_name = "brief settings"
         verbose_name_plural = "brief settings"
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="brief_settings_single_row")]
 
     def __str__(self) -> str:
         return "Brief settings"

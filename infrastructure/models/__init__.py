@@ -9,3 +9,4 @@ from .bases import (  # noqa: F401
     money_field,
 )
 from .deferred import DeferredTask  # noqa: F401
+from .single_row import SingleRow  # noqa: F401

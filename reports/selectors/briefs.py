@@ -21,7 +21,7 @@ NO_ACCOUNT = "(no account recorded)"
 
 def footer_text() -> str:
     """The caveat printed at the foot of every page (Reports > Brief settings in the admin)."""
-    return BriefSettings.objects.filter(pk=1).values_list("footer_text", flat=True).first() or DEFAULT_FOOTER
+    return BriefSettings.current().footer_text or DEFAULT_FOOTER
 
 
 @dataclass
