@@ -15,7 +15,7 @@ from ..models import (
     Program,
 )
 from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
-from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS
+from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope_message
 from .change_fields import RationaleMixin, VersionField
 
 MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
@@ -67,8 +67,9 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
 
     def _narrow_to_countries(self) -> None:
         """Objectives, the long-term objective and partner institutions: only those of the
-        chosen countries are offered, and only those are accepted (server side too); the
-        countries list reloads them as it changes (htmx, ``program_country_options``)."""
+        chosen countries are offered (the rule itself is the service's,
+        ``check_country_scope``, on every path: form, API, importer); the countries list
+        reloads them as it changes (htmx, ``program_country_options``)."""
         fields, ids = self.fields, self.chosen_country_ids()
         program = self.instance if self.instance.pk else None
         kept = list(program.objectives.values_list("pk", flat=True)) if program else []
@@ -80,8 +81,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
         for name, noun in (("objectives", "objective"), ("long_term_objective", "objective"),
                            ("partner_institutions", "partner institution")):
             fields[name].error_messages["invalid_choice"] = fields[name].error_messages["invalid_pk_value"] = (
-                f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} you chose does not belong to the chosen countries; choose from the list, which follows them."
-            )
+                out_of_scope_message(noun))
             fields[name].help_text = f"Only {noun}s of the chosen countries{' (and their regions)' if noun == 'objective' else ''} are listed."
         fields["countries"].widget.attrs.update({
             "hx-get": reverse("programs:program-country-options"),

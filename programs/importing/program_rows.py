@@ -6,7 +6,7 @@
    transaction), their memberships and their funding rows: one query per table.
 3. **Check** every program and funding row in memory, through the same rule functions
    the services call (``check_may_create``, ``check_program_editable``,
-   ``check_membership``, ``check_funding_year``, ``require_rationale`` on approved data)
+   ``check_membership``, ``check_country_scope``, ``check_funding_year``, ``require_rationale`` on approved data)
    and the models' ``full_clean()`` (field validators and ``clean()``; uniqueness and
    foreign keys are known from step 2). A confirm also refuses rows whose records changed
    since the preview (the versions the preview saw, kept in its report).
@@ -33,6 +33,7 @@ from ..services.programs import (
     FUNDING_FIELDS,
     PROGRAM_FIELDS,
     PROGRAM_M2M_FIELDS,
+    check_country_scope,
     check_funding_year,
     check_may_create,
     check_membership,
@@ -238,6 +239,7 @@ class ProgramTable:
         them (``program_years_misfits``, the service's rule, over the rows loaded in bulk)."""
         program = plan.program
         try:
+            check_country_scope(program or Program(), data)  # no query unless the row names objectives or institutions
             if program is None:
                 instance = Program(**{k: data[k] for k in PROGRAM_FIELDS if k in data})
                 check_may_create(self.user, instance.lead_agency_id)

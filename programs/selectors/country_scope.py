@@ -1,7 +1,7 @@
 """What belongs to a program's countries: the objectives (of strategies for those
 countries or for the regions they belong to) and the partner institutions (of those
-countries). One definition for the program form's narrowed lists (htmx) and its
-validation."""
+countries). One definition for the program form's narrowed lists (htmx) and the rule the
+program services apply on every write path (``services.programs.check_country_scope``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable

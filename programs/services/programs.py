@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Funding, Program, ProgramStatus, User
+from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
 from ..signals import program_data_announce, proposal_decided
 from .program_years import program_years_check
 from infrastructure.conflicts import StateConflict
@@ -83,6 +84,54 @@ def check_membership(program: Program, data: Mapping[str, Any]) -> None:
     if program.lead_agency_id and "supporting_agencies" in data:
         if any(getattr(a, "pk", a) == program.lead_agency_id for a in data["supporting_agencies"] or []):
             raise ValidationError({"supporting_agencies": "The lead agency cannot also be a supporting agency."})
+
+
+def _ids(values: Iterable[Any] | None) -> set[int]:
+    return {getattr(v, "pk", v) for v in values or []}
+
+
+def out_of_scope_message(noun: str) -> str:
+    """The refusal of a ``noun`` (objective, partner institution) outside the program's countries."""
+    return (f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} you chose does not belong to the chosen countries; "
+            "choose from the list, which follows them.")
+
+
+def check_country_scope(program: Program, data: Mapping[str, Any]) -> None:
+    """The rule that narrows a program to its countries: objectives (and the long-term
+    objective) newly chosen for ``program`` come from strategies for its countries or for
+    their regions, partner institutions from those countries (``selectors.country_scope``
+    defines what belongs). Its countries are those in ``data``, else its own. Those it
+    already has stay, even if its countries change: an edit never drops them unasked.
+    Call before ``data`` is applied to ``program``. Raises a field-named ValidationError.
+    One query per field that gains members (none when nothing new is chosen)."""
+    names = [n for n in ("objectives", "partner_institutions", "long_term_objective") if n in data]
+    if not names:
+        return
+    stored = program.pk is not None
+    if "countries" in data:
+        country_ids = _ids(data["countries"])
+    else:
+        country_ids = set(program.countries.values_list("pk", flat=True)) if stored else set()
+    wanted = {
+        "objectives": _ids(data.get("objectives")),
+        "partner_institutions": _ids(data.get("partner_institutions")),
+        "long_term_objective": _ids([data["long_term_objective"]] if data.get("long_term_objective") else []),
+    }
+    had = {
+        "objectives": set(program.objectives.values_list("pk", flat=True)) if stored and "objectives" in data else set(),
+        "partner_institutions": (set(program.partner_institutions.values_list("pk", flat=True))
+                                 if stored and "partner_institutions" in data else set()),
+        "long_term_objective": {program.long_term_objective_id} if program.long_term_objective_id else set(),
+    }
+    in_scope = {"objectives": objectives_of_countries, "long_term_objective": objectives_of_countries,
+                "partner_institutions": institutions_of_countries}
+    errors = {}
+    for name in names:
+        new = wanted[name] - had[name]
+        if new and set(in_scope[name](country_ids).filter(pk__in=new).values_list("pk", flat=True)) != new:
+            errors[name] = out_of_scope_message("partner institution" if name == "partner_institutions" else "objective")
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_may_create(user: User, lead_agency_id: int | None) -> None:
@@ -168,6 +217,7 @@ def program_create(
     check_membership(program, data)
     if "countries" not in data:
         raise ValidationError({"countries": "A program serves at least one country."})
+    check_country_scope(Program(), data)
     validated_save(program, user=user)
     _set_m2m(program, data)
     _save_funding(program, _funding_rows(program, funding), user=user, rationale_category="", rationale="")
@@ -199,6 +249,7 @@ def program_update(
         permissions.require(
             permissions.is_administrator(user), "Only an administrator may move a program to another agency."
         )
+    check_country_scope(program, data)
     before = {k: getattr(program, k) for k in PROGRAM_FIELDS}
     for key in PROGRAM_FIELDS:
         if key in data:

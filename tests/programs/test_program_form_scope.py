@@ -68,3 +68,84 @@ def test_an_edit_keeps_objectives_served_before(client, analyst_a, program_a, ob
     client.force_login(analyst_a)
     page = client.get(reverse("programs:program-edit", args=[program_a.pk])).content.decode()
     assert "Objective P1" in page and "Objective M1" not in page
+
+
+# --- one rule on every write path (programs.services.programs.check_country_scope) -------
+
+
+def test_the_service_refuses_an_objective_or_institution_of_another_country(analyst_a, objectives):
+    from django.core.exceptions import ValidationError
+
+    from programs.services.programs import program_create
+
+    malian = factories.PartnerInstitutionFactory(country=factories.country("MLI"))
+    base = {"code": "DOS-2026-0200", "title": "Border management", "lead_agency": factories.agency("DOS"),
+            "purpose": "build_capacity", "start_fy": 2026, "end_fy": 2028, "countries": [factories.country("KEN")]}
+    for field, value in (("objectives", [objectives["peru"]]), ("partner_institutions", [malian]),
+                         ("long_term_objective", objectives["mali"])):
+        with pytest.raises(ValidationError) as refused:
+            program_create(user=analyst_a, data={**base, field: value})
+        assert list(refused.value.message_dict) == [field]
+        assert "does not belong to the chosen countries" in refused.value.message_dict[field][0]
+    assert not Program.objects.filter(code="DOS-2026-0200").exists()
+    program = program_create(user=analyst_a, data={**base, "objectives": [objectives["kenya"], objectives["bureau"]]})
+    assert set(program.objectives.all()) == {objectives["kenya"], objectives["bureau"]}
+
+
+def test_the_api_applies_the_rule_and_keeps_what_a_program_already_has(token_client, analyst_a, program_a, objectives):
+    from tests.api.test_programs_endpoint import _create_payload
+
+    api = token_client(analyst_a, write=True)
+    # Given a program serving a Kenyan objective
+    program_a.objectives.set([objectives["kenya"]])
+    # When the API adds a Peruvian objective: 400 naming the field, nothing saved
+    response = api.patch(f"/api/v1/programs/{program_a.pk}/", {
+        "objectives": [objectives["kenya"].pk, objectives["peru"].pk], "version": 1,
+        "rationale_category": "scope_change", "rationale": "Wider"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "objectives" in response.json()["errors"]
+    assert list(program_a.objectives.all()) == [objectives["kenya"]]
+    # When the program moves to Mali keeping its Kenyan objective: accepted (never dropped unasked)
+    response = api.patch(f"/api/v1/programs/{program_a.pk}/", {
+        "countries": [factories.country("MLI").pk], "objectives": [objectives["kenya"].pk, objectives["mali"].pk],
+        "version": 1, "rationale_category": "scope_change", "rationale": "Moved"}, format="json")
+    assert response.status_code == 200, response.content
+    # And a new program through the API is refused an objective outside its countries
+    response = api.post("/api/v1/programs/", _create_payload(objectives=[objectives["peru"].pk]), format="json")
+    assert response.status_code == 400 and "objectives" in response.json()["errors"]
+
+
+def test_the_importer_applies_the_rule_and_keeps_a_programs_objectives_when_its_countries_change(analyst_a, objectives):
+    from infrastructure.models import RationaleCategory
+    from programs.importing.services import import_job_confirm, import_job_create
+    from tests.importing.conftest import program_row, programs_csv
+
+    def imported(content, **kwargs):
+        job = import_job_create(user=analyst_a, file_name="programs.csv", content=content, **kwargs)
+        return import_job_confirm(user=analyst_a, job=job) if job.status == "previewed" else job
+
+    # Given an imported program in Kenya that serves a Kenyan objective (set on its form)
+    imported(programs_csv(program_row(countries="KEN")))
+    program = Program.objects.get(code="DOS-2027-0001")
+    program.objectives.set([objectives["kenya"]])
+    # When a file moves it to Mali (the file has no objectives column)
+    job = imported(programs_csv(program_row(countries="MLI")), rationale_category=RationaleCategory.SCOPE_CHANGE,
+                   rationale="Moved to Mali")
+    # Then the import passes the service's rule and the objective stays
+    assert [r["outcome"] for r in job.report] == ["update"], job.report
+    assert list(program.countries.values_list("iso3", flat=True)) == ["MLI"]
+    assert list(program.objectives.all()) == [objectives["kenya"]]
+
+
+def test_the_admin_cannot_change_a_programs_objectives_or_institutions(rf, administrator):
+    """The admin shows programs, objectives, strategies and institutions read-only: it is
+    no write path around the rule."""
+    from django.contrib import admin
+
+    from programs.models import PartnerInstitution
+
+    request = rf.get("/admin/")
+    request.user = administrator
+    for model in (Program, Objective, Strategy, PartnerInstitution):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
