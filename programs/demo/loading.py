@@ -1,6 +1,7 @@
 """Entry points of the two commands: the demo portfolio and the benchmark portfolio."""
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -34,8 +35,11 @@ def demo_portfolio_exists() -> bool:
     return Program.objects.filter(code__startswith=f"{DEMO_PREFIX}-").exists()
 
 
-def demo_portfolio_load(*, seed: int = DEMO_SEED, progress: Callable[[str], None] | None = None) -> DemoLoadResult:
-    """Build the demo portfolio once; on later runs only reset the demo users' passwords.
+def demo_portfolio_load(
+    *, seed: int = DEMO_SEED, progress: Callable[[str], None] | None = None, as_of: dt.date | None = None,
+) -> DemoLoadResult:
+    """Build the demo portfolio once, its data as of ``as_of`` (default: today, so it
+    looks current whenever it is loaded); on later runs only reset the demo users' passwords.
 
     All in one transaction, so a failure (ours or an app's demo builder) leaves nothing
     half-built and the command can simply be run again.
@@ -50,7 +54,7 @@ def demo_portfolio_load(*, seed: int = DEMO_SEED, progress: Callable[[str], None
             analyst_ids_by_agency={"DOS": by_username["analyst.state"], "DOD": by_username["analyst.defense"]},
         )
         report = portfolio_build(size=DEMO_SIZE, seed=seed, code_prefix=DEMO_PREFIX, actors=actors,
-                                 progress=progress)
+                                 progress=progress, as_of=as_of)
         _announce_demo_portfolio()
         apps_built = []
         for app in DEMO_APPS:

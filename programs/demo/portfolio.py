@@ -1,9 +1,17 @@
 """The portfolio builder: one synthetic SSA portfolio, at demo size or at scale.
 
 Deterministic: every random draw comes from ``random.Random`` seeded with the seed and
-the name of the step, and every date is fixed relative to the constants below (the data
-is "as of" late November 2026, early in FY2027), never to the clock. The same seed on
-the same reference data gives the same rows (ids and timestamps aside).
+the name of the step, and every date is set relative to the day the data is "as of"
+(:class:`PortfolioCalendar`; today unless told), so the demo looks current whenever it
+is loaded: values reported up to the current quarter, funding for this fiscal year and
+the two before, a crisis of a few weeks ago. The same seed and day on the same reference
+data give the same rows (ids and timestamps aside).
+
+A well-run portfolio (the demo): running programs report every quarter since they
+started; a handful of values are overdue (about 3% of MOEs miss the quarter before last,
+and values returned for correction are owed again) and, in the grace period after a
+quarter ends (``ReportingPolicy``), about a quarter of its values are still to come, due
+soon. Only MOEs of programs not yet started have no data.
 
 Everything is written with bulk inserts (``bulk.insert_rows``: COPY on PostgreSQL), which
 bypass ``Model.save()``: derived columns (``period_end``) are set here from
@@ -23,7 +31,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ..fiscal import Period, fiscal_year_end, fiscal_year_start
+from ..fiscal import Period, fiscal_year_end, fiscal_year_of, fiscal_year_start
 from ..models import (
     Agency,
     Country,
@@ -53,15 +61,58 @@ from ..models import (
 from . import catalogue as cat
 from .bulk import create_returning_ids, insert_rows
 
-# The data is "as of" this day (early FY2027-Q1): latest measurements are for FY2027-Q1.
-DATA_AS_OF = dt.date(2026, 11, 20)
-CURRENT_FY = 2027
-FUNDING_YEARS = (2025, 2026, 2027)
-FIRST_REPORTED = Period(2025, "Q", 1)
-LAST_REPORTED = Period(2027, "Q", 1)
-LAST_TARGETED = Period(2027, "Q", 4)
-CRISIS_OCCURRED_ON = dt.date(2026, 11, 3)
-CYCLE_REVIEW_DECIDED_AT = dt.datetime(2026, 9, 15, 14, 0, tzinfo=dt.timezone.utc)
+# Shares of the demo's MOEs (running programs) that owe a value: the quarter before last
+# missing (overdue), and, in the grace period after the last quarter ended, that quarter's
+# values still to come (due).
+MISSING_BEFORE_LAST = 0.03
+STILL_TO_COME = 0.25
+DEMO_GRACE_DAYS = 30  # ReportingPolicy's default: the grace period the demo is written for
+
+
+@dataclass(frozen=True)
+class PortfolioCalendar:
+    """The dates a portfolio is built around, from the day its data is "as of": the
+    current fiscal year, three funding years, the first and last reported quarters (the
+    last: the quarter holding ``as_of``, values of which are drafts or submitted), targets
+    to the end of the fiscal year, a crisis 17 days back, last cycle's reviews decided on
+    15 September of the fiscal year before."""
+
+    as_of: dt.date
+
+    @property
+    def current_fy(self) -> int:
+        return fiscal_year_of(self.as_of)
+
+    @property
+    def funding_years(self) -> tuple[int, int, int]:
+        return (self.current_fy - 2, self.current_fy - 1, self.current_fy)
+
+    @property
+    def first_reported(self) -> Period:
+        return Period(self.current_fy - 2, "Q", 1)
+
+    @property
+    def last_reported(self) -> Period:
+        return Period.quarter_of(self.as_of)
+
+    @property
+    def last_targeted(self) -> Period:
+        return Period(self.current_fy, "Q", 4)
+
+    @property
+    def crisis_occurred_on(self) -> dt.date:
+        return self.as_of - dt.timedelta(days=17)
+
+    @property
+    def cycle_review_decided_at(self) -> dt.datetime:
+        return dt.datetime(self.current_fy - 1, 9, 15, 14, 0, tzinfo=dt.timezone.utc)
+
+    @property
+    def in_grace_period(self) -> bool:
+        """The quarter before ``as_of``'s ended at most the grace period ago: its values are due."""
+        ended = Period.quarter_of(self.as_of).start - dt.timedelta(days=1)
+        return self.as_of <= ended + dt.timedelta(days=DEMO_GRACE_DAYS)
+
 
 RUNNING = {ProgramStatus.ACTIVE, ProgramStatus.UNDER_REVIEW, ProgramStatus.RESTRUCTURED}
 ENDED = {ProgramStatus.COMPLETED, ProgramStatus.TERMINATED}
@@ -86,8 +137,8 @@ MOE_COLUMNS = (
 @dataclass(frozen=True)
 class PortfolioSize:
     """How much to build. ``moes`` / ``measurements`` None: a realistic spread (2-4 MOEs
-    per program; 2-3 years of quarterly data, some MOEs without any); a number: exactly
-    that many, spread evenly."""
+    per program; quarterly data since each running program started, a handful owed: see
+    the module docstring); a number: exactly that many, spread evenly."""
 
     countries: int
     programs: int
@@ -143,12 +194,15 @@ def portfolio_build(
     code_prefix: str,
     actors: PortfolioActors,
     progress: Callable[[str], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> PortfolioReport:
     """Build a portfolio of ``size`` with program codes ``<code_prefix>-<AGENCY>-<FY>-<n>``,
-    in one transaction (nothing is left half-built)."""
+    its data "as of" ``as_of`` (default: today), in one transaction (nothing is left
+    half-built)."""
     started = time.monotonic()
+    calendar = PortfolioCalendar(as_of or timezone.localdate())
     with transaction.atomic():
-        builder = _Builder(size=size, seed=seed, prefix=code_prefix, actors=actors,
+        builder = _Builder(size=size, seed=seed, prefix=code_prefix, actors=actors, calendar=calendar,
                            say=progress or (lambda message: None), started=started)
         builder.run()
     return PortfolioReport(counts=builder.counts, seconds=time.monotonic() - started)
@@ -207,6 +261,7 @@ class _ProgramPlan:
     code: str = ""
     id: int | None = None
     moes: list[dict] = field(default_factory=list)
+    calendar: PortfolioCalendar | None = None
 
     @property
     def measurable(self) -> bool:
@@ -217,25 +272,26 @@ class _ProgramPlan:
         """(actual start, actual end): a program that ran started on the first day of its
         first fiscal year; an ended one ended on the last day of its last (or, for one
         ended early, on the data's day)."""
-        start = min(fiscal_year_start(self.start_fy), DATA_AS_OF) if self.measurable else None
-        end = min(fiscal_year_end(self.end_fy), DATA_AS_OF) if self.status in ENDED else None
+        as_of = self.calendar.as_of
+        start = min(fiscal_year_start(self.start_fy), as_of) if self.measurable else None
+        end = min(fiscal_year_end(self.end_fy), as_of) if self.status in ENDED else None
         return start, end
 
     @property
     def last_reported(self) -> int:
         if self.status in ENDED:
-            return min(_qi(LAST_REPORTED), self.end_fy * 4 + 3)
-        return _qi(LAST_REPORTED)
+            return min(_qi(self.calendar.last_reported), self.end_fy * 4 + 3)
+        return _qi(self.calendar.last_reported)
 
     @property
     def last_targeted(self) -> int:
-        return min(_qi(LAST_TARGETED), self.end_fy * 4 + 3)
+        return min(_qi(self.calendar.last_targeted), self.end_fy * 4 + 3)
 
 
 class _Builder:
     def __init__(self, *, size: PortfolioSize, seed: int, prefix: str, actors: PortfolioActors,
-                 say: Callable[[str], None], started: float) -> None:
-        self.size, self.seed, self.prefix, self.actors = size, seed, prefix, actors
+                 calendar: PortfolioCalendar, say: Callable[[str], None], started: float) -> None:
+        self.size, self.seed, self.prefix, self.actors, self.calendar = size, seed, prefix, actors, calendar
         self.say, self.started = say, started
         self.now = timezone.now()
         self.counts: dict[str, int] = {}
@@ -279,9 +335,10 @@ class _Builder:
         problems = self.size.problems(countries_available=len(self.all_countries))
         if problems:
             raise PortfolioError("; ".join(problems))
-        self.cycle, _ = PlanningCycle.objects.get_or_create(fiscal_year=CURRENT_FY, defaults={"is_open": True})
+        fy = self.calendar.current_fy
+        self.cycle, _ = PlanningCycle.objects.get_or_create(fiscal_year=fy, defaults={"is_open": True})
         self.last_cycle, _ = PlanningCycle.objects.get_or_create(
-            fiscal_year=CURRENT_FY - 1, defaults={"is_open": False}
+            fiscal_year=fy - 1, defaults={"is_open": False}
         )
 
     def choose_countries(self) -> None:
@@ -416,12 +473,13 @@ class _Builder:
             if neighbours and rng.random() < 0.12:
                 countries += rng.sample(neighbours, k=min(len(neighbours), rng.randint(1, 3)))
             status = rng.choices(statuses, weights=status_weights)[0]
+            fy = self.calendar.current_fy
             if status in (ProgramStatus.PROPOSED, ProgramStatus.APPROVED):
-                start_fy, end_fy = CURRENT_FY, CURRENT_FY + rng.randint(2, 4)
+                start_fy, end_fy = fy, fy + rng.randint(2, 4)
             elif status in ENDED:
-                start_fy, end_fy = rng.randint(2022, 2024), CURRENT_FY - 1
+                start_fy, end_fy = rng.randint(fy - 5, fy - 3), fy - 1
             else:
-                start_fy, end_fy = rng.randint(2023, 2025), CURRENT_FY + rng.randint(0, 3)
+                start_fy, end_fy = rng.randint(fy - 4, fy - 2), fy + rng.randint(0, 3)
             lead = rng.choice(theme.lead_agencies)
             if lead not in self.agencies:
                 lead = "DOS"
@@ -429,7 +487,7 @@ class _Builder:
             performance = (rng.uniform(0.88, 1.08) if roll < 0.5 else
                            rng.uniform(0.62, 0.84) if roll < 0.78 else rng.uniform(0.2, 0.55))
             plan = _ProgramPlan(index=index, theme=theme, countries=countries, lead=lead, status=status,
-                                start_fy=start_fy, end_fy=end_fy, performance=performance)
+                                start_fy=start_fy, end_fy=end_fy, performance=performance, calendar=self.calendar)
             plan.objective_id = self.objectives.get((country.id, theme.key))
             if status in RUNNING and rng.random() < 0.05:
                 plan.is_surge = True
@@ -469,20 +527,28 @@ class _Builder:
                     "integral": integral, "weight": rng.choice(("1.000", "1.000", "1.000", "1.500", "2.000", "0.500")),
                     "performance": min(1.25, max(0.05, plan.performance + rng.uniform(-0.08, 0.08))),
                     "measured": 0,
+                    "missing": set(),  # quarters (indexes) without a value
                 }
                 plan.moes.append(moe)
                 moes.append((plan, moe))
         eligible = [moe for plan, moe in moes if plan.measurable] or [moe for _, moe in moes]
-        if self.size.measurements is None:
+        if self.size.measurements is None:  # the demo: a well-run portfolio
             for plan, moe in moes:
-                if plan.measurable and rng.random() >= 0.08:
-                    first = max(_qi(FIRST_REPORTED), plan.start_fy * 4)
-                    moe["measured"] = max(0, plan.last_reported - first + 1)
+                if not plan.measurable:
+                    continue
+                first = plan.start_fy * 4 if plan.status in RUNNING else max(_qi(self.calendar.first_reported), plan.start_fy * 4)
+                moe["measured"] = max(0, plan.last_reported - first + 1)
+                if plan.status in RUNNING:
+                    if rng.random() < MISSING_BEFORE_LAST:
+                        moe["missing"].add(plan.last_reported - 2)
+                    if self.calendar.in_grace_period and rng.random() < STILL_TO_COME:
+                        moe["missing"].add(plan.last_reported - 1)
         else:
             for moe, count in zip(eligible, _spread(self.size.measurements, len(eligible), rng)):
                 moe["measured"] = count
         for plan in programs:
-            first_target = min(_qi(FIRST_REPORTED) if plan.measurable else plan.start_fy * 4, plan.last_targeted)
+            first_target = min(_qi(self.calendar.first_reported) if plan.measurable else plan.start_fy * 4,
+                               plan.last_targeted)
             for moe in plan.moes:
                 if moe["measured"]:
                     first_target = min(first_target, plan.last_reported - moe["measured"] + 1)
@@ -595,7 +661,7 @@ class _Builder:
                 scale *= TIER_FUNDING_FACTORS[tiers[plan.countries[0].id]]
                 scale *= 1.5 if len(plan.countries) > 1 else 1.0
                 scale = min(max(scale, 150_000), 40_000_000)
-                for fy in FUNDING_YEARS:
+                for fy in self.calendar.funding_years:
                     if not plan.start_fy <= fy <= plan.end_fy:
                         continue
                     planned = round(scale * rng.uniform(0.85, 1.15) / 1000) * 1000
@@ -604,9 +670,9 @@ class _Builder:
                     elif plan.status == ProgramStatus.APPROVED:
                         obligated = round(planned * rng.uniform(0.0, 0.1) / 1000) * 1000
                         disbursed = 0
-                    elif fy < CURRENT_FY:
+                    elif fy < self.calendar.current_fy:
                         obligated = round(planned * rng.uniform(0.85, 1.0) / 1000) * 1000
-                        share = rng.uniform(0.8, 1.0) if fy == CURRENT_FY - 2 else rng.uniform(0.5, 0.85)
+                        share = rng.uniform(0.8, 1.0) if fy == self.calendar.current_fy - 2 else rng.uniform(0.5, 0.85)
                         disbursed = round(obligated * share / 1000) * 1000
                     else:
                         obligated = round(planned * rng.uniform(0.1, 0.45) / 1000) * 1000
@@ -667,8 +733,8 @@ class _Builder:
     def _measurement_rows(self) -> Iterator[tuple]:
         rng = self.rng("measurements")
         now, manager = self.now, self.actors.manager_id
-        last_reported = _qi(LAST_REPORTED)
-        as_of = DATA_AS_OF
+        last_reported = _qi(self.calendar.last_reported)
+        as_of = self.calendar.as_of
         for plan in self.plans:
             entered_by = self.actors.analyst_ids_by_agency.get(plan.lead)
             for moe in plan.moes:
@@ -680,6 +746,8 @@ class _Builder:
                 baseline, ceiling = moe["baseline"], template.ceiling
                 start = plan.last_reported - count + 1
                 for quarter in range(start, plan.last_reported + 1):
+                    if quarter in moe["missing"]:
+                        continue
                     step = quarter - first
                     # Achievement near the MOE's performance level: actual = baseline +
                     # p * (target - baseline); cumulative MOEs report the quarter's increment.
@@ -749,7 +817,7 @@ class _Builder:
         def rows() -> Iterator[tuple]:
             for number, institution_id in enumerate(self.vetted_institutions, start=1):
                 roll = rng.random()
-                requested = DATA_AS_OF - dt.timedelta(days=rng.randint(40, 330))
+                requested = self.calendar.as_of - dt.timedelta(days=rng.randint(40, 330))
                 decided = expires = None
                 if roll < 0.78:
                     status = "approved"
@@ -757,10 +825,10 @@ class _Builder:
                     expires = decided + dt.timedelta(days=365)
                 elif roll < 0.88:
                     status = "pending"
-                    requested = DATA_AS_OF - dt.timedelta(days=rng.randint(3, 45))
+                    requested = self.calendar.as_of - dt.timedelta(days=rng.randint(3, 45))
                 elif roll < 0.96:
                     status = "expired"
-                    requested = DATA_AS_OF - dt.timedelta(days=rng.randint(420, 700))
+                    requested = self.calendar.as_of - dt.timedelta(days=rng.randint(420, 700))
                     decided = requested + dt.timedelta(days=rng.randint(10, 30))
                     expires = decided + dt.timedelta(days=365)
                 else:
@@ -784,7 +852,7 @@ class _Builder:
                 for _ in range(rng.randint(2, 4) if country.tier <= 2 else rng.randint(0, 2)):
                     name, (_, sectors) = rng.choice(donors)
                     sector = rng.choice([s for s in sectors if s in self.sectors] or list(self.sectors))
-                    start = rng.randint(2023, 2026)
+                    start = rng.randint(self.calendar.current_fy - 4, self.calendar.current_fy - 1)
                     amount = round(rng.lognormvariate(15, 0.8) / 10_000) * 10_000
                     yield (self.donors[name], country.id, self.sectors[sector],
                            f"{name}: {cat.DONOR_ACTIVITIES.get(sector, 'security sector support')} in {country.name}.",
@@ -802,7 +870,7 @@ class _Builder:
         if crisis is None:
             crisis = CrisisEvent.objects.create(
                 country_id=self.crisis_country.id, title=f"{self.crisis_country.name}: {cat.CRISIS_TITLE}",
-                description=cat.CRISIS_DESCRIPTION, occurred_on=CRISIS_OCCURRED_ON,
+                description=cat.CRISIS_DESCRIPTION, occurred_on=self.calendar.crisis_occurred_on,
                 recorded_by_id=self.actors.manager_id,
             )
             self.done("crisis events", 1)
@@ -818,7 +886,7 @@ class _Builder:
             if plan.status == ProgramStatus.RESTRUCTURED or (plan.status in RUNNING and rng.random() < 0.25):
                 decision = "restructure" if plan.status == ProgramStatus.RESTRUCTURED else "continue"
                 rows.append((plan.id, self.last_cycle.id, False, None, decision, cat.REVIEW_RATIONALES[decision],
-                             self.actors.manager_id, CYCLE_REVIEW_DECIDED_AT, self.now, self.now))
+                             self.actors.manager_id, self.calendar.cycle_review_decided_at, self.now, self.now))
         self.done("program reviews", insert_rows(ProgramReview, columns, rows))
 
 

@@ -4,9 +4,11 @@
 Every row goes in through bulk inserts, so every database constraint is exercised by
 simply building the data; the tests below check what the data must show.
 """
+import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,11 +16,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from programs import models as m
 from programs.demo.loading import _app_demo_builder, demo_portfolio_load
-from programs.demo.portfolio import DEMO_SIZE, PortfolioActors, portfolio_build
-from programs.fiscal import Period
+from programs.demo.portfolio import DEMO_SIZE, PortfolioActors, PortfolioCalendar, portfolio_build
+from programs.fiscal import Period, current_fiscal_year
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 from tests import factories
 
@@ -82,10 +85,10 @@ class TestDemoPortfolio:
         assert set(countries.values_list("state_bureau__code", flat=True)) == {"AF", "EAP", "EUR", "NEA", "SCA", "WHA"}
         assert set(countries.values_list("combatant_command__code", flat=True)) == {
             "AFRICOM", "CENTCOM", "EUCOM", "INDOPACOM", "NORTHCOM", "SOUTHCOM"}
-        # and each has a priority tier, decided in the FY2027 cycle with a rationale
+        # and each has a priority tier, decided in this fiscal year's cycle with a rationale
         assert not countries.filter(priority_tier__isnull=True).exists()
         assert set(countries.values_list("priority_tier", flat=True)) == {1, 2, 3, 4}
-        decisions = m.CountryPriorityTier.objects.filter(cycle__fiscal_year=2027, country__in=countries)
+        decisions = m.CountryPriorityTier.objects.filter(cycle__fiscal_year=current_fiscal_year(), country__in=countries)
         assert decisions.count() == countries.count()
         assert not decisions.filter(rationale="").exists()
         assert not decisions.exclude(tier=F("country__priority_tier")).exists()
@@ -116,7 +119,8 @@ class TestDemoPortfolio:
 
     def test_demo_funding_covers_three_years_and_is_consistent(self, demo):
         funding = m.Funding.objects.filter(program__in=_demo_programs())
-        assert set(funding.values_list("fiscal_year", flat=True)) == {2025, 2026, 2027}
+        fy = current_fiscal_year()
+        assert set(funding.values_list("fiscal_year", flat=True)) == {fy - 2, fy - 1, fy}
         assert not funding.filter(Q(obligated__gt=F("planned")) | Q(disbursed__gt=F("obligated"))).exists()
         totals = funding.aggregate(planned=Sum("planned"), obligated=Sum("obligated"), disbursed=Sum("disbursed"))
         assert Decimal("100000000") < totals["planned"] < Decimal("10000000000")
@@ -136,7 +140,7 @@ class TestDemoPortfolio:
         measurements = m.Measurement.objects.filter(moe__in=moes)
         quarters = set(measurements.values_list("period", flat=True))
         assert len(quarters) >= 8 and all("-Q" in q for q in quarters)
-        assert max(quarters, key=lambda code: Period.parse(code).end) == "FY2027-Q1"
+        assert max(quarters, key=lambda code: Period.parse(code).end) == Period.quarter_of(timezone.localdate()).code
         statuses = Counter(measurements.values_list("status", flat=True))
         assert statuses["approved"] > sum(statuses.values()) / 2
         assert statuses["submitted"] and statuses["draft"]
@@ -149,9 +153,25 @@ class TestDemoPortfolio:
         assert len(breakdown) >= 100
         values = dict(m.Measurement.objects.filter(id__in=list(breakdown)).values_list("id", "value"))
         assert breakdown == values
-        # some MOEs of running programs have no data at all
+        # every MOE of a running program has data; only programs not started yet have none
         running = moes.filter(program__status__in=m.RUNNING_STATUSES)
-        assert running.annotate(n=Count("measurements")).filter(n=0).exists()
+        assert not running.annotate(n=Count("measurements")).filter(n=0).exists()
+        assert moes.annotate(n=Count("measurements")).filter(n=0).exists()
+
+    def test_the_demo_analyst_has_a_handful_of_reports_overdue_as_of_today(self, demo):
+        """A well-run portfolio, whenever it is loaded: the analyst's home page lists a
+        handful of overdue values (not hundreds), and nothing older than half a year."""
+        from dashboards.selectors.worklists import reporting_due
+        from notifications.reporting import OVERDUE, reporting_rows
+
+        analyst = m.User.objects.get(username="analyst.state")
+        today = timezone.localdate()
+        work = reporting_due(analyst, today=today)
+        overdue = int(re.search(r"\((\d+) overdue\)", work.title).group(1))
+        assert 1 <= overdue <= 25, work.title
+        rows = [r for r in reporting_rows(agency_id=analyst.agency_id, today=today, grace_days=30) if r.state == OVERDUE]
+        assert len(rows) == overdue
+        assert min(r.period_end for r in rows) >= today - timedelta(days=200)
 
 
     def test_bulk_inserted_periods_carry_their_end_dates(self, demo):
@@ -275,6 +295,32 @@ def test_same_seed_gives_same_portfolio_and_another_seed_another():
     assert first == again
     assert first["codes"] != other["codes"]
     assert first["funding"] != other["funding"]
+
+
+@pytest.mark.parametrize("days_into_quarter, due_soon", [(10, True), (60, False)])
+def test_the_demo_is_anchored_to_its_day_with_a_handful_owed(days_into_quarter, due_soon):
+    """Loaded on any day, the portfolio reports up to that day's quarter: early in a quarter
+    (within the 30-day grace period) some of the last quarter's values are due soon; later,
+    none is due; overdue values stay a handful either way."""
+    from notifications.reporting import DUE, OVERDUE, reporting_rows
+
+    # Given the demo portfolio built as of a day some weeks into next quarter
+    as_of = Period.quarter_of(timezone.localdate() + timedelta(days=92)).start + timedelta(days=days_into_quarter)
+    calendar = PortfolioCalendar(as_of)
+    with pytest.raises(_Rollback), transaction.atomic():
+        manager = factories.ManagerFactory(username="mgr")
+        analyst = factories.AnalystFactory(username="analyst.dos", agency=factories.agency("DOS"))
+        portfolio_build(size=DEMO_SIZE, seed=11, code_prefix="DEMO", as_of=as_of,
+                        actors=PortfolioActors(manager_id=manager.id, analyst_ids_by_agency={"DOS": analyst.id}))
+        # Then its latest values are for that day's quarter, its funding for that fiscal year
+        latest = max(m.Measurement.objects.values_list("period_end", flat=True))
+        assert latest == calendar.last_reported.end and calendar.in_grace_period is due_soon
+        assert max(m.Funding.objects.values_list("fiscal_year", flat=True)) == calendar.current_fy
+        # And the State analyst owes a handful of values: some due soon only in the grace period
+        owed = Counter(r.state for r in reporting_rows(agency_id=analyst.agency_id, today=as_of, grace_days=30))
+        assert 1 <= owed[OVERDUE] <= 25, owed
+        assert (owed[DUE] >= 5) if due_soon else (owed[DUE] == 0), owed
+        raise _Rollback
 
 
 def test_app_demo_builders_are_optional():
