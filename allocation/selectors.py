@@ -25,7 +25,7 @@ from .models import AccountRestriction, AllocationLine, CountryCeiling, CountryM
 ZERO = Decimal(0)
 OBLIGATION_YEARS = 3  # the default ceiling looks at this many fiscal years before the scenario's
 # Bands that receive no new money (docs/allocation.md, eligibility).
-INELIGIBLE_BANDS = {Band.DEPRIORITISE: "band deprioritise"}
+INELIGIBLE_BANDS = {Band.DEPRIORITISE: "band deprioritize"}
 
 
 @dataclass

@@ -127,7 +127,7 @@ def build_demo_data(*, seed: int) -> None:
             [
                 CriterionScore(
                     assessment=assessment, criterion=criterion, score=point,
-                    justification=f"{DEMO_MARK} Judgement on {criterion.name.lower()} from the embassy's annual review.",
+                    justification=f"{DEMO_MARK} Judgment on {criterion.name.lower()} from the embassy's annual review.",
                 )
                 for assessment, points in zip(created, scores)
                 for criterion, point in zip(criteria, points)

@@ -176,7 +176,7 @@ class Band(models.TextChoices):
     INVEST = "invest", "Invest"
     SUSTAIN = "sustain", "Sustain"
     REVIEW = "review", "Review"
-    DEPRIORITISE = "deprioritise", "Deprioritise"
+    DEPRIORITISE = "deprioritise", "Deprioritize"  # the stored value keeps its first spelling
     NO_DATA = "no_data", "No data"
 
 

@@ -192,7 +192,7 @@ class Evaluation(Versioned):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="evaluations")
     evaluation_type = models.CharField(max_length=12, choices=EvaluationType.choices)
     title = models.CharField(max_length=250)
-    evaluator = models.CharField(max_length=250, help_text="Organisation or team that evaluated")
+    evaluator = models.CharField(max_length=250, help_text="Organization or team that evaluated")
     is_independent = models.BooleanField(default=True)
     started_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)

@@ -59,7 +59,7 @@ BAND_CLASSES = (
     LegendClass("invest", "Invest", "#1a4480"),
     LegendClass("sustain", "Sustain", "#73b3e7"),
     LegendClass("review", "Review", "#ffbe2e"),
-    LegendClass("deprioritise", "Deprioritise", "#d54309"),
+    LegendClass("deprioritise", "Deprioritize", "#d54309"),
     LegendClass("no_data", "No score", NO_FIGURE),
 )
 STATUS_CLASSES = (

@@ -248,7 +248,7 @@ class DonorEngagementsTable(DashboardTable):
 
 
 class DivisionOfLabourTable(DashboardTable):
-    key, title = "division-of-labour", "Division of labour by sector"
+    key, title = "division-of-labor", "Division of labor by sector"
     note = ("'shared' marks a sector where US programs and other donors are both active "
             "(a possible redundancy to coordinate).")
     sector = TextColumn("Sector (DAC)")

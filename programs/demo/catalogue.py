@@ -160,7 +160,7 @@ THEMES: tuple[Theme, ...] = (
                 "{place} Maritime Domain Awareness", "Coast Guard Professionalization in {country}"),
         description=("Improves maritime domain awareness and interdiction capacity of the {place} navy and "
                      "coast guard: coastal radar, patrol-boat maintenance, boarding-team training and an "
-                     "information-sharing centre linked to regional partners."),
+                     "information-sharing center linked to regional partners."),
         lead_agencies=("DOD", "DOD", "DHS", "DOS"),
         purposes=("build_capacity", "enable"),
         goals=("1.e", "4.c", "2.b"),
@@ -168,7 +168,7 @@ THEMES: tuple[Theme, ...] = (
         institutions=(
             InstitutionTemplate("{country} Navy", _SP, _MIL, _NAT, True),
             InstitutionTemplate("{country} Coast Guard", _SP, _CIV, _NAT, True),
-            InstitutionTemplate("{country} Maritime Information Sharing Centre", _BC, _CIV, _NAT, False),
+            InstitutionTemplate("{country} Maritime Information Sharing Center", _BC, _CIV, _NAT, False),
         ),
         moes=(
             _moe("Patrol vessels operational (fleet availability)", "outcome", "percent", "increase", False, 35, 80, 100,
@@ -178,7 +178,7 @@ THEMES: tuple[Theme, ...] = (
             _moe("Boarding team members certified", "output", "personnel", "increase", True, 0, 240, None,
                  "Certification records"),
             _moe("Days from detection to interdiction", "outcome", "days", "decrease", False, 9, 2, None,
-                 "Maritime operations centre data"),
+                 "Maritime operations center data"),
         ),
         implementers=("U.S. Coast Guard International Training Division", "Leidos", "UNODC Global Maritime Crime Programme"),
         objective="Improve {country}'s ability to monitor and control its territorial waters",
@@ -252,13 +252,13 @@ THEMES: tuple[Theme, ...] = (
                 "{place} Peacekeeper Pre-Deployment Training", "Formed Police Unit Readiness, {country}"),
         description=("Prepares {place} battalions and formed police units for deployment to UN and African Union "
                      "peace operations: pre-deployment training, contingent-owned equipment, protection-of-"
-                     "civilians and conduct-and-discipline modules, and a national peacekeeping training centre."),
+                     "civilians and conduct-and-discipline modules, and a national peacekeeping training center."),
         lead_agencies=("DOS", "DOS", "DOD"),
         purposes=("build_capacity", "enable"),
         goals=("4.a", "2.e"),
         sectors=("15230",),
         institutions=(
-            InstitutionTemplate("{country} Peace Support Training Centre", _SP, _MIL, _NAT, True),
+            InstitutionTemplate("{country} Peace Support Training Center", _SP, _MIL, _NAT, True),
             InstitutionTemplate("{country} Army Peacekeeping Battalion", _SP, _MIL, _NAT, True),
             InstitutionTemplate("United Nations Department of Peace Operations", _IO, _CIV, _INTL, False),
         ),
@@ -266,13 +266,13 @@ THEMES: tuple[Theme, ...] = (
             _moe("Units meeting UN readiness standards at deployment", "outcome", "percent", "increase", False, 40, 90, 100,
                  "UN pre-deployment visit reports"),
             _moe("Peacekeepers trained before deployment", "output", "personnel", "increase", True, 0, 2400, None,
-                 "Training centre records"),
+                 "Training center records"),
             _moe("Conduct and discipline allegations per 1,000 deployed", "outcome", "allegations per 1,000", "decrease", False, 3.2, 0.8, None,
                  "UN Conduct and Discipline Service data"),
         ),
         implementers=("PAE Government Services", "African Union Peace Support Operations Division", "DOD Defense Institute of International Legal Studies"),
         objective="Increase {country}'s contribution of capable, disciplined units to peace operations",
-        sustainment="National training centre runs pre-deployment courses with its own instructors from FY2028.",
+        sustainment="National training center runs pre-deployment courses with its own instructors from FY2028.",
         funding_scale=7.0,
     ),
     Theme(
@@ -304,7 +304,7 @@ THEMES: tuple[Theme, ...] = (
         ),
         implementers=("DOJ OPDAT (in-house)", "American Bar Association Rule of Law Initiative", "International Development Law Organization"),
         objective="Deliver fair, timely and accountable justice in {country}",
-        sustainment="Case management system licences and hosting transferred to the judicial council budget.",
+        sustainment="Case management system licenses and hosting transferred to the judicial council budget.",
         funding_scale=3.5,
     ),
     Theme(
@@ -319,9 +319,9 @@ THEMES: tuple[Theme, ...] = (
         goals=("1.c", "2.b", "3.a"),
         sectors=("15210",),
         institutions=(
-            InstitutionTemplate("{country} Ministry of Defence", _MO, _MIL, _NAT, False),
+            InstitutionTemplate("{country} Ministry of Defense", _MO, _MIL, _NAT, False),
             InstitutionTemplate("{country} Armed Forces", _SP, _MIL, _NAT, True),
-            InstitutionTemplate("{country} Defence Staff College", _SP, _MIL, _NAT, True),
+            InstitutionTemplate("{country} Defense Staff College", _SP, _MIL, _NAT, True),
         ),
         moes=(
             _moe("IMET graduates in key command and staff positions", "outcome", "percent", "increase", False, 15, 45, 100,
@@ -333,7 +333,7 @@ THEMES: tuple[Theme, ...] = (
         ),
         implementers=("Defense Institution Reform Initiative (in-house)", "Naval Postgraduate School Institute for Security Governance", "Booz Allen Hamilton"),
         objective="Build professional, accountable armed forces under civilian control in {country}",
-        sustainment="Staff college integrates the NCO curriculum into its permanent programme of instruction.",
+        sustainment="Staff college integrates the NCO curriculum into its permanent program of instruction.",
         funding_scale=9.0,
     ),
     Theme(
@@ -357,7 +357,7 @@ THEMES: tuple[Theme, ...] = (
                  "Prosecutor's office records"),
             _moe("Crisis-response team members certified", "output", "officers", "increase", True, 0, 160, None,
                  "Certification records"),
-            _moe("Suspicious transaction reports analysed within 30 days", "outcome", "percent", "increase", False, 30, 80, 100,
+            _moe("Suspicious transaction reports analyzed within 30 days", "outcome", "percent", "increase", False, 30, 80, 100,
                  "Financial intelligence unit statistics"),
         ),
         implementers=("DS/ATA Antiterrorism Assistance (in-house)", "Global Center on Cooperative Security", "Treasury Office of Technical Assistance advisors"),
@@ -382,11 +382,11 @@ THEMES: tuple[Theme, ...] = (
             InstitutionTemplate("United Nations Mine Action Service", _IO, _CIV, _INTL, False),
         ),
         moes=(
-            _moe("Land released to communities", "outcome", "square kilometres", "increase", True, 0, 48, None,
+            _moe("Land released to communities", "outcome", "square kilometers", "increase", True, 0, 48, None,
                  "IMSMA database, quality-assured"),
             _moe("Mine and ERW casualties", "outcome", "casualties", "decrease", False, 44, 12, None,
                  "National casualty surveillance"),
-            _moe("Excess weapons and munitions destroyed", "output", "tonnes", "increase", True, 0, 350, None,
+            _moe("Excess weapons and munitions destroyed", "output", "metric tons", "increase", True, 0, 350, None,
                  "Destruction certificates"),
         ),
         implementers=("The HALO Trust", "Mines Advisory Group", "Norwegian People's Aid"),
@@ -406,7 +406,7 @@ THEMES: tuple[Theme, ...] = (
         goals=("3.a", "3.d", "3.b"),
         sectors=("15210", "15150", "15135"),
         institutions=(
-            InstitutionTemplate("{country} Parliamentary Defence and Security Committee", _MO, _CIV, _NAT, False),
+            InstitutionTemplate("{country} Parliamentary Defense and Security Committee", _MO, _CIV, _NAT, False),
             InstitutionTemplate("{country} Office of the Ombudsman", _MO, _CIV, _NAT, False),
             InstitutionTemplate("{country} Security Sector Watch Coalition", _CS, _CIV, _NAT, False),
         ),
@@ -444,7 +444,7 @@ THEMES: tuple[Theme, ...] = (
                  "Equipment status reports"),
             _moe("Licensing and enforcement officials trained", "output", "officials", "increase", True, 0, 300, None,
                  "Training records"),
-            _moe("Dual-use licence decisions within 30 days", "outcome", "percent", "increase", False, 40, 85, 100,
+            _moe("Dual-use license decisions within 30 days", "outcome", "percent", "increase", False, 40, 85, 100,
                  "Licensing office statistics"),
         ),
         implementers=("NNSA International Nuclear Security (in-house)", "Commerce BIS Export Control Officers", "University of Georgia CITS"),
@@ -522,19 +522,19 @@ OTHER_DONORS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 DONOR_ACTIVITIES: dict[str, str] = {
-    "15210": "security sector reform advisory support to the ministries of defence and interior",
+    "15210": "security sector reform advisory support to the ministries of defense and interior",
     "15132": "community policing and police training",
     "15220": "conflict prevention and local peace-building",
     "15250": "humanitarian demining and victim assistance",
     "15130": "rule of law and court administration",
-    "33120": "customs modernisation and integrated border management",
+    "33120": "customs modernization and integrated border management",
     "15136": "migration management and immigration service reform",
     "15240": "small arms control and reintegration of ex-combatants",
     "15160": "human rights monitoring and national human rights institution",
     "15150": "civil society oversight of the security sector",
     "15137": "prison management and alternatives to detention",
     "15230": "peacekeeping training centre support",
-    "15180": "ending gender-based violence, specialised police units",
+    "15180": "ending gender-based violence, specialized police units",
     "15113": "anti-corruption agency capacity",
 }
 

@@ -98,7 +98,7 @@ def test_deprioritised_and_restricted_countries_get_only_their_commitments(world
     assert lines["KEN", "INCLE"].amount == 2 * M and "not eligible" in lines["KEN", "INCLE"].binding
     assert lines["KEN", "FMF"].amount == 20 * M
     colombia = CountryOutcome.objects.get(scenario=scenario, country=col)
-    assert colombia.ineligible_reason == "band deprioritise" and not colombia.eligible
+    assert colombia.ineligible_reason == "band deprioritize" and not colombia.eligible
 
 
 def test_an_open_crisis_caps_the_band_and_stops_new_money(world, manager):

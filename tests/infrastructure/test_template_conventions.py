@@ -1,10 +1,28 @@
 """What every template keeps to, checked by reading them: USWDS form markup (a fieldset is
 a ``usa-fieldset`` with a ``usa-legend``; radio and checkbox lists come from the form
-renderer, not hand-made)."""
+renderer, not hand-made), and American English in what users read (templates, the labels
+and help texts of every model field and choice, the docs), for US federal staff."""
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from infrastructure.text import portal_app_configs
+
+# Common British spellings (whole words; -ise/-isation of the usual stems). Names of real
+# organizations keep their own spelling (the demo catalogue's "Geneva Centre ..."), and code
+# (template tags, `code spans`, identifiers) is not prose.
+BRITISH = re.compile(
+    r"\b(\w*(colour|centre|programme|licence|behaviour|favour|labour|honour|neighbour|catalogue|judgement|defence"
+    r"|kilometre|enrolment)\w*|analys(e|ed|ing)|cancelled|cancelling|modelling|labelled|grey|whilst|amongst|tonnes?"
+    r"|\w*(summar|recogn|normal|priorit|author|maxim|minim|special|initial|organ|real|final|custom|visual|standard"
+    r"|util|categor|modern|optim|serial|sanit|stabil|mobil|local)is(e|ed|es|ing|ation|ations|er|ers))\b",
+    re.IGNORECASE,
+)
+TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>", re.S)
+MARKDOWN_CODE = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)]*\)|https?://\S+", re.S)
+DOCS = sorted([Path(settings.BASE_DIR, "README.md"), *Path(settings.BASE_DIR, "docs").glob("*.md")])
 
 TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
 
@@ -28,3 +46,32 @@ def test_no_template_draws_radio_or_checkbox_options_by_hand():
     """Options come from ``templates/django/forms/widgets/multiple_input.html`` (through
     ``partials/form_fields.html``), which gives them the USWDS markup."""
     assert [str(p.relative_to(settings.BASE_DIR)) for p in TEMPLATES if "choice.tag" in p.read_text()] == []
+
+
+def _british(text: str) -> list[str]:
+    return sorted({m.group(0) for m in BRITISH.finditer(text)})
+
+
+def test_the_check_knows_the_common_british_spellings():
+    assert _british("Deprioritise the colour of the programme centre; organisation labour") == [
+        "Deprioritise", "centre", "colour", "labour", "organisation", "programme"]
+    assert _british("Deprioritize the color of the program center; organization labor; promise, raise, crises") == []
+
+
+@pytest.mark.parametrize("kind", ["templates", "docs"])
+def test_what_users_read_is_in_american_english(kind):
+    paths, code = (TEMPLATES, TEMPLATE_CODE) if kind == "templates" else (DOCS, MARKDOWN_CODE)
+    found = {str(p.relative_to(settings.BASE_DIR)): _british(code.sub(" ", p.read_text())) for p in paths}
+    assert {path: words for path, words in found.items() if words} == {}
+
+
+def test_model_labels_help_texts_and_choices_are_in_american_english():
+    found = []
+    for config in portal_app_configs():
+        for model in config.get_models():
+            texts = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+            for field in model._meta.get_fields():
+                texts += [str(getattr(field, "verbose_name", "")), str(getattr(field, "help_text", ""))]
+                texts += [str(label) for _, label in (getattr(field, "flatchoices", None) or [])]
+            found += [f"{model.__name__}: {word}" for text in texts for word in _british(text)]
+    assert found == []
