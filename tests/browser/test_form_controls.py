@@ -38,24 +38,31 @@ def test_a_searchable_select_looks_like_a_uswds_input_and_its_placeholder_goes_o
     # Then the placeholder is gone, while the box has focus and after it leaves
     assert control.get_attribute("placeholder") == ""
     page.locator("#id_title").focus()
-    assert control.get_attribute("placeholder") == "" or not control.is_visible()
+    hidden = "input-hidden" in page.locator(".ts-wrapper:has(#id_countries-ts-control)").get_attribute("class")
+    assert hidden or control.get_attribute("placeholder") == ""
     screenshot(page, "form-controls-searchable-select")
     assert axe_violations(page) == []
 
 
-def test_a_searchable_single_select_drops_its_placeholder_once_chosen(axe_page, analyst_a):
-    # Given the program form's goal list (long: searchable)
+def test_a_searchable_single_select_shows_no_placeholder_beside_its_value(axe_page, analyst_a):
+    # Given the program list's country filter (a long single select: searchable)
     page = axe_page(analyst_a)
-    page.goto("/programs/new/")
-    control = page.locator("#id_goals-ts-control")
-    assert control.count() == 1
-    # When a goal is chosen by typing and Enter
+    page.goto("/programs/")
+    control = page.locator("#id_country-ts-control")
+    wrapper = page.locator(".ts-wrapper:has(#id_country-ts-control)")
+    assert control.get_attribute("placeholder") == "Type to search"
+    # When a country is chosen by typing and Enter
     control.click()
-    page.keyboard.type("1")
-    page.wait_for_selector(".ts-dropdown .option.active")
+    control.fill("Kenya")
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('Kenya')")
     page.keyboard.press("Enter")
     # Then no placeholder shows beside the choice
-    assert control.get_attribute("placeholder") == ""
+    assert control.get_attribute("placeholder") == "" or "input-hidden" in wrapper.get_attribute("class")
+    # And a page that opens with a country chosen shows the country alone
+    page.goto("/programs/?country=KEN")
+    assert "input-hidden" in wrapper.get_attribute("class")
+    assert "Kenya" in wrapper.locator(".ts-control .item").inner_text()
+    screenshot(page, "form-controls-single-select")
 
 
 def test_the_select_all_box_is_a_labelled_uswds_checkbox_aligned_with_the_rows(axe_page, manager, analyst_a, agency_a):
