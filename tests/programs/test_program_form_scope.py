@@ -6,6 +6,7 @@ from django.urls import reverse
 from programs.models import Objective, Program, Strategy
 from programs.selectors.country_scope import institutions_of_countries, objectives_of_countries
 from tests import factories
+from tests.api.conftest import token_client  # noqa: F401  (fixture)
 from tests.programs.test_pages_programs import _program_post
 
 pytestmark = pytest.mark.django_db
@@ -116,21 +117,15 @@ def test_the_api_applies_the_rule_and_keeps_what_a_program_already_has(token_cli
 
 
 def test_the_importer_applies_the_rule_and_keeps_a_programs_objectives_when_its_countries_change(analyst_a, objectives):
-    from infrastructure.models import RationaleCategory
-    from programs.importing.services import import_job_confirm, import_job_create
     from tests.importing.conftest import program_row, programs_csv
-
-    def imported(content, **kwargs):
-        job = import_job_create(user=analyst_a, file_name="programs.csv", content=content, **kwargs)
-        return import_job_confirm(user=analyst_a, job=job) if job.status == "previewed" else job
+    from tests.importing.test_import_service import _import
 
     # Given an imported program in Kenya that serves a Kenyan objective (set on its form)
-    imported(programs_csv(program_row(countries="KEN")))
+    _import(analyst_a, programs_csv(program_row(countries="KEN")))
     program = Program.objects.get(code="DOS-2027-0001")
     program.objectives.set([objectives["kenya"]])
     # When a file moves it to Mali (the file has no objectives column)
-    job = imported(programs_csv(program_row(countries="MLI")), rationale_category=RationaleCategory.SCOPE_CHANGE,
-                   rationale="Moved to Mali")
+    job = _import(analyst_a, programs_csv(program_row(countries="MLI")))
     # Then the import passes the service's rule and the objective stays
     assert [r["outcome"] for r in job.report] == ["update"], job.report
     assert list(program.countries.values_list("iso3", flat=True)) == ["MLI"]
