@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
 from identity.selectors import local_password_sign_in_for_everyone
 
@@ -40,8 +42,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_invalid(form)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class LocalSignInOnlyMixin:
-    """The page exists only while everyone may sign in with a password (else 404)."""
+    """The page exists only while everyone may sign in with a password (else 404); like
+    Django's reset views, it needs no sign-in."""
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not local_password_sign_in_for_everyone():
