@@ -8,7 +8,16 @@ from assessments.models import Band
 from programs.models import ProgramStatus, RegionScheme
 
 from .base import DashboardTable
-from .columns import LabelColumn, MoneyColumn, NumberColumn, PercentColumn, RecordLinkColumn, ScoreColumn, TextColumn
+from .columns import (
+    LabelColumn,
+    MoneyColumn,
+    NumberColumn,
+    PercentColumn,
+    RecordLinkColumn,
+    ScoreColumn,
+    TextColumn,
+    program_label_html,
+)
 from .links import country_url, program_url, region_url
 
 STATUS_LABELS = dict(ProgramStatus.choices)
@@ -154,7 +163,7 @@ class ProgramNameColumn(RecordLinkColumn):
         super().__init__(verbose_name, url=lambda record: program_url(record["id"]), **kwargs)
 
     def render(self, value: str, record: dict) -> str:
-        return super().render(f"{value} {record['title']}", record)
+        return super().render(program_label_html(value, record["title"]), record)
 
     def value(self, value: str, record: dict) -> str:
         return f"{value} {record['title']}"
