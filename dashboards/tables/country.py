@@ -134,6 +134,9 @@ class ProgramsTable(DashboardTable):
         return format_html('{}<span class="cell-meta">{}</span>', self.columns["program"].column.render(value, record),
                            " · ".join(facts))
 
+    def value_program(self, value, record) -> str:
+        return self.columns["program"].column.value(value, record)
+
     def render_years(self, record) -> str:
         return f"FY{record.start_fy}-FY{record.end_fy}"
 
