@@ -127,22 +127,25 @@ def _polyline(points: list[tuple[float, float]], **attributes: str) -> str:
 
 
 def _legend(colour: str, status_text: str) -> str:
-    """The key above the plot: target, actual (in the status colour), baseline."""
-    y = 34
-    return (
-        f'<g class="moe-chart-legend" font-size="10" font-family="sans-serif" fill="#1b1b1b">'
-        f'<line x1="{LEFT}" y1="{y - 3}" x2="{LEFT + 18}" y2="{y - 3}" stroke="{TARGET_COLOUR}" '
-        f'stroke-dasharray="5 3" stroke-width="1.5"/>'
-        f'<rect x="{LEFT + 6.5}" y="{y - 5.5}" width="5" height="5" fill="#ffffff" stroke="{TARGET_COLOUR}"/>'
-        f'<text x="{LEFT + 22}" y="{y}">target</text>'
-        f'<line x1="{LEFT + 70}" y1="{y - 3}" x2="{LEFT + 88}" y2="{y - 3}" stroke="{colour}" stroke-width="2.5"/>'
-        f'<circle cx="{LEFT + 79}" cy="{y - 3}" r="3" fill="{colour}"/>'
-        f'<text x="{LEFT + 92}" y="{y}">actual ({escape(status_text.lower())})</text>'
-        f'<line x1="{LEFT + 210}" y1="{y - 3}" x2="{LEFT + 228}" y2="{y - 3}" stroke="{BASELINE_COLOUR}" '
-        f'stroke-dasharray="2 3" stroke-width="1.5"/>'
-        f'<text x="{LEFT + 232}" y="{y}">baseline</text>'
-        f'</g>'
+    """The key above the plot, left to right: target, actual (in the status colour, naming
+    the status) and baseline, each sample 18 units long, spaced by their texts' widths."""
+    y, x = 34, LEFT
+    samples = (
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{TARGET_COLOUR}" stroke-dasharray="5 3" '
+         f'stroke-width="1.5"/><rect x="{{mid_square}}" y="{y - 5.5}" width="5" height="5" fill="#ffffff" '
+         f'stroke="{TARGET_COLOUR}"/>', "target"),
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{colour}" stroke-width="2.5"/>'
+         f'<circle cx="{{mid}}" cy="{y - 3}" r="3" fill="{colour}"/>', f"actual ({status_text.lower()})"),
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{BASELINE_COLOUR}" stroke-dasharray="2 3" '
+         f'stroke-width="1.5"/>', "baseline"),
     )
+    parts = ['<g class="moe-chart-legend" font-size="10" font-family="sans-serif" fill="#1b1b1b">']
+    for sample, text in samples:
+        parts.append(sample.format(x=x, end=x + 18, mid=x + 9, mid_square=x + 6.5))
+        parts.append(f'<text x="{x + 22}" y="{y}">{escape(text)}</text>')
+        x += 22 + len(text) * LABEL_CHAR + 14
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeString:
