@@ -99,4 +99,5 @@
   document.addEventListener("DOMContentLoaded", scrollableTables);
   window.addEventListener("resize", scrollableTables);
   document.addEventListener("htmx:afterSwap", scrollableTables);
+  document.addEventListener("toggle", scrollableTables, true);  // a table behind <details> opened
 })();

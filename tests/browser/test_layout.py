@@ -21,7 +21,7 @@ BROKEN_ACROSS_LINES = """els => els.filter(el => {
     return tops.size > 1;
 }).map(el => el.textContent.trim())"""
 # Dashboard tables wider than their box (scrolling sideways), by table key.
-OVERFLOWING = """wraps => wraps.filter(w => w.scrollWidth > w.clientWidth + 1)
+OVERFLOWING = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1)
     .map(w => w.closest('[data-table]').dataset.table)"""
 
 
