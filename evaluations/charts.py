@@ -36,11 +36,11 @@ TARGET_COLOUR = "#1b1b1b"
 BASELINE_COLOUR = "#565c65"
 GRID_COLOUR = "#dfe1e2"
 # The drawing's own units (the viewBox); pages scale it to their column's width, the PDF
-# prints it at this size in CSS pixels. Text is 10-11 units: readable down to ~360 px wide.
+# prints it at this size in CSS pixels. Text is 11-12 units: readable down to ~360 px wide.
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 46, 14, 46, 34
 INSET = 12            # the first and last periods sit this far inside the plot, so their labels fit
-LABEL_CHAR = 6.2      # width of one character of a 10-unit sans-serif label, generously
+LABEL_CHAR = 6.6      # width of one character of an 11-unit sans-serif label, generously
 LABEL_GAP = 8         # the least space between two period labels
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _legend(colour: str, status_text: str) -> str:
         (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{BASELINE_COLOUR}" stroke-dasharray="2 3" '
          f'stroke-width="1.5"/>', "baseline"),
     )
-    parts = ['<g class="moe-chart-legend" font-size="10" font-family="sans-serif" fill="#1b1b1b">']
+    parts = ['<g class="moe-chart-legend" font-size="11" font-family="sans-serif" fill="#1b1b1b">']
     for sample, text in samples:
         parts.append(sample.format(x=x, end=x + 18, mid=x + 9, mid_square=x + 6.5))
         parts.append(f'<text x="{x + 22}" y="{y}">{escape(text)}</text>')
@@ -192,7 +192,7 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
         _legend(colour, status_text),
     ]
     # value axis: round ticks with light grid lines
-    parts.append('<g class="moe-chart-value-axis" font-size="10" font-family="sans-serif" fill="#1b1b1b">')
+    parts.append('<g class="moe-chart-value-axis" font-size="11" font-family="sans-serif" fill="#1b1b1b">')
     for tick in ticks:
         ty = y(tick)
         parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}" '
@@ -202,7 +202,7 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
     parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#a9aeb1" stroke-width="1"/>')
     # period axis: two short lines per label, every Nth period so that none overlap
     labels = [period_label_lines(p.label) for p in series.points]
-    parts.append('<g class="moe-chart-period-axis" font-size="10" font-family="sans-serif" fill="#1b1b1b" '
+    parts.append('<g class="moe-chart-period-axis" font-size="11" font-family="sans-serif" fill="#1b1b1b" '
                  'text-anchor="middle">')
     shown_year = None
     for index in labelled_indexes(labels, plot_w - 2 * INSET):
