@@ -59,7 +59,8 @@ def test_dashboards_fit_at_1366_px_with_whole_tags_codes_and_counts(strict_page)
     assert ticks and all(float(t).is_integer() for t in ticks)
     assert axe_violations(page) == []
     screenshot(page, "layout-country-niger-1366")
-    for url in ("/dashboards/portfolio/", "/dashboards/regions/bureau/AF/", "/dashboards/flags/surge/"):
+    for url in ("/dashboards/portfolio/", "/dashboards/regions/bureau/AF/", "/dashboards/flags/surge/",
+                "/dashboards/countries/", "/dashboards/reviews/"):
         page.goto(url)
         assert page.eval_on_selector_all(".dash-table .table-wrap", OVERFLOWING) == [], url
         _nothing_broken(page)
