@@ -27,8 +27,10 @@ def _figures(node: Node) -> SafeString:
 
 
 def node_html(node: Node, depth: int = 0) -> SafeString:
-    """One node and its children: a row of level, label (and detail) and figures."""
-    title = format_html('<a href="{}">{}</a>', node.url, node.label) if node.url else node.label
+    """One node and its children: a row of level, label (and detail) and figures. A link
+    never sits inside a ``<summary>`` (a control inside a control): a node with children
+    has its link at the top of its open content."""
+    title = format_html('<a href="{}">{}</a>', node.url, node.label) if node.url and not node.children else node.label
     detail = format_html(' <span class="rf-detail">{}</span>', node.detail) if node.detail else ""
     head = format_html('<span class="rf-level">{}</span> <span class="rf-text"><span class="rf-label">{}</span>{}</span>{}',
                        node.level_label, title, detail, _figures(node))
@@ -36,10 +38,11 @@ def node_html(node: Node, depth: int = 0) -> SafeString:
         return format_html('<li class="rf-node rf-{}" data-level="{}" data-key="{}"><div class="rf-leaf">{}</div></li>',
                            node.level, node.level, node.key, head)
     children = mark_safe("".join(node_html(child, depth + 1) for child in node.children))
+    link = format_html('<p class="rf-open"><a href="{}">Open {}</a></p>', node.url, node.label) if node.url else ""
     return format_html(
         '<li class="rf-node rf-{}" data-level="{}" data-key="{}"><details{}><summary>{}</summary>'
-        '<ul class="rf-children">{}</ul></details></li>',
-        node.level, node.level, node.key, " open" if depth == 0 else "", head, children)
+        '{}<ul class="rf-children">{}</ul></details></li>',
+        node.level, node.level, node.key, " open" if depth == 0 else "", head, link, children)
 
 
 @register.simple_tag

@@ -1,15 +1,17 @@
 """What the visual check at 1366 x 768 found on the reports, charts and dashboards, kept
-fixed, on the demo portfolio under the strict CSP: tables fit their box, status tags and
+fixed, on the demo portfolio: tables fit their box, status tags and
 program codes never break across lines, count charts tick at whole numbers, the results
 framework's columns line up at every level, MOE charts fill their column with labels that
 do not overlap, a cumulative MOE compares running totals, and no pin button is red.
-Screenshots go to screenshots/ (ignored by git); axe-core checks each page."""
+Screenshots go to screenshots/ (ignored by git); axe-core checks each page (so these pages
+bypass the CSP to let Playwright inject it: tests/browser/test_dashboards.py and
+test_reports.py check the same pages under the strict CSP)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_accessibility import axe_violations
-from tests.browser.test_dashboards import STRICT_CSP, _charts_drawn, demo_manager, strict_page  # noqa: F401 (fixtures)
+from tests.browser.test_accessibility import axe_page, axe_violations  # noqa: F401 (fixture)
+from tests.browser.test_dashboards import _charts_drawn, demo_manager  # noqa: F401 (fixture)
 from tests.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +27,16 @@ OVERFLOWING = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth
     .map(w => w.closest('[data-table]').dataset.table)"""
 
 
-def _with_csp(page, pattern: str) -> None:
-    def fulfil(route):
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
-
-    page.route(pattern, fulfil)
+@pytest.fixture
+def strict_page(axe_page, demo_manager):
+    """A signed-in manager's page on the demo portfolio; script errors are collected in
+    ``page.problems``."""
+    page = axe_page(demo_manager)
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.problems = problems
+    return page
 
 
 def _nothing_broken(page) -> None:
@@ -76,7 +82,6 @@ def test_dashboards_fit_at_1366_px_with_whole_tags_codes_and_counts(strict_page)
 
 def test_the_results_framework_lines_up_its_columns_at_every_level(strict_page):
     page = strict_page
-    _with_csp(page, "**/reports/**")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto("/reports/results-framework/?country=NER")
     page.get_by_role("button", name="Expand all").click()
@@ -98,8 +103,6 @@ def test_moe_charts_fill_their_column_and_a_cumulative_moe_compares_running_tota
     from programs.models import MeasureOfEffectiveness
 
     page = strict_page
-    _with_csp(page, "**/programs/**")
-    _with_csp(page, "**/evaluations/**")
     page.set_viewport_size({"width": 1366, "height": 768})
     moe = (MeasureOfEffectiveness.objects.filter(is_cumulative=True, measurements__status="approved")
            .select_related("program").first())
