@@ -11,16 +11,8 @@ from infrastructure.exports import cell_value
 from programs.models import ProgramStatus, RegionScheme
 
 from .base import DashboardTable
-from .columns import (
-    LabelColumn,
-    MoneyColumn,
-    NumberColumn,
-    PercentColumn,
-    RecordLinkColumn,
-    ScoreColumn,
-    TextColumn,
-    program_label_html,
-)
+from .columns import LabelColumn, MoneyColumn, NumberColumn, PercentColumn, RecordLinkColumn, ScoreColumn, TextColumn
+from .columns import program_label_html
 from .links import country_url, program_url, region_url
 
 STATUS_LABELS = dict(ProgramStatus.choices)
