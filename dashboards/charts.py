@@ -22,7 +22,9 @@ USD_MILLIONS = "USD millions"
 @dataclass
 class Chart:
     """One chart: ``kind`` bar | line | scatter | radar; ``datasets`` as Chart.js takes
-    them (``data``: numbers, or points {x, y, label} for a scatter)."""
+    them (``data``: numbers, or points {x, y, label} for a scatter). ``whole_numbers``:
+    the values are counts or whole scores, so the value axis ticks only at integers
+    (never 0.5 of an MOE)."""
 
     key: str
     title: str
@@ -35,6 +37,7 @@ class Chart:
     stacked: bool = False
     horizontal: bool = False
     y_max: float | None = None
+    whole_numbers: bool = False
 
     @property
     def data_id(self) -> str:
@@ -63,6 +66,7 @@ class Chart:
             "stacked": self.stacked,
             "horizontal": self.horizontal,
             "yMax": self.y_max,
+            "wholeNumbers": self.whole_numbers,
         }
 
 
@@ -153,7 +157,7 @@ def assessment_chart(scores: list) -> Chart:
     return Chart("chart-assessment", "Criterion scores (1-5)", "assessment", "bar",
                  labels=[s.criterion.name for s in scores],
                  datasets=[{"label": "Score", "data": [s.score for s in scores]}],
-                 y_label="Score (1-5)", y_max=5, horizontal=True)
+                 y_label="Score (1-5)", y_max=5, horizontal=True, whole_numbers=True)
 
 
 def funding_by_fiscal_year_agency_chart(rows: list[dict]) -> Chart:
@@ -173,4 +177,4 @@ def moe_performance_chart(counts: dict[str, int], moe_count: int) -> Chart:
     return Chart("chart-moe-performance", "MOEs by status", "moe-performance", "bar",
                  labels=[MOE_STATUS_LABELS[s] for s in counts],
                  datasets=[{"label": "MOEs", "data": list(counts.values()) if moe_count else [],
-                            "tones": ["ok", "warn", "bad", "nodata"]}], y_label="MOEs")
+                            "tones": ["ok", "warn", "bad", "nodata"]}], y_label="MOEs", whole_numbers=True)

@@ -15,6 +15,7 @@ API::
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,9 +34,14 @@ STATUS_LABELS = {"on_track": "On track", "needs_attention": "Needs attention", "
                  "no_data": "No data"}
 TARGET_COLOUR = "#1b1b1b"
 BASELINE_COLOUR = "#565c65"
-WIDTH, HEIGHT = 320, 170
-LEFT, RIGHT, TOP, BOTTOM = 46, 10, 26, 30
-
+GRID_COLOUR = "#dfe1e2"
+# The drawing's own units (the viewBox); pages scale it to their column's width, the PDF
+# prints it at this size in CSS pixels. Text is 11-12 units: readable down to ~360 px wide.
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 46, 14, 46, 34
+INSET = 12            # the first and last periods sit this far inside the plot, so their labels fit
+LABEL_CHAR = 6.6      # width of one character of an 11-unit sans-serif label, generously
+LABEL_GAP = 8         # the least space between two period labels
 
 @dataclass(frozen=True)
 class ChartPoint:
@@ -69,13 +75,47 @@ def series_from_figures(
 
 
 def _short(value: float) -> str:
-    """Axis label: 12500 -> "12.5k", 0.25 -> "0.25"."""
+    """Axis label: 12500 -> "12.5k", 0.25 -> "0.25", 3.0 -> "3"."""
     magnitude = abs(value)
     if magnitude >= 1_000_000:
         return f"{value / 1_000_000:.3g}M"
     if magnitude >= 1_000:
         return f"{value / 1_000:.3g}k"
     return f"{value:.3g}"
+
+
+def value_ticks(low: float, high: float, *, most: int = 5) -> list[float]:
+    """Round tick values covering ``low``..``high`` (steps of 1, 2, 2.5 or 5 times a power
+    of ten; at most ``most`` ticks): the axis runs from the first to the last."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / (most - 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9 * step:
+        ticks.append(first + len(ticks) * step)
+    return ticks
+
+
+def period_label_lines(label: str) -> tuple[str, str]:
+    """A period code as two short lines: "FY2026-Q3" -> ("Q3", "FY2026"), "FY2026-H1" ->
+    ("H1", "FY2026"); a fiscal year or anything else stays on one line."""
+    year, _, part = label.partition("-")
+    return (part, year) if part and year.startswith("FY") else (label, "")
+
+
+def labelled_indexes(labels: list[tuple[str, str]], plot_width: float) -> list[int]:
+    """Which periods get an x-axis label: every Nth, counted back from the last (so the
+    latest period is always named and none overlap), N as small as the width allows."""
+    count = len(labels)
+    if count == 0:
+        return []
+    widest = max(len(line) for pair in labels for line in pair) * LABEL_CHAR + LABEL_GAP
+    spacing = plot_width / (count - 1) if count > 1 else plot_width
+    step = max(1, math.ceil(widest / spacing))
+    return [index for index in range(count) if (count - 1 - index) % step == 0]
 
 
 def _polyline(points: list[tuple[float, float]], **attributes: str) -> str:
@@ -86,23 +126,47 @@ def _polyline(points: list[tuple[float, float]], **attributes: str) -> str:
     return f'<polyline points="{coords}" fill="none" {extra}/>'
 
 
+def _legend(colour: str, status_text: str) -> str:
+    """The key above the plot, left to right: target, actual (in the status colour, naming
+    the status) and baseline, each sample 18 units long, spaced by their texts' widths."""
+    y, x = 34, LEFT
+    samples = (
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{TARGET_COLOUR}" stroke-dasharray="5 3" '
+         f'stroke-width="1.5"/><rect x="{{mid_square}}" y="{y - 5.5}" width="5" height="5" fill="#ffffff" '
+         f'stroke="{TARGET_COLOUR}"/>', "target"),
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{colour}" stroke-width="2.5"/>'
+         f'<circle cx="{{mid}}" cy="{y - 3}" r="3" fill="{colour}"/>', f"actual ({status_text.lower()})"),
+        (f'<line x1="{{x}}" y1="{y - 3}" x2="{{end}}" y2="{y - 3}" stroke="{BASELINE_COLOUR}" stroke-dasharray="2 3" '
+         f'stroke-width="1.5"/>', "baseline"),
+    )
+    parts = ['<g class="moe-chart-legend" font-size="11" font-family="sans-serif" fill="#1b1b1b">']
+    for sample, text in samples:
+        parts.append(sample.format(x=x, end=x + 18, mid=x + 9, mid_square=x + 6.5))
+        parts.append(f'<text x="{x + 22}" y="{y}">{escape(text)}</text>')
+        x += 22 + len(text) * LABEL_CHAR + 14
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeString:
     """The chart of ``series`` as an ``<svg>`` element (role img, with a title and a
-    description naming the latest figures). ``chart_id`` makes its element ids unique on
-    a page. Returns safe markup: every text in it is escaped."""
+    description naming the latest figures), ``WIDTH`` x ``HEIGHT`` units that scale to
+    the width of their box. ``chart_id`` makes its element ids unique on a page. Returns
+    safe markup: every text in it is escaped."""
     cid = escape(chart_id)
     colour = STATUS_COLOURS.get(series.status, STATUS_COLOURS["no_data"])
     values = [float(v) for p in series.points for v in (p.target, p.actual) if v is not None]
     if series.baseline is not None:
         values.append(float(series.baseline))
-    low, high = (min(values + [0.0]), max(values + [0.0])) if values else (0.0, 1.0)
-    if high == low:
-        high = low + 1.0
+    ticks = value_ticks(min(values + [0.0]), max(values + [0.0])) if values else [0.0, 1.0]
+    low, high = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = len(series.points)
 
     def x(index: int) -> float:
-        return LEFT + (plot_w / 2 if count == 1 else plot_w * index / (count - 1))
+        if count == 1:
+            return LEFT + plot_w / 2
+        return LEFT + INSET + (plot_w - 2 * INSET) * index / (count - 1)
 
     def y(value: float) -> float:
         return TOP + plot_h - (value - low) / (high - low) * plot_h
@@ -121,29 +185,40 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
         f'<desc id="{cid}-desc">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<rect x="0" y="0" width="6" height="{HEIGHT}" fill="{colour}"/>',
-        f'<text x="12" y="16" font-size="11" font-family="sans-serif" fill="#1b1b1b" font-weight="bold">'
+        f'<text x="14" y="16" font-size="12" font-family="sans-serif" fill="#1b1b1b" font-weight="bold">'
         f'{escape(status_text)}</text>',
-        f'<text x="{WIDTH - RIGHT}" y="16" font-size="10" font-family="sans-serif" fill="#1b1b1b" '
+        f'<text x="{WIDTH - RIGHT}" y="16" font-size="11" font-family="sans-serif" fill="#1b1b1b" '
         f'text-anchor="end">{escape(series.unit)}{" (Σ running total)" if series.cumulative else ""}</text>',
-        # axes: y from low to high, x along the periods
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#a9aeb1" stroke-width="1"/>',
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#a9aeb1" '
-        f'stroke-width="1"/>',
+        _legend(colour, status_text),
     ]
-    parts.append('<g font-size="9" font-family="sans-serif" fill="#1b1b1b">')
-    for value in (low, high):
-        parts.append(f'<text x="{LEFT - 4}" y="{y(value) + 3:.1f}" text-anchor="end">{escape(_short(value))}</text>')
-    step = max(1, -(-count // 4))
-    for index, point in enumerate(series.points):
-        if index % step == 0 or index == count - 1:
-            anchor = "end" if index == count - 1 and count > 1 else "start" if index == 0 and count > 1 else "middle"
-            parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
-                         f'{escape(point.label.replace("FY", ""))}</text>')
+    # value axis: round ticks with light grid lines
+    parts.append('<g class="moe-chart-value-axis" font-size="11" font-family="sans-serif" fill="#1b1b1b">')
+    for tick in ticks:
+        ty = y(tick)
+        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}" '
+                     f'stroke-width="1"/><text x="{LEFT - 5}" y="{ty + 3.5:.1f}" text-anchor="end">'
+                     f'{escape(_short(tick))}</text>')
+    parts.append("</g>")
+    parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#a9aeb1" stroke-width="1"/>')
+    # period axis: two short lines per label, every Nth period so that none overlap
+    labels = [period_label_lines(p.label) for p in series.points]
+    parts.append('<g class="moe-chart-period-axis" font-size="11" font-family="sans-serif" fill="#1b1b1b" '
+                 'text-anchor="middle">')
+    shown_year = None
+    for index in labelled_indexes(labels, plot_w - 2 * INSET):
+        first, second = labels[index]
+        px = x(index)
+        parts.append(f'<line x1="{px:.1f}" y1="{TOP + plot_h}" x2="{px:.1f}" y2="{TOP + plot_h + 4}" '
+                     f'stroke="#a9aeb1" stroke-width="1"/>')
+        parts.append(f'<text x="{px:.1f}" y="{TOP + plot_h + 15}">{escape(first)}</text>')
+        if second and second != shown_year:
+            parts.append(f'<text x="{px:.1f}" y="{TOP + plot_h + 28}">{escape(second)}</text>')
+            shown_year = second
     parts.append("</g>")
     if series.baseline is not None:
         by = y(float(series.baseline))
         parts.append(f'<line class="moe-chart-baseline" x1="{LEFT}" y1="{by:.1f}" x2="{WIDTH - RIGHT}" '
-                     f'y2="{by:.1f}" stroke="{BASELINE_COLOUR}" stroke-width="1" stroke-dasharray="2 3"/>')
+                     f'y2="{by:.1f}" stroke="{BASELINE_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>')
     targets = [(x(i), y(float(p.target))) for i, p in enumerate(series.points) if p.target is not None]
     actuals = [(x(i), y(float(p.actual))) for i, p in enumerate(series.points) if p.actual is not None]
     parts.append(_polyline(targets, stroke=TARGET_COLOUR, stroke_width="1.5", stroke_dasharray="5 3",
@@ -154,16 +229,5 @@ def moe_chart_svg(series: MoeSeries, *, chart_id: str = "moe-chart") -> SafeStri
     parts.append(_polyline(actuals, stroke=colour, stroke_width="2.5", **{"class": "moe-chart-actual"}))
     parts.append(f'<g class="moe-chart-actual-marks" fill="{colour}">'
                  + "".join(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3"/>' for px, py in actuals) + "</g>")
-    legend_y = HEIGHT - 2
-    parts.append(
-        f'<g font-size="9" font-family="sans-serif" fill="#1b1b1b">'
-        f'<line x1="{LEFT}" y1="{legend_y - 3}" x2="{LEFT + 14}" y2="{legend_y - 3}" stroke="{TARGET_COLOUR}" '
-        f'stroke-dasharray="5 3" stroke-width="1.5"/><text x="{LEFT + 17}" y="{legend_y}">target</text>'
-        f'<line x1="{LEFT + 58}" y1="{legend_y - 3}" x2="{LEFT + 72}" y2="{legend_y - 3}" stroke="{colour}" '
-        f'stroke-width="2.5"/><text x="{LEFT + 75}" y="{legend_y}">actual</text>'
-        f'<line x1="{LEFT + 112}" y1="{legend_y - 3}" x2="{LEFT + 126}" y2="{legend_y - 3}" '
-        f'stroke="{BASELINE_COLOUR}" stroke-dasharray="2 3"/><text x="{LEFT + 129}" y="{legend_y}">baseline</text>'
-        f'</g>'
-    )
     parts.append("</svg>")
     return mark_safe("".join(parts))

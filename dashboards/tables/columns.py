@@ -149,13 +149,22 @@ class BadgeColumn(LabelColumn):
         return format_html('<span class="usa-tag status-{} band-{}">{}</span>', slug, slug, label)
 
 
+def program_label_html(code: str, title: str) -> SafeString:
+    """A program as "<code> <title>", its code kept on one line (``record-code``: a code
+    such as DOD-2026-0042 never breaks at its hyphens)."""
+    return format_html('<span class="record-code">{}</span> {}', code, title)
+
+
 class RecordLinkColumn(TextColumn):
     """Text linking to a record: ``url`` turns the row (a dict) into the address; the
-    export gets the text."""
+    export gets the text. ``is_code``: the text is a record's code, kept on one line."""
 
-    def __init__(self, verbose_name: str, *, url, **kwargs):
+    def __init__(self, verbose_name: str, *, url, is_code: bool = False, **kwargs):
         self.url = url
+        self.is_code = is_code
         super().__init__(verbose_name, **kwargs)
 
     def render(self, value: Any, record: dict) -> SafeString:
+        if self.is_code:
+            return format_html('<a class="record-code" href="{}">{}</a>', self.url(record), value)
         return format_html('<a href="{}">{}</a>', self.url(record), value)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from assessments.models import Band
 from evaluations.models import RollupStatus
@@ -22,6 +23,7 @@ from .columns import (
     RecordLinkColumn,
     ScoreColumn,
     TextColumn,
+    program_label_html,
 )
 from .links import program_url, url_or_none
 from .overview import FiscalYearColumn
@@ -94,7 +96,7 @@ class ProgramLinkColumn(RecordLinkColumn):
         super().__init__(verbose_name, url=lambda program: program_url(program.id), **kwargs)
 
     def render(self, value, record) -> str:
-        return super().render(f"{record.code} {record.title}", record)
+        return super().render(program_label_html(record.code, record.title), record)
 
     def value(self, value, record) -> str:
         return f"{record.code} {record.title}"
@@ -109,12 +111,15 @@ def _next_review(program) -> str:
 
 
 class ProgramsTable(DashboardTable):
+    """The page folds lead agency, years and scope into the program's cell (a line under
+    its title) so that every figure fits at 1366 px; the download keeps them as columns."""
+
     key, title = "programs", "Programs"
     program = ProgramLinkColumn("Program", accessor="code")
-    agency = TextColumn("Lead agency", accessor="lead_agency__code")
+    agency = TextColumn("Lead agency", accessor="lead_agency__code", visible=False)
     status = TextColumn("Status", accessor="get_status_display")
-    years = TextColumn("Years", accessor="start_fy")
-    scope = TextColumn("Scope", accessor="country_count")
+    years = TextColumn("Years", accessor="start_fy", visible=False)
+    scope = TextColumn("Scope", accessor="country_count", visible=False)
     total_planned = MoneyColumn("Planned (USD)")
     total_obligated = MoneyColumn("Obligated (USD)")
     achievement = PercentColumn("Achievement", accessor="rollup__achievement")
@@ -123,6 +128,14 @@ class ProgramsTable(DashboardTable):
     review = TextColumn("Next review", accessor="review_created", empty_values=())
 
     empty = "No programs in this country yet."
+
+    def render_program(self, value, record) -> SafeString:
+        facts = [record.lead_agency.code, self.render_years(record)] + (["regional"] if record.country_count > 1 else [])
+        return format_html('{}<span class="cell-meta">{}</span>', self.columns["program"].column.render(value, record),
+                           " · ".join(facts))
+
+    def value_program(self, value, record) -> str:
+        return self.columns["program"].column.value(value, record)
 
     def render_years(self, record) -> str:
         return f"FY{record.start_fy}-FY{record.end_fy}"
@@ -179,7 +192,7 @@ def _evaluation_url(evaluation) -> str:
 class EvaluationsTable(DashboardTable):
     key, title = "evaluations", "Evaluations"
     evaluation = RecordLinkColumn("Evaluation", accessor="title", url=_evaluation_url)
-    program = RecordLinkColumn("Program", accessor="program__code",
+    program = RecordLinkColumn("Program", accessor="program__code", is_code=True,
                                url=lambda evaluation: program_url(evaluation.program_id))
     evaluation_type = TextColumn("Type", accessor="get_evaluation_type_display")
     started_on = DateColumn("Started")
@@ -193,7 +206,7 @@ class EvaluationsTable(DashboardTable):
 class RecommendationsTable(DashboardTable):
     key, title = "recommendations", "Open recommendations"
     text = TextColumn("Recommendation")
-    program = RecordLinkColumn("Program", accessor="evaluation__program__code",
+    program = RecordLinkColumn("Program", accessor="evaluation__program__code", is_code=True,
                                url=lambda r: program_url(r.evaluation.program_id))
     owner = TextColumn("Owner")
     due_on = DateColumn("Due on")

@@ -2,13 +2,17 @@
 rows of ``dashboards.selectors.overview`` (dicts)."""
 from __future__ import annotations
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django_tables2 import Column
 
 from assessments.models import Band
+from infrastructure.exports import cell_value
 from programs.models import ProgramStatus, RegionScheme
 
 from .base import DashboardTable
 from .columns import LabelColumn, MoneyColumn, NumberColumn, PercentColumn, RecordLinkColumn, ScoreColumn, TextColumn
+from .columns import program_label_html
 from .links import country_url, program_url, region_url
 
 STATUS_LABELS = dict(ProgramStatus.choices)
@@ -154,7 +158,7 @@ class ProgramNameColumn(RecordLinkColumn):
         super().__init__(verbose_name, url=lambda record: program_url(record["id"]), **kwargs)
 
     def render(self, value: str, record: dict) -> str:
-        return super().render(f"{value} {record['title']}", record)
+        return super().render(program_label_html(value, record["title"]), record)
 
     def value(self, value: str, record: dict) -> str:
         return f"{value} {record['title']}"
@@ -196,12 +200,15 @@ class StrategiesTable(DashboardTable):
 
 
 class CountryIndexTable(DashboardTable):
+    """The page folds the ISO code under the country's name and the command under the
+    bureau (eleven columns do not fit at 1366 px); the download keeps them as columns."""
+
     key, title = "countries", "Countries"
     note = "Scores, achievement and funding from the latest computations."
     name = RecordLinkColumn("Country", url=lambda record: country_url(record["iso3"]))
-    iso3 = TextColumn("ISO")
+    iso3 = TextColumn("ISO", visible=False)
     bureau = RecordLinkColumn("Bureau", url=lambda record: region_url(RegionScheme.STATE_BUREAU, record["bureau"]))
-    command = RecordLinkColumn("Command",
+    command = RecordLinkColumn("Command", visible=False,
                                url=lambda record: region_url(RegionScheme.COMBATANT_COMMAND, record["command"]))
     tier = NumberColumn("Tier")
     score = ScoreColumn("Score")
@@ -212,6 +219,19 @@ class CountryIndexTable(DashboardTable):
     achievement = PercentColumn("Achievement")
 
     empty = "No country matches these filters."
+
+    def render_name(self, value, record: dict) -> SafeString:
+        return format_html('{}<span class="cell-meta">{}</span>', self.columns["name"].column.render(value, record),
+                           record["iso3"])
+
+    def render_bureau(self, value, record: dict) -> SafeString:
+        return format_html('{}<span class="cell-meta">{}</span>', self.columns["bureau"].column.render(value, record),
+                           self.columns["command"].column.render(record["command"], record))
+
+    def value_name(self, value) -> str:
+        return cell_value(value)
+
+    value_bureau = value_name
 
 
 class CoverageTable(DashboardTable):

@@ -1,8 +1,11 @@
 """Reads of MOEs and measurements: the entry grid of a program and the approvals queue."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
 
+from ..actuals import period_actual
 from ..disaggregation import BreakdownStatus, breakdown_status
 from ..fiscal import Period, current_fiscal_year
 from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, MeasurementStatus
@@ -39,17 +42,36 @@ def grid_periods(fiscal_year: int) -> list[str]:
     ]
 
 
+def _running_total(moe: MeasureOfEffectiveness, period: str, measurement: Measurement | None) -> Decimal | None:
+    """A cumulative MOE's running total at ``period`` by the portal's one rule
+    (``programs.actuals.period_actual``), counting the period's own value as if approved
+    when it is not yet (the grid says so beside it); None without a value or when the MOE
+    is not cumulative. Reads ``moe.approved_to_date`` (approved values up to the grid's year end)."""
+    if not moe.is_cumulative or measurement is None:
+        return None
+    approved = [(m.period_end, m.value) for m in moe.approved_to_date if m.period != period]
+    approved.append((measurement.period_end, measurement.value))
+    return period_actual(is_cumulative=True, period_end=measurement.period_end, own_value=measurement.value,
+                         approved=approved)
+
+
 def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
     """Rows of the entry grid: each MOE with four quarter cells holding (or not) an input.
+    A cumulative MOE's cell also holds its running total (``running_total``: the actual
+    its running-total target compares with; the input is the period's increment).
 
     A fixed number of queries whatever the number of MOEs (MOEs, then their measurements,
-    targets of the fiscal year and disaggregation categories, prefetched)."""
+    targets of the fiscal year, cumulative MOEs' approved values up to the year's end and
+    disaggregation categories, prefetched)."""
     periods = grid_periods(fiscal_year)
+    year_end = Period(fiscal_year).end
     moes = (
         MeasureOfEffectiveness.objects.filter(program=program, archived_at__isnull=True)
         .prefetch_related(
             Prefetch("measurements", queryset=Measurement.objects.filter(period__in=periods), to_attr="grid_measurements"),
             Prefetch("targets", queryset=Target.objects.filter(period__in=periods), to_attr="grid_targets"),
+            Prefetch("measurements", to_attr="approved_to_date", queryset=Measurement.objects.filter(
+                moe__is_cumulative=True, status=MeasurementStatus.APPROVED, period_end__lte=year_end)),
             "disaggregation_categories",
         )
         .order_by("id")
@@ -65,13 +87,15 @@ def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
             if period is None:
                 cells.append(None)
                 continue
+            measurement = by_period.get(period)
             cells.append(
                 {
                     "key": f"{moe.pk}_{period}",
                     "moe": moe,
                     "period": period,
-                    "measurement": by_period.get(period),
+                    "measurement": measurement,
                     "target": targets.get(period),
+                    "running_total": _running_total(moe, period, measurement),
                 }
             )
         rows.append({"moe": moe, "cells": cells})

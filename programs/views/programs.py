@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
+from ..actuals import period_actual
 from evaluations.selectors.program_results import ResultsSummary, program_results
 from infrastructure.exports import export_response
 from ..importing.exports import (
@@ -98,8 +99,10 @@ def program_measurement_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _moe_rows(program: Program, results: ResultsSummary) -> list[dict]:
-    """Each MOE with its targets, latest value (any status), latest approved value and
-    its results (every period, chart), from the prefetched data (no queries)."""
+    """Each MOE with its targets, latest value (any status), latest approved value and its
+    actual (a cumulative MOE's running total, by ``programs.actuals.period_actual``, which
+    its running-total target compares with) and its results (every period, chart), from
+    the prefetched data (no queries)."""
     rows = []
     for moe in program.moes.all():
         measurements = list(moe.measurements.all())
@@ -113,6 +116,10 @@ def _moe_rows(program: Program, results: ResultsSummary) -> list[dict]:
                 "targets": targets,
                 "latest": measurements[-1] if measurements else None,
                 "latest_approved": latest_approved,
+                "latest_actual": period_actual(
+                    is_cumulative=moe.is_cumulative, period_end=latest_approved.period_end,
+                    own_value=latest_approved.value, approved=[(m.period_end, m.value) for m in approved],
+                ) if latest_approved else None,
                 "latest_target": target_by_period.get(latest_approved.period) if latest_approved else None,
                 "categories": list(moe.disaggregation_categories.all()),
                 "results": results.by_moe[moe.id],

@@ -30,7 +30,8 @@ class ReviewDecisionsTable(DashboardTable):
 
     key, title = "review-decisions", "Recent review decisions"
     note = f"The latest {REVIEWS_SHOWN} decided reviews of programs in this country."
-    program = RecordLinkColumn("Program", accessor="program__code", url=lambda review: program_url(review.program_id))
+    program = RecordLinkColumn("Program", accessor="program__code", is_code=True,
+                               url=lambda review: program_url(review.program_id))
     review = TextColumn("Review", accessor="out_of_cycle", empty_values=())
     decision = TextColumn("Decision", accessor="get_decision_display")
     decided_at = DateTimeColumn("Decided on")

@@ -2,7 +2,8 @@
  *
  * Markup: <canvas data-chart="ID"> plus {{ spec|json_script:"ID" }}; spec is
  * {kind: bar|line|scatter|radar, title, labels, datasets: [{label, data, tone?, tones?}],
- *  xLabel, yLabel, stacked, horizontal, yMax}. Colours: the Okabe-Ito palette from the CSS
+ *  xLabel, yLabel, stacked, horizontal, yMax, wholeNumbers}; wholeNumbers: counts, so the
+ * value axis ticks at integers only. Colours: the Okabe-Ito palette from the CSS
  * variables (--oi-1 .. --oi-8; tones ok/warn/bad/info/nodata from portal.css), with a
  * different point style per dataset so that colour is never the only cue.
  * No inline script, no eval: safe under a strict Content-Security-Policy.
@@ -63,10 +64,13 @@
     var valueAxis = spec.horizontal ? "x" : "y";
     var labelAxis = spec.horizontal ? "y" : "x";
     var scales = {};
-    scales[valueAxis] = axis(spec.horizontal ? spec.yLabel : spec.yLabel, { stacked: spec.stacked });
+    scales[valueAxis] = axis(spec.yLabel, { stacked: spec.stacked });
     scales[labelAxis] = axis(spec.horizontal ? "" : spec.xLabel, { stacked: spec.stacked });
     if (spec.yMax !== null && spec.yMax !== undefined) {
       scales[valueAxis].max = spec.yMax;
+    }
+    if (spec.wholeNumbers) {
+      scales[valueAxis].ticks = { precision: 0 };
     }
     if (spec.kind === "scatter") {
       scales = { x: axis(spec.xLabel, { min: 0, max: 100 }), y: axis(spec.yLabel) };

@@ -77,4 +77,27 @@
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     if (event.target.parentElement) searchable(event.target.parentElement);
   });
+
+  // A table wider than its box scrolls sideways inside its .table-wrap: while it does, the
+  // box is a focusable region named by the table's caption (or the page heading), so the
+  // keyboard can scroll it too; a table that fits adds no tab stop.
+  function scrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach((wrap) => {
+      const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (overflows && !wrap.hasAttribute("tabindex")) {
+        const caption = wrap.querySelector("caption");
+        const name = (caption && caption.textContent.trim()) || document.title;
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", `${name} (scrolls sideways)`);
+        wrap.dataset.scrollRegion = "";
+      } else if (!overflows && wrap.dataset.scrollRegion !== undefined) {
+        ["tabindex", "role", "aria-label", "data-scroll-region"].forEach((name) => wrap.removeAttribute(name));
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  window.addEventListener("resize", scrollableTables);
+  document.addEventListener("htmx:afterSwap", scrollableTables);
+  document.addEventListener("toggle", scrollableTables, true);  // a table behind <details> opened
 })();

@@ -4,7 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 
-from evaluations.charts import STATUS_COLOURS, ChartPoint, MoeSeries, moe_chart_svg
+from evaluations.charts import LEFT, RIGHT, STATUS_COLOURS, WIDTH, ChartPoint, MoeSeries, moe_chart_svg, value_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -49,4 +49,42 @@ def test_a_series_without_values_or_with_one_period_still_draws():
     empty = ET.fromstring(moe_chart_svg(_series(points=(), baseline=None, status="no_data")))
     assert empty.find(f"{SVG}desc").text.startswith("No data. No approved actual yet")
     single = ET.fromstring(moe_chart_svg(_series(points=(ChartPoint("FY2026", D(5), D(5)),))))
-    assert [c.get("cx") for c in single.iter(f"{SVG}circle")] == ["178.0"]  # the middle of the plot
+    marks = next(g for g in single.iter(f"{SVG}g") if g.get("class") == "moe-chart-actual-marks")
+    middle = LEFT + (WIDTH - LEFT - RIGHT) / 2
+    assert [float(c.get("cx")) for c in marks.iter(f"{SVG}circle")] == [middle]  # the middle of the plot
+
+
+def _period_labels(root) -> list[tuple[float, str]]:
+    axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "moe-chart-period-axis")
+    return [(float(t.get("x")), t.text) for t in axis.iter(f"{SVG}text")]
+
+
+def test_twelve_quarters_are_labelled_every_other_one_ending_with_the_latest_and_none_overlap():
+    points = tuple(ChartPoint(f"FY{2025 + i // 4}-Q{i % 4 + 1}", D(10 * i), D(9 * i)) for i in range(12))
+    root = ET.fromstring(moe_chart_svg(_series(points=points)))
+    labels = _period_labels(root)
+    quarters = [(x, text) for x, text in labels if text.startswith("Q")]
+    years = [text for _, text in labels if text.startswith("FY")]
+    assert [text for _, text in quarters] == ["Q2", "Q4", "Q2", "Q4", "Q2", "Q4"]  # FY2027-Q4, the latest, named
+    assert years == ["FY2025", "FY2026", "FY2027"]  # each year once, under its first labelled quarter
+    gaps = [b[0] - a[0] for a, b in zip(quarters, quarters[1:])]
+    assert min(gaps) >= len("FY2025") * 6  # room for the widest label between two ticks
+    # the periods span the plot's width, not a part of it
+    marks = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "moe-chart-actual-marks")
+    xs = [float(c.get("cx")) for c in marks.iter(f"{SVG}circle")]
+    assert xs[0] - LEFT < 20 and (WIDTH - RIGHT) - xs[-1] < 20
+
+
+def test_the_value_axis_ticks_at_round_numbers_covering_every_figure():
+    assert value_ticks(0, 400) == [0, 100, 200, 300, 400]
+    assert value_ticks(0, 3) == [0, 1, 2, 3]
+    assert value_ticks(-5, 17.3) == [-10, 0, 10, 20]
+    root = ET.fromstring(moe_chart_svg(_series()))
+    axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "moe-chart-value-axis")
+    assert [t.text for t in axis.iter(f"{SVG}text")] == ["0", "100", "200", "300", "400"]
+
+
+def test_the_legend_names_target_actual_with_its_status_and_baseline():
+    root = ET.fromstring(moe_chart_svg(_series()))
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "moe-chart-legend")
+    assert [t.text for t in legend.iter(f"{SVG}text")] == ["target", "actual (needs attention)", "baseline"]

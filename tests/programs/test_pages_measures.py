@@ -164,14 +164,36 @@ def test_grid_query_count_does_not_grow(client, analyst_a, proposed_program):
     factories.MoeFactory(program=proposed_program)
     with CaptureQueriesContext(connection) as small:
         client.get(url, {"fy": "2026"})
-    for _ in range(6):
-        moe = factories.MoeFactory(program=proposed_program)
+    for index in range(6):
+        moe = factories.MoeFactory(program=proposed_program, is_cumulative=index % 2 == 0)
         for q in (1, 2, 3):
             factories.MeasurementFactory(moe=moe, period=f"FY2026-Q{q}")
             factories.TargetFactory(moe=moe, period=f"FY2026-Q{q}")
     with CaptureQueriesContext(connection) as large:
         client.get(url, {"fy": "2026"})
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_cumulative_moe_shows_running_totals_beside_its_running_total_targets(client, analyst_a, proposed_program):
+    """The grid's inputs are a cumulative MOE's increments; beside each target (a running
+    total) it shows the running total by the portal's one rule (``programs.actuals``):
+    approved values of every period ending by then, FY2025 included, and a value not yet
+    approved counted "once approved"."""
+    moe = factories.MoeFactory(program=proposed_program, is_cumulative=True, unit="officers")
+    factories.MeasurementFactory(moe=moe, period="FY2025-Q4", value=Decimal("40"))
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("25"))
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q2", value=Decimal("30"), status=MeasurementStatus.SUBMITTED)
+    factories.TargetFactory(moe=moe, period="FY2026-Q1", value=Decimal("60"))
+    factories.TargetFactory(moe=moe, period="FY2026-Q2", value=Decimal("100"))
+    client.force_login(analyst_a)
+    page = client.get(reverse("programs:measurement-grid", args=[proposed_program.pk]), {"fy": "2026"}).content.decode()
+    assert "FY2026-Q1 increment</label>" in page
+    assert "Σ running total 65</span>" in page  # 40 + 25, beside the target of 60
+    assert "target 60 (running total)" in page
+    assert "Σ running total 95 once approved</span>" in page  # 65 + 30 submitted
+    detail = client.get(reverse("programs:program-detail", args=[proposed_program.pk])).content.decode()
+    latest = detail.split("data-latest-actual>")[1].split("</td>")[0]
+    assert latest.startswith("FY2026-Q1: 65") and "increment 25" in latest and "target 60" in latest
 
 
 def test_approvals_queue_is_for_managers_and_flat(client, analyst_a, manager, proposed_program):

@@ -1,0 +1,137 @@
+"""What the visual check at 1366 x 768 found on the reports, charts and dashboards, kept
+fixed, on the demo portfolio: tables fit their box, status tags and
+program codes never break across lines, count charts tick at whole numbers, the results
+framework's columns line up at every level, MOE charts fill their column with labels that
+do not overlap, a cumulative MOE compares running totals, and no pin button is red.
+Screenshots go to screenshots/ (ignored by git); axe-core checks each page (so these pages
+bypass the CSP to let Playwright inject it: tests/browser/test_dashboards.py and
+test_reports.py check the same pages under the strict CSP)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_accessibility import axe_page, axe_violations  # noqa: F401 (fixture)
+from tests.browser.test_dashboards import _charts_drawn, demo_manager  # noqa: F401 (fixture)
+from tests.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Text of the elements (status tags, program codes) whose text runs over more than one line.
+BROKEN_ACROSS_LINES = """els => els.filter(el => {
+    const range = document.createRange(); range.selectNodeContents(el);
+    const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+    return tops.size > 1;
+}).map(el => el.textContent.trim())"""
+# Dashboard tables wider than their box (scrolling sideways), by table key.
+OVERFLOWING = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1)
+    .map(w => w.closest('[data-table]').dataset.table)"""
+
+
+@pytest.fixture
+def strict_page(axe_page, demo_manager):
+    """A signed-in manager's page on the demo portfolio; script errors are collected in
+    ``page.problems``."""
+    page = axe_page(demo_manager)
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.problems = problems
+    return page
+
+
+def _nothing_broken(page) -> None:
+    assert page.eval_on_selector_all("main .usa-tag, main .record-code", BROKEN_ACROSS_LINES) == []
+
+
+def test_dashboards_fit_at_1366_px_with_whole_tags_codes_and_counts(strict_page):
+    page = strict_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/dashboards/countries/")
+    page.locator("#table-countries a", has_text="Niger").first.click()
+    page.wait_for_url("**/dashboards/countries/NER/")
+    _charts_drawn(page, minimum=2)
+    # Every table fits: the Programs table's last columns are on screen, not scrolled away
+    assert page.eval_on_selector_all(".dash-table .table-wrap", OVERFLOWING) == []
+    headers = page.locator("#table-programs thead th").all_inner_texts()
+    assert headers[:2] == ["Program", "Status"] and "Achievement" in headers and "MOE status" in headers
+    achievement = page.locator("#table-programs thead th", has_text="Achievement").bounding_box()
+    assert achievement["x"] + achievement["width"] <= 1366
+    # lead agency, years and scope are under each program's title, and still in the download
+    assert "FY" in page.locator("#table-programs tbody td .cell-meta").first.inner_text()
+    _nothing_broken(page)
+    # The MOE status chart counts MOEs: whole-number ticks only
+    ticks = page.evaluate("() => Chart.getChart(document.getElementById('chart-moe-performance'))"
+                          ".scales.y.ticks.map(t => t.value)")
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert axe_violations(page) == []
+    screenshot(page, "layout-country-niger-1366")
+    for url in ("/dashboards/portfolio/", "/dashboards/regions/bureau/AF/", "/dashboards/flags/surge/",
+                "/dashboards/countries/", "/dashboards/reviews/"):
+        page.goto(url)
+        assert page.eval_on_selector_all(".dash-table .table-wrap", OVERFLOWING) == [], url
+        _nothing_broken(page)
+    # Narrow screens: each row stacks as a card, every cell named by its column
+    page.set_viewport_size({"width": 420, "height": 800})
+    page.goto("/dashboards/countries/NER/")
+    first_cell = page.locator("#table-programs tbody tr").first.locator("td").nth(1)
+    assert first_cell.get_attribute("data-label") == "Status"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#table-programs td')).display") == "block"
+    screenshot(page, "layout-country-niger-narrow")
+    assert page.problems == []
+
+
+def test_the_results_framework_lines_up_its_columns_at_every_level(strict_page):
+    page = strict_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/reports/results-framework/?country=NER")
+    page.get_by_role("button", name="Expand all").click()
+    edges = page.eval_on_selector_all(
+        ".rf-tree .rf-figures", "els => els.map(el => [el.closest('li').dataset.level, "
+        "Math.round(el.querySelector('.rf-status-cell').getBoundingClientRect().left), "
+        "Math.round(el.querySelector('.rf-achievement').getBoundingClientRect().right)])")
+    levels = {level for level, _, _ in edges}
+    assert {"goal", "program", "moe"} <= levels
+    assert len({left for _, left, _ in edges}) == 1  # status column
+    assert len({right for _, _, right in edges}) == 1  # achievement column, right-aligned figures
+    _nothing_broken(page)
+    assert axe_violations(page) == []
+    screenshot(page, "layout-results-framework-niger")
+    assert page.problems == []
+
+
+def test_moe_charts_fill_their_column_and_a_cumulative_moe_compares_running_totals(strict_page):
+    from programs.models import MeasureOfEffectiveness
+
+    page = strict_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    moe = (MeasureOfEffectiveness.objects.filter(is_cumulative=True, measurements__status="approved")
+           .select_related("program").first())
+    assert moe is not None
+    program = moe.program
+    page.goto(f"/programs/{program.pk}/")
+    figure = page.locator(".moe-chart-figure").first
+    svg = figure.locator("svg.moe-chart").bounding_box()
+    box = figure.bounding_box()
+    assert svg["width"] >= 0.9 * box["width"]  # the plot uses the column, not 70 % of it
+    labels = page.eval_on_selector(
+        ".moe-chart-figure svg .moe-chart-period-axis", "g => Array.from(g.querySelectorAll('text'))"
+        ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right, r.top]; })")
+    rows = {}
+    for left, right, top in labels:
+        rows.setdefault(round(top), []).append((left, right))
+    for spans in rows.values():  # no two labels of one line overlap
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert page.locator("[data-latest-actual]", has_text="Σ running total").count() >= 1
+    assert axe_violations(page) == []
+    screenshot(page, "layout-program-charts")
+    page.goto(f"/programs/{program.pk}/measurements/")
+    assert page.locator("[data-running-total]").count() >= 1
+    screenshot(page, "layout-measurement-grid")
+    page.goto(f"/evaluations/target-vs-actual/?program={program.pk}&charts=on")
+    pin = page.get_by_role("button", name="Pin", exact=True)
+    assert "usa-button--secondary" not in pin.get_attribute("class")
+    colour = pin.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert colour != "rgb(216, 57, 51)"  # USWDS secondary red
+    screenshot(page, "layout-iptt-charts")
+    assert page.problems == []
