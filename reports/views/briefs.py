@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from dashboards.views.scope_params import country_from_param
+from infrastructure.gc_pause import collection_paused
 
 from ..pdf import pdf_from_html
 from ..selectors.stored_briefs import stored_brief
@@ -21,9 +22,13 @@ def _pdf_response(request: HttpRequest, scope: str, build: Callable[[], Brief], 
     base_url = request.build_absolute_uri("/")
 
     def make() -> tuple[dt.datetime, bytes]:
-        brief = build()
-        html = render_to_string(template, {"brief": brief, "dashboard": brief.dashboard}, request=request)
-        return brief.generated_at, pdf_from_html(html, base_url=base_url)
+        # WeasyPrint allocates hundreds of thousands of boxes and style dicts: with the
+        # cyclic collector running, its passes over the whole process took about 40 % of
+        # a brief (infrastructure.gc_pause; docs/performance.md).
+        with collection_paused():
+            brief = build()
+            html = render_to_string(template, {"brief": brief, "dashboard": brief.dashboard}, request=request)
+            return brief.generated_at, pdf_from_html(html, base_url=base_url)
 
     stored = stored_brief(scope, make, base_url=base_url)
     response = HttpResponse(stored.pdf, content_type="application/pdf")
