@@ -128,7 +128,7 @@ def report(demo: dict, large: dict) -> str:
     stages.append(f"| total | {sum(demo['stages']['ms'].values()):.0f} | {sum(large['stages']['ms'].values()):.0f} |")
     stages += [f"| {what} | {demo['stages'][key]:.0f} | {large['stages'][key]:.0f} |"
                for what, key in (("map SVG KB", "map_kb"), ("map paths", "map_paths"), ("HTML KB", "html_kb"))]
-    return pages + "\n".join(stages)
+    return pages + "\n" + "\n".join(stages)
 
 
 def _prepare(kind: str) -> None:
