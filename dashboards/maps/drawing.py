@@ -96,8 +96,8 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     framed = list(shapes.values()) if frame_iso3s is None else [shapes[i] for i in frame_iso3s if i in shapes]
     offset, zoom, width, height = frame_of(framed)
     # On screen, a tenth of a unit; in print (the PDF briefs) whole units and no point
-    # closer than two units (0.4 mm on a letter page) to the last: the PDF renderer parses
-    # every point.
+    # closer than three units (0.6 mm on a letter page at the world map's scale) to the
+    # last: the PDF renderer parses and draws every point.
     precision, min_step = (1, 0.4) if interactive else (0, 3.0)
     by_iso3 = {c.iso3: c for c in countries}
     drawn, small = [], []
