@@ -74,19 +74,13 @@ def _measure(repeat: int) -> dict:
 
 
 def report(demo: dict, large: dict) -> str:
-    lines = [
-        f"Demo size: {', '.join(f'{v:,} {k}' for k, v in demo['size'].items())}.",
-        f"Large size: {', '.join(f'{v:,} {k}' for k, v in large['size'].items())}.",
-        "",
-        "| dashboard | demo ms (warm) | large ms (warm) | large / demo | large CPU ms (warm) | queries demo / large "
-        "| large ms (cold, first view) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for label in demo["pages"]:
-        d, g = demo["pages"][label], large["pages"][label]
-        lines.append(f"| {label} | {d['warm_ms']:.0f} | {g['warm_ms']:.0f} | {g['warm_ms'] / d['warm_ms']:.2f} | "
-                     f"{g['cpu_ms']:.0f} | {d['queries']} / {g['queries']} | {g['cold_ms']:.0f} |")
-    return "\n".join(lines)
+    from benchmarks.two_sizes import sizes_report
+
+    return sizes_report(demo, large, [
+        "dashboard", "demo ms (warm)", "large ms (warm)", "large / demo", "large CPU ms (warm)",
+        "queries demo / large", "large ms (cold, first view)"], lambda d, g: [
+        f"{d['warm_ms']:.0f}", f"{g['warm_ms']:.0f}", f"{g['warm_ms'] / d['warm_ms']:.2f}", f"{g['cpu_ms']:.0f}",
+        f"{d['queries']} / {g['queries']}", f"{g['cold_ms']:.0f}"])
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def main(*, script: str, description: str, repeat: int, prepare: Callable[[str],
         django.setup()
         if args.prepare:
             prepare(args.child)
-        print("RESULT " + json.dumps(measure(args.repeat)))
+        print("RESULT " + json.dumps({**measure(args.repeat), "load": os.getloadavg()[0]}))
         return
     if not (args.demo_db and args.large_db):
         parser.error("--demo-db and --large-db are required")
@@ -51,15 +51,28 @@ def main(*, script: str, description: str, repeat: int, prepare: Callable[[str],
     print(f"\nCPU cores: {os.cpu_count()}; load average at the end: {os.getloadavg()[0]:.2f}")
 
 
+def sizes_report(demo: dict, large: dict, columns: list[str], cells: Callable[[dict, dict], list[str]]) -> str:
+    """The report of a two-size run: a line per size (its ``size`` figures and the load
+    average at its end), then a Markdown table with a row per page label: ``columns``
+    (after the label's) filled by ``cells(demo figures, large figures)`` of the page."""
+    lines = [f"{name} size: {', '.join(f'{v:,} {k}' for k, v in result['size'].items())} "
+             f"(load average {result['load']:.2f})." for name, result in (("Demo", demo), ("Large", large))]
+    lines += ["", "| " + " | ".join(columns) + " |", "| --- |" + " ---: |" * (len(columns) - 1)]
+    for label in demo["pages"]:
+        lines.append("| " + " | ".join([label, *cells(demo["pages"][label], large["pages"][label])]) + " |")
+    return "\n".join(lines)
+
+
 def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
-                describe: Callable | None = None) -> tuple[dict, str]:
+                describe: Callable | None = None, before_each: Callable[[str], None] | None = None) -> tuple[dict, str]:
     """Each page (label, URL with an ``{iso3}`` slot for the country with the most
     programs) requested by a signed-in user through Django's full stack: the first
     request ("cold", may compute and store figures), then the median of ``repeat`` more
     ("warm") with their query count and the web process's own CPU time (``cpu_ms``:
     ``time.process_time``, without the database's work; steadier than the server time
-    on a loaded machine). ``describe(url, response)``: more figures of a
-    page. Returns (figures by label, that country's ISO code)."""
+    on a loaded machine). ``describe(url, response)``: more figures of a page;
+    ``before_each(label)``: called before every request of a page, untimed (e.g. to
+    forget a stored PDF). Returns (figures by label, that country's ISO code)."""
     import statistics
     import time
 
@@ -80,12 +93,16 @@ def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
     results = {}
     for label, url in pages:
         url = url.format(iso3=largest)
+        if before_each:
+            before_each(label)
         started = time.perf_counter()
         response = client.get(url)
         cold = time.perf_counter() - started
         assert response.status_code == 200, (url, response.status_code)
         times, cpu_times, queries = [], [], 0
         for _ in range(repeat):
+            if before_each:
+                before_each(label)
             with CaptureQueriesContext(connection) as captured:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url)

@@ -96,9 +96,9 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     framed = list(shapes.values()) if frame_iso3s is None else [shapes[i] for i in frame_iso3s if i in shapes]
     offset, zoom, width, height = frame_of(framed)
     # On screen, a tenth of a unit; in print (the PDF briefs) whole units and no point
-    # closer than two units (0.4 mm on a letter page) to the last: the PDF renderer parses
-    # every point.
-    precision, min_step = (1, 0.4) if interactive else (0, 2.0)
+    # closer than three units (0.6 mm on a letter page at the world map's scale) to the
+    # last: the PDF renderer parses and draws every point.
+    precision, min_step = (1, 0.4) if interactive else (0, 3.0)
     by_iso3 = {c.iso3: c for c in countries}
     drawn, small = [], []
     for iso3, shape in sorted(shapes.items(), key=lambda item: item[1].name):
@@ -124,19 +124,8 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
         shape = shapes.get(country.iso3)
         if shape is None or shape.area * zoom * zoom < MIN_VISIBLE_AREA:
             small.append((country, scale.class_of(country.iso3)))
-    lines = []
     shown_links = [link for link in links or [] if link.iso3_a in shapes and link.iso3_b in shapes]
-    for link in shown_links:
-        (ax, ay), (bx, by) = shapes[link.iso3_a].centroid, shapes[link.iso3_b].centroid
-        lines.append(format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{} and {}: {} regional or '
-            'cross-border program{}</title></line>',
-            round((ax - offset[0]) * zoom, 1), round((ay - offset[1]) * zoom, 1),
-            round((bx - offset[0]) * zoom, 1), round((by - offset[1]) * zoom, 1),
-            round(min(1.0 + link.programs ** 0.5, 6.0), 1), link.name_a, link.name_b, link.programs,
-            "" if link.programs == 1 else "s"))
-    lines_svg = format_html('<g class="map-links" stroke="#162e51" stroke-opacity="0.7" stroke-linecap="round">{}</g>',
-                            mark_safe("".join(lines))) if lines else ""
+    lines_svg = _links_svg(shown_links, shapes, offset, zoom, interactive)
     svg = format_html(
         '<svg class="map-svg" viewBox="0 0 {} {}" width="{}" height="{}" role="group" aria-labelledby="{}" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>'
@@ -147,6 +136,33 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     rows = [(c, scale.class_of(c.iso3), figure_text(scale, c)) for c in sorted(countries, key=lambda c: c.name)]
     return DrawnMap(title=title, choice=scale.key, svg=svg, legend=list(scale.classes), small=small, rows=rows,
                     links=shown_links)
+
+
+def _links_svg(links: list[CountryLink], shapes: dict[str, Shape], offset: tuple[float, float], zoom: float,
+               interactive: bool) -> SafeString | str:
+    """The lines of regional and cross-border programs, between the two countries'
+    centroids, thicker for more programs: on screen a ``<line>`` each with its
+    ``<title>``; in print one ``<path>`` per line width (a region's map has hundreds of
+    links, and every element costs the PDF renderer's cascade and drawing)."""
+    if not links:
+        return ""
+    ends, segments = [], {}
+    for link in links:
+        (ax, ay), (bx, by) = shapes[link.iso3_a].centroid, shapes[link.iso3_b].centroid
+        end = (round((ax - offset[0]) * zoom, 1), round((ay - offset[1]) * zoom, 1),
+               round((bx - offset[0]) * zoom, 1), round((by - offset[1]) * zoom, 1))
+        width = round(min(1.0 + link.programs ** 0.5, 6.0), 1)
+        if interactive:
+            ends.append(format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{} and {}: {} regional or '
+                'cross-border program{}</title></line>', *end, width, link.name_a, link.name_b, link.programs,
+                "" if link.programs == 1 else "s"))
+        else:
+            segments.setdefault(width, []).append("M{:g},{:g}L{:g},{:g}".format(*end))
+    for width, parts in sorted(segments.items()):
+        ends.append(format_html('<path d="{}" stroke-width="{}" fill="none"/>', "".join(parts), width))
+    return format_html('<g class="map-links" stroke="#162e51" stroke-opacity="0.7" stroke-linecap="round">{}</g>',
+                       mark_safe("".join(ends)))
 
 
 def legend_swatch(colour: str) -> SafeString:

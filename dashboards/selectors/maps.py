@@ -62,10 +62,12 @@ def country_links_reference(memberships: Iterable[tuple[int, list[int]]],
     return sorted((a, b, n) for (a, b), n in pairs.items())
 
 
-def _stored_funding(country_ids: list[int] | None, scope: str, window: tuple[int, int]) -> dict[int, dict]:
-    """The dashboard's own stored figure set ``funding_by_country`` of ``scope``."""
+def _stored_funding(country_ids: list[int] | None, scope: str, window: tuple[int, int], *,
+                    current: bool = False) -> dict[int, dict]:
+    """The dashboard's own stored figure set ``funding_by_country`` of ``scope``
+    (``current``: never an outdated one, see ``snapshots.figures``)."""
     stored, _ = snapshots.figures(f"{scope}:{window[0]}", {
-        "funding_by_country": lambda: funding.funding_by_country(country_ids, window)})
+        "funding_by_country": lambda: funding.funding_by_country(country_ids, window)}, current=current)
     return stored["funding_by_country"]
 
 
@@ -107,14 +109,15 @@ def portfolio_map(*, choice: str, interactive: bool = True,
 
 
 def region_map(*, region: Region, choice: str, interactive: bool = True, country_ids: list[int] | None = None,
-               country_funding: dict[int, dict] | None = None) -> DrawnMap:
+               country_funding: dict[int, dict] | None = None, current: bool = False) -> DrawnMap:
     """The map of ``region``'s countries coloured by ``choice``, framed on the region, with
     lines between countries that regional and cross-border programs link.
-    ``country_ids`` and ``country_funding``: the region dashboard's, when at hand."""
+    ``country_ids`` and ``country_funding``: the region dashboard's, when at hand;
+    ``current``: never outdated stored figures (the PDF briefs, which are stored)."""
     window = funding_window()
     ids = country_ids if country_ids is not None else region_country_ids(region)
     if country_funding is None:
-        country_funding = _stored_funding(ids, f"region:{region.id}", window)
+        country_funding = _stored_funding(ids, f"region:{region.id}", window, current=current)
     countries = map_countries(ids, country_funding)
     pairs = country_links(ids)  # read live: one indexed query, tens of milliseconds at the large size
     linked = {i for a, b, _ in pairs for i in (a, b)}

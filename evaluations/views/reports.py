@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from infrastructure.exports import FORMATS
+from infrastructure.gc_pause import collection_paused
 from infrastructure.models import DeferredTask
 from programs.models import RegionScheme
 
@@ -41,13 +42,18 @@ def _report_charts(report: IpttReport) -> list[dict]:
 
 def _export(report_form: TargetVsActualForm, fmt: str) -> HttpResponse:
     subject = report_form.subject
-    report = iptt_report(subject, report_form.options(), all_pages=True)
     stem = re.sub(r"[^\w.-]+", "-", f"target-vs-actual-{getattr(subject, 'code', None) or getattr(subject, 'iso3', subject)}")
     filename = f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        body = iptt_workbook(report, iptt_changes(list(report.moes)))
+        # Tens of thousands of rows, cells and style objects, no reference cycles: the
+        # cyclic collector's passes over the process were a third of the export
+        # (infrastructure.gc_pause; docs/performance.md).
+        with collection_paused():
+            report = iptt_report(subject, report_form.options(), all_pages=True)
+            body = iptt_workbook(report, iptt_changes(list(report.moes)))
         response = HttpResponse(body, content_type=FORMATS["xlsx"])
     elif fmt == "csv":
+        report = iptt_report(subject, report_form.options(), all_pages=True)
         response = StreamingHttpResponse(iptt_csv_lines(report), content_type=FORMATS["csv"])
     else:
         raise Http404(f"Unknown export format '{fmt}'; use csv or xlsx.")

@@ -2,7 +2,9 @@
 dashboard's own page (``country_page`` / ``portfolio_page`` over the dashboards'
 selectors, so each figure has one definition), the briefs' own tables, the flag lists'
 tables, the map of the region or the world, and the footer; long tables capped so that a
-brief stays a few pages."""
+brief stays a few pages. A brief reads current figures only (never stored figures
+outdated while a worker refreshes them): it is stored against the fingerprint of its
+inputs (``reports.selectors.stored_briefs``)."""
 from __future__ import annotations
 
 import dataclasses
@@ -77,7 +79,7 @@ def country_brief(*, country: Country) -> Brief:
         "evaluations": capped(dashboard.tables["evaluations"], EVALUATIONS_SHOWN, "evaluations"),
         "recommendations": capped(dashboard.tables["recommendations"], EVALUATIONS_SHOWN, "open recommendations"),
     }
-    region_map = maps.region_map(region=country.state_bureau, choice="band", interactive=False)
+    region_map = maps.region_map(region=country.state_bureau, choice="band", interactive=False, current=True)
     return Brief("country", f"Country brief: {country.name}", dashboard, tables, region_map,
                  _flag_tables([country.id], f"country:{country.id}"), footer_text())
 
@@ -85,7 +87,7 @@ def country_brief(*, country: Country) -> Brief:
 def portfolio_brief() -> Brief:
     """The portfolio brief: the portfolio dashboard's totals, funding, ranking and flags,
     funding by account, and the world map coloured by selectivity band."""
-    figures = portfolio_dashboard()
+    figures = portfolio_dashboard(current=True)
     dashboard = portfolio_page(figures)
     tables = {
         "funding_by_account": FundingByAccountTable(funding_by_account(None)),

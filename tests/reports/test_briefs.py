@@ -3,6 +3,7 @@ pypdf and checked against the dashboards' selectors (one definition of each figu
 with the administrators' footer, page numbers and dates on every page."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -16,10 +17,12 @@ from dashboards.selectors.overview import portfolio_dashboard
 from dashboards.tables.columns import figure_html, money_text, percent_text, score_text
 from dashboards.views.countries import country_page
 from dashboards.views.portfolio import portfolio_page
-from programs.models import RUNNING_STATUSES
+from evaluations.services.evaluations import evaluation_create
+from programs.models import RUNNING_STATUSES, Program, ReviewDecision
 from programs.permissions import ADMINISTRATOR
 from reports.models import DEFAULT_FOOTER, BriefSettings
 from reports.selectors.briefs import AccountFunding, footer_text, funding_by_account
+from programs.services.reviews import review_decide
 from reports.tables.briefs import FundingByAccountTable, capped, keep_columns
 from tests import factories
 from tests.factories.dashboards import portfolio_build
@@ -95,6 +98,36 @@ def test_portfolio_brief_holds_the_portfolio_dashboards_figures(client, manager)
     assert "World map: Selectivity band" in text
     assert all(footer_text()[:40] in page for page in pages)
     assert "Page 1 of" in pages[0]
+
+
+def test_a_repeat_click_is_served_from_the_store_and_a_changed_brief_is_made_again(
+        client, manager, django_assert_max_num_queries):
+    # Given a portfolio and a manager who has opened Kenya's brief once
+    portfolio_build()
+    kenya = factories.country("KEN")
+    program = Program.objects.filter(countries=kenya, status__in=RUNNING_STATUSES, archived_at__isnull=True).first()
+    review = factories.review(program)
+    client.force_login(manager)
+    url = reverse("reports:country-brief", kwargs={"iso3": "KEN"})
+    first = client.get(url)
+    # When the manager clicks again with nothing changed
+    with django_assert_max_num_queries(6):  # session, user, the fingerprint (2), the stored brief
+        again = client.get(url)
+    # Then the same PDF comes from the store, not laid out again
+    assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]
+    # When a review of one of its programs is decided (the program itself does not change)
+    review_decide(user=manager, review=review, decision=ReviewDecision.CONTINUE,
+                  rationale="Stays on course: targets met")
+    # Then the next click makes the brief again, with the decision
+    text = " ".join(_pdf_pages(client.get(url)))
+    assert "Stays on course: targets met" in text
+    # and likewise for a new evaluation and for a new footer
+    evaluation_create(user=manager, program=program, data={
+        "evaluation_type": "performance", "title": "Mid-term review of the border unit", "evaluator": "GAO",
+        "started_on": dt.date(2026, 1, 5)})
+    assert "Mid-term review of the border unit" in " ".join(_pdf_pages(client.get(url)))
+    BriefSettings.objects.update_or_create(pk=1, defaults={"footer_text": "NEW CAVEAT SET TODAY"})
+    assert all("NEW CAVEAT SET TODAY" in page for page in _pdf_pages(client.get(url)))
 
 
 def test_brief_of_an_unknown_country_is_a_404(client, manager):
