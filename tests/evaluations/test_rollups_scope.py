@@ -1,9 +1,10 @@
 """A full recompute swaps in a fresh MOE-period table; an incremental recompute touches
 only its scope: the same queries and the same rows written at two portfolio sizes."""
+import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import MoeAchievement
@@ -162,3 +163,40 @@ def test_a_full_recompute_after_an_incremental_one_in_the_same_transaction():
     rollups_recompute(program_ids=[m.Program.objects.order_by("id").first().id])
     rollups_recompute()
     assert_sql_equals_reference()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
+    """The swap locks the live table SHARE: a write meanwhile (an ORM cascade deleting a
+    MOE's rows, say) waits for the commit instead of landing in a table about to be dropped."""
+    if connection.vendor != "postgresql":
+        pytest.skip("build-and-swap is PostgreSQL's")
+    # Given a committed portfolio and a full recompute, uncommitted, in another connection
+    build_portfolio([_program(i) for i in range(2)])
+    rollups_recompute()
+    moe_id = MoeAchievement.objects.values_list("moe_id", flat=True).first()
+    rebuilt, release = threading.Event(), threading.Event()
+
+    def rebuild() -> None:
+        try:
+            with transaction.atomic():
+                rollups_recompute()
+                rebuilt.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=rebuild)
+    holder.start()
+    assert rebuilt.wait(timeout=30)
+    try:
+        # When a delete of the MOE's rows runs meanwhile, it waits (here: gives up after 300 ms)
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            MoeAchievement.objects.filter(moe_id=moe_id).delete()
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    # Then, once the rebuild committed, it applies to the new table
+    assert MoeAchievement.objects.filter(moe_id=moe_id).delete()[0] > 0
