@@ -38,8 +38,9 @@ from django.db import connection
 
 _INDEX_DEF = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+ (USING .*)$")
 # For the index builds of one rebuild at a time: a 1.32 M-row index sort (80-100 MB) fits,
-# and PostgreSQL may give it two parallel workers (each needs 32 MB). 5.6 s -> 4.0 s for the
-# MOE-period table's three indexes, back to back under load 11 (docs/performance.md).
+# and PostgreSQL may give it two parallel workers (each needs 32 MB). The MOE-period table's
+# three indexes took 5.2-6.0 s at 64 MB and 3.5-4.6 s at 512 MB, alternating under load 11
+# (docs/performance.md); 256 MB was not measured on its own.
 REBUILD_MAINTENANCE_WORK_MEM = "256MB"
 
 
