@@ -8,7 +8,10 @@ Generates (once) a large portfolio in PostgreSQL with ``manage.py generate_bench
 * the time of one hand-written read-only SQL statement computing the same country,
   region and goal figures straight from the raw tables (the floor);
 * their ratio;
-* the incremental recompute time after one measurement changes.
+* the incremental recompute time after one measurement changes, its query count, and the
+  sequential scans its statements' plans make over tables of more than 10,000 rows (none
+  expected: every statement reads its scope through an index);
+* where the last full recompute's time went, per statement (the longest ones).
 
 Run it against a dedicated database (it migrates it and loads reference data):
 
@@ -49,6 +52,36 @@ def _timed(fn, repeat: int) -> list[float]:
     return times
 
 
+def _seq_scans(plan: dict) -> list[tuple[str, float]]:
+    """(table, estimated rows) of every sequential scan in an ``EXPLAIN (FORMAT JSON)`` plan node."""
+    found = [(plan["Relation Name"], plan["Plan Rows"])] if plan["Node Type"] == "Seq Scan" else []
+    for child in plan.get("Plans", []):
+        found.extend(_seq_scans(child))
+    return found
+
+
+def _large_seq_scans(statements: list[str]) -> list[str]:
+    """The sequential scans over tables of more than 10,000 rows in the plans of these
+    statements (planned, not run, in a transaction under the recompute's settings and
+    rolled back), as "table (statement number)"."""
+    from django.db import connection, transaction
+    from infrastructure.sql import bulk_settings_for_transaction
+
+    found = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        bulk_settings_for_transaction()
+        for number, sql in enumerate(statements, 1):
+            if not sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            for table, _ in _seq_scans(cursor.fetchone()[0][0]["Plan"]):
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+                if cursor.fetchone()[0] > 10_000:
+                    found.append(f"{table} ({number})")
+        transaction.set_rollback(True)
+    return found
+
+
 def _several(args) -> None:
     """One child process per database, in turn; a summary of the figures side by side."""
     figures = []
@@ -60,10 +93,11 @@ def _several(args) -> None:
         lines = output.strip().splitlines()
         print("\n".join(lines[:-1]), flush=True)
         figures.append(json.loads(lines[-1]))
-    print(f"\n{'measurements':>13} {'full s':>8} {'floor s':>8} {'ratio':>6} {'incr. ms':>9} {'incr. queries':>14}")
+    print(f"\n{'measurements':>13} {'full s':>8} {'floor s':>8} {'ratio':>6} {'incr. ms':>9} {'incr. queries':>14} "
+          f"{'incr. large seq scans':>22}")
     for f in figures:
         print(f"{f['measurements']:>13,} {f['full']:>8.2f} {f['floor']:>8.2f} {f['full'] / f['floor']:>6.2f} "
-              f"{f['incremental'] * 1000:>9.0f} {f['incremental_queries']:>14}")
+              f"{f['incremental'] * 1000:>9.0f} {f['incremental_queries']:>14} {len(f['incremental_seq_scans']):>22}")
     first, last = figures[0], figures[-1]
     print(f"Incremental recompute, largest / smallest portfolio: {last['incremental'] / first['incremental']:.2f} "
           f"(load average now {os.getloadavg()[0]:.2f})")
@@ -123,7 +157,9 @@ def main() -> None:
     country_rollups_changed.receivers.clear()
     country_rollups_changed.sender_receivers_cache.clear()
     try:
-        full = _timed(rollups_recompute, args.repeat)
+        with CaptureQueriesContext(connection) as full_queries:
+            full = _timed(rollups_recompute, args.repeat)
+        last_full = full_queries.captured_queries[-len(full_queries) // args.repeat:]
         window = funding_window(timezone.localdate())
         floor_sql = portfolio_floor_query(window)
 
@@ -158,6 +194,7 @@ def main() -> None:
             Measurement.objects.filter(pk=pk).update(value=rng.randint(0, 500))
             with CaptureQueriesContext(connection) as queries:
                 incremental.extend(_timed(lambda: rollups_recompute(program_ids=[program_id]), 1))
+        seq_scans = _large_seq_scans([query["sql"] for query in queries.captured_queries])
     finally:
         country_rollups_changed.receivers[:] = receivers
         country_rollups_changed.sender_receivers_cache.clear()
@@ -167,11 +204,16 @@ def main() -> None:
     print(f"Floor (one read-only SQL statement, same figures): best {best_floor:.2f} s, "
           f"runs {', '.join(f'{t:.2f}' for t in floor_times)}; {len(floor.rows):,} figures, {mismatches} differ from stored")
     print(f"Ratio full / floor: {best_full / best_floor:.2f}")
+    print("Last full recompute, longest statements:")
+    for query in sorted(last_full, key=lambda q: -float(q["time"]))[:8]:
+        print(f"  {float(query['time']):7.2f} s  {' '.join(query['sql'].split())[:90]}")
     print(f"Incremental recompute after one measurement changes: median {statistics.median(incremental) * 1000:.0f} ms, "
-          f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs, {len(queries)} queries each")
+          f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs, {len(queries)} queries each; "
+          f"sequential scans over tables of more than 10,000 rows: {', '.join(seq_scans) or 'none'}")
     if args.json:
         print(json.dumps({"measurements": measurements, "full": best_full, "floor": best_floor,
-                          "incremental": statistics.median(incremental), "incremental_queries": len(queries)}))
+                          "incremental": statistics.median(incremental), "incremental_queries": len(queries),
+                          "incremental_seq_scans": seq_scans}))
 
 
 if __name__ == "__main__":

@@ -134,12 +134,19 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
 
     Everything (``None``) on PostgreSQL: build-and-swap of the whole table
     (:func:`infrastructure.table_swap.table_rebuild_swap`: no per-row index upkeep,
-    foreign-key triggers or dead rows). A scope, or SQLite: delete and insert in place.
+    foreign-key triggers or dead rows). Its two foreign keys (MOE, program) are added
+    ``NOT VALID`` without the validation scan (1-1.5 s at 1.32 M rows): every row comes
+    from the join of the MOE with its program in the query's snapshot, and MOEs and
+    programs are deleted only through the ORM (an administrator's purge), whose cascade
+    deletes from this table first and so waits on the swap's lock until the commit. Later
+    writes stay checked. A scope, or SQLite: delete and insert in place.
     """
     query, params = moe_period_query(program_ids)
     select, params = f"SELECT q.*, %s FROM ({query}) q", [computed_at, *params]
     if program_ids is None and connection.vendor == "postgresql":
-        table_rebuild_swap("evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, params)
+        table_rebuild_swap(
+            "evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, params, validate_foreign_keys=False
+        )
         return
     scope, scope_params = ids_in("program_id", program_ids)
     with connection.cursor() as cursor:

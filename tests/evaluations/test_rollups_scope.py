@@ -1,11 +1,13 @@
 """A full recompute swaps in a fresh MOE-period table; an incremental recompute touches
 only its scope: the same queries and the same rows written at two portfolio sizes."""
+import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from evaluations.models import MoeAchievement
 from evaluations.services.rollups import rollups_recompute
 from programs import models as m
 from tests.evaluations.test_rollups_sql import assert_sql_equals_reference, build_portfolio
@@ -69,39 +71,89 @@ def test_an_incremental_recompute_costs_the_same_at_two_portfolio_sizes():
     }
 
 
-def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
-    def structure():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-                "WHERE conrelid = 'evaluations_moeachievement'::regclass ORDER BY conname"
-            )
-            constraints = cursor.fetchall()
-            cursor.execute(
-                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                "WHERE indrelid = 'evaluations_moeachievement'::regclass ORDER BY 1"
-            )
-            indexes = cursor.fetchall()
-            cursor.execute("SELECT 'evaluations_moeachievement'::regclass::oid, "
-                           "pg_get_serial_sequence('evaluations_moeachievement', 'id')")
-            oid, sequence = cursor.fetchone()
-        return oid, sequence, constraints, indexes
+def _moe_achievement_structure() -> tuple[int, tuple, dict[str, tuple[str, bool]]]:
+    """The MOE-period table's oid; its shape (persistence, id sequence, columns in order
+    with type, NOT NULL and identity, constraint definitions without NOT VALID, indexes);
+    and each constraint's kind and whether it is validated."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), contype, convalidated FROM pg_constraint "
+            "WHERE conrelid = 'evaluations_moeachievement'::regclass ORDER BY conname"
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'evaluations_moeachievement'::regclass ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT attname, format_type(atttypid, atttypmod), attnotnull, attidentity FROM pg_attribute "
+            "WHERE attrelid = 'evaluations_moeachievement'::regclass AND attnum > 0 AND NOT attisdropped "
+            "ORDER BY attnum"
+        )
+        columns = cursor.fetchall()
+        cursor.execute("SELECT oid, relpersistence, pg_get_serial_sequence('evaluations_moeachievement', 'id') "
+                       "FROM pg_class WHERE oid = 'evaluations_moeachievement'::regclass")
+        oid, persistence, sequence = cursor.fetchone()
+    definitions = [(name, definition.removesuffix(" NOT VALID")) for name, definition, _, _ in constraints]
+    validated = {name: (kind, is_valid) for name, _, kind, is_valid in constraints}
+    return oid, (persistence, sequence, columns, definitions, indexes), validated
 
+
+def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
     if connection.vendor != "postgresql":
         pytest.skip("build-and-swap is PostgreSQL's; SQLite rewrites in place")
     build_portfolio([_program(i) for i in range(3)])
-    old_oid, old_sequence, old_constraints, old_indexes = structure()
+    old_oid, old_shape, _ = _moe_achievement_structure()
     rollups_recompute()
-    first_oid, sequence, constraints, indexes = structure()
+    first_oid, first_shape, validated = _moe_achievement_structure()
     rollups_recompute()
-    second_oid, *_ = structure()
+    second_oid, second_shape, _ = _moe_achievement_structure()
     assert len({old_oid, first_oid, second_oid}) == 3
-    assert (sequence, constraints, indexes) == (old_sequence, old_constraints, old_indexes)
-    assert all(validated for _, _, validated in constraints)
+    assert first_shape == second_shape == old_shape
+    assert first_shape[0] == "p"  # logged: a crash leaves the table as last committed
+    # The foreign keys are added NOT VALID and left unvalidated (the rows come from a join
+    # with the referenced tables: evaluations.computations.rollups_sql.moe_achievements_write
+    # says why none can point to a missing row); every other constraint is validated.
+    foreign_keys = [name for name, (kind, _) in validated.items() if kind == "f"]
+    assert len(foreign_keys) == 2
+    assert {name: is_valid for name, (_, is_valid) in validated.items()} == {
+        name: name not in foreign_keys for name in validated
+    }
     assert_sql_equals_reference()
-    # Incremental writes after the swap take ids from the fresh table's sequence.
-    rollups_recompute(program_ids=[m.Program.objects.order_by("id").first().id])
+    # The loaded rows do satisfy the foreign keys: validating them now succeeds.
+    with connection.cursor() as cursor:
+        for name in foreign_keys:
+            cursor.execute(f"ALTER TABLE evaluations_moeachievement VALIDATE CONSTRAINT {name}")
+    # Every column the swap loaded equals what an incremental recompute writes for each
+    # program; those inserts take ids from the fresh table's sequence.
+    swapped = _moe_achievement_rows()
+    rollups_recompute(program_ids=m.Program.objects.values_list("id", flat=True))
+    assert _moe_achievement_rows() == swapped
     assert_sql_equals_reference()
+    assert MoeAchievement.objects.order_by("id").first().id > len(swapped)
+
+
+def _moe_achievement_rows() -> list[tuple]:
+    """Every stored MOE-period row, every column but the id and the time it was computed."""
+    fields = [f.attname for f in MoeAchievement._meta.concrete_fields if f.attname not in ("id", "computed_at")]
+    return sorted(MoeAchievement.objects.values_list(*fields))
+
+
+def test_the_swapped_tables_foreign_keys_still_refuse_a_row_pointing_nowhere():
+    if connection.vendor != "postgresql":
+        pytest.skip("build-and-swap is PostgreSQL's")
+    build_portfolio([_program(0)])
+    rollups_recompute()
+    program_id = m.Program.objects.get().id
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO evaluations_moeachievement (moe_id, program_id, period, period_end, status, "
+            "no_data_reason, is_latest, computed_at) VALUES (-1, %s, 'FY2026-Q1', '2025-12-31', 'no_data', "
+            "'', false, now())",
+            [program_id],
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_a_full_recompute_after_an_incremental_one_in_the_same_transaction():
@@ -111,3 +163,40 @@ def test_a_full_recompute_after_an_incremental_one_in_the_same_transaction():
     rollups_recompute(program_ids=[m.Program.objects.order_by("id").first().id])
     rollups_recompute()
     assert_sql_equals_reference()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
+    """The swap locks the live table SHARE: a write meanwhile (an ORM cascade deleting a
+    MOE's rows, say) waits for the commit instead of landing in a table about to be dropped."""
+    if connection.vendor != "postgresql":
+        pytest.skip("build-and-swap is PostgreSQL's")
+    # Given a committed portfolio and a full recompute, uncommitted, in another connection
+    build_portfolio([_program(i) for i in range(2)])
+    rollups_recompute()
+    moe_id = MoeAchievement.objects.values_list("moe_id", flat=True).first()
+    rebuilt, release = threading.Event(), threading.Event()
+
+    def rebuild() -> None:
+        try:
+            with transaction.atomic():
+                rollups_recompute()
+                rebuilt.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=rebuild)
+    holder.start()
+    assert rebuilt.wait(timeout=30)
+    try:
+        # When a delete of the MOE's rows runs meanwhile, it waits (here: gives up after 300 ms)
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            MoeAchievement.objects.filter(moe_id=moe_id).delete()
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    # Then, once the rebuild committed, it applies to the new table
+    assert MoeAchievement.objects.filter(moe_id=moe_id).delete()[0] > 0
