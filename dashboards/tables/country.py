@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from assessments.models import Band
 from evaluations.models import RollupStatus
+from programs.links import program_url
 
 from .base import DashboardTable
 from .columns import (
@@ -25,7 +26,7 @@ from .columns import (
     TextColumn,
     program_label_html,
 )
-from .links import program_url, url_or_none
+from .links import url_or_none
 from .overview import FiscalYearColumn
 
 BAND_LABELS = dict(Band.choices)

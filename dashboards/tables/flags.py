@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from infrastructure.exports import cell_value
 from infrastructure.sql import db_datetime
+from programs.links import program_url
 
 from .base import DashboardTable
 from .columns import DateColumn, DateTimeColumn, NumberColumn, RecordLinkColumn, TextColumn, datetime_text
-from .links import country_url, program_url
+from .links import country_url
 
 
 def _country_link() -> RecordLinkColumn:

@@ -1,4 +1,5 @@
-"""Where a dashboard row links to: a country's or a region's dashboard, a program's page.
+"""Where a dashboard row links to: a country's or a region's dashboard (a program's page:
+``programs.links``).
 Each address is reversed once per process and formatted per row (a table of 200 rows
 does not call ``reverse`` 200 times)."""
 from __future__ import annotations
@@ -21,11 +22,6 @@ def _pattern(name: str, key: str, placeholder: str) -> str:
 def country_url(iso3: str) -> str:
     """The country dashboard's address."""
     return _pattern("dashboards:country", "iso3", "ZZZZZ").format(iso3)
-
-
-def program_url(program_id: int) -> str:
-    """The program page's address."""
-    return _pattern("programs:program-detail", "pk", "987654321").format(program_id)
 
 
 def region_url(scheme: str, code: str) -> str:

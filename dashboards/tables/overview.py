@@ -8,12 +8,13 @@ from django_tables2 import Column
 
 from assessments.models import Band
 from infrastructure.exports import cell_value
+from programs.links import program_url
 from programs.models import ProgramStatus, RegionScheme
 
 from .base import DashboardTable
 from .columns import LabelColumn, MoneyColumn, NumberColumn, PercentColumn, RecordLinkColumn, ScoreColumn, TextColumn
 from .columns import program_label_html
-from .links import country_url, program_url, region_url
+from .links import country_url, region_url
 
 STATUS_LABELS = dict(ProgramStatus.choices)
 BAND_LABELS = dict(Band.choices)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from dashboards.tables.links import program_url
+from programs.links import program_url
 from evaluations.computations.achievement import group_achievement
 from evaluations.models import MoeAchievement
 from programs.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboards.tables.base import DashboardTable
 from dashboards.tables.columns import DateTimeColumn, MoneyColumn, RecordLinkColumn, TextColumn
-from dashboards.tables.links import program_url
+from programs.links import program_url
 
 from ..selectors.briefs import REVIEWS_SHOWN, AccountFunding
 
