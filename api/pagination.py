@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 Page = TypeVar("Page")
 
 MAX_PAGE_SIZE = 1000
+MAX_OFFSET = 2**63 - 1  # PostgreSQL's bigint: a page past it is past the last page anyway
 
 
 class PortalPagination(PageNumberPagination):
@@ -60,7 +61,7 @@ class PortalPagination(PageNumberPagination):
             number = int(number)
         except ValueError:
             raise NotFound(self.invalid_page_message) from None
-        if number < 1:
+        if not 1 <= number <= MAX_OFFSET // page_size:
             raise NotFound(self.invalid_page_message)
         paginator.count, page = fetch(offset=(number - 1) * page_size, limit=page_size)
         try:
