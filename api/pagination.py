@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-Page = TypeVar("Page")
+Results = TypeVar("Results")  # what a fetch returns for the page (JSON text, rows)
 
 MAX_PAGE_SIZE = 1000
 MAX_OFFSET = 2**63 - 1  # PostgreSQL's bigint: a page past it is past the last page anyway
@@ -44,8 +44,8 @@ class PortalPagination(PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def paginate_counted(
-        self, queryset: QuerySet, request, fetch: Callable[..., tuple[int, Page]]
-    ) -> Page:
+        self, queryset: QuerySet, request, fetch: Callable[..., tuple[int, Results]]
+    ) -> Results:
         """The page ``request`` asks for, read with its count in one go:
         ``fetch(offset=, limit=)`` returns (rows of ``queryset`` in all, the page) from one
         statement, where ``paginate_queryset`` costs a count query, then the page's.
