@@ -3,8 +3,8 @@
 
 Why: a 1,000-program page is ~1.5 MB of JSON built from ~12,000 rows; building it as
 Python dicts (money and timestamps formatted one by one, then encoded) cost four times the
-bare read of the rows. Here one statement returns the page's ``results`` array as compact
-UTF-8 text, and the renderer embeds it as it is (``orjson.Fragment``).
+bare read of the rows. Here one statement returns the page's count and its ``results``
+array as compact UTF-8 text, and the renderer embeds it as it is (``orjson.Fragment``).
 
 The text is byte for byte what :class:`api.json_renderer.FastJSONRenderer` writes for
 ``program_rows(...)`` (``tests/api/test_fast_json.py`` holds the two equal): keys in the
@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
 
 from programs.models import Agency, Funding, Program
 
@@ -65,22 +67,34 @@ def _object(fields: Sequence[tuple[str, str]]) -> str:
     return f"concat({', '.join(pieces)})"
 
 
-def _related_list(relation: str, target: str, code: str, order: str) -> str:
-    """One many-to-many list of program ``p`` as a JSON array, in ``program_rows``' order
-    (sort column, code, id): a correlated subquery, read through the through table's
-    (program, related) index."""
-    through = Program._meta.get_field(relation).remote_field.through
-    related = through._meta.get_field(target).related_model._meta.db_table
+def _through(relation: str) -> str:
+    return Program._meta.get_field(relation).remote_field.through._meta.db_table
+
+
+def _id_list(relation: str, target: str) -> str:
+    """A many-to-many list of ids of program ``p`` as a JSON array, in id order: a
+    correlated subquery, read in order from the through table's (program, related) index
+    (no sort, no join; cheaper than grouping the page's rows)."""
     key = f"t.{target}_id"
-    if code:
-        item = _object([("id", f"{key}::text"), (code, _string(f"r.{code}"))])
-        join = f"JOIN {related} r ON r.id = {key} "
-    else:
-        item, join = f"{key}::text", ""
-    order_by = ", ".join(part for part in (f"r.{order}" if order else "", f"r.{code}" if code else "", key) if part)
     return (
-        f"('[' || array_to_string(ARRAY(SELECT {item} FROM {through._meta.db_table} t {join}"
-        f"WHERE t.program_id = p.id ORDER BY {order_by}), ',') || ']')"
+        f"('[' || array_to_string(ARRAY(SELECT {key}::text FROM {_through(relation)} t "
+        f"WHERE t.program_id = p.id ORDER BY {key}), ',') || ']')"
+    )
+
+
+def _coded_lists(relation: str, target: str, code: str, order: str) -> str:
+    """A many-to-many list with codes (``[{"id":..,"<code>":..},...]``) for every program
+    of the page, as the CTE ``listed_<relation>(program_id, items)`` (items in
+    ``program_rows``' order: sort column, code, id): the page's rows joined to the related
+    table once and grouped; a correlated subquery per program costs a quarter more."""
+    related = Program._meta.get_field(relation).remote_field.through._meta.get_field(target).related_model
+    key = f"t.{target}_id"
+    item = _object([("id", f"{key}::text"), (code, _string(f"r.{code}"))])
+    order_by = ", ".join(part for part in (f"r.{order}" if order else "", f"r.{code}", key) if part)
+    return (
+        f"listed_{relation} AS (SELECT t.program_id, string_agg({item}, ',' ORDER BY {order_by}) AS items "
+        f"FROM page, {_through(relation)} t JOIN {related._meta.db_table} r ON r.id = {key} "
+        f"WHERE t.program_id = ANY(page.ids) GROUP BY t.program_id)"
     )
 
 
@@ -91,15 +105,30 @@ FUNDING_ITEM = _object([
     ("disbursed", _money("f.disbursed")),
     ("version", "f.version::text"),
 ])
+# Funding rows and totals of every program of the page, grouped once (as the coded lists).
+FUNDING_LISTS = (
+    "listed_funding AS (SELECT f.program_id, SUM(f.planned) AS planned, SUM(f.obligated) AS obligated, "
+    f"SUM(f.disbursed) AS disbursed, string_agg({FUNDING_ITEM}, ',' ORDER BY f.fiscal_year) AS items "
+    f"FROM page, {Funding._meta.db_table} f WHERE f.program_id = ANY(page.ids) GROUP BY f.program_id)"
+)
+CODED = [related for related in RELATED if related[2]]  # lists with a code: grouped for the page
 
-PROGRAM_OBJECT = _object([
+
+def _list(relation: str, target: str, code: str, order: str) -> str:
+    if code:
+        return f"('[' || COALESCE(listed_{relation}.items, '') || ']')"
+    return _id_list(relation, target)
+
+
+# (key, SQL text of its JSON value), in the serializer's order
+PROGRAM_FIELDS = (
     ("id", "p.id::text"),
     ("code", _string("p.code")),
     ("title", _string("p.title")),
     ("description", _string("p.description")),
     ("lead_agency", "p.lead_agency_id::text"),
     ("lead_agency_code", _string("a.code")),
-    *((relation, _related_list(relation, *rest)) for relation, *rest in RELATED),
+    *((related[0], _list(*related)) for related in RELATED),
     ("purpose", _string("p.purpose")),
     ("funding_authority", _string("p.funding_authority")),
     ("start_fy", "p.start_fy::text"),
@@ -117,30 +146,44 @@ PROGRAM_OBJECT = _object([
     ("archived_at", _timestamp("p.archived_at")),
     ("created_at", _timestamp("p.created_at")),
     ("updated_at", _timestamp("p.updated_at")),
-])
+)
+PROGRAM_OBJECT = _object(PROGRAM_FIELDS)
 
-PAGE_SQL = f"""
-SELECT '[' || COALESCE(string_agg({PROGRAM_OBJECT}, ',' ORDER BY page.ord), '') || ']'
-FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, ord)
-JOIN {Program._meta.db_table} p ON p.id = page.id AND p.id = ANY(%s::bigint[])
+# After the CTE ``page(ids)``: the lists grouped for the page, then the page's array.
+PROGRAMS_JSON_CTES = ", ".join([*(_coded_lists(*related) for related in CODED), FUNDING_LISTS])
+PROGRAMS_JSON = f"""
+SELECT '[' || COALESCE(string_agg({PROGRAM_OBJECT}, ',' ORDER BY listed.ord), '') || ']'
+FROM page CROSS JOIN LATERAL unnest(page.ids) WITH ORDINALITY AS listed(id, ord)
+JOIN {Program._meta.db_table} p ON p.id = listed.id
 JOIN {Agency._meta.db_table} a ON a.id = p.lead_agency_id
-CROSS JOIN LATERAL (
-    SELECT SUM(f.planned) AS planned, SUM(f.obligated) AS obligated, SUM(f.disbursed) AS disbursed,
-           string_agg({FUNDING_ITEM}, ',' ORDER BY f.fiscal_year) AS items
-    FROM {Funding._meta.db_table} f WHERE f.program_id = p.id
-) fund
+LEFT JOIN listed_funding fund ON fund.program_id = p.id
+{" ".join(f"LEFT JOIN listed_{relation} ON listed_{relation}.program_id = p.id" for relation, *_ in CODED)}
 """
 
 
-def program_rows_json(ids: Sequence[int]) -> str:
-    """The JSON array of the representations of the programs ``ids``, in that order
-    (compact UTF-8 text; ``[]`` for none). One query, whatever their number. PostgreSQL
-    only (elsewhere, render ``program_rows``); no query for no ids."""
-    if not ids:
-        return "[]"
+def program_page_json(programs: QuerySet[Program], *, offset: int, limit: int) -> tuple[int, str]:
+    """One page of ``programs`` (a filtered, ordered queryset): how many programs it
+    holds in all, and the JSON array of the representations of its programs ``offset``
+    to ``offset + limit - 1`` in its order (compact UTF-8 text; ``[]`` past the end).
+
+    ONE statement, one round trip, whatever the page size: the page's ids (the ordered
+    queryset sliced, kept in an array so that their order is the array's), the count (a
+    scalar subquery over the queryset unordered) and the page's JSON aggregated from the
+    ids. No query when the queryset cannot match anything. PostgreSQL only (elsewhere,
+    paginate and render ``program_rows``)."""
     if connection.vendor != "postgresql":
-        raise NotImplementedError("program_rows_json needs PostgreSQL; render api.program_rows elsewhere.")
+        raise NotImplementedError("program_page_json needs PostgreSQL; render api.program_rows elsewhere.")
+    try:
+        # The id is the first column; an ordering by a related column may add others after it.
+        page_sql, page_params = programs.values_list("id", flat=True)[offset:offset + limit].query.sql_with_params()
+        count_sql, count_params = programs.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing by construction (e.g. ``pk__in=[]``)
+        return 0, "[]"
+    statement = (
+        f"WITH page AS MATERIALIZED (SELECT ARRAY(SELECT ordered.program_id FROM ({page_sql}) AS ordered(program_id)) AS ids), "
+        f"{PROGRAMS_JSON_CTES} SELECT (SELECT count(*) FROM ({count_sql}) AS counted), ({PROGRAMS_JSON})"
+    )
     with connection.cursor() as cursor:
-        ids = list(ids)
-        cursor.execute(PAGE_SQL, [ids, ids])
-        return cursor.fetchone()[0]
+        cursor.execute(statement, [*page_params, *count_params])
+        count, page = cursor.fetchone()
+    return count, page

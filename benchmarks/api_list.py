@@ -9,8 +9,14 @@ Usage (a database with programs, e.g. ``manage.py generate_benchmark_data``):
 
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/api_list.py [--repeat 15]
 
-Prints the median time per request and the ratio for pages of 100 and 1,000 programs
-(aim: within 1.5x).
+Prints the median time per request and the ratio for pages of 100 and 1,000 programs,
+the web process's CPU time per request (steadier than wall time on a loaded machine; the
+database's time is not in it), query counts and sizes, then one line with the two ratios
+against the goal (issue 18, R2: at most 2.0 at both page sizes, aim 1.5) and the load
+average before and after. Twice: with a fresh database connection per request (Django's
+default; a new PostgreSQL backend reads the catalog of every table a statement touches,
+which costs the API's one statement over a dozen tables more than the bare view's) and with
+a persistent one (``CONN_MAX_AGE=60``, as the load recipe's gunicorn workers run).
 """
 from __future__ import annotations
 
@@ -40,6 +46,8 @@ from programs.models import Program, User  # noqa: E402
 from programs.permissions import MANAGER  # noqa: E402
 
 PAGE_SIZES = (100, 1000)
+GOAL, AIM = 2.0, 1.5  # issue 18, R2: API / bare at both page sizes
+CONNECTIONS = {"fresh": 0, "persistent": 60}  # CONN_MAX_AGE
 # The program columns the API returns (api.program_rows.COLUMNS).
 BARE_COLUMNS = (
     "id", "code", "title", "description", "lead_agency_id", "lead_agency__code", "purpose",
@@ -61,30 +69,41 @@ urlpatterns = [
 ]
 
 
-def _measure(client: Client, urls: list[str], repeat: int) -> list[tuple[float, int, int]]:
-    """Per URL: median seconds per request, queries per request, response bytes. The URLs
-    are requested in turn (interleaved), so a busy machine slows them alike."""
+def _measure(client: Client, urls: list[str], repeat: int) -> list[tuple[float, float, int, int]]:
+    """Per URL: median seconds per request (wall, then this process's CPU), queries per
+    request, response bytes. The URLs are requested in turn (interleaved), so a busy
+    machine slows them alike."""
     for url in urls:
         for _ in range(2):  # warm up caches, connections, imports
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code, response.content[:300])
     samples: dict[str, list[float]] = {url: [] for url in urls}
+    cpu: dict[str, list[float]] = {url: [] for url in urls}
     for _ in range(repeat):
         for url in urls:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(url)
+            cpu[url].append(time.process_time() - started_cpu)
             samples[url].append(time.perf_counter() - started)
     results = []
     for url in urls:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        results.append((statistics.median(samples[url]), len(queries), len(response.content)))
+        results.append((statistics.median(samples[url]), statistics.median(cpu[url]), len(queries), len(response.content)))
     return results
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--connections", choices=["both", *CONNECTIONS], default="both",
+        help="a fresh database connection per request (Django's default), a persistent one, or both in turn",
+    )
     args = parser.parse_args()
     programs = Program.objects.filter(archived_at__isnull=True).count()
     if programs < max(PAGE_SIZES):
@@ -102,17 +121,42 @@ def main() -> None:
     ):
         client = Client()
         client.force_login(user)
-        print(f"Programs in the database: {programs}; median of {args.repeat} requests each.\n")
-        print(f"{'page':>6} {'API ms':>9} {'bare ms':>9} {'ratio':>6} {'API queries':>12} {'bare queries':>13} {'API KB':>8} {'bare KB':>8}")
-        for size in PAGE_SIZES:
-            (api, api_queries, api_bytes), (bare, bare_queries, bare_bytes) = _measure(
-                client, [f"/api/v1/programs/?page_size={size}", f"/bench/programs/?page_size={size}"], args.repeat
-            )
-            print(
-                f"{size:>6} {api * 1000:>9.1f} {bare * 1000:>9.1f} {api / bare:>6.2f} {api_queries:>12} "
-                f"{bare_queries:>13} {api_bytes / 1024:>8.0f} {bare_bytes / 1024:>8.0f}"
-            )
+        print(f"Programs in the database: {programs}; median of {args.repeat} requests each; load average {_load()}.")
+        summary = []
+        for mode in CONNECTIONS if args.connections == "both" else (args.connections,):
+            summary.append(_compare(client, mode, args.repeat))
+        print()
+        for line in summary:
+            print(line)
+        print(f"Load average at the end: {_load()}.")
 
+
+def _compare(client: Client, mode: str, repeat: int) -> str:
+    """Measure both page sizes with a fresh database connection per request (Django's
+    default, ``CONN_MAX_AGE=0``) or a persistent one (``CONN_MAX_AGE=60``, as the gunicorn
+    workers of the load recipe run); print the table and return the ratios' summary line."""
+    connection.close()
+    connection.settings_dict["CONN_MAX_AGE"] = CONNECTIONS[mode]
+    print(f"\n{mode} database connection (CONN_MAX_AGE={CONNECTIONS[mode]}):")
+    print(
+        f"{'page':>6} {'API ms':>9} {'bare ms':>9} {'ratio':>6} {'API CPU ms':>11} {'bare CPU ms':>12} "
+        f"{'API queries':>12} {'bare queries':>13} {'API KB':>8} {'bare KB':>8}"
+    )
+    ratios = {}
+    for size in PAGE_SIZES:
+        (api, api_cpu, api_queries, api_bytes), (bare, bare_cpu, bare_queries, bare_bytes) = _measure(
+            client, [f"/api/v1/programs/?page_size={size}", f"/bench/programs/?page_size={size}"], repeat
+        )
+        ratios[size] = api / bare
+        print(
+            f"{size:>6} {api * 1000:>9.1f} {bare * 1000:>9.1f} {api / bare:>6.2f} {api_cpu * 1000:>11.1f} "
+            f"{bare_cpu * 1000:>12.1f} {api_queries:>12} {bare_queries:>13} {api_bytes / 1024:>8.0f} {bare_bytes / 1024:>8.0f}"
+        )
+    verdict = "met" if max(ratios.values()) <= GOAL else "NOT met"
+    return (
+        f"R2 API / bare, {mode} connection: {', '.join(f'{size:,} rows {ratio:.2f}' for size, ratio in ratios.items())} "
+        f"(goal <= {GOAL}, aim {AIM}: {verdict})"
+    )
 
 if __name__ == "__main__":
     main()

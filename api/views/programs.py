@@ -1,6 +1,8 @@
 """Programs (with funding, countries, goals), their lifecycle and IATI export."""
 from __future__ import annotations
 
+from functools import partial
+
 import orjson
 from django.db import connection
 from django.http import HttpResponse
@@ -19,7 +21,7 @@ from programs.services.programs import funding_set, program_create, program_tran
 from .. import filters
 from ..json_renderer import FastJSONRenderer
 from ..program_rows import COLUMNS, program_rows
-from ..program_rows_json import program_rows_json
+from ..program_rows_json import program_page_json
 from ..serializers.programs import (
     FundingSerializer,
     FundingWriteSerializer,
@@ -74,8 +76,9 @@ class ProgramViewSet(PortalViewSet):
         return program_rows(Program.objects.filter(pk=pk))[0]
 
     def _page_json_from_database(self, request) -> bool:
-        """Compact JSON on PostgreSQL: the page's results are written by the database
-        (``api.program_rows_json``); CSV, indented JSON and SQLite get ``program_rows``."""
+        """Compact JSON on PostgreSQL: the page's count and results are read in one
+        statement that writes the results as JSON (``api.program_rows_json``); CSV,
+        indented JSON and SQLite get ``program_rows``."""
         renderer = request.accepted_renderer
         return (
             connection.vendor == "postgresql"
@@ -86,8 +89,8 @@ class ProgramViewSet(PortalViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         if self._page_json_from_database(request):
-            ids = self.paginate_queryset(queryset.values_list("id", flat=True))
-            return self.get_paginated_response(orjson.Fragment(program_rows_json(ids)))
+            results = self.paginator.paginate_counted(queryset, request, partial(program_page_json, queryset))
+            return self.get_paginated_response(orjson.Fragment(results))
         page = self.paginate_queryset(queryset.values(*COLUMNS))
         return self.get_paginated_response(program_rows(page))
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
 from api.json_renderer import FastJSONRenderer
-from api.program_rows import program_rows
-from api.program_rows_json import program_rows_json
+from api.program_rows import COLUMNS, program_rows
+from api.program_rows_json import program_page_json
 from api.serializers.programs import ProgramSerializer
-from programs.models import Objective, Program, Strategy
+from programs.models import Funding, Objective, Program, Strategy
 
 from tests import factories
 
@@ -44,10 +44,15 @@ def test_the_program_list_is_the_documented_representation_byte_for_byte(token_c
     assert body == JSONRenderer().render({"count": 2, "next": None, "previous": None, "results": documented})
 
 
+def _escaped(text: str) -> bytes:
+    """The renderer's last step: U+2028 escaped (the database leaves it to the renderer)."""
+    return text.encode().replace("\u2028".encode(), b"\\u2028")
+
+
 def test_the_database_writes_the_page_json_the_reference_rows_render_to():
-    """``program_rows_json`` (PostgreSQL) against ``program_rows`` rendered: same bytes for
+    """``program_page_json`` (PostgreSQL) against ``program_rows`` rendered: same bytes for
     every shape a row takes (no funding, nulls, exact seconds and microseconds, text that
-    needs escaping, several related rows in their order), in the order of the ids."""
+    needs escaping, several related rows in their order), in the queryset's order."""
     full = factories.program_full(
         title='Tab\there, "quotes", back\\slash, \x01 control, \u2028 separator, Ελλάδα',
         description="line\nnext\r\n</script>",
@@ -63,11 +68,40 @@ def test_the_database_writes_the_page_json_the_reference_rows_render_to():
     factories.FundingFactory(program=full, fiscal_year=2027, planned=Decimal("0.10"), obligated=Decimal("0"),
                              disbursed=Decimal("12345678901.99"))
     bare = factories.ProgramFactory(countries=[], funding_authority="FAA 481", is_surge=True)
-    ids = [bare.pk, full.pk]  # not the id order
-    expected = FastJSONRenderer().render(program_rows(Program.objects.filter(pk__in=ids).order_by("-pk")))
-    assert program_rows_json(ids).encode().replace("\u2028".encode(), b"\\u2028") == expected
-    assert program_rows_json([]) == "[]"
+    programs = Program.objects.filter(pk__in=[bare.pk, full.pk]).order_by("-pk")  # not the id order
+    expected = FastJSONRenderer().render(program_rows(programs))
+    count, page = program_page_json(programs, offset=0, limit=10)
+    assert (count, _escaped(page)) == (2, expected)
     # The timestamps do not depend on the session's date style.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL datestyle = 'SQL, DMY'")
-    assert program_rows_json(ids).encode().replace("\u2028".encode(), b"\\u2028") == expected
+    assert _escaped(program_page_json(programs, offset=0, limit=10)[1]) == expected
+
+
+def test_one_statement_reads_the_count_and_the_page_of_a_filtered_ordered_queryset(django_assert_num_queries):
+    """The count is the filtered queryset's; the page is its slice, in its order, also
+    when the order is by a related column or by the funding totals (annotations)."""
+    from programs.selectors.programs import program_queryset
+
+    for obligated, (code, agency) in enumerate((("DOS-2026-0003", "DOS"), ("DOD-2026-0001", "DOD"),
+                                               ("DOS-2026-0001", "DOS"), ("USAID-2026-0002", "USAID"),
+                                               ("DOS-2026-0002", "DOS"))):
+        program = factories.program_full(code=code, agency=agency)
+        Funding.objects.filter(program=program, fiscal_year=2026).update(obligated=Decimal(obligated % 3))
+    factories.program_full(code="DOS-2026-0009", archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    orderings = [
+        Program.objects.filter(archived_at__isnull=True).order_by("code", "pk"),
+        Program.objects.filter(archived_at__isnull=True, lead_agency__code="DOS").order_by("-code", "pk"),
+        Program.objects.filter(archived_at__isnull=True).order_by("lead_agency__code", "-code", "pk"),
+        program_queryset().filter(archived_at__isnull=True).order_by("-total_obligated", "pk"),
+    ]
+    for programs in orderings:
+        everything = list(programs)
+        for offset, limit in ((0, 2), (2, 2), (4, 2), (5, 10)):
+            with django_assert_num_queries(1):
+                count, page = program_page_json(programs, offset=offset, limit=limit)
+            assert count == len(everything)
+            assert _escaped(page) == FastJSONRenderer().render(program_rows(programs.values(*COLUMNS)[offset:offset + limit]))
+    with django_assert_num_queries(0):
+        assert program_page_json(Program.objects.none().order_by("pk"), offset=0, limit=5) == (0, "[]")
+    assert program_page_json(programs, offset=100, limit=5)[1] == "[]"

@@ -95,6 +95,25 @@ def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
     assert len(seen) == len(set(seen)) == 7
 
 
+@pytest.mark.parametrize("page", ["1", "2", "3", "last", "4", "0", "-1", "two", "1.5", "99999", "9" * 30])
+def test_pages_read_with_their_count_answer_as_drf_pages_do(token_client, analyst_a, page):
+    """The JSON list reads its count and page in one statement (``paginate_counted``); the
+    indented JSON list pages through DRF's own paginator: same count, links, rows and
+    refusals (404 past the last page or for a page number that is not one)."""
+    for _ in range(7):
+        factories.program_full()
+    client = token_client(analyst_a)
+    query = {"page_size": 3, "page": page, "ordering": "-code"}
+    compact = client.get("/api/v1/programs/", query)
+    drf = client.get("/api/v1/programs/", query, HTTP_ACCEPT="application/json; indent=2")
+    assert compact.status_code == drf.status_code
+    assert compact.json() == drf.json()
+    if page in ("1", "2", "3", "last"):
+        assert compact.status_code == 200 and compact.json()["count"] == 7
+    else:
+        assert compact.status_code == 404
+
+
 def test_csv_export_of_the_list(token_client, analyst_a):
     program = factories.program_full()
     response = token_client(analyst_a).get("/api/v1/programs/?format=csv")
