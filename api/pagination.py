@@ -59,7 +59,8 @@ class LargeCountPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        # a count of 0 is always exact (only large counts are remembered): no page to read
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1]) if self.count else []
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return RowsPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
