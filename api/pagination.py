@@ -1,11 +1,16 @@
-"""Page-number pagination with a bounded, validated page size."""
+"""Page-number pagination with a bounded, validated page size, and a count a large list
+can afford."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.paginator import InvalidPage
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -13,12 +18,75 @@ Results = TypeVar("Results")  # what a fetch returns for the page (JSON text, ro
 
 MAX_PAGE_SIZE = 1000
 MAX_OFFSET = 2**63 - 1  # PostgreSQL's bigint: a page past it is past the last page anyway
+# A list of at least this many rows has its count remembered for LARGE_COUNT_MAX_AGE
+# seconds: counting the million measurements took ~33 ms of PostgreSQL (two parallel
+# workers) on every page a sync client read (docs/performance.md, "Load").
+LARGE_COUNT = 10_000
+LARGE_COUNT_MAX_AGE = 30
+COUNT_DESCRIPTION = (
+    f"Rows matching the query. Exact below {LARGE_COUNT:,}; from {LARGE_COUNT:,} rows on it may be up to "
+    f"{LARGE_COUNT_MAX_AGE} seconds old (page on until `next` is null rather than computing the last page)."
+)
+
+
+class LargeCountPaginator(Paginator):
+    """Django's paginator whose count of a large query is remembered for a while, per web
+    process (the default cache), keyed by the query's SQL and parameters. Pages do not
+    depend on the count: each reads one row more than it shows to know whether a next
+    page exists, so a count that lags never clips the last page nor hides one."""
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        key = "api-count:" + hashlib.sha256(repr((self.object_list.db, sql, params)).encode()).hexdigest()
+        count = cache.get(key)
+        if count is None:
+            count = self.object_list.count()
+            if count >= LARGE_COUNT:
+                cache.set(key, count, LARGE_COUNT_MAX_AGE)
+        return count
+
+    def validate_number(self, number) -> int:
+        """A whole number from 1 (whether a page has rows is known when it is read)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # a count of 0 is always exact (only large counts are remembered): no page to read
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1]) if self.count else []
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return RowsPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class RowsPage(Page):
+    """A page that knows from its own rows whether another follows."""
+
+    def __init__(self, object_list, number: int, paginator: Paginator, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
 
 
 class PortalPagination(PageNumberPagination):
     """``?page=2&page_size=200``; page sizes above 1000 or below 1 are refused (400) rather
     than silently clipped, so a sync client knows its pages are not what it asked for."""
 
+    django_paginator_class = LargeCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -55,7 +123,9 @@ class PortalPagination(PageNumberPagination):
         self.request = request
         self._refuse_empty_page_number(request)
         page_size = self.get_page_size(request)
-        paginator = self.django_paginator_class(queryset, page_size)
+        # Django's own paginator: the count comes from the statement, and its page() only
+        # slices the queryset lazily (LargeCountPaginator's page() reads rows)
+        paginator = Paginator(queryset, page_size)
         number = self.get_page_number(request, paginator)
         try:
             number = int(number)
@@ -73,6 +143,7 @@ class PortalPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["count", "results"]
+        response["properties"]["count"]["description"] = COUNT_DESCRIPTION
         return response
 
     def get_schema_operation_parameters(self, view):

@@ -9,6 +9,13 @@ Two steps (docs/performance.md, "Load", has the full recipe and the figures):
     .venv/bin/python benchmarks/load.py run --base-url http://127.0.0.1:8001 \
         --users /tmp/load-users.json --concurrency 50 --duration 120
 
+Where the budget goes, without a server: ``cost`` sends each request kind of the mix
+through Django in its own process (on a copy of the data: the grid saves write) and prints
+the web process's CPU time, the SQL time and the query count of each, weighted by the
+mix's rates at the given think times (``--profile grid`` adds a cProfile of those kinds):
+
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python benchmarks/load.py cost --users /tmp/load-users.json
+
 ``run`` uses only the standard library (threads + http.client, one keep-alive connection
 per virtual user). With ``--think 0`` (the default) every virtual user loops without
 pause, a closed-loop saturation test: throughput is what the server sustains, and latency
@@ -34,22 +41,30 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PASSWORD = "load-test-passphrase-2026"
 ANALYSTS, MANAGERS, API_CLIENTS = 20, 15, 15
+API_RESOURCES = ("programs", "measurements")
 
 
 # --- prepare (Django) ------------------------------------------------------------------
 
 
-def prepare(out: Path) -> None:
+def django_setup() -> None:
+    """Django in this process, production-like (DEBUG off unless the environment says)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
+    os.environ.setdefault("DEBUG", "False")
     import django
 
     django.setup()
+
+
+def prepare(out: Path) -> None:
+    django_setup()
     from django.contrib.auth.models import Group
     from django.db.models import Count
 
@@ -220,6 +235,42 @@ def pause(rng: random.Random, stop: threading.Event, think: float) -> None:
         stop.wait(rng.uniform(0.5, 1.5) * think)
 
 
+def grid_save_body(page: str, rng: random.Random, csrf: str) -> tuple[str, dict] | None:
+    """The form an analyst sends from a grid page: one random cell changed (with the
+    version it read), as a correction of an approved value would be; ``(fy, body)``, or
+    None when the grid has no cell."""
+    cells = CELL.findall(page)
+    if not cells:
+        return None
+    moe, period = rng.choice(cells)
+    key = f"{moe}_{period}"
+    match = re.search(VERSION.format(key=re.escape(key)), page)
+    version = (match.group(1) or match.group(2)) if match else ""
+    fy = period[2:6]
+    return fy, {
+        "csrfmiddlewaretoken": csrf, "fy": fy,
+        f"value_{key}": str(rng.randint(1, 500)), f"version_{key}": version,
+        "rationale_category": "data_correction", "rationale": "load test",
+    }
+
+
+def manager_pages(data: dict, rng: random.Random) -> list[tuple[str, Callable[[], str]]]:
+    """The managers' pages of the mix, each (label, a function giving a URL to read)."""
+    return [
+        ("portfolio", lambda: "/dashboards/portfolio/"),
+        ("region", lambda: "/dashboards/regions/{}/{}/".format(*rng.choice(data["regions"]))),
+        ("country", lambda: f"/dashboards/countries/{rng.choice(data['countries'])}/"),
+        ("goal coverage", lambda: "/dashboards/goal-coverage/"),
+        ("program list", lambda: f"/programs/?page={rng.randint(1, 50)}"),
+    ]
+
+
+def api_page(rng: random.Random, resource: str | None = None) -> tuple[str, str]:
+    """An API client's next page: (label, URL), of programs or measurements at random."""
+    resource = resource or rng.choice(API_RESOURCES)
+    return f"{resource} page", f"/api/v1/{resource}/?page={rng.randint(1, 100)}&page_size=100"
+
+
 def analyst_loop(base, data, me, recorder, stop, think):
     browser = signed_in(base, me["username"], data["password"], recorder, stop)
     rng = random.Random(me["username"])
@@ -230,20 +281,10 @@ def analyst_loop(base, data, me, recorder, stop, think):
         got = timed(recorder, "analyst", "grid GET", lambda: browser.request("GET", path))
         if not got:
             continue
-        page = got[2].decode("utf-8", "replace")
-        cells = CELL.findall(page)
-        if not cells:
+        save = grid_save_body(got[2].decode("utf-8", "replace"), rng, browser.cookies.get("csrftoken", ""))
+        if save is None:
             continue
-        moe, period = rng.choice(cells)
-        key = f"{moe}_{period}"
-        match = re.search(VERSION.format(key=re.escape(key)), page)
-        version = (match.group(1) or match.group(2)) if match else ""
-        fy = period[2:6]
-        body = {
-            "csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""), "fy": fy,
-            f"value_{key}": str(rng.randint(1, 500)), f"version_{key}": version,
-            "rationale_category": "data_correction", "rationale": "load test",
-        }
+        fy, body = save
         pause(rng, stop, think)
         timed(recorder, "analyst", "grid save POST", lambda: browser.request("POST", path + f"?fy={fy}", body),
               expect=(302,))
@@ -252,13 +293,7 @@ def analyst_loop(base, data, me, recorder, stop, think):
 def manager_loop(base, data, me, recorder, stop, think):
     browser = signed_in(base, me["username"], data["password"], recorder, stop)
     rng = random.Random(me["username"])
-    pages = [
-        ("portfolio", lambda: "/dashboards/portfolio/"),
-        ("region", lambda: "/dashboards/regions/{}/{}/".format(*rng.choice(data["regions"]))),
-        ("country", lambda: f"/dashboards/countries/{rng.choice(data['countries'])}/"),
-        ("goal coverage", lambda: "/dashboards/goal-coverage/"),
-        ("program list", lambda: f"/programs/?page={rng.randint(1, 50)}"),
-    ]
+    pages = manager_pages(data, rng)
     while not stop.is_set():
         pause(rng, stop, think)
         label, path = rng.choice(pages)
@@ -273,10 +308,127 @@ def api_loop(base, data, token, recorder, stop, think):
     rng = random.Random(token)
     while not stop.is_set():
         pause(rng, stop, think)
-        resource = rng.choice(["programs", "measurements"])
-        page = rng.randint(1, 100)
-        url = f"/api/v1/{resource}/?page={page}&page_size=100"
-        timed(recorder, "api", f"{resource} page", lambda: browser.request("GET", url))
+        label, url = api_page(rng)
+        timed(recorder, "api", label, lambda: browser.request("GET", url))
+
+
+# --- cost (Django, in this process) ----------------------------------------------------
+
+
+def mix_rates(concurrency: int, think: float, api_think: float) -> dict[str, float]:
+    """Requests per second of each kind that ``run`` asks for at these think times, if
+    answers were instant: an analyst reads twice per grid (before the GET and before the
+    save), a manager once per page (five pages), an API client once per page (two)."""
+    n_analysts, n_managers = round(concurrency * 0.4), round(concurrency * 0.3)
+    n_api = concurrency - n_analysts - n_managers
+    rates = {"analyst: grid GET": n_analysts / (2 * think), "analyst: grid save POST": n_analysts / (2 * think)}
+    for label, _ in manager_pages({}, random.Random()):
+        rates[f"manager: {label}"] = n_managers / think / 5
+    for resource in API_RESOURCES:
+        rates[f"api: {resource} page"] = n_api / api_think / len(API_RESOURCES)
+    return rates
+
+
+def cost(users_file: Path, repeat: int, concurrency: int, think: float, api_think: float,
+         profile: str | None = None) -> None:
+    """Each request kind of the mix through Django's whole stack in this process (the test
+    client, DEBUG off as under gunicorn): the median web-process CPU time
+    (``time.process_time``), wall time, time spent in SQL (the driver's round trips:
+    PostgreSQL's work plus the wire) and query count of ``repeat`` requests after one
+    warm-up; then, weighted by the mix's rates at these think times, how many CPU
+    milliseconds per second each kind asks of the web workers and of PostgreSQL, out of
+    the 1,000 per core the machine has. ``profile``: also a cProfile of the kinds whose
+    label contains it (e.g. "grid"). Grid saves write: run it on a copy of the data."""
+    import cProfile
+    import pstats
+    import statistics
+
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.models import User
+
+    data = json.loads(users_file.read_text())
+    settings.ALLOWED_HOSTS = ["*"]
+    clients: dict[str, Client] = {}
+
+    def client_of(username: str) -> Client:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        return clients[username]
+
+    api = Client(HTTP_AUTHORIZATION=f"Token {data['tokens'][0]}", HTTP_ACCEPT="application/json")
+    samples: dict[str, list[tuple[float, float, float, int]]] = defaultdict(list)
+
+    profiler = cProfile.Profile() if profile else None
+
+    def measure(label: str, call, expect: int = 200):
+        profiled = profiler is not None and profile in label and samples_kept
+        with CaptureQueriesContext(connection) as captured:
+            if profiled:
+                profiler.enable()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = call()
+            cpu, wall = time.process_time() - cpu_started, time.perf_counter() - started
+            if profiled:
+                profiler.disable()
+        if response.status_code != expect:
+            sys.exit(f"{label}: HTTP {response.status_code}, expected {expect}")
+        sql = sum(float(q["time"]) for q in captured.captured_queries)
+        samples[label].append((cpu * 1000, wall * 1000, sql * 1000, len(captured)))
+        return response
+
+    rng = random.Random(2026)
+    manager = client_of(data["managers"][0]["username"])
+    pages = manager_pages(data, rng)
+    samples_kept = False
+    for round_ in range(repeat + 1):  # round 0 warms caches and is dropped
+        me = data["analysts"][round_ % len(data["analysts"])]
+        analyst = client_of(me["username"])
+        path = f"/programs/{rng.choice(me['programs'])}/measurements/"
+        page = measure("analyst: grid GET", lambda: analyst.get(path))
+        save = grid_save_body(page.content.decode(), rng, "")
+        if save:
+            fy, body = save
+            measure("analyst: grid save POST", lambda: analyst.post(f"{path}?fy={fy}", body), expect=302)
+        for label, url in pages:
+            target = url()
+            measure(f"manager: {label}", lambda: manager.get(target))
+        for resource in API_RESOURCES:
+            _, url = api_page(rng, resource)
+            measure(f"api: {resource} page", lambda: api.get(url))
+        if round_ == 0:
+            samples.clear()
+            samples_kept = True
+
+    rates = mix_rates(concurrency, think, api_think)
+    rows = []
+    for label, got in samples.items():
+        cpu, wall, sql = (statistics.median(s[i] for s in got) for i in range(3))
+        rows.append((label, cpu, wall, sql, max(s[3] for s in got), rates[label]))
+    rows.sort(key=lambda r: -r[1] * r[5])
+    print(f"{repeat} requests of each kind, medians; the mix of {concurrency} users, people think {think:g} s, "
+          f"API clients {api_think:g} s\n")
+    print("| request | web CPU ms | wall ms | SQL ms | queries | per s in the mix | web CPU ms/s | SQL ms/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, cpu, wall, sql, queries, rate in rows:
+        print(f"| {label} | {cpu:.1f} | {wall:.1f} | {sql:.1f} | {queries} | {rate:.1f} | {cpu * rate:.0f} | "
+              f"{sql * rate:.0f} |")
+    total_cpu, total_sql = sum(r[1] * r[5] for r in rows), sum(r[3] * r[5] for r in rows)
+    print(f"| **all** | | | | | {sum(r[5] for r in rows):.1f} | **{total_cpu:.0f}** | **{total_sql:.0f}** |")
+    if profiler is not None:
+        print(f"\nPython profile of the requests whose kind contains {profile!r} (cProfile: slower than the "
+              "figures above), by own time, then by cumulative time:")
+        for order in ("tottime", "cumulative"):
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(25)
+    print(f"\nThe mix asks the web workers for {total_cpu:.0f} CPU ms and the database for about {total_sql:.0f} ms "
+          f"per second, of the {1000 * (os.cpu_count() or 1)} ms a second that {os.cpu_count()} cores give "
+          "(SQL time includes the round trips). "
+          f"Load average at the end: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -368,16 +520,26 @@ def main() -> int:
     p.add_argument("--out", type=Path, default=Path("/tmp/load-users.json"))
     r = sub.add_parser("run")
     r.add_argument("--base-url", default="http://127.0.0.1:8001")
-    r.add_argument("--users", type=Path, default=Path("/tmp/load-users.json"))
-    r.add_argument("--concurrency", type=int, default=50)
     r.add_argument("--duration", type=float, default=120.0, help="measured seconds (after the warm-up)")
     r.add_argument("--warmup", type=float, default=15.0)
-    r.add_argument("--think", type=float, default=0.0,
-                   help="mean seconds a person (analyst, manager) reads before the next action; 0: none")
-    r.add_argument("--api-think", type=float, default=0.0, help="mean seconds an API client waits between pages")
+    c = sub.add_parser("cost", help="web CPU, SQL time and queries per request kind of the mix, in this process")
+    c.add_argument("--repeat", type=int, default=9)
+    c.add_argument("--profile", metavar="KIND", help="also profile (cProfile) the kinds whose label contains KIND")
+    for command, think in ((r, 0.0), (c, 3.0)):
+        command.add_argument("--users", type=Path, default=Path("/tmp/load-users.json"))
+        command.add_argument("--concurrency", type=int, default=50)
+        command.add_argument("--think", type=float, default=think,
+                             help="mean seconds a person (analyst, manager) reads before the next action; 0: none")
+        command.add_argument("--api-think", type=float, default=think / 3,
+                             help="mean seconds an API client waits between pages")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.out)
+        return 0
+    if args.command == "cost":
+        if args.think <= 0 or args.api_think <= 0:
+            parser.error("cost weighs the kinds by the mix's rates: give --think and --api-think above 0")
+        cost(args.users, args.repeat, args.concurrency, args.think, args.api_think, args.profile)
         return 0
     return run(args.base_url, args.users, args.concurrency, args.duration, args.warmup, args.think, args.api_think)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 
 def uswds_widget_class(widget: forms.Widget) -> str:
@@ -91,3 +93,61 @@ class PortalFormRenderer(TemplatesSetting):
     can give radio and checkbox options the USWDS markup), with USWDS bound fields."""
 
     bound_field_class = PortalBoundField
+
+
+def _inline_attrs(attrs: dict) -> str:
+    """What Django's ``attrs.html`` writes: `` name="value"``, `` name`` for True, nothing for False."""
+    parts = []
+    for key, item in attrs.items():
+        if item is True:
+            parts.append(f" {conditional_escape(key)}")
+        elif item is not False:
+            parts.append(f' {conditional_escape(key)}="{escape(item)}"')  # |stringformat:'s' gives plain text
+    return "".join(parts)
+
+
+class InlineRenderedInput(forms.widgets.Input):
+    """An ``<input>`` written in Python, to the byte what Django's ``input.html`` and
+    ``attrs.html`` templates write (USWDS attributes included: they come from
+    ``PortalBoundField`` before the widget renders).
+
+    For inputs repeated many times on a page: a widget rendered through the templates
+    costs ~0.3 ms (three template renders and their contexts), and the measurement grid
+    has two inputs per cell; at the large benchmark size that was more than half of the
+    grid page's Python time (docs/performance.md, "Load"). A test renders both ways."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        if widget["value"] is not None:
+            html += f' value="{escape(widget["value"])}"'
+        return mark_safe(html + _inline_attrs(widget["attrs"]) + ">")
+
+
+class InlineNumberInput(InlineRenderedInput, forms.NumberInput):
+    """``NumberInput`` written in Python (see ``InlineRenderedInput``)."""
+
+
+class InlineHiddenInput(InlineRenderedInput, forms.HiddenInput):
+    """``HiddenInput`` written in Python (see ``InlineRenderedInput``)."""
+
+
+class InlineSelect(forms.Select):
+    """A drop-down written in Python, to the byte what Django's ``select.html`` and
+    ``select_option.html`` write: those include a template per option, and the program
+    filter's country list alone has ~200 (the program list page rendered ~700 templates
+    for its filter form). A test renders both ways."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_inline_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(f'\n  <option value="{escape(option["value"])}"{_inline_attrs(option["attrs"])}>'
+                             f'{conditional_escape(option["label"])}</option>\n')
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the renderer strips the template's last newline
+        return mark_safe("".join(parts))

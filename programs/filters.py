@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
+from infrastructure.form_rendering import InlineSelect
+
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 from .models import (
     Agency,
@@ -195,13 +197,13 @@ class ProgramFilter(django_filters.FilterSet):
         The choices are callables, so they are read only when a page renders the form
         (an API request that never renders it issues no queries for them)."""
         fields = self.form.fields
-        fields["country"].widget = forms.Select(choices=_country_choices)
-        fields["region"].widget = forms.Select(choices=_region_choices)
-        fields["agency"].widget = forms.Select(choices=_agency_choices)
-        fields["goal"].widget = forms.Select(choices=_goal_choices)
-        fields["sector"].widget = forms.Select(choices=_sector_choices)
+        fields["country"].widget = InlineSelect(choices=_country_choices)  # ~200 options: no template each
+        fields["region"].widget = InlineSelect(choices=_region_choices)
+        fields["agency"].widget = InlineSelect(choices=_agency_choices)
+        fields["goal"].widget = InlineSelect(choices=_goal_choices)
+        fields["sector"].widget = InlineSelect(choices=_sector_choices)
         fields["status"].widget = forms.CheckboxSelectMultiple(choices=ProgramStatus.choices)
-        fields["surge"].widget = forms.Select(choices=[("", "Any"), ("true", "Surge only"), ("false", "Not surge")])
+        fields["surge"].widget = InlineSelect(choices=[("", "Any"), ("true", "Surge only"), ("false", "Not surge")])
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Apply the valid filters (an invalid value is reported in ``errors`` and ignored).

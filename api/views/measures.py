@@ -24,6 +24,8 @@ from programs.services.measures import (
 )
 
 from .. import filters
+from ..json_renderer import FastJSONRenderer
+from ..measurement_rows import measurement_rows
 from ..serializers.measures import (
     MeasurementReturnSerializer,
     MeasurementSerializer,
@@ -121,10 +123,15 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     serializer_class = MeasurementSerializer
     filterset_class = filters.MeasurementFilter
     ordering_fields = ["id", "period_end", "updated_at"]
+    renderer_classes = [FastJSONRenderer, *PortalViewSet.renderer_classes[1:]]
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         return _measurement_queryset()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(Measurement.objects.all())
+        return self.get_paginated_response(measurement_rows(self.paginate_queryset(queryset.values_list("id", flat=True))))
 
     def create(self, request, *args, **kwargs):
         serializer = MeasurementWriteSerializer(data=request.data)

@@ -86,6 +86,26 @@ def _intersects(shape: Shape, offset: tuple[float, float], zoom: float, width: f
     return x1 >= 0 and y1 >= 0 and x0 <= width and y0 <= height
 
 
+# The SVG path of each shape in each frame, once per process: shapes never change (the
+# world is read once, ``geometry.world_shapes``), and a map redrew ~170 paths per view
+# (about a fifth of the portfolio page's Python time at the large size). Keyed by the
+# shape's identity, the shape kept with its path so that the identity is never reused.
+_PATHS: dict[tuple, tuple[Shape, str]] = {}
+PATHS_KEPT = 20_000
+
+
+def framed_path(shape: Shape, *, offset: tuple[float, float], zoom: float, precision: int, min_step: float) -> str:
+    """``geometry.path_data`` of ``shape`` in this frame, remembered for the process."""
+    key = (id(shape), offset, zoom, precision, min_step)
+    kept = _PATHS.get(key)
+    if kept is None or kept[0] is not shape:
+        if len(_PATHS) >= PATHS_KEPT:
+            _PATHS.clear()
+        kept = _PATHS[key] = (shape, path_data(shape, offset=offset, zoom=zoom, precision=precision,
+                                                min_step=min_step))
+    return kept[1]
+
+
 def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Scale, title: str,
              frame_iso3s: list[str] | None = None, links: list[CountryLink] | None = None,
              interactive: bool = True) -> DrawnMap:
@@ -104,7 +124,7 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
     for iso3, shape in sorted(shapes.items(), key=lambda item: item[1].name):
         if not _intersects(shape, offset, zoom, width, height):
             continue
-        d = path_data(shape, offset=offset, zoom=zoom, precision=precision, min_step=min_step)
+        d = framed_path(shape, offset=offset, zoom=zoom, precision=precision, min_step=min_step)
         country = by_iso3.get(iso3)
         if country is None:
             drawn.append(format_html('<path class="map-land" d="{}" fill="{}">{}</path>', d, NO_FIGURE,

@@ -78,18 +78,17 @@ def map_countries(country_ids: list[int] | None, country_funding: dict[int, dict
     countries = Country.objects.filter(Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False))
     if country_ids is not None:
         countries = countries.filter(id__in=country_ids)
-    countries = list(countries.select_related("rollup").only(
-        "id", "iso3", "name", "priority_tier", "rollup__achievement", "rollup__status").order_by("name"))
-    bands = current_bands([c.id for c in countries])
+    # Plain rows, not model instances: a world map reads ~200 countries with their rollups.
+    countries = list(countries.order_by("name").values_list(
+        "id", "iso3", "name", "rollup__achievement", "rollup__status"))
+    bands = current_bands([pk for pk, *_ in countries])
     rows = []
-    for country in countries:
-        money = country_funding.get(country.id, {})
-        rollup = getattr(country, "rollup", None)
+    for pk, iso3, name, achievement, status in countries:
+        money = country_funding.get(pk, {})
         rows.append(MapCountry(
-            iso3=country.iso3, name=country.name, url=country_url(country.iso3), band=bands.get(country.id, ""),
+            iso3=iso3, name=name, url=country_url(iso3), band=bands.get(pk, ""),
             obligated=money.get("window_obligated", Decimal(0)),
-            achievement=rollup.achievement if rollup else None,
-            status=rollup.status if rollup else "no_data",
+            achievement=achievement, status=status or "no_data",
             running=money.get("running", 0), programs=money.get("programs", 0)))
     return rows
 

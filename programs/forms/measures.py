@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
+from infrastructure.form_rendering import InlineHiddenInput, InlineNumberInput
+
 from ..fiscal import Period
 from ..numbers import plain_decimal
 from ..models import Frequency, MeasureOfEffectiveness, moe_periods_allowed
@@ -140,8 +142,11 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
                 label=f"{cell['moe'].name} {cell['period']}",
                 required=False,
                 initial=plain_decimal(measurement.value) if measurement else None,
+                widget=InlineNumberInput,  # two inputs a cell: written without a template each
             )
-            self.fields[f"version_{key}"] = VersionField(initial=measurement.version if measurement else "")
+            self.fields[f"version_{key}"] = VersionField(
+                initial=measurement.version if measurement else "", widget=InlineHiddenInput
+            )
         self.order_fields(["rationale_category", "rationale"])
 
     def changed_cells(self) -> list[dict]:

@@ -105,3 +105,37 @@ def test_one_statement_reads_the_count_and_the_page_of_a_filtered_ordered_querys
     with django_assert_num_queries(0):
         assert program_page_json(Program.objects.none().order_by("pk"), offset=0, limit=5) == (0, "[]")
     assert program_page_json(programs, offset=100, limit=5)[1] == "[]"
+
+
+def test_the_measurement_list_is_the_documented_representation_byte_for_byte(token_client, analyst_a, manager):
+    """``api.measurement_rows`` against ``MeasurementSerializer`` rendered by DRF, for every
+    shape a row takes: a breakdown (complete, partial, mismatched, none), users or none,
+    dates or none, decimals of every length, text that needs escaping."""
+    from api.views.measures import _measurement_queryset
+    from api.serializers.measures import MeasurementSerializer
+    from programs.models import DisaggregationCategory, Measurement, MeasurementDisaggregation
+
+    moe = factories.MoeFactory(allows_negative=True)
+    female = DisaggregationCategory.objects.create(moe=moe, dimension="sex", name="female")
+    male = DisaggregationCategory.objects.create(moe=moe, dimension="sex", name="Ma\u2028le «x»")
+    complete = factories.MeasurementFactory(
+        moe=moe, period="FY2026-Q1", value=Decimal("10.5"), source='said "so"\n</script>', entered_by=analyst_a,
+        approved_by=manager, approved_at=dt.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=dt.timezone.utc),
+        collected_on=dt.date(2026, 1, 2), evidence_url="https://example.gov/a?b=c",
+    )
+    partial = factories.MeasurementFactory(moe=moe, period="FY2026-Q2", value=Decimal("10.25"),
+                                           breakdown_partial=True, status="draft")
+    mismatch = factories.MeasurementFactory(moe=moe, period="FY2026-Q3", value=Decimal("12345678901234.0001"),
+                                            status="returned", return_reason="check the source")
+    factories.MeasurementFactory(moe=factories.MoeFactory(allows_negative=True), period="FY2027-Q4",
+                                 value=Decimal("-3.1234"))
+    for measurement, values in ((complete, (Decimal("4"), Decimal("6.5"))), (partial, (Decimal("4"), None)),
+                                (mismatch, (Decimal("1"), Decimal("2")))):
+        for category, value in zip((male, female), values):
+            if value is not None:
+                MeasurementDisaggregation.objects.create(measurement=measurement, category=category, value=value)
+    body = token_client(analyst_a).get("/api/v1/measurements/?page_size=10").content
+    documented = MeasurementSerializer(_measurement_queryset().order_by("moe_id", "period_end", "pk"), many=True).data
+    assert {row["breakdown_status"] for row in documented} == {"complete", "partial", "mismatch", "none"}
+    assert body == JSONRenderer().render({"count": 4, "next": None, "previous": None, "results": documented})
+    assert Measurement.objects.count() == 4

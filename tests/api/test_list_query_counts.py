@@ -87,8 +87,8 @@ ENDPOINTS = [
     ("/api/v1/programs/?page=last", _programs, 2 + 1 + 1),  # the count first, to know the last page
     ("/api/v1/moes/", _programs, 4 + 1),
     ("/api/v1/moes/?country=KEN&agency=DOS", _programs, 4 + 1),
-    ("/api/v1/measurements/", _programs, 5),
-    ("/api/v1/measurements/?status=approved&fiscal_year=2026&country=KEN", _programs, 5),
+    ("/api/v1/measurements/", _programs, 4 + 2),  # the page's ids, then their rows and breakdowns
+    ("/api/v1/measurements/?status=approved&fiscal_year=2026&country=KEN", _programs, 4 + 2),
     ("/api/v1/reviews/", _reviews, 4),
     ("/api/v1/crisis-events/?open=true", _crises, 4),
     ("/api/v1/partner-institutions/", _institutions, 4),

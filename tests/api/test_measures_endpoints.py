@@ -161,3 +161,52 @@ def test_api_refuses_an_annual_value_of_a_quarterly_moe(token_client, analyst_a,
         "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026", "value": "40"}, format="json")
     assert response.status_code == 409  # the stored MOE's frequency decides (state_conflict)
     assert "This MOE is quarterly: use FY2026-Q1 ... FY2026-Q4" in str(response.json()["errors"]["period"])
+
+
+@pytest.fixture
+def large_count_of_3(monkeypatch):
+    """Lists of 3 rows or more count as large (the rule's threshold, small enough for a test)."""
+    from django.core.cache import cache
+
+    from api import pagination
+
+    monkeypatch.setattr(pagination, "LARGE_COUNT", 3)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_large_list_remembers_its_count_and_a_small_one_counts_every_time(large_count_of_3, token_client,
+                                                                             analyst_a, program_a):
+    """Given a list at the large-count threshold, when a row is added, then its count stays
+    the remembered one (for LARGE_COUNT_MAX_AGE s) while a smaller, filtered list is exact."""
+    moe = factories.MoeFactory(program=program_a)
+    for period in ("FY2026-Q1", "FY2026-Q2", "FY2026-Q3"):
+        factories.MeasurementFactory(moe=moe, period=period, status=MeasurementStatus.APPROVED)
+    client = token_client(analyst_a)
+
+    def count(**query) -> int:
+        return client.get("/api/v1/measurements/", {"page_size": 2, **query}).json()["count"]
+
+    assert count() == 3
+    assert count(status="draft") == 0
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q4", status=MeasurementStatus.DRAFT)
+    assert count() == 3  # remembered: counting a million rows on every page is what this avoids
+    assert count(status="draft") == 1  # under the threshold: exact at once
+    # pages do not depend on the remembered count: the last page is whole, a new page is linked
+    second = client.get("/api/v1/measurements/", {"page": 2, "page_size": 2}).json()
+    assert len(second["results"]) == 2 and second["next"] is None
+    factories.MeasurementFactory(moe=moe, period="FY2027-Q1", status=MeasurementStatus.DRAFT)
+    second = client.get("/api/v1/measurements/", {"page": 2, "page_size": 2}).json()
+    assert second["count"] == 3 and second["next"].endswith("page=3&page_size=2")
+    third = client.get(second["next"]).json()
+    assert [r["period"] for r in third["results"]] == ["FY2027-Q1"] and third["next"] is None
+    assert client.get("/api/v1/measurements/", {"page": 4, "page_size": 2}).status_code == 404
+
+
+def test_the_schema_says_how_old_a_large_count_may_be(token_client, analyst_a):
+    from api.pagination import COUNT_DESCRIPTION
+
+    schema = token_client(analyst_a).get("/api/v1/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedMeasurementList"]
+    assert page["properties"]["count"]["description"] == COUNT_DESCRIPTION

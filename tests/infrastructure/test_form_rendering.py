@@ -3,6 +3,7 @@ the error summary of a refused form (infrastructure/templatetags/portal_forms.py
 from django import forms
 from django.template import Context, Template
 
+from infrastructure.form_rendering import InlineHiddenInput, InlineNumberInput, InlineSelect
 from infrastructure.templatetags.portal_forms import error_summary_entries
 
 
@@ -73,3 +74,49 @@ def test_the_error_summary_lists_every_error_linking_to_its_field():
 
 def test_a_valid_or_unbound_form_has_no_summary():
     assert _render("{% load portal_forms %}{% error_summary form %}", form=ProposalForm()).strip() == ""
+
+
+class GridCells(forms.Form):
+    """Inputs rendered both ways: through the templates and written in Python."""
+
+    value = forms.DecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False)
+    version = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    fast_value = forms.DecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False,
+                                    widget=InlineNumberInput)
+    fast_version = forms.CharField(max_length=40, required=False, widget=InlineHiddenInput)
+
+
+def test_inputs_written_in_python_are_the_bytes_the_templates_write():
+    # Given grids unbound (with and without initial values), refused and with odd values
+    forms_ = [
+        GridCells(),
+        GridCells(initial={"value": "1.5", "version": 3, "fast_value": "1.5", "fast_version": 3}),
+        GridCells(data={"value": "99", "version": '"<x>" & y', "fast_value": "99", "fast_version": '"<x>" & y'}),
+        GridCells(data={"value": "", "version": "", "fast_value": "", "fast_version": ""}),
+    ]
+    for form in forms_:
+        form.is_valid()
+        for slow, fast in (("value", "fast_value"), ("version", "fast_version")):
+            attrs = {"data-cell": "1 < 2", "disabled": True, "readonly": False}
+            # Then the Python-written input is the template's, with its USWDS class and error description
+            expected = str(form[slow].as_widget(attrs=attrs)).replace(f"id_{slow}", "ID").replace(f'"{slow}"', '"NAME"')
+            written = str(form[fast].as_widget(attrs=attrs)).replace(f"id_{fast}", "ID").replace(f'"{fast}"', '"NAME"')
+            assert written == expected
+    assert 'class="usa-input usa-input--error"' in str(forms_[2]["fast_value"])
+
+
+KINDS = [("", "Any"), ("Group & co", [("a", "A & B"), ("b", "<B>")]), ("c", 'C "quoted"'), (3, "Three")]
+
+
+class Drops(forms.Form):
+    kind = forms.ChoiceField(choices=KINDS, required=False)
+    fast_kind = forms.ChoiceField(choices=KINDS, required=False, widget=InlineSelect)
+
+
+def test_a_drop_down_written_in_python_is_the_bytes_the_templates_write():
+    for form in (Drops(), Drops(initial={"kind": "b", "fast_kind": "b"}), Drops(data={"kind": "x", "fast_kind": "x"}),
+                 Drops(data={"kind": "3", "fast_kind": "3"})):
+        form.is_valid()
+        expected = str(form["kind"]).replace("id_kind", "ID").replace('"kind"', '"NAME"')
+        written = str(form["fast_kind"]).replace("id_fast_kind", "ID").replace('"fast_kind"', '"NAME"')
+        assert written == expected
