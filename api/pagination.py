@@ -59,6 +59,8 @@ class LargeCountPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer") from None
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number > MAX_OFFSET // self.per_page:  # its offset would overflow PostgreSQL's bigint
+            raise EmptyPage("That page contains no results")
         return number
 
     def page(self, number) -> Page:
