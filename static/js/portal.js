@@ -72,7 +72,11 @@
   // box goes with it, and the new select gets its own.
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const old = event.detail.target;
-    if (old && old.tomselect) old.tomselect.destroy();
+    if (!old || !old.tomselect) return;
+    old.tomselect.destroy();
+    // Tom Select pointed the field's label at its search box and does not point it back:
+    // the label names the new select again (a short one stays a plain select).
+    document.querySelectorAll(`label[for="${old.id}-ts-control"]`).forEach((label) => { label.htmlFor = old.id; });
   });
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     if (event.target.parentElement) searchable(event.target.parentElement);
