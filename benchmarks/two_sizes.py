@@ -52,14 +52,17 @@ def main(*, script: str, description: str, repeat: int, prepare: Callable[[str],
 
 
 def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
-                describe: Callable | None = None) -> tuple[dict, str]:
+                describe: Callable | None = None,
+                first_views: dict[str, Callable[[], None]] | None = None) -> tuple[dict, str]:
     """Each page (label, URL with an ``{iso3}`` slot for the country with the most
     programs) requested by a signed-in user through Django's full stack: the first
     request ("cold", may compute and store figures), then the median of ``repeat`` more
     ("warm") with their query count and the web process's own CPU time (``cpu_ms``:
     ``time.process_time``, without the database's work; steadier than the server time
     on a loaded machine). ``describe(url, response)``: more figures of a
-    page. Returns (figures by label, that country's ISO code)."""
+    page. ``first_views``: changes of the inputs by name; after the warm requests, each
+    change is made and the page requested once more (``first_view_ms`` by name: the
+    first view after that change). Returns (figures by label, that country's ISO code)."""
     import statistics
     import time
 
@@ -92,7 +95,14 @@ def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
                 times.append(time.perf_counter() - started)
                 cpu_times.append(time.process_time() - cpu_started)
             queries = len(captured)
+        first_view_ms = {}
+        for change_name, change in (first_views or {}).items():
+            change()
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            first_view_ms[change_name] = (time.perf_counter() - started) * 1000
         results[label] = {"url": url, "cold_ms": cold * 1000, "warm_ms": statistics.median(times) * 1000,
+                          "first_view_ms": first_view_ms,
                           "cpu_ms": statistics.median(cpu_times) * 1000, "queries": queries,
                           **(describe(url, response) if describe else {})}
     return results, largest
