@@ -318,8 +318,8 @@ class CoordinationFinding(models.Model):
 
 
 class CoordinationFindingsBuild(models.Model):
-    """The one row saying which inputs (``coordination_inputs_version``) the stored
-    findings were built from, and when."""
+    """The one row saying which inputs version (``coordination_findings._VERSION_SQL``)
+    the stored findings were built from, and when."""
 
     inputs_version = models.CharField(max_length=400)
     built_at = models.DateTimeField()

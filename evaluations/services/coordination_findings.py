@@ -10,7 +10,7 @@ The findings rest on programs (status, years, lead agency, countries, goals, par
 units, objectives, sectors), vetting, strategies and their objectives, partner units,
 countries (tier), donor engagements, reference names, and the day (vetting expiry); not
 on measurements or rollups, so an analyst's saved value leaves them current. Their
-inputs version (``coordination_inputs_version``) fingerprints those tables' latest
+inputs version (``_VERSION_SQL``, with today's date) fingerprints those tables' latest
 changes; the first read that finds it moved rebuilds the table in one transaction
 (readers see the previous findings until it commits; a second rebuilder waits for the
 first, then finds them current and does nothing), and the worker's figures refresh
@@ -61,12 +61,6 @@ def _versions() -> tuple[str, str | None]:
     now = f"f{FINDINGS_DEFINITION}|{timezone.localdate().isoformat()}|" + "|".join(
         "" if value is None else str(value) for value in inputs)
     return now[:400], built
-
-
-def coordination_inputs_version() -> str:
-    """A fingerprint of the rules' definition, their inputs' latest changes and today's
-    date (vetting expires by the day); one query."""
-    return _versions()[0]
 
 
 def _insert_statement(rule: str) -> Statement:
