@@ -64,7 +64,8 @@ def sizes_report(demo: dict, large: dict, columns: list[str], cells: Callable[[d
 
 
 def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
-                describe: Callable | None = None, before_each: Callable[[str], None] | None = None) -> tuple[dict, str]:
+                describe: Callable | None = None, before_each: Callable[[str], None] | None = None,
+                first_views: dict[str, Callable[[], None]] | None = None) -> tuple[dict, str]:
     """Each page (label, URL with an ``{iso3}`` slot for the country with the most
     programs) requested by a signed-in user through Django's full stack: the first
     request ("cold", may compute and store figures), then the median of ``repeat`` more
@@ -72,7 +73,10 @@ def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
     ``time.process_time``, without the database's work; steadier than the server time
     on a loaded machine). ``describe(url, response)``: more figures of a page;
     ``before_each(label)``: called before every request of a page, untimed (e.g. to
-    forget a stored PDF). Returns (figures by label, that country's ISO code)."""
+    forget a stored PDF). ``first_views``: changes of the inputs by name; after the warm
+    requests, each change is made and the page requested once more (``first_view_ms`` by
+    name: the first view after that change). Returns (figures by label, that country's ISO
+    code)."""
     import statistics
     import time
 
@@ -109,7 +113,16 @@ def pages_timed(username: str, pages: list[tuple[str, str]], repeat: int,
                 times.append(time.perf_counter() - started)
                 cpu_times.append(time.process_time() - cpu_started)
             queries = len(captured)
+        first_view_ms = {}
+        for change_name, change in (first_views or {}).items():
+            change()
+            if before_each:
+                before_each(label)
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            first_view_ms[change_name] = (time.perf_counter() - started) * 1000
         results[label] = {"url": url, "cold_ms": cold * 1000, "warm_ms": statistics.median(times) * 1000,
+                          "first_view_ms": first_view_ms,
                           "cpu_ms": statistics.median(cpu_times) * 1000, "queries": queries,
                           **(describe(url, response) if describe else {})}
     return results, largest

@@ -296,6 +296,35 @@ class FindingAcknowledgement(models.Model):
         ]
 
 
+class CoordinationFinding(models.Model):
+    """A finding of a coordination rule (``evaluations.selectors.coordination_rules``) as
+    stored by the last build (derived; written only by
+    ``evaluations.services.coordination_findings``, rebuilt whole when the rules' inputs
+    change). ``finding`` is the finding's place in its rule's order (1 = first); ``data``
+    the rule's columns. A finding is stored once per country it is scoped by (a surge or
+    vetting finding per country of its program, ``country_id`` NULL for a program with
+    none), so a scope's findings are an indexed read; count them by distinct ``finding``."""
+
+    rule = models.CharField(max_length=20)
+    finding = models.IntegerField()
+    country_id = models.IntegerField(null=True)  # no foreign key: a derived row, rebuilt with its inputs
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rule", "country_id", "finding"], name="coord_finding_scope"),
+            models.Index(fields=["rule", "finding"], name="coord_finding_order"),
+        ]
+
+
+class CoordinationFindingsBuild(models.Model):
+    """The one row saying which inputs version (``coordination_findings._VERSION_SQL``)
+    the stored findings were built from, and when."""
+
+    inputs_version = models.CharField(max_length=400)
+    built_at = models.DateTimeField()
+
+
 class PinnedReport(models.Model):
     """A target-vs-actual report a user saved ("pinned") to come back to: its name and
     the report's query string (subject and layout, as the report form reads it)."""

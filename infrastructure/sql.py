@@ -44,6 +44,25 @@ def string_agg_distinct(expression: str) -> str:
     return f"REPLACE(REPLACE(GROUP_CONCAT(DISTINCT {swapped}), ',', ', '), char(31), ',')"
 
 
+def json_object(columns: Iterable[str], *, alias: str) -> str:
+    """A JSON object of ``alias``'s columns keyed by their names (column names are code
+    constants, never user input): ``jsonb_build_object`` on PostgreSQL, ``json_object`` on
+    SQLite (booleans become 0 / 1 there, as SQLite returns them anyway)."""
+    function = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    pairs = ", ".join(f"'{name}', {alias}.{name}" for name in columns)
+    return f"{function}({pairs})"
+
+
+def latest_changes(*, timestamped: Iterable[str] = (), linked: Iterable[str] = ()) -> str:
+    """The columns of an inputs-version query: ``(SELECT MAX(updated_at) FROM t)`` for each
+    ``timestamped`` table (TimeStamped: the column is indexed) and ``(SELECT MAX(id) FROM
+    t)`` for each ``linked`` table (link tables have no timestamps; every link added moves
+    their highest id). Table names are code constants."""
+    columns = [f"(SELECT MAX(updated_at) FROM {table})" for table in timestamped]
+    columns += [f"(SELECT MAX(id) FROM {table})" for table in linked]
+    return ", ".join(columns)
+
+
 def db_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
     """A timestamp read by raw SQL, aware: PostgreSQL gives an aware datetime; SQLite a
     naive one (a plain column) or the text Django stored (an aggregate), both in UTC."""

@@ -224,6 +224,6 @@ def country_dashboard(*, country: Country, programs_limit: int | None = PROGRAMS
     _donor_block(figures, running_ids)
     figures.crises = list(CrisisEvent.objects.filter(country=country).order_by("-occurred_on"))
     stored, figures.figures_computed_at = snapshots.figures(f"country:{country.id}", {
-        "flag_counts": lambda: flags.flag_counts([country.id], today=today)})
+        "flag_counts": lambda: flags.flag_counts([country.id])})
     figures.flag_counts = stored["flag_counts"]
     return figures

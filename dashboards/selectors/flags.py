@@ -1,10 +1,12 @@
-"""Open flags a manager acts on, counted (one query for every kind) and listed (one
-query per list) in the database.
+"""Open flags a manager acts on, counted (a fixed number of queries for every kind) and
+listed (one query per list) in the database.
 
 Overlaps, gaps, surge without a long-term link and vetting are the coordination rules of
 :mod:`evaluations.selectors.coordination_rules`, read here as they are by the
 coordination findings (a count here equals the length of that check's list; the
-dashboard does not hide acknowledged findings: it shows where agencies meet). The other
+dashboard does not hide acknowledged findings: it shows where agencies meet), from the
+findings stored once for the whole portfolio (``evaluations.services.coordination_findings``):
+a scope's counts and list are indexed reads, never the rules computed again. The other
 kinds are this module's:
 
 - stale assessment: a country whose current selectivity score is flagged stale (its
@@ -22,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from evaluations.models import CLOSED_FOLLOW_UP
@@ -30,10 +32,10 @@ from evaluations.selectors.coordination import programs_in_summary, surge_missin
 from evaluations.selectors.coordination_rules import (
     ids_condition,
     programs_in_countries,
-    rule_count_statement,
-    rule_rows,
-    rule_settings_for_transaction,
+    stored_rule_counts,
+    stored_rule_rows,
 )
+from evaluations.services.coordination_findings import findings_current
 from infrastructure.sql import sql_literal_list
 
 CLOSED_FOLLOW_UP_SQL = sql_literal_list(CLOSED_FOLLOW_UP)
@@ -73,9 +75,11 @@ KINDS = {
 COORDINATION_RULES = {"overlaps": "overlap", "gaps": "gap", "surge": "surge", "vetting": "vetting"}
 
 
-def _coordination_rows(kind: str, ids: list[int] | None, today: dt.date) -> list[tuple]:
-    """The rule's findings as the dashboard table's raw row tuples."""
-    rows = rule_rows(COORDINATION_RULES[kind], ids, today=today, limit=LIST_LIMIT)
+def _coordination_rows(kind: str, ids: list[int] | None) -> list[tuple]:
+    """The rule's stored findings (made current first) as the dashboard table's raw row
+    tuples."""
+    findings_current()
+    rows = stored_rule_rows(COORDINATION_RULES[kind], ids, limit=LIST_LIMIT)
     if kind == "overlaps":
         return [(r["country_name"], r["iso3"], f"Goal {r['on_name']}" if r["on_kind"] == "goal" else r["on_name"],
                  r["agencies"], ", ".join(label.split(" (")[0] for _, label in programs_in_summary(r["programs"])),
@@ -119,35 +123,32 @@ def _crises(ids: list[int] | None, today: dt.date) -> tuple[str, str, list]:
 OTHER_KINDS = {"stale": _stale, "overdue": _overdue, "crises": _crises}
 
 
-def flag_counts(country_ids: Iterable[int] | None = None, *, today: dt.date | None = None) -> dict[str, int]:
-    """Count of every flag kind in scope (None: the whole portfolio), in one query.
-    ``today`` (default: today) decides expired vettings and overdue recommendations."""
+def flag_counts(country_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Count of every flag kind in scope (None: the whole portfolio), as of today: the
+    coordination rules' from their stored findings (made current first: one query when
+    they are), the other kinds in one query; three queries in all."""
     ids = None if country_ids is None else [int(i) for i in country_ids]
-    today = today or timezone.localdate()
+    today = timezone.localdate()
+    findings_current()
+    stored = stored_rule_counts(ids)
     selects, params = [], []
-    for key in KINDS:
-        if key in COORDINATION_RULES:
-            sql, sql_params = rule_count_statement(COORDINATION_RULES[key], ids, today)
-        else:
-            _, frm, sql_params = OTHER_KINDS[key](ids, today)
-            sql = f"SELECT COUNT(*) FROM (SELECT 1 {frm}) AS flagged"
-        selects.append(f"({sql}) AS {key}")
+    for key in OTHER_KINDS:
+        _, frm, sql_params = OTHER_KINDS[key](ids, today)
+        selects.append(f"(SELECT COUNT(*) FROM (SELECT 1 {frm}) AS flagged) AS {key}")
         params.extend(sql_params)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        rule_settings_for_transaction()
+    with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        row = cursor.fetchone()
-    return dict(zip(KINDS, (int(v) for v in row)))
+        others = dict(zip(OTHER_KINDS, (int(v) for v in cursor.fetchone())))
+    return {key: stored[COORDINATION_RULES[key]] if key in COORDINATION_RULES else others[key] for key in KINDS}
 
 
-def flag_rows(kind: str, country_ids: Iterable[int] | None = None, *, today: dt.date | None = None) -> list[tuple]:
-    """The flagged items of ``kind`` in scope (at most LIST_LIMIT), raw tuples in the
-    order of the kind's columns (with ids / ISO codes for links first)."""
+def flag_rows(kind: str, country_ids: Iterable[int] | None = None) -> list[tuple]:
+    """The flagged items of ``kind`` in scope as of today (at most LIST_LIMIT), raw tuples
+    in the order of the kind's columns (with ids / ISO codes for links first)."""
     ids = None if country_ids is None else [int(i) for i in country_ids]
-    today = today or timezone.localdate()
     if kind in COORDINATION_RULES:
-        return _coordination_rows(kind, ids, today)
-    columns, frm, params = OTHER_KINDS[kind](ids, today)
+        return _coordination_rows(kind, ids)
+    columns, frm, params = OTHER_KINDS[kind](ids, timezone.localdate())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} {frm} LIMIT %s", [*params, LIST_LIMIT])
         return cursor.fetchall()

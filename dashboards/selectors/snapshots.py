@@ -34,22 +34,18 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
+from infrastructure.sql import latest_changes
+
 CACHE_ALIAS = "figures"
 
 # Input tables whose latest change invalidates the snapshots (TimeStamped: updated_at is
 # indexed). Membership changes of a program (countries, goals, partners) go through the
 # program services, which save the program (its updated_at moves); the count of country
 # links also catches bulk loads.
-_VERSION_SQL = """
-    SELECT (SELECT MAX(updated_at) FROM programs_program),
-           (SELECT MAX(updated_at) FROM programs_funding),
-           (SELECT MAX(updated_at) FROM programs_vetting),
-           (SELECT MAX(updated_at) FROM programs_crisisevent),
-           (SELECT MAX(updated_at) FROM programs_objective),
-           (SELECT MAX(updated_at) FROM programs_strategy),
-           (SELECT MAX(updated_at) FROM programs_partnerinstitution),
-           (SELECT MAX(updated_at) FROM programs_country),
-           (SELECT MAX(updated_at) FROM evaluations_recommendation),
+_VERSION_SQL = f"""
+    SELECT {latest_changes(timestamped=[
+        "programs_program", "programs_funding", "programs_vetting", "programs_crisisevent", "programs_objective",
+        "programs_strategy", "programs_partnerinstitution", "programs_country", "evaluations_recommendation"])},
            (SELECT MAX(id) FROM assessments_selectivityscore),
            (SELECT MAX(computed_at) FROM evaluations_countryrollup),
            (SELECT MAX(computed_at) FROM evaluations_programrollup),
@@ -151,6 +147,7 @@ def figures_refresh() -> int:
     up to date; returns the number of page builds run, 0 if another refresh is running.
     Each scope's figures are stored as they are computed, so pages never wait for the
     whole refresh. Called by the Celery task."""
+    from evaluations.services.coordination_findings import findings_current
     from infrastructure.locks import scope_lock_held
     from programs.models import Region, RegionScheme
 
@@ -159,6 +156,7 @@ def figures_refresh() -> int:
     with scope_lock_held("dashboards.figures_refresh") as acquired:
         if not acquired:
             return 0
+        findings_current()  # the flag counts of every scope below read the stored findings
         builds = [lambda scheme=scheme: overview.portfolio_dashboard(scheme=scheme, current=True)
                   for scheme in RegionScheme.values]
         builds += [lambda: overview.country_index(current=True), lambda: overview.goal_coverage(current=True)]

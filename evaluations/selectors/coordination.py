@@ -3,8 +3,10 @@
 these lists and the dashboards' flags alike) written as findings a person reads, links
 and acknowledges.
 
-Every check is one set-based query. A finding has a stable fingerprint: a hash of the
-check name and the data the finding rests on (ids, years, statuses), so an
+Every check reads its rule's findings stored for today (computed once for the whole
+portfolio, a set-based statement per rule, rebuilt when the rules' inputs change:
+``evaluations.services.coordination_findings``), or computes them for another day. A
+finding has a stable fingerprint: a hash of the check name and the data the finding rests on (ids, years, statuses), so an
 acknowledgement holds while the data stays the same and the finding shows again when
 the data changes.
 """
@@ -19,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import FindingAcknowledgement
-from .coordination_rules import rule_rows
+from .coordination_rules import rule_rows, stored_rule_rows
 
 
 @dataclass
@@ -59,11 +61,23 @@ def surge_missing(long_term_objective_id: int | None, no_plan: bool) -> list[str
                                     ("sustainment plan", bool(no_plan))) if gone]
 
 
+def findings_rows(rule: str, country_ids: list[int] | None, today: dt.date | None) -> list[dict]:
+    """The rows of ``rule`` in scope: for today (``today`` None or today's date) the stored
+    findings, brought up to date first (``evaluations.services.coordination_findings``);
+    for another day computed by the rule itself."""
+    if today is None or today == timezone.localdate():
+        from ..services.coordination_findings import findings_current
+
+        findings_current()
+        return stored_rule_rows(rule, country_ids)
+    return rule_rows(rule, country_ids, today=today)
+
+
 def interagency_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
     """One finding per country and goal (or partner institution) served by running
     programs of two or more lead agencies in a common fiscal year."""
     findings = []
-    for row in rule_rows("overlap", country_ids, today=today or timezone.localdate()):
+    for row in findings_rows("overlap", country_ids, today):
         programs = programs_in_summary(row["programs"])
         shared = f"goal {row['on_name']}" if row["on_kind"] == "goal" else f"institution {row['on_name']}"
         years = f"FY{row['first_fy']}-FY{row['last_fy']}"
@@ -93,7 +107,7 @@ def donor_overlaps(today: dt.date | None = None, country_ids: list[int] | None =
             links=[_program_link(r["program_id"], r["program_code"])],
             program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         )
-        for r in rule_rows("donor_overlap", country_ids, today=today or timezone.localdate())
+        for r in findings_rows("donor_overlap", country_ids, today)
     ]
 
 
@@ -107,7 +121,7 @@ def gaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> 
                     f"program ({r['objective_description'][:80]})",
             country=r["country_name"], iso3s=[r["iso3"]],
         )
-        for r in rule_rows("gap", country_ids, today=today or timezone.localdate())
+        for r in findings_rows("gap", country_ids, today)
     ]
 
 
@@ -115,7 +129,7 @@ def surge_without_long_term_link(today: dt.date | None = None, country_ids: list
     """One finding per running surge program missing a long-term objective or a
     sustainment plan (or both)."""
     findings = []
-    for r in rule_rows("surge", country_ids, today=today or timezone.localdate()):
+    for r in findings_rows("surge", country_ids, today):
         objective, no_plan = r["long_term_objective_id"], bool(r["no_plan"])
         missing = surge_missing(objective, no_plan)
         findings.append(Finding(
@@ -133,7 +147,7 @@ def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None 
     """One finding per running program and partner institution needing vetting without
     an approved vetting unexpired on ``today`` (default: today)."""
     findings = []
-    for r in rule_rows("vetting", country_ids, today=today or timezone.localdate()):
+    for r in findings_rows("vetting", country_ids, today):
         latest = r["latest"]
         state = "never vetted" if not latest else f"latest vetting {latest.rstrip(':').replace(':', ', expired ')}"
         findings.append(Finding(

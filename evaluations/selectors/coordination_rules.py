@@ -1,7 +1,10 @@
 """The coordination rules (DESIGN.md section 3; vetting: section 2), each defined once in
 SQL. The findings lists (:mod:`evaluations.selectors.coordination`, the coordination page
 and the API) and the dashboards' flag counts and flag lists (:mod:`dashboards.selectors.flags`)
-both read these relations, so a count always equals the length of its list.
+both read these relations, as stored for today by
+:mod:`evaluations.services.coordination_findings` (computed once for the whole portfolio,
+read per scope: ``stored_rule_rows``, ``stored_rule_counts``), so a count always equals
+the length of its list; ``rule_rows`` computes a rule for another day.
 
 Each rule is a relation with one row per finding, optionally limited to the programs
 (or objectives) of some countries:
@@ -31,9 +34,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models import Count, Max
 
 from infrastructure.sql import REPORT_WORK_MEM, bulk_settings_for_transaction, ids_in, string_agg, string_agg_distinct
 from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
+
+from ..models import CoordinationFinding
 
 Statement = tuple[str, list]
 RUNNING_PROGRAM = f"p.archived_at IS NULL AND p.status IN {RUNNING_SQL}"
@@ -225,19 +231,27 @@ ORDER_BY = {
 }
 
 
+# Each rule's columns (its SELECT list, in order; a test holds them equal to the SQL's),
+# stored as a finding's ``data`` by ``evaluations.services.coordination_findings``.
+COLUMNS = {
+    "overlap": ("country_id", "country_name", "iso3", "on_kind", "on_id", "on_name", "agencies", "programs",
+                "first_fy", "last_fy"),
+    "donor_overlap": ("country_id", "country_name", "iso3", "donor_id", "donor_name", "dac_code", "sector_name",
+                      "program_id", "program_code", "engagement_id", "start_fy", "end_fy"),
+    "gap": ("country_id", "country_name", "iso3", "tier", "strategy_id", "strategy_title", "objective_id",
+            "objective_code", "objective_description"),
+    "surge": ("program_id", "program_code", "program_title", "long_term_objective_id", "no_plan", "country_names",
+              "iso3s"),
+    "vetting": ("program_id", "program_code", "program_title", "institution_id", "institution_name",
+                "country_name", "iso3", "latest"),
+}
+
+# Rules scoped by their program's countries (the others by their ``country_id``).
+SCOPED_BY_PROGRAM = frozenset({"surge", "vetting"})
+
+
 def _scope(country_ids: Iterable[int] | None) -> list[int] | None:
     return None if country_ids is None else [int(i) for i in country_ids]
-
-
-def rule_count_statement(rule: str, country_ids: Iterable[int] | None, today: dt.date) -> Statement:
-    """``SELECT COUNT(*)`` of the findings of ``rule`` in scope, to be run alone or as a
-    scalar subquery beside other counts (one query for a whole dashboard). The overlap
-    count reads the rule's groups without the details of each."""
-    if rule == "overlap":
-        groups, params = _overlap_groups(_scope(country_ids))
-        return groups + " SELECT COUNT(*) FROM found", params
-    sql, params = RULES[rule](_scope(country_ids), today)
-    return f"SELECT COUNT(*) FROM ({sql}) AS found", params
 
 
 def rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, today: dt.date,
@@ -261,3 +275,33 @@ def rule_settings_for_transaction() -> None:
     ~300,000 hit-years at the large size: on disk at the default 4 MB, about half as fast).
     One query; the other rules need no more than the default."""
     bulk_settings_for_transaction(work_mem=REPORT_WORK_MEM)
+
+
+def stored_rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, limit: int | None = None) -> list[dict]:
+    """The stored findings of ``rule`` in scope (None: everywhere), as ``rule_rows`` gives
+    them for today, from the table the last build wrote (the caller makes it current:
+    ``evaluations.services.coordination_findings.findings_current``); one indexed query."""
+    stored = CoordinationFinding.objects.filter(rule=rule)
+    if country_ids is not None:
+        stored = stored.filter(country_id__in=_scope(country_ids))
+    elif limit is not None:  # findings are numbered 1..n in the rule's order
+        stored = stored.filter(finding__lte=limit)
+    stored = stored.values_list("finding", "data").order_by("finding")
+    if rule in SCOPED_BY_PROGRAM:  # a finding is stored once per country of its program
+        stored = stored.distinct()
+    if limit is not None:
+        stored = stored[:limit]
+    return [data for _, data in stored]
+
+
+def stored_rule_counts(country_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """How many stored findings each rule has in scope (None: everywhere), every rule of
+    ``RULES`` a key; one indexed query (see ``stored_rule_rows``). Everywhere, a rule's
+    count is its last finding's number (findings are numbered 1..n)."""
+    stored = CoordinationFinding.objects.all()
+    if country_ids is None:
+        counts = dict(stored.values_list("rule").annotate(n=Max("finding")).order_by())
+    else:
+        counts = dict(stored.filter(country_id__in=_scope(country_ids)).values_list("rule")
+                      .annotate(n=Count("finding", distinct=True)).order_by())
+    return {rule: counts.get(rule, 0) for rule in RULES}

@@ -1,0 +1,144 @@
+"""The coordination findings stored once for the whole portfolio
+(evaluations/services/coordination_findings.py): the same rows, in the same order, as the
+rules compute for any scope; rebuilt when the rules' inputs change and only then (not
+when a value is saved); a fixed number of queries to build and to read."""
+from __future__ import annotations
+
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import CoordinationFinding
+from evaluations.selectors.coordination_rules import (
+    COLUMNS,
+    RULES,
+    rule_rows,
+    stored_rule_counts,
+    stored_rule_rows,
+)
+from evaluations.services.coordination_findings import findings_current, findings_rebuild
+from evaluations.services.rollups import rollups_recompute
+from programs import models as m
+from tests import factories
+from tests.factories.dashboards import portfolio_build
+
+pytestmark = pytest.mark.django_db
+
+
+def _every_kind_of_finding(agency_a, agency_b) -> dict[str, m.Country]:
+    """A portfolio with findings of every rule, one of them spanning two countries."""
+    portfolio_build()
+    kenya, ghana = factories.country("KEN"), factories.country("GHA")
+    kenya.priority_tier = 1
+    kenya.save()
+    goal, sector = m.Goal.objects.get(code="1.e"), m.Sector.objects.get(dac_code="15210")
+    unit = factories.PartnerInstitutionFactory(country=kenya)
+    for agency in (agency_a, agency_b):
+        program = factories.ProgramFactory(lead_agency=agency, countries=[kenya, ghana], goals=[goal], start_fy=2026,
+                                           end_fy=2028, is_surge=agency == agency_a, sustainment_plan="")
+        program.partner_institutions.set([unit])
+        program.sectors.set([sector])
+    donor = m.OtherDonor.objects.create(name="EU", kind="multilateral")
+    m.DonorEngagement.objects.create(donor=donor, country=kenya, sector=sector, start_fy=2026, end_fy=2030)
+    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
+    m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    return {"KEN": kenya, "GHA": ghana, "COL": factories.country("COL")}
+
+
+def test_stored_findings_equal_the_rules_for_every_scope(agency_a, agency_b):
+    # Given findings of every rule
+    countries = _every_kind_of_finding(agency_a, agency_b)
+    today = timezone.localdate()
+    # When they are stored
+    assert findings_current()
+    # Then every rule's stored rows are the rule's own rows, in its order, for the portfolio,
+    # one country, two countries and none
+    scopes = [None, [countries["KEN"].id], [countries["KEN"].id, countries["GHA"].id], [countries["COL"].id], []]
+    for rule in RULES:
+        assert rule_rows(rule, None, today=today), rule
+        for scope in scopes:
+            assert stored_rule_rows(rule, scope) == rule_rows(rule, scope, today=today), (rule, scope)
+            assert stored_rule_rows(rule, scope, limit=1) == rule_rows(rule, scope, today=today, limit=1), (rule, scope)
+            assert stored_rule_counts(scope)[rule] == len(rule_rows(rule, scope, today=today)), (rule, scope)
+
+
+def test_each_rules_columns_are_its_sql_columns():
+    for rule, statement in RULES.items():
+        sql, params = statement(None, timezone.localdate())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS found LIMIT 0", params)
+            assert tuple(column[0] for column in cursor.description) == COLUMNS[rule], rule
+
+
+def test_a_saved_value_leaves_the_findings_current_and_a_program_edit_rebuilds_them(agency_a, agency_b):
+    # Given stored findings
+    _every_kind_of_finding(agency_a, agency_b)
+    findings_current()
+    # When a value is saved and its program's rollups recomputed, they stay current
+    program = m.Program.objects.filter(archived_at__isnull=True, moes__isnull=False).first()
+    factories.MeasurementFactory(moe=program.moes.first(), period="FY2026-Q2")
+    rollups_recompute(program_ids=[program.id])
+    assert not findings_current()
+    # When a program is edited, they are rebuilt, once
+    program.end_fy = 2030
+    program.save()
+    assert findings_current()
+    assert not findings_current()
+
+
+def test_a_link_added_without_saving_the_program_rebuilds_them(agency_a, agency_b):
+    # Given stored findings and no overlap in Ghana on goal 4
+    ghana, goal = factories.country("GHA"), m.Goal.objects.get(code="4")
+    first = factories.ProgramFactory(lead_agency=agency_a, countries=[ghana], start_fy=2026, end_fy=2027)
+    factories.ProgramFactory(lead_agency=agency_b, countries=[ghana], goals=[goal], start_fy=2026, end_fy=2027)
+    findings_current()
+    assert stored_rule_counts([ghana.id])["overlap"] == 0
+    # When a goal is linked to the first program by a bulk write (no save of the program)
+    m.Program.goals.through.objects.create(program=first, goal=goal)
+    # Then the next read rebuilds them and finds the overlap
+    assert findings_current()
+    assert stored_rule_counts([ghana.id])["overlap"] == 1
+
+
+def test_a_rebuild_costs_the_same_queries_for_ten_times_the_data():
+    portfolio_build(programs_per_country=1)
+    with CaptureQueriesContext(connection) as small:
+        assert findings_rebuild(force=True)
+    portfolio_build(programs_per_country=10)
+    with CaptureQueriesContext(connection) as large:
+        assert findings_rebuild(force=True)
+    assert len(large) == len(small)
+    assert CoordinationFinding.objects.filter(rule="overlap").exists()
+
+
+def _overlap_rule_runs(queries) -> int:
+    return sum(1 for q in queries.captured_queries if "overlapping AS MATERIALIZED" in q["sql"])
+
+
+def test_dashboards_read_the_stored_findings_and_compute_the_overlap_rule_once_per_change(client, manager):
+    # Given a portfolio whose dashboards were viewed once
+    client.force_login(manager)
+    portfolio_build()
+    urls = [reverse("dashboards:portfolio"), reverse("dashboards:flag-list", kwargs={"kind": "overlaps"}),
+            reverse("dashboards:region", kwargs={"scheme": "bureau", "code": "AF"}),
+            reverse("dashboards:country", kwargs={"iso3": "KEN"}), reverse("evaluations:coordination")]
+    for url in urls:
+        assert client.get(url).status_code == 200
+    # When a value is saved (every figure outdated), no page computes the overlap rule
+    program = m.Program.objects.filter(archived_at__isnull=True, moes__isnull=False).first()
+    factories.MeasurementFactory(moe=program.moes.first(), period="FY2026-Q2")
+    rollups_recompute(program_ids=[program.id])
+    with CaptureQueriesContext(connection) as after_value:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    assert _overlap_rule_runs(after_value) == 0
+    # When a program is edited, the first page computes it for every scope, once
+    program.end_fy = 2030
+    program.save()
+    with CaptureQueriesContext(connection) as after_edit:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    assert _overlap_rule_runs(after_edit) == 1
