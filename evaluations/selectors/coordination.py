@@ -17,8 +17,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
+
+from programs.links import program_url
 
 from ..models import FindingAcknowledgement
 from .coordination_rules import rule_rows, stored_rule_rows
@@ -46,7 +47,7 @@ def fingerprint(check: str, *parts) -> str:
 
 
 def _program_link(program_id: int, code: str) -> tuple[str, str]:
-    return code, reverse("programs:program-detail", args=[program_id])
+    return code, program_url(program_id)
 
 
 def programs_in_summary(joined: str) -> list[tuple[int, str]]:
@@ -61,23 +62,31 @@ def surge_missing(long_term_objective_id: int | None, no_plan: bool) -> list[str
                                     ("sustainment plan", bool(no_plan))) if gone]
 
 
-def findings_rows(rule: str, country_ids: list[int] | None, today: dt.date | None) -> list[dict]:
+def _findings_current() -> None:
+    from ..services.coordination_findings import findings_current  # the service reads this module's rules
+
+    findings_current()
+
+
+def findings_rows(rule: str, country_ids: list[int] | None, today: dt.date | None,
+                  made_current: bool = False) -> list[dict]:
     """The rows of ``rule`` in scope: for today (``today`` None or today's date) the stored
-    findings, brought up to date first (``evaluations.services.coordination_findings``);
+    findings, brought up to date first (``evaluations.services.coordination_findings``)
+    unless the caller just did (``made_current``: one version check for several rules);
     for another day computed by the rule itself."""
     if today is None or today == timezone.localdate():
-        from ..services.coordination_findings import findings_current
-
-        findings_current()
+        if not made_current:
+            _findings_current()
         return stored_rule_rows(rule, country_ids)
     return rule_rows(rule, country_ids, today=today)
 
 
-def interagency_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
+def interagency_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None,
+        *, made_current: bool = False) -> list[Finding]:
     """One finding per country and goal (or partner institution) served by running
     programs of two or more lead agencies in a common fiscal year."""
     findings = []
-    for row in findings_rows("overlap", country_ids, today):
+    for row in findings_rows("overlap", country_ids, today, made_current):
         programs = programs_in_summary(row["programs"])
         shared = f"goal {row['on_name']}" if row["on_kind"] == "goal" else f"institution {row['on_name']}"
         years = f"FY{row['first_fy']}-FY{row['last_fy']}"
@@ -93,7 +102,8 @@ def interagency_overlaps(today: dt.date | None = None, country_ids: list[int] | 
     return findings
 
 
-def donor_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
+def donor_overlaps(today: dt.date | None = None, country_ids: list[int] | None = None,
+        *, made_current: bool = False) -> list[Finding]:
     """One finding per other donor's engagement and running program sharing a country,
     a DAC sector and fiscal years."""
     return [
@@ -107,11 +117,12 @@ def donor_overlaps(today: dt.date | None = None, country_ids: list[int] | None =
             links=[_program_link(r["program_id"], r["program_code"])],
             program_ids=[r["program_id"]], iso3s=[r["iso3"]],
         )
-        for r in findings_rows("donor_overlap", country_ids, today)
+        for r in findings_rows("donor_overlap", country_ids, today, made_current)
     ]
 
 
-def gaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
+def gaps(today: dt.date | None = None, country_ids: list[int] | None = None,
+        *, made_current: bool = False) -> list[Finding]:
     """One finding per objective of a tier 1-2 country's strategy with no running program."""
     return [
         Finding(
@@ -121,15 +132,16 @@ def gaps(today: dt.date | None = None, country_ids: list[int] | None = None) -> 
                     f"program ({r['objective_description'][:80]})",
             country=r["country_name"], iso3s=[r["iso3"]],
         )
-        for r in findings_rows("gap", country_ids, today)
+        for r in findings_rows("gap", country_ids, today, made_current)
     ]
 
 
-def surge_without_long_term_link(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
+def surge_without_long_term_link(today: dt.date | None = None, country_ids: list[int] | None = None,
+        *, made_current: bool = False) -> list[Finding]:
     """One finding per running surge program missing a long-term objective or a
     sustainment plan (or both)."""
     findings = []
-    for r in findings_rows("surge", country_ids, today):
+    for r in findings_rows("surge", country_ids, today, made_current):
         objective, no_plan = r["long_term_objective_id"], bool(r["no_plan"])
         missing = surge_missing(objective, no_plan)
         findings.append(Finding(
@@ -143,11 +155,12 @@ def surge_without_long_term_link(today: dt.date | None = None, country_ids: list
     return findings
 
 
-def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None = None) -> list[Finding]:
+def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None = None,
+        *, made_current: bool = False) -> list[Finding]:
     """One finding per running program and partner institution needing vetting without
     an approved vetting unexpired on ``today`` (default: today)."""
     findings = []
-    for r in findings_rows("vetting", country_ids, today):
+    for r in findings_rows("vetting", country_ids, today, made_current):
         latest = r["latest"]
         state = "never vetted" if not latest else f"latest vetting {latest.rstrip(':').replace(':', ', expired ')}"
         findings.append(Finding(
@@ -178,11 +191,12 @@ def coordination_findings(*, include_acknowledged: bool = True, country_ids: lis
     acknowledgements = {
         (a.check_name, a.fingerprint): a for a in FindingAcknowledgement.objects.select_related("acknowledged_by")
     }
+    _findings_current()  # once for every check below
     sections = []
     for name, (title, check) in CHECKS.items():
         if checks is not None and name not in checks:
             continue
-        findings = check(country_ids=country_ids)
+        findings = check(country_ids=country_ids, made_current=True)
         for finding in findings:
             finding.acknowledgement = acknowledgements.get((name, finding.fingerprint))
         open_count = sum(1 for f in findings if f.acknowledgement is None)

@@ -17,6 +17,15 @@ def _programs(n):
         factories.program_full()
 
 
+def _programs_with_findings_current(n):
+    """Programs, then the stored coordination findings rebuilt from them: the list reads the
+    stored findings (a rebuild's own fixed cost is asserted in test_coordination_stored)."""
+    from evaluations.services.coordination_findings import findings_current
+
+    _programs(n)
+    findings_current()
+
+
 def _reviews(n):
     for _ in range(n):
         factories.review(factories.program_full())
@@ -109,7 +118,8 @@ ENDPOINTS = [
     ("/api/v1/country-rollups/?region=AF", _rollups, 4),
     ("/api/v1/region-rollups/", _rollups, 4),
     ("/api/v1/goal-rollups/", _rollups, 4),
-    ("/api/v1/coordination-findings/", _programs, 2 + 6 + 1),  # + the overlap rule's work_mem
+    # knox, acknowledgements, the stored findings' version, one read per check
+    ("/api/v1/coordination-findings/", _programs_with_findings_current, 2 + 1 + 1 + 5),
     ("/api/v1/allocation-scenarios/", _scenarios, 4),  # knox, five checks, acknowledgements
 ]
 
