@@ -40,6 +40,21 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, row in figures.items():
         print(f"| {label} | {row['warm_ms']:,.0f} | {row['cpu_ms']:,.0f} | {row['queries']} | {row['bytes']:,} |")
+    try:
+        from programs.selectors.programs import program_search
+    except ImportError:  # before the picker existed
+        return
+    import statistics
+    import time
+
+    print("\n| picker search for | results | median ms |\n| --- | ---: | ---: |")
+    for text in ("", "dod-2024-1", "cayman", "no such program"):
+        times = []
+        for _ in range(max(args.repeat, 5)):
+            started = time.perf_counter()
+            found = program_search(text)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"| \"{text}\" | {len(found)} | {statistics.median(times):.1f} |")
 
 
 if __name__ == "__main__":
