@@ -61,6 +61,8 @@ class ProgramChoiceField(forms.Field):
         """The program (annotated ``pickable``) whose code is ``value`` (as typed or in
         capitals: both use the code's unique index) or, for a number that is no code,
         whose id it is; looked up once per form."""
+        if "\x00" in value or len(value) > 40:  # no code holds these (and PostgreSQL refuses NUL)
+            return None
         if value not in self._found:
             match = Q(code__in={value, value.upper()})
             if value.isascii() and value.isdigit() and len(value) <= 9:

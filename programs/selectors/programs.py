@@ -124,10 +124,10 @@ def pickable_programs() -> QuerySet[Program]:
 def program_search(text: str, *, limit: int = PICKER_RESULTS) -> list[dict]:
     """Pickable programs whose code or title contains ``text`` (any case), by code: at
     most ``limit`` rows of ``{"code", "title"}``, in one query. An empty ``text`` gives
-    the first programs by code. At 20,000 programs PostgreSQL walks the code index and
+    the first programs by code; NUL characters (which PostgreSQL refuses) are dropped. At 20,000 programs PostgreSQL walks the code index and
     stops at ``limit`` matches (docs/performance.md, "Program pickers")."""
     queryset = pickable_programs()
-    text = text.strip()
+    text = text.replace("\x00", "").strip()
     if text:
         queryset = queryset.filter(Q(code__icontains=text) | Q(title__icontains=text))
     return list(queryset.values("code", "title")[:limit])

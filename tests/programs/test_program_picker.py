@@ -76,6 +76,12 @@ def test_the_search_answers_at_most_twenty_programs_in_one_search_query(client, 
     assert [row["value"] for row in results] == sorted(row["value"] for row in results)
 
 
+def test_a_nul_in_the_search_is_no_error(client, analyst_a, program_a):
+    client.force_login(analyst_a)
+    response = client.get("/programs/pick/", {"q": "border\x00"})
+    assert response.status_code == 200 and response.json()["results"][0]["value"] == program_a.code
+
+
 def test_the_search_is_for_signed_in_users_only(client, program_a):
     response = client.get("/programs/pick/", {"q": program_a.code})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -86,6 +92,7 @@ def test_the_search_is_for_signed_in_users_only(client, program_a):
     ("NOPE-1", "No program has the code “NOPE-1”"),
     ("999999", "No program has the code “999999”"),
     ("x" * 500, "No program has the code"),
+    ("DOS\x00-1", "No program has the code"),
 ])
 def test_an_unknown_program_is_a_field_error(typed, message):
     form = TargetVsActualForm({"program": typed})
