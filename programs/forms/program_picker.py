@@ -57,6 +57,12 @@ class ProgramChoiceField(forms.Field):
         super().__init__(help_text=help_text, **kwargs)
         self._found: dict[str, Program | None] = {}
 
+    def __deepcopy__(self, memo):
+        # Each form copies its fields: its lookups are its own, never another request's.
+        copied = super().__deepcopy__(memo)
+        copied._found = {}
+        return copied
+
     def _program(self, value: str) -> Program | None:
         """The program (annotated ``pickable``) whose code is ``value`` (as typed or in
         capitals: both use the code's unique index) or, for a number that is no code,

@@ -118,3 +118,11 @@ def test_a_code_in_any_case_or_an_id_chooses_the_program(program_a):
     assert TargetVsActualForm({"program": program_a.code.lower()}).is_valid()
     form = TargetVsActualForm({"program": str(program_a.pk)})  # older links and pinned reports
     assert form.is_valid() and form.cleaned_data["program"] == program_a
+
+
+def test_a_form_never_reuses_another_forms_lookup(agency_a):
+    # Given a code that no program has yet, refused by one form
+    assert not TargetVsActualForm({"program": "DOS-2027-0001"}).is_valid()
+    # When the program is created, the next form finds it
+    factories.ProgramFactory(code="DOS-2027-0001", lead_agency=agency_a)
+    assert TargetVsActualForm({"program": "DOS-2027-0001"}).is_valid()
