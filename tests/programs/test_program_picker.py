@@ -126,3 +126,22 @@ def test_a_form_never_reuses_another_forms_lookup(agency_a):
     # When the program is created, the next form finds it
     factories.ProgramFactory(code="DOS-2027-0001", lead_agency=agency_a)
     assert TargetVsActualForm({"program": "DOS-2027-0001"}).is_valid()
+
+
+def test_the_approvals_queue_filters_by_a_picked_program_and_lists_no_programs(client, manager, analyst_a, agency_a):
+    from tests.programs.test_bulk_decisions import _submitted
+
+    # Given values waiting in two programs
+    kept, other = factories.ProgramFactory(lead_agency=agency_a), factories.ProgramFactory(lead_agency=agency_a)
+    _submitted(kept, 2, author=analyst_a)
+    _submitted(other, 1, author=analyst_a, start=4)
+    client.force_login(manager)
+    # When the manager picks one program by its code (or by its id, as older links do)
+    by_code = client.get("/programs/approvals/", {"program": kept.code.lower()}).content.decode()
+    by_id = client.get("/programs/approvals/", {"program": kept.pk}).content.decode()
+    # Then only its values are listed, and the filter holds the chosen program, no list of programs
+    for html in (by_code, by_id):
+        assert html.count('name="ids"') == 2 and f'value="{kept.code}"' in html
+        assert f"<option value=\"{other.pk}\"" not in html and "data-program-picker" in html
+    unknown = client.get("/programs/approvals/", {"program": "NOPE"})
+    assert unknown.status_code == 200 and "No program has the code “NOPE”" in unknown.content.decode()
