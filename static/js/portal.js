@@ -55,6 +55,7 @@
         items: code ? [code] : [],
         closeAfterSelect: true,
         placeholder: "Type a program code or title",
+        hidePlaceholder: true, // as the other searchable selects: no placeholder beside the chosen program
         loadThrottle: 250,
         // The server matches code or title; keep only loaded programs that still match.
         score(search) {
