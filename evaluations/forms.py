@@ -7,7 +7,8 @@ from django.core.validators import URLValidator
 
 from programs.fiscal import Period
 from programs.forms.change_fields import VersionField
-from programs.models import RUNNING_STATUSES, Country, Goal, Program, Region, ReviewDecision
+from programs.forms.program_picker import ProgramChoiceField
+from programs.models import RUNNING_STATUSES, Country, Goal, Region, ReviewDecision
 
 from .models import Evaluation, FollowUpStatus
 from .selectors.iptt import FREQUENCIES, GROUPINGS, HIDEABLE, IpttOptions
@@ -16,7 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class EvaluationForm(forms.ModelForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.filter(archived_at__isnull=True).order_by("code"))
+    program = ProgramChoiceField()
     documents = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One document per line: title | https://link",
@@ -87,9 +88,7 @@ class TargetVsActualForm(forms.Form):
     """The report's subject (exactly one of program, country, region, goal) and layout
     (parsing only; :class:`evaluations.selectors.iptt.IpttOptions` holds the result)."""
 
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.filter(archived_at__isnull=True).order_by("code"), required=False
-    )
+    program = ProgramChoiceField(required=False)
     country = forms.ModelChoiceField(
         queryset=Country.objects.filter(programs__status__in=RUNNING_STATUSES).distinct().order_by("name"),
         required=False,

@@ -47,6 +47,7 @@ from .models import (
     Vetting,
     VettingStatus,
 )
+from .forms.program_picker import ProgramChoiceField
 from .selectors.programs import program_list_queryset
 
 ARCHIVED_CHOICES = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only"))
@@ -422,11 +423,19 @@ class ObjectiveFilter(_RecordFilter):
 # --- The managers' approvals queue ------------------------------------------------------
 
 
-class ApprovalFilter(django_filters.FilterSet):
-    """Filters of the approvals queue: program (id), country (ISO3 or id), lead agency
-    (code or id), period (code) and MOE kind. Choices list only what is waiting."""
+class ProgramPickFilter(django_filters.Filter):
+    """A program chosen with the program picker (its code, or its id in older links)."""
 
-    program = django_filters.NumberFilter(field_name="moe__program_id", label="Program")
+    field_class = ProgramChoiceField
+
+
+class ApprovalFilter(django_filters.FilterSet):
+    """Filters of the approvals queue: program (code or id, the program picker), country
+    (ISO3 or id), lead agency (code or id), period (code) and MOE kind. The lists offer
+    only what is waiting; the program picker searches every program (thousands wait at
+    the large size, too many to list)."""
+
+    program = ProgramPickFilter(field_name="moe__program", label="Program")
     country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
     agency = django_filters.CharFilter(method="filter_agency", label="Agency", max_length=20)
     period = django_filters.CharFilter(method="filter_period", label="Period", max_length=10)
@@ -443,9 +452,6 @@ class ApprovalFilter(django_filters.FilterSet):
         super().__init__(data=data if data is not None else {}, queryset=queryset or approvals_queue(), **kwargs)
         waiting = Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
         fields = self.form.fields
-        fields["program"].widget = forms.Select(choices=lambda: [("", "Any program")] + [
-            (pk, f"{code} {title[:60]}") for pk, code, title in waiting.values_list(
-                "moe__program_id", "moe__program__code", "moe__program__title").distinct().order_by("moe__program__code")])
         fields["country"].widget = forms.Select(choices=lambda: [("", "Any country")] + list(
             waiting.values_list("moe__program__countries__iso3", "moe__program__countries__name")
             .distinct().order_by("moe__program__countries__name")))
@@ -455,6 +461,8 @@ class ApprovalFilter(django_filters.FilterSet):
         fields["period"].widget = forms.Select(choices=lambda: [("", "Any period")] + [
             (code, code) for code, _ in waiting.values_list("period", "period_end").distinct().order_by("period_end", "period")])
         for field in fields.values():
+            if not isinstance(field.widget, forms.Select):
+                continue
             field.widget.attrs["class"] = "usa-select"
             if isinstance(field.widget.choices, CallableChoiceIterator):  # read once per page, not per render
                 field.widget.choices = CallableChoiceIterator(functools.cache(field.widget.choices.func))

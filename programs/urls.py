@@ -12,6 +12,7 @@ urlpatterns = [
     path("export/measurements/<str:fmt>/", programs.program_measurement_export, name="program-measurement-export"),
     path("new/", programs.program_create_page, name="program-create"),
     path("form/country-options/", programs.program_country_options, name="program-country-options"),
+    path("pick/", programs.program_pick, name="program-pick"),
     path("<int:pk>/", programs.program_detail_page, name="program-detail"),
     path("<int:pk>/edit/", programs.program_edit_page, name="program-edit"),
     path("<int:pk>/transition/", programs.program_transition_page, name="program-transition"),

@@ -11,6 +11,7 @@ from django.db.models import (
     DecimalField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -105,3 +106,28 @@ def program_detail(*, pk: int) -> Program:
         )
         .get(pk=pk)
     )
+
+
+PICKER_RESULTS = 20  # at most this many programs answer one search of a program picker
+
+# The programs a program picker offers: those the program list shows by default, every
+# program not archived (every signed-in user reads every program: docs/access-control.md,
+# "Reads"; an archived program takes no new evaluation or report).
+PICKABLE = Q(archived_at__isnull=True)
+
+
+def pickable_programs() -> QuerySet[Program]:
+    """The programs a program picker offers (``PICKABLE``), by code."""
+    return Program.objects.filter(PICKABLE).order_by("code")
+
+
+def program_search(text: str, *, limit: int = PICKER_RESULTS) -> list[dict]:
+    """Pickable programs whose code or title contains ``text`` (any case), by code: at
+    most ``limit`` rows of ``{"code", "title"}``, in one query. An empty ``text`` gives
+    the first programs by code; NUL characters (which PostgreSQL refuses) are dropped. At 20,000 programs PostgreSQL walks the code index and
+    stops at ``limit`` matches (docs/performance.md, "Program pickers")."""
+    queryset = pickable_programs()
+    text = text.replace("\x00", "").strip()
+    if text:
+        queryset = queryset.filter(Q(code__icontains=text) | Q(title__icontains=text))
+    return list(queryset.values("code", "title")[:limit])

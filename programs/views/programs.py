@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions
 from ..actuals import period_actual
@@ -26,7 +26,7 @@ from ..importing.exports import (
 from ..filters import ProgramFilter
 from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
 from ..selectors.history import history_entries
-from ..selectors.programs import program_detail
+from ..selectors.programs import program_detail, program_search
 from infrastructure.versioning import StaleVersionError
 from ..services.programs import (
     TRANSITIONS,
@@ -39,6 +39,7 @@ from ..services.programs import (
     program_update,
 )
 from ..forms.change_fields import version_int
+from ..forms.program_picker import program_label
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
 from .refusals import forbidden_page
 from infrastructure.form_errors import apply_service_errors
@@ -205,6 +206,16 @@ def program_country_options(request: HttpRequest) -> HttpResponse:
     choices already made stay selected where they still belong."""
     form = ProgramForm(request.GET, user=request.user)
     return render(request, "programs/partials/country_options.html", {"form": form})
+
+
+@require_GET
+def program_pick(request: HttpRequest) -> JsonResponse:
+    """The program picker's search (``q``: text in the code or title, any case): at most
+    ``PICKER_RESULTS`` pickable programs, by code, as ``{"results": [{"value": code,
+    "label": "code — title"}]}``; signed-in users only (the login middleware)."""
+    rows = program_search(request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"value": row["code"], "label": program_label(row["code"], row["title"])}
+                                     for row in rows]})
 
 
 @forbidden_page

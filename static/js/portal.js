@@ -17,15 +17,64 @@
         closeAfterSelect: !select.multiple,
         placeholder: select.multiple ? "Type to search, choose several" : "Type to search",
         onInitialize() {
-          // Tom Select points the label at its own search box; keep the name and errors on it.
-          // The hidden original select (still the submitted field) keeps its name too.
-          const control = this.control_input;
-          const name = labelled ? labelled.textContent.replace("*", "").trim() : "";
-          if (name && !control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
-          if (name) select.setAttribute("aria-label", name);
-          const described = select.getAttribute("aria-describedby");
-          if (described) control.setAttribute("aria-describedby", described);
-          if (select.classList.contains("usa-input--error")) this.wrapper.classList.add("usa-input--error");
+          keepLabel(this, select, labelled);
+        },
+      });
+    });
+  }
+
+  // Tom Select points the label at its own search box; keep the name and errors on it.
+  // The hidden original field (still the submitted one) keeps its name too.
+  function keepLabel(tom, field, labelled) {
+    const control = tom.control_input;
+    const name = labelled ? labelled.textContent.replace("*", "").trim() : "";
+    if (name && !control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
+    if (name) field.setAttribute("aria-label", name);
+    const described = field.getAttribute("aria-describedby");
+    if (described) control.setAttribute("aria-describedby", described);
+    if (field.classList.contains("usa-input--error")) tom.wrapper.classList.add("usa-input--error");
+  }
+
+  // <input data-program-picker="<search URL>">: a program code box (works without this
+  // file) that becomes a search box asking the server as the user types; the page holds
+  // only the chosen program (data-program-label), never the list of programs.
+  function programPickers(root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("input[data-program-picker]").forEach((input) => {
+      if (input.tomselect) return;
+      const labelled = input.id && document.querySelector(`label[for="${input.id}"]`);
+      const code = input.value.trim();
+      const label = input.dataset.programLabel;
+      new window.TomSelect(input, {
+        maxItems: 1,
+        create: false,
+        valueField: "value",
+        labelField: "label",
+        searchField: [],
+        options: code && label ? [{ value: code, label }] : [],
+        items: code ? [code] : [],
+        closeAfterSelect: true,
+        placeholder: "Type a program code or title",
+        hidePlaceholder: true, // as the other searchable selects: no placeholder beside the chosen program
+        loadThrottle: 250,
+        // The server matches code or title; keep only loaded programs that still match.
+        score(search) {
+          const text = search.toLowerCase();
+          return (option) => (option.label.toLowerCase().includes(text) ? 1 : 0);
+        },
+        load(query, callback) {
+          const url = `${input.dataset.programPicker}?q=${encodeURIComponent(query)}`;
+          fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then((response) => (response.ok ? response.json() : { results: [] }))
+            .then((data) => callback(data.results))
+            .catch(() => callback());
+        },
+        render: {
+          no_results: () => '<div class="no-results">No program matches</div>',
+          loading: () => '<div class="spinner" aria-hidden="true"></div>',
+        },
+        onInitialize() {
+          keepLabel(this, input, labelled);
         },
       });
     });
@@ -43,6 +92,7 @@
       });
     });
     searchable(root);
+    programPickers(root);
   }
 
   // A refused form: focus moves to its error summary, whose links focus each field (for a

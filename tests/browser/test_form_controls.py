@@ -94,3 +94,27 @@ def test_the_select_all_box_is_a_labelled_uswds_checkbox_aligned_with_the_rows(a
     assert page.locator("#selected-count").inner_text() == "3 selected"
     screenshot(page, "form-controls-select-all")
     assert axe_violations(page) == []
+
+
+def test_a_program_is_chosen_by_typing_part_of_its_title(axe_page, analyst_a, agency_a):
+    # Given programs enough to need a search, and the report's form (no option per program)
+    wanted = factories.ProgramFactory(lead_agency=agency_a, title="Coastal maritime patrols")
+    factories.ProgramFactory.create_batch(25, lead_agency=agency_a)
+    page = axe_page(analyst_a)
+    page.goto("/evaluations/target-vs-actual/")
+    assert page.locator("#id_program option").count() <= 1
+    control = page.locator("#id_program-ts-control")
+    assert control.get_attribute("aria-label") == "Program"
+    # When the analyst types part of the title and picks the match with the keyboard
+    control.click()
+    control.type("maritime", delay=30)
+    page.wait_for_selector(f".ts-dropdown .option.active:has-text('{wanted.code}')")
+    assert page.locator(".ts-dropdown .option").count() == 1
+    page.keyboard.press("Enter")
+    # Then the field holds its code, axe finds nothing, and the report is that program's
+    assert page.locator("#id_program").input_value() == wanted.code
+    assert axe_violations(page) == []
+    page.click("button:has-text('Show')")
+    page.wait_for_url(f"**program={wanted.code}**")
+    assert f"{wanted.code} — {wanted.title}" in page.locator(".ts-wrapper .item").inner_text()
+    screenshot(page, "form-controls-program-picker")

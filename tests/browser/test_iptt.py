@@ -73,7 +73,8 @@ def test_the_program_page_charts_each_moe_and_opens_its_periods_from_the_keyboar
 def test_the_report_lays_out_periods_hides_columns_charts_and_pins(strict_page, program_with_results):
     page = strict_page
     page.goto("/evaluations/target-vs-actual/")
-    page.select_option("select[name=program]", str(program_with_results.pk))
+    page.locator("#id_program-ts-control").fill(program_with_results.code)
+    page.locator(".ts-dropdown .option", has_text=program_with_results.code).click()
     page.check("input[name=hide][value=baseline]")
     page.check("input[name=charts]")
     page.click("button:has-text('Show')")
