@@ -120,6 +120,11 @@ def test_country_dashboard_shows_its_programs_recommendations_and_flags(client, 
     body = response.content.decode()
     assert reverse("programs:program-detail", kwargs={"pk": kenya_program.pk}) in body
     assert dashboard.extra["score"] is not None and "Computed at" in body
+    # every table the dashboard holds is on the page under its own heading (a template that
+    # names a table under another key draws an empty card)
+    for key, table in dashboard.tables.items():
+        assert f'<h2 id="h-{key}">{table.title}</h2>' in body, key
+    assert 'id="h-"' not in body
 
 
 def test_a_region_without_programs_shows_a_helpful_empty_state_not_a_chart(client, manager):
