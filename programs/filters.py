@@ -447,10 +447,10 @@ class ApprovalFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
-        from .selectors.measures import approvals_queue
+        from .selectors.measures import approvals_queue, awaiting_approval
 
         super().__init__(data=data if data is not None else {}, queryset=queryset or approvals_queue(), **kwargs)
-        waiting = Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+        waiting = awaiting_approval()
         fields = self.form.fields
         fields["country"].widget = forms.Select(choices=lambda: [("", "Any country")] + list(
             waiting.values_list("moe__program__countries__iso3", "moe__program__countries__name")
@@ -466,6 +466,12 @@ class ApprovalFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "usa-select"
             if isinstance(field.widget.choices, CallableChoiceIterator):  # read once per page, not per render
                 field.widget.choices = CallableChoiceIterator(functools.cache(field.widget.choices.func))
+
+    @property
+    def matching(self) -> QuerySet[Measurement]:
+        """The values the filter matches; none while it is not valid (a stale or mistyped
+        program code must not widen the queue, nor a decision on "all that match")."""
+        return self.qs if self.is_valid() else self.queryset.none()
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(moe__program__countries__in=countries_matching(value)).distinct()

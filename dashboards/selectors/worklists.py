@@ -34,6 +34,7 @@ from programs.models import (
     ProgramStatus,
     RUNNING_STATUSES,
 )
+from programs.selectors.measures import awaiting_approval
 
 SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 
@@ -143,7 +144,7 @@ def findings_on_my_programs(user) -> WorkList:
 def pending_values_grouped() -> list[WorkList]:
     """Values awaiting approval by program, by country and by agency, with counts (three
     grouped queries); each group links to the approvals queue filtered to it."""
-    pending = Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+    pending = awaiting_approval()
     queue = reverse("programs:approvals")
     by_program = list(pending.values("moe__program_id", "moe__program__code", "moe__program__title")
                       .annotate(n=Count("id")).order_by("-n", "moe__program__code"))
@@ -219,8 +220,7 @@ def headline_counts(user) -> list[dict]:
          "url": reverse("programs:program-list")},
         {"label": "measures of effectiveness in use", "count": MeasureOfEffectiveness.objects.filter(
             archived_at__isnull=True, program__archived_at__isnull=True).count(), "url": reverse("programs:program-list")},
-        {"label": "values awaiting approval", "count": Measurement.objects.filter(
-            status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True).count(),
+        {"label": "values awaiting approval", "count": awaiting_approval().count(),
          "url": reverse("programs:approvals") if permissions.is_manager(user) else None},
     ]
 

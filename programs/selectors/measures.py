@@ -102,11 +102,18 @@ def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
     return rows
 
 
+def awaiting_approval() -> QuerySet[Measurement]:
+    """The values a manager can decide: submitted, of an MOE and a program in use (the
+    services refuse decisions on archived records, so their values are not waiting)."""
+    return Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True,
+                                      moe__program__archived_at__isnull=True)
+
+
 def approvals_queue() -> QuerySet[Measurement]:
-    """Submitted measurements waiting for a manager, oldest first, with what the page shows
-    (their breakdown prefetched for ``measurement_breakdown_status``)."""
+    """Values waiting for a manager (``awaiting_approval``), oldest first, with what the
+    page shows (their breakdown prefetched for ``measurement_breakdown_status``)."""
     return (
-        Measurement.objects.filter(status=MeasurementStatus.SUBMITTED, moe__archived_at__isnull=True)
+        awaiting_approval()
         .select_related("moe__program__lead_agency", "entered_by")
         .prefetch_related(Prefetch("breakdown", queryset=MeasurementDisaggregation.objects.select_related("category")))
         .order_by("updated_at", "pk")

@@ -19,7 +19,6 @@ from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..numbers import plain_decimal
 from ..selectors.history import history_entries
 from ..selectors.measures import (
-    approvals_queue,
     grid_fiscal_year,
     grid_periods,
     measurement_breakdown_status,
@@ -226,7 +225,7 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
     decision form over the selected values or all that match."""
     permissions.require_manager(request.user, "see the approvals queue")
     queue = ApprovalFilter(request.GET)
-    page = paginate(request, queue.qs, per_page=50)
+    page = paginate(request, queue.matching, per_page=50)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
     return render(request, "programs/approvals.html", {
         "page": page, "rows": rows, "filter": queue,
@@ -242,7 +241,7 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
     permissions.require_manager(request.user, "approve or return measurements")
     decision = request.POST.get("decision", "")
     if request.POST.get("scope") == "all":
-        ids, versions = list(ApprovalFilter(request.GET).qs.values_list("pk", flat=True)), None
+        ids, versions = list(ApprovalFilter(request.GET).matching.values_list("pk", flat=True)), None
     else:
         ids = selected_ids(request)
         versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
@@ -261,8 +260,9 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
 @forbidden_page
 def approvals_export(request: HttpRequest, fmt: str) -> HttpResponse:
     permissions.require_manager(request.user, "export the approvals queue")
-    # approvals_queue() loads what the rows name (program, agency, author, breakdown).
-    return export_response(approvals_queue(), MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
+    # the queue as filtered on the page (the links carry its query), rows loaded with what
+    # they name (approvals_queue: program, agency, author, breakdown)
+    return export_response(ApprovalFilter(request.GET).matching, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
 
 
 def _after_decision(request: HttpRequest) -> HttpResponse:

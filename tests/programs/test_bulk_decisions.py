@@ -141,3 +141,47 @@ def test_a_reason_over_the_stated_limit_is_refused_not_cut(manager, analyst_a, p
     with pytest.raises(ValidationError, match="up to 1,000 characters \\(it has 1,001\\)"):
         measurements_decide(user=manager, ids=[v.pk for v in values], decision="return", reason="x" * 1001)
     assert set(Measurement.objects.filter(pk__in=[v.pk for v in values]).values_list("status", flat=True)) == {"submitted"}
+
+
+def test_values_of_an_archived_program_are_not_waiting(client, manager, analyst_a):
+    """The services refuse decisions on archived records, so the queue, its "all that
+    match" decision and the home count leave such values out (one archived program used
+    to block every bulk decision whose filter included it)."""
+    from django.utils import timezone
+
+    from programs.selectors.measures import awaiting_approval
+
+    live, archived = factories.ProgramFactory(), factories.ProgramFactory()
+    waiting = _submitted(live, 2, author=analyst_a)
+    _submitted(archived, 2, author=analyst_a)
+    type(archived).objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    assert set(awaiting_approval()) == set(waiting)
+    client.force_login(manager)
+    page = client.get(reverse("programs:approvals"))
+    assert [m.pk for m, _ in page.context["rows"]] == [v.pk for v in waiting]
+    response = client.post(reverse("programs:approvals-decide"), {"scope": "all", "decision": "approve", "reason": ""},
+                           follow=True)
+    assert "2 values approved." in response.content.decode()
+
+
+def test_a_filter_that_is_not_valid_matches_nothing(client, manager, analyst_a, program_a):
+    """A stale or mistyped program code shows its error and no rows; "all that match" then
+    decides nothing, and the download of the filtered queue is empty too."""
+    _submitted(program_a, 3, author=analyst_a)
+    client.force_login(manager)
+    page = client.get(reverse("programs:approvals"), {"program": "NOPE"})
+    assert page.context["filter"].errors["program"] and page.context["rows"] == []
+    client.post(reverse("programs:approvals-decide") + "?program=NOPE", {"scope": "all", "decision": "approve"})
+    assert Measurement.objects.filter(status="submitted").count() == 3
+    export = client.get(reverse("programs:approvals-export", args=["csv"]) + "?program=NOPE")
+    assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+
+
+def test_the_download_is_the_queue_as_filtered(client, manager, analyst_a, program_a):
+    _submitted(program_a, 2, author=analyst_a)
+    _submitted(factories.ProgramFactory(), 3, author=analyst_a)
+    client.force_login(manager)
+    page = client.get(reverse("programs:approvals"), {"program": program_a.code}).content.decode()
+    link = reverse("programs:approvals-export", args=["csv"]) + f"?program={program_a.code}"
+    assert f'href="{link}"' in page
+    assert len(client.get(link).content.decode("utf-8-sig").strip().splitlines()) == 1 + 2
