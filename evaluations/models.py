@@ -6,6 +6,7 @@ SQL of ``evaluations.computations.rollups_sql``); every row says when it was com
 pages can show how fresh a figure is.
 """
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -204,6 +205,14 @@ class Evaluation(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = history()
+
+    def clean(self) -> None:
+        """The completion date is not before the start (the database constraint below says
+        the same; this names the field, where the constraint's own message would not)."""
+        super().clean()
+        if self.started_on and self.completed_on and self.completed_on < self.started_on:
+            raise ValidationError({"completed_on": "The completion date cannot be before the start date "
+                                                   f"({self.started_on:%d %b %Y})."})
 
     class Meta:
         ordering = ["-started_on", "-id"]
