@@ -53,7 +53,8 @@ class ProgramChoiceField(forms.Field):
         "archived": "Program %(value)s is archived: choose a program in use.",
     }
 
-    def __init__(self, *, help_text: str = "Type the program code or part of its title.", **kwargs):
+    def __init__(self, *, help_text: str = "Type part of its code or title, then choose it (without JavaScript: "
+                                           "the full code).", **kwargs):
         super().__init__(help_text=help_text, **kwargs)
         self._found: dict[str, Program | None] = {}
 
