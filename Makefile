@@ -22,13 +22,15 @@ TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
 .PHONY: start test install install-dev chromium pango services
 
-$(STAMP): requirements.txt
+# The stamps' names carry a hash of the requirements' contents: a changed file gives a new
+# name, so no timestamp prerequisite (a fresh clone's files are newer than a linked .venv).
+$(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-rt-* && touch $@
 
-$(DEV_STAMP): $(STAMP) requirements-dev.txt
+$(DEV_STAMP): | $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-dev-* && touch $@
 
