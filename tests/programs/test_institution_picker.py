@@ -58,6 +58,7 @@ def test_the_edit_form_holds_the_chosen_institution_alone(client, manager):
     html = client.get(f"/programs/records/vetting/{vetting.pk}/edit/").content.decode()
     assert 'value="Coast Guard (KEN)"' in html and 'data-picker-label="Coast Guard (KEN)"' in html
     assert 'data-picker="/programs/records/institutions/pick/"' in html
+    assert "Up to 256 characters" not in html  # the box's longest key is no limit to state
     assert other.name not in html and "<option value=\"" + str(other.pk) not in html
 
 
