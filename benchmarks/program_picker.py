@@ -57,15 +57,25 @@ def main() -> None:
         from programs.selectors.programs import program_search
     except ImportError:  # before the picker existed
         return
+    _searches("program", program_search, ("", "dod-2024-1", "cayman", "no such program"), args.repeat)
+    try:
+        from programs.selectors.records import institution_search
+    except ImportError:  # before the institution picker existed
+        return
+    _searches("institution", institution_search, ("", "police", "(ken", "no such institution"), args.repeat)
+
+
+def _searches(noun: str, search, texts: tuple[str, ...], repeat: int) -> None:
+    """Median time of each search (one query, at most 20 rows)."""
     import statistics
     import time
 
-    print("\n| picker search for | results | median ms |\n| --- | ---: | ---: |")
-    for text in ("", "dod-2024-1", "cayman", "no such program"):
+    print(f"\n| {noun} picker search for | results | median ms |\n| --- | ---: | ---: |")
+    for text in texts:
         times = []
-        for _ in range(max(args.repeat, 5)):
+        for _ in range(max(repeat, 5)):
             started = time.perf_counter()
-            found = program_search(text)
+            found = search(text)
             times.append((time.perf_counter() - started) * 1000)
         print(f"| \"{text}\" | {len(found)} | {statistics.median(times):.1f} |")
 
