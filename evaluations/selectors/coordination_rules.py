@@ -199,7 +199,8 @@ def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
     ("status:expires_on" of the latest vetting request, or NULL when never vetted).
 
     A finding counts under the institution's own country only: a regional program's
-    institution in Kenya is not Ghana's to vet, though the program serves Ghana too."""
+    institution in Kenya is not Ghana's to vet, though the program serves Ghana too. The
+    pure reference, held equal by a test: :mod:`evaluations.computations.vetting`."""
     where, params = ids_condition("i.country_id", ids)
     return f"""
         SELECT c.id AS country_id, c.name AS country_name, c.iso3,
