@@ -46,9 +46,7 @@
       const labelled = input.id && document.querySelector(`label[for="${input.id}"]`);
       const key = input.value.trim();
       const label = input.dataset.pickerLabel;
-      const empty = document.createElement("div");
-      empty.className = "no-results";
-      empty.textContent = input.dataset.pickerEmpty || "No match";
+      const empty = (input.dataset.pickerEmpty || "No match").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
       new window.TomSelect(input, {
         maxItems: 1,
         create: false,
@@ -74,7 +72,7 @@
             .catch(() => callback());
         },
         render: {
-          no_results: () => empty.cloneNode(true),
+          no_results: () => `<div class="no-results">${empty}</div>`,
           loading: () => '<div class="spinner" aria-hidden="true"></div>',
         },
         onInitialize() {

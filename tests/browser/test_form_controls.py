@@ -132,8 +132,12 @@ def test_a_partner_institution_is_chosen_by_typing_part_of_its_name(axe_page, ma
     control = page.locator("#id_institution-ts-control")
     assert control.get_attribute("aria-label") == "Institution"
     assert control.get_attribute("placeholder") == "Type part of the institution's name or its country code"
-    # When the manager types part of the name and picks the match with the keyboard
+    # When the manager types a name no institution has, the list says so
     control.click()
+    control.type("zzz", delay=30)
+    page.wait_for_selector(".ts-dropdown .no-results:has-text('No partner institution matches')")
+    control.fill("")
+    # When the manager types part of the name and picks the match with the keyboard
     control.type("guard sec", delay=30)
     page.wait_for_selector(".ts-dropdown .option.active:has-text('Coast Guard Sector 4 (GHA)')")
     assert page.locator(".ts-dropdown .option").count() == 1
