@@ -47,6 +47,7 @@ from .models import (
     Vetting,
     VettingStatus,
 )
+from .forms.pickers import is_record_id
 from .forms.program_picker import ProgramChoiceField
 from .selectors.programs import program_list_queryset
 
@@ -64,27 +65,23 @@ PROGRAM_ORDERING = (
 )
 
 
-def _is_int(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) <= 9  # '³'.isdigit() is True
-
-
 def countries_matching(value: str) -> QuerySet[Country]:
     """The country named by ``value``: its id (digits) or ISO3 code (any case); none
     when unknown. One definition for every filter that takes a country."""
     value = value.strip()
-    return Country.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(iso3__iexact=value))
+    return Country.objects.filter(Q(pk=int(value)) if is_record_id(value) else Q(iso3__iexact=value))
 
 
 def regions_matching(value: str) -> QuerySet[Region]:
     """The region named by ``value``: its id or code of either scheme (AF, AFRICOM)."""
     value = value.strip()
-    return Region.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+    return Region.objects.filter(Q(pk=int(value)) if is_record_id(value) else Q(code__iexact=value))
 
 
 def agencies_matching(value: str) -> QuerySet[Agency]:
     """The agency named by ``value``: its id or code (any case)."""
     value = value.strip()
-    return Agency.objects.filter(Q(pk=int(value)) if _is_int(value) else Q(code__iexact=value))
+    return Agency.objects.filter(Q(pk=int(value)) if is_record_id(value) else Q(code__iexact=value))
 
 
 def countries_in_regions(regions: QuerySet[Region]) -> QuerySet[Country]:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("measurements/<int:pk>/approve/", measures.measurement_approve_page, name="measurement-approve"),
     path("measurements/<int:pk>/return/", measures.measurement_return_page, name="measurement-return"),
     path("records/", records.record_index, name="record-index"),
+    path("records/institutions/pick/", records.institution_pick, name="institution-pick"),
     path("records/<slug:kind>/", records.record_list, name="record-list"),
     path("records/<slug:kind>/export/<str:fmt>/", records.record_export, name="record-export"),
     path("records/<slug:kind>/new/", records.record_create_page, name="record-create"),

@@ -22,7 +22,8 @@ Each rule is a relation with one row per finding, optionally limited to the prog
 * ``surge``: a running surge program with no long-term objective or no sustainment plan;
 * ``vetting``: a running program serving a partner institution that needs vetting (every
   type but civil society and international organizations) with no approved vetting
-  unexpired on the day.
+  unexpired on the day; scoped by the institution's country (not by every country of
+  the program).
 
 "Running" is :data:`programs.models.RUNNING_STATUSES` and not archived. Ids and dates
 reach the SQL as ``%s`` parameters, never interpolated. Standard SQL that runs on
@@ -193,13 +194,18 @@ def _surge(ids: list[int] | None, today: dt.date) -> Statement:
 
 
 def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
-    """Columns: program_id, program_code, program_title, institution_id,
-    institution_name, country_name, iso3 (the institution's country), latest
-    ("status:expires_on" of the latest vetting request, or NULL when never vetted)."""
-    scope, params = programs_in_countries(ids)
+    """Columns: country_id, country_name, iso3 (the institution's country), program_id,
+    program_code, program_title, institution_id, institution_name, latest
+    ("status:expires_on" of the latest vetting request, or NULL when never vetted).
+
+    A finding counts under the institution's own country only: a regional program's
+    institution in Kenya is not Ghana's to vet, though the program serves Ghana too. The
+    pure reference, held equal by a test: :mod:`evaluations.computations.vetting`."""
+    where, params = ids_condition("i.country_id", ids)
     return f"""
-        SELECT p.id AS program_id, p.code AS program_code, p.title AS program_title,
-               i.id AS institution_id, i.name AS institution_name, c.name AS country_name, c.iso3,
+        SELECT c.id AS country_id, c.name AS country_name, c.iso3,
+               p.id AS program_id, p.code AS program_code, p.title AS program_title,
+               i.id AS institution_id, i.name AS institution_name,
                (SELECT v.status || ':' || COALESCE(CAST(v.expires_on AS varchar(10)), '')
                   FROM programs_vetting v WHERE v.institution_id = i.id
                   ORDER BY v.requested_on DESC, v.id DESC LIMIT 1) AS latest
@@ -207,7 +213,7 @@ def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
         JOIN programs_program p ON p.id = ppi.program_id
         JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
         JOIN programs_country c ON c.id = i.country_id
-        WHERE {RUNNING_PROGRAM}{scope} AND i.institution_type NOT IN {VETTING_EXEMPT_SQL}
+        WHERE {RUNNING_PROGRAM}{where} AND i.institution_type NOT IN {VETTING_EXEMPT_SQL}
           AND NOT EXISTS (
             SELECT 1 FROM programs_vetting v WHERE v.institution_id = i.id AND v.status = 'approved'
               AND (v.expires_on IS NULL OR v.expires_on >= %s))
@@ -242,12 +248,12 @@ COLUMNS = {
             "objective_code", "objective_description"),
     "surge": ("program_id", "program_code", "program_title", "long_term_objective_id", "no_plan", "country_names",
               "iso3s"),
-    "vetting": ("program_id", "program_code", "program_title", "institution_id", "institution_name",
-                "country_name", "iso3", "latest"),
+    "vetting": ("country_id", "country_name", "iso3", "program_id", "program_code", "program_title",
+                "institution_id", "institution_name", "latest"),
 }
 
 # Rules scoped by their program's countries (the others by their ``country_id``).
-SCOPED_BY_PROGRAM = frozenset({"surge", "vetting"})
+SCOPED_BY_PROGRAM = frozenset({"surge"})
 
 
 def _scope(country_ids: Iterable[int] | None) -> list[int] | None:

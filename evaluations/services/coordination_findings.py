@@ -35,7 +35,7 @@ from ..selectors.coordination_rules import (
 
 # Raise when a rule's definition changes in code, so that findings stored under the old
 # definition are rebuilt after the deployment.
-FINDINGS_DEFINITION = 1
+FINDINGS_DEFINITION = 2  # 2: a vetting finding counts under its institution's country only
 
 # The rules' inputs. A link removed goes through the program's services, which save the
 # program; the count of country links also catches deletions. The last column is the

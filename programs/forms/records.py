@@ -17,6 +17,7 @@ from ..models import (
 )
 from ..services.records import RECORD_FIELDS
 from .change_fields import RationaleMixin, VersionField
+from .institution_picker import InstitutionChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -61,15 +62,13 @@ class ImplementingPartnerForm(RecordForm):
 
 
 class VettingForm(RecordForm):
+    # Thousands of institutions: the picker, never an option for each.
+    institution = InstitutionChoiceField(label="Institution")
+
     Meta = _meta(
         Vetting,
         widgets={"requested_on": DATE, "decided_on": DATE, "expires_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = PartnerInstitution.objects.filter(archived_at__isnull=True).select_related("country")
-        self.fields["institution"].label_from_instance = lambda i: f"{i.name} ({i.country.iso3})"
 
     def clean(self):
         data = super().clean()

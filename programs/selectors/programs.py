@@ -108,7 +108,7 @@ def program_detail(*, pk: int) -> Program:
     )
 
 
-PICKER_RESULTS = 20  # at most this many programs answer one search of a program picker
+PICKER_RESULTS = 20  # at most this many records answer one search of a picker
 
 # The programs a program picker offers: those the program list shows by default, every
 # program not archived (every signed-in user reads every program: docs/access-control.md,

@@ -39,6 +39,7 @@ from ..services.programs import (
     program_update,
 )
 from ..forms.change_fields import version_int
+from ..forms.pickers import picker_results
 from ..forms.program_picker import program_label
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
 from .refusals import forbidden_page
@@ -214,8 +215,7 @@ def program_pick(request: HttpRequest) -> JsonResponse:
     ``PICKER_RESULTS`` pickable programs, by code, as ``{"results": [{"value": code,
     "label": "code — title"}]}``; signed-in users only (the login middleware)."""
     rows = program_search(request.GET.get("q", "")[:100])
-    return JsonResponse({"results": [{"value": row["code"], "label": program_label(row["code"], row["title"])}
-                                     for row in rows]})
+    return JsonResponse(picker_results([(row["code"], program_label(row["code"], row["title"])) for row in rows]))
 
 
 @forbidden_page

@@ -8,10 +8,10 @@ from typing import Any, Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import filters, permissions
 from infrastructure.exports import export_response
@@ -20,6 +20,7 @@ from ..selectors import records as selectors
 from ..selectors.history import history_entries
 from infrastructure.versioning import StaleVersionError
 from ..forms.change_fields import version_int
+from ..forms.pickers import picker_results
 from ..services.records import record_archive, record_create, record_restore, record_update
 from infrastructure.form_errors import apply_service_errors
 from .paging import paginate, query_without
@@ -105,6 +106,16 @@ def _may_edit(user) -> bool:
 
 def record_index(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/record_index.html", {"kinds": KINDS.values()})
+
+
+@require_GET
+def institution_pick(request: HttpRequest) -> JsonResponse:
+    """The partner institution picker's search (``q``: text in "name (ISO3)", any case): at
+    most ``PICKER_RESULTS`` pickable institutions, by name, as ``{"results": [{"value":
+    "name (ISO3)", "label": "name (ISO3)"}]}``; signed-in users only (the login middleware)."""
+    labels = [selectors.institution_label(name, iso3) for name, iso3 in
+              selectors.institution_search(request.GET.get("q", "")[:100])]
+    return JsonResponse(picker_results([(label, label) for label in labels]))
 
 
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:

@@ -35,42 +35,44 @@
     if (field.classList.contains("usa-input--error")) tom.wrapper.classList.add("usa-input--error");
   }
 
-  // <input data-program-picker="<search URL>">: a program code box (works without this
-  // file) that becomes a search box asking the server as the user types; the page holds
-  // only the chosen program (data-program-label), never the list of programs.
-  function programPickers(root) {
+  // <input data-picker="<search URL>">: a box of a record's key (a program code, an
+  // institution's "name (ISO3)"; works without this file) that becomes a search box asking
+  // the server as the user types; the page holds only the chosen record (data-picker-label),
+  // never the list of records. data-picker-placeholder / -empty: its prompt and "no match".
+  function pickers(root) {
     if (typeof window.TomSelect !== "function") return;
-    root.querySelectorAll("input[data-program-picker]").forEach((input) => {
+    root.querySelectorAll("input[data-picker]").forEach((input) => {
       if (input.tomselect) return;
       const labelled = input.id && document.querySelector(`label[for="${input.id}"]`);
-      const code = input.value.trim();
-      const label = input.dataset.programLabel;
+      const key = input.value.trim();
+      const label = input.dataset.pickerLabel;
+      const empty = (input.dataset.pickerEmpty || "No match").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
       new window.TomSelect(input, {
         maxItems: 1,
         create: false,
         valueField: "value",
         labelField: "label",
         searchField: [],
-        options: code && label ? [{ value: code, label }] : [],
-        items: code ? [code] : [],
+        options: key && label ? [{ value: key, label }] : [],
+        items: key ? [key] : [],
         closeAfterSelect: true,
-        placeholder: "Type a program code or title",
-        hidePlaceholder: true, // as the other searchable selects: no placeholder beside the chosen program
+        placeholder: input.dataset.pickerPlaceholder || "Type to search",
+        hidePlaceholder: true, // as the other searchable selects: no placeholder beside the chosen record
         loadThrottle: 250,
-        // The server matches code or title; keep only loaded programs that still match.
+        // The server matches the text; keep only loaded records that still match.
         score(search) {
           const text = search.toLowerCase();
           return (option) => (option.label.toLowerCase().includes(text) ? 1 : 0);
         },
         load(query, callback) {
-          const url = `${input.dataset.programPicker}?q=${encodeURIComponent(query)}`;
+          const url = `${input.dataset.picker}?q=${encodeURIComponent(query)}`;
           fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
             .then((response) => (response.ok ? response.json() : { results: [] }))
             .then((data) => callback(data.results))
             .catch(() => callback());
         },
         render: {
-          no_results: () => '<div class="no-results">No program matches</div>',
+          no_results: () => `<div class="no-results">${empty}</div>`,
           loading: () => '<div class="spinner" aria-hidden="true"></div>',
         },
         onInitialize() {
@@ -92,7 +94,7 @@
       });
     });
     searchable(root);
-    programPickers(root);
+    pickers(root);
   }
 
   // A refused form: focus moves to its error summary, whose links focus each field (for a

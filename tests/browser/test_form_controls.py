@@ -118,3 +118,38 @@ def test_a_program_is_chosen_by_typing_part_of_its_title(axe_page, analyst_a, ag
     page.wait_for_url(f"**program={wanted.code}**")
     assert f"{wanted.code} — {wanted.title}" in page.locator(".ts-wrapper .item").inner_text()
     screenshot(page, "form-controls-program-picker")
+
+
+def test_a_partner_institution_is_chosen_by_typing_part_of_its_name(axe_page, manager):
+    from programs.models import Vetting
+
+    # Given institutions enough to need a search, and the new vetting record's form (no option per institution)
+    wanted = factories.PartnerInstitutionFactory(name="Coast Guard Sector 4", country=factories.country("GHA"))
+    factories.PartnerInstitutionFactory.create_batch(25)
+    page = axe_page(manager)
+    page.goto("/programs/records/vetting/new/")
+    assert page.locator("#id_institution option").count() <= 1
+    control = page.locator("#id_institution-ts-control")
+    assert control.get_attribute("aria-label") == "Institution"
+    assert control.get_attribute("placeholder") == "Type part of the institution's name or its country code"
+    # When the manager types a name no institution has, the list says so
+    control.click()
+    control.type("zzz", delay=30)
+    page.wait_for_selector(".ts-dropdown .no-results:has-text('No partner institution matches')")
+    control.fill("")
+    # When the manager types part of the name and picks the match with the keyboard
+    control.type("guard sec", delay=30)
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('Coast Guard Sector 4 (GHA)')")
+    assert page.locator(".ts-dropdown .option").count() == 1
+    page.keyboard.press("Enter")
+    # Then the field holds the institution, axe finds nothing, and the saved record is its
+    assert page.locator("#id_institution").input_value() == "Coast Guard Sector 4 (GHA)"
+    assert axe_violations(page) == []
+    page.fill("#id_requested_on", "2026-05-01")
+    page.click("button:has-text('Save')")
+    page.wait_for_url("**/records/vetting/")
+    assert list(Vetting.objects.values_list("institution", flat=True)) == [wanted.pk]
+    # And its edit form shows the chosen institution alone
+    page.goto(f"/programs/records/vetting/{Vetting.objects.get().pk}/edit/")
+    assert "Coast Guard Sector 4 (GHA)" in page.locator(".ts-wrapper .item").inner_text()
+    screenshot(page, "form-controls-institution-picker")

@@ -141,3 +141,28 @@ def test_dashboard_flag_counts_equal_the_findings_lists(agency_a, agency_b):
         assert counts[kind] > 0, kind
     for kind in checks:
         assert flag_counts([kenya.id])[kind] == len(flag_rows(kind, [kenya.id])), kind
+
+
+def test_a_regional_programs_unvetted_institution_counts_only_under_its_own_country(agency_a):
+    from dashboards.selectors.flags import flag_counts, flag_rows
+    from evaluations.selectors.coordination import findings_filtered
+
+    # Given a regional program in Kenya and Ghana serving an unvetted police unit of each
+    kenya, ghana, colombia = factories.country("KEN"), factories.country("GHA"), factories.country("COL")
+    program = factories.ProgramFactory(lead_agency=agency_a, countries=[kenya, ghana])
+    kenyan = factories.PartnerInstitutionFactory(country=kenya, institution_type=m.InstitutionType.SECURITY_PROVIDER)
+    ghanaian = factories.PartnerInstitutionFactory(country=ghana, institution_type=m.InstitutionType.SECURITY_PROVIDER)
+    program.partner_institutions.set([kenyan, ghanaian])
+    # When the vetting flag is counted and listed for each country, both, and the portfolio
+    # Then each institution counts under its own country only, never under the program's other one
+    assert flag_counts()["vetting"] == 2
+    assert flag_counts([kenya.id])["vetting"] == 1 and flag_counts([ghana.id])["vetting"] == 1
+    assert flag_counts([kenya.id, ghana.id])["vetting"] == 2 and flag_counts([colombia.id])["vetting"] == 0
+    assert [row[2] for row in flag_rows("vetting", [ghana.id])] == [ghanaian.name]
+    assert [f.summary for f in vetting_missing(country_ids=[kenya.id])] == [
+        f"{program.code} serves {kenyan.name} without current human-rights vetting (never vetted)"]
+    # And so for another day, computed by the rule itself rather than read from the stored findings
+    assert [f.iso3s for f in vetting_missing(today=dt.date(2026, 1, 1), country_ids=[ghana.id])] == [["GHA"]]
+    # And the coordination list filtered by country agrees
+    assert [row.finding.summary.split(" serves ")[1].split(" without")[0]
+            for row in findings_filtered(country="GHA", kind="vetting")] == [ghanaian.name]

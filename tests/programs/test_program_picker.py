@@ -46,7 +46,7 @@ def test_the_chosen_program_is_the_only_one_on_the_page(client, analyst_a, progr
     client.force_login(analyst_a)
     html = client.get(f"/evaluations/new/?program={program_a.pk}").content.decode()
     assert f'value="{program_a.code}"' in html
-    assert f"data-program-label=\"{program_a.code} — {program_a.title}\"" in html
+    assert f"data-picker-label=\"{program_a.code} — {program_a.title}\"" in html
     assert other.code not in html and "<option value=\"" + str(other.pk) not in html
 
 
@@ -142,6 +142,6 @@ def test_the_approvals_queue_filters_by_a_picked_program_and_lists_no_programs(c
     # Then only its values are listed, and the filter holds the chosen program, no list of programs
     for html in (by_code, by_id):
         assert html.count('name="ids"') == 2 and f'value="{kept.code}"' in html
-        assert f"<option value=\"{other.pk}\"" not in html and "data-program-picker" in html
+        assert f"<option value=\"{other.pk}\"" not in html and "data-picker=" in html
     unknown = client.get("/programs/approvals/", {"program": "NOPE"})
     assert unknown.status_code == 200 and "No program has the code “NOPE”" in unknown.content.decode()
