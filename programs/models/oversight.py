@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 
 from infrastructure.models import TimeStamped, Versioned, history, money_field
 from .planning import FISCAL_YEAR_VALIDATORS, Program
@@ -46,9 +47,14 @@ class Vetting(TimeStamped, Versioned):
             ),
         ]
 
+    def __str__(self) -> str:
+        """Its unit, reference and request date (no query: page titles and history rows)."""
+        parts = [self.unit_name, self.reference, f"requested {date_format(self.requested_on, 'j M Y')}"]
+        return ", ".join(part for part in parts if part)
+
 
 class DonorEngagement(TimeStamped, Versioned):
-    """Another donor's activity in a country and sector (division of labour, redundancy)."""
+    """Another donor's activity in a country and sector (division of labor, redundancy)."""
 
     donor = models.ForeignKey(OtherDonor, on_delete=models.PROTECT, related_name="engagements")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="donor_engagements")
@@ -70,6 +76,12 @@ class DonorEngagement(TimeStamped, Versioned):
                 name="donor_engagement_amount_non_negative",
             ),
         ]
+
+    def __str__(self) -> str:
+        """Its years and the start of its description (no query: page titles and history rows)."""
+        years = f"FY{self.start_fy}" if self.start_fy == self.end_fy else f"FY{self.start_fy}-FY{self.end_fy}"
+        summary = " ".join(self.description.split())
+        return f"{summary[:60].rstrip()}{'...' if len(summary) > 60 else ''} ({years})" if summary else f"Engagement {years}"
 
 
 class PlanningCycle(TimeStamped):

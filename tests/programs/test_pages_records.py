@@ -129,3 +129,29 @@ def test_user_without_role_gets_403_on_create(client):
     nobody = factories.UserFactory()
     client.force_login(nobody)
     assert client.get(reverse("programs:record-create", args=["institutions"])).status_code == 403
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_record_kind_has_a_name_for_people(kind):
+    """Edit and history pages title a record by ``str(record)``: Django's default
+    ("Vetting object (93)") is no name (vetting and donor engagements had it)."""
+    from django.db import models
+
+    assert KINDS[kind].model.__str__ is not models.Model.__str__
+
+
+def test_vetting_and_engagement_titles_say_what_they_are(client, analyst_a):
+    import datetime as dt
+
+    from programs.models import DonorEngagement, OtherDonor, Sector, Vetting
+
+    vetting = Vetting.objects.create(institution=factories.PartnerInstitutionFactory(), unit_name="3rd Battalion",
+                                     reference="INV-77", requested_on=dt.date(2026, 3, 4))
+    engagement = DonorEngagement.objects.create(
+        donor=OtherDonor.objects.create(name="Donor X", kind="bilateral"), country=factories.country("KEN"),
+        sector=Sector.objects.first(), start_fy=2026, end_fy=2027, description="Border police   training")
+    assert str(vetting) == "3rd Battalion, INV-77, requested 4 Mar 2026"
+    assert str(engagement) == "Border police training (FY2026-FY2027)"
+    client.force_login(analyst_a)
+    page = client.get(reverse("programs:record-edit", args=["vetting", vetting.pk])).content.decode()
+    assert "3rd Battalion, INV-77, requested 4 Mar 2026" in page and "object (" not in page
