@@ -1,6 +1,6 @@
 """The coordination findings, stored: every rule of
-:mod:`evaluations.selectors.coordination_rules` computed once for the whole portfolio, in
-one set-based ``INSERT ... SELECT`` per rule, into the derived, indexed table
+:mod:`evaluations.selectors.coordination_rules` computed for the whole portfolio, in one
+set-based ``INSERT ... SELECT`` per rule, into the derived, indexed table
 ``CoordinationFinding``. The dashboards' flag counts and flag lists of every scope, the
 coordination page and the home work lists read that table (an indexed read per scope)
 instead of computing the rules again per scope and per page: the overlap rule groups
@@ -9,22 +9,40 @@ instead of computing the rules again per scope and per page: the overlap rule gr
 The findings rest on programs (status, years, lead agency, countries, goals, partner
 units, objectives, sectors), vetting, strategies and their objectives, partner units,
 countries (tier), donor engagements, reference names, and the day (vetting expiry); not
-on measurements or rollups, so an analyst's saved value leaves them current. Their
-inputs version (``_VERSION_SQL``, with today's date) fingerprints those tables' latest
-changes; the first read that finds it moved rebuilds the table in one transaction
-(readers see the previous findings until it commits; a second rebuilder waits for the
-first, then finds them current and does nothing), and the worker's figures refresh
-rebuilds them before the dashboards' figures.
+on measurements or rollups, so an analyst's saved value leaves them current. Two
+fingerprints of those inputs (``_VERSION_SQL``) are kept with the build: one of the
+programs and their links, one of everything else (with today's date). The first read
+that finds them moved rebuilds the findings in one transaction (readers see the
+previous findings until it commits; a second rebuilder waits for the first, then finds
+them current and does nothing), and the worker's figures refresh rebuilds them before
+the dashboards' figures.
+
+When only programs changed (saved, added, linked: the everyday edit), only what they
+can reach is rebuilt (``_reach``): the overlap and donor-overlap findings of their
+countries before and after the change, the vetting findings of their partner units'
+countries before and after, and the small gap and surge rules whole; the findings of
+other countries stay as they are, numbered alike (``coordination_rules.BLOCKED_BY_COUNTRY``).
+Anything else (a vetting, a strategy, a partner unit, a country, a reference name, the
+day, a program deleted, a country link removed without its program saved, more than
+``MAX_CHANGED_PROGRAMS`` programs at once) rebuilds everything.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
-from infrastructure.sql import json_object, latest_changes
+from infrastructure.sql import db_datetime, json_object, latest_changes
+from programs.models import Program
 
-from ..models import CoordinationFindingsBuild
+from ..models import CoordinationFinding, CoordinationFindingsBuild
 from ..selectors.coordination_rules import (
+    BLOCK_SIZE,
+    BLOCKED_BY_COUNTRY,
     COLUMNS,
     ORDER_BY,
     RULES,
@@ -35,38 +53,120 @@ from ..selectors.coordination_rules import (
 
 # Raise when a rule's definition changes in code, so that findings stored under the old
 # definition are rebuilt after the deployment.
-FINDINGS_DEFINITION = 1
+FINDINGS_DEFINITION = 2
 
-# The rules' inputs. A link removed goes through the program's services, which save the
-# program; the count of country links also catches deletions. The last column is the
-# version the stored findings were built from.
+# More programs changed at once than this (an import): rebuild everything.
+MAX_CHANGED_PROGRAMS = 100
+
+_OTHER_INPUTS = ["programs_vetting", "programs_strategy", "programs_objective", "programs_partnerinstitution",
+                 "programs_country", "programs_donorengagement", "programs_otherdonor", "programs_agency",
+                 "programs_goal", "programs_sector"]
+_LINKS = ["programs_program_countries", "programs_program_goals", "programs_program_partner_institutions",
+          "programs_program_objectives", "programs_program_sectors"]
+
+# The rules' inputs: the other tables' latest changes; then the programs' latest change,
+# their count and their country links' count (deletions), and each link table's highest
+# id (every link added moves it; a link removed goes through the program's services,
+# which save the program); then the fingerprints the stored findings were built from.
 _VERSION_SQL = f"""
-    SELECT {latest_changes(
-        timestamped=["programs_program", "programs_vetting", "programs_strategy", "programs_objective",
-                     "programs_partnerinstitution", "programs_country", "programs_donorengagement",
-                     "programs_otherdonor", "programs_agency", "programs_goal", "programs_sector"],
-        linked=["programs_program_countries", "programs_program_goals", "programs_program_partner_institutions",
-                "programs_program_objectives", "programs_program_sectors"])},
-           (SELECT COUNT(*) FROM programs_program_countries),
-           (SELECT b.inputs_version FROM evaluations_coordinationfindingsbuild b WHERE b.id = 1)
+    SELECT {latest_changes(timestamped=_OTHER_INPUTS)},
+           (SELECT MAX(updated_at) FROM programs_program), (SELECT COUNT(*) FROM programs_program),
+           (SELECT COUNT(*) FROM programs_program_countries), {latest_changes(linked=_LINKS)},
+           (SELECT b.inputs_version FROM evaluations_coordinationfindingsbuild b WHERE b.id = 1),
+           (SELECT b.programs_version FROM evaluations_coordinationfindingsbuild b WHERE b.id = 1)
 """
 
 
-def _versions() -> tuple[str, str | None]:
-    """(the version of the rules' inputs now, today included; the version the stored
-    findings were built from, None before the first build). One query."""
+def _versions() -> tuple[str, str, str | None, str | None]:
+    """(the fingerprint of every input but the programs now, today included; that of the
+    programs and their links now (JSON); the two the stored findings were built from, None
+    before the first build). One query."""
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
-        *inputs, built = cursor.fetchone()
-    now = f"f{FINDINGS_DEFINITION}|{timezone.localdate().isoformat()}|" + "|".join(
-        "" if value is None else str(value) for value in inputs)
-    return now[:400], built
+        row = cursor.fetchone()
+    others, (latest, programs, country_links, *link_ids), (built, programs_built) = (
+        row[:len(_OTHER_INPUTS)], row[len(_OTHER_INPUTS):-2], row[-2:])
+    inputs = f"f{FINDINGS_DEFINITION}|{timezone.localdate().isoformat()}|" + "|".join(
+        "" if value is None else str(value) for value in others)
+    latest = db_datetime(latest)
+    programs_now = json.dumps({"updated_at": latest.isoformat() if latest else None, "programs": int(programs),
+                               "country_links": int(country_links),
+                               "links": dict(zip(_LINKS, (int(i or 0) for i in link_ids)))}, sort_keys=True)
+    return inputs[:400], programs_now, built, programs_built
 
 
-def _insert_statement(rule: str) -> Statement:
-    """``INSERT ... SELECT`` of every finding of ``rule`` today, numbered in the rule's
+def _programs_changed(built: str, now: str) -> list[int] | None:
+    """The programs changed between two fingerprints of the programs (``_versions``):
+    saved since (``updated_at``) or given a link since (a link id above the highest then);
+    None when that cannot account for the change (a program deleted, a country link
+    removed without its program saved, none found, or more than
+    ``MAX_CHANGED_PROGRAMS``). Two queries."""
+    before, after = json.loads(built), json.loads(now)
+    if before.get("updated_at") is None or set(before.get("links", {})) != set(_LINKS):
+        return None
+    since = dt.datetime.fromisoformat(before["updated_at"])
+    linked = Q()
+    for table, highest in before["links"].items():
+        through = next(f.remote_field.through for f in Program._meta.many_to_many
+                       if f.remote_field.through._meta.db_table == table)
+        linked |= Q(pk__in=through.objects.filter(id__gt=highest).values("program_id"))
+    changed = list(Program.objects.filter(Q(updated_at__gt=since) | linked)
+                   .values_list("pk", "created_at")[:MAX_CHANGED_PROGRAMS + 1])
+    added = sum(1 for _, created_at in changed if created_at > since)
+    country_links = Program.countries.through.objects.filter(id__gt=before["links"]["programs_program_countries"])
+    if not changed or len(changed) > MAX_CHANGED_PROGRAMS or after["programs"] != before["programs"] + added \
+            or after["country_links"] != before["country_links"] + country_links.count():
+        return None
+    return [pk for pk, _ in changed]
+
+
+def _reach(program_ids: list[int]) -> dict[str, list]:
+    """The blocks (``BLOCKED_BY_COUNTRY``) of each blocked rule that changes of these
+    programs can reach: the countries the programs are in now, and those of the stored
+    findings naming them (the countries they were in); for vetting, the countries of their
+    partner units now and of their stored vetting findings. A program's change cannot
+    reach a country's overlaps it takes no part in (an overlap names every program whose
+    years meet it). Two queries."""
+    named = "(^|, )(" + "|".join(str(int(i)) for i in program_ids) + "):"
+    countries = Program.countries.through.objects.filter(program_id__in=program_ids).values_list("country_id")
+    countries = countries.union(
+        CoordinationFinding.objects.filter(rule="donor_overlap", data__program_id__in=program_ids)
+        .values_list("country_id"),
+        CoordinationFinding.objects.filter(rule="overlap", data__programs__regex=named).values_list("country_id"))
+    units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).values_list(
+        "partnerinstitution__country__iso3")
+    units = units.union(CoordinationFinding.objects.filter(rule="vetting", data__program_id__in=program_ids)
+                        .annotate(iso3=KeyTextTransform("iso3", "data")).values_list("iso3"))
+    country_ids = sorted({c for (c,) in countries if c is not None})
+    iso3s = sorted({c for (c,) in units if c is not None})
+    return {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}
+
+
+def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
+    """``INSERT ... SELECT`` of the findings of ``rule`` today (of its ``blocks`` only, if
+    given: country ids or ISO3 codes, see ``BLOCKED_BY_COUNTRY``), numbered in the rule's
     order, once per country that scopes it."""
-    sql, params = RULES[rule](None, timezone.localdate())
+    today = timezone.localdate()
+    if rule in BLOCKED_BY_COUNTRY:
+        column, key = BLOCKED_BY_COUNTRY[rule]
+        if key == "id":  # the rule's own scope is its block
+            sql, params = RULES[rule](blocks, today)
+            where, where_params = "TRUE", []
+        else:
+            sql, params = RULES[rule](None, today)
+            where, where_params = ("TRUE", []) if blocks is None else (
+                (f"found.{column} IN ({', '.join(['%s'] * len(blocks))})", list(blocks)) if blocks else ("FALSE", []))
+        numbered = f"""
+            SELECT found.*, block.block_no * {BLOCK_SIZE} + ROW_NUMBER() OVER (
+                       PARTITION BY found.{column} ORDER BY {ORDER_BY[rule]}) AS finding_no
+            FROM ({sql}) AS found
+            JOIN (SELECT c.{key} AS block_key, ROW_NUMBER() OVER (ORDER BY c.name, c.id) AS block_no
+                  FROM programs_country c) AS block ON block.block_key = found.{column}
+            WHERE {where}"""
+        params = [*params, *where_params]
+    else:
+        sql, params = RULES[rule](None, today)
+        numbered = f"SELECT found.*, ROW_NUMBER() OVER (ORDER BY {ORDER_BY[rule]}) AS finding_no FROM ({sql}) AS found"
     if rule in SCOPED_BY_PROGRAM:
         country, join = "pc.country_id", "LEFT JOIN programs_program_countries pc ON pc.program_id = f.program_id"
     else:
@@ -74,38 +174,58 @@ def _insert_statement(rule: str) -> Statement:
     return f"""
         INSERT INTO evaluations_coordinationfinding (rule, finding, country_id, data)
         SELECT %s, f.finding_no, {country}, {json_object(COLUMNS[rule], alias="f")}
-        FROM (SELECT found.*, ROW_NUMBER() OVER (ORDER BY {ORDER_BY[rule]}) AS finding_no
-              FROM ({sql}) AS found) AS f {join}
+        FROM ({numbered}) AS f {join}
     """, [rule, *params]
+
+
+def _rebuild_reach(program_ids: list[int]) -> None:
+    """Delete and insert again the findings that changes of these programs can reach
+    (``_reach``); the gap and surge rules whole. A fixed number of queries."""
+    reach = _reach(program_ids)
+    country_ids, iso3s = reach["overlap"], reach["vetting"]
+    CoordinationFinding.objects.filter(
+        Q(rule__in=["overlap", "donor_overlap"], country_id__in=country_ids)
+        | Q(rule="vetting", data__iso3__in=iso3s)
+        | ~Q(rule__in=list(BLOCKED_BY_COUNTRY))).delete()
+    with connection.cursor() as cursor:
+        for rule in RULES:
+            cursor.execute(*_insert_statement(rule, reach.get(rule)))
 
 
 @transaction.atomic
 def findings_rebuild(*, force: bool = False) -> bool:
-    """Rebuild the stored findings of every rule from the current data, in one
-    transaction, unless (``force`` aside) they were built from the current inputs. A
-    fixed number of queries whatever the data (a lock, the version, a delete, one insert
-    per rule, the build row). Returns whether it rebuilt."""
+    """Make the stored findings current, in one transaction: unless (``force`` aside)
+    they were built from the current inputs, rebuild what changed programs can reach when
+    only programs changed (see the module docstring), else everything. A fixed number of
+    queries whatever the data (a lock, the versions, the changed programs and their reach,
+    a delete, one insert per rule, the build row). Returns whether it rebuilt."""
     started = timezone.now()
     CoordinationFindingsBuild.objects.bulk_create(
         [CoordinationFindingsBuild(pk=1, inputs_version="", built_at=started)], ignore_conflicts=True)
     build = CoordinationFindingsBuild.objects.select_for_update().get(pk=1)  # one rebuild at a time
-    version, built = _versions()
-    if built == version and not force:
+    inputs, programs, inputs_built, programs_built = _versions()
+    if (inputs, programs) == (inputs_built, programs_built) and not force:
         return False
+    changed = None
+    if inputs == inputs_built and programs_built and not force:
+        changed = _programs_changed(programs_built, programs)
     rule_settings_for_transaction()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM evaluations_coordinationfinding")
-        for rule in RULES:
-            cursor.execute(*_insert_statement(rule))
-    build.inputs_version, build.built_at = version, started
-    build.save(update_fields=["inputs_version", "built_at"])
+    if changed is None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM evaluations_coordinationfinding")
+            for rule in RULES:
+                cursor.execute(*_insert_statement(rule))
+    else:
+        _rebuild_reach(changed)
+    build.inputs_version, build.programs_version, build.built_at = inputs, programs, started
+    build.save(update_fields=["inputs_version", "programs_version", "built_at"])
     return True
 
 
 def findings_current() -> bool:
     """Make the stored findings current before reading them: one query when they are, a
     rebuild (``findings_rebuild``) when their inputs changed. Returns whether it rebuilt."""
-    version, built = _versions()
-    if built == version:
+    inputs, programs, inputs_built, programs_built = _versions()
+    if (inputs, programs) == (inputs_built, programs_built):
         return False
     return findings_rebuild()
