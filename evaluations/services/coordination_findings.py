@@ -19,17 +19,19 @@ the dashboards' figures.
 
 When only programs changed (saved, added, linked: the everyday edit), only what they
 can reach is rebuilt (``_reach``): the overlap and donor-overlap findings of their
-countries before and after the change, the vetting findings of their partner units'
-countries before and after, and the small gap and surge rules whole; the findings of
-other countries stay as they are, numbered alike (``coordination_rules.BLOCKED_BY_COUNTRY``).
-Anything else (a vetting, a strategy, a partner unit, a country, a reference name, the
-day, a program deleted, a country link removed without its program saved, more than
+countries, the vetting findings of their partner units' countries before and after, and
+the small gap and surge rules whole; the findings of other countries stay as they are,
+numbered alike (``coordination_rules.BLOCKED_BY_COUNTRY``). A new day rebuilds the
+vetting rule (expiry) only. Anything else (a vetting, a strategy, a partner unit, a
+country, a reference name, a program deleted, a country link removed, more than
 ``MAX_CHANGED_PROGRAMS`` programs at once) rebuilds everything.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import operator
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -120,26 +122,44 @@ def _programs_changed(built: str, now: str) -> list[int] | None:
     return [pk for pk, _ in changed]
 
 
-def _reach(program_ids: list[int]) -> dict[str, list]:
-    """The blocks (``BLOCKED_BY_COUNTRY``) of each blocked rule that changes of these
-    programs can reach: the countries the programs are in now, and those of the stored
-    findings naming them (the countries they were in); for vetting, the countries of their
-    partner units now and of their stored vetting findings. A program's change cannot
-    reach a country's overlaps it takes no part in (an overlap names every program whose
-    years meet it). Two queries."""
-    named = "(^|, )(" + "|".join(str(int(i)) for i in program_ids) + "):"
-    countries = Program.countries.through.objects.filter(program_id__in=program_ids).values_list("country_id")
-    countries = countries.union(
-        CoordinationFinding.objects.filter(rule="donor_overlap", data__program_id__in=program_ids)
-        .values_list("country_id"),
-        CoordinationFinding.objects.filter(rule="overlap", data__programs__regex=named).values_list("country_id"))
+def _reach(program_ids: list[int]) -> dict[str, list | None]:
+    """What changes of these programs can reach, by rule: the blocks
+    (``BLOCKED_BY_COUNTRY``) of each blocked rule, None (the whole rule) for the others.
+    Their overlaps and donor overlaps are those of the countries they are in (no country
+    link was removed: ``_programs_changed``); their vetting findings, those of the
+    countries of the partner units they serve now and of those they served (their stored
+    vetting findings, stored under their countries). Two queries."""
+    countries = Program.countries.through.objects.filter(program_id__in=program_ids)
+    country_ids = sorted(set(countries.values_list("country_id", flat=True)))
     units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).values_list(
         "partnerinstitution__country__iso3")
-    units = units.union(CoordinationFinding.objects.filter(rule="vetting", data__program_id__in=program_ids)
-                        .annotate(iso3=KeyTextTransform("iso3", "data")).values_list("iso3"))
-    country_ids = sorted({c for (c,) in countries if c is not None})
+    units = units.union(CoordinationFinding.objects.filter(
+        rule="vetting", country_id__in=countries.values("country_id"), data__program_id__in=program_ids)
+        .annotate(iso3=KeyTextTransform("iso3", "data")).values_list("iso3"))
     iso3s = sorted({c for (c,) in units if c is not None})
-    return {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}
+    return {rule: None for rule in RULES} | {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}
+
+
+def _changes_reach(inputs: str, programs: str, inputs_built: str | None,
+                   programs_built: str | None) -> dict[str, list | None] | None:
+    """What to rebuild, by rule (see ``_reach``; a rule not named is left as it is), when
+    only programs changed (``_programs_changed``) or the day (the vetting rule: expiry);
+    None (everything) for any other change."""
+    if not inputs_built or not programs_built:
+        return None
+    definition, day, others = inputs.split("|", 2)
+    definition_built, day_built, others_built = inputs_built.split("|", 2)
+    if (definition, others) != (definition_built, others_built):
+        return None
+    reach: dict[str, list | None] = {}
+    if programs != programs_built:
+        changed = _programs_changed(programs_built, programs)
+        if changed is None:
+            return None
+        reach = _reach(changed)
+    if day != day_built:
+        reach["vetting"] = None
+    return reach
 
 
 def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
@@ -178,25 +198,28 @@ def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
     """, [rule, *params]
 
 
-def _rebuild_reach(program_ids: list[int]) -> None:
-    """Delete and insert again the findings that changes of these programs can reach
-    (``_reach``); the gap and surge rules whole. A fixed number of queries."""
-    reach = _reach(program_ids)
-    country_ids, iso3s = reach["overlap"], reach["vetting"]
-    CoordinationFinding.objects.filter(
-        Q(rule__in=["overlap", "donor_overlap"], country_id__in=country_ids)
-        | Q(rule="vetting", data__iso3__in=iso3s)
-        | ~Q(rule__in=list(BLOCKED_BY_COUNTRY))).delete()
+def _rebuild(reach: dict[str, list | None]) -> None:
+    """Delete and insert again the stored findings of each rule of ``reach`` (of its
+    blocks, or whole for None). A query per rule and one delete."""
+    gone = []
+    for rule, blocks in reach.items():
+        if blocks is None:
+            gone.append(Q(rule=rule))
+        elif BLOCKED_BY_COUNTRY[rule][1] == "id":
+            gone.append(Q(rule=rule, country_id__in=blocks))
+        else:
+            gone.append(Q(rule=rule, **{f"data__{BLOCKED_BY_COUNTRY[rule][0]}__in": blocks}))
+    CoordinationFinding.objects.filter(functools.reduce(operator.or_, gone)).delete()
     with connection.cursor() as cursor:
-        for rule in RULES:
-            cursor.execute(*_insert_statement(rule, reach.get(rule)))
+        for rule, blocks in reach.items():
+            cursor.execute(*_insert_statement(rule, blocks))
 
 
 @transaction.atomic
 def findings_rebuild(*, force: bool = False) -> bool:
     """Make the stored findings current, in one transaction: unless (``force`` aside)
     they were built from the current inputs, rebuild what changed programs can reach when
-    only programs changed (see the module docstring), else everything. A fixed number of
+    only programs or the day changed (see the module docstring), else everything. A fixed number of
     queries whatever the data (a lock, the versions, the changed programs and their reach,
     a delete, one insert per rule, the build row). Returns whether it rebuilt."""
     started = timezone.now()
@@ -206,17 +229,15 @@ def findings_rebuild(*, force: bool = False) -> bool:
     inputs, programs, inputs_built, programs_built = _versions()
     if (inputs, programs) == (inputs_built, programs_built) and not force:
         return False
-    changed = None
-    if inputs == inputs_built and programs_built and not force:
-        changed = _programs_changed(programs_built, programs)
+    reach = None if force else _changes_reach(inputs, programs, inputs_built, programs_built)
     rule_settings_for_transaction()
-    if changed is None:
+    if reach is None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM evaluations_coordinationfinding")
             for rule in RULES:
                 cursor.execute(*_insert_statement(rule))
     else:
-        _rebuild_reach(changed)
+        _rebuild(reach)
     build.inputs_version, build.programs_version, build.built_at = inputs, programs, started
     build.save(update_fields=["inputs_version", "programs_version", "built_at"])
     return True
