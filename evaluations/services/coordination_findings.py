@@ -107,13 +107,12 @@ def _programs_changed(built: str, now: str) -> list[int] | None:
     if before.get("updated_at") is None or set(before.get("links", {})) != set(_LINKS):
         return None
     since = dt.datetime.fromisoformat(before["updated_at"])
-    linked = Q()
-    for table, highest in before["links"].items():
-        through = next(f.remote_field.through for f in Program._meta.many_to_many
-                       if f.remote_field.through._meta.db_table == table)
-        linked |= Q(pk__in=through.objects.filter(id__gt=highest).values("program_id"))
-    changed = list(Program.objects.filter(Q(updated_at__gt=since) | linked)
-                   .values_list("pk", "created_at")[:MAX_CHANGED_PROGRAMS + 1])
+    saved = Program.objects.filter(updated_at__gt=since).values_list("pk", "created_at")
+    linked = [Program.objects.filter(pk__in=field.remote_field.through.objects.filter(
+                  id__gt=before["links"][field.remote_field.through._meta.db_table]).values("program_id"))
+              .values_list("pk", "created_at")
+              for field in Program._meta.many_to_many if field.remote_field.through._meta.db_table in _LINKS]
+    changed = list(saved.union(*linked)[:MAX_CHANGED_PROGRAMS + 1])  # each part an index range
     added = sum(1 for _, created_at in changed if created_at > since)
     country_links = Program.countries.through.objects.filter(id__gt=before["links"]["programs_program_countries"])
     if not changed or len(changed) > MAX_CHANGED_PROGRAMS or after["programs"] != before["programs"] + added \
@@ -162,6 +161,22 @@ def _changes_reach(inputs: str, programs: str, inputs_built: str | None,
     return reach
 
 
+def _blocks_sql(key: str) -> str:
+    """Each country's block number (see ``BLOCKED_BY_COUNTRY``) by its ``key`` column:
+    (block_key, block_no)."""
+    return f"SELECT c.{key} AS block_key, ROW_NUMBER() OVER (ORDER BY c.name, c.id) AS block_no FROM programs_country c"
+
+
+def _block_numbers(key: str, blocks: list) -> list[int]:
+    """The block numbers of these countries (ids or ISO3 codes, by ``key``). One query."""
+    if not blocks:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT b.block_no FROM ({_blocks_sql(key)}) AS b "
+                       f"WHERE b.block_key IN ({', '.join(['%s'] * len(blocks))})", list(blocks))
+        return [int(n) for (n,) in cursor.fetchall()]
+
+
 def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
     """``INSERT ... SELECT`` of the findings of ``rule`` today (of its ``blocks`` only, if
     given: country ids or ISO3 codes, see ``BLOCKED_BY_COUNTRY``), numbered in the rule's
@@ -180,8 +195,7 @@ def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
             SELECT found.*, block.block_no * {BLOCK_SIZE} + ROW_NUMBER() OVER (
                        PARTITION BY found.{column} ORDER BY {ORDER_BY[rule]}) AS finding_no
             FROM ({sql}) AS found
-            JOIN (SELECT c.{key} AS block_key, ROW_NUMBER() OVER (ORDER BY c.name, c.id) AS block_no
-                  FROM programs_country c) AS block ON block.block_key = found.{column}
+            JOIN ({_blocks_sql(key)}) AS block ON block.block_key = found.{column}
             WHERE {where}"""
         params = [*params, *where_params]
     else:
@@ -200,18 +214,15 @@ def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
 
 def _rebuild(reach: dict[str, list | None]) -> None:
     """Delete and insert again the stored findings of each rule of ``reach`` (of its
-    blocks, or whole for None). A query per rule and one delete."""
-    gone = []
-    for rule, blocks in reach.items():
-        if blocks is None:
-            gone.append(Q(rule=rule))
-        elif BLOCKED_BY_COUNTRY[rule][1] == "id":
-            gone.append(Q(rule=rule, country_id__in=blocks))
-        else:
-            gone.append(Q(rule=rule, **{f"data__{BLOCKED_BY_COUNTRY[rule][0]}__in": blocks}))
-    CoordinationFinding.objects.filter(functools.reduce(operator.or_, gone)).delete()
-    with connection.cursor() as cursor:
-        for rule, blocks in reach.items():
+    blocks, or whole for None). Two or three queries per rule."""
+    for rule, blocks in reach.items():  # a delete per rule: each an index range
+        stored = CoordinationFinding.objects.filter(rule=rule)
+        if blocks is not None:  # the blocks' numbers (their countries are unchanged)
+            numbers = _block_numbers(BLOCKED_BY_COUNTRY[rule][1], blocks)
+            stored = stored.filter(functools.reduce(operator.or_, (
+                Q(finding__gt=n * BLOCK_SIZE, finding__lt=(n + 1) * BLOCK_SIZE) for n in numbers), Q(pk__in=[])))
+        stored.delete()
+        with connection.cursor() as cursor:
             cursor.execute(*_insert_statement(rule, blocks))
 
 
