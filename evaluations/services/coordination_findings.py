@@ -107,10 +107,10 @@ def _programs_changed(built: str, now: str) -> list[int] | None:
     if before.get("updated_at") is None or set(before.get("links", {})) != set(_LINKS):
         return None
     since = dt.datetime.fromisoformat(before["updated_at"])
-    saved = Program.objects.filter(updated_at__gt=since).values_list("pk", "created_at")
+    saved = Program.objects.filter(updated_at__gt=since).order_by().values_list("pk", "created_at")
     linked = [Program.objects.filter(pk__in=field.remote_field.through.objects.filter(
                   id__gt=before["links"][field.remote_field.through._meta.db_table]).values("program_id"))
-              .values_list("pk", "created_at")
+              .order_by().values_list("pk", "created_at")
               for field in Program._meta.many_to_many if field.remote_field.through._meta.db_table in _LINKS]
     changed = list(saved.union(*linked)[:MAX_CHANGED_PROGRAMS + 1])  # each part an index range
     added = sum(1 for _, created_at in changed if created_at > since)
@@ -130,11 +130,11 @@ def _reach(program_ids: list[int]) -> dict[str, list | None]:
     vetting findings, stored under their countries). Two queries."""
     countries = Program.countries.through.objects.filter(program_id__in=program_ids)
     country_ids = sorted(set(countries.values_list("country_id", flat=True)))
-    units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).values_list(
+    units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by().values_list(
         "partnerinstitution__country__iso3")
     units = units.union(CoordinationFinding.objects.filter(
         rule="vetting", country_id__in=countries.values("country_id"), data__program_id__in=program_ids)
-        .annotate(iso3=KeyTextTransform("iso3", "data")).values_list("iso3"))
+        .annotate(iso3=KeyTextTransform("iso3", "data")).order_by().values_list("iso3"))
     iso3s = sorted({c for (c,) in units if c is not None})
     return {rule: None for rule in RULES} | {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}
 

@@ -15,7 +15,7 @@ from evaluations.models import CoordinationFinding
 from evaluations.services.coordination_findings import findings_current, findings_rebuild
 from programs import models as m
 from tests import factories
-from tests.factories.dashboards import portfolio_build
+from tests.factories.dashboards import findings_of_every_rule, portfolio_build
 
 pytestmark = pytest.mark.django_db
 
@@ -32,32 +32,18 @@ def _full_delete(queries) -> bool:
 
 @pytest.fixture
 def portfolio(agency_a, agency_b):
-    """Findings of every rule in Kenya and Ghana (overlaps on a goal and a partner unit,
-    a donor overlap, a gap, a surge program, vetting missing), and overlaps elsewhere."""
-    portfolio_build()
-    kenya, ghana = factories.country("KEN"), factories.country("GHA")
-    kenya.priority_tier = 1
-    kenya.save()
-    goal, sector = m.Goal.objects.get(code="1.e"), m.Sector.objects.get(dac_code="15210")
-    unit = factories.PartnerInstitutionFactory(country=kenya)
-    vetted = factories.PartnerInstitutionFactory(country=ghana)
+    """Findings of every rule in Kenya and Ghana (``findings_of_every_rule``), its two
+    programs also serving a Ghanaian unit whose vetting expires today, and overlaps
+    elsewhere; stored."""
+    built = findings_of_every_rule(agency_a, agency_b)
+    vetted = factories.PartnerInstitutionFactory(country=built["GHA"])
     m.Vetting.objects.create(institution=vetted, status="approved", requested_on=dt.date(2026, 1, 5),
                              decided_on=dt.date(2026, 1, 20), expires_on=timezone.localdate())
-    programs = []
-    for agency in (agency_a, agency_b):
-        program = factories.ProgramFactory(lead_agency=agency, countries=[kenya, ghana], goals=[goal], start_fy=2026,
-                                           end_fy=2028, is_surge=agency == agency_a, sustainment_plan="")
-        program.partner_institutions.set([unit, vetted])
-        program.sectors.set([sector])
-        programs.append(program)
-    donor = m.OtherDonor.objects.create(name="EU", kind="multilateral")
-    m.DonorEngagement.objects.create(donor=donor, country=kenya, sector=sector, start_fy=2026, end_fy=2030)
-    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
-    objective = m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    for program in built["programs"]:
+        program.partner_institutions.add(vetted)
     assert findings_current()
     assert {rule for rule, *_ in _stored()} == {"overlap", "donor_overlap", "gap", "surge", "vetting"}
-    return {"programs": programs, "kenya": kenya, "ghana": ghana, "unit": unit, "vetted": vetted,
-            "objective": objective, "goal": goal, "sector": sector}
+    return {**built, "kenya": built["KEN"], "ghana": built["GHA"], "vetted": vetted}
 
 
 def _program_edited(p):
