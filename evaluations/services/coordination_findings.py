@@ -132,8 +132,9 @@ def _reach(program_ids: list[int]) -> dict[str, list | None]:
     country_ids = sorted(set(countries.values_list("country_id", flat=True)))
     units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by().values_list(
         "partnerinstitution__country__iso3")
-    units = units.union(CoordinationFinding.objects.filter(
-        rule="vetting", country_id__in=countries.values("country_id"), data__program_id__in=program_ids)
+    units = units.union(CoordinationFinding.objects.filter(  # stored under its countries, or none (NULL)
+        Q(country_id__in=countries.values("country_id")) | Q(country_id__isnull=True),
+        rule="vetting", data__program_id__in=program_ids)
         .annotate(iso3=KeyTextTransform("iso3", "data")).order_by().values_list("iso3"))
     iso3s = sorted({c for (c,) in units if c is not None})
     return {rule: None for rule in RULES} | {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}

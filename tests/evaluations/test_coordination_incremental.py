@@ -90,6 +90,15 @@ def _partner_unit_unlinked(p):
     program.save()
 
 
+def _partner_unit_unlinked_from_a_program_without_countries(p):
+    program = p["programs"][0]
+    program.countries.clear()  # the whole rebuild this needs is done before the change below
+    program.save()
+    assert findings_current()
+    program.partner_institutions.remove(p["unit"])
+    program.save()
+
+
 def _objective_served(p):
     program = p["programs"][1]
     program.objectives.add(p["objective"])
@@ -130,6 +139,7 @@ CHANGES = {
     "country link removed, program not saved": (_country_link_removed_unsaved, False),
     "partner unit linked": (_partner_unit_linked, True),
     "partner unit unlinked": (_partner_unit_unlinked, True),
+    "partner unit unlinked, program in no country": (_partner_unit_unlinked_from_a_program_without_countries, True),
     "objective served": (_objective_served, True),
     "program added": (_program_added, True),
     "program archived": (_program_archived, True),
