@@ -308,10 +308,11 @@ class FindingAcknowledgement(models.Model):
 class CoordinationFinding(models.Model):
     """A finding of a coordination rule (``evaluations.selectors.coordination_rules``) as
     stored by the last build (derived; written only by
-    ``evaluations.services.coordination_findings``, rebuilt whole when the rules' inputs
-    change). ``finding`` is the finding's place in its rule's order (1 = first); ``data``
-    the rule's columns. A finding is stored once per country it is scoped by (a surge or
-    vetting finding per country of its program, ``country_id`` NULL for a program with
+    ``evaluations.services.coordination_findings``, rebuilt when the rules' inputs change:
+    whole, or only the countries a program edit can reach). ``finding`` numbers the finding in its
+    rule's order (increasing, not dense: see ``coordination_rules.BLOCKED_BY_COUNTRY``);
+    ``data`` the rule's columns. A finding is stored once per country it is scoped by (a
+    surge or vetting finding per country of its program, ``country_id`` NULL for a program with
     none), so a scope's findings are an indexed read; count them by distinct ``finding``."""
 
     rule = models.CharField(max_length=20)
@@ -327,10 +328,14 @@ class CoordinationFinding(models.Model):
 
 
 class CoordinationFindingsBuild(models.Model):
-    """The one row saying which inputs version (``coordination_findings._VERSION_SQL``)
-    the stored findings were built from, and when."""
+    """The one row saying which inputs the stored findings were built from, and when:
+    ``inputs_version`` of every input but the programs and their links (with the day and
+    the rules' definition, ``coordination_findings._VERSION_SQL``), ``programs_version``
+    of the programs and their links (JSON: latest ``updated_at``, counts, highest link
+    ids), from which a later build finds the programs changed since."""
 
     inputs_version = models.CharField(max_length=400)
+    programs_version = models.TextField(default="")
     built_at = models.DateTimeField()
 
 

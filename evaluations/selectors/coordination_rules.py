@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from infrastructure.sql import REPORT_WORK_MEM, bulk_settings_for_transaction, ids_in, string_agg, string_agg_distinct
 from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
@@ -228,12 +228,14 @@ RULES: dict[str, Callable[[list[int] | None, dt.date], Statement]] = {
     "vetting": _vetting,
 }
 
+# Each rule's order, ending in ids so that it is total: the stored findings are numbered
+# in it, a block of countries at a time, and must number alike whatever the blocks.
 ORDER_BY = {
-    "overlap": "country_name, on_kind, on_name",
-    "donor_overlap": "country_name, dac_code, donor_name, program_code",
-    "gap": "tier, country_name, strategy_title, objective_code",
-    "surge": "program_code",
-    "vetting": "country_name, program_code, institution_name",
+    "overlap": "country_name, on_kind, on_name, on_id",
+    "donor_overlap": "country_name, dac_code, donor_name, program_code, program_id, engagement_id",
+    "gap": "tier, country_name, strategy_title, objective_code, objective_id",
+    "surge": "program_code, program_id",
+    "vetting": "country_name, program_code, institution_name, program_id, institution_id",
 }
 
 
@@ -254,6 +256,16 @@ COLUMNS = {
 
 # Rules scoped by their program's countries (the others by their ``country_id``).
 SCOPED_BY_PROGRAM = frozenset({"surge"})
+
+# Rules whose order starts with a country's name, so that each country's findings are one
+# block of the order, stored and rebuilt a block at a time: the rule's column naming the
+# block's country (matched to ``programs_country`` by ``id`` or ``iso3``). A finding's
+# stored number is its block's place among the countries (by name) times BLOCK_SIZE plus
+# its place in the block. The others (gap, surge: a few hundred findings) are numbered
+# 1..n and rebuilt whole.
+BLOCKED_BY_COUNTRY = {"overlap": ("country_id", "id"), "donor_overlap": ("country_id", "id"),
+                      "vetting": ("iso3", "iso3")}
+BLOCK_SIZE = 1_000_000
 
 
 def _scope(country_ids: Iterable[int] | None) -> list[int] | None:
@@ -290,8 +302,9 @@ def stored_rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, lim
     stored = CoordinationFinding.objects.filter(rule=rule)
     if country_ids is not None:
         stored = stored.filter(country_id__in=_scope(country_ids))
-    elif limit is not None:  # findings are numbered 1..n in the rule's order
-        stored = stored.filter(finding__lte=limit)
+    elif limit is not None:  # the first findings' numbers, from the (rule, finding) index
+        first = stored.values("finding").distinct().order_by("finding")[:limit]
+        stored = stored.filter(finding__in=first)
     stored = stored.values_list("finding", "data").order_by("finding")
     if rule in SCOPED_BY_PROGRAM:  # a finding is stored once per country of its program
         stored = stored.distinct()
@@ -302,12 +315,10 @@ def stored_rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, lim
 
 def stored_rule_counts(country_ids: Iterable[int] | None = None) -> dict[str, int]:
     """How many stored findings each rule has in scope (None: everywhere), every rule of
-    ``RULES`` a key; one indexed query (see ``stored_rule_rows``). Everywhere, a rule's
-    count is its last finding's number (findings are numbered 1..n)."""
+    ``RULES`` a key; one indexed query (see ``stored_rule_rows``): distinct numbers, as a
+    finding of a program in several countries is stored once per country."""
     stored = CoordinationFinding.objects.all()
-    if country_ids is None:
-        counts = dict(stored.values_list("rule").annotate(n=Max("finding")).order_by())
-    else:
-        counts = dict(stored.filter(country_id__in=_scope(country_ids)).values_list("rule")
-                      .annotate(n=Count("finding", distinct=True)).order_by())
+    if country_ids is not None:
+        stored = stored.filter(country_id__in=_scope(country_ids))
+    counts = dict(stored.values_list("rule").annotate(n=Count("finding", distinct=True)).order_by())
     return {rule: counts.get(rule, 0) for rule in RULES}

@@ -23,34 +23,14 @@ from evaluations.services.coordination_findings import findings_current, finding
 from evaluations.services.rollups import rollups_recompute
 from programs import models as m
 from tests import factories
-from tests.factories.dashboards import portfolio_build
+from tests.factories.dashboards import findings_of_every_rule, portfolio_build
 
 pytestmark = pytest.mark.django_db
 
 
-def _every_kind_of_finding(agency_a, agency_b) -> dict[str, m.Country]:
-    """A portfolio with findings of every rule, one of them spanning two countries."""
-    portfolio_build()
-    kenya, ghana = factories.country("KEN"), factories.country("GHA")
-    kenya.priority_tier = 1
-    kenya.save()
-    goal, sector = m.Goal.objects.get(code="1.e"), m.Sector.objects.get(dac_code="15210")
-    unit = factories.PartnerInstitutionFactory(country=kenya)
-    for agency in (agency_a, agency_b):
-        program = factories.ProgramFactory(lead_agency=agency, countries=[kenya, ghana], goals=[goal], start_fy=2026,
-                                           end_fy=2028, is_surge=agency == agency_a, sustainment_plan="")
-        program.partner_institutions.set([unit])
-        program.sectors.set([sector])
-    donor = m.OtherDonor.objects.create(name="EU", kind="multilateral")
-    m.DonorEngagement.objects.create(donor=donor, country=kenya, sector=sector, start_fy=2026, end_fy=2030)
-    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
-    m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
-    return {"KEN": kenya, "GHA": ghana, "COL": factories.country("COL")}
-
-
 def test_stored_findings_equal_the_rules_for_every_scope(agency_a, agency_b):
     # Given findings of every rule
-    countries = _every_kind_of_finding(agency_a, agency_b)
+    countries = findings_of_every_rule(agency_a, agency_b)
     today = timezone.localdate()
     # When they are stored
     assert findings_current()
@@ -75,7 +55,7 @@ def test_each_rules_columns_are_its_sql_columns():
 
 def test_a_saved_value_leaves_the_findings_current_and_a_program_edit_rebuilds_them(agency_a, agency_b):
     # Given stored findings
-    _every_kind_of_finding(agency_a, agency_b)
+    findings_of_every_rule(agency_a, agency_b)
     findings_current()
     # When a value is saved and its program's rollups recomputed, they stay current
     program = m.Program.objects.filter(archived_at__isnull=True, moes__isnull=False).first()

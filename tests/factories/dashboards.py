@@ -63,3 +63,31 @@ def summarise() -> None:
     """Run the real recomputes the dashboards read (summary tables)."""
     rollups_recompute()
     selectivity_recompute()
+
+
+def findings_of_every_rule(agency_a: m.Agency, agency_b: m.Agency) -> dict:
+    """``portfolio_build`` plus findings of every coordination rule, two of them spanning
+    Kenya and Ghana: two programs of the two agencies (the first a surge program without a
+    plan) in both countries on goal 1.e, serving a Kenyan partner unit never vetted and
+    sector 15210, where the EU is engaged in Kenya; an objective of Kenya's strategy (tier
+    1) that no program serves. Returns the countries by ISO3 (KEN, GHA, COL), the
+    "programs", the "unit" and the "objective"."""
+    portfolio_build()
+    kenya, ghana = factories.country("KEN"), factories.country("GHA")
+    kenya.priority_tier = 1
+    kenya.save()
+    goal, sector = m.Goal.objects.get(code="1.e"), m.Sector.objects.get(dac_code="15210")
+    unit = factories.PartnerInstitutionFactory(country=kenya)
+    programs = []
+    for agency in (agency_a, agency_b):
+        program = factories.ProgramFactory(lead_agency=agency, countries=[kenya, ghana], goals=[goal], start_fy=2026,
+                                           end_fy=2028, is_surge=agency == agency_a, sustainment_plan="")
+        program.partner_institutions.set([unit])
+        program.sectors.set([sector])
+        programs.append(program)
+    donor = m.OtherDonor.objects.create(name="EU", kind="multilateral")
+    m.DonorEngagement.objects.create(donor=donor, country=kenya, sector=sector, start_fy=2026, end_fy=2030)
+    strategy = m.Strategy.objects.create(title="Kenya ICS", scope="country", country=kenya, start_fy=2025, end_fy=2029)
+    objective = m.Objective.objects.create(strategy=strategy, code="1", description="Border control")
+    return {"KEN": kenya, "GHA": ghana, "COL": factories.country("COL"), "programs": programs, "unit": unit,
+            "objective": objective}
