@@ -203,3 +203,15 @@ def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
         holder.join(timeout=30)
     # Then, once the rebuild committed, it applies to the new table
     assert MoeAchievement.objects.filter(moe_id=moe_id).delete()[0] > 0
+
+
+def test_deleting_a_program_deletes_its_moe_period_rows_by_their_composite_key():
+    """The rows are keyed by (MOE, period), with no id: the ORM's cascade still finds them."""
+    build_portfolio([_program(i) for i in range(2)])
+    rollups_recompute()
+    program, other = m.Program.objects.order_by("id")
+    assert MoeAchievement.objects.filter(program=program).count() == 4
+    program.delete()
+    assert not MoeAchievement.objects.filter(program_id=program.id).exists()
+    assert MoeAchievement.objects.filter(program=other).count() == 4
+    assert MoeAchievement.objects.get(pk=(other.moes.first().id, "FY2026-Q1")).period == "FY2026-Q1"
