@@ -53,8 +53,11 @@ class MoeAchievement(models.Model):
     the MOE's status.
     """
 
-    # No single-column indexes: the unique (moe, period) and the (program, is_latest)
-    # indexes cover these lookups, and every index slows the bulk rewrite.
+    # The primary key is (MOE, period), one row per MOE and period; no surrogate id: one
+    # index fewer to build and 8 bytes a row fewer in every full recompute's rebuild (and
+    # nothing references these rows). No single-column indexes: the primary key and the
+    # (program, is_latest) index cover these lookups, and every index slows the rebuild.
+    pk = models.CompositePrimaryKey("moe", "period")
     moe = models.ForeignKey(
         MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements", db_index=False
     )
@@ -75,9 +78,6 @@ class MoeAchievement(models.Model):
 
     class Meta:
         ordering = ["moe_id", "period_end", "period"]
-        constraints = [
-            models.UniqueConstraint(fields=["moe", "period"], name="moe_achievement_one_per_period"),
-        ]
         indexes = [
             models.Index(fields=["program", "is_latest"]),
         ]

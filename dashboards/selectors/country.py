@@ -163,7 +163,7 @@ def _moe_block(figures: CountryFigures) -> None:
     moe_count = MeasureOfEffectiveness.objects.filter(program__in=running, archived_at__isnull=True).count()
     latest_status = dict(
         MoeAchievement.objects.filter(program__in=running, is_latest=True, moe__archived_at__isnull=True)
-        .values("status").annotate(n=Count("id")).values_list("status", "n")
+        .values("status").annotate(n=Count("*")).values_list("status", "n")
     )
     with_data = sum(latest_status.values())
     counts = {status: latest_status.get(status, 0) for status in MOE_STATUSES}

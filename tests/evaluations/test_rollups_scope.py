@@ -72,9 +72,9 @@ def test_an_incremental_recompute_costs_the_same_at_two_portfolio_sizes():
 
 
 def _moe_achievement_structure() -> tuple[int, tuple, dict[str, tuple[str, bool]]]:
-    """The MOE-period table's oid; its shape (persistence, id sequence, columns in order
-    with type, NOT NULL and identity, constraint definitions without NOT VALID, indexes);
-    and each constraint's kind and whether it is validated."""
+    """The MOE-period table's oid; its shape (persistence, columns in order with type, NOT
+    NULL and identity, constraint definitions without NOT VALID, indexes); and each
+    constraint's kind and whether it is validated."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid), contype, convalidated FROM pg_constraint "
@@ -92,12 +92,11 @@ def _moe_achievement_structure() -> tuple[int, tuple, dict[str, tuple[str, bool]
             "ORDER BY attnum"
         )
         columns = cursor.fetchall()
-        cursor.execute("SELECT oid, relpersistence, pg_get_serial_sequence('evaluations_moeachievement', 'id') "
-                       "FROM pg_class WHERE oid = 'evaluations_moeachievement'::regclass")
-        oid, persistence, sequence = cursor.fetchone()
+        cursor.execute("SELECT oid, relpersistence FROM pg_class WHERE oid = 'evaluations_moeachievement'::regclass")
+        oid, persistence = cursor.fetchone()
     definitions = [(name, definition.removesuffix(" NOT VALID")) for name, definition, _, _ in constraints]
     validated = {name: (kind, is_valid) for name, _, kind, is_valid in constraints}
-    return oid, (persistence, sequence, columns, definitions, indexes), validated
+    return oid, (persistence, columns, definitions, indexes), validated
 
 
 def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
@@ -112,6 +111,12 @@ def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
     assert len({old_oid, first_oid, second_oid}) == 3
     assert first_shape == second_shape == old_shape
     assert first_shape[0] == "p"  # logged: a crash leaves the table as last committed
+    # Keyed by (MOE, period), no surrogate id: two indexes to build, no identity sequence.
+    _, columns, definitions, indexes = first_shape
+    assert [name for name, *_ in columns if name in ("id", "moe_id", "period")] == ["period", "moe_id"]
+    assert not any(identity for *_, identity in columns)
+    assert ("evaluations_moeachievement_pkey", "PRIMARY KEY (moe_id, period)") in definitions
+    assert [name for name, _ in indexes] == ["evaluations_moeachievement_pkey", "evaluations_program_6f3a82_idx"]
     # The foreign keys are added NOT VALID and left unvalidated (the rows come from a join
     # with the referenced tables: evaluations.computations.rollups_sql.moe_achievements_write
     # says why none can point to a missing row); every other constraint is validated.
@@ -125,18 +130,16 @@ def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
     with connection.cursor() as cursor:
         for name in foreign_keys:
             cursor.execute(f"ALTER TABLE evaluations_moeachievement VALIDATE CONSTRAINT {name}")
-    # Every column the swap loaded equals what an incremental recompute writes for each
-    # program; those inserts take ids from the fresh table's sequence.
+    # Every column the swap loaded equals what an incremental recompute writes for each program.
     swapped = _moe_achievement_rows()
     rollups_recompute(program_ids=m.Program.objects.values_list("id", flat=True))
     assert _moe_achievement_rows() == swapped
     assert_sql_equals_reference()
-    assert MoeAchievement.objects.order_by("id").first().id > len(swapped)
 
 
 def _moe_achievement_rows() -> list[tuple]:
-    """Every stored MOE-period row, every column but the id and the time it was computed."""
-    fields = [f.attname for f in MoeAchievement._meta.concrete_fields if f.attname not in ("id", "computed_at")]
+    """Every stored MOE-period row, every column but the time it was computed."""
+    fields = [f.attname for f in MoeAchievement._meta.concrete_fields if f.attname != "computed_at"]
     return sorted(MoeAchievement.objects.values_list(*fields))
 
 
@@ -200,3 +203,15 @@ def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
         holder.join(timeout=30)
     # Then, once the rebuild committed, it applies to the new table
     assert MoeAchievement.objects.filter(moe_id=moe_id).delete()[0] > 0
+
+
+def test_deleting_a_program_deletes_its_moe_period_rows_by_their_composite_key():
+    """The rows are keyed by (MOE, period), with no id: the ORM's cascade still finds them."""
+    build_portfolio([_program(i) for i in range(2)])
+    rollups_recompute()
+    program, other = m.Program.objects.order_by("id")
+    assert MoeAchievement.objects.filter(program=program).count() == 4
+    program.delete()
+    assert not MoeAchievement.objects.filter(program_id=program.id).exists()
+    assert MoeAchievement.objects.filter(program=other).count() == 4
+    assert MoeAchievement.objects.get(pk=(other.moes.first().id, "FY2026-Q1")).period == "FY2026-Q1"
