@@ -7,7 +7,7 @@ from django.db.models import Max, QuerySet
 
 from programs.models import RUNNING_STATUSES
 
-from ..models import CountryRollup, GoalRollup, MoeAchievement, ProgramRollup, RegionRollup
+from ..models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
 
 
 def program_rollups(program_ids: Iterable[int] | None = None) -> QuerySet[ProgramRollup]:
@@ -33,11 +33,6 @@ def region_rollups(scheme: str | None = None) -> QuerySet[RegionRollup]:
 def goal_rollups() -> QuerySet[GoalRollup]:
     """Goal rollups with the goal and its parent, in the taxonomy's order."""
     return GoalRollup.objects.select_related("goal", "goal__parent").order_by("goal__sort_order", "goal__code")
-
-
-def moe_latest_achievements(program_id: int) -> QuerySet[MoeAchievement]:
-    """The MOE's latest achievement rows of one program (the status of each MOE)."""
-    return MoeAchievement.objects.filter(program_id=program_id, is_latest=True).select_related("moe")
 
 
 def rollups_computed_at():

@@ -44,7 +44,7 @@ def forwards(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("evaluations", "0010_merge_coordination_findings_american_help_text"),
+        ("evaluations", "0011_findings_build_programs_version"),
     ]
 
     operations = [
