@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from infrastructure.models import SingleRow, history
+from programs.fiscal import DEFAULT_GRACE_DAYS
 
 
 class NotificationKind(models.TextChoices):
@@ -82,7 +83,7 @@ class ReportingPolicy(SingleRow):
     overdue after (one row, edited by administrators in the admin)."""
 
     grace_days = models.PositiveSmallIntegerField(
-        "grace period (days)", default=30, validators=[MaxValueValidator(365)],
+        "grace period (days)", default=DEFAULT_GRACE_DAYS, validators=[MaxValueValidator(365)],
         help_text="Days after a reporting period ends before its values are overdue.",
     )
     updated_at = models.DateTimeField(auto_now=True)

@@ -36,9 +36,11 @@ def test_an_analyst_sees_drafts_returned_values_with_reason_and_reporting_due(an
     assert lists["drafts"].rows[0]["url"] == reverse("programs:measurement-grid", args=[program_a.pk]) + "?fy=2026"
     assert f"{moe.name} · FY2026-Q1" in lists["drafts"].rows[0]["label"]
     assert lists["returned"].rows[0]["detail"] == "Reason: Source missing"
-    # Q1 (draft) and Q2 (returned) are still owed; Q3 ended 30 June: overdue after 30 days.
+    # Q1 (draft) is still owed; Q2 was submitted (returned since: listed above, not
+    # overdue); Q3 ended 30 June: overdue after 30 days.
     owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in lists["reporting"].rows}
-    assert owed == {"FY2026-Q1": "Overdue", "FY2026-Q2": "Overdue", "FY2026-Q3": "Overdue"}
+    assert owed == {"FY2026-Q1": "Overdue", "FY2026-Q3": "Overdue"}
+    assert lists["reporting"].title == "Reporting due and overdue (2 overdue)"
     ReportingPolicy.objects.update_or_create(pk=1, defaults={"grace_days": 90})
     owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in _lists(analyst_a, today=dt.date(2026, 9, 1))["reporting"].rows}
     assert owed["FY2026-Q3"] == "Due"
