@@ -159,19 +159,22 @@ def reporting_rows(*, agency_id: int | None, today: dt.date, grace_days: int, fi
         return [_row(raw, grace_days, today) for raw in cursor.fetchall()]
 
 
-def reporting_head(*, agency_id: int, today: dt.date, grace_days: int, limit: int) -> tuple[int, int, list[ReportingRow]]:
-    """How many values ``agency_id``'s programs owe, how many of them are overdue, and the
-    ``limit`` oldest (overdue first: the oldest deadlines), without reading every row: the
-    same statement as :func:`reporting_rows`, counted by window functions."""
+def reporting_head(
+    *, agency_id: int, today: dt.date, grace_days: int, limit: int, offset: int = 0,
+) -> tuple[int, int, list[ReportingRow]]:
+    """How many values ``agency_id``'s programs owe, how many of them are overdue, and
+    ``limit`` of them from the ``offset``-th oldest (overdue first: the oldest deadlines),
+    without reading every row: the same statement as :func:`reporting_rows`, counted by
+    window functions. An ``offset`` past the last row gives (0, 0, [])."""
     statement = _statement(agency_id, today, None)
     if statement is None:
         return 0, 0, []
     sql, params = statement
     cutoff = today - dt.timedelta(days=grace_days)  # a period that ended before this is overdue
     wrapped = (f"SELECT owed.*, COUNT(*) OVER (), SUM(CASE WHEN owed.period_end < %s THEN 1 ELSE 0 END) OVER () "
-               f"FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id LIMIT %s")
+               f"FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
-        cursor.execute(wrapped, [cutoff, *params, int(limit)])
+        cursor.execute(wrapped, [cutoff, *params, int(limit), int(offset)])
         rows = cursor.fetchall()
     if not rows:
         return 0, 0, []
