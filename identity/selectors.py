@@ -32,6 +32,13 @@ def local_password_sign_in_allowed(user: User) -> bool:
     return local_password_sign_in_for_everyone()
 
 
+def password_change_available(user: User) -> bool:
+    """Whether ``user`` can change their password in the portal: they have one (accounts
+    made at an identity provider's first sign-in have none) and may sign in with it
+    (:func:`local_password_sign_in_allowed`). The "Change password" link and page follow it."""
+    return user.is_authenticated and user.has_usable_password() and local_password_sign_in_allowed(user)
+
+
 def local_password_sign_in_for_everyone() -> bool:
     """Both the ``LOCAL_PASSWORD_SIGN_IN`` setting and the administrators' switch allow
     everyone a password sign-in (else only break-glass administrators)."""
