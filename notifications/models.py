@@ -42,7 +42,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    url = models.CharField("URL", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, help_text="When it went out by e-mail (at once or in a digest).")
