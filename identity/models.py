@@ -12,7 +12,7 @@ from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 
 
 class SignInPolicy(SingleRow):
-    """The administrators' switches (one row, created on first read)."""
+    """The administrators' switches (one row; the defaults apply until saved)."""
 
     local_password_sign_in = models.BooleanField(
         "local password sign-in",

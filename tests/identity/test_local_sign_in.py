@@ -59,6 +59,7 @@ def test_the_setting_switches_it_off_too(settings, manager):
 
 
 def test_the_switch_keeps_its_history():
+    sign_in_policy_get().save()  # as administrators first save it (reading it writes nothing)
     _switch_local_sign_in_off()
     assert [h.local_password_sign_in for h in sign_in_policy_get().history.order_by("history_date")] == [True, False]
 
@@ -89,6 +90,12 @@ def test_an_oidc_account_has_no_password_to_sign_in_with():
     user.save()
     _, answer = _sign_in("oidc.user")
     assert "correct username and password" in answer.content.decode()
+
+
+def test_reading_the_policy_writes_nothing_and_gives_the_defaults():
+    policy = sign_in_policy_get()
+    assert (policy.local_password_sign_in, policy.elevated_roles_require_piv) == (True, False)
+    assert not policy.__class__.objects.exists()
 
 
 def test_forgot_your_password_shows_only_while_everyone_may_sign_in_with_a_password(settings):
