@@ -147,7 +147,7 @@ class CriterionScore(models.Model):
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
     )
     justification = models.TextField()
-    evidence_url = models.URLField(blank=True)
+    evidence_url = models.URLField("evidence URL", blank=True)
     history = history()
 
     class Meta:

@@ -1,5 +1,5 @@
 """Benchmark of the work pages (not a test): the home page's work lists as an analyst and
-as a manager, the filtered approvals queue, the coordination findings list, and a bulk
+as a manager, the analyst's whole lists (reporting, returned values), the filtered approvals queue, the coordination findings list, and a bulk
 approval, on a generated portfolio. Prints server times (median of ``--repeat`` warm
 requests through Django's full stack, test client, DEBUG off) and query counts.
 
@@ -90,6 +90,9 @@ def main() -> None:
     pages = [
         ("home as analyst", analyst, "/"),
         ("home as manager", manager, "/"),
+        ("whole reporting list, page 1", analyst, "/dashboards/my-work/reporting/"),
+        ("whole reporting list, page 100", analyst, "/dashboards/my-work/reporting/?page=100"),
+        ("whole list of returned values", analyst, "/dashboards/my-work/returned/"),
         ("approvals queue", manager, "/programs/approvals/"),
         ("approvals queue, one program", manager, f"/programs/approvals/?program={first_program}"),
         ("coordination findings", manager, "/evaluations/coordination/"),

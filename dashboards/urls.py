@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import countries, flags, goals, portfolio, regions, reviews
+from .views import countries, flags, goals, home, portfolio, regions, reviews
 
 
 class ExportFormat:
@@ -37,6 +37,7 @@ urlpatterns: list = [
     *_page("countries/<str:iso3>/", countries.country, "country"),
     *_page("goal-coverage/", goals.goal_coverage, "goal-coverage"),
     *_page("flags/<slug:kind>/", flags.flag_list, "flag-list"),
+    path("my-work/<slug:key>/", home.worklist_page, name="worklist"),
     path("reviews/", reviews.review_queue, name="review-queue"),
     path("reviews/planning/", reviews.planning_worksheet, name="planning-worksheet"),
 ]

@@ -59,7 +59,7 @@ class MoeAchievement(models.Model):
     # (program, is_latest) index cover these lookups, and every index slows the rebuild.
     pk = models.CompositePrimaryKey("moe", "period")
     moe = models.ForeignKey(
-        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements", db_index=False
+        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="achievements", db_index=False, verbose_name="MOE"
     )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="moe_achievements", db_index=False)
     period = models.CharField(max_length=10)
@@ -77,6 +77,7 @@ class MoeAchievement(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "MOE achievement"
         ordering = ["moe_id", "period_end", "period"]
         indexes = [
             models.Index(fields=["program", "is_latest"]),
@@ -97,8 +98,8 @@ class ProgramRollup(RollupBase):
     """
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="rollup")
-    moe_count = models.PositiveIntegerField(default=0)
-    moes_with_data = models.PositiveIntegerField(default=0)
+    moe_count = models.PositiveIntegerField("MOEs", default=0)
+    moes_with_data = models.PositiveIntegerField("MOEs with data", default=0)
     funding_weight = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     country_ids = models.JSONField(default=list)
     region_ids = models.JSONField(default=list)
@@ -235,7 +236,7 @@ class EvaluationDocument(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=250)
-    url = models.URLField()
+    url = models.URLField("URL")
     history = history()
 
     class Meta:
@@ -299,6 +300,7 @@ class FindingAcknowledgement(models.Model):
     history = history()
 
     class Meta:
+        verbose_name = "finding acknowledgment"
         ordering = ["-acknowledged_at"]
         constraints = [
             models.UniqueConstraint(fields=["check_name", "fingerprint"], name="finding_ack_unique"),
@@ -317,7 +319,7 @@ class CoordinationFinding(models.Model):
 
     rule = models.CharField(max_length=20)
     finding = models.IntegerField()
-    country_id = models.IntegerField(null=True)  # no foreign key: a derived row, rebuilt with its inputs
+    country_id = models.IntegerField("country", null=True)  # no foreign key: a derived row, rebuilt with its inputs
     data = models.JSONField()
 
     class Meta:

@@ -12,14 +12,16 @@ from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 
 
 class SignInPolicy(SingleRow):
-    """The administrators' switches (one row, created on first read)."""
+    """The administrators' switches (one row; the defaults apply until saved)."""
 
     local_password_sign_in = models.BooleanField(
+        "local password sign-in",
         default=True,
         help_text="Off: only break-glass administrators may sign in with a password; "
                   "everyone else signs in through their agency's identity provider.",
     )
     elevated_roles_require_piv = models.BooleanField(
+        "managers and administrators need a PIV card",
         default=False,
         help_text="On: Managers and Administrators who sign in through an identity provider "
                   "must have used a PIV/CAC-level authentication context (the provider's "
@@ -87,12 +89,15 @@ class ProviderSignIn(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_sign_ins")
     provider = models.CharField(max_length=40)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    acr = models.CharField(max_length=300, blank=True, help_text="Authentication context class reference.")
-    amr = models.JSONField(default=list, blank=True, help_text="Authentication methods, e.g. [\"piv\", \"hwk\"].")
-    piv_level = models.BooleanField(default=False, help_text="acr is one of the provider's PIV/CAC values.")
+    acr = models.CharField("authentication context", max_length=300, blank=True,
+                           help_text="The provider's authentication context class reference (its acr claim).")
+    amr = models.JSONField("authentication methods", default=list, blank=True, help_text="Authentication methods, e.g. [\"piv\", \"hwk\"].")
+    piv_level = models.BooleanField("PIV card level", default=False,
+                                    help_text="The authentication context is one of the provider's PIV/CAC values.")
 
     class Meta:
         ordering = ["-at"]
+        verbose_name = "provider sign-in"
 
     def __str__(self) -> str:
         return f"{self.user} via {self.provider} at {self.at:%Y-%m-%d %H:%M}"

@@ -16,9 +16,10 @@ DORMANT_AFTER_DAYS = 90
 
 
 def sign_in_policy_get() -> SignInPolicy:
-    """The administrators' sign-in switches (created with defaults on first read)."""
-    policy, _ = SignInPolicy.objects.get_or_create(pk=1)
-    return policy
+    """The administrators' sign-in switches: the saved row, or the defaults while nobody
+    has saved it (``SingleRow.current``: a read never writes, so every page, which reads
+    it for the "Change password" link, costs one query whether or not the row exists)."""
+    return SignInPolicy.current()
 
 
 def local_password_sign_in_allowed(user: User) -> bool:
@@ -30,6 +31,13 @@ def local_password_sign_in_allowed(user: User) -> bool:
     if is_administrator(user):
         return True
     return local_password_sign_in_for_everyone()
+
+
+def password_change_available(user: User) -> bool:
+    """Whether ``user`` can change their password in the portal: they have one (accounts
+    made at an identity provider's first sign-in have none) and may sign in with it
+    (:func:`local_password_sign_in_allowed`). The "Change password" link and page follow it."""
+    return user.is_authenticated and user.has_usable_password() and local_password_sign_in_allowed(user)
 
 
 def local_password_sign_in_for_everyone() -> bool:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from infrastructure.models import SingleRow, history
+from programs.fiscal import DEFAULT_GRACE_DAYS
 
 
 class NotificationKind(models.TextChoices):
@@ -41,7 +42,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    url = models.CharField("URL", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, help_text="When it went out by e-mail (at once or in a digest).")
@@ -82,7 +83,7 @@ class ReportingPolicy(SingleRow):
     overdue after (one row, edited by administrators in the admin)."""
 
     grace_days = models.PositiveSmallIntegerField(
-        "grace period (days)", default=30, validators=[MaxValueValidator(365)],
+        "grace period (days)", default=DEFAULT_GRACE_DAYS, validators=[MaxValueValidator(365)],
         help_text="Days after a reporting period ends before its values are overdue.",
     )
     updated_at = models.DateTimeField(auto_now=True)

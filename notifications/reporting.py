@@ -2,8 +2,10 @@
 
 A period of an MOE needs a value once it has ended; the value is *due* until the
 period's end plus the grace period of :class:`ReportingPolicy` and *overdue* after.
-A period counts as reported once its value is submitted or approved (a draft or a
-returned value is still owed). Periods follow the MOE's frequency (quarters, halves,
+A period counts as reported once its value has been submitted: it is then submitted,
+approved or returned (a draft is still owed). A returned value met the deadline: the
+manager's request for a correction is its own work item (the analyst's "Values returned to
+me", with the reason), not late reporting, so it is never counted as due or overdue. Periods follow the MOE's frequency (quarters, halves,
 years; a life-of-program MOE reports once, for its program's last fiscal year) within
 the program's fiscal years; only running programs (not archived) and MOEs not archived
 owe values.
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from infrastructure.sql import sql_literal_list
 from programs.fiscal import Period, current_fiscal_year
 from programs.models import Frequency, MeasurementStatus
 from programs.selectors.sql import RUNNING_SQL
 
-REPORTED = (MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED)
+# A value in one of these states has been submitted: its period is reported (the one definition).
+REPORTED = (MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED, MeasurementStatus.RETURNED)
 DUE, OVERDUE = "due", "overdue"
 
 _KIND = {Frequency.QUARTERLY: "Q", Frequency.SEMI_ANNUAL: "H", Frequency.ANNUAL: "Y", Frequency.LIFE_OF_PROGRAM: "Y"}
@@ -63,7 +67,7 @@ def periods_owed(
     *, moe_id: int, frequency: str, start_fy: int, end_fy: int, reported: Iterable[str],
     today: dt.date, grace_days: int,
 ) -> list[PeriodOwed]:
-    """Reference: the ended periods of one MOE without a submitted or approved value
+    """Reference: the ended periods of one MOE without a value in a REPORTED state
     (``reported``: their codes), oldest first. No query."""
     reported = set(reported)
     owed = []
@@ -84,6 +88,8 @@ def _candidate_periods(first_fy: int, today: dt.date) -> list[Period]:
     return periods
 
 
+_REPORTED_SQL = sql_literal_list(REPORTED)
+
 REPORTING_SQL = """
     WITH periods(kind, fy, code, period_end) AS (VALUES {values})
     SELECT m.id AS moe_id, per.code, per.period_end, p.id AS program_id, p.code AS program_code, m.name,
@@ -97,7 +103,7 @@ REPORTING_SQL = """
     WHERE p.archived_at IS NULL AND p.status IN {running} AND m.archived_at IS NULL
       AND {scope}
       AND NOT EXISTS (SELECT 1 FROM programs_measurement x
-                      WHERE x.moe_id = m.id AND x.period = per.code AND x.status IN ('submitted', 'approved'))
+                      WHERE x.moe_id = m.id AND x.period = per.code AND x.status IN {reported})
 """
 
 
@@ -126,7 +132,7 @@ def _statement(agency_id: int | None, today: dt.date, first_fy: int | None) -> t
     scope = "TRUE" if agency_id is None else "p.lead_agency_id = %s"
     if agency_id is not None:
         params.append(int(agency_id))
-    sql = REPORTING_SQL.format(values=values, running=RUNNING_SQL, scope=scope)
+    sql = REPORTING_SQL.format(values=values, running=RUNNING_SQL, scope=scope, reported=_REPORTED_SQL)
     if connection.vendor == "postgresql":
         # VALUES of parameters are text to PostgreSQL: type the first row's columns.
         sql = sql.replace("VALUES (%s, %s, %s, %s)", "VALUES (%s, %s::integer, %s, %s::date)", 1)
@@ -153,19 +159,22 @@ def reporting_rows(*, agency_id: int | None, today: dt.date, grace_days: int, fi
         return [_row(raw, grace_days, today) for raw in cursor.fetchall()]
 
 
-def reporting_head(*, agency_id: int, today: dt.date, grace_days: int, limit: int) -> tuple[int, int, list[ReportingRow]]:
-    """How many values ``agency_id``'s programs owe, how many of them are overdue, and the
-    ``limit`` oldest (overdue first: the oldest deadlines), without reading every row: the
-    same statement as :func:`reporting_rows`, counted by window functions."""
+def reporting_head(
+    *, agency_id: int, today: dt.date, grace_days: int, limit: int, offset: int = 0,
+) -> tuple[int, int, list[ReportingRow]]:
+    """How many values ``agency_id``'s programs owe, how many of them are overdue, and
+    ``limit`` of them from the ``offset``-th oldest (overdue first: the oldest deadlines),
+    without reading every row: the same statement as :func:`reporting_rows`, counted by
+    window functions. An ``offset`` past the last row gives (0, 0, [])."""
     statement = _statement(agency_id, today, None)
     if statement is None:
         return 0, 0, []
     sql, params = statement
     cutoff = today - dt.timedelta(days=grace_days)  # a period that ended before this is overdue
     wrapped = (f"SELECT owed.*, COUNT(*) OVER (), SUM(CASE WHEN owed.period_end < %s THEN 1 ELSE 0 END) OVER () "
-               f"FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id LIMIT %s")
+               f"FROM ({sql}) AS owed ORDER BY owed.period_end, owed.program_code, owed.moe_id LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
-        cursor.execute(wrapped, [cutoff, *params, int(limit)])
+        cursor.execute(wrapped, [cutoff, *params, int(limit), int(offset)])
         rows = cursor.fetchall()
     if not rows:
         return 0, 0, []

@@ -156,7 +156,7 @@ def reporting_reminders_create(*, today: dt.date) -> int:
         title = f"{len(rows)} value{'s' if len(rows) != 1 else ''} owed: {overdue} overdue, {len(rows) - overdue} due"
         body = "Programs: " + ", ".join(programs[:20]) + (" ..." if len(programs) > 20 else "")
         created += len(notify(recipient_ids=uids, kind=NotificationKind.REPORTING_DUE, title=title, body=body,
-                              url=reverse("home") + "#reporting"))
+                              url=reverse("dashboards:worklist", args=["reporting"])))
     return created
 
 

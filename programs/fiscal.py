@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 MIN_FISCAL_YEAR = 1990
 MAX_FISCAL_YEAR = 2100
+# Days after a reporting period ends before its values are overdue, until administrators
+# set another grace period (notifications.models.ReportingPolicy); the demo is written for it.
+DEFAULT_GRACE_DAYS = 30
 
 _PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$")
 

@@ -47,7 +47,7 @@ def is_analyst(user) -> bool:
 # Managers and administrators hold approval rights.
 is_manager = is_administrator | _in_manager_group
 
-# Analysts and managers keep the shared records, assessments and finding acknowledgements.
+# Analysts and managers keep the shared records, assessments and finding acknowledgments.
 can_keep_records = is_analyst | is_manager
 
 # Analysts create programs and import spreadsheets for their agency; administrators too.

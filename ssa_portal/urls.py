@@ -1,6 +1,5 @@
 """Root URLs: each app owns its pages; the REST API lives under /api/v1/."""
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.conf import settings
 from django.urls import include, path
 from django.contrib.auth.decorators import login_not_required
@@ -21,7 +20,7 @@ urlpatterns = [
     path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
     path("accounts/", include("identity.urls")),  # identity providers (OpenID Connect), dormant accounts
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/change/done/", passwords.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", passwords.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/<uidb64>/<token>/", passwords.PasswordResetConfirmView.as_view(),

@@ -4,7 +4,8 @@ where it is dealt with.
 Analyst: my draft values, values returned to me (with the reason), reporting periods due
 or overdue for my agency's running programs (``notifications.reporting``), my proposals
 awaiting a decision, open coordination findings on my agency's programs.
-Manager: values awaiting approval grouped by program, country and agency (with counts),
+Manager: values awaiting approval grouped by program, country and agency (the groups
+counted, each with its values),
 proposals awaiting a decision, assessments to approve, programs under crisis review,
 overdue recommendations.
 
@@ -14,9 +15,11 @@ costs the same number of queries however much data there is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,7 +45,8 @@ SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 @dataclass
 class WorkList:
     """One list of the home page: its heading, how many items, the first few rows
-    (dicts with at least ``label`` and ``url``) and where the whole list is."""
+    (dicts with at least ``label`` and ``url``) and where the whole list is (``more_url``;
+    for a list with a page of its own, ``rows_all`` gives that page its rows)."""
 
     key: str
     title: str
@@ -50,6 +54,53 @@ class WorkList:
     rows: list[dict] = field(default_factory=list)
     more_url: str = ""
     empty: str = "Nothing waiting."
+    rows_all: "ListRows | None" = None
+
+
+class ListRows:
+    """A work list's whole list as the rows the page shows: ``count()`` and slices, one
+    query each, so the home card shows its head and the list's own page paginates it
+    (``django.core.paginator.Paginator`` takes it as it takes a queryset)."""
+
+    def __init__(self, queryset, row: Callable[[Any], dict]):
+        self.queryset, self.row = queryset, row
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        return [self.row(item) for item in self.queryset[part]]
+
+
+class _ReportingRows(ListRows):
+    """The values an agency owes (``reporting_head``): the count of the rows and of the
+    overdue ones come with every slice, by window functions."""
+
+    def __init__(self, agency_id: int, today: dt.date, grace_days: int):
+        super().__init__(None, self._row)
+        self.agency_id, self.today, self.grace_days = agency_id, today, grace_days
+        self.total: int | None = None
+        self.overdue = 0
+
+    def _head(self, offset: int, limit: int) -> list:
+        self.total, self.overdue, rows = reporting_head(agency_id=self.agency_id, today=self.today,
+                                                        grace_days=self.grace_days, limit=limit, offset=offset)
+        return rows
+
+    def count(self) -> int:
+        if self.total is None:
+            self._head(0, 1)
+        return self.total
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        start = part.start or 0
+        return [self._row(r) for r in self._head(start, part.stop - start)]
+
+    @staticmethod
+    def _row(r) -> dict:
+        return {"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
+                "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
+                "tag": "Overdue" if r.state == OVERDUE else "Due"}
 
 
 def _grid_url(program_id: int, period: str) -> str:
@@ -61,46 +112,48 @@ def _head(rows) -> tuple[int, list]:
     return rows.count(), list(rows[:SHOWN])
 
 
-def _my_values(user, status: str) -> tuple[int, list[Measurement]]:
-    return _head(
-        Measurement.objects.filter(entered_by=user, status=status, moe__archived_at__isnull=True,
-                                   moe__program__archived_at__isnull=True)
-        .select_related("moe__program").order_by("period_end", "pk")
-    )
+def _analyst_list(key: str, title: str, rows: ListRows, *, empty: str) -> WorkList:
+    """A list whose whole is on its own page (``dashboards:worklist``): its count and
+    first SHOWN rows (two queries, whatever the data)."""
+    shown = rows[:SHOWN]
+    return WorkList(key, title, rows.count(), shown, more_url=reverse("dashboards:worklist", args=[key]),
+                    empty=empty, rows_all=rows)
+
+
+def _my_values(user, status: str) -> QuerySet[Measurement]:
+    return (Measurement.objects.filter(entered_by=user, status=status, moe__archived_at__isnull=True,
+                                       moe__program__archived_at__isnull=True)
+            .select_related("moe__program").order_by("period_end", "pk"))
 
 
 def my_drafts(user) -> WorkList:
     """Values the user entered and has not yet submitted."""
-    count, rows = _my_values(user, MeasurementStatus.DRAFT)
-    return WorkList("drafts", "My draft values", count, [
-        {"label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
-         "detail": f"value {m.value.normalize():f}"} for m in rows
-    ], empty="No drafts: every value you entered is submitted.")
+    rows = ListRows(_my_values(user, MeasurementStatus.DRAFT), lambda m: {
+        "label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
+        "detail": f"value {m.value.normalize():f}"})
+    return _analyst_list("drafts", "My draft values", rows, empty="No drafts: every value you entered is submitted.")
 
 
 def values_returned_to_me(user) -> WorkList:
     """Values a manager returned to the user, with the reason."""
-    count, rows = _my_values(user, MeasurementStatus.RETURNED)
-    return WorkList("returned", "Values returned to me", count, [
-        {"label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
-         "detail": f"Reason: {m.return_reason}"} for m in rows
-    ], empty="No value is waiting for your revision.")
+    rows = ListRows(_my_values(user, MeasurementStatus.RETURNED), lambda m: {
+        "label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
+        "detail": f"Reason: {m.return_reason}"})
+    return _analyst_list("returned", "Values returned to me", rows, empty="No value is waiting for your revision.")
 
 
 def reporting_due(user, *, today: dt.date | None = None) -> WorkList:
-    """Periods the user's agency's running programs owe values for: due, then overdue."""
+    """Periods the user's agency's running programs owe values for: overdue, then due
+    (oldest deadline first)."""
     today = today or timezone.localdate()
     if not user.agency_id:
         return WorkList("reporting", "Reporting due and overdue", 0, empty="You belong to no agency.")
     grace = ReportingPolicy.current().grace_days
-    count, overdue, shown = reporting_head(agency_id=user.agency_id, today=today, grace_days=grace, limit=SHOWN)
-    return WorkList(
-        "reporting", f"Reporting due and overdue ({overdue} overdue)", count,
-        [{"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
-          "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
-          "tag": "Overdue" if r.state == OVERDUE else "Due"} for r in shown],
-        empty=f"Every ended period has its values (values are due {grace} days after a period ends).",
-    )
+    rows = _ReportingRows(user.agency_id, today, grace)
+    work = _analyst_list("reporting", "Reporting due and overdue", rows,
+                         empty=f"Every ended period has its values (values are due {grace} days after a period ends).")
+    work.title = f"Reporting due and overdue ({rows.overdue} overdue)"
+    return work
 
 
 def _proposed() -> Q:
@@ -110,12 +163,11 @@ def _proposed() -> Q:
 def my_proposals(user) -> WorkList:
     """Programs the user proposed (created) that wait for a manager's decision."""
     mine = Program.history.filter(history_type="+", history_user=user).values("id")
-    rows = Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk")
-    count, shown = _head(rows)
-    return WorkList("my-proposals", "My proposals awaiting decision", count, [
-        {"label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
-         "detail": f"proposed {p.created_at:%d %b %Y}"} for p in shown
-    ], empty="None of your proposals is waiting for a decision.")
+    rows = ListRows(Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk"), lambda p: {
+        "label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
+        "detail": f"proposed {p.created_at:%d %b %Y}"})
+    return _analyst_list("my-proposals", "My proposals awaiting decision", rows,
+                         empty="None of your proposals is waiting for a decision.")
 
 
 def findings_on_my_programs(user) -> WorkList:
@@ -142,8 +194,10 @@ def findings_on_my_programs(user) -> WorkList:
 
 
 def pending_values_grouped() -> list[WorkList]:
-    """Values awaiting approval by program, by country and by agency, with counts (three
-    grouped queries); each group links to the approvals queue filtered to it."""
+    """Values awaiting approval by program, by country and by agency (three grouped
+    queries): each list's count is its groups (programs, countries, agencies: what its
+    heading names), each group's count its values; each group links to the approvals
+    queue filtered to it. A regional program's values count in each of its countries."""
     pending = awaiting_approval()
     queue = reverse("programs:approvals")
     by_program = list(pending.values("moe__program_id", "moe__program__code", "moe__program__title")
@@ -152,20 +206,20 @@ def pending_values_grouped() -> list[WorkList]:
                       .annotate(n=Count("id", distinct=True)).order_by("-n", "moe__program__countries__name"))
     by_agency = list(pending.values("moe__program__lead_agency__code")
                      .annotate(n=Count("id")).order_by("-n", "moe__program__lead_agency__code"))
-    total = sum(r["n"] for r in by_agency)
+    empty = "No value is waiting for approval."
     return [
-        WorkList("pending-program", "Values awaiting approval, by program", total, [
+        WorkList("pending-program", "Programs with values awaiting approval", len(by_program), [
             {"label": f"{r['moe__program__code']} {r['moe__program__title']}", "count": r["n"],
              "url": f"{queue}?program={r['moe__program_id']}"} for r in by_program[:SHOWN]
-        ], more_url=queue, empty="No value is waiting for approval."),
-        WorkList("pending-country", "By country", total, [
+        ], more_url=queue, empty=empty),
+        WorkList("pending-country", "Countries with values awaiting approval", len(by_country), [
             {"label": r["moe__program__countries__name"], "count": r["n"],
              "url": f"{queue}?country={r['moe__program__countries__iso3']}"} for r in by_country[:SHOWN]
-        ], more_url=queue, empty="No value is waiting for approval."),
-        WorkList("pending-agency", "By agency", total, [
+        ], more_url=queue, empty=empty),
+        WorkList("pending-agency", "Agencies with values awaiting approval", len(by_agency), [
             {"label": r["moe__program__lead_agency__code"], "count": r["n"],
              "url": f"{queue}?agency={r['moe__program__lead_agency__code']}"} for r in by_agency[:SHOWN]
-        ], more_url=queue, empty="No value is waiting for approval."),
+        ], more_url=queue, empty=empty),
     ]
 
 
@@ -223,6 +277,12 @@ def headline_counts(user) -> list[dict]:
         {"label": "values awaiting approval", "count": awaiting_approval().count(),
          "url": reverse("programs:approvals") if permissions.is_manager(user) else None},
     ]
+
+
+# The analyst's lists that have a page of their own (``dashboards:worklist``), by key.
+ANALYST_LISTS: dict[str, Callable[[Any], WorkList]] = {
+    "drafts": my_drafts, "returned": values_returned_to_me, "reporting": reporting_due, "my-proposals": my_proposals,
+}
 
 
 def work_lists(user, *, today: dt.date | None = None) -> dict[str, list[WorkList]]:

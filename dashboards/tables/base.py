@@ -16,7 +16,8 @@ from infrastructure.exports import FORMATS, dataset_response, file_stem
 
 class DashboardTable(tables.Table):
     """Rows are dicts (or records) from the dashboards' selectors. Subclasses declare
-    ``key``, ``title``, ``note`` and ``empty`` (the empty state's sentence);
+    ``key``, ``title``, ``note`` and ``empty`` (the empty state's sentence; an instance
+    may add ``empty_action``, ``{"text", "url"}``: where to act, which a brief links);
     ``computed_at`` is set per instance
     (None: live figures read at page load). ``headers`` renames columns whose header
     depends on the data (a funding window)."""
@@ -25,6 +26,7 @@ class DashboardTable(tables.Table):
     title = ""
     note = ""
     empty = "Nothing to show yet."
+    empty_action: dict | None = None
 
     # Passed on every instance: django-tables2 reads a Meta only from the class that
     # declares it, so a subclass without its own Meta would lose these.

@@ -1,10 +1,15 @@
-"""The home page: the user's own work lists by role, and counts that mean something."""
-from django.http import HttpRequest, HttpResponse
+"""The home page: the user's own work lists by role, and counts that mean something; and
+the page of each analyst's list whole (the card's "Open the full list")."""
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from infrastructure.models import DeferredTask
+from programs import permissions
 
-from ..selectors.worklists import headline_counts, work_lists
+from ..selectors.worklists import ANALYST_LISTS, headline_counts, work_lists
+
+PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,3 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "tiles": headline_counts(request.user),
         "pending_deferred": DeferredTask.objects.count(),
     })
+
+
+def worklist_page(request: HttpRequest, key: str) -> HttpResponse:
+    """One of the user's analyst lists, whole, PAGE_SIZE rows a page (404: no such list,
+    or the user has no analyst role, so the list is not theirs)."""
+    if key not in ANALYST_LISTS or not permissions.is_analyst(request.user):
+        raise Http404("No such work list.")
+    work = ANALYST_LISTS[key](request.user)
+    if work.rows_all is None:  # an analyst of no agency owes no reporting
+        raise Http404("No such work list.")
+    page = Paginator(work.rows_all, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dashboards/worklist.html", {"work": work, "page": page})

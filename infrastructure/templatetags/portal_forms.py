@@ -52,7 +52,13 @@ def error_summary_entries(*forms_or_formsets) -> list[dict]:
     return entries
 
 
-@register.inclusion_tag("partials/error_summary.html")
-def error_summary(*forms_or_formsets) -> dict:
-    """``{% error_summary form funding %}``: the summary, or nothing when all is well."""
-    return {"entries": error_summary_entries(*forms_or_formsets)}
+@register.inclusion_tag("partials/error_summary.html", takes_context=True)
+def error_summary(context, *forms_or_formsets, saves: bool = False) -> dict:
+    """``{% error_summary form funding saves=True %}``: the summary, or nothing when all is
+    well. Its heading says "Nothing was saved" only where a save was attempted and refused:
+    a form that saves (``saves=True``: the page says so) posted with errors; a form that
+    saves nothing (sign-in, a reset request, filters, report options) or any form sent by
+    GET only lists its problems."""
+    request = context.get("request")
+    refused_save = saves and request is not None and request.method == "POST"
+    return {"entries": error_summary_entries(*forms_or_formsets), "refused_save": refused_save}

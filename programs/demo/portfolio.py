@@ -8,10 +8,10 @@ the two before, a crisis of a few weeks ago. The same seed and day on the same r
 data give the same rows (ids and timestamps aside).
 
 A well-run portfolio (the demo): running programs report every quarter since they
-started; a handful of values are overdue (about 3% of MOEs miss the quarter before last,
-and values returned for correction are owed again) and, in the grace period after a
-quarter ends (``ReportingPolicy``), about a quarter of its values are still to come, due
-soon. Only MOEs of programs not yet started have no data.
+started; a handful of values are overdue (about 8% of MOEs miss the quarter before last;
+values returned for correction were reported, and wait in the analyst's "returned" list)
+and, in the grace period after a quarter ends (``programs.fiscal.DEFAULT_GRACE_DAYS``,
+``ReportingPolicy``'s default), about a quarter of its values are still to come, due soon. Only MOEs of programs not yet started have no data.
 
 Everything is written with bulk inserts (``bulk.insert_rows``: COPY on PostgreSQL), which
 bypass ``Model.save()``: derived columns (``period_end``) are set here from
@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ..fiscal import Period, fiscal_year_end, fiscal_year_of, fiscal_year_start
+from ..fiscal import DEFAULT_GRACE_DAYS, Period, fiscal_year_end, fiscal_year_of, fiscal_year_start
 from ..models import (
     Agency,
     Country,
@@ -64,9 +64,8 @@ from .bulk import create_returning_ids, insert_rows
 # Shares of the demo's MOEs (running programs) that owe a value: the quarter before last
 # missing (overdue), and, in the grace period after the last quarter ended, that quarter's
 # values still to come (due).
-MISSING_BEFORE_LAST = 0.03
+MISSING_BEFORE_LAST = 0.08  # a handful per agency on any day (returned values are not overdue)
 STILL_TO_COME = 0.25
-DEMO_GRACE_DAYS = 30  # ReportingPolicy's default: the grace period the demo is written for
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class PortfolioCalendar:
     def in_grace_period(self) -> bool:
         """The quarter before ``as_of``'s ended at most the grace period ago: its values are due."""
         ended = Period.quarter_of(self.as_of).start - dt.timedelta(days=1)
-        return self.as_of <= ended + dt.timedelta(days=DEMO_GRACE_DAYS)
+        return self.as_of <= ended + dt.timedelta(days=DEFAULT_GRACE_DAYS)
 
 
 RUNNING = {ProgramStatus.ACTIVE, ProgramStatus.UNDER_REVIEW, ProgramStatus.RESTRUCTURED}

@@ -52,7 +52,7 @@ class ImportJob(TimeStamped):
     report = models.JSONField(default=list, blank=True, help_text="One entry per row: outcome and errors.")
     summary = models.JSONField(default=dict, blank=True, help_text="Rows per outcome.")
     failure = models.TextField(blank=True, help_text="Why the job could not run at all.")
-    task_id = models.CharField(max_length=255, blank=True)
+    task_id = models.CharField("task ID", max_length=255, blank=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 

@@ -141,7 +141,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
 
 
 class Target(TimeStamped, Versioned, PeriodMixin):
-    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="targets")
+    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="targets", verbose_name="MOE")
     value = _value_field()
     history = history()
 
@@ -159,7 +159,7 @@ class DisaggregationCategory(TimeStamped):
     """A category an MOE is broken down by, e.g. dimension "sex", category "female"."""
 
     moe = models.ForeignKey(
-        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="disaggregation_categories"
+        MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="disaggregation_categories", verbose_name="MOE"
     )
     dimension = models.CharField(max_length=60)
     name = models.CharField(max_length=120)
@@ -188,10 +188,10 @@ class MeasurementStatus(models.TextChoices):
 class Measurement(TimeStamped, Versioned, PeriodMixin):
     """The actual value of an MOE for one period; one per MOE and period (update, don't duplicate)."""
 
-    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="measurements")
+    moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="measurements", verbose_name="MOE")
     value = _value_field()
     source = models.CharField(max_length=250, blank=True)
-    evidence_url = models.URLField(blank=True)
+    evidence_url = models.URLField("evidence URL", blank=True)
     collected_on = models.DateField(null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -60,9 +60,9 @@ class DonorEngagement(TimeStamped, Versioned):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="donor_engagements")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="donor_engagements")
     description = models.TextField(blank=True)
-    start_fy = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
-    end_fy = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
-    amount_usd = money_field(null=True, blank=True)
+    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    amount_usd = money_field(verbose_name="amount (USD)", null=True, blank=True)
     history = history()
 
     class Meta:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from programs.models import RUNNING_STATUSES, Country, Funding, Program, ProgramReview
 
@@ -60,6 +60,22 @@ def review_decisions(country: Country) -> QuerySet[ProgramReview]:
     with their program, decider and cycle."""
     return (ProgramReview.objects.filter(program__countries=country).exclude(decision="")
             .select_related("program", "decided_by", "cycle").order_by("-decided_at", "-id")[:REVIEWS_SHOWN])
+
+
+@dataclass(frozen=True)
+class UndecidedReviews:
+    """The reviews of a country's programs (not archived) that wait for a decision: how
+    many, and how many of them a crisis event opened."""
+
+    count: int
+    after_crisis: int
+
+
+def undecided_reviews(country: Country) -> UndecidedReviews:
+    """What waits for a decision when :func:`review_decisions` has nothing to show. One query."""
+    counts = (ProgramReview.objects.filter(program__countries=country, program__archived_at__isnull=True, decision="")
+              .aggregate(n=Count("id", distinct=True), crisis=Count("id", distinct=True, filter=Q(crisis__isnull=False))))
+    return UndecidedReviews(counts["n"], counts["crisis"])
 
 
 def running_largest_first(programs: list[Program]) -> list[Program]:

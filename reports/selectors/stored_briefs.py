@@ -42,7 +42,7 @@ from ..models import BriefSettings
 
 # Raise when a brief's contents or layout change in code (templates, tables, stylesheet),
 # so that briefs stored under the old definition are made again after the deployment.
-BRIEF_DEFINITION = 1
+BRIEF_DEFINITION = 2  # 2: a country brief without decided reviews says what waits and where to act
 
 # Models a brief shows that the dashboards' inputs version does not follow (or follows
 # only by their latest change, which a deletion does not move).

@@ -7,7 +7,9 @@ from dashboards.tables.base import DashboardTable
 from dashboards.tables.columns import DateTimeColumn, MoneyColumn, RecordLinkColumn, TextColumn
 from programs.links import program_url
 
-from ..selectors.briefs import REVIEWS_SHOWN, AccountFunding
+from django.urls import reverse
+
+from ..selectors.briefs import REVIEWS_SHOWN, AccountFunding, UndecidedReviews
 
 
 class FundingByAccountTable(DashboardTable):
@@ -40,12 +42,33 @@ class ReviewDecisionsTable(DashboardTable):
 
     empty = "No review decided yet."
 
+    def __init__(self, data, *, country_name: str, undecided: UndecidedReviews, fiscal_year: int, **kwargs):
+        super().__init__(data, **kwargs)
+        self.empty_text, self.empty_action = reviews_missing(country_name, undecided, fiscal_year)
+
     def render_review(self, record) -> str:
         if record.out_of_cycle:
             return "out of cycle"
         return f"FY{record.cycle.fiscal_year} cycle" if record.cycle else "—"
 
     value_review = render_review
+
+
+def reviews_missing(country_name: str, undecided: UndecidedReviews, fiscal_year: int) -> tuple[str, dict]:
+    """What a brief says when no review of the country's programs is decided: what is
+    missing, and where to act (``{"text", "url"}``: the review queue when reviews wait
+    for a decision, else the planning worksheet of ``fiscal_year``, where a cycle opens a
+    review of every program). No query."""
+    if undecided.count:
+        waiting = f"{undecided.count} review{'s' if undecided.count != 1 else ''} of its programs wait{'s' if undecided.count == 1 else ''} for a manager's decision"
+        if undecided.after_crisis:
+            waiting += f" ({undecided.after_crisis} opened by a crisis)"
+        return (f"No review of a program in {country_name} has been decided yet: {waiting}.",
+                {"text": "Decide them in the review queue", "url": reverse("dashboards:review-queue")})
+    return (f"No program in {country_name} has been reviewed yet: a review opens with the annual planning cycle "
+            "or with a crisis event on the country.",
+            {"text": f"Open the FY{fiscal_year} cycle on the planning worksheet",
+             "url": reverse("dashboards:planning-worksheet") + f"?fy={fiscal_year}"})
 
 
 def capped(table: DashboardTable, limit: int, what: str = "rows", *, total: int | None = None) -> DashboardTable:

@@ -22,9 +22,10 @@ from dashboards.views.countries import country_page
 from dashboards.views.flags import flag_table
 from dashboards.views.portfolio import portfolio_page
 from dashboards.views.sections import Dashboard
+from programs.fiscal import current_fiscal_year
 from programs.models import Country
 
-from ..selectors.briefs import footer_text, funding_by_account, review_decisions, running_largest_first
+from ..selectors.briefs import footer_text, funding_by_account, review_decisions, running_largest_first, undecided_reviews
 from ..tables.briefs import FundingByAccountTable, ReviewDecisionsTable, capped, keep_columns
 
 FLAG_KINDS_LISTED = ("overlaps", "gaps", "vetting", "surge")
@@ -75,7 +76,8 @@ def country_brief(*, country: Country) -> Brief:
     tables = {
         "funding_by_account": FundingByAccountTable(funding_by_account([country.id])),
         "running_programs": capped(keep_columns(running, PROGRAM_COLUMNS), PROGRAMS_SHOWN, "running programs"),
-        "reviews": ReviewDecisionsTable(review_decisions(country)),
+        "reviews": ReviewDecisionsTable(review_decisions(country), country_name=country.name,
+                                        undecided=undecided_reviews(country), fiscal_year=current_fiscal_year()),
         "evaluations": capped(dashboard.tables["evaluations"], EVALUATIONS_SHOWN, "evaluations"),
         "recommendations": capped(dashboard.tables["recommendations"], EVALUATIONS_SHOWN, "open recommendations"),
     }

@@ -7,8 +7,12 @@ Neither view signs anyone in: after a reset the user signs in on the sign-in pag
 the lock-out (django-axes) and the second factor apply as always. While password sign-in
 is off for everyone but break-glass administrators (``identity.selectors``), every reset
 page answers 404: a reset would set a password its holder may not use, and break-glass
-administrators are reset by another administrator, not by e-mail. Changing the password
-ends the user's other sessions (Django's session hash) and keeps the current one.
+administrators are reset by another administrator, not by e-mail. Likewise the change
+pages answer 404 to a user who cannot use a password (``identity.selectors.
+password_change_available``: none set, as for accounts made by an identity provider, or
+password sign-in off for them), and the navigation shows the link only to the others.
+Changing the password ends the user's other sessions (Django's session hash) and keeps
+the current one.
 """
 from __future__ import annotations
 
@@ -20,12 +24,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from identity.selectors import local_password_sign_in_for_everyone
+from identity.selectors import local_password_sign_in_for_everyone, password_change_available
 
 from .audit import security_event
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordUsableOnlyMixin:
+    """The page exists only for a signed-in user who can use a password (else 404, as the
+    reset pages); signing in is asked first, as always."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not password_change_available(request.user):
+            raise Http404("Password change is not available: you sign in through your agency's identity provider.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeView(PasswordUsableOnlyMixin, auth_views.PasswordChangeView):
     """The signed-in user's own password: the current one, then the new one twice."""
 
     success_url = reverse_lazy("password_change_done")
@@ -82,3 +96,7 @@ class PasswordResetConfirmView(LocalSignInOnlyMixin, auth_views.PasswordResetCon
 
 class PasswordResetCompleteView(LocalSignInOnlyMixin, auth_views.PasswordResetCompleteView):
     """"Your password is set: sign in"."""
+
+
+class PasswordChangeDoneView(PasswordUsableOnlyMixin, auth_views.PasswordChangeDoneView):
+    """"Your password was changed"."""

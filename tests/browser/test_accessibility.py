@@ -366,6 +366,7 @@ def test_the_work_pages_with_their_data_have_no_serious_violation(portfolio, axe
     # When axe-core checks them as the analyst
     page = axe_page(analyst)
     check(page, "/", "#returned a", "home-analyst")
+    check(page, "/dashboards/my-work/returned/", "#returned a", "worklist-returned")
     check(page, "/notifications/", ".inbox-table input[name=ids]", "notifications-inbox")
     check(page, "/notifications/preferences/", "select.usa-select", "notifications-preferences")
     report = f"/evaluations/target-vs-actual/?program={program.pk}&charts=on&disaggregate=on"

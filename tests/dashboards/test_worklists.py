@@ -1,6 +1,7 @@
 """The home page is the user's queue by role: each list holds the right items, links to
 where they are dealt with, and the page costs the same queries as data grows."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -36,9 +37,11 @@ def test_an_analyst_sees_drafts_returned_values_with_reason_and_reporting_due(an
     assert lists["drafts"].rows[0]["url"] == reverse("programs:measurement-grid", args=[program_a.pk]) + "?fy=2026"
     assert f"{moe.name} · FY2026-Q1" in lists["drafts"].rows[0]["label"]
     assert lists["returned"].rows[0]["detail"] == "Reason: Source missing"
-    # Q1 (draft) and Q2 (returned) are still owed; Q3 ended 30 June: overdue after 30 days.
+    # Q1 (draft) is still owed; Q2 was submitted (returned since: listed above, not
+    # overdue); Q3 ended 30 June: overdue after 30 days.
     owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in lists["reporting"].rows}
-    assert owed == {"FY2026-Q1": "Overdue", "FY2026-Q2": "Overdue", "FY2026-Q3": "Overdue"}
+    assert owed == {"FY2026-Q1": "Overdue", "FY2026-Q3": "Overdue"}
+    assert lists["reporting"].title == "Reporting due and overdue (2 overdue)"
     ReportingPolicy.objects.update_or_create(pk=1, defaults={"grace_days": 90})
     owed = {row["label"].rsplit(" · ", 1)[1]: row["tag"] for row in _lists(analyst_a, today=dt.date(2026, 9, 1))["reporting"].rows}
     assert owed["FY2026-Q3"] == "Due"
@@ -70,6 +73,12 @@ def test_a_manager_sees_pending_values_grouped_with_counts(manager, analyst_a, a
     assert [(r["label"], r["count"]) for r in lists["pending-country"].rows] == [("Kenya", 5), ("Uganda", 2)]
     assert [(r["label"], r["count"]) for r in lists["pending-agency"].rows] == [("DOS", 3), ("DOD", 2)]
     assert lists["pending-country"].rows[1]["url"] == reverse("programs:approvals") + "?country=UGA"
+    # Each list counts what its heading names: 2 programs, 2 countries, 2 agencies (not 5 values).
+    assert {key: (lists[key].title, lists[key].count) for key in ("pending-program", "pending-country", "pending-agency")} == {
+        "pending-program": ("Programs with values awaiting approval", 2),
+        "pending-country": ("Countries with values awaiting approval", 2),
+        "pending-agency": ("Agencies with values awaiting approval", 2),
+    }
     assert lists["proposals"].count == 1
     assert "analyst" not in work_lists(manager)
 
@@ -90,11 +99,23 @@ def test_a_manager_sees_crisis_reviews_and_overdue_recommendations(manager):
     assert lists["recommendations"].rows[0]["url"].startswith(reverse("evaluations:evaluation-detail", args=[evaluation.pk]))
 
 
+def test_the_home_page_says_what_each_grouped_count_counts(client, manager):
+    program = factories.ProgramFactory(countries=[factories.country("KEN")])
+    moe = factories.MoeFactory(program=program)
+    for q in (1, 2, 3):
+        factories.MeasurementFactory(moe=moe, period=f"FY2026-Q{q}", status=MeasurementStatus.SUBMITTED)
+    client.force_login(manager)
+    page = client.get(reverse("home")).content.decode()
+    card = page[page.index('id="pending-country"'):]
+    card = card[:card.index("usa-card__footer")]
+    assert re.search(r'Countries with values awaiting approval <span class="usa-tag">1</span>', card)
+    assert re.search(r'>Kenya</a> <span class="usa-tag">3 values</span>', card)
+
+
 def test_the_home_page_counts_countries_with_programs_not_every_iso_country(client, manager):
     factories.ProgramFactory(countries=[factories.country("KEN"), factories.country("UGA")])
     client.force_login(manager)
     page = client.get(reverse("home")).content.decode()
-    import re
     assert re.search(r'tile-figure">2</span>\s*<span class="tile-label">countries with programs', page), re.findall(r"tile-figure.{0,80}", page)
     assert 'id="pending-program"' in page and "Waiting for me as a manager" in page
 
@@ -145,3 +166,43 @@ def test_the_approvals_count_links_to_the_queue_only_for_those_who_may_open_it(c
     assert "values awaiting approval" in page and f'href="{queue}"' not in page
     client.force_login(manager)
     assert f'href="{queue}"' in client.get(reverse("home")).content.decode()
+
+
+def test_every_analyst_card_links_to_the_page_of_its_whole_list(client, analyst_a, agency_a):
+    """Given more drafts, returned values, owed periods and proposals than a card shows,
+    each card links to a page that lists them all (and the reporting card's count agrees)."""
+    _grow(analyst_a, 12)  # 12 drafts, 12 returned, 4 proposals; every running MOE owes FY2026-Q4
+    lists = _lists(analyst_a, today=dt.date(2026, 12, 1))
+    assert {key: lists[key].more_url for key in ("drafts", "returned", "reporting", "my-proposals", "findings")} == {
+        "drafts": reverse("dashboards:worklist", args=["drafts"]),
+        "returned": reverse("dashboards:worklist", args=["returned"]),
+        "reporting": reverse("dashboards:worklist", args=["reporting"]),
+        "my-proposals": reverse("dashboards:worklist", args=["my-proposals"]),
+        "findings": reverse("evaluations:coordination") + "?agency=DOS",
+    }
+    client.force_login(analyst_a)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("dashboards:worklist", args=["returned"])}"' in home
+    for key, count in (("drafts", 12), ("returned", 12), ("my-proposals", 4)):
+        assert lists[key].count == count and len(lists[key].rows) == min(count, 10)
+        page = client.get(reverse("dashboards:worklist", args=[key])).content.decode()
+        assert page.count('class="usa-collection__item"') == count, key
+        assert f'data-count="{count}"' in page
+    reporting = client.get(reverse("dashboards:worklist", args=["reporting"])).content.decode()
+    owed = _lists(analyst_a)["reporting"].count
+    assert owed > 10 and reporting.count('class="usa-collection__item"') == owed
+
+
+def test_the_whole_list_pages_are_the_analysts_own_and_cost_the_same_queries(client, analyst_a, manager):
+    client.force_login(manager)
+    assert client.get(reverse("dashboards:worklist", args=["drafts"])).status_code == 404
+    client.force_login(analyst_a)
+    assert client.get(reverse("dashboards:worklist", args=["no-such-list"])).status_code == 404
+    url = reverse("dashboards:worklist", args=["drafts"])
+    _grow(analyst_a, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(analyst_a, 20)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url).content.decode()
+    assert len(large) == len(small) and page.count('class="usa-collection__item"') == 22

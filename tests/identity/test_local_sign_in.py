@@ -7,6 +7,7 @@ from django.utils.html import escape
 from identity.forms import LOCAL_SIGN_IN_OFF
 from identity.selectors import sign_in_policy_get
 from tests import factories
+from tests.security.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,7 @@ def test_the_setting_switches_it_off_too(settings, manager):
 
 
 def test_the_switch_keeps_its_history():
+    sign_in_policy_get().save()  # as administrators first save it (reading it writes nothing)
     _switch_local_sign_in_off()
     assert [h.local_password_sign_in for h in sign_in_policy_get().history.order_by("history_date")] == [True, False]
 
@@ -88,6 +90,12 @@ def test_an_oidc_account_has_no_password_to_sign_in_with():
     user.save()
     _, answer = _sign_in("oidc.user")
     assert "correct username and password" in answer.content.decode()
+
+
+def test_reading_the_policy_writes_nothing_and_gives_the_defaults():
+    policy = sign_in_policy_get()
+    assert (policy.local_password_sign_in, policy.elevated_roles_require_piv) == (True, False)
+    assert not policy.__class__.objects.exists()
 
 
 def test_forgot_your_password_shows_only_while_everyone_may_sign_in_with_a_password(settings):
@@ -127,3 +135,45 @@ def test_switched_off_the_locked_out_page_does_not_offer_a_reset(rf):
     request.user = AnonymousUser()
     html = render_to_string("registration/locked_out.html", request=request)
     assert "/accounts/password/reset/" not in html and "ask an administrator" in html
+
+
+CHANGE_PAGES = ("/accounts/password/change/", "/accounts/password/change/done/")
+CHANGE_LINK = 'href="/accounts/password/change/"'
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    sign_in(client, user)  # administrators: with the second factor verified
+    return client
+
+
+def test_the_change_password_link_and_pages_are_there_while_the_user_can_use_a_password(analyst_a):
+    client = _signed_in(analyst_a)
+    assert CHANGE_LINK in client.get("/").content.decode()
+    assert [client.get(path).status_code for path in CHANGE_PAGES] == [200, 200]
+
+
+@pytest.mark.parametrize("switched_off_by", ["policy", "setting"])
+def test_switched_off_no_change_password_link_and_its_pages_answer_404(settings, analyst_a, administrator, switched_off_by):
+    if switched_off_by == "policy":
+        _switch_local_sign_in_off()
+    else:
+        settings.LOCAL_PASSWORD_SIGN_IN = False
+    client = _signed_in(analyst_a)
+    assert CHANGE_LINK not in client.get("/").content.decode()
+    assert [client.get(path).status_code for path in CHANGE_PAGES] == [404, 404]
+    assert client.post(CHANGE_PAGES[0], {"old_password": PASSWORD, "new_password1": "a-new-and-long-passphrase",
+                                         "new_password2": "a-new-and-long-passphrase"}).status_code == 404
+    # A break-glass administrator still signs in with a password, so may still change it.
+    admin = _signed_in(administrator)
+    assert CHANGE_LINK in admin.get("/notifications/").content.decode()
+    assert admin.get(CHANGE_PAGES[0]).status_code == 200
+
+
+def test_an_account_from_the_identity_provider_gets_no_change_password_link_nor_page():
+    user = factories.AnalystFactory(username="oidc.user")
+    user.set_unusable_password()
+    user.save()
+    client = _signed_in(user)
+    assert CHANGE_LINK not in client.get("/").content.decode()
+    assert [client.get(path).status_code for path in CHANGE_PAGES] == [404, 404]

@@ -182,7 +182,7 @@ def test_upload_page_query_count_is_flat(client, analyst_a, django_assert_num_qu
         import_job_create(user=analyst_a, file_name="p.csv", content=programs_csv(program_row()))
     client.force_login(analyst_a)
     client.get(UPLOAD)  # warm the session
-    with django_assert_num_queries(6):  # session, user, groups, agency and unread notifications (header), jobs with uploaders
+    with django_assert_num_queries(7):  # session, user, groups, agency, unread notifications and sign-in policy (header), jobs with uploaders
         client.get(UPLOAD)
 
 
@@ -192,7 +192,7 @@ def test_report_page_query_count_is_flat(client, analyst_a, django_assert_num_qu
     job = import_job_create(user=analyst_a, file_name="p.csv", content=content)
     client.force_login(analyst_a)
     client.get(reverse("importing:job", args=[job.pk]))
-    with django_assert_num_queries(6):  # session, user, groups, agency and unread notifications (header), the job
+    with django_assert_num_queries(7):  # session, user, groups, agency, unread notifications and sign-in policy (header), the job
         client.get(reverse("importing:job", args=[job.pk]))
 
 

@@ -1,5 +1,8 @@
 """Every form in USWDS dress from one renderer (infrastructure/form_rendering.py), and
 the error summary of a refused form (infrastructure/templatetags/portal_forms.py)."""
+import re
+
+import pytest
 from django import forms
 from django.template import Context, Template
 
@@ -120,3 +123,30 @@ def test_a_drop_down_written_in_python_is_the_bytes_the_templates_write():
         expected = str(form["kind"]).replace("id_kind", "ID").replace('"kind"', '"NAME"')
         written = str(form["fast_kind"]).replace("id_fast_kind", "ID").replace('"fast_kind"', '"NAME"')
         assert written == expected
+
+
+def test_the_summary_says_nothing_was_saved_only_where_a_save_was_attempted_and_refused():
+    """A form that saves, posted with errors (three: title, scope, kind): "Nothing was saved". A form that saves
+    nothing (sign-in, filters: no ``saves=True``), or any form sent by GET: only the problems."""
+    from django.test import RequestFactory
+
+    form = ProposalForm(data={"title": ""})
+    post, get = RequestFactory().post("/"), RequestFactory().get("/", {"title": ""})
+    heading = lambda tag, request: re.search(r'id="error-summary-heading">([^<]*)<', _render(  # noqa: E731
+        "{% load portal_forms %}" + tag, form=form, request=request)).group(1)
+    assert heading("{% error_summary form saves=True %}", post) == "Nothing was saved: 3 problems to correct"
+    assert heading("{% error_summary form %}", post) == "3 problems to correct"
+    assert heading("{% error_summary form saves=True %}", get) == "3 problems to correct"
+
+
+@pytest.mark.django_db
+def test_pages_that_save_nothing_never_say_nothing_was_saved(client, analyst_a):
+    """Sign-in with a wrong password and the target-vs-actual report's options (a GET
+    form) list their problems without claiming a refused save; a saving form still says it."""
+    from django.urls import reverse
+
+    signed_in = client.post(reverse("login"), {"username": analyst_a.username, "password": "wrong"}).content.decode()
+    assert "problem to correct" in signed_in and "Nothing was saved" not in signed_in
+    client.force_login(analyst_a)
+    report = client.get(reverse("evaluations:target-vs-actual"), {"start": "not-a-period"}).content.decode()
+    assert "problem to correct" in report and "Nothing was saved" not in report

@@ -15,7 +15,8 @@ from infrastructure.text import portal_app_configs
 # (template tags, `code spans`, identifiers) is not prose.
 BRITISH = re.compile(
     r"\b(\w*(colour|centre|programme|licence|behaviour|favour|labour|honour|neighbour|catalogue|judgement|defence"
-    r"|kilometre|enrolment)\w*|analys(e|ed|ing)|cancelled|cancelling|modelling|labelled|grey|whilst|amongst|tonnes?"
+    r"|kilometre|enrolment|acknowledgement)\w*|analys(e|ed|ing)|cancelled|cancelling|modelling|labelled|grey|whilst"
+    r"|amongst|tonnes?"
     r"|\w*(summar|recogn|normal|priorit|author|maxim|minim|special|initial|organ|real|final|custom|visual|standard"
     r"|util|categor|modern|optim|serial|sanit|stabil|mobil|local)is(e|ed|es|ing|ation|ations|er|ers))\b",
     re.IGNORECASE,
@@ -53,9 +54,10 @@ def _british(text: str) -> list[str]:
 
 
 def test_the_check_knows_the_common_british_spellings():
-    assert _british("Deprioritise the colour of the programme centre; organisation labour") == [
-        "Deprioritise", "centre", "colour", "labour", "organisation", "programme"]
-    assert _british("Deprioritize the color of the program center; organization labor; promise, raise, crises") == []
+    assert _british("Deprioritise the colour of the programme centre; organisation labour; Acknowledgements") == [
+        "Acknowledgements", "Deprioritise", "centre", "colour", "labour", "organisation", "programme"]
+    assert _british("Deprioritize the color of the program center; organization labor; promise, raise, crises; "
+                    "Acknowledgments") == []
 
 
 @pytest.mark.parametrize("kind", ["templates", "docs"])
@@ -74,4 +76,35 @@ def test_model_labels_help_texts_and_choices_are_in_american_english():
                 texts += [str(getattr(field, "verbose_name", "")), str(getattr(field, "help_text", ""))]
                 texts += [str(label) for _, label in (getattr(field, "flatchoices", None) or [])]
             found += [f"{model.__name__}: {word}" for text in texts for word in _british(text)]
+    assert found == []
+
+
+# Labels Django makes from field and model names keep them raw: "piv level", "evidence url",
+# "local password sign in". Acronyms are capitalized (PIV, MOE, URL, USD) or spelled out,
+# and the noun is "sign-in". (Help texts are sentences; they may say "sign in".)
+RAW_LABEL = re.compile(r"\b(piv|cac|acr|amr|moes?|url|usd|fy|id|iso3?|oidc|api|otp|totp|iati|dac|pdf|csv|xlsx)\b"
+                       r"|\bsign (in|out)\b")
+
+
+def test_the_label_check_knows_raw_acronyms_and_the_noun_sign_in():
+    assert [bool(RAW_LABEL.search(label)) for label in (
+        "piv level", "evidence url", "local password sign in", "moes with data", "amount usd", "start fy",
+        "PIV card level", "evidence URL", "local password sign-in", "MOEs with data", "amount (USD)", "identity",
+    )] == [True] * 6 + [False] * 6
+
+
+def test_admin_labels_spell_out_acronyms_and_say_sign_in():
+    """Every label of the portal's models (model names, field labels, choices) as the
+    admin and the forms show them; history models follow their originals (their own
+    ``history id`` is django-simple-history's)."""
+    found = []
+    for config in portal_app_configs():
+        for model in config.get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            texts = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+            for field in model._meta.get_fields():
+                texts.append(str(getattr(field, "verbose_name", "")))
+                texts += [str(label) for _, label in (getattr(field, "flatchoices", None) or [])]
+            found += [f"{model.__name__}: {text}" for text in texts if RAW_LABEL.search(text)]
     assert found == []

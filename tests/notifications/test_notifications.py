@@ -103,8 +103,18 @@ def test_the_daily_digest_reminds_analysts_of_reporting_due(analyst_a, analyst_b
     note = Notification.objects.get(kind=NotificationKind.REPORTING_DUE)
     assert note.recipient == analyst_a and note.title == "1 value owed: 0 overdue, 1 due"
     assert program.code in note.body
+    assert note.url == reverse("dashboards:worklist", args=["reporting"])  # the whole list
     digest_send(now=now)
     assert Notification.objects.filter(kind=NotificationKind.REPORTING_DUE).count() == 1  # once a day
+
+
+def test_a_returned_value_is_no_reporting_reminder(analyst_a, manager, program_a, django_capture_on_commit_callbacks):
+    """Its author hears of the return at once; the daily reminder does not count it as owed."""
+    program = factories.ProgramFactory(lead_agency=program_a.lead_agency, start_fy=2026, end_fy=2026)
+    moe = factories.MoeFactory(program=program, frequency="annual")
+    factories.MeasurementFactory(moe=moe, period="FY2026", status="returned", return_reason="Source missing")
+    digest_send(now=timezone.make_aware(dt.datetime(2026, 12, 5, 6, 0)))
+    assert not Notification.objects.filter(kind=NotificationKind.REPORTING_DUE, body__contains=program.code).exists()
 
 
 def test_the_inbox_shows_the_unread_count_and_marks_read(client, analyst_a, manager, program_a,

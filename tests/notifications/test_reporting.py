@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from notifications.reporting import DUE, OVERDUE, deadline_state, periods_owed, reporting_head, reporting_rows
+from notifications.reporting import DUE, OVERDUE, REPORTED, deadline_state, periods_owed, reporting_head, reporting_rows
 from programs.models import Frequency, MeasurementStatus, ProgramStatus
 from tests import factories
 
@@ -27,6 +27,22 @@ def test_the_reference_lists_ended_quarters_without_a_submitted_value():
                         reported=["FY2026-Q1"], today=TODAY, grace_days=60)
     assert [(o.period, o.state) for o in owed] == [("FY2026-Q2", DUE)]
     assert owed[0].deadline == dt.date(2026, 5, 30)
+
+
+def test_a_returned_value_is_reported_and_a_draft_is_still_owed(agency_a, analyst_a):
+    """Returned values met the deadline (their correction is the "returned" work list):
+    never due or overdue, in the SQL as in the reference."""
+    assert set(REPORTED) == {MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED, MeasurementStatus.RETURNED}
+    program = factories.ProgramFactory(lead_agency=agency_a, start_fy=2026, end_fy=2026)
+    moe = factories.MoeFactory(program=program, frequency=Frequency.QUARTERLY)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", status=MeasurementStatus.RETURNED, return_reason="fix")
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q2", status=MeasurementStatus.DRAFT)
+    rows = reporting_rows(agency_id=agency_a.pk, today=TODAY, grace_days=30)
+    assert [(r.period, r.state) for r in rows] == [("FY2026-Q2", OVERDUE)]
+    reference = periods_owed(moe_id=moe.pk, frequency=moe.frequency, start_fy=2026, end_fy=2026,
+                             reported=["FY2026-Q1"], today=TODAY, grace_days=30)
+    assert [(o.period, o.state) for o in reference] == [("FY2026-Q2", OVERDUE)]
+    assert reporting_head(agency_id=agency_a.pk, today=TODAY, grace_days=30, limit=5)[:2] == (1, 1)
 
 
 def test_the_sql_names_only_the_agencys_running_programs(agency_a, agency_b):
@@ -58,7 +74,7 @@ def test_the_sql_equals_the_reference_on_generated_data(agency_a, seed):
                     continue
                 factories.MeasurementFactory(moe=moe, period=period.period, value=Decimal(1), status=status,
                                              return_reason="fix" if status == "returned" else "")
-                if status in ("submitted", "approved"):
+                if status in REPORTED:
                     reported.append(period.period)
             expected += periods_owed(moe_id=moe.pk, frequency=moe.frequency, start_fy=program.start_fy,
                                      end_fy=program.end_fy, reported=reported, today=today, grace_days=grace)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from programs import models as m
 from programs.demo.loading import _app_demo_builder, demo_portfolio_load
 from programs.demo.portfolio import DEMO_SIZE, PortfolioActors, PortfolioCalendar, portfolio_build
-from programs.fiscal import Period, current_fiscal_year
+from programs.fiscal import DEFAULT_GRACE_DAYS, Period, current_fiscal_year
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 from tests import factories
 
@@ -169,9 +169,14 @@ class TestDemoPortfolio:
         work = reporting_due(analyst, today=today)
         overdue = int(re.search(r"\((\d+) overdue\)", work.title).group(1))
         assert 1 <= overdue <= 25, work.title
-        rows = [r for r in reporting_rows(agency_id=analyst.agency_id, today=today, grace_days=30) if r.state == OVERDUE]
+        rows = [r for r in reporting_rows(agency_id=analyst.agency_id, today=today, grace_days=DEFAULT_GRACE_DAYS) if r.state == OVERDUE]
         assert len(rows) == overdue
         assert min(r.period_end for r in rows) >= today - timedelta(days=200)
+        # A value returned for correction was reported: it waits in "Values returned to me", never overdue.
+        returned = set(m.Measurement.objects.filter(status=m.MeasurementStatus.RETURNED,
+                                                    moe__program__lead_agency_id=analyst.agency_id)
+                       .values_list("moe_id", "period"))
+        assert returned and not returned & {(r.moe_id, r.period) for r in rows}
 
 
     def test_bulk_inserted_periods_carry_their_end_dates(self, demo):
@@ -317,7 +322,7 @@ def test_the_demo_is_anchored_to_its_day_with_a_handful_owed(days_into_quarter, 
         assert latest == calendar.last_reported.end and calendar.in_grace_period is due_soon
         assert max(m.Funding.objects.values_list("fiscal_year", flat=True)) == calendar.current_fy
         # And the State analyst owes a handful of values: some due soon only in the grace period
-        owed = Counter(r.state for r in reporting_rows(agency_id=analyst.agency_id, today=as_of, grace_days=30))
+        owed = Counter(r.state for r in reporting_rows(agency_id=analyst.agency_id, today=as_of, grace_days=DEFAULT_GRACE_DAYS))
         assert 1 <= owed[OVERDUE] <= 25, owed
         assert (owed[DUE] >= 5) if due_soon else (owed[DUE] == 0), owed
         raise _Rollback

@@ -18,12 +18,13 @@ from dashboards.tables.columns import figure_html, money_text, percent_text, sco
 from dashboards.views.countries import country_page
 from dashboards.views.portfolio import portfolio_page
 from evaluations.services.evaluations import evaluation_create
-from programs.models import RUNNING_STATUSES, Program, ReviewDecision
+from programs.fiscal import current_fiscal_year
+from programs.models import RUNNING_STATUSES, Program, ProgramReview, ReviewDecision
 from programs.permissions import ADMINISTRATOR
 from reports.models import DEFAULT_FOOTER, BriefSettings
-from reports.selectors.briefs import AccountFunding, footer_text, funding_by_account
+from reports.selectors.briefs import AccountFunding, UndecidedReviews, footer_text, funding_by_account, undecided_reviews
 from programs.services.reviews import review_decide
-from reports.tables.briefs import FundingByAccountTable, capped, keep_columns
+from reports.tables.briefs import FundingByAccountTable, capped, keep_columns, reviews_missing
 from tests import factories
 from tests.factories.dashboards import portfolio_build
 from tests.security.signin import sign_in
@@ -172,3 +173,46 @@ def test_a_brief_shortens_a_table_without_changing_a_figure():
     # and a table that fits is left whole
     short = capped(FundingByAccountTable(funding), 3)
     assert len(list(short.paginated_rows)) == 3 and "First" not in short.note
+
+
+def _links(response) -> list[str]:
+    reader = PdfReader(io.BytesIO(response.content))
+    return [annotation.get_object()["/A"]["/URI"] for page in reader.pages for annotation in page.get("/Annots", [])
+            if "/URI" in annotation.get_object().get("/A", {})]
+
+
+def test_with_no_review_decided_the_brief_says_what_waits_and_links_where_to_act(client, manager):
+    # Given Kenya with a running program whose cycle review waits, and one opened by a crisis
+    program = factories.ProgramFactory(countries=[factories.country("KEN")])
+    factories.review(program)
+    crisis = factories.crisis("KEN")
+    ProgramReview.objects.create(program=program, out_of_cycle=True, crisis=crisis)
+    client.force_login(manager)
+    # When a manager prints Kenya's brief
+    response = client.get(reverse("reports:country-brief", kwargs={"iso3": "KEN"}))
+    text = " ".join(_pdf_pages(response))
+    # Then the empty review section says what waits and links to the review queue
+    assert ("Recent review decisions No review of a program in Kenya has been decided yet: 2 reviews of its programs "
+            "wait for a manager's decision (1 opened by a crisis). Decide them in the review queue.") in text
+    assert any(link.endswith(reverse("dashboards:review-queue")) for link in _links(response))
+    # And a country with no review at all points to the planning worksheet of this fiscal year
+    factories.ProgramFactory(countries=[factories.country("UGA")])
+    response = client.get(reverse("reports:country-brief", kwargs={"iso3": "UGA"}))
+    fiscal_year = current_fiscal_year()
+    assert ("No program in Uganda has been reviewed yet: a review opens with the annual planning cycle or with a "
+            f"crisis event on the country. Open the FY{fiscal_year} cycle on the planning worksheet.") in " ".join(_pdf_pages(response))
+    assert any(link.endswith(reverse("dashboards:planning-worksheet") + f"?fy={fiscal_year}") for link in _links(response))
+
+
+def test_the_missing_reviews_sentence_counts_only_undecided_reviews_of_programs_not_archived(manager):
+    kenya = factories.country("KEN")
+    running, archived = (factories.ProgramFactory(countries=[kenya]) for _ in range(2))
+    decided = factories.review(running)
+    review_decide(user=manager, review=decided, decision=ReviewDecision.CONTINUE, rationale="On course")
+    ProgramReview.objects.create(program=running, out_of_cycle=True, crisis=factories.crisis("KEN"))
+    factories.review(archived)
+    Program.objects.filter(pk=archived.pk).update(archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    assert undecided_reviews(kenya) == UndecidedReviews(count=1, after_crisis=1)
+    sentence, action = reviews_missing("Kenya", UndecidedReviews(1, 0), 2027)
+    assert sentence == "No review of a program in Kenya has been decided yet: 1 review of its programs waits for a manager's decision."
+    assert action == {"text": "Decide them in the review queue", "url": reverse("dashboards:review-queue")}
