@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0010_merge_coordination_findings_american_help_text'),
+        ('evaluations', '0012_moe_achievement_moe_period_primary_key'),
         ('programs', '0011_labels_spelled_out'),
     ]
 
