@@ -22,9 +22,10 @@ USD_MILLIONS = "USD millions"
 @dataclass
 class Chart:
     """One chart: ``kind`` bar | line | scatter | radar; ``datasets`` as Chart.js takes
-    them (``data``: numbers, or points {x, y, label} for a scatter). ``whole_numbers``:
-    the values are counts or whole scores, so the value axis ticks only at integers
-    (never 0.5 of an MOE)."""
+    them (``data``: numbers, or points {x, y, label} for a scatter; ``notes``: optional,
+    one more tooltip line per point). ``whole_numbers``: the values are counts or whole
+    scores, so the value axis ticks only at integers (never 0.5 of an MOE). ``stepped``:
+    a line that holds each value until the next (a score stands until it is recomputed)."""
 
     key: str
     title: str
@@ -38,6 +39,7 @@ class Chart:
     horizontal: bool = False
     y_max: float | None = None
     whole_numbers: bool = False
+    stepped: bool = False
 
     @property
     def data_id(self) -> str:
@@ -67,6 +69,7 @@ class Chart:
             "horizontal": self.horizontal,
             "yMax": self.y_max,
             "wholeNumbers": self.whole_numbers,
+            "stepped": self.stepped,
         }
 
 
@@ -144,12 +147,15 @@ def region_countries_chart(rows: list[dict], window: tuple[int, int]) -> Chart:
 
 
 def score_trend_chart(history: list) -> Chart:
-    """``history``: SelectivityScore rows, oldest first."""
+    """A country's selectivity score (0-100) at each computation (UTC), its band in the
+    tooltip; ``history``: SelectivityScore rows, oldest first. The country dashboard and
+    the country's selectivity page draw this same chart."""
     return Chart("chart-score-trend", "Selectivity score over time (0-100)", "score-trend", "line",
                  labels=[s.computed_at.strftime("%Y-%m-%d %H:%M") for s in history],
                  datasets=[{"label": "Score", "data": [float(s.score) if s.score is not None else None
-                                                        for s in history]}],
-                 y_label="Score", y_max=100)
+                                                        for s in history],
+                            "notes": [f"Band: {s.get_band_display()}" for s in history]}],
+                 y_label="Score", y_max=100, stepped=True)
 
 
 def assessment_chart(scores: list) -> Chart:

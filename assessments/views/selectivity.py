@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dashboards.charts import score_trend_chart
 from programs import permissions
 from infrastructure.exports import export_response
 from infrastructure.versioning import StaleVersionError
@@ -94,11 +94,7 @@ def country_selectivity(request: HttpRequest, iso3: str) -> HttpResponse:
             "evidence_gaps": selectors.score_evidence_gaps(current) if current else [],
             "caps": selectors.score_caps(current) if current else [],
             "history": list(reversed(history)),
-            "trend": [
-                {"date": timezone.localtime(row.computed_at).strftime("%Y-%m-%d %H:%M"), "score": float(row.score) if row.score is not None else None,
-                 "band": row.band}
-                for row in history
-            ],
+            "trend_chart": score_trend_chart(history),
             "assessment": assessment,
             "assessments": list(selectors.country_assessments(country=country)),
             "tier_decisions": tier_decisions,

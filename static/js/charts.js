@@ -1,9 +1,10 @@
 /* SSA Portal charts: builds Chart.js charts from json_script data blocks.
  *
  * Markup: <canvas data-chart="ID"> plus {{ spec|json_script:"ID" }}; spec is
- * {kind: bar|line|scatter|radar, title, labels, datasets: [{label, data, tone?, tones?}],
- *  xLabel, yLabel, stacked, horizontal, yMax, wholeNumbers}; wholeNumbers: counts, so the
- * value axis ticks at integers only. Colours: the Okabe-Ito palette from the CSS
+ * {kind: bar|line|scatter|radar, title, labels, datasets: [{label, data, tone?, tones?, notes?}],
+ *  xLabel, yLabel, stacked, horizontal, yMax, wholeNumbers, stepped}; wholeNumbers: counts, so
+ * the value axis ticks at integers only; stepped: a line holds each value until the next;
+ * notes: one more tooltip line per point (a score's band). Colours: the Okabe-Ito palette from the CSS
  * variables (--oi-1 .. --oi-8; tones ok/warn/bad/info/nodata from portal.css), with a
  * different point style per dataset so that colour is never the only cue.
  * No inline script, no eval: safe under a strict Content-Security-Policy.
@@ -50,6 +51,7 @@
     if (spec.kind === "line") {
       out.fill = false;
       out.tension = 0;
+      out.stepped = Boolean(spec.stepped);
     }
     return out;
   }
@@ -86,6 +88,14 @@
       },
       scales: scales
     };
+    if (spec.datasets.some(function (d) { return d.notes; })) {
+      result.plugins.tooltip.callbacks = {
+        afterLabel: function (ctx) {
+          var notes = spec.datasets[ctx.datasetIndex].notes;
+          return notes ? notes[ctx.dataIndex] : "";
+        }
+      };
+    }
     if (spec.kind === "scatter") {
       result.plugins.tooltip.callbacks = {
         label: function (ctx) {

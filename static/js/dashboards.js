@@ -1,16 +1,8 @@
-/* Dashboards: small behaviours beyond the charts (charts.js draws those).
- * - filter forms submit on change (the Apply button stays for keyboard users);
- * - before printing, every "table of the figures" opens, so the brief carries the data.
+/* Dashboards: before printing, every "table of the figures" opens, so the brief carries
+ * the data (charts.js draws the charts; portal.js submits the filters on change).
  */
 (function () {
   "use strict";
-
-  function autoSubmit() {
-    var forms = document.querySelectorAll("form.filters");
-    Array.prototype.forEach.call(forms, function (form) {
-      form.addEventListener("change", function () { form.submit(); });
-    });
-  }
 
   function openTablesForPrint() {
     var opened = [];
@@ -26,8 +18,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    autoSubmit();
-    openTablesForPrint();
-  });
+  document.addEventListener("DOMContentLoaded", openTablesForPrint);
 })();

@@ -83,9 +83,11 @@
   }
 
   function enhance(root) {
-    // <select data-autosubmit> submits its form on change (filters).
+    // <select data-autosubmit> submits its form on change (filters); on a <form>, any of
+    // its fields does (the dashboards' scope filters; their Apply button stays for keyboards).
     root.querySelectorAll("[data-autosubmit]").forEach((el) => {
-      el.addEventListener("change", () => el.form && el.form.requestSubmit());
+      const form = el instanceof HTMLFormElement ? el : el.form;
+      el.addEventListener("change", () => form && form.requestSubmit());
     });
     // <button data-confirm="..."> asks before submitting.
     root.querySelectorAll("[data-confirm]").forEach((el) => {

@@ -2,6 +2,7 @@
 import csv
 import datetime as dt
 import io
+import json
 
 import openpyxl
 import pytest
@@ -192,8 +193,14 @@ def test_country_page_explains_the_score(client, manager, analyst_a):
     caps = body[body.find('id="selectivity-caps"'):][:900]
     assert "Governance / human-rights criterion at 2 or below: at most review." in caps
     assert "Open crisis: review pending." in caps and "lowered from sustain" in caps
-    assert "Tier 1" in body and 'id="selectivity-trend"' in body
+    assert "Tier 1" in body
     assert "<script>" not in body and 'style="' not in body
+    # The trend is the shared chart (charts.js, as on the country dashboard): a score holds
+    # until the next computation, its band in the tooltip
+    assert 'data-chart="chart-score-trend-data"' in body
+    trend = json.loads(body.split('<script id="chart-score-trend-data" type="application/json">')[1].split("</script>")[0])
+    assert trend["kind"] == "line" and trend["stepped"] is True and trend["yMax"] == 100
+    assert trend["datasets"][0]["data"][-1] == 50.0 and trend["datasets"][0]["notes"][-1] == "Band: Review"
 
 
 def test_ranking_filters_by_region_and_band_and_sorts(client, manager, analyst_a):

@@ -63,7 +63,8 @@ def test_manager_approves_an_assessment_and_sees_the_score_and_explanation_chang
     assert "Assessment of 2026-09-01" in explanation and "89.29" in explanation
     assert "Human-rights concern" in page.locator("#selectivity-flags").inner_text()
     assert page.locator("#selectivity-history tbody tr").count() == 2
-    page.wait_for_function("document.getElementById('selectivity-trend-chart').width > 0")
+    page.wait_for_selector("#chart-score-trend[data-drawn='true']")  # the shared charts.js drew it
+    assert page.evaluate("() => Chart.getChart(document.getElementById('chart-score-trend')).data.datasets[0].stepped")
     screenshot(page, "assessments-country-selectivity")
 
     # And the ranking lists Kenya in the review band, capped from invest

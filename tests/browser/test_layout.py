@@ -22,6 +22,34 @@ BROKEN_ACROSS_LINES = """els => els.filter(el => {
     const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
     return tops.size > 1;
 }).map(el => el.textContent.trim())"""
+# How far the page scrolls sideways (0: it fits its window).
+PAGE_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Table boxes of the page's main part that scroll sideways: "<table id or class>: <width>/<box>".
+TABLES_SCROLLING = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1)
+    .map(w => { const t = w.querySelector('table'); return (t.id || t.className) + ': ' + w.scrollWidth + '/' + w.clientWidth; })"""
+# Tables of the main part that reach past the window's right edge (on paper: are cut).
+TABLES_PAST_THE_EDGE = """tables => tables.filter(t => t.checkVisibility() && t.getBoundingClientRect().right > window.innerWidth + 1)
+    .map(t => (t.id || t.className) + ': right edge at ' + Math.round(t.getBoundingClientRect().right))"""
+# US letter, 8.5 in less print.css's two 14 mm margins, in CSS pixels (96 a inch).
+LETTER_WIDTH = int(8.5 * 96 - 2 * 14 / 25.4 * 96)
+# Every list and dashboard page, by URL name (with arguments), on the demo portfolio.
+LIST_AND_DASHBOARD_PAGES = [
+    ("home", {}),
+    ("programs:program-list", {}), ("programs:approvals", {}), ("programs:record-index", {}),
+    ("programs:record-list", {"kind": "institutions"}), ("programs:record-list", {"kind": "vetting"}),
+    ("importing:upload", {}),
+    ("assessments:assessment-list", {}), ("assessments:ranking", {}),
+    ("assessments:country-selectivity", {"iso3": "NER"}),
+    ("evaluations:evaluation-list", {}), ("evaluations:overdue", {}), ("evaluations:priority", {}),
+    ("evaluations:coordination", {}), ("evaluations:rollups", {}), ("evaluations:crisis-list", {}),
+    ("evaluations:review-queue", {}),
+    ("allocation:scenario-list", {}),
+    ("dashboards:portfolio", {}), ("dashboards:region", {"scheme": "bureau", "code": "AF"}),
+    ("dashboards:country-list", {}), ("dashboards:country", {"iso3": "NER"}), ("dashboards:goal-coverage", {}),
+    ("dashboards:flag-list", {"kind": "surge"}), ("dashboards:review-queue", {}),
+    ("dashboards:planning-worksheet", {}),
+    ("notifications:inbox", {}), ("reports:results-framework", {}), ("api-tokens:list", {}),
+]
 # Dashboard tables wider than their box (scrolling sideways), by table key.
 OVERFLOWING = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1)
     .map(w => w.closest('[data-table]').dataset.table)"""
@@ -134,4 +162,57 @@ def test_moe_charts_fill_their_column_and_a_cumulative_moe_compares_running_tota
     colour = pin.evaluate("b => getComputedStyle(b).backgroundColor")
     assert colour != "rgb(216, 57, 51)"  # USWDS secondary red
     screenshot(page, "layout-iptt-charts")
+    assert page.problems == []
+
+
+def test_every_list_and_dashboard_page_fits_1366_and_1024_px_and_letter_paper(strict_page):
+    """The assessments page was 1,428 px wide at 1366 (its framework filter took the width
+    of its longest option); the program and evaluation lists scrolled sideways. At 1366
+    every page fits its window and every table its box; at 1024 every page still fits its
+    window (a table may scroll inside its own box, which then takes the keyboard focus).
+    Printed on letter paper, every table fits the page, the tables inside forms and the
+    closed "tables of the figures" print, and tags print in black (they printed white)."""
+    from django.urls import reverse
+
+    page = strict_page
+    urls = [reverse(name, kwargs=kwargs) for name, kwargs in LIST_AND_DASHBOARD_PAGES]
+    overflowing: dict[str, object] = {}
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 768})
+        for url in urls:
+            response = page.goto(url)
+            assert response.status == 200, url
+            sideways = page.evaluate(PAGE_OVERFLOW)
+            if sideways > 0:
+                overflowing[f"{url} at {width}"] = f"page {sideways} px wider than the window"
+            if width == 1366 and (tables := page.eval_on_selector_all("main .table-wrap", TABLES_SCROLLING)):
+                overflowing[f"{url} at {width}"] = tables
+            if width == 1024 and (violations := axe_violations(page)):  # where tables scroll in their box
+                overflowing[f"{url} (axe)"] = violations
+    page.set_viewport_size({"width": LETTER_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    for url in urls:
+        page.goto(url)
+        if (sideways := page.evaluate(PAGE_OVERFLOW)) > 0:
+            overflowing[f"{url} printed"] = f"page {sideways} px wider than the paper"
+        if tables := page.eval_on_selector_all("main table", TABLES_PAST_THE_EDGE):
+            overflowing[f"{url} printed"] = tables
+        if page.eval_on_selector_all("main .usa-tag", "tags => tags.filter(t => t.checkVisibility() && "
+                                     "getComputedStyle(t).color === 'rgb(255, 255, 255)').length"):
+            overflowing[f"{url} printed"] = "white tags on white paper"
+    assert overflowing == {}
+    page.goto(reverse("programs:approvals"))
+    assert page.locator("table.approvals-table").is_visible() and not page.locator(".select-cell").first.is_visible()
+    page.goto(reverse("assessments:country-selectivity", kwargs={"iso3": "NER"}))
+    assert page.locator("#selectivity-history").is_visible()  # in its closed <details>
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    # The folded columns are still on the page, under each row's title
+    page.goto(reverse("programs:program-list"))
+    assert page.locator("table.program-table thead th").all_inner_texts()[:2] == ["Code", "Title"]
+    meta = page.locator("table.program-table tbody td .cell-meta").first.inner_text()
+    assert "Goal" in meta and any(len(word) == 3 and word.isupper() for word in meta.split())
+    page.goto(reverse("evaluations:evaluation-list"))
+    assert " – " in page.locator("#evaluation-list tbody td .cell-meta").first.inner_text()
+    screenshot(page, "layout-evaluation-list-1024")
     assert page.problems == []
