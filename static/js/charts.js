@@ -4,9 +4,9 @@
  * {kind: bar|line|scatter|radar, title, labels, datasets: [{label, data, tone?, tones?, notes?}],
  *  xLabel, yLabel, stacked, horizontal, yMax, wholeNumbers, stepped}; wholeNumbers: counts, so
  * the value axis ticks at integers only; stepped: a line holds each value until the next;
- * notes: one more tooltip line per point (a score's band). Colours: the Okabe-Ito palette from the CSS
+ * notes: one more tooltip line per point (a score's band). Colors: the Okabe-Ito palette from the CSS
  * variables (--oi-1 .. --oi-8; tones ok/warn/bad/info/nodata from portal.css), with a
- * different point style per dataset so that colour is never the only cue.
+ * different point style per dataset so that color is never the only cue.
  * No inline script, no eval: safe under a strict Content-Security-Policy.
  * Reusable: window.SSACharts.drawAll(root) draws every chart under root.
  */
@@ -22,30 +22,30 @@
   }
 
   function palette() {
-    var colours = [];
+    var colors = [];
     for (var i = 1; i <= 8; i += 1) {
-      colours.push(cssVar("--oi-" + i, FALLBACK[i - 1]));
+      colors.push(cssVar("--oi-" + i, FALLBACK[i - 1]));
     }
-    return colours;
+    return colors;
   }
 
   function tone(name, fallback) {
     return name ? cssVar("--" + name, fallback) : fallback;
   }
 
-  function dataset(spec, source, index, colours) {
-    var colour = tone(source.tone, colours[index % colours.length]);
+  function dataset(spec, source, index, colors) {
+    var color = tone(source.tone, colors[index % colors.length]);
     var out = {
       label: source.label,
       data: source.data,
-      backgroundColor: colour,
-      borderColor: colour,
+      backgroundColor: color,
+      borderColor: color,
       pointStyle: POINT_STYLES[index % POINT_STYLES.length],
       pointRadius: spec.kind === "scatter" ? 6 : 3,
       spanGaps: true
     };
     if (source.tones) {
-      out.backgroundColor = source.tones.map(function (t, i) { return tone(t, colours[i % colours.length]); });
+      out.backgroundColor = source.tones.map(function (t, i) { return tone(t, colors[i % colors.length]); });
       out.borderColor = out.backgroundColor;
     }
     if (spec.kind === "line") {
@@ -119,12 +119,12 @@
       return null;
     }
     var spec = JSON.parse(source.textContent);
-    var colours = palette();
+    var colors = palette();
     var chart = new window.Chart(canvas, {
       type: spec.kind,
       data: {
         labels: spec.labels,
-        datasets: spec.datasets.map(function (d, i) { return dataset(spec, d, i, colours); })
+        datasets: spec.datasets.map(function (d, i) { return dataset(spec, d, i, colors); })
       },
       options: options(spec)
     });
