@@ -174,14 +174,17 @@ LEFT JOIN {ProgramRepresentation._meta.db_table} stored ON stored.program_id = l
 """
 
 
-def program_page_json(programs: QuerySet[Program], *, offset: int, limit: int) -> tuple[int, str]:
+def program_page_json(
+    programs: QuerySet[Program], *, offset: int, limit: int, count: int | None = None
+) -> tuple[int, str]:
     """One page of ``programs`` (a filtered, ordered queryset): how many programs it
     holds in all, and the JSON array of the representations of its programs ``offset``
     to ``offset + limit - 1`` in its order (compact UTF-8 text; ``[]`` past the end).
 
     ONE statement, one round trip, whatever the page size: the page's ids (the ordered
     queryset sliced, kept in an array so that their order is the array's), the count (a
-    scalar subquery over the queryset unordered) and the page's stored representations
+    scalar subquery over the queryset unordered; not computed when ``count`` is given,
+    e.g. a large count remembered) and the page's stored representations
     (:mod:`api.program_representations`) joined in that order. No query when the
     queryset cannot match anything. PostgreSQL only (elsewhere, paginate and render
     ``program_rows``)."""
@@ -193,11 +196,12 @@ def program_page_json(programs: QuerySet[Program], *, offset: int, limit: int) -
         count_sql, count_params = programs.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing by construction (e.g. ``pk__in=[]``)
         return 0, "[]"
+    counted = f"(SELECT count(*) FROM ({count_sql}) AS counted)" if count is None else "NULL"
     statement = (
         f"WITH page AS MATERIALIZED (SELECT ARRAY(SELECT ordered.program_id FROM ({page_sql}) AS ordered(program_id)) AS ids) "
-        f"SELECT (SELECT count(*) FROM ({count_sql}) AS counted), ({PAGE_JSON})"
+        f"SELECT {counted}, ({PAGE_JSON})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*page_params, *count_params])
-        count, page = cursor.fetchone()
-    return count, page
+        cursor.execute(statement, [*page_params, *(count_params if count is None else ())])
+        counted_now, page = cursor.fetchone()
+    return (counted_now if count is None else count), page
