@@ -169,12 +169,16 @@ def definition_hash() -> str:
 def representations_install(*, using: str = "default", connection: BaseDatabaseWrapper | None = None) -> bool:
     """(Re)create the functions and triggers; rebuild every stored representation when
     their definition changed since the last install (or was never installed). Returns
-    whether it rebuilt. Idempotent; nothing on a database other than PostgreSQL."""
+    whether it rebuilt. Idempotent; nothing on a database other than PostgreSQL, nor
+    before the tables exist (``migrate`` to an earlier target)."""
     connection = connection or connections[using]
     if connection.vendor != "postgresql":
         return False
     current = definition_hash()
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [STORE, PROGRAMS])
+        if None in cursor.fetchone():  # a migrate to a target before these tables exist
+            return False
         cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [STORE])
         installed = cursor.fetchone()[0]
         if installed == current:

@@ -2,6 +2,22 @@
 
 from django.db import migrations, models
 
+# The functions and triggers are created after every migrate (api.program_representations);
+# migrating back drops them (their triggers with them) before the table goes.
+DROP_FUNCTIONS = r"""
+DO $$ DECLARE f record; BEGIN
+  FOR f IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+           WHERE p.proname LIKE 'api\_program\_representation%' LOOP
+    EXECUTE 'DROP FUNCTION ' || f.signature || ' CASCADE';
+  END LOOP;
+END $$
+"""
+
+
+def functions_drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_FUNCTIONS, params=None)
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +36,5 @@ class Migration(migrations.Migration):
                 'db_table': 'api_program_representation',
             },
         ),
+        migrations.RunPython(migrations.RunPython.noop, functions_drop),
     ]
