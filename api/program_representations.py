@@ -48,7 +48,8 @@ STORE = ProgramRepresentation._meta.db_table
 PROGRAMS = Program._meta.db_table
 # (class 4243, crc32 of the name) as infrastructure.locks keys its scopes (class 4242)
 REFERENCE_LOCK = (4243, zlib.crc32(b"api.program_representations") - 2**31)
-PREFIX = "api_program_representation"
+PREFIX = "api_program_representation"  # the SQL functions
+TRIGGER_PREFIX = "api_program_text"  # the triggers and their functions (names fit in 63 bytes)
 
 
 def _column(name: str) -> str:
@@ -88,9 +89,16 @@ def _changed(columns: tuple[str, ...], key: str) -> str:
     return f"SELECT n.{key} FROM new_rows n JOIN old_rows o ON o.{key} = n.{key} WHERE ({old}) IS DISTINCT FROM ({new})"
 
 
+def _trigger_name(event: str, table: str) -> str:
+    name = f"{TRIGGER_PREFIX}_after_{event.lower()}_{table.removeprefix('programs_')}"
+    # PostgreSQL cuts longer names silently: two could then become one function
+    assert len(name) <= 63, name
+    return name
+
+
 def _function(name: str, body: str) -> str:
     return (
-        f"CREATE OR REPLACE FUNCTION {PREFIX}_{name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
         f"DECLARE changed bigint[];\nBEGIN\n{body}\nRETURN NULL;\nEND $body$"
     )
 
@@ -102,7 +110,7 @@ def _trigger(table: str, name: str, event: str) -> list[str]:
         "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "TRUNCATE": "",
     }[event]
-    trigger = f"{PREFIX}_{name}"
+    trigger = name
     return [
         f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
         f"CREATE TRIGGER {trigger} AFTER {event} ON {table} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {trigger}()",
@@ -143,12 +151,12 @@ END $body$""",
     for table, key, columns in keyed:
         updated = _changed(columns, key) if columns else f"SELECT {key} FROM old_rows UNION ALL SELECT {key} FROM new_rows"
         for event, ids in (("INSERT", f"SELECT {key} FROM new_rows"), ("DELETE", f"SELECT {key} FROM old_rows"), ("UPDATE", updated)):
-            name = f"after_{event.lower()}_{table}"
+            name = _trigger_name(event, table)
             statements += [_function(name, _refresh(ids)), *_trigger(table, name, event)]
-        name = f"after_truncate_{table}"
+        name = _trigger_name("TRUNCATE", table)
         statements += [_function(name, f"PERFORM {PREFIX}_rebuild();"), *_trigger(table, name, "TRUNCATE")]
     for table, columns, programs in _reference_tables():
-        name = f"after_update_{table}"
+        name = _trigger_name("UPDATE", table)
         body = (
             f"PERFORM pg_advisory_xact_lock({REFERENCE_LOCK[0]}, {REFERENCE_LOCK[1]});\n"
             f"changed := ARRAY({_changed(columns, 'id')});\n"
@@ -167,8 +175,8 @@ def definition_hash() -> str:
 
 
 def representations_install(*, using: str = "default", connection: BaseDatabaseWrapper | None = None) -> bool:
-    """(Re)create the functions and triggers; rebuild every stored representation when
-    their definition changed since the last install (or was never installed). Returns
+    """(Re)create the functions and triggers (dropping an earlier definition's first);
+    rebuild every stored representation when their definition changed since the last install (or was never installed). Returns
     whether it rebuilt. Idempotent; nothing on a database other than PostgreSQL, nor
     before the tables exist (``migrate`` to an earlier target)."""
     connection = connection or connections[using]
@@ -183,6 +191,13 @@ def representations_install(*, using: str = "default", connection: BaseDatabaseW
         installed = cursor.fetchone()[0]
         if installed == current:
             return False
+        # what an earlier definition created goes first (a trigger it had may be gone now)
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.proname LIKE %s OR p.proname LIKE %s",
+            [f"{PREFIX}%", f"{TRIGGER_PREFIX}%"],
+        )
+        for (signature,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
         for statement in representations_sql():
             cursor.execute(statement)
         cursor.execute(f"SELECT {PREFIX}_rebuild()")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 DROP_FUNCTIONS = r"""
 DO $$ DECLARE f record; BEGIN
   FOR f IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
-           WHERE p.proname LIKE 'api\_program\_representation%' LOOP
+           WHERE p.proname LIKE 'api\_program\_representation%' OR p.proname LIKE 'api\_program\_text\_%' LOOP
     EXECUTE 'DROP FUNCTION ' || f.signature || ' CASCADE';
   END LOOP;
 END $$
