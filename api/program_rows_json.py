@@ -167,8 +167,8 @@ WHERE p.id = ANY(ids)
 # The page's array from the stored texts, in the page's order; a program without one (never
 # after api.program_representations.representations_install) is built on the spot.
 PAGE_JSON = f"""
-SELECT '[' || COALESCE(string_agg(COALESCE(stored.body,
-  (SELECT built.body FROM api_program_representations(ARRAY[listed.id]) built)), ',' ORDER BY listed.ord), '') || ']'
+SELECT '[' || COALESCE(string_agg(COALESCE(stored.body, api_program_representation_of(listed.id)),
+  ',' ORDER BY listed.ord), '') || ']'
 FROM page CROSS JOIN LATERAL unnest(page.ids) WITH ORDINALITY AS listed(id, ord)
 LEFT JOIN {ProgramRepresentation._meta.db_table} stored ON stored.program_id = listed.id
 """
