@@ -29,3 +29,21 @@ class TokenGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({'read-write' if self.can_write else 'read-only'})"
+
+
+class ProgramRepresentation(models.Model):
+    """Derived: each program's API representation as compact JSON text, the list
+    endpoint's pages concatenated from it (:mod:`api.program_representations`).
+
+    Kept current by PostgreSQL triggers on every table the representation reads, in the
+    transaction that changes it: never written by Python. No foreign key: a program's
+    deletion removes its row through the same triggers."""
+
+    program_id = models.BigIntegerField(primary_key=True)
+    body = models.TextField()
+
+    class Meta:
+        db_table = "api_program_representation"
+
+    def __str__(self) -> str:
+        return f"representation of program {self.program_id}"

@@ -29,6 +29,25 @@ COUNT_DESCRIPTION = (
 )
 
 
+def _count_key(queryset: QuerySet) -> str:
+    """Raises EmptyResultSet for a queryset that cannot match anything."""
+    sql, params = queryset.query.sql_with_params()
+    return "api-count:" + hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+
+
+def count_remembered(queryset: QuerySet) -> int | None:
+    """The count of ``queryset`` remembered by this web process, if a large one was
+    counted less than LARGE_COUNT_MAX_AGE seconds ago. Raises EmptyResultSet for a
+    queryset that cannot match anything."""
+    return cache.get(_count_key(queryset))
+
+
+def count_remember(queryset: QuerySet, count: int) -> None:
+    """Remember ``count`` of ``queryset`` for LARGE_COUNT_MAX_AGE seconds if it is large."""
+    if count >= LARGE_COUNT:
+        cache.set(_count_key(queryset), count, LARGE_COUNT_MAX_AGE)
+
+
 class LargeCountPaginator(Paginator):
     """Django's paginator whose count of a large query is remembered for a while, per web
     process (the default cache), keyed by the query's SQL and parameters. Pages do not
@@ -40,15 +59,12 @@ class LargeCountPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet):
             return super().count
         try:
-            sql, params = self.object_list.query.sql_with_params()
+            count = count_remembered(self.object_list)
         except EmptyResultSet:
             return 0
-        key = "api-count:" + hashlib.sha256(repr((self.object_list.db, sql, params)).encode()).hexdigest()
-        count = cache.get(key)
         if count is None:
             count = self.object_list.count()
-            if count >= LARGE_COUNT:
-                cache.set(key, count, LARGE_COUNT_MAX_AGE)
+            count_remember(self.object_list, count)
         return count
 
     def validate_number(self, number) -> int:
@@ -117,8 +133,10 @@ class PortalPagination(PageNumberPagination):
         self, queryset: QuerySet, request, fetch: Callable[..., tuple[int, Results]]
     ) -> Results:
         """The page ``request`` asks for, read with its count in one go:
-        ``fetch(offset=, limit=)`` returns (rows of ``queryset`` in all, the page) from one
-        statement, where ``paginate_queryset`` costs a count query, then the page's.
+        ``fetch(offset=, limit=, count=)`` returns (rows of ``queryset`` in all, the page)
+        from one statement, where ``paginate_queryset`` costs a count query, then the page's;
+        ``count`` is a large count remembered (as ``LargeCountPaginator`` does), which the
+        statement then does not compute, or None.
         Then ``get_paginated_response`` as usual. Page numbers that are not whole numbers,
         below 1 or past the last page answer 404 as DRF's do; ``page=last`` reads the
         count first (one more query)."""
@@ -135,7 +153,13 @@ class PortalPagination(PageNumberPagination):
             raise NotFound(self.invalid_page_message) from None
         if not 1 <= number <= MAX_OFFSET // page_size:
             raise NotFound(self.invalid_page_message)
-        paginator.count, page = fetch(offset=(number - 1) * page_size, limit=page_size)
+        try:
+            known = count_remembered(queryset)
+        except EmptyResultSet:
+            known = 0
+        paginator.count, page = fetch(offset=(number - 1) * page_size, limit=page_size, count=known)
+        if known is None:
+            count_remember(queryset, paginator.count)
         try:
             self.page = paginator.page(number)  # checks the number against the count; no query
         except InvalidPage:

@@ -3,8 +3,11 @@
 
 Why: a 1,000-program page is ~1.5 MB of JSON built from ~12,000 rows; building it as
 Python dicts (money and timestamps formatted one by one, then encoded) cost four times the
-bare read of the rows. Here one statement returns the page's count and its ``results``
-array as compact UTF-8 text, and the renderer embeds it as it is (``orjson.Fragment``).
+bare read of the rows, and building it in PostgreSQL on every request still more than
+twice. Here :data:`PROGRAM_REPRESENTATIONS` writes each program's text, kept per program
+by :mod:`api.program_representations` whenever its inputs change, and one statement
+returns a page's count and its ``results`` array (the stored texts joined) as compact
+UTF-8 text, which the renderer embeds as it is (``orjson.Fragment``).
 
 The text is byte for byte what :class:`api.json_renderer.FastJSONRenderer` writes for
 ``program_rows(...)`` (``tests/api/test_fast_json.py`` holds the two equal): keys in the
@@ -24,6 +27,7 @@ from django.db.models import QuerySet
 
 from programs.models import Agency, Funding, Program
 
+from .models import ProgramRepresentation
 from .program_rows import RELATED
 
 
@@ -149,28 +153,41 @@ PROGRAM_FIELDS = (
 )
 PROGRAM_OBJECT = _object(PROGRAM_FIELDS)
 
-# After the CTE ``page(ids)``: the lists grouped for the page, then the page's array.
-PROGRAMS_JSON_CTES = ", ".join([*(_coded_lists(*related) for related in CODED), FUNDING_LISTS])
-PROGRAMS_JSON = f"""
-SELECT '[' || COALESCE(string_agg({PROGRAM_OBJECT}, ',' ORDER BY listed.ord), '') || ']'
-FROM page CROSS JOIN LATERAL unnest(page.ids) WITH ORDINALITY AS listed(id, ord)
-JOIN {Program._meta.db_table} p ON p.id = listed.id
+# Every program of the array ``ids`` as (program_id, its JSON text): the body of the SQL
+# function ``api_program_representations(ids bigint[])`` that fills the stored texts.
+PROGRAM_REPRESENTATIONS = f"""
+WITH page AS (SELECT ids), {", ".join([*(_coded_lists(*related) for related in CODED), FUNDING_LISTS])}
+SELECT p.id, {PROGRAM_OBJECT}
+FROM {Program._meta.db_table} p
 JOIN {Agency._meta.db_table} a ON a.id = p.lead_agency_id
 LEFT JOIN listed_funding fund ON fund.program_id = p.id
 {" ".join(f"LEFT JOIN listed_{relation} ON listed_{relation}.program_id = p.id" for relation, *_ in CODED)}
+WHERE p.id = ANY(ids)
+"""
+# The page's array from the stored texts, in the page's order; a program without one (never
+# after api.program_representations.representations_install) is built on the spot.
+PAGE_JSON = f"""
+SELECT '[' || COALESCE(string_agg(COALESCE(stored.body, api_program_representation_of(listed.id)),
+  ',' ORDER BY listed.ord), '') || ']'
+FROM page CROSS JOIN LATERAL unnest(page.ids) WITH ORDINALITY AS listed(id, ord)
+LEFT JOIN {ProgramRepresentation._meta.db_table} stored ON stored.program_id = listed.id
 """
 
 
-def program_page_json(programs: QuerySet[Program], *, offset: int, limit: int) -> tuple[int, str]:
+def program_page_json(
+    programs: QuerySet[Program], *, offset: int, limit: int, count: int | None = None
+) -> tuple[int, str]:
     """One page of ``programs`` (a filtered, ordered queryset): how many programs it
     holds in all, and the JSON array of the representations of its programs ``offset``
     to ``offset + limit - 1`` in its order (compact UTF-8 text; ``[]`` past the end).
 
     ONE statement, one round trip, whatever the page size: the page's ids (the ordered
     queryset sliced, kept in an array so that their order is the array's), the count (a
-    scalar subquery over the queryset unordered) and the page's JSON aggregated from the
-    ids. No query when the queryset cannot match anything. PostgreSQL only (elsewhere,
-    paginate and render ``program_rows``)."""
+    scalar subquery over the queryset unordered; not computed when ``count`` is given,
+    e.g. a large count remembered) and the page's stored representations
+    (:mod:`api.program_representations`) joined in that order. No query when the
+    queryset cannot match anything. PostgreSQL only (elsewhere, paginate and render
+    ``program_rows``)."""
     if connection.vendor != "postgresql":
         raise NotImplementedError("program_page_json needs PostgreSQL; render api.program_rows elsewhere.")
     try:
@@ -179,11 +196,12 @@ def program_page_json(programs: QuerySet[Program], *, offset: int, limit: int) -
         count_sql, count_params = programs.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing by construction (e.g. ``pk__in=[]``)
         return 0, "[]"
+    counted = f"(SELECT count(*) FROM ({count_sql}) AS counted)" if count is None else "NULL"
     statement = (
-        f"WITH page AS MATERIALIZED (SELECT ARRAY(SELECT ordered.program_id FROM ({page_sql}) AS ordered(program_id)) AS ids), "
-        f"{PROGRAMS_JSON_CTES} SELECT (SELECT count(*) FROM ({count_sql}) AS counted), ({PROGRAMS_JSON})"
+        f"WITH page AS MATERIALIZED (SELECT ARRAY(SELECT ordered.program_id FROM ({page_sql}) AS ordered(program_id)) AS ids) "
+        f"SELECT {counted}, ({PAGE_JSON})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*page_params, *count_params])
-        count, page = cursor.fetchone()
-    return count, page
+        cursor.execute(statement, [*page_params, *(count_params if count is None else ())])
+        counted_now, page = cursor.fetchone()
+    return (counted_now if count is None else count), page

@@ -26,3 +26,16 @@ def session_client():
         return client
 
     return make
+
+
+@pytest.fixture
+def large_count_of_3(monkeypatch):
+    """Lists of 3 rows or more count as large (the rule's threshold, small enough for a test)."""
+    from django.core.cache import cache
+
+    from api import pagination
+
+    monkeypatch.setattr(pagination, "LARGE_COUNT", 3)
+    cache.clear()
+    yield
+    cache.clear()

@@ -163,19 +163,6 @@ def test_api_refuses_an_annual_value_of_a_quarterly_moe(token_client, analyst_a,
     assert "This MOE is quarterly: use FY2026-Q1 ... FY2026-Q4" in str(response.json()["errors"]["period"])
 
 
-@pytest.fixture
-def large_count_of_3(monkeypatch):
-    """Lists of 3 rows or more count as large (the rule's threshold, small enough for a test)."""
-    from django.core.cache import cache
-
-    from api import pagination
-
-    monkeypatch.setattr(pagination, "LARGE_COUNT", 3)
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_large_list_remembers_its_count_and_a_small_one_counts_every_time(large_count_of_3, token_client,
                                                                              analyst_a, program_a):
     """Given a list at the large-count threshold, when a row is added, then its count stays

@@ -114,6 +114,26 @@ def test_pages_read_with_their_count_answer_as_drf_pages_do(token_client, analys
         assert compact.status_code == 404
 
 
+def test_the_program_list_remembers_a_large_count_as_every_list_does(large_count_of_3, token_client, analyst_a,
+                                                                     django_assert_num_queries):
+    """Given a program list at the large-count threshold, when a program is added, then
+    its count stays the remembered one (``COUNT_DESCRIPTION``) and the statement reading
+    the page does not count; a smaller, filtered list is exact at once; pages are whole."""
+    for code in ("DOS-2026-0001", "DOS-2026-0002", "DOS-2026-0003"):
+        factories.program_full(code=code)
+    client = token_client(analyst_a)
+    assert client.get("/api/v1/programs/", {"page_size": 2}).json()["count"] == 3
+    assert client.get("/api/v1/programs/", {"page_size": 2, "q": "DOS-2026-0002"}).json()["count"] == 1
+    factories.program_full(code="DOS-2026-0004")
+    with django_assert_num_queries(3) as queries:  # knox 2, the page
+        first = client.get("/api/v1/programs/", {"page_size": 2}).json()
+    assert "count(*)" not in queries.captured_queries[-1]["sql"]
+    assert first["count"] == 3  # remembered
+    second = client.get("/api/v1/programs/", {"page": 2, "page_size": 2}).json()
+    assert [row["code"] for row in second["results"]] == ["DOS-2026-0003", "DOS-2026-0004"]
+    assert client.get("/api/v1/programs/", {"page_size": 2, "q": "DOS-2026-0004"}).json()["count"] == 1
+
+
 def test_csv_export_of_the_list(token_client, analyst_a):
     program = factories.program_full()
     response = token_client(analyst_a).get("/api/v1/programs/?format=csv")
