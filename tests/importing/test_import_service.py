@@ -399,7 +399,7 @@ def test_measurement_rules(analyst_a):
     )
     errors = {row: (column, message) for row, column, message in _errors(job)}
     assert errors[3] == ("period", "duplicate row: the measurement of 'Interdictions' for FY2027-Q1 already appears on row 2")
-    assert errors[4] == ("value", "'interdictions' cannot be negative.")
+    assert errors[4] == ("value", "Enter zero or more: -3 is negative, and this measure (interdictions) does not allow negative values.")
     assert errors[5][0] == "moe_name" and "no MOE named 'Unknown'" in errors[5][1]
     assert errors[6] == ("evidence_url", "Enter a valid URL.")
 

@@ -133,7 +133,9 @@ def test_grid_changing_approved_value_needs_rationale(client, analyst_a, propose
 
 @pytest.mark.parametrize(
     "value, message",
-    [("abc", b"Enter a number."), ("-3", b"cannot be negative"), ("9" * 30, b"Ensure")],
+    [("abc", b"Enter a number: &#x27;abc&#x27; is not a number."), ("1.234,5", b"is ambiguous"),
+     ("-3", b"Enter zero or more: -3 is negative, and this measure (officers) does not allow negative values."),
+     ("9" * 30, b"Ensure")],
 )
 def test_grid_bad_values_name_the_cell_and_save_nothing(client, analyst_a, proposed_program, value, message):
     moes = [factories.MoeFactory(program=proposed_program) for _ in range(2)]
