@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from infrastructure.numbers import USDecimalField
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 from .models import DEFAULT_CEILING_MULTIPLE, Scenario
@@ -47,7 +48,7 @@ def _musd(amount: Decimal) -> str:
 class ScenarioForm(forms.Form):
     name = forms.CharField(max_length=200)
     fiscal_year = forms.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
-    ceiling_multiple = forms.DecimalField(
+    ceiling_multiple = USDecimalField(
         label="Default ceiling multiple", min_value=0, max_digits=6, decimal_places=2,
         initial=DEFAULT_CEILING_MULTIPLE,
         help_text="A country's default ceiling: this multiple of its average yearly obligations over the "

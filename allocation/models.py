@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from programs.models import Country, PriorityTier
 from infrastructure.models.bases import TimeStamped, Versioned, history, money_field
+from infrastructure.numbers import USDecimalModelField
 from programs.models.planning import FISCAL_YEAR_VALIDATORS
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -37,7 +38,7 @@ class Scenario(TimeStamped, Versioned):
     name = models.CharField(max_length=200)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT)
-    ceiling_multiple = models.DecimalField(
+    ceiling_multiple = USDecimalModelField(
         max_digits=6, decimal_places=2, default=DEFAULT_CEILING_MULTIPLE, validators=NON_NEGATIVE,
         help_text="Default ceiling: this multiple of the country's average yearly obligations over the "
                   "three previous fiscal years (never below its commitments).",

@@ -4,7 +4,9 @@ every filter parameter (api.schema.PortalFilterExtension), enforced before filte
 - a parameter that is present has a value (``?updated_since=`` is a 400, not "no filter"),
   except an ordering, where an empty list is the default order;
 - a boolean is ``true`` or ``false`` (``?open=null`` is a 400, not "no filter");
-- no value holds a NUL character.
+- no value holds a NUL character;
+- an ordering names only the FilterSet's sort keys, and an unknown one is refused with the
+  allowed keys named (``api.ordering.ordering_problem``, the rule of every API list).
 
 Violations answer 400 with the parameter named, in the API's error shape (api.errors).
 """
@@ -15,6 +17,8 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.request import Request
+
+from .ordering import ordering_problem, ordering_terms
 
 BOOLEAN_VALUES = ("true", "false")
 EMPTY_MEANS_DEFAULT = (django_filters.OrderingFilter, django_filters.BaseCSVFilter)  # an empty list: default order
@@ -44,11 +48,23 @@ def query_errors(request: Request, parameters: dict[str, dict[str, bool]]) -> di
     return errors
 
 
+def ordering_errors(request: Request, filterset_class) -> dict[str, list[str]]:
+    """The unknown sort keys of the FilterSet's ``OrderingFilter`` parameters, by name."""
+    errors = {}
+    for name, filter_field in filterset_class.base_filters.items():
+        if isinstance(filter_field, django_filters.OrderingFilter):
+            for value in request.query_params.getlist(name):
+                problem = ordering_problem(ordering_terms(value), filter_field.param_map)
+                if problem:
+                    errors[name] = [problem]
+    return errors
+
+
 class PortalFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
-            errors = query_errors(request, {
+            errors = ordering_errors(request, filterset_class) | query_errors(request, {
                 name: {"boolean": isinstance(filter_field, django_filters.BooleanFilter),
                        "may_be_empty": isinstance(filter_field, EMPTY_MEANS_DEFAULT)}
                 for name, filter_field in filterset_class.base_filters.items()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from programs.views.paging import paginate
 
 from .selectors import token_grants_visible, token_holders
 from .token_forms import WRITE, TokenIssueForm
@@ -27,7 +28,7 @@ def _holder_filter(request: HttpRequest) -> int | None:
 def _list_context(request: HttpRequest, form: TokenIssueForm) -> dict:
     holder_id = _holder_filter(request) if may_manage_all_tokens(request.user) else None
     grants = token_grants_visible(viewer=request.user, holder_id=holder_id)
-    page = Paginator(grants, TOKENS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, grants, per_page=TOKENS_PAGE_SIZE)
     return {
         "form": form, "page": page, "manage_all": may_manage_all_tokens(request.user),
         "holders": token_holders(viewer=request.user), "holder_id": holder_id,

@@ -12,12 +12,13 @@ from django.db.models import Q
 
 from programs.models import Country
 from infrastructure.models import TimeStamped, Versioned, history
+from infrastructure.numbers import USDecimalModelField
 
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
 def _weight_field(**kwargs) -> models.DecimalField:
-    return models.DecimalField(
+    return USDecimalModelField(
         max_digits=5, decimal_places=3, validators=[MinValueValidator(Decimal(0))], **kwargs
     )
 

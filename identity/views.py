@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from programs.permissions import is_administrator
+from programs.views.paging import paginate
 
 from .forms import PortalAuthenticationForm
 from .providers import providers_configured
@@ -34,5 +34,5 @@ def dormant_accounts(request: HttpRequest) -> HttpResponse:
     """Active accounts not seen for 90 days (administrators only), the longest unseen first."""
     if not is_administrator(request.user):
         raise PermissionDenied("Only administrators may see the dormant-accounts report.")
-    page = Paginator(accounts_not_seen(), DORMANT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, accounts_not_seen(), per_page=DORMANT_PAGE_SIZE)
     return render(request, "identity/dormant_accounts.html", {"page": page, "days": DORMANT_AFTER_DAYS})

@@ -124,8 +124,9 @@ class InlineRenderedInput(forms.widgets.Input):
         return mark_safe(html + _inline_attrs(widget["attrs"]) + ">")
 
 
-class InlineNumberInput(InlineRenderedInput, forms.NumberInput):
-    """``NumberInput`` written in Python (see ``InlineRenderedInput``)."""
+class InlineTextInput(InlineRenderedInput, forms.TextInput):
+    """``TextInput`` written in Python (see ``InlineRenderedInput``); the grid's numbers
+    are typed as text (``infrastructure.numbers.USDecimalField``)."""
 
 
 class InlineHiddenInput(InlineRenderedInput, forms.HiddenInput):

@@ -50,7 +50,7 @@ def breakdown_errors(
         label = dimension[:1].upper() + dimension[1:]
         negatives = [f"{name} {_number(amount)}" for name, amount in parts if amount < 0]
         if negatives and not allows_negative:
-            errors.append(f"{label}: {', '.join(negatives)}: '{unit}' cannot be negative.")
+            errors.append(f"{label}: {', '.join(negatives)}: this measure ({unit}) does not allow negative values.")
             continue
         total = sum((amount for _, amount in parts), Decimal(0))
         terms = " + ".join(f"{name} {_number(amount)}" for name, amount in sorted(parts))

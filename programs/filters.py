@@ -420,6 +420,16 @@ class ObjectiveFilter(_RecordFilter):
 # --- The managers' approvals queue ------------------------------------------------------
 
 
+def filter_matching(filterset: django_filters.FilterSet) -> QuerySet:
+    """The rows a page's filter matches; none while it is not valid (a stale or mistyped
+    value is its field's error, and must not widen the list, its export or a decision on
+    "all that match" to every row, as django-filter's ``qs`` does by dropping the field).
+    The pattern of every filtered page; the API answers 400 instead (api.filter_backend)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
 class ProgramPickFilter(django_filters.Filter):
     """A program chosen with the program picker (its code, or its id in older links)."""
 
@@ -468,7 +478,7 @@ class ApprovalFilter(django_filters.FilterSet):
     def matching(self) -> QuerySet[Measurement]:
         """The values the filter matches; none while it is not valid (a stale or mistyped
         program code must not widen the queue, nor a decision on "all that match")."""
-        return self.qs if self.is_valid() else self.queryset.none()
+        return filter_matching(self)
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(moe__program__countries__in=countries_matching(value)).distinct()

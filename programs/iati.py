@@ -48,6 +48,7 @@ from .models import (
     ProgramStatus,
     Sector,
     Target,
+    unit_is_percent,
 )
 
 IATI_VERSION = "2.03"
@@ -240,7 +241,7 @@ def _result(activity: etree._Element, moe: MeasureOfEffectiveness) -> None:
     _narrative(result, "title", moe.name)
     if moe.means_of_verification:
         _narrative(result, "description", f"Means of verification: {moe.means_of_verification}")
-    percent = moe.unit.strip().lower() in ("%", "percent", "percentage")
+    percent = unit_is_percent(moe.unit)
     indicator = _sub(
         result,
         "indicator",

@@ -20,6 +20,10 @@ from .fields import ID_MAX, PeriodCode, Text, VersionField
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
+# programs.models.moe_value_problem, in the schema's words (OpenAPI 3.0 cannot state a rule
+# between two fields, nor one on the MOE a value names)
+VALUE_RULE = ("Not below zero unless the MOE allows negative values; a percent MOE's (unit percent, %, "
+              "percentage) 0 to 100 unless it allows negative values (a change in percent).")
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -42,7 +46,7 @@ class MoeSerializer(serializers.ModelSerializer):
 
 class TargetInputSerializer(serializers.Serializer):
     period = PeriodCode()
-    value = serializers.DecimalField(**VALUE)
+    value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
 
 
 class MoeWriteSerializer(RationaleMixin):
@@ -54,7 +58,7 @@ class MoeWriteSerializer(RationaleMixin):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     is_cumulative = serializers.BooleanField(required=False)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
-    baseline_value = serializers.DecimalField(**VALUE)
+    baseline_value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
     baseline_date = serializers.DateField()
     weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
     means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
@@ -111,7 +115,7 @@ class MeasurementWriteSerializer(RationaleMixin):
 
     moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
     period = PeriodCode()
-    value = serializers.DecimalField(**VALUE)
+    value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     collected_on = serializers.DateField(required=False, allow_null=True)

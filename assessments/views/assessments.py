@@ -11,6 +11,7 @@ from programs import permissions
 from programs.selectors.history import history_entries
 from programs.models import Country
 from programs.forms.change_fields import version_int
+from programs.filters import filter_matching
 from programs.views.paging import paginate
 from programs.views.refusals import forbidden_page
 from infrastructure.versioning import StaleVersionError
@@ -26,7 +27,7 @@ from .form_errors import criterion_error_route
 
 def assessment_list(request: HttpRequest) -> HttpResponse:
     filterset = AssessmentFilter(request.GET or None, queryset=selectors.assessment_list())
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filter_matching(filterset))
     return render(
         request,
         "assessments/assessment_list.html",

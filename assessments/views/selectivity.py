@@ -11,6 +11,7 @@ from dashboards.charts import score_trend_chart
 from programs import permissions
 from infrastructure.exports import export_response
 from infrastructure.versioning import StaleVersionError
+from programs.filters import filter_matching
 from programs.models import Country
 from programs.services import priorities
 from programs.views.refusals import forbidden_page
@@ -46,7 +47,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     """All countries' current scores in ranking order (docs/selectivity.md), or by the raw
     score, complete ones only on request: sortable, filterable, exportable (CSV, XLSX)."""
     filterset = SelectivityScoreFilter(request.GET or None, queryset=selectors.current_scores())
-    scores = filterset.qs
+    scores = filter_matching(filterset)
     export = request.GET.get("export")
     if export:
         return export_response(scores, RANKING_COLUMNS, fmt=export, stem="selectivity-ranking")

@@ -297,8 +297,8 @@ def region_dashboard(*, region: Region, current: bool = False) -> RegionFigures:
 # --- countries index and goal coverage ---------------------------------------------
 
 
-def _country_filter(*, region: Region | None, tier: int | None) -> Q:
-    condition = Q()
+def _country_filter(*, region: Region | None, tier: int | None, country_ids: list[int] | None = None) -> Q:
+    condition = Q() if country_ids is None else Q(id__in=country_ids)
     if region is not None:
         column = "state_bureau" if region.scheme == RegionScheme.STATE_BUREAU else "combatant_command"
         condition &= Q(**{column: region})
@@ -319,14 +319,15 @@ class CountryIndex:
 
 
 def country_index(*, region: Region | None = None, tier: int | None = None, include_all: bool = False,
-                  current: bool = False) -> CountryIndex:
+                  current: bool = False, country_ids: list[int] | None = None) -> CountryIndex:
     """Countries with their tier, score, running programs, funding and achievement: those
-    with programs or a tier (``include_all``: every country), in ``region`` / ``tier``."""
+    with programs or a tier (``include_all``: every country), in ``region`` / ``tier`` and
+    among ``country_ids`` (None: any; ``[]``: none, for a filter that is not valid)."""
     window = funding_window()
     stored, funding_at = snapshots.figures(f"portfolio:{window[0]}", {
         "funding_by_country": lambda: funding.funding_by_country(None, window)}, current=current)
     country_funding = stored["funding_by_country"]
-    countries = Country.objects.filter(_country_filter(region=region, tier=tier)).select_related(
+    countries = Country.objects.filter(_country_filter(region=region, tier=tier, country_ids=country_ids)).select_related(
         "state_bureau", "combatant_command", "rollup")
     if not include_all:
         countries = countries.filter(Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False))
@@ -394,11 +395,13 @@ class GoalCoverage:
         return sum(r["gaps"] for r in self.matrix)
 
 
-def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False) -> GoalCoverage:
+def goal_coverage(*, region: Region | None = None, tier: int | None = None, current: bool = False,
+                  country_ids: list[int] | None = None) -> GoalCoverage:
     """Countries (rows) by principal goals (columns): each cell holds the running programs
     serving the goal in the country, their obligated funding over the window and their
     funding-weighted achievement (precomputed program rollups); an empty cell is a gap.
-    Countries with a covered cell or a tier, in ``region`` / ``tier``, by tier then name."""
+    Countries with a covered cell or a tier, in ``region`` / ``tier`` and among
+    ``country_ids`` (None: any; ``[]``: none), by tier then name."""
     window = funding_window()
     goals = list(Goal.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
     stored, computed_at = snapshots.figures(f"portfolio:{window[0]}", {"coverage_cells": lambda: _coverage_cells(window)},
@@ -406,7 +409,7 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None, curr
     cells = {(c[0], c[1]): CoverageCell(programs=c[2], obligated=c[3], achievement=c[4], computed_at=c[5])
              for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}
-    countries = list(Country.objects.filter(_country_filter(region=region, tier=tier)).filter(
+    countries = list(Country.objects.filter(_country_filter(region=region, tier=tier, country_ids=country_ids)).filter(
         Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
     matrix = [{"country": c, "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]

@@ -17,20 +17,21 @@ from ..tables import country as tables
 from ..tables.base import table_export
 from ..tables.links import region_url, url_or_none
 from ..tables.overview import country_index_table
-from .scope_params import country_from_param, region_choices, region_from_param, tier_from_param
+from .scope_params import ScopeQuery, country_from_param, region_choices
 from .sections import Dashboard, flag_links
 from .table_exports import export_context
 
 
 def country_list(request: HttpRequest, table: str | None = None, export_format: str = "csv") -> HttpResponse:
-    region = region_from_param(request.GET.get("region"))
-    tier = tier_from_param(request.GET.get("tier"))
+    scope = ScopeQuery(request.GET)
+    tier = scope.value("tier")
     include_all = request.GET.get("all") == "1"
-    countries = country_index_table(overview.country_index(region=region, tier=tier, include_all=include_all))
+    countries = country_index_table(overview.country_index(region=scope.value("region"), tier=tier, include_all=include_all,
+                                                           country_ids=scope.country_ids()))
     if table is not None:
         return table_export({countries.key: countries}, table, export_format=export_format, stem="countries")
     return render(request, "dashboards/country_list.html", {
-        "table": countries, "regions": region_choices(), "selected_region": request.GET.get("region", ""),
+        "table": countries, "scope": scope, "regions": region_choices(), "selected_region": request.GET.get("region", ""),
         "selected_tier": tier, "include_all": include_all, "generated_at": timezone.now(), **export_context(request),
     })
 

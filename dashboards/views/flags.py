@@ -7,7 +7,7 @@ from django.utils import timezone
 from ..selectors import flags, overview
 from ..tables.base import table_export
 from ..tables.flags import FLAG_TABLES, FlagTable
-from .scope_params import country_from_param, region_from_param
+from .scope_params import ScopeQuery
 from .table_exports import export_context
 
 
@@ -27,11 +27,11 @@ def flag_table(flagged: flags.FlagList) -> FlagTable:
 def flag_list(request: HttpRequest, kind: str, table: str | None = None, export_format: str = "csv") -> HttpResponse:
     if kind not in flags.KINDS:
         raise Http404("No such flag.")
-    region = region_from_param(request.GET.get("region"))
-    country = None
-    if request.GET.get("country"):
-        country = country_from_param(request.GET["country"])
-    if country is not None:
+    scope_query = ScopeQuery(request.GET)
+    region, country = scope_query.value("region"), scope_query.value("country")
+    if not scope_query.is_valid():  # a filter that names nothing matches nothing
+        country_ids, scope, key = [], "no country (correct the filter)", "none"
+    elif country is not None:
         country_ids, scope, key = [country.id], country.name, f"country:{country.id}"
     elif region is not None:
         country_ids, scope, key = overview.region_country_ids(region), f"{region.code} {region.name}", f"region:{region.id}"
@@ -41,6 +41,6 @@ def flag_list(request: HttpRequest, kind: str, table: str | None = None, export_
     if table is not None:
         return table_export({flagged.key: flagged}, table, export_format=export_format, stem=f"flags-{kind}")
     return render(request, "dashboards/flag_list.html", {
-        "kind": flags.KINDS[kind], "table": flagged, "scope": scope, "kinds": flags.KINDS.values(),
+        "kind": flags.KINDS[kind], "table": flagged, "scope": scope, "scope_query": scope_query, "kinds": flags.KINDS.values(),
         "generated_at": timezone.now(), **export_context(request),
     })

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from programs.views.paging import query_without
+from programs.views.paging import paginate, query_without
 from programs.views.refusals import forbidden_page
 
 from ..forms import AcknowledgeForm, FindingFilterForm
@@ -30,7 +29,7 @@ def _filtered(request: HttpRequest) -> tuple[FindingFilterForm, list]:
 
 def coordination_page(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, per_page=PAGE_SIZE)
     return render(request, "evaluations/coordination.html", {
         "filter_form": form, "page": page, "show_all": request.GET.get("show") == "all",
         "open_count": sum(1 for r in rows if r.finding.acknowledgement is None),

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..numbers import USDecimalModelField
+
 
 class RationaleCategory(models.TextChoices):
     """Why approved data changed (DESIGN.md, change history): a short list plus free text."""
@@ -89,4 +91,4 @@ def money_field(**kwargs) -> models.DecimalField:
     """US dollars, to the cent."""
     kwargs.setdefault("max_digits", 16)
     kwargs.setdefault("decimal_places", 2)
-    return models.DecimalField(**kwargs)
+    return USDecimalModelField(**kwargs)

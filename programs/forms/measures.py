@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
-from infrastructure.form_rendering import InlineHiddenInput, InlineNumberInput
+from infrastructure.form_rendering import InlineHiddenInput, InlineTextInput
+from infrastructure.numbers import USDecimalField
 
 from ..fiscal import Period
 from ..numbers import plain_decimal
@@ -17,8 +18,9 @@ from .change_fields import RationaleMixin, VersionField
 VALUE_MAX = Decimal("99999999999999.9999")  # 18 digits, 4 decimals: the column's limit
 
 
-def value_field(**kwargs) -> forms.DecimalField:
-    return forms.DecimalField(max_digits=18, decimal_places=4, max_value=VALUE_MAX, min_value=-VALUE_MAX, **kwargs)
+def value_field(**kwargs) -> USDecimalField:
+    """A value, target or baseline of an MOE, typed as US users type numbers ("1,234.5")."""
+    return USDecimalField(max_digits=18, decimal_places=4, max_value=VALUE_MAX, min_value=-VALUE_MAX, **kwargs)
 
 
 class MoeForm(RationaleMixin, forms.ModelForm):
@@ -142,7 +144,7 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
                 label=f"{cell['moe'].name} {cell['period']}",
                 required=False,
                 initial=plain_decimal(measurement.value) if measurement else None,
-                widget=InlineNumberInput,  # two inputs a cell: written without a template each
+                widget=InlineTextInput,  # two inputs a cell: written without a template each
             )
             self.fields[f"version_{key}"] = VersionField(
                 initial=measurement.version if measurement else "", widget=InlineHiddenInput

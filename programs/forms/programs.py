@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.urls import reverse
 
+from infrastructure.numbers import USDecimalField
+
 from .. import permissions
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from ..models import (
@@ -109,9 +111,9 @@ class FundingRowForm(forms.Form):
     fiscal_year = forms.IntegerField(
         label="Fiscal year", required=False, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
     )
-    planned = forms.DecimalField(label="Planned (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
-    obligated = forms.DecimalField(label="Obligated (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
-    disbursed = forms.DecimalField(label="Disbursed (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+    planned = USDecimalField(label="Planned (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+    obligated = USDecimalField(label="Obligated (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+    disbursed = USDecimalField(label="Disbursed (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
 
     def clean(self):
         data = super().clean()

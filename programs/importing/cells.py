@@ -2,7 +2,9 @@
 
 Pure functions: a cell arrives as text (CSV) or as a Python value (XLSX: int, float,
 datetime, bool, str) and leaves as a typed value or a :class:`CellError` whose message
-names the problem. Amount rules (government tables are full of them):
+names the problem. Numbers follow the portal's one rule for typed numbers
+(``infrastructure.numbers``, as the forms read them), plus a lone dash as zero. Amount
+rules (government tables are full of them):
 
 * thousands separators ``1,234,567.89``, a leading ``$`` or ``USD``, surrounding spaces;
 * a lone ``-`` (or en/em dash) means zero, as accountants write it;
@@ -15,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from infrastructure.exports import FORMULA_START
+from infrastructure.numbers import NumberError, number_from_text
 
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 
@@ -26,10 +29,6 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why (the caller adds row and column)."""
 
 
-DASHES = {"-", "\u2013", "\u2014", "--"}
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$|^\d{1,3}(\.\d{3}){2,}$")
 _TOTAL = re.compile(r"^(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
 
 
@@ -106,41 +105,10 @@ def _plain(value: Decimal) -> str:
 
 
 def _number_from_text(raw: str) -> Decimal:
-    original = raw.strip()
-    cleaned = original.replace("\u00a0", " ").strip()
-    if cleaned in DASHES:
-        return Decimal("0")
-    negative = False
-    if cleaned.startswith("(") and cleaned.endswith(")"):
-        negative, cleaned = True, cleaned[1:-1].strip()
-    if cleaned.startswith("-"):
-        negative, cleaned = not negative, cleaned[1:].strip()
-    for prefix in ("US$", "USD", "$"):
-        if cleaned.upper().startswith(prefix):
-            cleaned = cleaned[len(prefix):].strip()
-            break
-    if cleaned.upper().endswith("USD"):
-        cleaned = cleaned[:-3].strip()
-    if cleaned.startswith("-") and not negative:
-        negative, cleaned = True, cleaned[1:].strip()
-    if _GROUPED.match(cleaned):
-        cleaned = cleaned.replace(",", "")
-    elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned):
-        raise CellError(
-            f"'{original}' is ambiguous: it looks like a comma decimal separator or dots as "
-            "thousands separators; write it as 1234.56"
-        )
-    elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned):
-        raise CellError(f"'{original}' uses spaces between digits; write it as 1234567.89")
-    elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned):
-        raise CellError(f"'{original}' has misplaced thousands separators; write it as 1234567.89")
-    if not _PLAIN.match(cleaned):
-        raise CellError(f"'{original}' is not a number")
     try:
-        result = Decimal(cleaned)
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise CellError(f"'{original}' is not a number") from exc
-    return -result if negative else result
+        return number_from_text(raw, dash_is_zero=True)
+    except NumberError as exc:
+        raise CellError(str(exc)) from exc
 
 
 def amount(value: object) -> Decimal:

@@ -236,7 +236,9 @@ class MoeTable:
         try:
             target.full_clean(exclude=["moe"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            raise rule_errors(exc, default="target") from exc
+            # the target's "value" is this sheet's "target" column (the default column)
+            by_field = {"__all__" if name == "value" else name: messages for name, messages in exc.message_dict.items()}
+            raise rule_errors(ValidationError(by_field), default="target") from exc
         (plan.targets_changed if stored is not None else plan.targets_new).append(target)
         return stored is None, stored is not None
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from ..models import ImportStatus
+from ..views.paging import paginate
 from . import selectors, services
 from .blank_templates import template_csv, template_xlsx
 from .columns import KINDS, KINDS_BY_KEY
@@ -61,7 +61,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show == "errors":
         rows = [r for r in rows if r.get("outcome") == "error"]
-    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, per_page=REPORT_PAGE_SIZE)
     return render(
         request,
         "importing/job_detail.html",

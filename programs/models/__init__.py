@@ -12,6 +12,9 @@ from .measures import (  # noqa: F401
     Target,
     moe_period_error,
     moe_periods_allowed,
+    PERCENT_MAX,
+    moe_value_problem,
+    unit_is_percent,
 )
 from .oversight import (  # noqa: F401
     CountryPriorityTier,

@@ -9,11 +9,12 @@ from django.db.models import Q
 
 from ..fiscal import Period
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
+from infrastructure.numbers import USDecimalModelField
 from .planning import Program
 
 
 def _value_field(**kwargs) -> models.DecimalField:
-    return models.DecimalField(max_digits=18, decimal_places=4, **kwargs)
+    return USDecimalModelField(max_digits=18, decimal_places=4, **kwargs)
 
 
 class MoeKind(models.TextChoices):
@@ -74,6 +75,34 @@ def moe_period_error(moe: "MeasureOfEffectiveness", period: Period) -> str | Non
     return f"This MOE is {label}: use {listed}, not {period.code}."
 
 
+# Units that make an MOE a percentage (IATI's measure "2" too: programs.iati).
+PERCENT_UNITS = ("%", "percent", "percentage", "per cent")
+PERCENT_MAX = Decimal(100)
+
+
+def unit_is_percent(unit: str) -> bool:
+    """Whether an MOE's ``unit`` is a percentage ("percent", "%", any case)."""
+    return (unit or "").strip().lower() in PERCENT_UNITS
+
+
+def moe_value_problem(value: Decimal, *, unit: str, allows_negative: bool) -> str | None:
+    """Why ``value`` cannot be a value, target or baseline of an MOE of this ``unit``, or
+    None. The one definition of the rule, used by model validation (admin, services for
+    pages and API, the importer's ``full_clean``):
+
+    - below zero only when the MOE allows negative values;
+    - a percentage is a share, 0 to 100. A percent MOE that allows negative values
+      measures a change in percent (-15 %, +140 %): its definition says otherwise, and
+      only the sign rule is lifted, so it has no upper bound.
+    """
+    number = f"{Decimal(value).normalize():f}"
+    if value < 0 and not allows_negative:
+        return f"Enter zero or more: {number} is negative, and this measure ({unit}) does not allow negative values."
+    if value > PERCENT_MAX and unit_is_percent(unit) and not allows_negative:
+        return f"Enter a percentage from 0 to 100: {number} is more than 100."
+    return None
+
+
 class PeriodMixin(models.Model):
     """A reporting period code (``FY2027-Q1``) and its end date, kept in step on clean()."""
 
@@ -119,7 +148,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
     frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY)
     baseline_value = _value_field()
     baseline_date = models.DateField()
-    weight = models.DecimalField(
+    weight = USDecimalModelField(
         max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(Decimal("0.001"))]
     )
     means_of_verification = models.TextField(blank=True)
@@ -139,6 +168,13 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.baseline_value is not None:
+            problem = moe_value_problem(self.baseline_value, unit=self.unit, allows_negative=self.allows_negative)
+            if problem:
+                raise ValidationError({"baseline_value": problem})
+
 
 class Target(TimeStamped, Versioned, PeriodMixin):
     moe = models.ForeignKey(MeasureOfEffectiveness, on_delete=models.CASCADE, related_name="targets", verbose_name="MOE")
@@ -153,6 +189,14 @@ class Target(TimeStamped, Versioned, PeriodMixin):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        moe = self._state.fields_cache.get("moe")  # only when loaded: clean() issues no query
+        if moe is not None and self.value is not None:
+            problem = moe_value_problem(self.value, unit=moe.unit, allows_negative=moe.allows_negative)
+            if problem:
+                raise ValidationError({"value": problem})
 
 
 class DisaggregationCategory(TimeStamped):
@@ -230,8 +274,10 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
     def clean(self) -> None:
         super().clean()
         moe = getattr(self, "moe", None)
-        if moe is not None and self.value is not None and self.value < 0 and not moe.allows_negative:
-            raise ValidationError({"value": f"'{moe.unit}' cannot be negative."})
+        if moe is not None and self.value is not None:
+            problem = moe_value_problem(self.value, unit=moe.unit, allows_negative=moe.allows_negative)
+            if problem:
+                raise ValidationError({"value": problem})
 
 
 class MeasurementDisaggregation(TimeStamped):

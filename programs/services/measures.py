@@ -223,10 +223,14 @@ def _save_targets(
     rationale: str = "",
     replace: bool = False,
     versions: Mapping[str, int | None] | None = None,
+    errors_under: str | None = "targets",
 ) -> None:
     """Create, change (and with ``replace`` delete) targets. ``versions`` maps a period
     code to the version of its target the writer read (target_set); without it the targets
-    are covered by the MOE's version, already checked by the caller."""
+    are covered by the MOE's version, already checked by the caller. A target's own errors
+    (its value out of the MOE's range) are reported under ``errors_under`` with its period
+    ("targets": "FY2027-Q1: Enter a percentage ..."), or as the target's fields (None: one
+    target, as target_set writes it)."""
     existing = {t.period: t for t in moe.targets.select_for_update()}
     seen: set[str] = set()
     for item in targets:
@@ -245,7 +249,12 @@ def _save_targets(
         else:
             check_version(None, versions.get(period.code) if versions is not None else None)
         target.value = item["value"]
-        validated_save(target, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
+        try:
+            validated_save(target, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
+        except ValidationError as exc:
+            if errors_under is None:
+                raise
+            raise ValidationError({errors_under: [f"{period.code}: {message}" for message in exc.messages]}) from exc
     if replace:
         for code, target in existing.items():
             if code not in seen:
@@ -279,7 +288,7 @@ def target_set(
         require_rationale(rationale_category, rationale)
     _save_targets(
         moe, [{"period": code, "value": value}], user=user, rationale_category=rationale_category,
-        rationale=rationale, versions={code: version},
+        rationale=rationale, versions={code: version}, errors_under=None,
     )
     _announce(moe.program_id, moe_id=moe.pk)
     return moe.targets.get(period=code)

@@ -1,15 +1,34 @@
-"""Pages of long lists, and the query string their links keep."""
+"""Pages of long lists, and the query string their links keep.
+
+One rule on every paginated page of the portal: ``?page=`` names a page by its number,
+1 to the last; anything else (0, negative, not a whole number, beyond the last page, as
+a bookmark may be once the list has shrunk or a bulk decision has emptied the last page)
+shows the first page, which says "Page 1 of N". Never the last page for ``page=0`` (as
+Django's ``Paginator.get_page`` does), never a 404 for a list that exists. The API's
+lists answer 404 for a page that does not exist instead (``api.pagination``): a sync
+client must know it went past the end.
+"""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE):
-    """The requested page (an out-of-range or non-numeric page number gives the nearest)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def page_number(raw: str | None, num_pages: int) -> int:
+    """The page to show for the ``page`` query value ``raw`` of a list of ``num_pages``
+    pages: its number when it names one (ASCII digits, 1..num_pages), else 1."""
+    text = (raw or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18 and 1 <= int(text) <= num_pages:
+        return int(text)
+    return 1
+
+
+def paginate(request: HttpRequest, rows, *, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of ``rows`` (a queryset or a list), by the module's rule."""
+    paginator = Paginator(rows, per_page)
+    return paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -121,7 +121,7 @@ def institution_pick(request: HttpRequest) -> JsonResponse:
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(kind)
     filterset = spec.filterset(request.GET, queryset=spec.queryset())
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filters.filter_matching(filterset))
     rows = [
         {"record": record, "cells": [_cell(record, accessor) for _, accessor in spec.columns]}
         for record in page.object_list
@@ -150,7 +150,7 @@ def _cell(record, accessor) -> Any:
 def record_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     spec = _kind(kind)
     filterset = spec.filterset(request.GET, queryset=spec.queryset())
-    return export_response(filterset.qs, spec.columns, fmt=fmt, stem=spec.slug)
+    return export_response(filters.filter_matching(filterset), spec.columns, fmt=fmt, stem=spec.slug)
 
 
 @forbidden_page

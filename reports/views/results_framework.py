@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboards.selectors.overview import region_country_ids
-from dashboards.views.scope_params import country_from_param, region_choices, region_from_param
+from dashboards.views.scope_params import ScopeQuery, region_choices
 from infrastructure.exports import export_response
 from programs.models import Country
 
@@ -14,11 +14,14 @@ from ..selectors.results_framework import EXPORT_COLUMNS, framework_rows, result
 
 def results_framework_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Goal -> sub-goal -> strategy objective -> program -> MOE, filtered by ``country``
-    (ISO code) or ``region`` (``bureau:AF``); ``fmt`` (csv, xlsx): the export."""
-    iso3 = request.GET.get("country", "")
-    country = country_from_param(iso3) if iso3 else None
-    region = None if country else region_from_param(request.GET.get("region"))
-    country_ids = [country.id] if country else (region_country_ids(region) if region else None)
+    (ISO code) or ``region`` (``bureau:AF``); ``fmt`` (csv, xlsx): the export. A filter
+    that names nothing is its field's error and the framework (and export) is empty."""
+    scope = ScopeQuery(request.GET)
+    country = scope.value("country")
+    region = None if country else scope.value("region")
+    country_ids = scope.country_ids()
+    if country_ids is None and region is not None:
+        country_ids = region_country_ids(region)
     framework = results_framework(country_ids=country_ids, every_program=fmt is not None)
     scope_label = country.name if country else (f"{region.code} {region.name}" if region else "Portfolio")
     if fmt is not None:
@@ -27,7 +30,7 @@ def results_framework_page(request: HttpRequest, fmt: str | None = None) -> Http
         return export_response(framework_rows(framework), columns, fmt=fmt, stem=stem)
     query = request.GET.urlencode()
     return render(request, "reports/results_framework.html", {
-        "framework": framework, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(
+        "framework": framework, "scope": scope, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(
             "iso3", "name"), "regions": region_choices(), "selected_country": country.iso3 if country else "",
         "selected_region": request.GET.get("region", "") if region else "",
         "export_query": f"?{query}" if query else "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
@@ -169,6 +170,21 @@ def _target_of_frequency(target: Any, frequency: str) -> Any:
     return {**target, "period": f"FY{year}{suffix}"}
 
 
+def _within_moe_range(value: Any, body: dict) -> Any:
+    """A generated value, target or baseline within the MOE's range as the body states it
+    (``api.serializers.measures.VALUE_RULE``): not negative, and at most 100 for a percent
+    unit, unless the MOE allows negative values."""
+    if not isinstance(value, str) or body.get("allows_negative") is True:
+        return value
+    try:
+        number = abs(Decimal(value))
+    except ArithmeticError:
+        return value
+    if m.unit_is_percent(str(body.get("unit", ""))):
+        number = min(number, m.PERCENT_MAX)
+    return format(number, "f")
+
+
 def map_case(context, case):
     """Schemathesis hook: positive cases name existing rows (see above)."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not _database_open():
@@ -196,6 +212,16 @@ def map_case(context, case):
         # ("targets: periods of the MOE's frequency", in the same body of a new MOE)
         if isinstance(case.body.get("targets"), list) and case.body.get("frequency"):
             case.body["targets"] = [_target_of_frequency(t, case.body["frequency"]) for t in case.body["targets"]]
+        # (a baseline, target or measured value within its MOE's range; the seeded MOEs
+        # are neither percentages nor allow negative values)
+        if "baseline_value" in case.body:
+            case.body["baseline_value"] = _within_moe_range(case.body["baseline_value"], case.body)
+        if isinstance(case.body.get("targets"), list):
+            for target in case.body["targets"]:
+                if isinstance(target, dict) and "value" in target:
+                    target["value"] = _within_moe_range(target["value"], case.body)
+        if "value" in case.body and "period" in case.body:
+            case.body["value"] = _within_moe_range(case.body["value"], case.body)
         # ("supporting_agencies: Not the lead agency.")
         if isinstance(case.body.get("supporting_agencies"), list) and "lead_agency" in case.body:
             case.body["supporting_agencies"] = [a for a in case.body["supporting_agencies"]

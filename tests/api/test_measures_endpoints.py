@@ -1,7 +1,7 @@
 """/api/v1/moes/ and /api/v1/measurements/: reads, writes via services, approval per role."""
 import pytest
 
-from programs.models import MeasureOfEffectiveness, Measurement, MeasurementStatus
+from programs.models import MeasureOfEffectiveness, Measurement, MeasurementStatus, Target
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,23 @@ def test_the_schema_says_how_old_a_large_count_may_be(token_client, analyst_a):
     schema = token_client(analyst_a).get("/api/v1/schema/", {"format": "json"}).json()
     page = schema["components"]["schemas"]["PaginatedMeasurementList"]
     assert page["properties"]["count"]["description"] == COUNT_DESCRIPTION
+
+
+def test_a_percent_above_100_is_a_400_naming_the_field(token_client, analyst_a, program_a):
+    """The MOE value rule (programs.models.moe_value_problem, tests/programs/test_moe_value_rule.py)
+    holds for the API's writes: a measurement, one target, an MOE's targets and baseline."""
+    too_high = "Enter a percentage from 0 to 100: 250 is more than 100."
+    moe = factories.MoeFactory(program=program_a, unit="percent")
+    client = token_client(analyst_a, write=True)
+    response = client.post("/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": "250"}, format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"value": [too_high]}
+    response = client.post(f"/api/v1/moes/{moe.pk}/targets/", {"period": "FY2026-Q1", "value": "250"}, format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"value": [too_high]}
+    response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", targets=[
+        {"period": "FY2026-Q1", "value": "250"}]), format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"targets": [f"FY2026-Q1: {too_high}"]}
+    response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", baseline_value="250", targets=[]),
+                           format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"baseline_value": [too_high]}
+    assert not Measurement.objects.exists() and not Target.objects.exists()
+    assert list(MeasureOfEffectiveness.objects.all()) == [moe]

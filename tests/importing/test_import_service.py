@@ -399,9 +399,32 @@ def test_measurement_rules(analyst_a):
     )
     errors = {row: (column, message) for row, column, message in _errors(job)}
     assert errors[3] == ("period", "duplicate row: the measurement of 'Interdictions' for FY2027-Q1 already appears on row 2")
-    assert errors[4] == ("value", "'interdictions' cannot be negative.")
+    assert errors[4] == ("value", "Enter zero or more: -3 is negative, and this measure (interdictions) does not allow negative values.")
     assert errors[5][0] == "moe_name" and "no MOE named 'Unknown'" in errors[5][1]
     assert errors[6] == ("evidence_url", "Enter a valid URL.")
+
+
+def test_percent_values_and_targets_above_100_are_error_rows_and_us_numbers_are_read(analyst_a):
+    """The MOE value rule and the typed-number rule of the pages hold for the importer."""
+    too_high = "Enter a percentage from 0 to 100: 250 is more than 100."
+    _import(analyst_a, programs_csv(program_row()))
+    job = _preview(analyst_a, moes_csv(moe_row(unit="percent", target="250"),
+                                       moe_row(moe_name="Share", unit="percent", baseline_value="250", period="", target="")),
+                   "moes.csv")
+    errors = {row: (column, message) for row, column, message in _errors(job)}
+    assert errors[2] == ("target", too_high) and errors[3] == ("baseline_value", too_high)
+    _import(analyst_a, moes_csv(moe_row(unit="percent", target="60"), moe_row(moe_name="Seizures", target="1,250.5")),
+            "moes.csv")
+    assert Target.objects.get(moe__name="Seizures").value == Decimal("1250.5")
+    job = _preview(analyst_a, measurements_csv(measurement_row(value="250"), measurement_row(moe_name="Seizures", value="1.234,5")),
+                   "m.csv")
+    errors = {row: (column, message) for row, column, message in _errors(job)}
+    assert errors[2] == ("value", too_high)
+    assert errors[3][0] == "value" and "is ambiguous" in errors[3][1]
+    _import(analyst_a, measurements_csv(measurement_row(value="99.5"), measurement_row(moe_name="Seizures", value="1,234.5")),
+            "m.csv")
+    assert dict(Measurement.objects.values_list("moe__name", "value")) == {"Interdictions": Decimal("99.5"),
+                                                                          "Seizures": Decimal("1234.5")}
 
 
 def test_changing_an_approved_measurement_needs_a_rationale_and_resubmits(analyst_a, manager):

@@ -6,7 +6,8 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
-from infrastructure.form_rendering import InlineHiddenInput, InlineNumberInput, InlineSelect
+from infrastructure.form_rendering import InlineHiddenInput, InlineSelect, InlineTextInput
+from infrastructure.numbers import USDecimalField
 from infrastructure.templatetags.portal_forms import error_summary_entries
 
 
@@ -82,10 +83,10 @@ def test_a_valid_or_unbound_form_has_no_summary():
 class GridCells(forms.Form):
     """Inputs rendered both ways: through the templates and written in Python."""
 
-    value = forms.DecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False)
+    value = USDecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False)
     version = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
-    fast_value = forms.DecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False,
-                                    widget=InlineNumberInput)
+    fast_value = USDecimalField(max_digits=18, decimal_places=4, min_value=-10, max_value=10, required=False,
+                                widget=InlineTextInput)
     fast_version = forms.CharField(max_length=40, required=False, widget=InlineHiddenInput)
 
 

@@ -46,7 +46,7 @@ def test_negative_category_values_only_where_the_unit_allows(analyst_a, moe):
     with pytest.raises(ValidationError) as error:
         measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(100),
                            breakdown={ids["female"]: D(-30), ids["male"]: D(130)})
-    assert error.value.message_dict["breakdown"] == ["Sex: female -30: 'officers' cannot be negative."]
+    assert error.value.message_dict["breakdown"] == ["Sex: female -30: this measure (officers) does not allow negative values."]
     moe.allows_negative = True
     moe.save()
     saved = measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=D(100),

@@ -49,10 +49,10 @@ def test_analyst_adds_moe_with_targets_and_categories(client, analyst_a, propose
     "overrides, message",
     [
         ({"name": ""}, b"Name: This field is required."),
-        ({"baseline_value": "lots"}, b"Baseline value: Enter a number."),
+        ({"baseline_value": "lots"}, b"Baseline value: Enter a number: &#x27;lots&#x27; is not a number."),
         ({"baseline_value": "1" * 25}, b"Baseline value: Ensure this value is less than or equal to"),
         ({"weight": "0"}, b"Weight: Ensure this value is greater than or equal to 0.001."),
-        ({"target_FY2026-Q1": "lots"}, b"FY2026-Q1: Enter a number."),
+        ({"target_FY2026-Q1": "lots"}, b"FY2026-Q1: Enter a number: &#x27;lots&#x27; is not a number."),
         ({"target_FY2026-Q2": "1" * 25}, b"FY2026-Q2: Ensure this value is less than or equal to"),
         ({"categories": "no colon here"}, b"Disaggregation categories: Line 1"),
         ({"baseline_date": "yesterday"}, b"Baseline date: Enter a valid date."),
@@ -133,7 +133,9 @@ def test_grid_changing_approved_value_needs_rationale(client, analyst_a, propose
 
 @pytest.mark.parametrize(
     "value, message",
-    [("abc", b"Enter a number."), ("-3", b"cannot be negative"), ("9" * 30, b"Ensure")],
+    [("abc", b"Enter a number: &#x27;abc&#x27; is not a number."), ("1.234,5", b"is ambiguous"),
+     ("-3", b"Enter zero or more: -3 is negative, and this measure (officers) does not allow negative values."),
+     ("9" * 30, b"Ensure")],
 )
 def test_grid_bad_values_name_the_cell_and_save_nothing(client, analyst_a, proposed_program, value, message):
     moes = [factories.MoeFactory(program=proposed_program) for _ in range(2)]
@@ -250,7 +252,7 @@ def test_breakdown_by_category(client, analyst_a, analyst_b, proposed_program):
     client.force_login(analyst_a)
     assert b"sex: female" in client.get(url).content
     bad = client.post(url, {"value": "10", f"category_{female.pk}": "many", "version": measurement.version})
-    assert bad.status_code == 400 and b"sex: female: Enter a number." in bad.content
+    assert bad.status_code == 400 and b"sex: female: Enter a number: &#x27;many&#x27; is not a number." in bad.content
     ok = client.post(url, {"value": "10", f"category_{female.pk}": "4", f"category_{male.pk}": "6", "version": measurement.version})
     assert ok.status_code == 302
     assert dict(measurement.breakdown.values_list("category__name", "value")) == {"female": Decimal("4"), "male": Decimal("6")}

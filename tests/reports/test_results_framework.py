@@ -123,6 +123,14 @@ def test_query_count_is_flat_as_programs_grow(portfolio, client, manager):
     assert (_queries(client), _queries(client, country="KEN"), _queries(client, region="bureau:AF")) == before
 
 
-def test_unknown_country_is_a_404(client, manager):
+def test_unknown_country_is_the_filters_error_and_matches_nothing(client, manager, program_a):
     client.force_login(manager)
-    assert client.get(reverse("reports:results-framework"), {"country": "ZZZ"}).status_code == 404
+    assert client.get(reverse("reports:results-framework")).context["framework"].program_count >= 1
+    response = client.get(reverse("reports:results-framework"), {"country": "ZZZ"})
+    assert response.status_code == 200
+    assert response.context["scope"].errors == {"country": ["No country has the ISO code 'ZZZ'; choose one from the list."]}
+    assert response.context["framework"].program_count == 0
+    assert 'id="rf-country-error"' in response.content.decode()
+    export = client.get(reverse("reports:results-framework-export", args=["csv"]), {"country": "ZZZ"})
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert export.status_code == 200 and all(line.startswith("Goal,") for line in lines[1:])  # the goals, no program

@@ -1,0 +1,100 @@
+"""Every API list refuses a query it cannot honor with a 400 naming the parameter: an
+unknown sort key (the allowed ones named, as the OpenAPI schema lists them) and a filter
+value of the wrong kind. The lists are read from the router, not listed by hand, so a new
+resource is held by the same rule."""
+import django_filters
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from api.ordering import ordering_problem
+from api.urls import router
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [(prefix, viewset) for prefix, viewset, _ in router.registry if hasattr(viewset, "list")]
+# Coordination findings are computed live in a fixed order (by check) and take no ordering.
+ORDERED = [(prefix, viewset) for prefix, viewset in LISTS if prefix != "coordination-findings"]
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _ordering(openapi, prefix: str) -> tuple[str, list[str]]:
+    """The list's sort parameter (``ordering``; the selectivity scores' is ``sort``, as on
+    their page) and the sort keys its schema allows."""
+    parameters = openapi["paths"][f"/api/v1/{prefix}/"]["get"]["parameters"]
+    schema = next(p for p in parameters if p["name"] in ("ordering", "sort"))
+    assert (schema["style"], schema["explode"], schema["schema"]["type"]) == ("form", False, "array")
+    return schema["name"], schema["schema"]["items"]["enum"]
+
+
+def test_every_list_endpoint_is_covered():
+    assert len(LISTS) == len(router.registry) >= 20
+
+
+@pytest.mark.parametrize("prefix, viewset", ORDERED, ids=[prefix for prefix, _ in ORDERED])
+def test_an_unknown_sort_key_is_a_400_naming_the_allowed_ones(token_client, manager, openapi, prefix, viewset):
+    """Given a list whose schema names its sort keys, when a client sorts by each of them
+    it gets a page, and when it sorts by a key not among them it gets a 400 naming it and
+    every allowed one (it was silently ignored on every list but programs)."""
+    client = token_client(manager)
+    parameter, keys = _ordering(openapi, prefix)
+    allowed = sorted({key.removeprefix("-") for key in keys})
+    assert allowed and all(f"-{key}" in keys for key in allowed)
+    for key in keys:
+        assert client.get(f"/api/v1/{prefix}/", {parameter: key}).status_code == 200, (prefix, key)
+    assert client.get(f"/api/v1/{prefix}/", {parameter: ",".join(keys[:2])}).status_code == 200
+    assert client.get(f"/api/v1/{prefix}/", {parameter: ""}).status_code == 200  # the default order
+
+    for query in ("bogus", f"{allowed[0]},-bogus"):
+        response = client.get(f"/api/v1/{prefix}/", {parameter: query})
+        assert response.status_code == 400, (prefix, query, response.content)
+        [message] = response.json()["errors"][parameter]
+        assert message.startswith("Unknown sort key '") and "bogus" in message
+        assert sorted(message.split("Sort by one of: ")[1].split(" (")[0].split(", ")) == allowed
+
+
+def test_the_message_names_each_unknown_key_and_the_allowed_ones():
+    assert ordering_problem(["-updated", "id", "nme"], ["id", "name", "updated_at"]) == (
+        "Unknown sort key '-updated', 'nme'. Sort by one of: id, name, updated_at "
+        "(separate several with commas; prefix a key with '-' for descending order).")
+    assert ordering_problem(["-id", "name"], ["id", "name"]) is None
+    assert ordering_problem([], ["id"]) is None
+
+
+WRONG_VALUES = [
+    (django_filters.BooleanFilter, "maybe"),
+    (django_filters.NumberFilter, "twelve"),
+    (django_filters.DateTimeFilter, "yesterday"),
+    (django_filters.DateFilter, "2026-13-45"),
+    (django_filters.ChoiceFilter, "no-such-choice"),
+    (django_filters.ModelChoiceFilter, "no-such-record"),
+    (django_filters.ModelMultipleChoiceFilter, "no-such-record"),
+    (django_filters.MultipleChoiceFilter, "no-such-choice"),
+]
+
+
+def _wrong_value(filter_field):
+    return next((value for kind, value in WRONG_VALUES if isinstance(filter_field, kind)), None)
+
+
+FILTERS = [
+    (prefix, name, value)
+    for prefix, viewset in LISTS
+    for name, filter_field in (getattr(viewset, "filterset_class", None) and viewset.filterset_class.base_filters.items() or [])
+    if (value := _wrong_value(filter_field)) is not None and not isinstance(filter_field, django_filters.OrderingFilter)
+]
+
+
+def test_the_filters_of_every_kind_are_tried():
+    assert {name for _, name, _ in FILTERS} >= {"status", "updated_since", "archived", "program", "band", "fiscal_year"}
+
+
+@pytest.mark.parametrize("prefix, name, value", FILTERS, ids=[f"{p}-{n}" for p, n, _ in FILTERS])
+def test_a_filter_value_of_the_wrong_kind_is_a_400_naming_the_filter(token_client, manager, prefix, name, value):
+    response = token_client(manager).get(f"/api/v1/{prefix}/", {name: value})
+    assert response.status_code == 400, (prefix, name, value, response.status_code, response.content[:300])
+    errors = response.json()["errors"]
+    assert list(errors) == [name] and errors[name][0]

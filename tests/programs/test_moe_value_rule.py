@@ -1,0 +1,171 @@
+"""One rule for an MOE's numbers, everywhere they are entered (the grid, the MOE form, the
+API; the importer: tests/importing/test_import_service.py):
+
+- a percent MOE's values, targets and baseline are 0 to 100 (250 was accepted), unless
+  it allows negative values (a change in percent);
+- a negative value where the MOE allows none is refused in words;
+- numbers are read as US users type them ("1,234.5"), nonsense is refused naming the field.
+"""
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from infrastructure.numbers import NumberError, number_from_text
+from programs.models import MeasureOfEffectiveness, Measurement, ProgramStatus, Target, moe_value_problem, unit_is_percent
+from programs.services.measures import measurement_record, moe_create, target_set
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PERCENT_TOO_HIGH = "Enter a percentage from 0 to 100: 250 is more than 100."
+
+
+# --- the rules, pure ------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, unit, allows_negative, problem", [
+    ("0", "percent", False, None),
+    ("100", "%", False, None),
+    ("100.0001", "Percent", False, "Enter a percentage from 0 to 100: 100.0001 is more than 100."),
+    ("250", "percentage", False, PERCENT_TOO_HIGH),
+    ("250", "percent", True, None),  # a change in percent: the definition lifts the bound
+    ("-15", "percent", True, None),
+    ("-3", "officers", False, "Enter zero or more: -3 is negative, and this measure (officers) does not allow negative values."),
+    ("-3", "officers", True, None),
+    ("250", "officers", False, None),
+])
+def test_moe_value_problem(value, unit, allows_negative, problem):
+    assert moe_value_problem(Decimal(value), unit=unit, allows_negative=allows_negative) == problem
+
+
+def test_percent_units():
+    assert [unit_is_percent(u) for u in ("percent", " % ", "Percentage", "per cent", "percent change", "officers")] == \
+        [True, True, True, True, False, False]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("1,234.5", "1234.5"), ("1,234,567", "1234567"), ("1234.5", "1234.5"), (" $1,200 ", "1200"),
+    ("-1,234.5", "-1234.5"), ("(1,234)", "-1234"), ("USD 12", "12"), (".5", "0.5"), ("7.", "7"),
+])
+def test_us_numbers_are_read(text, number):
+    assert number_from_text(text) == Decimal(number)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("1.234,5", "is ambiguous"), ("12,5", "is ambiguous"), ("12,34,567", "misplaced thousands separators"),
+    ("1 234", "spaces between digits"), ("abc", "is not a number"), ("1e3", "is not a number"),
+    ("-", "enter 0 for zero"), ("", "is not a number"), ("1,2,3", "misplaced thousands separators"),
+])
+def test_nonsense_is_refused_saying_why(text, why):
+    with pytest.raises(NumberError, match=why):
+        number_from_text(text)
+
+
+def test_a_lone_dash_is_zero_only_in_accountants_tables():
+    assert number_from_text("\u2013", dash_is_zero=True) == 0
+
+
+# --- services (pages, API and the importer write through them) ------------------------
+
+@pytest.fixture
+def program(agency_a):
+    return factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2027)
+
+
+@pytest.fixture
+def percent_moe(program):
+    return factories.MoeFactory(program=program, unit="percent", baseline_value=Decimal("20"))
+
+
+def test_a_percent_value_target_or_baseline_above_100_is_refused_by_field(analyst_a, program, percent_moe):
+    with pytest.raises(ValidationError) as error:
+        measurement_record(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("250"))
+    assert error.value.message_dict == {"value": [PERCENT_TOO_HIGH]}
+    with pytest.raises(ValidationError) as error:
+        target_set(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("250"))
+    assert error.value.message_dict == {"value": [PERCENT_TOO_HIGH]}
+    with pytest.raises(ValidationError) as error:
+        moe_create(user=analyst_a, program=program, data={
+            "name": "Share", "unit": "percent", "baseline_value": Decimal("20"), "baseline_date": "2024-09-30",
+        }, targets=[{"period": "FY2026-Q1", "value": Decimal("60")}, {"period": "FY2026-Q2", "value": Decimal("250")}])
+    assert error.value.message_dict == {"targets": [f"FY2026-Q2: {PERCENT_TOO_HIGH}"]}
+    with pytest.raises(ValidationError) as error:
+        moe_create(user=analyst_a, program=program, data={
+            "name": "Share", "unit": "%", "baseline_value": Decimal("250"), "baseline_date": "2024-09-30",
+        })
+    assert error.value.message_dict == {"baseline_value": [PERCENT_TOO_HIGH]}
+    assert not Measurement.objects.exists() and not Target.objects.exists()
+    assert list(MeasureOfEffectiveness.objects.all()) == [percent_moe]
+
+
+def test_an_existing_target_changed_above_100_is_refused(analyst_a, percent_moe):
+    target = target_set(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("60"))
+    with pytest.raises(ValidationError):
+        target_set(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("250"), version=target.version)
+    target.refresh_from_db()
+    assert target.value == Decimal("60")
+
+
+def test_a_percent_change_may_exceed_100(analyst_a, program):
+    moe = factories.MoeFactory(program=program, unit="percent", allows_negative=True)
+    assert measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=Decimal("250")).value == 250
+
+
+# --- pages ------------------------------------------------------------------------------
+
+def test_the_grid_takes_us_numbers_and_refuses_a_percent_above_100(client, analyst_a, program, percent_moe):
+    count = factories.MoeFactory(program=program, unit="officers")
+    client.force_login(analyst_a)
+    url = reverse("programs:measurement-grid", args=[program.pk])
+    response = client.post(url, {"fy": "2026", f"value_{count.pk}_FY2026-Q1": "1,234.5",
+                                 f"value_{percent_moe.pk}_FY2026-Q1": "250"})
+    assert response.status_code == 400
+    assert PERCENT_TOO_HIGH.encode() in response.content
+    assert not Measurement.objects.exists()  # all or nothing
+    response = client.post(url, {"fy": "2026", f"value_{count.pk}_FY2026-Q1": "1,234.5",
+                                 f"value_{percent_moe.pk}_FY2026-Q1": "99.5"})
+    assert response.status_code == 302
+    assert dict(Measurement.objects.values_list("moe_id", "value")) == {count.pk: Decimal("1234.5"),
+                                                                        percent_moe.pk: Decimal("99.5")}
+
+
+def test_the_grid_cells_are_text_inputs_with_the_decimal_keyboard(client, analyst_a, program, percent_moe):
+    client.force_login(analyst_a)
+    html = client.get(reverse("programs:measurement-grid", args=[program.pk]), {"fy": "2026"}).content.decode()
+    start = html.rindex("<input", 0, html.index(f'name="value_{percent_moe.pk}_FY2026-Q1"'))
+    cell = html[start:html.index(">", start)]
+    assert 'type="text"' in cell and 'inputmode="decimal"' in cell
+
+
+def _moe_post(**overrides):
+    return {"name": "Share of ports", "kind": "outcome", "unit": "percent", "direction": "increase",
+            "frequency": "quarterly", "baseline_value": "20", "baseline_date": "2024-09-30", "weight": "1",
+            "means_of_verification": "", "categories": "", **overrides}
+
+
+def test_the_moe_form_names_the_field_and_the_period(client, analyst_a, program):
+    client.force_login(analyst_a)
+    url = reverse("programs:moe-create", args=[program.pk])
+    response = client.post(url, _moe_post(baseline_value="250", **{"target_FY2026-Q1": "60"}))
+    assert response.status_code == 400
+    assert response.context["form"].errors["baseline_value"] == [PERCENT_TOO_HIGH]
+    response = client.post(url, _moe_post(**{"target_FY2026-Q1": "250"}))
+    assert response.status_code == 400
+    assert f"Targets: FY2026-Q1: {PERCENT_TOO_HIGH}" in response.context["form"].non_field_errors()
+    response = client.post(url, _moe_post(weight="1,5"))
+    assert response.status_code == 400 and "is ambiguous" in response.context["form"].errors["weight"][0]
+    assert not MeasureOfEffectiveness.objects.exists()
+    response = client.post(url, _moe_post(unit="officers", baseline_value="1,250", **{"target_FY2026-Q1": "2,500.5"}))
+    assert response.status_code == 302
+    moe = MeasureOfEffectiveness.objects.get()
+    assert (moe.baseline_value, moe.targets.get().value) == (Decimal("1250"), Decimal("2500.5"))
+
+
+def test_the_funding_fields_take_us_amounts(client, analyst_a):
+    from programs.forms.programs import FundingRowForm
+
+    form = FundingRowForm(data={"fiscal_year": "2027", "planned": "$1,250,000.50", "obligated": "1,000", "disbursed": "1.000,5"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["disbursed"] and "is ambiguous" in form.errors["disbursed"][0]
+    assert form.cleaned_data["planned"] == Decimal("1250000.50") and form.cleaned_data["obligated"] == 1000
