@@ -129,6 +129,10 @@ MOE_ACHIEVEMENT_COLUMNS = (
 )
 
 
+# The columns an incremental recompute compares to decide whether a stored row changed.
+_MOE_ACHIEVEMENT_FIGURES = tuple(c for c in MOE_ACHIEVEMENT_COLUMNS if c not in ("moe_id", "period", "computed_at"))
+
+
 def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.datetime) -> None:
     """Replace the MOE-period achievements of the programs in scope.
 
@@ -139,9 +143,19 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
     from the join of the MOE with its program in the query's snapshot, and MOEs and
     programs are deleted only through the ORM (an administrator's purge), whose cascade
     deletes from this table first and so waits on the swap's lock until the commit. Later
-    writes stay checked. A scope, or SQLite: delete and insert in place.
+    writes stay checked.
+
+    A scope on PostgreSQL: only the rows that differ are written, in one statement (new
+    rows inserted, changed ones updated, rows no longer computed deleted; an unchanged
+    row keeps its ``computed_at``, the time its figures were last computed different).
+    One changed value rewrites its MOE's rows from that period on, not every row of the
+    program (75 deletes and 75 inserts, three indexes each, at the benchmark's program
+    size). SQLite: delete and insert in place.
     """
     query, params = moe_period_query(program_ids)
+    if program_ids is not None and connection.vendor == "postgresql":
+        _moe_achievements_write_changes(program_ids, query, params, computed_at)
+        return
     select, params = f"SELECT q.*, %s FROM ({query}) q", [computed_at, *params]
     if program_ids is None and connection.vendor == "postgresql":
         table_rebuild_swap(
@@ -152,6 +166,42 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {scope}", scope_params)
         cursor.execute(f"INSERT INTO evaluations_moeachievement ({', '.join(MOE_ACHIEVEMENT_COLUMNS)}) {select}", params)
+
+
+def _moe_achievements_write_changes(program_ids: Iterable[int], query: str, params: list,
+                                    computed_at: dt.datetime) -> None:
+    """Write the scope's freshly computed rows where they differ from the stored ones, in
+    one statement (PostgreSQL: data-modifying CTEs over one snapshot, each on rows the
+    others leave alone): update the changed rows, insert the new ones, delete the stored
+    rows no longer computed. Unchanged rows are not touched at all (``ON CONFLICT DO
+    UPDATE ... WHERE`` would still lock, and so write, each of them)."""
+    scope, scope_params = ids_in("ma.program_id", program_ids)
+    figures_stored = ", ".join(f"ma.{c}" for c in _MOE_ACHIEVEMENT_FIGURES)
+    figures_fresh = ", ".join(f"f.{c}" for c in _MOE_ACHIEVEMENT_FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH fresh AS MATERIALIZED (SELECT q.*, %s AS computed_at FROM ({query}) q),
+            gone AS (
+                DELETE FROM evaluations_moeachievement ma
+                WHERE {scope}
+                  AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.moe_id = ma.moe_id AND f.period = ma.period)
+            ),
+            changed AS (
+                UPDATE evaluations_moeachievement ma
+                SET {", ".join(f"{c} = f.{c}" for c in (*_MOE_ACHIEVEMENT_FIGURES, "computed_at"))}
+                FROM fresh f
+                WHERE ma.moe_id = f.moe_id AND ma.period = f.period
+                  AND ({figures_stored}) IS DISTINCT FROM ({figures_fresh})
+            )
+            INSERT INTO evaluations_moeachievement ({", ".join(MOE_ACHIEVEMENT_COLUMNS)})
+            SELECT {", ".join(f"f.{c}" for c in MOE_ACHIEVEMENT_COLUMNS)} FROM fresh f
+            WHERE NOT EXISTS (
+                SELECT 1 FROM evaluations_moeachievement ma WHERE ma.moe_id = f.moe_id AND ma.period = f.period
+            )
+            """,
+            [computed_at, *params, *scope_params],
+        )
 
 
 def program_rollups_query(
