@@ -24,6 +24,9 @@ incremental recompute time grows from the first to the last:
 
     .venv/bin/python benchmarks/rollups.py --databases postgres://…/ssa_bench_100k postgres://…/ssa_bench
 
+``--incremental-only`` skips the full recompute and the floor (the database must hold a
+full recompute already) and times the incremental recompute alone.
+
 Receivers of ``country_rollups_changed`` (selectivity recompute) are disconnected while
 timing, so the figures are the rollups' own.
 """
@@ -88,6 +91,7 @@ def _several(args) -> None:
     for url in args.databases:
         print(f"== {url.rsplit('/', 1)[-1]} (load average before: {os.getloadavg()[0]:.2f})", flush=True)
         command = [sys.executable, __file__, "--repeat", str(args.repeat), "--json"]
+        command += ["--incremental-only"] if args.incremental_only else []
         output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
                                 capture_output=True, text=True).stdout
         lines = output.strip().splitlines()
@@ -96,8 +100,10 @@ def _several(args) -> None:
     print(f"\n{'measurements':>13} {'full s':>8} {'floor s':>8} {'ratio':>6} {'incr. ms':>9} {'incr. queries':>14} "
           f"{'incr. large seq scans':>22}")
     for f in figures:
-        print(f"{f['measurements']:>13,} {f['full']:>8.2f} {f['floor']:>8.2f} {f['full'] / f['floor']:>6.2f} "
-              f"{f['incremental'] * 1000:>9.0f} {f['incremental_queries']:>14} {len(f['incremental_seq_scans']):>22}")
+        full = (f"{f['full']:>8.2f} {f['floor']:>8.2f} {f['full'] / f['floor']:>6.2f}" if f["full"]
+                else f"{'-':>8} {'-':>8} {'-':>6}")
+        print(f"{f['measurements']:>13,} {full} {f['incremental'] * 1000:>9.0f} {f['incremental_queries']:>14} "
+              f"{len(f['incremental_seq_scans']):>22}")
     first, last = figures[0], figures[-1]
     print(f"Incremental recompute, largest / smallest portfolio: {last['incremental'] / first['incremental']:.2f} "
           f"(load average now {os.getloadavg()[0]:.2f})")
@@ -110,6 +116,8 @@ def main() -> None:
     parser.add_argument("--programs", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databases", nargs="+", help="database URLs, one child process each")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="time the incremental recompute only (the database holds a full recompute)")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.databases:
@@ -157,31 +165,33 @@ def main() -> None:
     country_rollups_changed.receivers.clear()
     country_rollups_changed.sender_receivers_cache.clear()
     try:
-        with CaptureQueriesContext(connection) as full_queries:
-            full = _timed(rollups_recompute, args.repeat)
-        last_full = full_queries.captured_queries[-len(full_queries) // args.repeat:]
-        window = funding_window(timezone.localdate())
-        floor_sql = portfolio_floor_query(window)
+        full = floor_times = None
+        if not args.incremental_only:
+            with CaptureQueriesContext(connection) as full_queries:
+                full = _timed(rollups_recompute, args.repeat)
+            last_full = full_queries.captured_queries[-len(full_queries) // args.repeat:]
+            window = funding_window(timezone.localdate())
+            floor_sql = portfolio_floor_query(window)
 
-        def floor() -> None:
-            # Under the recompute's own settings (JIT off, work_mem), so the ratio compares like with like.
-            with transaction.atomic(), connection.cursor() as cursor:
-                bulk_settings_for_transaction()
-                cursor.execute(floor_sql)
-                floor.rows = cursor.fetchall()
+            def floor() -> None:
+                # Under the recompute's own settings (JIT off, work_mem), so the ratio compares like with like.
+                with transaction.atomic(), connection.cursor() as cursor:
+                    bulk_settings_for_transaction()
+                    cursor.execute(floor_sql)
+                    floor.rows = cursor.fetchall()
 
-        floor_times = _timed(floor, args.repeat)
-        # The floor computes the same figures: check it against the stored ones.
-        stored = {}
-        for kind, model, key in (("country", CountryRollup, "country_id"), ("region", RegionRollup, "region_id"),
-                                 ("goal", GoalRollup, "goal_id")):
-            for group_id, achievement in model.objects.values_list(key, "achievement"):
-                stored[(kind, group_id)] = achievement
-        mismatches = sum(
-            1 for kind, group_id, achievement, *_ in floor.rows
-            if not ((achievement is None and stored[(kind, group_id)] is None)
-                    or (achievement is not None and abs(achievement - stored[(kind, group_id)]) < 1e-9))
-        )
+            floor_times = _timed(floor, args.repeat)
+            # The floor computes the same figures: check it against the stored ones.
+            stored = {}
+            for kind, model, key in (("country", CountryRollup, "country_id"), ("region", RegionRollup, "region_id"),
+                                     ("goal", GoalRollup, "goal_id")):
+                for group_id, achievement in model.objects.values_list(key, "achievement"):
+                    stored[(kind, group_id)] = achievement
+            mismatches = sum(
+                1 for kind, group_id, achievement, *_ in floor.rows
+                if not ((achievement is None and stored[(kind, group_id)] is None)
+                        or (achievement is not None and abs(achievement - stored[(kind, group_id)]) < 1e-9))
+            )
 
         rng = random.Random(7)
         candidates = list(
@@ -199,14 +209,18 @@ def main() -> None:
         country_rollups_changed.receivers[:] = receivers
         country_rollups_changed.sender_receivers_cache.clear()
 
-    best_full, best_floor = min(full), min(floor_times)
-    print(f"Full recompute (write all summary tables): best {best_full:.2f} s, runs {', '.join(f'{t:.2f}' for t in full)}")
-    print(f"Floor (one read-only SQL statement, same figures): best {best_floor:.2f} s, "
-          f"runs {', '.join(f'{t:.2f}' for t in floor_times)}; {len(floor.rows):,} figures, {mismatches} differ from stored")
-    print(f"Ratio full / floor: {best_full / best_floor:.2f}")
-    print("Last full recompute, longest statements:")
-    for query in sorted(last_full, key=lambda q: -float(q["time"]))[:8]:
-        print(f"  {float(query['time']):7.2f} s  {' '.join(query['sql'].split())[:90]}")
+    best_full = best_floor = None
+    if full is not None:
+        best_full, best_floor = min(full), min(floor_times)
+        print(f"Full recompute (write all summary tables): best {best_full:.2f} s, "
+              f"runs {', '.join(f'{t:.2f}' for t in full)}")
+        print(f"Floor (one read-only SQL statement, same figures): best {best_floor:.2f} s, "
+              f"runs {', '.join(f'{t:.2f}' for t in floor_times)}; {len(floor.rows):,} figures, "
+              f"{mismatches} differ from stored")
+        print(f"Ratio full / floor: {best_full / best_floor:.2f}")
+        print("Last full recompute, longest statements:")
+        for query in sorted(last_full, key=lambda q: -float(q["time"]))[:8]:
+            print(f"  {float(query['time']):7.2f} s  {' '.join(query['sql'].split())[:90]}")
     print(f"Incremental recompute after one measurement changes: median {statistics.median(incremental) * 1000:.0f} ms, "
           f"max {max(incremental) * 1000:.0f} ms over {len(incremental)} runs, {len(queries)} queries each; "
           f"sequential scans over tables of more than 10,000 rows: {', '.join(seq_scans) or 'none'}")

@@ -18,7 +18,6 @@ from programs.fiscal import funding_window
 from infrastructure.locks import try_scope_lock
 from infrastructure.sql import bulk_settings_for_transaction
 from infrastructure.models import DeferredTask
-from programs.models import Country, Goal, Program
 
 from ..computations import rollups_sql
 from ..models import CountryRollup, ProgramRollup
@@ -41,21 +40,17 @@ class RecomputeResult:
 
 
 def _scope_of(program_ids: list[int]) -> tuple[set[int], set[int], set[int]]:
-    """Countries, regions and goals the programs count in now or counted in last time."""
-    programs = Program.objects.filter(pk__in=program_ids)
-    countries = set(programs.values_list("countries", flat=True)) - {None}
-    goals = set(programs.values_list("goals", flat=True)) - {None}
-    goals |= set(Goal.objects.filter(pk__in=goals, parent__isnull=False).values_list("parent_id", flat=True))
-    regions: set[int] = set()
+    """Countries, regions and goals the programs count in now (their memberships) or
+    counted in last time (as their program rollups recorded): two queries."""
+    now = rollups_sql.groups_of_programs(program_ids)
+    countries, regions, goals = now["country"], now["region"], now["goal"]
     for previous_countries, previous_regions, previous_goals in ProgramRollup.objects.filter(
         program_id__in=program_ids
     ).values_list("country_ids", "region_ids", "goal_ids"):
         countries.update(previous_countries or [])
         regions.update(previous_regions or [])
         goals.update(previous_goals or [])
-    for bureau, command in Country.objects.filter(pk__in=countries).values_list("state_bureau_id", "combatant_command_id"):
-        regions.update((bureau, command))
-    return countries, regions - {None}, goals
+    return countries, regions, goals
 
 
 def _kept_sums_usable() -> bool:
@@ -69,10 +64,10 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
     """Recompute the figures affected by changes to ``program_ids`` (None: everything).
 
     Everything: the MOE-period table is rebuilt and every group recomputed from its
-    members. A scope, on PostgreSQL: the scope's MOE-period rows and program rollups are
-    rewritten and each country, region and goal it touches is shifted by the programs'
-    old and new contributions to its kept sums, so the work does not grow with the
-    portfolio. A scope on SQLite (or before the first full recompute filled the sums):
+    members. A scope, on PostgreSQL: the scope's MOE-period rows that change and its
+    program rollups are rewritten and each country, region and goal it touches is shifted
+    by the programs' old and new contributions to its kept sums (its figure derived from
+    the new sums in the same write), so the work does not grow with the portfolio. A scope on SQLite (or before the first full recompute filled the sums):
     the groups in scope are recomputed from their members.
 
     Idempotent: recomputing with unchanged inputs writes the same figures. Raises
@@ -99,12 +94,9 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
         groups = {"country": countries, "region": regions, "goal": goals}
         rollups_sql.moe_achievements_write(scope, now)
         if scope is not None and _kept_sums_usable():
-            for kind in groups:
-                rollups_sql.group_sums_subtract(kind, scope)
+            rollups_sql.group_sums_subtract(scope, now)
             rollups_sql.program_rollups_write(scope, window, now)
-            for kind, group_ids in groups.items():
-                rollups_sql.group_sums_add(kind, scope, now)
-                rollups_sql.group_figures_refresh(kind, group_ids, now)
+            rollups_sql.group_sums_add(scope, now)
         else:
             rollups_sql.program_rollups_write(scope, window, now)
             for kind, group_ids in groups.items():

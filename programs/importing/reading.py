@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from infrastructure.gc_pause import collection_paused
+
 from ..models import ImportFormat
 
 
@@ -261,7 +263,10 @@ def recent_tables_forget() -> None:
 
 
 def _read_tables(file_format: str, content: bytes) -> list[Table]:
-    tables = read_xlsx(content) if file_format == ImportFormat.XLSX else read_csv(content)
+    # Every cell read is kept until the end (the tables): with the cyclic collector on, each
+    # full collection walked the growing heap again (infrastructure.gc_pause).
+    with collection_paused():
+        tables = read_xlsx(content) if file_format == ImportFormat.XLSX else read_csv(content)
     tables = [t for t in tables if t.headers]
     if not tables:
         raise FileRefused("The file has no header row and no data.")

@@ -19,6 +19,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from .. import permissions
+from infrastructure.gc_pause import collection_paused
 from infrastructure.locks import try_scope_lock
 from infrastructure.models import RationaleCategory
 
@@ -158,7 +159,10 @@ def import_job_run(
                     progress=progress,
                     seen=seen,
                 )
-                with program_changes_batched(sender=ImportJob):
+                # The run keeps every row, its result and its records until the end: with
+                # the cyclic collector on, each full collection walked that growing heap
+                # again, so 10x rows took 25x the time (docs/performance.md).
+                with program_changes_batched(sender=ImportJob), collection_paused():
                     results = run.run(tables)
                     if action == PREVIEW or any(r.outcome == ERROR for r in results):
                         transaction.set_rollback(True)

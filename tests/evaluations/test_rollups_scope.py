@@ -1,5 +1,6 @@
 """A full recompute swaps in a fresh MOE-period table; an incremental recompute touches
 only its scope: the same queries and the same rows written at two portfolio sizes."""
+import datetime as dt
 import threading
 from decimal import Decimal as D
 
@@ -60,15 +61,56 @@ def test_an_incremental_recompute_costs_the_same_at_two_portfolio_sizes():
         small_queries, small_rows = _incremental_recompute_of_one_change(3)
         transaction.set_rollback(True)
     large_queries, large_rows = _incremental_recompute_of_one_change(30)
-    assert small_queries == large_queries <= 25
+    assert small_queries == large_queries == 13
     assert small_rows == large_rows
-    # The first program's 4 MOE-period rows deleted and inserted; its program rollup; Kenya,
-    # Kenya's bureau and command (Africa), goal 1.a and its parent each written three
-    # times (old contribution out, new one in, figure derived from the sums).
+    # The first program's 4 MOE-period rows updated in place (both MOEs' Q1 values changed;
+    # the MOEs are cumulative, so their Q2 running totals too); its program rollup; Kenya,
+    # Kenya's bureau and command (Africa), goal 1.a and its parent each written twice (old
+    # contribution out, new one in, each time with the figure derived from the new sums).
     assert large_rows == {
-        "evaluations_moeachievement": 8, "evaluations_programrollup": 1, "evaluations_countryrollup": 3,
-        "evaluations_regionrollup": 6, "evaluations_goalrollup": 6,
+        "evaluations_moeachievement": 4, "evaluations_programrollup": 1, "evaluations_countryrollup": 2,
+        "evaluations_regionrollup": 4, "evaluations_goalrollup": 4,
     }
+
+
+def test_an_incremental_recompute_writes_only_the_moe_period_rows_that_change():
+    """Given a recomputed program, a recompute with nothing changed writes none of its
+    MOE-period rows; after changes it inserts, updates and deletes exactly the rows
+    concerned, and every figure equals the reference."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite rewrites the scope's rows (delete and insert)")
+    # Given a program whose two MOEs (cumulative) each have Q1 and Q2 rows, and a third
+    # MOE value approved for Q3 without a target
+    build_portfolio([_program(0)])
+    program = m.Program.objects.get()
+    first, second = m.MeasureOfEffectiveness.objects.filter(program=program).order_by("id")
+    m.Measurement.objects.create(moe=first, period="FY2026-Q3", period_end=dt.date(2026, 6, 30), value=D(10),
+                                 status="approved")
+    rollups_recompute()
+    stored = {(r.moe_id, r.period): r.computed_at for r in MoeAchievement.objects.all()}
+    assert len(stored) == 5
+    # When nothing changed: no MOE-period row written, each keeps the time it was computed
+    before = _rows_written()
+    rollups_recompute(program_ids=[program.id])
+    assert _rows_written().get("evaluations_moeachievement", 0) == before.get("evaluations_moeachievement", 0)
+    assert {(r.moe_id, r.period): r.computed_at for r in MoeAchievement.objects.all()} == stored
+    # When the second MOE's Q2 value changes, the Q3 value is withdrawn for correction and
+    # the second MOE gets a Q3 target
+    m.Measurement.objects.filter(moe=second, period="FY2026-Q2").update(value=D(30))
+    m.Measurement.objects.filter(moe=first, period="FY2026-Q3").update(status="draft")
+    m.Target.objects.create(moe=second, period="FY2026-Q3", period_end=dt.date(2026, 6, 30), value=D(150))
+    before = _rows_written()
+    rollups_recompute(program_ids=[program.id])
+    # Then one row updated (second Q2), one deleted (first Q3, now neither target nor
+    # approved value), one inserted (second Q3); the first MOE's Q1 and Q2 rows untouched
+    assert _rows_written()["evaluations_moeachievement"] - before["evaluations_moeachievement"] == 3
+    assert set(MoeAchievement.objects.values_list("moe_id", "period")) == {
+        (first.id, "FY2026-Q1"), (first.id, "FY2026-Q2"),
+        (second.id, "FY2026-Q1"), (second.id, "FY2026-Q2"), (second.id, "FY2026-Q3"),
+    }
+    unchanged = MoeAchievement.objects.filter(moe=first).values_list("period", "computed_at")
+    assert dict(unchanged) == {period: stored[(first.id, period)] for period in ("FY2026-Q1", "FY2026-Q2")}
+    assert_sql_equals_reference()
 
 
 def _moe_achievement_structure() -> tuple[int, tuple, dict[str, tuple[str, bool]]]:
@@ -130,11 +172,18 @@ def test_a_full_recompute_swaps_in_a_fresh_table_with_the_same_structure():
     with connection.cursor() as cursor:
         for name in foreign_keys:
             cursor.execute(f"ALTER TABLE evaluations_moeachievement VALIDATE CONSTRAINT {name}")
-    # Every column the swap loaded equals what an incremental recompute writes for each program.
+    # Every column the swap loaded equals what an incremental recompute computes for each
+    # program (so it writes none of them); a row it adds goes into the fresh table.
     swapped = _moe_achievement_rows()
+    before = _rows_written()
     rollups_recompute(program_ids=m.Program.objects.values_list("id", flat=True))
+    assert _rows_written()["evaluations_moeachievement"] == before["evaluations_moeachievement"]
     assert _moe_achievement_rows() == swapped
+    moe = m.MeasureOfEffectiveness.objects.order_by("id").first()
+    m.Target.objects.create(moe=moe, period="FY2026-Q3", period_end=dt.date(2026, 6, 30), value=D(100))
+    rollups_recompute(program_ids=[moe.program_id])
     assert_sql_equals_reference()
+    assert MoeAchievement.objects.filter(moe=moe, period="FY2026-Q3").exists()
 
 
 def _moe_achievement_rows() -> list[tuple]:
