@@ -185,6 +185,33 @@ def _within_moe_range(value: Any, body: dict) -> Any:
     return format(number, "f")
 
 
+def _within_country_scope(body: dict, program_id: Any) -> None:
+    """("objectives, partner_institutions: of the program's countries", a rule between
+    fields and rows: ``programs.services.programs.check_country_scope``.) A valid program
+    body keeps the chosen objectives and partner institutions of its countries (the body's,
+    else the program's) and those the program already has."""
+    from programs.selectors.country_scope import institutions_of_countries, objectives_of_countries
+
+    program = m.Program.objects.filter(pk=program_id).first() if isinstance(program_id, int) else None
+    if isinstance(body.get("countries"), list):
+        countries = [c for c in body["countries"] if isinstance(c, int)]
+    else:
+        countries = list(program.countries.values_list("pk", flat=True)) if program else []
+    for name, in_scope, had in (
+            ("objectives", objectives_of_countries, program.objectives if program else None),
+            ("partner_institutions", institutions_of_countries, program.partner_institutions if program else None)):
+        chosen = body.get(name)
+        if isinstance(chosen, list) and all(isinstance(v, int) for v in chosen):
+            allowed = set(in_scope(countries).filter(pk__in=chosen).values_list("pk", flat=True))
+            allowed |= set(had.values_list("pk", flat=True)) if had is not None else set()
+            body[name] = [v for v in chosen if v in allowed]
+    chosen = body.get("long_term_objective")
+    if isinstance(chosen, int) and not isinstance(chosen, bool) and not (
+            (program and program.long_term_objective_id == chosen)
+            or objectives_of_countries(countries).filter(pk=chosen).exists()):
+        body["long_term_objective"] = None
+
+
 def map_case(context, case):
     """Schemathesis hook: positive cases name existing rows (see above)."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not _database_open():
@@ -233,4 +260,6 @@ def map_case(context, case):
     resource = case.path.split("/")[3] if case.path.count("/") > 3 else ""
     if isinstance(path_id, int) and path_id % 2 == 0 and resource in PATH_MODELS:
         case.path_parameters["id"] = _existing(PATH_MODELS[resource], path_id) or path_id
+    if resource == "programs" and isinstance(case.body, dict):
+        _within_country_scope(case.body, (case.path_parameters or {}).get("id"))
     return case
