@@ -21,6 +21,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .text import typed_for_message
+
 DASHES = {"-", "\u2013", "\u2014", "--"}
 _PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -36,11 +38,12 @@ def number_from_text(raw: str, *, dash_is_zero: bool = False) -> Decimal:
     """The number ``raw`` spells (see the module docstring), or NumberError. A lone dash
     is zero with ``dash_is_zero`` (accountants' tables: the importer), else an error."""
     original = raw.strip()
+    shown = typed_for_message(original)  # quoted in the messages
     cleaned = original.replace("\u00a0", " ").strip()
     if cleaned in DASHES:
         if dash_is_zero:
             return Decimal("0")
-        raise NumberError(f"'{original}' is not a number; enter 0 for zero")
+        raise NumberError(f"'{shown}' is not a number; enter 0 for zero")
     negative = False
     if cleaned.startswith("(") and cleaned.endswith(")"):
         negative, cleaned = True, cleaned[1:-1].strip()
@@ -58,19 +61,19 @@ def number_from_text(raw: str, *, dash_is_zero: bool = False) -> Decimal:
         cleaned = cleaned.replace(",", "")
     elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned):
         raise NumberError(
-            f"'{original}' is ambiguous: it looks like a comma decimal separator or dots as "
+            f"'{shown}' is ambiguous: it looks like a comma decimal separator or dots as "
             "thousands separators; write it as 1234.56"
         )
     elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned):
-        raise NumberError(f"'{original}' uses spaces between digits; write it as 1234567.89")
+        raise NumberError(f"'{shown}' uses spaces between digits; write it as 1234567.89")
     elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned):
-        raise NumberError(f"'{original}' has misplaced thousands separators; write it as 1,234,567.89 or 1234567.89")
+        raise NumberError(f"'{shown}' has misplaced thousands separators; write it as 1,234,567.89 or 1234567.89")
     if not _PLAIN.match(cleaned):
-        raise NumberError(f"'{original}' is not a number")
+        raise NumberError(f"'{shown}' is not a number")
     try:
         result = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise NumberError(f"'{original}' is not a number") from exc
+        raise NumberError(f"'{shown}' is not a number") from exc
     return -result if negative else result
 
 

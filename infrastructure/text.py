@@ -55,6 +55,15 @@ def control_characters_strip(value: str) -> str:
     return _LONG.sub("", value)
 
 
+def typed_for_message(value: str, *, limit: int = 60) -> str:
+    """What a person typed, fit to quote in an error message: each refused character
+    shown as its code (``\\x00``), not echoed into the page, and at most ``limit``
+    characters (then "...")."""
+    shown = _SHORT.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100
+                       else f"\\u{ord(match.group()):04x}", value)
+    return shown if len(shown) <= limit else shown[:limit].rstrip() + "..."
+
+
 def refuse_control_characters(value: str) -> None:
     """Validator for single-line text (CharField)."""
     error = control_characters_error(value) if isinstance(value, str) else None

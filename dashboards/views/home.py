@@ -1,11 +1,12 @@
 """The home page: the user's own work lists by role, and counts that mean something; and
 the page of each analyst's list whole (the card's "Open the full list")."""
-from django.core.paginator import Paginator
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from infrastructure.models import DeferredTask
 from programs import permissions
+from programs.views.paging import paginate
 
 from ..selectors.worklists import ANALYST_LISTS, headline_counts, work_lists
 
@@ -28,5 +29,5 @@ def worklist_page(request: HttpRequest, key: str) -> HttpResponse:
     work = ANALYST_LISTS[key](request.user)
     if work.rows_all is None:  # an analyst of no agency owes no reporting
         raise Http404("No such work list.")
-    page = Paginator(work.rows_all, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, work.rows_all, per_page=PAGE_SIZE)
     return render(request, "dashboards/worklist.html", {"work": work, "page": page})

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from infrastructure.text import typed_for_message
+
 
 class PickerInput(forms.TextInput):
     """A text input of the chosen record's key; ``data-picker`` gives portal.js the search
@@ -98,7 +100,7 @@ class PickerChoiceField(forms.Field):
             return None
         record = self._record(value)
         if record is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"value": value[:60]})
+            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"value": typed_for_message(value)})
         if not record.pickable:
             raise ValidationError(self.error_messages["archived"], code="archived", params={"value": self.record_key(record)})
         return record

@@ -12,6 +12,7 @@ from django.core.paginator import Page
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dashboards.selectors.worklists import ANALYST_LISTS
 from programs.views.paging import PAGE_SIZE, page_number
 from programs.views.records import KINDS
 from tests import factories
@@ -41,7 +42,8 @@ def _pages_without_arguments(resolver=None, prefix=""):
 
 def _list_pages() -> list[str]:
     pages = [url for url in _pages_without_arguments() if not url.startswith(("/api/", "/admin/", "/static/"))]
-    return sorted(set(pages + [reverse("programs:record-list", args=[slug]) for slug in KINDS]))
+    return sorted(set(pages + [reverse("programs:record-list", args=[slug]) for slug in KINDS]
+                      + [reverse("dashboards:worklist", args=[key]) for key in ANALYST_LISTS]))
 
 
 def _paginated(client, url, query):
@@ -50,13 +52,15 @@ def _paginated(client, url, query):
     return response, page if isinstance(page, Page) else None
 
 
-def test_every_paginated_page_shows_the_first_page_for_a_number_that_names_none(manager, administrator):
-    as_manager, as_administrator = Client(), Client()
+def test_every_paginated_page_shows_the_first_page_for_a_number_that_names_none(manager, administrator, analyst_a):
+    as_manager, as_administrator, as_analyst = Client(), Client(), Client()
     as_manager.force_login(manager)
+    as_analyst.force_login(analyst_a)  # the whole work lists are an analyst's
     sign_in(as_administrator, administrator)  # the dormant-accounts report is theirs
     paginated = []
     for url in _list_pages():
-        client = next((c for c in (as_manager, as_administrator) if _paginated(c, url, {})[1] is not None), None)
+        client = next((c for c in (as_manager, as_administrator, as_analyst) if _paginated(c, url, {})[1] is not None),
+                      None)
         if client is None:
             continue
         paginated.append(url)
@@ -65,7 +69,8 @@ def test_every_paginated_page_shows_the_first_page_for_a_number_that_names_none(
             assert response.status_code == 200 and page is not None, (url, raw, response.status_code)
             assert page.number == 1, (url, raw, page.number)
     assert {"/programs/", "/programs/approvals/", "/evaluations/coordination/", "/accounts/dormant/", "/api-tokens/",
-            reverse("programs:record-list", args=["institutions"])} <= set(paginated), paginated
+            reverse("programs:record-list", args=["institutions"]),
+            reverse("dashboards:worklist", args=["drafts"])} <= set(paginated), paginated
 
 
 def test_a_list_of_two_pages(client, analyst_a):

@@ -16,6 +16,7 @@ from infrastructure.text import (
     portal_app_configs,
     refuse_control_characters,
     refuse_control_characters_multiline,
+    typed_for_message,
 )
 from programs.models import Program
 from programs.services.programs import program_create
@@ -133,3 +134,17 @@ def test_a_nul_in_any_path_converter_is_a_404(client, manager):
         crawled.append(path)
     assert "/dashboards/countries/%00/" in crawled and "/assessments/selectivity/%00/" in crawled
     assert len(crawled) > 20
+
+
+def test_typed_text_is_quoted_in_messages_with_refused_characters_shown_not_echoed():
+    """A message quoting what was typed (a picker's unknown name, a value that is no
+    number) never carries a NUL or another control character into the page."""
+    from infrastructure.numbers import NumberError, number_from_text
+
+    assert typed_for_message("12\x00") == "12\\x00"
+    assert typed_for_message("a\x1fb\ud800") == "a\\x1fb\\ud800"
+    assert typed_for_message("x" * 70) == "x" * 60 + "..."
+    with pytest.raises(NumberError) as error:
+        number_from_text("12\x00")
+    assert "'12\\x00' is not a number" in str(error.value) and "\x00" not in str(error.value)
+    assert number_from_text("1" * 70) == D("1" * 70)  # the number itself is read whole
