@@ -39,7 +39,7 @@ class ProgramRepresentation(models.Model):
     transaction that changes it: never written by Python. No foreign key: a program's
     deletion removes its row through the same triggers."""
 
-    program_id = models.BigIntegerField(primary_key=True)
+    program_id = models.BigIntegerField("program", primary_key=True)
     body = models.TextField()
 
     class Meta:

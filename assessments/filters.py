@@ -55,6 +55,8 @@ class SelectivityScoreFilter(django_filters.FilterSet):
         label="Sort by",
     )
 
+    ordering_only = ("rank",)  # a bad value keeps the ranking rule (programs.filters.filter_matching)
+
     class Meta:
         model = SelectivityScore
         fields = ["region", "band", "tier"]

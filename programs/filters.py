@@ -424,9 +424,19 @@ def filter_matching(filterset: django_filters.FilterSet) -> QuerySet:
     """The rows a page's filter matches; none while it is not valid (a stale or mistyped
     value is its field's error, and must not widen the list, its export or a decision on
     "all that match" to every row, as django-filter's ``qs`` does by dropping the field).
-    The pattern of every filtered page; the API answers 400 instead (api.filter_backend)."""
+    The pattern of every filtered page; the API answers 400 instead (api.filter_backend).
+    A field that only orders the rows (an ``OrderingFilter``, or one a FilterSet names in
+    ``ordering_only``) narrows nothing: its bad value is its field's error and the rows keep
+    the default order."""
     if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
+        ordering = {name for name, f in filterset.filters.items() if isinstance(f, django_filters.OrderingFilter)}
+        ordering |= set(getattr(filterset, "ordering_only", ()))
+        if not set(filterset.form.errors) <= ordering:
+            return filterset.queryset.none()
+        data = filterset.data.copy()
+        for name in filterset.form.errors:
+            data.pop(name, None)
+        return type(filterset)(data, queryset=filterset.queryset, request=filterset.request).qs
     return filterset.qs
 
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ProgramRepresentation',
             fields=[
-                ('program_id', models.BigIntegerField(primary_key=True, serialize=False)),
+                ('program_id', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='program')),
                 ('body', models.TextField()),
             ],
             options={

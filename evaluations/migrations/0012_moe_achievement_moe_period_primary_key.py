@@ -51,6 +51,10 @@ class Migration(migrations.Migration):
         # Backwards only: the model has its id again here.
         migrations.RunPython(migrations.RunPython.noop, _table_like_model),
         migrations.SeparateDatabaseAndState(
+            # Inside, not a step of its own: a fresh database made from the models
+            # (infrastructure.schema_setup) already has this shape and runs only top-level
+            # RunPython steps.
+            database_operations=[migrations.RunPython(forwards, migrations.RunPython.noop)],
             state_operations=[
                 migrations.RemoveConstraint(model_name="moeachievement", name="moe_achievement_one_per_period"),
                 migrations.RemoveField(model_name="moeachievement", name="id"),
@@ -63,5 +67,4 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
     ]
