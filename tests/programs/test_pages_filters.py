@@ -111,7 +111,6 @@ def test_updated_since_with_an_offset_postgres_refuses_is_a_form_error_not_a_500
 
 @pytest.mark.parametrize("url, params, field", [
     ("/programs/", {"status": "bogus"}, "status"),
-    ("/programs/", {"ordering": "bogus"}, "ordering"),
     ("/programs/records/institutions/", {"level": "galactic"}, "level"),
     ("/assessments/", {"status": "bogus"}, "status"),
     ("/assessments/selectivity/", {"band": "bogus"}, "band"),
@@ -128,6 +127,24 @@ def test_a_page_filter_that_is_not_valid_matches_nothing(client, manager, portfo
     assert form.errors[field], form.errors
     rows = response.context["page"].object_list if "page" in response.context else response.context["rows"]
     assert len(rows) == 0
+
+
+@pytest.mark.parametrize("url, params, field", [
+    ("/programs/", {"ordering": "bogus"}, "ordering"),
+    ("/assessments/selectivity/", {"rank": "best"}, "rank"),
+])
+def test_a_sort_that_is_not_valid_keeps_every_row_in_the_default_order(client, manager, portfolio, url, params, field):
+    """A field that only orders narrows nothing: its error, and the rows the page lists
+    without it (programs.filters.filter_matching)."""
+    client.force_login(manager)
+    response = client.get(url, params)
+    assert response.status_code == 200 and response.context["filter"].form.errors[field]
+
+    def rows(resp):
+        listed = resp.context["page"].object_list if "page" in resp.context else resp.context["rows"]
+        return [getattr(row, "pk", None) or row["score"].pk for row in listed]
+
+    assert rows(response) == rows(client.get(url))
 
 
 def test_a_program_export_with_a_filter_that_is_not_valid_is_empty(client, manager, portfolio):
