@@ -82,12 +82,18 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
     (6-9 s for the flag list at the large size)."""
     by_program, program_params = ids_condition("pc.country_id", ids)
     by_institution, institution_params = ids_condition("i.country_id", ids)
+    in_scope, scope_params = "", []
+    if ids is not None:  # the programs in those countries or serving their institutions
+        in_scope = f""" AND p.id IN (SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{by_program}
+            UNION SELECT ppi.program_id FROM programs_program_partner_institutions ppi
+                  JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id WHERE 1 = 1{by_institution})"""
+        scope_params = [*program_params, *institution_params]
     return f"""
         WITH RECURSIVE rp AS MATERIALIZED (
             SELECT p.id, p.code, p.lead_agency_id,
                    CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
             FROM programs_program p
-            WHERE {RUNNING_PROGRAM}
+            WHERE {RUNNING_PROGRAM}{in_scope}
         ), years(fy) AS (
             SELECT MIN(start_fy) FROM rp
             UNION ALL
@@ -118,7 +124,7 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
             SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy, MAX(fy) AS last_fy
             FROM overlapping GROUP BY country_id, on_kind, on_id
         )
-    """, [*program_params, *institution_params]
+    """, [*scope_params, *program_params, *institution_params]
 
 
 def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
