@@ -9,7 +9,8 @@ the length of its list; ``rule_rows`` computes a rule for another day.
 Each rule is a relation with one row per finding, optionally limited to the programs
 (or objectives) of some countries:
 
-* ``overlap``: a country and a goal, or a country and a partner institution, served by
+* ``overlap``: a country and a goal, or a partner institution (under its own country,
+  as for vetting), served by
   running programs of two or more lead agencies in at least one common fiscal year. One
   finding per such group (not per pair of programs): the brief speaks of "two or more
   active programs", and a manager acts on the situation (who else works on this goal
@@ -67,19 +68,32 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
     lowest and highest lead agency of their group; ``overlapping``: the years in which two
     or more lead agencies meet) are there for the finding's details.
 
+    Which country scopes a hit: a goal (a strategic goal, the same everywhere) counts under
+    every country of the program; a partner institution under its own country only, as the
+    vetting rule does (a partner unit belongs to one country: two programs serving Kenya and
+    Mozambique and the Mozambique Customs Authority overlap in Mozambique, not in Kenya). The
+    pure reference, held equal by a test: :mod:`evaluations.computations.overlap`.
+
     "Two or more lead agencies" is ``MIN(agency) < MAX(agency)``: the same test as
     ``COUNT(DISTINCT ...) > 1`` without sorting every hit-year (300,000 at the large size).
     Groups of one agency are left out by the window's columns, not by joining a list of
     candidate groups back: materialized CTEs carry no statistics, so such a three-column
     join was estimated at 16 rows for 51,000 and every later join ran as a nested loop
     (6-9 s for the flag list at the large size)."""
-    where, params = ids_condition("pc.country_id", ids)
+    by_program, program_params = ids_condition("pc.country_id", ids)
+    by_institution, institution_params = ids_condition("i.country_id", ids)
+    in_scope, scope_params = "", []
+    if ids is not None:  # the programs in those countries or serving their institutions
+        in_scope = f""" AND p.id IN (SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{by_program}
+            UNION SELECT ppi.program_id FROM programs_program_partner_institutions ppi
+                  JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id WHERE 1 = 1{by_institution})"""
+        scope_params = [*program_params, *institution_params]
     return f"""
         WITH RECURSIVE rp AS MATERIALIZED (
-            SELECT p.id, p.code, p.lead_agency_id, pc.country_id,
+            SELECT p.id, p.code, p.lead_agency_id,
                    CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
-            FROM programs_program p JOIN programs_program_countries pc ON pc.program_id = p.id
-            WHERE {RUNNING_PROGRAM}{where}
+            FROM programs_program p
+            WHERE {RUNNING_PROGRAM}{in_scope}
         ), years(fy) AS (
             SELECT MIN(start_fy) FROM rp
             UNION ALL
@@ -88,13 +102,17 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
             SELECT u.*, MIN(u.lead_agency_id) OVER (PARTITION BY u.country_id, u.on_kind, u.on_id) AS min_agency,
                    MAX(u.lead_agency_id) OVER (PARTITION BY u.country_id, u.on_kind, u.on_id) AS max_agency
             FROM (
-                SELECT rp.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy,
+                SELECT pc.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy,
                        rp.lead_agency_id, rp.id AS program_id, rp.code
-                FROM rp JOIN programs_program_goals g ON g.program_id = rp.id
+                FROM rp JOIN programs_program_countries pc ON pc.program_id = rp.id
+                JOIN programs_program_goals g ON g.program_id = rp.id
+                WHERE 1 = 1{by_program}
                 UNION ALL
-                SELECT rp.country_id, 'institution', i.partnerinstitution_id, rp.start_fy, rp.end_fy,
+                SELECT i.country_id, 'institution', i.id, rp.start_fy, rp.end_fy,
                        rp.lead_agency_id, rp.id, rp.code
-                FROM rp JOIN programs_program_partner_institutions i ON i.program_id = rp.id
+                FROM rp JOIN programs_program_partner_institutions ppi ON ppi.program_id = rp.id
+                JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
+                WHERE 1 = 1{by_institution}
             ) u
         ), overlapping AS MATERIALIZED (
             SELECT h.country_id, h.on_kind, h.on_id, y.fy
@@ -106,7 +124,7 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
             SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy, MAX(fy) AS last_fy
             FROM overlapping GROUP BY country_id, on_kind, on_id
         )
-    """, params
+    """, [*scope_params, *program_params, *institution_params]
 
 
 def _overlap(ids: list[int] | None, today: dt.date) -> Statement:

@@ -19,7 +19,8 @@ the dashboards' figures.
 
 When only programs changed (saved, added, linked: the everyday edit), only what they
 can reach is rebuilt (``_reach``): the overlap and donor-overlap findings of their
-countries, the vetting findings of their partner units' countries before and after, and
+countries (and the institution overlaps of their partner units' countries before and
+after), the vetting findings of their partner units' countries before and after, and
 the small gap and surge rules whole; the findings of other countries stay as they are,
 numbered alike (``coordination_rules.BLOCKED_BY_COUNTRY``). A new day rebuilds the
 vetting rule (expiry) only. Anything else (a vetting, a strategy, a partner unit, a
@@ -55,7 +56,8 @@ from ..selectors.coordination_rules import (
 
 # Raise when a rule's definition changes in code, so that findings stored under the old
 # definition are rebuilt after the deployment.
-FINDINGS_DEFINITION = 2  # 2: a vetting finding under its institution's country; numbered per country block
+FINDINGS_DEFINITION = 3  # 2: a vetting finding under its institution's country; numbered per country block;
+#                           3: an institution overlap under its institution's country only
 
 # More programs changed at once than this (an import): rebuild everything.
 MAX_CHANGED_PROGRAMS = 100
@@ -124,19 +126,27 @@ def _programs_changed(built: str, now: str) -> list[int] | None:
 def _reach(program_ids: list[int]) -> dict[str, list | None]:
     """What changes of these programs can reach, by rule: the blocks
     (``BLOCKED_BY_COUNTRY``) of each blocked rule, None (the whole rule) for the others.
-    Their overlaps and donor overlaps are those of the countries they are in (no country
-    link was removed: ``_programs_changed``); their vetting findings, those of the
-    countries of the partner units they serve now and of those they served (their stored
-    vetting findings, stored under their institutions' countries). Two queries."""
+    Their donor overlaps are those of the countries they are in (no country link was
+    removed: ``_programs_changed``); their overlaps, those of those countries (goals) and
+    of the countries of the partner units they serve now and of those they served (their
+    stored institution overlaps, stored under each institution's country); their vetting
+    findings, those of the countries of the partner units they serve now and of those they
+    served (their stored vetting findings, stored under their institutions' countries).
+    Three queries."""
     countries = Program.countries.through.objects.filter(program_id__in=program_ids)
     country_ids = sorted(set(countries.values_list("country_id", flat=True)))
-    units = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by().values_list(
-        "partnerinstitution__country__iso3")
-    units = units.union(CoordinationFinding.objects.filter(  # stored under each institution's country
-        rule="vetting", data__program_id__in=program_ids)
+    served = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by()
+    named = functools.reduce(operator.or_, (Q(programs__startswith=f"{pk}:") | Q(programs__contains=f", {pk}:")
+                                            for pk in program_ids))  # in "12:KEN-001 (DOS), 15:KEN-007 (DOD)"
+    overlaps = served.values_list("partnerinstitution__country_id").union(
+        CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution")
+        .annotate(programs=KeyTextTransform("programs", "data")).filter(named).order_by().values_list("country_id"))
+    overlap_ids = sorted(set(country_ids) | {c for (c,) in overlaps if c is not None})
+    units = served.values_list("partnerinstitution__country__iso3").union(CoordinationFinding.objects.filter(
+        rule="vetting", data__program_id__in=program_ids)  # stored under each institution's country
         .annotate(iso3=KeyTextTransform("iso3", "data")).order_by().values_list("iso3"))
     iso3s = sorted({c for (c,) in units if c is not None})
-    return {rule: None for rule in RULES} | {"overlap": country_ids, "donor_overlap": country_ids, "vetting": iso3s}
+    return {rule: None for rule in RULES} | {"overlap": overlap_ids, "donor_overlap": country_ids, "vetting": iso3s}
 
 
 def _changes_reach(inputs: str, programs: str, inputs_built: str | None,

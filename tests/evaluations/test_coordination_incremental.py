@@ -99,6 +99,34 @@ def _partner_unit_unlinked_from_a_program_without_countries(p):
     program.save()
 
 
+def _unit_in_another_country(p) -> m.PartnerInstitution:
+    """A Colombian unit (outside the first program's countries, Kenya and Ghana, as an
+    edit that drops a country leaves one) that another agency's Colombian program serves;
+    stored."""
+    unit = factories.PartnerInstitutionFactory(country=p["COL"])
+    other = factories.ProgramFactory(lead_agency=p["programs"][1].lead_agency, countries=[p["COL"]],
+                                     start_fy=2026, end_fy=2028)
+    other.partner_institutions.add(unit)
+    assert findings_current()
+    return unit
+
+
+def _unit_in_another_country_linked(p):
+    program = p["programs"][0]
+    program.partner_institutions.add(_unit_in_another_country(p))  # an overlap in Colombia only
+    program.save()
+
+
+def _unit_in_another_country_unlinked(p):
+    unit, program = _unit_in_another_country(p), p["programs"][0]
+    program.partner_institutions.add(unit)
+    program.save()
+    findings_rebuild(force=True)  # its overlap in Colombia stored, whatever the reach
+    assert CoordinationFinding.objects.filter(rule="overlap", country_id=p["COL"].pk, data__on_id=unit.pk).exists()
+    program.partner_institutions.remove(unit)  # its overlap, stored under Colombia, goes
+    program.save()
+
+
 def _objective_served(p):
     program = p["programs"][1]
     program.objectives.add(p["objective"])
@@ -140,6 +168,8 @@ CHANGES = {
     "partner unit linked": (_partner_unit_linked, True),
     "partner unit unlinked": (_partner_unit_unlinked, True),
     "partner unit unlinked, program in no country": (_partner_unit_unlinked_from_a_program_without_countries, True),
+    "partner unit in another country linked": (_unit_in_another_country_linked, True),
+    "partner unit in another country unlinked": (_unit_in_another_country_unlinked, True),
     "objective served": (_objective_served, True),
     "program added": (_program_added, True),
     "program archived": (_program_archived, True),
@@ -182,6 +212,17 @@ def test_a_new_day_rebuilds_the_vetting_rule_only_and_equals_a_full_rebuild(port
     assert set(CoordinationFinding.objects.exclude(rule="vetting").values_list("pk", flat=True)) == others
     findings_rebuild(force=True)
     assert rebuilt == _stored()
+
+
+def test_an_institution_overlap_is_stored_under_the_institutions_country_only(portfolio):
+    # Given two agencies' programs serving Kenya and Ghana and the same Kenyan unit (stored)
+    # Then their overlap on that unit is Kenya's, not Ghana's too; their goal's is both's
+    on_unit = CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution",
+                                                 data__on_id=portfolio["unit"].pk)
+    assert sorted(on_unit.values_list("country_id", flat=True)) == [portfolio["kenya"].pk]
+    on_goal = CoordinationFinding.objects.filter(rule="overlap", data__on_kind="goal",
+                                                 data__on_id=m.Goal.objects.get(code="1.e").pk)
+    assert {portfolio["kenya"].pk, portfolio["ghana"].pk} <= set(on_goal.values_list("country_id", flat=True))
 
 
 def test_a_program_edit_leaves_other_countries_findings_untouched(portfolio):
