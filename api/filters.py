@@ -16,12 +16,18 @@ from assessments.models import AssessmentStatus, Band, CountryAssessment
 from assessments.selectors import current_scores
 from programs.filters import (
     ARCHIVED_CHOICES,
+    UNKNOWN_GOAL,
+    CodeFilter,
     ProgramFilter,
     agencies_matching,
+    agency_filter,
     archived_rows,
     archived_shown,
+    country_filter,
     countries_in_regions,
     countries_matching,
+    goals_matching,
+    region_filter,
     regions_matching,
     updated_since_filter,
 )
@@ -92,7 +98,7 @@ class ApiProgramFilter(ProgramFilter):
 
 
 class CountryFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id (either scheme)", max_length=20)
+    region = region_filter("Region code or id (either scheme)")
     priority_tier = django_filters.ChoiceFilter(choices=PriorityTier.choices)
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Current selectivity band")
     iso3 = django_filters.CharFilter(lookup_expr="iexact", max_length=3)
@@ -128,7 +134,8 @@ class AgencyFilter(django_filters.FilterSet):
 
 
 class GoalFilter(django_filters.FilterSet):
-    parent = django_filters.CharFilter(field_name="parent__code", label="Parent goal code", max_length=8)
+    parent = CodeFilter(field_name="parent__code", lookup_expr="iexact", label="Parent goal code", max_length=8,
+                        matching=goals_matching, unknown=UNKNOWN_GOAL)
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Principal goals only")
     updated_since = updated_since_filter()
 
@@ -167,8 +174,8 @@ class _ProgramScopedFilter(django_filters.FilterSet):
     """Filters of records that belong to a program: by program, its country and agency."""
 
     program_path = "program"
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    agency = django_filters.CharFilter(method="filter_agency", label="Lead agency code or id", max_length=20)
+    country = country_filter("Country ISO3 or id", max_length=9)
+    agency = agency_filter("Lead agency code or id")
     updated_since = updated_since_filter()
 
     def filter_country(self, queryset, name, value):
@@ -231,8 +238,8 @@ class ReviewFilter(_ProgramScopedFilter):
 class _CountryScopedFilter(django_filters.FilterSet):
     """Rows with a ``country``: by that country (ISO3 or id) or a region of either scheme."""
 
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
+    country = country_filter("Country ISO3 or id", max_length=9)
+    region = region_filter("Region code or id")
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
@@ -320,7 +327,7 @@ class ApiAssessmentFilter(AssessmentFilter):
     """The assessment list page's filters, with the API's country (ISO3 or id), several
     statuses, framework version and updated_since."""
 
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    country = country_filter("Country ISO3 or id", max_length=9)
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
     framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
     updated_since = updated_since_filter()
@@ -338,7 +345,7 @@ class ApiSelectivityScoreFilter(SelectivityScoreFilter):
     the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
 
     region = _id_filter("region", "Region id (bureau or command)", method="filter_region")
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    country = country_filter("Country ISO3 or id", max_length=9)
     updated_since = updated_since_filter("computed_at")
 
     def filter_country(self, queryset, name, value):
