@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -65,15 +66,31 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
+class IdField(forms.IntegerField):
+    """The id of a row of ``model``: a whole number of a row that exists (archived rows
+    included); an unknown one is the field's error, as an unknown code is (CodeField)."""
+
+    def __init__(self, *, model: type[models.Model], **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not self.model._base_manager.filter(pk=value).exists():
+            raise forms.ValidationError(f"No {self.model._meta.verbose_name} has the id {value}.", code="unknown")
+        return value
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number (``?program=5.5`` is a 400, not program 5)."""
+    """A row id: a whole number (``?program=5.5`` is a 400, not program 5) of a row that
+    exists (``?program=999999`` is a 400, not an empty list)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
-def _id_filter(field: str, label: str, **kwargs) -> IdFilter:
-    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, **kwargs)
+def _id_filter(field: str, label: str, model: type[models.Model], **kwargs) -> IdFilter:
+    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, model=model, **kwargs)
 
 
 def _countries_in_band(band: str) -> QuerySet:
@@ -192,7 +209,7 @@ class _ProgramScopedFilter(django_filters.FilterSet):
 
 
 class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     kind = django_filters.ChoiceFilter(choices=MoeKind.choices)
 
     class Meta:
@@ -202,8 +219,8 @@ class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
 
 class MeasurementFilter(_ProgramScopedFilter):
     program_path = "moe__program"
-    moe = _id_filter("moe", "MOE id")
-    program = _id_filter("moe__program", "Program id")
+    moe = _id_filter("moe", "MOE id", MeasureOfEffectiveness)
+    program = _id_filter("moe__program", "Program id", Program)
     status = django_filters.MultipleChoiceFilter(choices=MeasurementStatus.choices)
     period = django_filters.CharFilter(lookup_expr="iexact", max_length=10, label="Period code, e.g. FY2027-Q1")
     fiscal_year = django_filters.NumberFilter(
@@ -219,7 +236,7 @@ class MeasurementFilter(_ProgramScopedFilter):
 
 
 class ReviewFilter(_ProgramScopedFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     decision = django_filters.ChoiceFilter(choices=ReviewDecision.choices)
     pending = django_filters.BooleanFilter(method="filter_pending", label="Pending (no decision yet)")
     fiscal_year = django_filters.NumberFilter(
@@ -275,7 +292,7 @@ def _rollup_filter(model, **declared) -> type[django_filters.FilterSet]:
 
 class ProgramRollupFilter(_ProgramScopedFilter):
     status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     updated_since = updated_since_filter("computed_at")
 
     class Meta:
@@ -298,7 +315,7 @@ GoalRollupFilter = _rollup_filter(GoalRollup)
 
 
 class EvaluationFilter(_ProgramScopedFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     evaluation_type = django_filters.ChoiceFilter(choices=EvaluationType.choices)
     rating = django_filters.ChoiceFilter(choices=EvaluationRating.choices)
     is_independent = django_filters.BooleanFilter()
@@ -310,8 +327,8 @@ class EvaluationFilter(_ProgramScopedFilter):
 
 class RecommendationFilter(_ProgramScopedFilter):
     program_path = "evaluation__program"
-    evaluation = _id_filter("evaluation", "Evaluation id")
-    program = _id_filter("evaluation__program", "Program id")
+    evaluation = _id_filter("evaluation", "Evaluation id", Evaluation)
+    program = _id_filter("evaluation__program", "Program id", Program)
     follow_up_status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
 
@@ -342,9 +359,9 @@ class ApiAssessmentFilter(AssessmentFilter):
 
 class ApiSelectivityScoreFilter(SelectivityScoreFilter):
     """The pages' score filters (region, band, tier, sort) plus country and updated_since;
-    the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
+    the region is an id here (an unknown one is a 400, as on every list)."""
 
-    region = _id_filter("region", "Region id (bureau or command)", method="filter_region")
+    region = _id_filter("region", "Region id (bureau or command)", Region, method="filter_region")
     country = country_filter("Country ISO3 or id", max_length=9)
     updated_since = updated_since_filter("computed_at")
 
