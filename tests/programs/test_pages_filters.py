@@ -174,3 +174,24 @@ def test_a_program_export_with_a_filter_that_is_not_valid_is_a_400(client, manag
     assert response.status_code == 400
     assert sorted(line.split(" (")[0] for line in response.content.decode().splitlines()) == ["Country", "Status"]
     assert len(client.get("/programs/export/csv/").content.decode("utf-8-sig").strip().splitlines()) > 1
+
+
+def test_the_approvals_queue_shows_an_unknown_country_or_agency_as_its_fields_error(client, manager, portfolio):
+    client.force_login(manager)
+    for name, message in (("country", "No country has the ISO code 'ZZZ'; choose one from the list."),
+                          ("agency", "No agency has the code 'ZZZ'; choose one from the list.")):
+        response = client.get("/programs/approvals/", {name: "ZZZ"})
+        assert response.status_code == 200 and response.context["filter"].errors == {name: [message]}
+        assert message.replace("'", "&#x27;") in response.content.decode()
+        export = client.get("/programs/approvals/export/csv/", {name: "ZZZ"})
+        assert export.status_code == 400 and export.content.decode().endswith(f"({name}): {message}\n")
+
+
+def test_a_records_page_and_download_refuse_an_unknown_country(client, manager, portfolio):
+    factories.PartnerInstitutionFactory()
+    client.force_login(manager)
+    message = "No country has the ISO code 'ZZZ'; choose one from the list."
+    page = client.get("/programs/records/institutions/", {"country": "ZZZ"})
+    assert page.context["filter"].errors == {"country": [message]} and len(page.context["page"].object_list) == 0
+    export = client.get("/programs/records/institutions/export/csv/", {"country": "ZZZ"})
+    assert export.status_code == 400 and export.content.decode() == f"Country (country): {message}\n"
