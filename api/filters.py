@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,12 +17,18 @@ from assessments.models import AssessmentStatus, Band, CountryAssessment
 from assessments.selectors import current_scores
 from programs.filters import (
     ARCHIVED_CHOICES,
+    UNKNOWN_GOAL,
+    CodeFilter,
     ProgramFilter,
     agencies_matching,
+    agency_filter,
     archived_rows,
     archived_shown,
+    country_filter,
     countries_in_regions,
     countries_matching,
+    goals_matching,
+    region_filter,
     regions_matching,
     updated_since_filter,
 )
@@ -59,15 +66,31 @@ from programs.models import (
 ID_MAX = 2**31 - 1
 
 
+class IdField(forms.IntegerField):
+    """The id of a row of ``model``: a whole number of a row that exists (archived rows
+    included); an unknown one is the field's error, as an unknown code is (CodeField)."""
+
+    def __init__(self, *, model: type[models.Model], **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not self.model._base_manager.filter(pk=value).exists():
+            raise forms.ValidationError(f"No {self.model._meta.verbose_name} has the id {value}.", code="unknown")
+        return value
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number (``?program=5.5`` is a 400, not program 5)."""
+    """A row id: a whole number (``?program=5.5`` is a 400, not program 5) of a row that
+    exists (``?program=999999`` is a 400, not an empty list)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
-def _id_filter(field: str, label: str, **kwargs) -> IdFilter:
-    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, **kwargs)
+def _id_filter(field: str, label: str, model: type[models.Model], **kwargs) -> IdFilter:
+    return IdFilter(field_name=field, label=label, min_value=1, max_value=ID_MAX, model=model, **kwargs)
 
 
 def _countries_in_band(band: str) -> QuerySet:
@@ -92,7 +115,7 @@ class ApiProgramFilter(ProgramFilter):
 
 
 class CountryFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id (either scheme)", max_length=20)
+    region = region_filter("Region code or id (either scheme)")
     priority_tier = django_filters.ChoiceFilter(choices=PriorityTier.choices)
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Current selectivity band")
     iso3 = django_filters.CharFilter(lookup_expr="iexact", max_length=3)
@@ -128,7 +151,8 @@ class AgencyFilter(django_filters.FilterSet):
 
 
 class GoalFilter(django_filters.FilterSet):
-    parent = django_filters.CharFilter(field_name="parent__code", label="Parent goal code", max_length=8)
+    parent = CodeFilter(field_name="parent__code", lookup_expr="iexact", label="Parent goal code", max_length=8,
+                        matching=goals_matching, unknown=UNKNOWN_GOAL)
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Principal goals only")
     updated_since = updated_since_filter()
 
@@ -167,8 +191,8 @@ class _ProgramScopedFilter(django_filters.FilterSet):
     """Filters of records that belong to a program: by program, its country and agency."""
 
     program_path = "program"
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    agency = django_filters.CharFilter(method="filter_agency", label="Lead agency code or id", max_length=20)
+    country = country_filter("Country ISO3 or id", max_length=9)
+    agency = agency_filter("Lead agency code or id")
     updated_since = updated_since_filter()
 
     def filter_country(self, queryset, name, value):
@@ -185,7 +209,7 @@ class _ProgramScopedFilter(django_filters.FilterSet):
 
 
 class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     kind = django_filters.ChoiceFilter(choices=MoeKind.choices)
 
     class Meta:
@@ -195,8 +219,8 @@ class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
 
 class MeasurementFilter(_ProgramScopedFilter):
     program_path = "moe__program"
-    moe = _id_filter("moe", "MOE id")
-    program = _id_filter("moe__program", "Program id")
+    moe = _id_filter("moe", "MOE id", MeasureOfEffectiveness)
+    program = _id_filter("moe__program", "Program id", Program)
     status = django_filters.MultipleChoiceFilter(choices=MeasurementStatus.choices)
     period = django_filters.CharFilter(lookup_expr="iexact", max_length=10, label="Period code, e.g. FY2027-Q1")
     fiscal_year = django_filters.NumberFilter(
@@ -212,7 +236,7 @@ class MeasurementFilter(_ProgramScopedFilter):
 
 
 class ReviewFilter(_ProgramScopedFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     decision = django_filters.ChoiceFilter(choices=ReviewDecision.choices)
     pending = django_filters.BooleanFilter(method="filter_pending", label="Pending (no decision yet)")
     fiscal_year = django_filters.NumberFilter(
@@ -231,8 +255,8 @@ class ReviewFilter(_ProgramScopedFilter):
 class _CountryScopedFilter(django_filters.FilterSet):
     """Rows with a ``country``: by that country (ISO3 or id) or a region of either scheme."""
 
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
-    region = django_filters.CharFilter(method="filter_region", label="Region code or id", max_length=20)
+    country = country_filter("Country ISO3 or id", max_length=9)
+    region = region_filter("Region code or id")
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country__in=countries_matching(value)) if value.strip() else queryset
@@ -268,7 +292,7 @@ def _rollup_filter(model, **declared) -> type[django_filters.FilterSet]:
 
 class ProgramRollupFilter(_ProgramScopedFilter):
     status = django_filters.ChoiceFilter(choices=RollupStatus.choices)
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     updated_since = updated_since_filter("computed_at")
 
     class Meta:
@@ -291,7 +315,7 @@ GoalRollupFilter = _rollup_filter(GoalRollup)
 
 
 class EvaluationFilter(_ProgramScopedFilter):
-    program = _id_filter("program", "Program id")
+    program = _id_filter("program", "Program id", Program)
     evaluation_type = django_filters.ChoiceFilter(choices=EvaluationType.choices)
     rating = django_filters.ChoiceFilter(choices=EvaluationRating.choices)
     is_independent = django_filters.BooleanFilter()
@@ -303,8 +327,8 @@ class EvaluationFilter(_ProgramScopedFilter):
 
 class RecommendationFilter(_ProgramScopedFilter):
     program_path = "evaluation__program"
-    evaluation = _id_filter("evaluation", "Evaluation id")
-    program = _id_filter("evaluation__program", "Program id")
+    evaluation = _id_filter("evaluation", "Evaluation id", Evaluation)
+    program = _id_filter("evaluation__program", "Program id", Program)
     follow_up_status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
 
@@ -320,7 +344,7 @@ class ApiAssessmentFilter(AssessmentFilter):
     """The assessment list page's filters, with the API's country (ISO3 or id), several
     statuses, framework version and updated_since."""
 
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    country = country_filter("Country ISO3 or id", max_length=9)
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
     framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
     updated_since = updated_since_filter()
@@ -335,10 +359,10 @@ class ApiAssessmentFilter(AssessmentFilter):
 
 class ApiSelectivityScoreFilter(SelectivityScoreFilter):
     """The pages' score filters (region, band, tier, sort) plus country and updated_since;
-    the region is an id here, and an unknown one matches nothing (the pages pick from a list)."""
+    the region is an id here (an unknown one is a 400, as on every list)."""
 
-    region = _id_filter("region", "Region id (bureau or command)", method="filter_region")
-    country = django_filters.CharFilter(method="filter_country", label="Country ISO3 or id", max_length=9)
+    region = _id_filter("region", "Region id (bureau or command)", Region, method="filter_region")
+    country = country_filter("Country ISO3 or id", max_length=9)
     updated_since = updated_since_filter("computed_at")
 
     def filter_country(self, queryset, name, value):

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import HttpResponseBadRequest
 from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
@@ -82,6 +84,70 @@ def agencies_matching(value: str) -> QuerySet[Agency]:
     """The agency named by ``value``: its id or code (any case)."""
     value = value.strip()
     return Agency.objects.filter(Q(pk=int(value)) if is_record_id(value) else Q(code__iexact=value))
+
+
+def goals_matching(value: str) -> QuerySet[Goal]:
+    """The goal of code ``value`` (any case) and, for a principal goal, its sub-goals."""
+    value = value.strip()
+    return Goal.objects.filter(Q(code__iexact=value) | Q(parent__code__iexact=value))
+
+
+def sectors_matching(value: str) -> QuerySet[Sector]:
+    """The sector of DAC code ``value``."""
+    return Sector.objects.filter(dac_code=value.strip())
+
+
+class CodeField(forms.CharField):
+    """A code or id naming rows of a table (``matching(value)``); cleaned to the stripped
+    value, or "" for any. A value that names no row is the field's error (``unknown(value)``),
+    so a page shows it on the field, a download answers 400 and the API a 400 naming the
+    filter, instead of an empty list (one query when given)."""
+
+    def __init__(self, *, matching: Callable[[str], QuerySet], unknown: Callable[[str], str], **kwargs):
+        self.matching, self.unknown = matching, unknown
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not self.matching(value).exists():
+            raise forms.ValidationError(self.unknown(value), code="unknown")
+        return value
+
+
+class CodeFilter(django_filters.CharFilter):
+    """A filter by a code or id of a table: an unknown one is the filter's error
+    (``CodeField``). Give ``matching`` (value -> QuerySet) and ``unknown`` (value -> message)."""
+
+    field_class = CodeField
+
+
+def unknown_code(record: str, code: str, hint: str, *, by_id: bool = True) -> Callable[[str], str]:
+    """The message of a ``record`` that no row has: "No country has the ISO code 'ZZZ'; "
+    + ``hint``, or "... the id '12'; ..." for digits when the filter also takes ids."""
+    return lambda value: f"No {record} has the {'id' if by_id and is_record_id(value) else code} '{value}'; {hint}"
+
+
+UNKNOWN_COUNTRY = unknown_code("country", "ISO code", "choose one from the list.")
+UNKNOWN_REGION = unknown_code("region", "code", "use a State bureau (e.g. AF) or a combatant command (e.g. AFRICOM).")
+UNKNOWN_AGENCY = unknown_code("agency", "code", "choose one from the list.")
+UNKNOWN_GOAL = unknown_code("goal", "code", "use e.g. 1 or 1.a.", by_id=False)
+UNKNOWN_SECTOR = unknown_code("sector", "DAC code", "choose one from the list.", by_id=False)
+
+
+def country_filter(label: str = "Country", *, method: str = "filter_country", max_length: int = 120) -> CodeFilter:
+    """``country``: an ISO3 code or id; unknown, the filter's error."""
+    return CodeFilter(method=method, label=label, max_length=max_length,
+                      matching=countries_matching, unknown=UNKNOWN_COUNTRY)
+
+
+def region_filter(label: str = "Region", *, method: str = "filter_region") -> CodeFilter:
+    """``region``: a region code of either scheme or id; unknown, the filter's error."""
+    return CodeFilter(method=method, label=label, max_length=20, matching=regions_matching, unknown=UNKNOWN_REGION)
+
+
+def agency_filter(label: str = "Agency", *, method: str = "filter_agency") -> CodeFilter:
+    """``agency``: an agency code or id; unknown, the filter's error."""
+    return CodeFilter(method=method, label=label, max_length=20, matching=agencies_matching, unknown=UNKNOWN_AGENCY)
 
 
 def countries_in_regions(regions: QuerySet[Region]) -> QuerySet[Country]:
@@ -158,11 +224,12 @@ class ProgramFilter(django_filters.FilterSet):
     """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
 
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
-    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
-    region = django_filters.CharFilter(method="filter_region", label="Region", max_length=20)
-    agency = django_filters.CharFilter(method="filter_agency", label="Agency", max_length=20)
-    goal = django_filters.CharFilter(method="filter_goal", label="Goal", max_length=8)
-    sector = django_filters.CharFilter(method="filter_sector", label="Sector (DAC)", max_length=5)
+    country = country_filter()
+    region = region_filter()
+    agency = agency_filter()
+    goal = CodeFilter(method="filter_goal", label="Goal", max_length=8, matching=goals_matching, unknown=UNKNOWN_GOAL)
+    sector = CodeFilter(method="filter_sector", label="Sector (DAC)", max_length=5,
+                        matching=sectors_matching, unknown=UNKNOWN_SECTOR)
     status = django_filters.MultipleChoiceFilter(choices=ProgramStatus.choices, label="Status")
     fiscal_year = django_filters.NumberFilter(
         method="filter_fiscal_year",
@@ -213,7 +280,7 @@ class ProgramFilter(django_filters.FilterSet):
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
 
-    # Each method receives a cleaned value; an unknown code simply matches nothing.
+    # Each method receives a cleaned value; an unknown code is its field's error (CodeFilter).
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -252,16 +319,15 @@ class ProgramFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        goals = Goal.objects.filter(Q(code__iexact=value) | Q(parent__code__iexact=value))
         through = queryset.model.goals.through
-        return queryset.filter(pk__in=through.objects.filter(goal__in=goals).values("program"))
+        return queryset.filter(pk__in=through.objects.filter(goal__in=goals_matching(value)).values("program"))
 
     def filter_sector(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         through = queryset.model.sectors.through
-        return queryset.filter(pk__in=through.objects.filter(sector__dac_code=value).values("program"))
+        return queryset.filter(pk__in=through.objects.filter(sector__in=sectors_matching(value)).values("program"))
 
     def filter_fiscal_year(self, queryset, name, value):
         if value is None:
@@ -321,7 +387,7 @@ class PartnerInstitutionFilter(_RecordFilter):
     code or id)."""
 
     search_fields = ("name",)
-    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
+    country = country_filter()
     institution_type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label="Type")
     nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices)
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
@@ -420,24 +486,46 @@ class ObjectiveFilter(_RecordFilter):
 # --- The managers' approvals queue ------------------------------------------------------
 
 
+def _ordering_only(filterset: django_filters.FilterSet) -> set[str]:
+    """The fields of ``filterset`` that only order its rows: its ``OrderingFilter``s and
+    those it names in ``ordering_only``."""
+    return ({name for name, f in filterset.filters.items() if isinstance(f, django_filters.OrderingFilter)}
+            | set(getattr(filterset, "ordering_only", ())))
+
+
 def filter_matching(filterset: django_filters.FilterSet) -> QuerySet:
     """The rows a page's filter matches; none while it is not valid (a stale or mistyped
     value is its field's error, and must not widen the list, its export or a decision on
     "all that match" to every row, as django-filter's ``qs`` does by dropping the field).
-    The pattern of every filtered page; the API answers 400 instead (api.filter_backend).
-    A field that only orders the rows (an ``OrderingFilter``, or one a FilterSet names in
-    ``ordering_only``) narrows nothing: its bad value is its field's error and the rows keep
-    the default order."""
+    The pattern of every filtered page; a download answers 400 (``filter_refusal``) and
+    the API a 400 naming the field (api.filter_backend). A field that only orders the rows
+    (an ``OrderingFilter``, or one a FilterSet names in ``ordering_only``) narrows nothing:
+    its bad value is its field's error and the rows keep the default order."""
     if filterset.is_bound and not filterset.is_valid():
-        ordering = {name for name, f in filterset.filters.items() if isinstance(f, django_filters.OrderingFilter)}
-        ordering |= set(getattr(filterset, "ordering_only", ()))
-        if not set(filterset.form.errors) <= ordering:
+        if not set(filterset.form.errors) <= _ordering_only(filterset):
             return filterset.queryset.none()
         data = filterset.data.copy()
         for name in filterset.form.errors:
             data.pop(name, None)
         return type(filterset)(data, queryset=filterset.queryset, request=filterset.request).qs
     return filterset.qs
+
+
+def filter_refusal(filterset: django_filters.FilterSet | forms.Form) -> HttpResponseBadRequest | None:
+    """A download's answer to a filter (a FilterSet, or a form such as the dashboards'
+    ``ScopeQuery``) that is not valid: a 400 in plain text, one line per field
+    ("Country (country): No country has ..."); None when it is valid. An export of an
+    invalid filter is never an empty file, nor every row."""
+    if not filterset.is_bound or filterset.is_valid():
+        return None
+    form = getattr(filterset, "form", filterset)
+    if isinstance(filterset, django_filters.FilterSet) and set(form.errors) <= _ordering_only(filterset):
+        return None  # a bad sort narrows nothing: the download keeps the default order
+    text = "\n".join(
+        f"{form.fields[name].label if name in form.fields else name} ({name}): {' '.join(messages)}"
+        for name, messages in form.errors.items()
+    )
+    return HttpResponseBadRequest(text + "\n", content_type="text/plain; charset=utf-8")
 
 
 class ProgramPickFilter(django_filters.Filter):
@@ -453,8 +541,8 @@ class ApprovalFilter(django_filters.FilterSet):
     the large size, too many to list)."""
 
     program = ProgramPickFilter(field_name="moe__program", label="Program")
-    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=120)
-    agency = django_filters.CharFilter(method="filter_agency", label="Agency", max_length=20)
+    country = country_filter()
+    agency = agency_filter()
     period = django_filters.CharFilter(method="filter_period", label="Period", max_length=10)
     kind = django_filters.ChoiceFilter(field_name="moe__kind", choices=MoeKind.choices, label="MOE kind",
                                        empty_label="Any kind")

@@ -11,7 +11,7 @@ from dashboards.charts import score_trend_chart
 from programs import permissions
 from infrastructure.exports import export_response
 from infrastructure.versioning import StaleVersionError
-from programs.filters import filter_matching
+from programs.filters import filter_matching, filter_refusal
 from programs.models import Country
 from programs.services import priorities
 from programs.views.refusals import forbidden_page
@@ -50,7 +50,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     scores = filter_matching(filterset)
     export = request.GET.get("export")
     if export:
-        return export_response(scores, RANKING_COLUMNS, fmt=export, stem="selectivity-ranking")
+        return filter_refusal(filterset) or export_response(scores, RANKING_COLUMNS, fmt=export, stem="selectivity-ranking")
     params = request.GET.copy()
     params.pop("sort", None)
     params.pop("export", None)

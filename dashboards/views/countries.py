@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.filters import filter_refusal
 from programs.models import RegionScheme
 
 from .. import charts
@@ -24,6 +25,8 @@ from .table_exports import export_context
 
 def country_list(request: HttpRequest, table: str | None = None, export_format: str = "csv") -> HttpResponse:
     scope = ScopeQuery(request.GET)
+    if table is not None and (refusal := filter_refusal(scope)):  # a download answers 400, not an empty file
+        return refusal
     tier = scope.value("tier")
     include_all = request.GET.get("all") == "1"
     countries = country_index_table(overview.country_index(region=scope.value("region"), tier=tier, include_all=include_all,

@@ -4,6 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from programs.filters import filter_refusal
+
 from ..selectors import flags, overview
 from ..tables.base import table_export
 from ..tables.flags import FLAG_TABLES, FlagTable
@@ -28,6 +30,8 @@ def flag_list(request: HttpRequest, kind: str, table: str | None = None, export_
     if kind not in flags.KINDS:
         raise Http404("No such flag.")
     scope_query = ScopeQuery(request.GET)
+    if table is not None and (refusal := filter_refusal(scope_query)):  # a download answers 400, not an empty file
+        return refusal
     region, country = scope_query.value("region"), scope_query.value("country")
     if not scope_query.is_valid():  # a filter that names nothing matches nothing
         country_ids, scope, key = [], "no country (correct the filter)", "none"

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from programs.filters import filter_refusal
+
 from ..selectors import overview
 from ..tables.base import table_export
 from ..tables.links import country_url
@@ -13,6 +15,8 @@ from .table_exports import export_context
 
 def goal_coverage(request: HttpRequest, table: str | None = None, export_format: str = "csv") -> HttpResponse:
     scope = ScopeQuery(request.GET)
+    if table is not None and (refusal := filter_refusal(scope)):  # a download answers 400, not an empty file
+        return refusal
     region, tier = scope.value("region"), scope.value("tier")
     coverage = overview.goal_coverage(region=region, tier=tier, country_ids=scope.country_ids())
     download = coverage_table(coverage)

@@ -36,7 +36,7 @@ from ..services.measures import (
 )
 from ..services.programs import is_approved_data
 from ..services.approvals import measurements_decide
-from ..filters import ApprovalFilter
+from ..filters import ApprovalFilter, filter_refusal
 from .refusals import forbidden_page
 from infrastructure.form_errors import apply_service_errors
 from .paging import paginate, query_without, selected_ids
@@ -262,7 +262,10 @@ def approvals_export(request: HttpRequest, fmt: str) -> HttpResponse:
     permissions.require_manager(request.user, "export the approvals queue")
     # the queue as filtered on the page (the links carry its query), rows loaded with what
     # they name (approvals_queue: program, agency, author, breakdown)
-    return export_response(ApprovalFilter(request.GET).matching, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
+    queue = ApprovalFilter(request.GET)
+    if refusal := filter_refusal(queue):
+        return refusal
+    return export_response(queue.matching, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="approvals")
 
 
 def _after_decision(request: HttpRequest) -> HttpResponse:

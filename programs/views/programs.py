@@ -23,7 +23,7 @@ from ..importing.exports import (
     program_export_rows,
     program_measurements,
 )
-from ..filters import ProgramFilter, filter_matching
+from ..filters import ProgramFilter, filter_matching, filter_refusal
 from ..models import Funding, Measurement, MeasureOfEffectiveness, Program, Target
 from ..selectors.history import history_entries
 from ..selectors.programs import program_detail, program_search
@@ -84,18 +84,24 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 def program_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = ProgramFilter(request.GET)
+    if refusal := filter_refusal(filterset):
+        return refusal
     return export_response(program_export_rows(filter_matching(filterset)), PROGRAM_EXPORT_COLUMNS, fmt=fmt, stem="programs")
 
 
 def program_moe_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The MOEs and targets of the filtered program list, in the MOEs template."""
     filterset = ProgramFilter(request.GET)
+    if refusal := filter_refusal(filterset):
+        return refusal
     return export_response(moe_export_rows(filter_matching(filterset)), MOE_EXPORT_COLUMNS, fmt=fmt, stem="moes")
 
 
 def program_measurement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The measurements of the filtered program list, in the measurements template."""
     filterset = ProgramFilter(request.GET)
+    if refusal := filter_refusal(filterset):
+        return refusal
     rows = measurement_export_rows(program_measurements(filter_matching(filterset)))
     return export_response(rows, MEASUREMENT_EXPORT_COLUMNS, fmt=fmt, stem="measurements")
 

@@ -150,6 +150,8 @@ def _cell(record, accessor) -> Any:
 def record_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     spec = _kind(kind)
     filterset = spec.filterset(request.GET, queryset=spec.queryset())
+    if refusal := filters.filter_refusal(filterset):
+        return refusal
     return export_response(filters.filter_matching(filterset), spec.columns, fmt=fmt, stem=spec.slug)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from dashboards.selectors.overview import region_country_ids
 from dashboards.views.scope_params import ScopeQuery, region_choices
 from infrastructure.exports import export_response
+from programs.filters import filter_refusal
 from programs.models import Country
 
 from ..selectors.results_framework import EXPORT_COLUMNS, framework_rows, results_framework
@@ -27,7 +28,7 @@ def results_framework_page(request: HttpRequest, fmt: str | None = None) -> Http
     if fmt is not None:
         stem = "results-framework" + (f"-{country.iso3}" if country else (f"-{region.code}" if region else ""))
         columns = [(header, (lambda row, i=i: row[i])) for i, header in enumerate(EXPORT_COLUMNS)]
-        return export_response(framework_rows(framework), columns, fmt=fmt, stem=stem)
+        return filter_refusal(scope) or export_response(framework_rows(framework), columns, fmt=fmt, stem=stem)
     query = request.GET.urlencode()
     return render(request, "reports/results_framework.html", {
         "framework": framework, "scope": scope, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(

@@ -1,12 +1,15 @@
 """Every API list refuses a query it cannot honor with a 400 naming the parameter: an
-unknown sort key (the allowed ones named, as the OpenAPI schema lists them) and a filter
-value of the wrong kind. The lists are read from the router, not listed by hand, so a new
+unknown sort key (the allowed ones named, as the OpenAPI schema lists them), a filter
+value of the wrong kind, and a code or id that names no row (``?country=ZZZ`` was a 200
+with ``count: 0``). The lists are read from the router, not listed by hand, so a new
 resource is held by the same rule."""
 import django_filters
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from api.filters import IdFilter
 from api.ordering import ordering_problem
+from programs.filters import CodeFilter
 from api.urls import router
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,51 @@ def test_a_filter_value_of_the_wrong_kind_is_a_400_naming_the_filter(token_clien
     assert response.status_code == 400, (prefix, name, value, response.status_code, response.content[:300])
     errors = response.json()["errors"]
     assert list(errors) == [name] and errors[name][0]
+
+
+# A code or id that names no row, by kind of filter (a CodeFilter's value may be a code or an id).
+UNKNOWN_VALUES = [(CodeFilter, "ZZZ9"), (CodeFilter, "99999"), (IdFilter, "999999")]
+UNKNOWN = [
+    (prefix, name, value)
+    for prefix, viewset in LISTS
+    for name, filter_field in (getattr(viewset, "filterset_class", None) and viewset.filterset_class.base_filters.items() or [])
+    for kind, value in UNKNOWN_VALUES if isinstance(filter_field, kind)
+]
+MESSAGES = {
+    ("country", "ZZZ9"): "No country has the ISO code 'ZZZ9'; choose one from the list.",
+    ("country", "99999"): "No country has the id '99999'; choose one from the list.",
+    ("sector", "99999"): "No sector has the DAC code '99999'; choose one from the list.",
+    ("agency", "ZZZ9"): "No agency has the code 'ZZZ9'; choose one from the list.",
+    ("region", "ZZZ9"): "No region has the code 'ZZZ9'; use a State bureau (e.g. AF) or a combatant command (e.g. AFRICOM).",
+    ("program", "999999"): "No program has the id 999999.",
+    ("goal", "ZZZ9"): "No goal has the code 'ZZZ9'; use e.g. 1 or 1.a.",
+}
+
+
+def test_the_code_and_id_filters_of_every_list_are_tried():
+    tried = {(prefix, name) for prefix, name, _ in UNKNOWN}
+    assert {("programs", "country"), ("programs", "region"), ("programs", "agency"), ("programs", "goal"),
+            ("programs", "sector"), ("moes", "country"), ("partner-institutions", "country"),
+            ("country-rollups", "country"), ("countries", "region"), ("goals", "parent"),
+            ("selectivity-scores", "region"), ("recommendations", "evaluation"), ("measurements", "moe")} <= tried
+
+
+@pytest.mark.parametrize("prefix, name, value", UNKNOWN, ids=[f"{p}-{n}={v}" for p, n, v in UNKNOWN])
+def test_an_unknown_code_or_id_is_a_400_naming_the_filter(token_client, manager, program_a, prefix, name, value):
+    """Given a code or id that names no row, every list answers 400 with the filter's
+    message, not 200 ``{"count": 0}``; a code that names a row still filters."""
+    client = token_client(manager)
+    response = client.get(f"/api/v1/{prefix}/", {name: value})
+    assert response.status_code == 400, (prefix, name, value, response.status_code, response.content[:300])
+    errors = response.json()["errors"]
+    assert list(errors) == [name] and len(errors[name]) == 1
+    [message] = errors[name]
+    assert message == MESSAGES.get((name, value), message) and message.startswith("No ") and value in message
+
+
+@pytest.mark.parametrize("name, value", [("country", "ken"), ("country", "KEN"), ("region", "AF"), ("region", "AFRICOM")])
+def test_a_known_code_still_filters(token_client, manager, program_a, name, value):
+    response = token_client(manager).get("/api/v1/programs/", {name: value})
+    assert response.status_code == 200 and [row["code"] for row in response.json()["results"]] == [program_a.code]
+    other = token_client(manager).get("/api/v1/programs/", {name: {"ken": "COL", "KEN": "COL", "AF": "WHA", "AFRICOM": "SOUTHCOM"}[value]})
+    assert other.status_code == 200 and other.json()["count"] == 0

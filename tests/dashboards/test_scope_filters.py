@@ -69,3 +69,19 @@ def test_no_page_answers_a_bad_filter_with_a_404_or_a_500(client, manager):
             continue
         status = client.get(url, BAD).status_code
         assert status in (200, 302, 400, 403, 405), (url, status)
+
+
+@pytest.mark.parametrize("url, kwargs", [
+    ("dashboards:country-list-export", {}),
+    ("dashboards:goal-coverage-export", {}),
+    ("dashboards:flag-list-export", {"kind": "gaps"}),
+])
+@pytest.mark.parametrize("field", ["country", "region", "tier"])
+def test_a_table_download_with_a_filter_that_names_nothing_is_a_400_naming_the_field(client, manager, url, kwargs, field):
+    """The page shows the field's error; its downloads answered an empty file, now a 400
+    in plain text naming the field (programs.filters.filter_refusal)."""
+    client.force_login(manager)
+    response = client.get(reverse(url, kwargs={**kwargs, "table": "any"}), {field: BAD[field]})
+    label = ScopeQuery().fields[field].label
+    assert response.status_code == 400 and response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == f"{label} ({field}): {MESSAGES[field]}\n"

@@ -166,7 +166,7 @@ def test_values_of_an_archived_program_are_not_waiting(client, manager, analyst_
 
 def test_a_filter_that_is_not_valid_matches_nothing(client, manager, analyst_a, program_a):
     """A stale or mistyped program code shows its error and no rows; "all that match" then
-    decides nothing, and the download of the filtered queue is empty too."""
+    decides nothing, and the download of the filtered queue is a 400 naming the field."""
     _submitted(program_a, 3, author=analyst_a)
     client.force_login(manager)
     page = client.get(reverse("programs:approvals"), {"program": "NOPE"})
@@ -174,7 +174,8 @@ def test_a_filter_that_is_not_valid_matches_nothing(client, manager, analyst_a, 
     client.post(reverse("programs:approvals-decide") + "?program=NOPE", {"scope": "all", "decision": "approve"})
     assert Measurement.objects.filter(status="submitted").count() == 3
     export = client.get(reverse("programs:approvals-export", args=["csv"]) + "?program=NOPE")
-    assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+    assert export.status_code == 400 and export["Content-Type"].startswith("text/plain")
+    assert export.content.decode().startswith("Program (program): ")
 
 
 def test_the_download_is_the_queue_as_filtered(client, manager, analyst_a, program_a):

@@ -67,8 +67,6 @@ def portfolio(agency_a, agency_b):
         ({"q": "p-ken"}, ["P-KEN"]),
         ({"archived": "include"}, ["P-COL", "P-KEN", "P-OLD"]),
         ({"archived": "only"}, ["P-OLD"]),
-        ({"country": "XXX"}, []),
-        ({"region": "NOPE"}, []),
     ],
 )
 def test_filter_narrows_programs(portfolio, params, expected):
@@ -91,7 +89,9 @@ def test_ordering_descending(portfolio):
 
 
 @pytest.mark.parametrize("params", [{"fiscal_year": "abc"}, {"fiscal_year": "1800"}, {"fiscal_year": "-3"},
-                                    {"updated_since": "yesterday"}, {"q": "x" * 500}, {"status": "bogus"}])
+                                    {"updated_since": "yesterday"}, {"q": "x" * 500}, {"status": "bogus"},
+                                    {"country": "XXX"}, {"country": "999999"}, {"region": "NOPE"},
+                                    {"agency": "NOPE"}, {"goal": "9.z"}, {"sector": "00000"}])
 def test_bad_filter_values_are_form_errors(portfolio, params):
     filterset = ProgramFilter(_query(params))
     assert not filterset.is_valid()
@@ -147,8 +147,68 @@ def test_a_sort_that_is_not_valid_keeps_every_row_in_the_default_order(client, m
     assert rows(response) == rows(client.get(url))
 
 
-def test_a_program_export_with_a_filter_that_is_not_valid_is_empty(client, manager, portfolio):
+UNKNOWN_CODES = [
+    ("country", "ZZZ", "Country (country): No country has the ISO code 'ZZZ'; choose one from the list."),
+    ("country", "999999", "Country (country): No country has the id '999999'; choose one from the list."),
+    ("region", "bureau:XX", "Region (region): No region has the code 'bureau:XX'; use a State bureau (e.g. AF) "
+                            "or a combatant command (e.g. AFRICOM)."),
+    ("agency", "ZZZ", "Agency (agency): No agency has the code 'ZZZ'; choose one from the list."),
+    ("goal", "9.z", "Goal (goal): No goal has the code '9.z'; use e.g. 1 or 1.a."),
+    ("sector", "00000", "Sector (DAC) (sector): No sector has the DAC code '00000'; choose one from the list."),
+]
+
+
+@pytest.mark.parametrize("name, value, line", UNKNOWN_CODES, ids=[f"{n}={v}" for n, v, _ in UNKNOWN_CODES])
+def test_an_unknown_code_is_its_fields_error_on_the_page(client, manager, portfolio, name, value, line):
+    """Given a code that names no row (a new user's ``?country=ZZZ``), the program list
+    shows the field's error in USWDS markup and no rows, instead of only "0 rows"."""
     client.force_login(manager)
-    lines = client.get("/programs/export/csv/", {"status": "bogus"}).content.decode("utf-8-sig").strip().splitlines()
-    assert len(lines) == 1  # the header
+    response = client.get("/programs/", {name: value})
+    assert response.status_code == 200
+    message = line.split("): ", 1)[1]
+    assert response.context["filter"].errors == {name: [message]}
+    assert len(response.context["page"].object_list) == 0
+    html = response.content.decode()
+    assert message.replace("'", "&#x27;") in html
+    group = html[:html.index(message.replace("'", "&#x27;"))].rsplit('<div class="usa-form-group', 1)[1]
+    assert group.startswith(" usa-form-group--error"), group[:200]
+
+
+@pytest.mark.parametrize("url", ["/programs/export/csv/", "/programs/export/xlsx/", "/programs/export/moes/xlsx/",
+                                 "/programs/export/measurements/csv/"])
+@pytest.mark.parametrize("name, value, line", UNKNOWN_CODES[:3], ids=[f"{n}={v}" for n, v, _ in UNKNOWN_CODES[:3]])
+def test_a_download_with_an_unknown_code_is_a_400_naming_the_field(client, manager, portfolio, url, name, value, line):
+    client.force_login(manager)
+    response = client.get(url, {name: value})
+    assert response.status_code == 400 and response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == line + "\n"
+    assert not response.has_header("Content-Disposition")
+
+
+def test_a_program_export_with_a_filter_that_is_not_valid_is_a_400(client, manager, portfolio):
+    client.force_login(manager)
+    response = client.get("/programs/export/csv/", {"status": "bogus", "country": "ZZZ"})
+    assert response.status_code == 400
+    assert sorted(line.split(" (")[0] for line in response.content.decode().splitlines()) == ["Country", "Status"]
     assert len(client.get("/programs/export/csv/").content.decode("utf-8-sig").strip().splitlines()) > 1
+
+
+def test_the_approvals_queue_shows_an_unknown_country_or_agency_as_its_fields_error(client, manager, portfolio):
+    client.force_login(manager)
+    for name, message in (("country", "No country has the ISO code 'ZZZ'; choose one from the list."),
+                          ("agency", "No agency has the code 'ZZZ'; choose one from the list.")):
+        response = client.get("/programs/approvals/", {name: "ZZZ"})
+        assert response.status_code == 200 and response.context["filter"].errors == {name: [message]}
+        assert message.replace("'", "&#x27;") in response.content.decode()
+        export = client.get("/programs/approvals/export/csv/", {name: "ZZZ"})
+        assert export.status_code == 400 and export.content.decode().endswith(f"({name}): {message}\n")
+
+
+def test_a_records_page_and_download_refuse_an_unknown_country(client, manager, portfolio):
+    factories.PartnerInstitutionFactory()
+    client.force_login(manager)
+    message = "No country has the ISO code 'ZZZ'; choose one from the list."
+    page = client.get("/programs/records/institutions/", {"country": "ZZZ"})
+    assert page.context["filter"].errors == {"country": [message]} and len(page.context["page"].object_list) == 0
+    export = client.get("/programs/records/institutions/export/csv/", {"country": "ZZZ"})
+    assert export.status_code == 400 and export.content.decode() == f"Country (country): {message}\n"
