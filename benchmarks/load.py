@@ -238,7 +238,8 @@ def pause(rng: random.Random, stop: threading.Event, think: float) -> None:
 def grid_save_body(page: str, rng: random.Random, csrf: str) -> tuple[str, dict] | None:
     """The form an analyst sends from a grid page: one random cell changed (with the
     version it read), as a correction of an approved value would be; ``(fy, body)``, or
-    None when the grid has no cell."""
+    None when the grid has no cell. The value is 1-100: within every MOE's range (a
+    percent MOE refuses more than 100, ``programs.models.moe_value_problem``)."""
     cells = CELL.findall(page)
     if not cells:
         return None
@@ -249,7 +250,7 @@ def grid_save_body(page: str, rng: random.Random, csrf: str) -> tuple[str, dict]
     fy = period[2:6]
     return fy, {
         "csrfmiddlewaretoken": csrf, "fy": fy,
-        f"value_{key}": str(rng.randint(1, 500)), f"version_{key}": version,
+        f"value_{key}": str(rng.randint(1, 100)), f"version_{key}": version,
         "rationale_category": "data_correction", "rationale": "load test",
     }
 
