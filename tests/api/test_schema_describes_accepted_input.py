@@ -56,9 +56,10 @@ def test_an_empty_format_is_refused_like_an_unknown_one(token_client, analyst_a)
         assert (response.status_code, response["Content-Type"]) == (404, "application/json")
 
 
-def test_an_unknown_region_id_matches_no_score_rather_than_failing(token_client, analyst_a):
+def test_an_unknown_region_id_is_a_400_naming_the_filter(token_client, analyst_a):
+    """An unknown code or id in a filter is the filter's error (docs/api.md), not an empty list."""
     response = token_client(analyst_a).get("/api/v1/selectivity-scores/?region=999999")
-    assert response.status_code == 200 and response.json()["results"] == []
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["region"]
 
 
 def test_the_schema_states_ids_text_and_number_bounds(openapi):
