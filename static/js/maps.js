@@ -8,13 +8,21 @@
     var line = section.querySelector("[data-map-readout]");
     if (!line) { return; }
     var initial = line.textContent;
+    // The country under the pointer, else the one with keyboard focus, else the initial text:
+    // a pointer resting on the sea (or leaving the map) does not hide the focused country.
+    function focused() {
+      var active = document.activeElement;
+      return active && section.contains(active) && active.closest ? active.closest(".map-country") : null;
+    }
     function show(event) {
-      var country = event.target.closest ? event.target.closest(".map-country") : null;
+      var country = event && event.target.closest ? event.target.closest(".map-country") : null;
+      country = country || focused();
       line.textContent = country ? country.getAttribute("aria-label") : initial;
     }
     section.addEventListener("mouseover", show);
     section.addEventListener("focusin", show);
-    section.addEventListener("mouseleave", function () { line.textContent = initial; });
+    section.addEventListener("focusout", function () { setTimeout(function () { show(null); }, 0); });
+    section.addEventListener("mouseleave", function () { show(null); });
   }
 
   function bind(root) {

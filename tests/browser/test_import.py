@@ -97,10 +97,17 @@ def test_large_file_without_a_broker_shows_progress_then_the_report(new_page, an
 
     seen = set()
     while page.locator("button:has-text('Confirm import of 8,000 rows')").count() == 0:
-        bar = page.locator("#import-progress progress[value]")
-        if bar.count():
-            seen.add(int(bar.get_attribute("value")))
-            if "rows per second" in page.locator("#import-progress").inner_text():
+        # One read of the bar and its text: the fragment is replaced as the check advances,
+        # and a locator read after count() may wait 30 s for a bar that is already gone.
+        state = page.evaluate(
+            """() => { const box = document.getElementById('import-progress');
+                       const bar = box && box.querySelector('progress[value]');
+                       return bar ? [Number(bar.getAttribute('value')), box.innerText] : null; }"""
+        )
+        if state:
+            value, text = state
+            seen.add(int(value))
+            if "rows per second" in text:
                 screenshot(page, "import-progress-no-broker")
                 seen.add("rate")
         page.wait_for_timeout(100)
