@@ -122,3 +122,35 @@ def test_results_framework_tree_opens_and_closes_from_the_keyboard(strict_page):
     page.get_by_role("button", name="Collapse all").click()
     assert page.locator(".rf-tree details[open]").count() == 0
     assert page.problems == []
+
+
+def test_map_read_out_follows_the_pointer_and_keeps_the_focused_country(strict_page):
+    """The read-out names the country under the pointer; over the sea, or once the pointer
+    leaves the map, it names the country with keyboard focus (it used to fall back to the
+    help text and hide it); once focus leaves the map it shows the help text again."""
+    page = strict_page
+    page.goto("/dashboards/portfolio/")
+    readout = page.locator("[data-map-readout]")
+    help_text = readout.inner_text()
+    countries = page.locator("svg.map-svg a.map-country")
+    focused, other = countries.nth(0), countries.nth(1)
+    focused.focus()
+    focused_label = focused.get_attribute("aria-label")
+    assert readout.inner_text() == focused_label
+    other.hover()
+    assert readout.inner_text() == other.get_attribute("aria-label")
+    box = page.locator("svg.map-svg").bounding_box()
+    sea = page.evaluate(
+        """([x0, y0, w, h]) => { for (let y = y0 + 2; y < y0 + h; y += 6) for (let x = x0 + 2; x < x0 + w; x += 6) {
+             const e = document.elementFromPoint(x, y);
+             if (e && e.closest('svg.map-svg') && !e.closest('.map-country')) return [x, y]; } return null; }""",
+        [box["x"], box["y"], box["width"], box["height"]],
+    )
+    assert sea, "no point of the map outside every country"
+    page.mouse.move(*sea)
+    assert readout.inner_text() == focused_label
+    page.mouse.move(1, 1)
+    assert readout.inner_text() == focused_label
+    page.locator("#map-choice").focus()
+    page.wait_for_function("t => document.querySelector('[data-map-readout]').textContent === t", arg=help_text)
+    assert page.problems == []
