@@ -9,6 +9,11 @@ Usage (a database with programs, e.g. ``manage.py generate_benchmark_data``):
 
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/api_list.py [--repeat 15]
 
+Several portfolio sizes in one run (one child process per database, in turn; then a
+summary table of the ratios by size, page size and connection mode):
+
+    .venv/bin/python benchmarks/api_list.py --repeat 20 --databases postgres://.../ssa_bench_100k postgres://.../ssa_bench
+
 Prints the median time per request and the ratio for pages of 100 and 1,000 programs,
 the web process's CPU time per request (steadier than wall time on a loaded machine; the
 database's time is not in it), query counts and sizes, then one line with the two ratios
@@ -21,8 +26,10 @@ a persistent one (``CONN_MAX_AGE=60``, as the load recipe's gunicorn workers run
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -104,7 +111,12 @@ def main() -> None:
         "--connections", choices=["both", *CONNECTIONS], default="both",
         help="a fresh database connection per request (Django's default), a persistent one, or both in turn",
     )
+    parser.add_argument("--databases", nargs="+", help="database URLs (portfolio sizes), one child process each")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.databases:
+        _several(args)
+        return
     programs = Program.objects.filter(archived_at__isnull=True).count()
     if programs < max(PAGE_SIZES):
         sys.exit(f"Need at least {max(PAGE_SIZES)} programs (have {programs}); run manage.py generate_benchmark_data.")
@@ -122,19 +134,48 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         print(f"Programs in the database: {programs}; median of {args.repeat} requests each; load average {_load()}.")
-        summary = []
+        summary = {}
         for mode in CONNECTIONS if args.connections == "both" else (args.connections,):
-            summary.append(_compare(client, mode, args.repeat))
+            summary[mode] = _compare(client, mode, args.repeat)
         print()
-        for line in summary:
-            print(line)
+        for mode, ratios in summary.items():
+            verdict = "met" if max(ratios.values()) <= GOAL else "NOT met"
+            print(f"R2 API / bare, {mode} connection: {', '.join(f'{size:,} rows {ratio:.2f}' for size, ratio in ratios.items())} "
+                  f"(goal <= {GOAL}, aim {AIM}: {verdict})")
         print(f"Load average at the end: {_load()}.")
+        if args.json:
+            from programs.models import Measurement
+
+            print(json.dumps({"programs": programs, "measurements": Measurement.objects.count(), "ratios": summary}))
 
 
-def _compare(client: Client, mode: str, repeat: int) -> str:
+def _several(args: argparse.Namespace) -> None:
+    """One child process per database (Django binds one database per process), in turn;
+    then the ratios side by side: one row per portfolio size and connection mode."""
+    results = []
+    for url in args.databases:
+        print(f"== {url.rsplit('/', 1)[-1]} (load average before: {_load()})", flush=True)
+        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--connections", args.connections, "--json"]
+        output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
+                                capture_output=True, text=True).stdout
+        lines = output.strip().splitlines()
+        print("\n".join(lines[:-1]), flush=True)
+        results.append(json.loads(lines[-1]))
+    print(f"\n{'measurements':>13} {'programs':>9} {'connection':>11} "
+          + " ".join(f"{f'{size:,} rows':>11}" for size in PAGE_SIZES) + "  R2 (<= 2.0)")
+    for result in results:
+        for mode, ratios in result["ratios"].items():
+            values = [ratios[str(size)] for size in PAGE_SIZES]
+            print(f"{result['measurements']:>13,} {result['programs']:>9,} {mode:>11} "
+                  + " ".join(f"{value:>11.2f}" for value in values)
+                  + f"  {'met' if max(values) <= GOAL else 'NOT met'}")
+    print(f"Load average at the end: {_load()}.")
+
+
+def _compare(client: Client, mode: str, repeat: int) -> dict[int, float]:
     """Measure both page sizes with a fresh database connection per request (Django's
     default, ``CONN_MAX_AGE=0``) or a persistent one (``CONN_MAX_AGE=60``, as the gunicorn
-    workers of the load recipe run); print the table and return the ratios' summary line."""
+    workers of the load recipe run); print the table and return the ratios by page size."""
     connection.close()
     connection.settings_dict["CONN_MAX_AGE"] = CONNECTIONS[mode]
     print(f"\n{mode} database connection (CONN_MAX_AGE={CONNECTIONS[mode]}):")
@@ -152,11 +193,7 @@ def _compare(client: Client, mode: str, repeat: int) -> str:
             f"{size:>6} {api * 1000:>9.1f} {bare * 1000:>9.1f} {api / bare:>6.2f} {api_cpu * 1000:>11.1f} "
             f"{bare_cpu * 1000:>12.1f} {api_queries:>12} {bare_queries:>13} {api_bytes / 1024:>8.0f} {bare_bytes / 1024:>8.0f}"
         )
-    verdict = "met" if max(ratios.values()) <= GOAL else "NOT met"
-    return (
-        f"R2 API / bare, {mode} connection: {', '.join(f'{size:,} rows {ratio:.2f}' for size, ratio in ratios.items())} "
-        f"(goal <= {GOAL}, aim {AIM}: {verdict})"
-    )
+    return ratios
 
 if __name__ == "__main__":
     main()
