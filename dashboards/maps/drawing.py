@@ -146,12 +146,17 @@ def draw_map(*, shapes: dict[str, Shape], countries: list[MapCountry], scale: Sc
             small.append((country, scale.class_of(country.iso3)))
     shown_links = [link for link in links or [] if link.iso3_a in shapes and link.iso3_b in shapes]
     lines_svg = _links_svg(shown_links, shapes, offset, zoom, interactive)
+    # Land and lines are clipped to the frame: when the page caps the map's height, the svg's
+    # box is wider than its viewBox, and countries past the frame's edge showed there on white.
     svg = format_html(
         '<svg class="map-svg" viewBox="0 0 {} {}" width="{}" height="{}" role="group" aria-labelledby="{}" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>'
+        '<clipPath id="{}"><rect width="{}" height="{}"/></clipPath>'
         '<rect class="map-sea" width="{}" height="{}" fill="#f0f7fd"/>'
-        '<g class="map-countries" stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round">{}</g>{}</svg>',
-        width, height, width, height, f"map-title-{scale.key}", f"map-title-{scale.key}", title, width, height,
+        '<g clip-path="url(#{})"><g class="map-countries" stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round">'
+        '{}</g>{}</g></svg>',
+        width, height, width, height, f"map-title-{scale.key}", f"map-title-{scale.key}", title,
+        f"map-frame-{scale.key}", width, height, width, height, f"map-frame-{scale.key}",
         mark_safe("".join(drawn)), lines_svg)
     rows = [(c, scale.class_of(c.iso3), figure_text(scale, c)) for c in sorted(countries, key=lambda c: c.name)]
     return DrawnMap(title=title, choice=scale.key, svg=svg, legend=list(scale.classes), small=small, rows=rows,

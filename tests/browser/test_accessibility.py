@@ -50,6 +50,22 @@ def axe_violations(page) -> list[dict]:
     return [v for v in violations if v["impact"] in BLOCKING]
 
 
+def shown_though_hidden(page) -> list[dict]:
+    """Elements with the ``hidden`` attribute that the page shows all the same (a class's
+    ``display`` beats the attribute: the import page's size warning showed on load), and
+    tables with an empty header cell (axe's best-practice rule, outside the WCAG tags)."""
+    shown = page.eval_on_selector_all(
+        "[hidden]", "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 100))")
+    empty_headers = page.eval_on_selector_all(
+        "main th", "ths => ths.filter(th => !th.textContent.trim() && !th.querySelector('[aria-label], img[alt]'))"
+        ".map(th => th.closest('table').id || th.closest('table').className)")
+    problems = [{"id": "hidden-shown", "impact": "serious", "help": "shown though hidden", "nodes": shown}] if shown else []
+    if empty_headers:
+        problems.append({"id": "empty-table-header", "impact": "serious", "help": "a header cell with no text",
+                         "nodes": empty_headers})
+    return problems
+
+
 def page_kind(url: str) -> str:
     """The kind of page a URL opens: its URL pattern (``programs/<int:pk>/``), so the crawl
     checks one program page, not every program."""
@@ -100,7 +116,7 @@ def crawl(page, role: str, *, shots: bool) -> dict[str, list[dict]]:
         if response is None or response.status >= 500:
             problems[url] = [{"id": "server-error", "impact": "critical", "help": str(response and response.status), "nodes": []}]
             continue
-        found = axe_violations(page)
+        found = axe_violations(page) + shown_though_hidden(page)
         if found:
             problems[url] = found
         if shots:

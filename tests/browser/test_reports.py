@@ -85,6 +85,24 @@ def test_region_map_draws_regional_programs_as_lines(strict_page):
     _check_colours_match_table_and_legend(page)
     assert page.locator("svg.map-svg .map-links line").count() >= 1
     assert "regional or cross-border program" in page.locator("svg.map-svg .map-links line title").first.text_content()
+    # Nothing is drawn past the frame (the sea): where the svg's box is wider than its viewBox
+    # (its height capped), the countries beyond Africa's frame showed on white.
+    page.locator("svg.map-svg").scroll_into_view_if_needed()
+    past_the_frame = page.evaluate(
+        """() => { const svg = document.querySelector('svg.map-svg'), box = svg.getBoundingClientRect();
+             const m = svg.getScreenCTM(), vb = svg.viewBox.baseVal;
+             const left = m.e, right = m.e + vb.width * m.a, top = m.f, bottom = m.f + vb.height * m.d;
+             const hits = []; let outside = 0;
+             for (let y = Math.max(box.top, 0) + 2; y < Math.min(box.bottom, innerHeight); y += 8)
+               for (let x = box.left + 1; x < box.right; x += 8) {
+                 if (x >= left && x <= right && y >= top && y <= bottom) continue;
+                 outside += 1;
+                 const e = document.elementFromPoint(x, y);
+                 if (e && e !== svg && svg.contains(e)) hits.push(e.closest('a')?.dataset.iso3 || e.tagName);
+               }
+             return [outside > 100, [...new Set(hits)]]; }"""
+    )
+    assert past_the_frame == [True, []], past_the_frame  # points of the box outside the frame, none drawn on
     screenshot(page, "map-region-af-rollup")
     assert page.problems == []
 
