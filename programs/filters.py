@@ -128,6 +128,9 @@ def unknown_code(record: str, code: str, hint: str, *, by_id: bool = True) -> Ca
 
 
 UNKNOWN_COUNTRY = unknown_code("country", "ISO code", "choose one from the list.")
+# Where only ISO codes are taken (the dashboards' scope, dashboards.views.scope_params):
+# digits are an unknown code there, not an id.
+UNKNOWN_COUNTRY_CODE = unknown_code("country", "ISO code", "choose one from the list.", by_id=False)
 UNKNOWN_REGION = unknown_code("region", "code", "use a State bureau (e.g. AF) or a combatant command (e.g. AFRICOM).")
 UNKNOWN_AGENCY = unknown_code("agency", "code", "choose one from the list.")
 UNKNOWN_GOAL = unknown_code("goal", "code", "use e.g. 1 or 1.a.", by_id=False)
