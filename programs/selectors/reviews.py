@@ -1,0 +1,16 @@
+"""Reads of program reviews shared by every page that counts or lists what waits for a
+manager's decision (the review queue, the home page's crisis card, the country dashboard,
+the country brief)."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ..models import ProgramReview
+
+
+def reviews_pending() -> QuerySet[ProgramReview]:
+    """Reviews awaiting a decision: the one definition of "pending review". Undecided
+    (``decision`` empty) and of a program that is not archived: an archived program is
+    read-only, so its review cannot be decided until a manager restores it. Unordered,
+    without joins: callers add their filters, joins and order."""
+    return ProgramReview.objects.filter(decision="", program__archived_at__isnull=True)
