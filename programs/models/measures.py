@@ -105,9 +105,13 @@ def moe_value_problem(value: Decimal, *, unit: str, allows_negative: bool) -> st
     return None
 
 
-# What str.strip() removes (every character str.isspace() calls white space), for the
-# SQL face of unit_is_percent.
-_WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
+# What str.strip() removes (every character str.isspace() calls white space, as of
+# Python 3.11; tests/programs/test_moe_value_rule.py checks it), for the SQL face of
+# unit_is_percent.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def moe_value_broken_q(*, value: str = "value", moe: str = "moe__") -> Q:
@@ -116,7 +120,7 @@ def moe_value_broken_q(*, value: str = "value", moe: str = "moe__") -> Q:
     ``moe``; "" for the MOE itself, e.g. ``value="baseline_value", moe=""``). Portable SQL
     (PostgreSQL and SQLite: lower, ltrim/rtrim with the characters ``str.strip`` removes).
     Held equal to the pure rule by tests/programs/test_moe_value_rule.py."""
-    unit = Func(Func(Lower(F(f"{moe}unit")), Value(_WHITESPACE), function="RTRIM"), Value(_WHITESPACE),
+    unit = Func(Func(Lower(F(f"{moe}unit")), Value(WHITESPACE), function="RTRIM"), Value(WHITESPACE),
                 function="LTRIM", output_field=models.CharField())
     strict = Q(**{f"{moe}allows_negative": False})
     return strict & (

@@ -112,9 +112,8 @@ def check_frequency_fits(moe: MeasureOfEffectiveness, periods: Iterable[str]) ->
         )
 
 
-# The MOE fields the value rule (programs.models.moe_value_problem) reads, and how a
-# refusal names them.
-RULE_FIELDS = {"unit": "the unit", "allows_negative": "negative values allowed"}
+# The MOE fields the value rule (programs.models.moe_value_problem) reads.
+RULE_FIELDS = ("unit", "allows_negative")
 
 
 def check_values_fit(
@@ -147,17 +146,18 @@ def check_values_fit(
         for what, periods in sorted(broken.items(), key=lambda item: item[0] != "value")
     )
     raise StateConflict({  # the stored values decide: 409
-        name: f"With {_rule_setting(moe, name)}, {count} stored value{'s' if count != 1 else ''} would be "
-              f"refused: {listed} ({first[0].code}: {first[1]}) Correct them first, or keep "
-              f"{RULE_FIELDS[name]} as it was."
+        name: f"With {_rule_setting(moe.unit if name == 'unit' else moe.allows_negative, name)}, {count} stored "
+              f"value{'s' if count != 1 else ''} would be refused: {listed} ({first[0].code}: {first[1]}) Correct "
+              f"them first, or keep {_rule_setting(before[name], name)}."
         for name in changed
     })
 
 
-def _rule_setting(moe: MeasureOfEffectiveness, name: str) -> str:
+def _rule_setting(value: Any, name: str) -> str:
+    """"the unit 'percent'", "negative values allowed" or "negative values not allowed"."""
     if name == "unit":
-        return f"the unit '{moe.unit}'"
-    return "negative values allowed" if moe.allows_negative else "negative values not allowed"
+        return f"the unit '{value}'"
+    return "negative values allowed" if value else "negative values not allowed"
 
 
 def _periods_listed(periods: list[Period], *, limit: int = 12) -> str:

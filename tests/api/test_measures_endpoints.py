@@ -236,6 +236,6 @@ def test_a_unit_change_that_stored_values_break_is_a_409_naming_the_field(token_
     assert response.status_code == 409, response.json()
     assert response.json()["errors"] == {"unit": [
         "With the unit 'percent', 1 stored value would be refused: values of FY2026-Q2 (FY2026-Q2: Enter a "
-        "percentage from 0 to 100: 250 is more than 100.) Correct them first, or keep the unit as it was."]}
+        "percentage from 0 to 100: 250 is more than 100.) Correct them first, or keep the unit 'officers'."]}
     moe.refresh_from_db()
     assert moe.unit == "officers"

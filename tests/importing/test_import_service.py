@@ -437,7 +437,7 @@ def test_a_unit_change_that_stored_values_break_is_an_error_row_naming_the_colum
     assert _errors(job) == [(2, "unit", (
         "With the unit 'percent', 2 stored values would be refused: values of FY2027-Q1; targets of FY2027-Q1 "
         "(FY2027-Q1: Enter a percentage from 0 to 100: 150 is more than 100.) Correct them first, or keep the unit "
-        "as it was."))]
+        "'interdictions'."))]
     Measurement.objects.update(value=Decimal("50"))
     job = _preview(analyst_a, moes_csv(moe_row(unit="percent", target="250")), "moes.csv")
     assert _errors(job) == [(2, "target", "Enter a percentage from 0 to 100: 250 is more than 100.")]

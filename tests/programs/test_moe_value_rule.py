@@ -41,6 +41,12 @@ def test_moe_value_problem(value, unit, allows_negative, problem):
     assert moe_value_problem(Decimal(value), unit=unit, allows_negative=allows_negative) == problem
 
 
+def test_the_sql_face_strips_what_python_strips():
+    from programs.models.measures import WHITESPACE
+
+    assert WHITESPACE == "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
+
+
 def test_percent_units():
     assert [unit_is_percent(u) for u in ("percent", " % ", "Percentage", "per cent", "percent change", "officers")] == \
         [True, True, True, True, False, False]
@@ -189,7 +195,7 @@ def _officers_with_values(program):
 
 UNIT_REFUSED = (
     "With the unit 'percent', 3 stored values would be refused: values of FY2026-Q2, FY2026-Q3; targets of "
-    f"FY2026-Q4 (FY2026-Q2: {PERCENT_TOO_HIGH}) Correct them first, or keep the unit as it was."
+    f"FY2026-Q4 (FY2026-Q2: {PERCENT_TOO_HIGH}) Correct them first, or keep the unit 'officers'."
 )
 
 
@@ -224,7 +230,7 @@ def test_turning_off_negative_values_under_negative_stored_values_is_refused(ana
     assert error.value.message_dict == {"allows_negative": [
         "With negative values not allowed, 1 stored value would be refused: values of FY2026-Q1 (FY2026-Q1: Enter "
         "zero or more: -15 is negative, and this measure (percent change) does not allow negative values.) Correct "
-        "them first, or keep negative values allowed as it was."]}
+        "them first, or keep negative values allowed."]}
     # A percent MOE that allows negatives has no upper bound: turning it off rechecks 100 too.
     moe = factories.MoeFactory(program=program, unit="percent", allows_negative=True)
     factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("140"))
