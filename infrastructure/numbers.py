@@ -124,17 +124,30 @@ class USDecimalField(forms.DecimalField):
         return attrs
 
 
-class USIntegerField(forms.IntegerField):
-    """A form's whole-number field (fiscal years) that refuses digits other than 0-9
-    (``foreign_digit_problem``; Django's IntegerField reads "\u0662\u0660\u0662\u0667"
-    as 2027), then applies Django's checks."""
+class _Digits09:
+    """A form field that refuses digits other than 0-9 (``foreign_digit_problem``;
+    Django's IntegerField reads "\u0662\u0660\u0662\u0667" as 2027) before Django
+    parses the value and applies its checks."""
+
+    refusal = "Enter a number"
 
     def to_python(self, value):
         if isinstance(value, str):
             problem = foreign_digit_problem(value)
             if problem:
-                raise ValidationError(f"Enter a whole number: {problem}.", code="invalid")
+                raise ValidationError(f"{self.refusal}: {problem}.", code="invalid")
         return super().to_python(value)
+
+
+class USIntegerField(_Digits09, forms.IntegerField):
+    """A form's whole-number field (fiscal years, ids), digits 0-9 only."""
+
+    refusal = "Enter a whole number"
+
+
+class PlainDecimalField(_Digits09, forms.DecimalField):
+    """Django's DecimalField in its machine spelling ("2027", "1234.5": the filters' query
+    parameters), digits 0-9 only."""
 
 
 class _TypedFormField:

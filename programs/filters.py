@@ -22,6 +22,7 @@ from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
 from infrastructure.form_rendering import InlineSelect
+from infrastructure.numbers import PlainDecimalField
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 from .models import (
@@ -112,6 +113,13 @@ class CodeField(forms.CharField):
         if value and not self.matching(value).exists():
             raise forms.ValidationError(self.unknown(value), code="unknown")
         return value
+
+
+class NumberFilter(django_filters.NumberFilter):
+    """django-filter's number filter, digits 0-9 only (``?fiscal_year=\u0662\u0660\u0662\u0667``
+    is the filter's error, not FY2027: ``infrastructure.numbers.foreign_digit_problem``)."""
+
+    field_class = PlainDecimalField
 
 
 class CodeFilter(django_filters.CharFilter):
@@ -234,7 +242,7 @@ class ProgramFilter(django_filters.FilterSet):
     sector = CodeFilter(method="filter_sector", label="Sector (DAC)", max_length=5,
                         matching=sectors_matching, unknown=UNKNOWN_SECTOR)
     status = django_filters.MultipleChoiceFilter(choices=ProgramStatus.choices, label="Status")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = NumberFilter(
         method="filter_fiscal_year",
         label="Fiscal year",
         min_value=MIN_FISCAL_YEAR,
@@ -444,7 +452,7 @@ class DonorEngagementFilter(_RecordFilter):
     search_fields = ("donor__name", "description")
     country = _country_filter()
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), to_field_name="dac_code", label="Sector")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = NumberFilter(
         method="filter_fiscal_year", label="Fiscal year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
     )
     ordering = django_filters.OrderingFilter(

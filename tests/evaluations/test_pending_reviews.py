@@ -32,3 +32,19 @@ def test_every_reader_of_pending_reviews_leaves_out_archived_programs_and_decide
     card = programs_under_crisis_review()  # the managers' home page
     assert card.count == 1 and [row["label"] for row in card.rows] == [f"{running.code} {running.title}"]
     assert undecided_reviews(kenya) == UndecidedReviews(count=1, after_crisis=1)  # the country brief
+
+
+def test_the_apis_pending_filter_is_the_same_definition(manager):
+    from rest_framework.test import APIClient
+
+    from api.tokens import api_token_issue
+
+    running, archived = factories.ProgramFactory(), factories.ProgramFactory()
+    waiting, shelved = factories.review(running), factories.review(archived)
+    Program.objects.filter(pk=archived.pk).update(archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    _, token = api_token_issue(user=manager, label="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    pending = client.get("/api/v1/reviews/", {"pending": "true"}).json()["results"]
+    others = client.get("/api/v1/reviews/", {"pending": "false"}).json()["results"]
+    assert [r["id"] for r in pending] == [waiting.pk] and [r["id"] for r in others] == [shelved.pk]

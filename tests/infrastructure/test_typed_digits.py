@@ -92,6 +92,16 @@ def test_the_api_refuses_them_naming_the_field(analyst_a, program_a):
     assert response.status_code == 201, response.json()
 
 
+def test_a_number_filter_of_a_page_refuses_them(client, analyst_a):
+    """The pages' filters are the API's (every API number filter: tests/api/test_list_query_refusals.py)."""
+    client.force_login(analyst_a)
+    response = client.get(reverse("programs:program-list"), {"fiscal_year": "\u0662\u0660\u0662\u0667"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["fiscal_year"] == [
+        r"Enter a number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at position 1; "
+        "type the number with the digits 0-9."]
+
+
 def _numeric_fields(field, path):
     if isinstance(field, serializers.ModelSerializer) and path.count(".") or isinstance(field, serializers.ListSerializer) \
             and isinstance(field.child, serializers.ModelSerializer):
