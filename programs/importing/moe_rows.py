@@ -230,10 +230,14 @@ class MoeTable:
                     if key in data:
                         setattr(instance, key, data[key])
                 plan.details_changed = any(getattr(instance, k) != before[k] for k in MOE_FIELDS)
-                stored_targets = {period: t.value for (moe_id, period), t in targets.items() if moe_id == moe.pk}
-                if instance.frequency != before["frequency"]:
+                refrequenced = instance.frequency != before["frequency"]
+                rule_changed = any(getattr(instance, name) != before[name] for name in RULE_FIELDS)
+                stored_targets = {  # only for the MOEs whose stored rows are rechecked
+                    period: t.value for (moe_id, period), t in targets.items() if moe_id == moe.pk
+                } if refrequenced or rule_changed else {}
+                if refrequenced:
                     check_frequency_fits(instance, set(stored_targets) | set(measured.get(moe.pk, {})))
-                if any(getattr(instance, name) != before[name] for name in RULE_FIELDS):
+                if rule_changed:
                     # the file's changed targets are checked row by row (_target); the rest stay
                     check_values_fit(instance, before, [
                         *(("value", period, value) for period, value in measured.get(moe.pk, {}).items()),
