@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from programs.models import Country, PriorityTier
 from infrastructure.models.bases import TimeStamped, Versioned, history, money_field
-from infrastructure.numbers import USDecimalModelField
+from infrastructure.numbers import USDecimalModelField, USIntegerModelField
 from programs.models.planning import FISCAL_YEAR_VALIDATORS
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -34,7 +34,7 @@ class ScenarioStatus(models.TextChoices):
 class Scenario(TimeStamped, Versioned):
     """One way of dividing a fiscal year's envelopes among countries."""
 
-    fiscal_year = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
+    fiscal_year = USIntegerModelField(validators=FISCAL_YEAR_VALIDATORS)
     name = models.CharField(max_length=200)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT)

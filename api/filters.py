@@ -19,6 +19,7 @@ from programs.filters import (
     ARCHIVED_CHOICES,
     UNKNOWN_GOAL,
     CodeFilter,
+    NumberFilter,
     ProgramFilter,
     agencies_matching,
     agency_filter,
@@ -44,6 +45,7 @@ from evaluations.models import (
     RegionRollup,
     RollupStatus,
 )
+from infrastructure.numbers import USIntegerField
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import (
     Agency,
@@ -62,11 +64,12 @@ from programs.models import (
     ReviewDecision,
     Sector,
 )
+from programs.selectors.reviews import PENDING_REVIEW
 
 ID_MAX = 2**31 - 1
 
 
-class IdField(forms.IntegerField):
+class IdField(USIntegerField):
     """The id of a row of ``model``: a whole number of a row that exists (archived rows
     included); an unknown one is the field's error, as an unknown code is (CodeField)."""
 
@@ -223,7 +226,7 @@ class MeasurementFilter(_ProgramScopedFilter):
     program = _id_filter("moe__program", "Program id", Program)
     status = django_filters.MultipleChoiceFilter(choices=MeasurementStatus.choices)
     period = django_filters.CharFilter(lookup_expr="iexact", max_length=10, label="Period code, e.g. FY2027-Q1")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = NumberFilter(
         method="filter_fiscal_year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR, label="Fiscal year"
     )
 
@@ -238,8 +241,9 @@ class MeasurementFilter(_ProgramScopedFilter):
 class ReviewFilter(_ProgramScopedFilter):
     program = _id_filter("program", "Program id", Program)
     decision = django_filters.ChoiceFilter(choices=ReviewDecision.choices)
-    pending = django_filters.BooleanFilter(method="filter_pending", label="Pending (no decision yet)")
-    fiscal_year = django_filters.NumberFilter(
+    pending = django_filters.BooleanFilter(
+        method="filter_pending", label="Pending: no decision yet, and the program is not archived")
+    fiscal_year = NumberFilter(
         field_name="cycle__fiscal_year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR, label="Planning cycle"
     )
     out_of_cycle = django_filters.BooleanFilter()
@@ -249,7 +253,9 @@ class ReviewFilter(_ProgramScopedFilter):
         fields: list[str] = []
 
     def filter_pending(self, queryset, name, value):
-        return queryset.filter(decision="") if value else queryset.exclude(decision="")
+        """Pending as everywhere (``programs.selectors.reviews.PENDING_REVIEW``: undecided,
+        program not archived); ``false``: the others."""
+        return queryset.filter(PENDING_REVIEW) if value else queryset.exclude(PENDING_REVIEW)
 
 
 class _CountryScopedFilter(django_filters.FilterSet):
@@ -346,7 +352,7 @@ class ApiAssessmentFilter(AssessmentFilter):
 
     country = country_filter("Country ISO3 or id", max_length=9)
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
-    framework_version = django_filters.NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
+    framework_version = NumberFilter(field_name="framework__version", min_value=1, max_value=32767)
     updated_since = updated_since_filter()
 
     class Meta:

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from infrastructure.numbers import USIntegerField
 from programs.fiscal import Period
 from programs.forms.change_fields import VersionField
 from programs.forms.program_picker import ProgramChoiceField
@@ -97,7 +98,7 @@ class TargetVsActualForm(forms.Form):
                                     label="Region (bureau or command)")
     goal = forms.ModelChoiceField(queryset=Goal.objects.order_by("sort_order", "code"), required=False)
     frequency = forms.ChoiceField(choices=list(FREQUENCIES.items()), required=False, initial="own")
-    last = forms.IntegerField(label="Most recent periods", min_value=1, max_value=80, required=False,
+    last = USIntegerField(label="Most recent periods", min_value=1, max_value=80, required=False,
                               help_text="Leave empty for all, or give a range below.")
     start = forms.CharField(label="From period", max_length=10, required=False, help_text="e.g. FY2025-Q1")
     end = forms.CharField(label="To period", max_length=10, required=False, help_text="e.g. FY2026")

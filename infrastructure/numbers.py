@@ -9,12 +9,20 @@ ambiguous), misplaced commas (``1,23``), spaces between digits (``1 234``), anyt
 else that is not a number. Whether a negative number is allowed, and the range, are the
 field's own rules (e.g. ``programs.models.moe_value_problem``).
 
-The API is not covered: its decimals are JSON strings in the plain machine spelling its
-schema states (``api.schema.decimal_pattern``), as clients generate them.
+Digits are 0-9 only (``foreign_digit_problem``): Python, Django and DRF read the digits
+of every script (Arabic-Indic ``\u0661\u0662``, full-width ``\uff11``) as numbers, but US
+staff type ASCII, so such a digit is most likely pasted from elsewhere and is refused,
+shown as its code (``infrastructure.text.typed_for_message``) rather than saved as
+another number than the one on the screen. Whole numbers typed in forms use
+``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``.
+
+The API keeps its own spelling: its decimals are JSON strings in the plain machine
+spelling its schema states (``api.schema.decimal_pattern``), as clients generate them.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -24,9 +32,9 @@ from django.db import models
 from .text import typed_for_message
 
 DASHES = {"-", "\u2013", "\u2014", "--"}
-_PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$|^\d{1,3}(\.\d{3}){2,}$")
+_PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+_EUROPEAN = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$|^\d{1,3}(\.\d{3}){2,}$", re.ASCII)
 
 
 class NumberError(ValueError):
@@ -34,9 +42,26 @@ class NumberError(ValueError):
     write it."""
 
 
+def foreign_digit_problem(raw: str) -> str | None:
+    """Why ``raw`` is not a number US staff typed when it holds a digit other than 0-9
+    (any script's decimal digit: Arabic-Indic, Devanagari, full-width...), naming the
+    first one by its code and position; None when it has none. Pure. The one definition
+    for forms (``number_from_text``, ``USIntegerField``), the importer and the API."""
+    typed = raw.strip()
+    for position, char in enumerate(typed, start=1):
+        if char.isdecimal() and not char.isascii():
+            name = unicodedata.name(char, "").lower() or "a digit of another script"
+            return (f"'{typed_for_message(typed)}' has the digit U+{ord(char):04X} ({name}) at position "
+                    f"{position}; type the number with the digits 0-9")
+    return None
+
+
 def number_from_text(raw: str, *, dash_is_zero: bool = False) -> Decimal:
     """The number ``raw`` spells (see the module docstring), or NumberError. A lone dash
     is zero with ``dash_is_zero`` (accountants' tables: the importer), else an error."""
+    foreign = foreign_digit_problem(raw)
+    if foreign:
+        raise NumberError(foreign)
     original = raw.strip()
     shown = typed_for_message(original)  # quoted in the messages
     cleaned = original.replace("\u00a0", " ").strip()
@@ -59,14 +84,14 @@ def number_from_text(raw: str, *, dash_is_zero: bool = False) -> Decimal:
         negative, cleaned = True, cleaned[1:].strip()
     if _GROUPED.match(cleaned):
         cleaned = cleaned.replace(",", "")
-    elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned):
+    elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned, re.ASCII):
         raise NumberError(
             f"'{shown}' is ambiguous: it looks like a comma decimal separator or dots as "
             "thousands separators; write it as 1234.56"
         )
-    elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned):
+    elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned, re.ASCII):
         raise NumberError(f"'{shown}' uses spaces between digits; write it as 1234567.89")
-    elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned):
+    elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned, re.ASCII):
         raise NumberError(f"'{shown}' has misplaced thousands separators; write it as 1,234,567.89 or 1234567.89")
     if not _PLAIN.match(cleaned):
         raise NumberError(f"'{shown}' is not a number")
@@ -99,14 +124,57 @@ class USDecimalField(forms.DecimalField):
         return attrs
 
 
-class USDecimalModelField(models.DecimalField):
-    """A model DecimalField whose forms (ModelForms, the admin) use ``USDecimalField``.
-    Migrations see a plain ``models.DecimalField``: the column is the same."""
+class _Digits09:
+    """A form field that refuses digits other than 0-9 (``foreign_digit_problem``;
+    Django's IntegerField reads "\u0662\u0660\u0662\u0667" as 2027) before Django
+    parses the value and applies its checks."""
+
+    refusal = "Enter a number"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            problem = foreign_digit_problem(value)
+            if problem:
+                raise ValidationError(f"{self.refusal}: {problem}.", code="invalid")
+        return super().to_python(value)
+
+
+class USIntegerField(_Digits09, forms.IntegerField):
+    """A form's whole-number field (fiscal years, ids), digits 0-9 only."""
+
+    refusal = "Enter a whole number"
+
+
+class PlainDecimalField(_Digits09, forms.DecimalField):
+    """Django's DecimalField in its machine spelling ("2027", "1234.5": the filters' query
+    parameters), digits 0-9 only."""
+
+
+class _TypedFormField:
+    """A model field whose forms (ModelForms, the admin) use ``typed_form_class``, while
+    migrations see the plain Django field ``plain_path``: the column is the same."""
+
+    typed_form_class: type[forms.Field]
+    plain_path: str
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("form_class", USDecimalField)
+        kwargs.setdefault("form_class", self.typed_form_class)
         return super().formfield(**kwargs)
 
     def deconstruct(self):
         name, _, args, kwargs = super().deconstruct()
-        return name, "django.db.models.DecimalField", args, kwargs
+        return name, self.plain_path, args, kwargs
+
+
+class USIntegerModelField(_TypedFormField, models.PositiveSmallIntegerField):
+    """A small positive whole number (a fiscal year) whose forms use ``USIntegerField``."""
+
+    typed_form_class = USIntegerField
+    plain_path = "django.db.models.PositiveSmallIntegerField"
+
+
+class USDecimalModelField(_TypedFormField, models.DecimalField):
+    """A model DecimalField whose forms use ``USDecimalField``."""
+
+    typed_form_class = USDecimalField
+    plain_path = "django.db.models.DecimalField"

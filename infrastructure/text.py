@@ -55,12 +55,24 @@ def control_characters_strip(value: str) -> str:
     return _LONG.sub("", value)
 
 
+_SHOWN_AS_CODE = re.compile(r"[\x00-\x1f]|[^\x00-\x7f]")  # control characters, and what may be refused
+
+
+def _as_code(match: re.Match) -> str:
+    """A control character, lone surrogate or digit other than 0-9 as its code; any other
+    character as typed."""
+    char = match.group()
+    if char.isascii() or "\ud800" <= char <= "\udfff" or char.isdecimal():
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    return char
+
+
 def typed_for_message(value: str, *, limit: int = 60) -> str:
     """What a person typed, fit to quote in an error message: each refused character
-    shown as its code (``\\x00``), not echoed into the page, and at most ``limit``
-    characters (then "...")."""
-    shown = _SHORT.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100
-                       else f"\\u{ord(match.group()):04x}", value)
+    (control characters, lone surrogates, and digits other than 0-9, which numbers
+    refuse: ``infrastructure.numbers.foreign_digit_problem``) shown as its code (``\\x00``,
+    ``\\u0661``), not echoed into the page, and at most ``limit`` characters (then "...")."""
+    shown = _SHOWN_AS_CODE.sub(_as_code, value)
     return shown if len(shown) <= limit else shown[:limit].rstrip() + "..."
 
 

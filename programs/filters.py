@@ -22,6 +22,7 @@ from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
 from infrastructure.form_rendering import InlineSelect
+from infrastructure.numbers import PlainDecimalField
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
 from .models import (
@@ -114,6 +115,13 @@ class CodeField(forms.CharField):
         return value
 
 
+class NumberFilter(django_filters.NumberFilter):
+    """django-filter's number filter, digits 0-9 only (``?fiscal_year=\u0662\u0660\u0662\u0667``
+    is the filter's error, not FY2027: ``infrastructure.numbers.foreign_digit_problem``)."""
+
+    field_class = PlainDecimalField
+
+
 class CodeFilter(django_filters.CharFilter):
     """A filter by a code or id of a table: an unknown one is the filter's error
     (``CodeField``). Give ``matching`` (value -> QuerySet) and ``unknown`` (value -> message)."""
@@ -128,6 +136,9 @@ def unknown_code(record: str, code: str, hint: str, *, by_id: bool = True) -> Ca
 
 
 UNKNOWN_COUNTRY = unknown_code("country", "ISO code", "choose one from the list.")
+# Where only ISO codes are taken (the dashboards' scope, dashboards.views.scope_params):
+# digits are an unknown code there, not an id.
+UNKNOWN_COUNTRY_CODE = unknown_code("country", "ISO code", "choose one from the list.", by_id=False)
 UNKNOWN_REGION = unknown_code("region", "code", "use a State bureau (e.g. AF) or a combatant command (e.g. AFRICOM).")
 UNKNOWN_AGENCY = unknown_code("agency", "code", "choose one from the list.")
 UNKNOWN_GOAL = unknown_code("goal", "code", "use e.g. 1 or 1.a.", by_id=False)
@@ -231,7 +242,7 @@ class ProgramFilter(django_filters.FilterSet):
     sector = CodeFilter(method="filter_sector", label="Sector (DAC)", max_length=5,
                         matching=sectors_matching, unknown=UNKNOWN_SECTOR)
     status = django_filters.MultipleChoiceFilter(choices=ProgramStatus.choices, label="Status")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = NumberFilter(
         method="filter_fiscal_year",
         label="Fiscal year",
         min_value=MIN_FISCAL_YEAR,
@@ -441,7 +452,7 @@ class DonorEngagementFilter(_RecordFilter):
     search_fields = ("donor__name", "description")
     country = _country_filter()
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), to_field_name="dac_code", label="Sector")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = NumberFilter(
         method="filter_fiscal_year", label="Fiscal year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
     )
     ordering = django_filters.OrderingFilter(

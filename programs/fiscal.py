@@ -19,7 +19,7 @@ MAX_FISCAL_YEAR = 2100
 # set another grace period (notifications.models.ReportingPolicy); the demo is written for it.
 DEFAULT_GRACE_DAYS = 30
 
-_PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$")
+_PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$", re.ASCII)
 
 
 def fiscal_year_of(day: dt.date) -> int:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from allocation import models
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
-from .fields import ID_MAX, Text
+from .fields import DecimalNumber, ID_MAX, Text, WholeNumber
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
@@ -95,13 +95,13 @@ class ScenarioDetailSerializer(ScenarioSerializer):
 
 class EnvelopeInputSerializer(serializers.Serializer):
     account = Text(max_length=200)
-    amount = serializers.DecimalField(**MONEY)
+    amount = DecimalNumber(**MONEY)
 
 
 class MinimumInputSerializer(serializers.Serializer):
     country = Text(max_length=3, required=False, help_text="ISO3; give a country or a tier.")
-    tier = serializers.IntegerField(min_value=1, max_value=4, required=False)
-    amount = serializers.DecimalField(**MONEY)
+    tier = WholeNumber(min_value=1, max_value=4, required=False)
+    amount = DecimalNumber(**MONEY)
 
     def validate(self, data):
         if ("country" in data) == ("tier" in data):
@@ -111,7 +111,7 @@ class MinimumInputSerializer(serializers.Serializer):
 
 class CeilingInputSerializer(serializers.Serializer):
     country = Text(max_length=3)
-    amount = serializers.DecimalField(**MONEY)
+    amount = DecimalNumber(**MONEY)
 
 
 class RestrictionInputSerializer(serializers.Serializer):
@@ -120,35 +120,35 @@ class RestrictionInputSerializer(serializers.Serializer):
 
 
 class ScenarioWriteSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    fiscal_year = WholeNumber(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     name = Text(max_length=200)
-    ceiling_multiple = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    ceiling_multiple = DecimalNumber(max_digits=6, decimal_places=2, min_value=0, required=False)
     envelopes = serializers.ListField(child=EnvelopeInputSerializer(), allow_empty=False, min_length=1)
     minimums = MinimumInputSerializer(many=True, required=False, default=list)
     ceilings = CeilingInputSerializer(many=True, required=False, default=list)
     restrictions = RestrictionInputSerializer(many=True, required=False, default=list)
-    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False,
+    version = WholeNumber(min_value=1, max_value=ID_MAX, required=False,
                                        help_text="For an update (PUT): the version you read; missing or stale "
                                                  "is a 409 stale_version, nothing saved. Ignored on create.")
 
 
 class ComparisonQuerySerializer(serializers.Serializer):
-    first = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    second = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    first = WholeNumber(min_value=1, max_value=ID_MAX)
+    second = WholeNumber(min_value=1, max_value=ID_MAX)
 
 
 class ComparisonRowSerializer(serializers.Serializer):
     country = serializers.CharField(source="iso3")
     name = serializers.CharField()
-    current_plan = serializers.DecimalField(max_digits=16, decimal_places=2)
-    totals = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
+    current_plan = DecimalNumber(max_digits=16, decimal_places=2)
+    totals = serializers.ListField(child=DecimalNumber(max_digits=16, decimal_places=2, allow_null=True))
 
 
 class AccountComparisonRowSerializer(serializers.Serializer):
     account = serializers.CharField()
-    current_plan = serializers.DecimalField(max_digits=16, decimal_places=2)
-    envelopes = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
-    allocated = serializers.ListField(child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
+    current_plan = DecimalNumber(max_digits=16, decimal_places=2)
+    envelopes = serializers.ListField(child=DecimalNumber(max_digits=16, decimal_places=2, allow_null=True))
+    allocated = serializers.ListField(child=DecimalNumber(max_digits=16, decimal_places=2, allow_null=True))
 
 
 class ComparisonSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from assessments.models import BandCap, CountryAssessment, CriterionScore, Selec
 from assessments.selectors import score_caps
 from programs.models import Country
 
-from .fields import Text, UrlLines, VersionField
+from .fields import Text, UrlLines, VersionField, WholeNumber
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -19,7 +19,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     country_iso3 = serializers.CharField(source="country.iso3", read_only=True)
-    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    framework_version = WholeNumber(source="framework.version", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
     scores = CriterionScoreSerializer(many=True, read_only=True)
@@ -34,7 +34,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class CriterionScoreInputSerializer(serializers.Serializer):
-    score = serializers.IntegerField(min_value=1, max_value=5)
+    score = WholeNumber(min_value=1, max_value=5)
     justification = Text(multiline=True, max_length=5000)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
 
@@ -73,7 +73,7 @@ class BandCapSerializer(serializers.ModelSerializer):
 
 class SelectivityScoreSerializer(serializers.ModelSerializer):
     country_iso3 = serializers.CharField(source="country.iso3", read_only=True)
-    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    framework_version = WholeNumber(source="framework.version", read_only=True)
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     caps = serializers.SerializerMethodField(help_text="The framework's caps whose condition held.")
 

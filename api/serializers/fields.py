@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from infrastructure.numbers import foreign_digit_problem
 from infrastructure.text import control_characters_error
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
@@ -11,6 +12,26 @@ ID_MAX = 2**63 - 1
 # FY2027, FY2027-H1, FY2027-Q1 (any case) with a year in MIN_FISCAL_YEAR..MAX_FISCAL_YEAR.
 assert (MIN_FISCAL_YEAR, MAX_FISCAL_YEAR) == (1990, 2100), "update PERIOD_PATTERN's years"
 PERIOD_PATTERN = r"^[Ff][Yy](?:199[0-9]|20[0-9][0-9]|2100)(?:-(?:[Qq][1-4]|[Hh][12]))?$"
+
+
+class _AsciiDigits:
+    """Refuses a string with digits other than 0-9 (``infrastructure.numbers.
+    foreign_digit_problem``: DRF, like Python, reads "\u0661\u0662" as 12), before the
+    field's own parsing; the schema's patterns (``\\d``) already say 0-9."""
+
+    def to_internal_value(self, data):
+        problem = foreign_digit_problem(data) if isinstance(data, str) else None
+        if problem:
+            raise serializers.ValidationError(f"{problem}.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class DecimalNumber(_AsciiDigits, serializers.DecimalField):
+    """The API's decimal field: DRF's, with digits 0-9 only."""
+
+
+class WholeNumber(_AsciiDigits, serializers.IntegerField):
+    """The API's integer field: DRF's, with digits 0-9 only."""
 
 
 class Text(serializers.CharField):
@@ -60,7 +81,7 @@ class IdList(serializers.ListField):
 
     def __init__(self, *, model, max_length: int = 500, **kwargs):
         self.model = model
-        super().__init__(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), max_length=max_length, **kwargs)
+        super().__init__(child=WholeNumber(min_value=1, max_value=ID_MAX), max_length=max_length, **kwargs)
 
     def to_internal_value(self, data):
         ids = super().to_internal_value(data)
@@ -71,7 +92,7 @@ class IdList(serializers.ListField):
         return list(dict.fromkeys(ids))
 
 
-class VersionField(serializers.IntegerField):
+class VersionField(WholeNumber):
     """The version of a record the client read (optimistic locking, docs/concurrency.md).
 
     Optional in the input so that the service applies the one rule: omitted or 0 means

@@ -16,7 +16,7 @@ from programs.models import (
 
 from programs.selectors.measures import measurement_breakdown_status
 
-from .fields import ID_MAX, PeriodCode, Text, VersionField
+from .fields import DecimalNumber, ID_MAX, PeriodCode, Text, VersionField, WholeNumber
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -46,7 +46,7 @@ class MoeSerializer(serializers.ModelSerializer):
 
 class TargetInputSerializer(serializers.Serializer):
     period = PeriodCode()
-    value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
+    value = DecimalNumber(**VALUE, help_text=VALUE_RULE)
 
 
 class MoeWriteSerializer(RationaleMixin):
@@ -58,9 +58,9 @@ class MoeWriteSerializer(RationaleMixin):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     is_cumulative = serializers.BooleanField(required=False)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
-    baseline_value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
+    baseline_value = DecimalNumber(**VALUE, help_text=VALUE_RULE)
     baseline_date = serializers.DateField()
-    weight = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
+    weight = DecimalNumber(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
     means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
     targets = TargetInputSerializer(many=True, required=False, max_length=200)
     version = VersionField(
@@ -75,7 +75,7 @@ class TargetWriteSerializer(TargetInputSerializer, RationaleMixin):
 
 
 class BreakdownValueSerializer(serializers.ModelSerializer):
-    category = serializers.IntegerField(source="category_id", read_only=True)
+    category = WholeNumber(source="category_id", read_only=True)
     dimension = serializers.CharField(source="category.dimension", read_only=True)
     name = serializers.CharField(source="category.name", read_only=True)
 
@@ -85,7 +85,7 @@ class BreakdownValueSerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
-    program = serializers.IntegerField(source="moe.program_id", read_only=True)
+    program = WholeNumber(source="moe.program_id", read_only=True)
     breakdown = BreakdownValueSerializer(many=True, read_only=True)
     breakdown_status = serializers.SerializerMethodField(
         help_text="complete, partial, mismatch (categories of a dimension do not add up) or none."
@@ -106,8 +106,8 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 
 class BreakdownInputSerializer(serializers.Serializer):
-    category = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="A disaggregation category of the MOE.")
-    value = serializers.DecimalField(**VALUE)
+    category = WholeNumber(min_value=1, max_value=ID_MAX, help_text="A disaggregation category of the MOE.")
+    value = DecimalNumber(**VALUE)
 
 
 class MeasurementWriteSerializer(RationaleMixin):
@@ -115,7 +115,7 @@ class MeasurementWriteSerializer(RationaleMixin):
 
     moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
     period = PeriodCode()
-    value = serializers.DecimalField(**VALUE, help_text=VALUE_RULE)
+    value = DecimalNumber(**VALUE, help_text=VALUE_RULE)
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     collected_on = serializers.DateField(required=False, allow_null=True)

@@ -18,64 +18,64 @@ from programs.models import (
 )
 from programs.services.programs import TRANSITIONS
 
-from .fields import IdList, Text, VersionField
+from .fields import DecimalNumber, IdList, Text, VersionField, WholeNumber
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class FundingSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
-    planned = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
-    obligated = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
-    disbursed = serializers.DecimalField(**MONEY, min_value=Decimal("0"), help_text="USD")
-    version = serializers.IntegerField(read_only=True)
+    fiscal_year = WholeNumber(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    planned = DecimalNumber(**MONEY, min_value=Decimal("0"), help_text="USD")
+    obligated = DecimalNumber(**MONEY, min_value=Decimal("0"), help_text="USD")
+    disbursed = DecimalNumber(**MONEY, min_value=Decimal("0"), help_text="USD")
+    version = WholeNumber(read_only=True)
 
 
 class CountryRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = WholeNumber()
     iso3 = serializers.CharField()
 
 
 class GoalRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = WholeNumber()
     code = serializers.CharField()
 
 
 class SectorRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = WholeNumber()
     dac_code = serializers.CharField()
 
 
 class ProgramSerializer(serializers.Serializer):
     """A program as the API returns it (list and detail); money in USD as decimal strings."""
 
-    id = serializers.IntegerField()
+    id = WholeNumber()
     code = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    lead_agency = serializers.IntegerField()
+    lead_agency = WholeNumber()
     lead_agency_code = serializers.CharField()
-    supporting_agencies = serializers.ListField(child=serializers.IntegerField())
+    supporting_agencies = serializers.ListField(child=WholeNumber())
     countries = CountryRefSerializer(many=True)
-    partner_institutions = serializers.ListField(child=serializers.IntegerField())
+    partner_institutions = serializers.ListField(child=WholeNumber())
     goals = GoalRefSerializer(many=True)
-    objectives = serializers.ListField(child=serializers.IntegerField())
+    objectives = serializers.ListField(child=WholeNumber())
     sectors = SectorRefSerializer(many=True)
-    implementing_partners = serializers.ListField(child=serializers.IntegerField())
+    implementing_partners = serializers.ListField(child=WholeNumber())
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     funding_authority = serializers.CharField(allow_blank=True)
-    start_fy = serializers.IntegerField()
-    end_fy = serializers.IntegerField()
+    start_fy = WholeNumber()
+    end_fy = WholeNumber()
     status = serializers.ChoiceField(choices=ProgramStatus.choices)
     status_changed_at = serializers.DateTimeField(allow_null=True)
     is_surge = serializers.BooleanField()
-    long_term_objective = serializers.IntegerField(allow_null=True)
+    long_term_objective = WholeNumber(allow_null=True)
     sustainment_plan = serializers.CharField(allow_blank=True)
-    total_planned = serializers.DecimalField(max_digits=18, decimal_places=2)
-    total_obligated = serializers.DecimalField(max_digits=18, decimal_places=2)
-    total_disbursed = serializers.DecimalField(max_digits=18, decimal_places=2)
+    total_planned = DecimalNumber(max_digits=18, decimal_places=2)
+    total_obligated = DecimalNumber(max_digits=18, decimal_places=2)
+    total_disbursed = DecimalNumber(max_digits=18, decimal_places=2)
     funding = FundingSerializer(many=True)
-    version = serializers.IntegerField(help_text="Send it back with an update; a stale one gets 409.")
+    version = WholeNumber(help_text="Send it back with an update; a stale one gets 409.")
     archived_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -105,8 +105,8 @@ class ProgramWriteSerializer(RationaleMixin):
     implementing_partners = IdList(model=ImplementingPartner, required=False)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     funding_authority = Text(required=False, allow_blank=True, max_length=200)
-    start_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
-    end_fy = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR,
+    start_fy = WholeNumber(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    end_fy = WholeNumber(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR,
                                       help_text="Not before start_fy.")
     is_surge = serializers.BooleanField(required=False)
     long_term_objective = serializers.PrimaryKeyRelatedField(

@@ -33,8 +33,8 @@ from programs.models import (
     Funding,
     MeasureOfEffectiveness,
     Program,
-    ProgramReview,
 )
+from programs.selectors.reviews import reviews_pending
 
 from . import flags, snapshots
 from .overview import _pct, latest
@@ -140,7 +140,7 @@ def _funding_block(figures: CountryFigures) -> None:
 
 
 def _programs_block(figures: CountryFigures, limit: int | None) -> list[int]:
-    pending = ProgramReview.objects.filter(program=OuterRef("pk"), decision="").order_by("created_at")
+    pending = reviews_pending().filter(program=OuterRef("pk")).order_by("created_at")
     programs = list(
         Program.objects.filter(countries=figures.country, archived_at__isnull=True)
         .select_related("lead_agency", "rollup")

@@ -33,11 +33,11 @@ from programs.models import (
     Measurement,
     MeasurementStatus,
     Program,
-    ProgramReview,
     ProgramStatus,
     RUNNING_STATUSES,
 )
 from programs.selectors.measures import awaiting_approval
+from programs.selectors.reviews import reviews_pending
 
 SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 
@@ -242,7 +242,7 @@ def assessments_to_approve() -> WorkList:
 
 
 def programs_under_crisis_review() -> WorkList:
-    reviews = (ProgramReview.objects.filter(decision="", crisis__isnull=False, program__archived_at__isnull=True)
+    reviews = (reviews_pending().filter(crisis__isnull=False)
                .select_related("program", "crisis__country").order_by("crisis__occurred_on", "program__code"))
     count, shown = _head(reviews)
     return WorkList("crisis", "Programs under crisis review", count, [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404
 
+from programs.filters import UNKNOWN_COUNTRY_CODE
 from programs.models import Country, PriorityTier, Region, RegionScheme
 
 from ..selectors.country import country_find
@@ -37,7 +38,7 @@ class ScopeQuery(forms.Form):
             return None
         country = country_find(iso3=iso3)
         if country is None:
-            raise forms.ValidationError(f"No country has the ISO code '{iso3}'; choose one from the list.")
+            raise forms.ValidationError(UNKNOWN_COUNTRY_CODE(iso3))
         return country
 
     def clean_region(self) -> Region | None:

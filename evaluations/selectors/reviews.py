@@ -9,16 +9,17 @@ from django.utils import timezone
 
 from programs.fiscal import funding_window
 from programs.models import Country, CrisisEvent, Funding, PlanningCycle, ProgramReview
+from programs.selectors.reviews import reviews_pending
 
 
-def _reviews() -> QuerySet[ProgramReview]:
+def _reviews(reviews: QuerySet[ProgramReview]) -> QuerySet[ProgramReview]:
     first, last = funding_window(timezone.localdate())
     funding = (
         Funding.objects.filter(program=OuterRef("program_id"), fiscal_year__gte=first, fiscal_year__lte=last)
         .values("program").annotate(total=Sum("obligated")).values("total")
     )
     return (
-        ProgramReview.objects.select_related(
+        reviews.select_related(
             "program__lead_agency", "program__rollup", "crisis__country", "cycle", "decided_by"
         )
         .prefetch_related(Prefetch("program__countries", queryset=Country.objects.order_by("name")))
@@ -28,13 +29,14 @@ def _reviews() -> QuerySet[ProgramReview]:
 
 
 def pending_reviews() -> QuerySet[ProgramReview]:
-    """Reviews awaiting a decision: out-of-cycle (crisis) ones first, oldest first."""
-    return _reviews().filter(decision="").order_by("-out_of_cycle", "created_at", "id")
+    """Reviews awaiting a decision (``programs.selectors.reviews.reviews_pending``: of
+    programs not archived): out-of-cycle (crisis) ones first, oldest first."""
+    return _reviews(reviews_pending()).order_by("-out_of_cycle", "created_at", "id")
 
 
 def cycle_reviews(cycle: PlanningCycle) -> QuerySet[ProgramReview]:
     """The reviews of a planning cycle, by program code."""
-    return _reviews().filter(cycle=cycle).order_by("program__code")
+    return _reviews(ProgramReview.objects.filter(cycle=cycle)).order_by("program__code")
 
 
 def open_crisis_country_ids() -> set[int]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.urls import reverse
 
-from infrastructure.numbers import USDecimalField
+from infrastructure.numbers import USDecimalField, USIntegerField
 
 from .. import permissions
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -108,7 +108,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
 class FundingRowForm(forms.Form):
     """Planned, obligated and disbursed US dollars of one fiscal year."""
 
-    fiscal_year = forms.IntegerField(
+    fiscal_year = USIntegerField(
         label="Fiscal year", required=False, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
     )
     planned = USDecimalField(label="Planned (USD)", required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)

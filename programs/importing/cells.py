@@ -126,7 +126,7 @@ def fiscal_year(value: object) -> int:
         year = value
     else:
         raw = text(value)
-        match = re.fullmatch(r"(?:FY)?\s*(\d{4}|\d{2})", raw.upper())
+        match = re.fullmatch(r"(?:FY)?\s*(\d{4}|\d{2})", raw.upper(), re.ASCII)
         if not match or (len(match[1]) == 2 and not raw.upper().startswith("FY")):
             raise CellError(f"'{raw}' is not a fiscal year; write it as 2027 or FY2027")
         year = int(match[1]) + (2000 if len(match[1]) == 2 else 0)
@@ -161,7 +161,7 @@ def date(value: object) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _excel_serial_date(value)
     raw = text(value)
-    if re.fullmatch(r"\d{5}(\.0+)?", raw):
+    if re.fullmatch(r"\d{5}(\.0+)?", raw, re.ASCII):
         return _excel_serial_date(float(raw))
     for pattern in _DATE_FORMATS:
         try:

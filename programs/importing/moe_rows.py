@@ -4,11 +4,14 @@
    continuation rows): no queries.
 2. **Load** the programs the file names (by code), their MOEs of the names it uses (by
    name, locked), those MOEs' targets (locked) and, only when the file changes an MOE's
-   frequency, the periods of its measurements: one query per table.
+   frequency, unit or negative-values flag, the periods and values of its measurements:
+   one query per table.
 3. **Check** every MOE and target in memory through the rule functions the services call
    (``moe_create``/``moe_update``/``target_set``): the program's editor, archived records
    read-only (``ensure_writable``), ``parse_period`` (inside the program's years and of the
-   MOE's frequency), ``check_frequency_fits`` for a changed frequency, ``require_rationale``
+   MOE's frequency), ``check_frequency_fits`` for a changed frequency, ``check_values_fit``
+   for a changed unit or negative-values flag (the stored values and kept targets must
+   still fit the value rule), ``require_rationale``
    for changed approved data, and the models' ``full_clean()``. A confirm also refuses
    rows whose records changed since the preview.
 4. **Write** new and changed MOEs and targets with bulk INSERTs and UPDATEs and their
@@ -27,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..models import Direction, Frequency, MeasureOfEffectiveness, Measurement, MoeKind, Program, Target
-from ..services.measures import MOE_FIELDS, check_frequency_fits, parse_period
+from ..fiscal import Period
+from ..services.measures import MOE_FIELDS, RULE_FIELDS, check_frequency_fits, check_values_fit, parse_period
 from ..services.programs import is_approved_data
 from infrastructure.saving import require_rationale, timestamps_touch
 from . import cells
@@ -79,6 +83,18 @@ class MoePlan:
     targets_new: list[Target] = field(default_factory=list)
     targets_changed: list[Target] = field(default_factory=list)
     failed: bool = False
+
+
+def _file_target(plan: MoePlan, period: str) -> Decimal | None:
+    """The target the file gives ``plan``'s MOE for the period code ``period`` (None: none)."""
+    for row in plan.rows:
+        if row.period is not None and row.target is not None:
+            try:
+                if Period.parse(row.period).code == period:
+                    return row.target
+            except ValueError:
+                continue  # the row's own error
+    return None
 
 
 class MoeTable:
@@ -137,13 +153,18 @@ class MoeTable:
         by_stored_key = {
             (programs[code].pk, name): plan for (code, name), plan in plans.items() if code in programs
         }
-        refrequenced = [  # stored MOEs the file gives another frequency
+        rechecked = [  # stored MOEs the file gives another frequency, unit or negative-values flag
             found[0].pk for key, found in moes.items()
-            if key in by_stored_key and by_stored_key[key].rows[0].data.get("frequency") not in (None, found[0].frequency)
+            if key in by_stored_key and any(
+                by_stored_key[key].rows[0].data.get(name) not in (None, getattr(found[0], name))
+                for name in ("frequency", *RULE_FIELDS)
+            )
         ]
-        measured: dict[int, set[str]] = {}
-        for moe_id, period in Measurement.objects.filter(moe_id__in=refrequenced).values_list("moe_id", "period") if refrequenced else ():
-            measured.setdefault(moe_id, set()).add(period)
+        measured: dict[int, dict[str, Decimal]] = {}
+        for moe_id, period, value in (
+            Measurement.objects.filter(moe_id__in=rechecked).values_list("moe_id", "period", "value") if rechecked else ()
+        ):
+            measured.setdefault(moe_id, {})[period] = value
         for plan in plans.values():
             self._check(plan, programs, moes, targets, measured)
         return self._write([p for p in plans.values() if not p.failed], author)
@@ -209,9 +230,20 @@ class MoeTable:
                     if key in data:
                         setattr(instance, key, data[key])
                 plan.details_changed = any(getattr(instance, k) != before[k] for k in MOE_FIELDS)
-                if instance.frequency != before["frequency"]:
-                    kept = {period for (moe_id, period) in targets if moe_id == moe.pk}
-                    check_frequency_fits(instance, kept | measured.get(moe.pk, set()))
+                refrequenced = instance.frequency != before["frequency"]
+                rule_changed = any(getattr(instance, name) != before[name] for name in RULE_FIELDS)
+                stored_targets = {  # only for the MOEs whose stored rows are rechecked
+                    period: t.value for (moe_id, period), t in targets.items() if moe_id == moe.pk
+                } if refrequenced or rule_changed else {}
+                if refrequenced:
+                    check_frequency_fits(instance, set(stored_targets) | set(measured.get(moe.pk, {})))
+                if rule_changed:
+                    # the file's changed targets are checked row by row (_target); the rest stay
+                    check_values_fit(instance, before, [
+                        *(("value", period, value) for period, value in measured.get(moe.pk, {}).items()),
+                        *(("target", period, value) for period, value in stored_targets.items()
+                          if _file_target(plan, period) in (None, value)),
+                    ])
             instance.full_clean(exclude=["program"], validate_unique=False, validate_constraints=False)
         except (ValidationError, PermissionDenied) as exc:
             raise rule_errors(exc, default="moe_name") from exc
@@ -232,6 +264,7 @@ class MoeTable:
         if stored is not None and approved:
             self._rationale()
         target = stored or Target(moe=moe, period=code)
+        target.moe = moe  # a stored target too: its clean() checks the value against the MOE as it will be saved
         target.value = row.target
         try:
             target.full_clean(exclude=["moe"], validate_unique=False, validate_constraints=False)

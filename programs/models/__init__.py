@@ -13,6 +13,7 @@ from .measures import (  # noqa: F401
     moe_period_error,
     moe_periods_allowed,
     PERCENT_MAX,
+    moe_value_broken_q,
     moe_value_problem,
     unit_is_percent,
 )

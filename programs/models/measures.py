@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import In
 
 from ..fiscal import Period
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
@@ -101,6 +103,30 @@ def moe_value_problem(value: Decimal, *, unit: str, allows_negative: bool) -> st
     if value > PERCENT_MAX and unit_is_percent(unit) and not allows_negative:
         return f"Enter a percentage from 0 to 100: {number} is more than 100."
     return None
+
+
+# What str.strip() removes (every character str.isspace() calls white space, as of
+# Python 3.11; tests/programs/test_moe_value_rule.py checks it), for the SQL face of
+# unit_is_percent.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def moe_value_broken_q(*, value: str = "value", moe: str = "moe__") -> Q:
+    """The set-based face of ``moe_value_problem``: a filter matching the rows whose
+    ``value`` (a field path) breaks the rule of their MOE (reached by the path prefix
+    ``moe``; "" for the MOE itself, e.g. ``value="baseline_value", moe=""``). Portable SQL
+    (PostgreSQL and SQLite: lower, ltrim/rtrim with the characters ``str.strip`` removes).
+    Held equal to the pure rule by tests/programs/test_moe_value_rule.py."""
+    unit = Func(Func(Lower(F(f"{moe}unit")), Value(WHITESPACE), function="RTRIM"), Value(WHITESPACE),
+                function="LTRIM", output_field=models.CharField())
+    strict = Q(**{f"{moe}allows_negative": False})
+    return strict & (
+        Q(**{f"{value}__lt": 0})
+        | Q(**{f"{value}__gt": PERCENT_MAX}) & Q(In(unit, list(PERCENT_UNITS)))
+    )
 
 
 class PeriodMixin(models.Model):

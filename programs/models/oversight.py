@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.formats import date_format
 
 from infrastructure.models import TimeStamped, Versioned, history, money_field
+from infrastructure.numbers import USIntegerModelField
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
 
@@ -60,8 +61,8 @@ class DonorEngagement(TimeStamped, Versioned):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="donor_engagements")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="donor_engagements")
     description = models.TextField(blank=True)
-    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
-    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    start_fy = USIntegerModelField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = USIntegerModelField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
     amount_usd = money_field(verbose_name="amount (USD)", null=True, blank=True)
     history = history()
 
@@ -87,7 +88,7 @@ class DonorEngagement(TimeStamped, Versioned):
 class PlanningCycle(TimeStamped):
     """The annual planning cycle of one fiscal year."""
 
-    fiscal_year = models.PositiveSmallIntegerField(unique=True, validators=FISCAL_YEAR_VALIDATORS)
+    fiscal_year = USIntegerModelField(unique=True, validators=FISCAL_YEAR_VALIDATORS)
     is_open = models.BooleanField(default=True)
     history = history()
 

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from infrastructure.models import Archivable, TimeStamped, Versioned, history, money_field
+from infrastructure.numbers import USIntegerModelField
 from .reference import (
     Agency,
     Country,
@@ -50,8 +51,8 @@ class Strategy(TimeStamped, Archivable, Versioned):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="strategies"
     )
-    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
-    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    start_fy = USIntegerModelField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = USIntegerModelField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
     summary = models.TextField(blank=True)
     history = history()
 
@@ -128,8 +129,8 @@ class Program(TimeStamped, Archivable, Versioned):
     funding_authority = models.CharField(
         max_length=200, blank=True, help_text="Authority or account, e.g. FMF, IMET, INCLE, 10 U.S.C. 333"
     )
-    start_fy = models.PositiveSmallIntegerField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
-    end_fy = models.PositiveSmallIntegerField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    start_fy = USIntegerModelField("start fiscal year", validators=FISCAL_YEAR_VALIDATORS)
+    end_fy = USIntegerModelField("end fiscal year", validators=FISCAL_YEAR_VALIDATORS)
     status = models.CharField(max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PROPOSED)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     actual_start_date = models.DateField(
@@ -185,7 +186,7 @@ class Funding(TimeStamped, Versioned):
     """Planned, obligated and disbursed US dollars of one program in one fiscal year."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="funding")
-    fiscal_year = models.PositiveSmallIntegerField(validators=FISCAL_YEAR_VALIDATORS)
+    fiscal_year = USIntegerModelField(validators=FISCAL_YEAR_VALIDATORS)
     planned = money_field(default=0, validators=[MinValueValidator(Decimal(0))])
     obligated = money_field(default=0, validators=[MinValueValidator(Decimal(0))])
     disbursed = money_field(default=0, validators=[MinValueValidator(Decimal(0))])

@@ -9,7 +9,16 @@ from django.db.models import F, Prefetch, Q
 
 from ..disaggregation import breakdown_errors
 from ..fiscal import Period
-from ..models import Funding, Measurement, MeasurementDisaggregation, Target, moe_period_error
+from ..models import (
+    Funding,
+    MeasureOfEffectiveness,
+    Measurement,
+    MeasurementDisaggregation,
+    Target,
+    moe_period_error,
+    moe_value_broken_q,
+    moe_value_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,26 @@ def program_years_findings() -> Iterator[Finding]:
                           f"outside the program's years FY{program.start_fy}-FY{program.end_fy}")
 
 
+def moe_value_findings() -> Iterator[Finding]:
+    """Baselines, targets and measurements that break their MOE's value rule
+    (``moe_value_problem``: a percentage above 100, a negative value where the MOE allows
+    none), saved before the rule or before a change of the MOE's unit or flags was
+    checked; by program, MOE and period. The rows are found in SQL
+    (``moe_value_broken_q``), each message comes from the rule itself. Archived MOEs too:
+    a restore brings them back."""
+    moes = (MeasureOfEffectiveness.objects.filter(moe_value_broken_q(value="baseline_value", moe=""))
+            .select_related("program").order_by("program__code", "id"))
+    for moe in moes.iterator(chunk_size=2000):
+        problem = moe_value_problem(moe.baseline_value, unit=moe.unit, allows_negative=moe.allows_negative)
+        yield Finding("moe-value", "baseline", moe.pk, f"{moe.program.code} / {moe.name} baseline", problem)
+    for model, kind in ((Target, "target"), (Measurement, "measurement")):
+        rows = (model.objects.filter(moe_value_broken_q()).select_related("moe__program")
+                .order_by("moe__program__code", "moe_id", "period_end"))
+        for row in rows.iterator(chunk_size=2000):
+            problem = moe_value_problem(row.value, unit=row.moe.unit, allows_negative=row.moe.allows_negative)
+            yield Finding("moe-value", kind, row.pk, f"{row.moe.program.code} / {row.moe.name} {row.period}", problem)
+
+
 def breakdown_findings() -> Iterator[Finding]:
     """Measurements whose breakdown does not add up (``programs.disaggregation``)."""
     rows = (
@@ -79,6 +108,7 @@ CHECKS = {
     "period-frequency": period_frequency_findings,
     "program-years": program_years_findings,
     "breakdown": breakdown_findings,
+    "moe-value": moe_value_findings,
 }
 
 

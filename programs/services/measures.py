@@ -28,6 +28,7 @@ from ..models import (
     Target,
     User,
     moe_period_error,
+    moe_value_problem,
 )
 from ..signals import measurements_returned, measurements_submitted, program_data_announce
 from infrastructure.conflicts import StateConflict
@@ -111,6 +112,76 @@ def check_frequency_fits(moe: MeasureOfEffectiveness, periods: Iterable[str]) ->
         )
 
 
+# The MOE fields the value rule (programs.models.moe_value_problem) reads.
+RULE_FIELDS = ("unit", "allows_negative")
+
+
+def check_values_fit(
+    moe: MeasureOfEffectiveness, before: Mapping[str, Any], stored: Iterable[tuple[str, str, Decimal]]
+) -> None:
+    """Refuse a change of ``moe``'s unit or negative-values flag (``before``: their values
+    as stored) under which ``stored`` values break ``moe_value_problem``: a StateConflict
+    (the stored values decide: 409) on each changed field, saying how many values break
+    it and for which periods. ``stored``: (what, period code, value) with ``what``
+    "value" (a measurement) or "target", the rows the change keeps (not the targets a
+    caller replaces: those are checked as they are saved). Issues no query; the services
+    and the importer share it. No rule field changed: nothing to check."""
+    changed = [name for name in RULE_FIELDS if getattr(moe, name) != before[name]]
+    if not changed:
+        return
+    broken: dict[str, list[Period]] = {}
+    first: tuple[Period, str] | None = None
+    for what, code, value in stored:
+        problem = moe_value_problem(value, unit=moe.unit, allows_negative=moe.allows_negative)
+        if problem:
+            period = Period.parse(code)
+            broken.setdefault(what, []).append(period)
+            if first is None or period.end < first[0].end:
+                first = (period, problem)
+    if first is None:
+        return
+    count = sum(len(periods) for periods in broken.values())
+    listed = "; ".join(
+        f"{'values' if what == 'value' else 'targets'} of {_periods_listed(periods)}"
+        for what, periods in sorted(broken.items(), key=lambda item: item[0] != "value")
+    )
+    raise StateConflict({  # the stored values decide: 409
+        name: f"With {_rule_setting(moe.unit if name == 'unit' else moe.allows_negative, name)}, {count} stored "
+              f"value{'s' if count != 1 else ''} would be refused: {listed} ({first[0].code}: {first[1]}) Correct "
+              f"them first, or keep {_rule_setting(before[name], name)}."
+        for name in changed
+    })
+
+
+def _rule_setting(value: Any, name: str) -> str:
+    """"the unit 'percent'", "negative values allowed" or "negative values not allowed"."""
+    if name == "unit":
+        return f"the unit '{value}'"
+    return "negative values allowed" if value else "negative values not allowed"
+
+
+def _periods_listed(periods: list[Period], *, limit: int = 12) -> str:
+    codes = [p.code for p in sorted(periods, key=lambda p: (p.end, p.code))]
+    return ", ".join(codes[:limit]) + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def _values_kept(moe: MeasureOfEffectiveness, targets: list[Mapping[str, Any]] | None) -> list[tuple[str, str, Decimal]]:
+    """The MOE's stored measurements and the stored targets an update keeps: all of them,
+    or with ``targets`` (a replacement) those it restates with the same value (a changed or
+    new target is checked as it is saved, a dropped one is deleted). Two queries."""
+    kept: list[tuple[str, str, Decimal]] = [("value", code, value) for code, value in moe.measurements.values_list("period", "value")]
+    wanted: dict[str, Any] = {}
+    for item in targets or ():
+        try:
+            wanted[Period.parse(item["period"]).code] = Decimal(str(item["value"]))
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            continue  # _save_targets reports it
+    for code, value in moe.targets.values_list("period", "value"):
+        if targets is None or wanted.get(code) == value:
+            kept.append(("target", code, value))
+    return kept
+
+
 @transaction.atomic
 def moe_create(
     *,
@@ -162,6 +233,8 @@ def moe_update(
     targets = list(targets) if targets is not None else None
     if moe.frequency != before["frequency"]:
         _check_frequency_change(moe, targets_replaced=targets is not None)
+    if any(getattr(moe, name) != before[name] for name in RULE_FIELDS):
+        check_values_fit(moe, before, _values_kept(moe, targets))
     targets_changed = targets is not None and _targets_differ(moe, targets)
     categories = list(categories) if categories is not None else None
     categories_changed = categories is not None and set(categories) != set(

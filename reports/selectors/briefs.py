@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from programs.models import RUNNING_STATUSES, Country, Funding, Program, ProgramReview
+from programs.selectors.reviews import reviews_pending
 
 from ..models import DEFAULT_FOOTER, BriefSettings
 
@@ -73,7 +74,7 @@ class UndecidedReviews:
 
 def undecided_reviews(country: Country) -> UndecidedReviews:
     """What waits for a decision when :func:`review_decisions` has nothing to show. One query."""
-    counts = (ProgramReview.objects.filter(program__countries=country, program__archived_at__isnull=True, decision="")
+    counts = (reviews_pending().filter(program__countries=country)
               .aggregate(n=Count("id", distinct=True), crisis=Count("id", distinct=True, filter=Q(crisis__isnull=False))))
     return UndecidedReviews(counts["n"], counts["crisis"])
 

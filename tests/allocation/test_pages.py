@@ -3,6 +3,7 @@ input by field and line, flat query counts."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 M = alf.M
 FORM = {
     "name": "Baseline", "fiscal_year": "2027", "ceiling_multiple": "1.5",
-    "envelopes": "INCLE, 6\nFMF, 4", "minimums": "tier 1, 0.5", "ceilings": "COL, 10",
+    "envelopes": "INCLE: 6\nFMF: 4", "minimums": "tier 1: 0.5", "ceilings": "COL: 10",
     "restrictions": "",
 }
 
@@ -65,17 +66,51 @@ def test_a_manager_builds_solves_and_exports_a_scenario(client, manager, world):
 
 def test_the_form_names_the_field_and_line_of_bad_input_and_saves_nothing(client, manager):
     client.force_login(manager)
-    bad = {**FORM, "envelopes": "INCLE, 6\nFMF six", "ceilings": "XXX, 3", "minimums": "KEN, lots"}
+    bad = {**FORM, "envelopes": "INCLE: 6\nFMF six", "ceilings": "XXX: 3", "minimums": "KEN: lots"}
     response = client.post(reverse("allocation:scenario-create"), bad)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "line 2: &#x27;FMF six&#x27; is not &#x27;account, amount in $M&#x27;." in page
-    assert "line 1: &#x27;lots&#x27; is not an amount in $M." in page
+    assert ("line 2: &#x27;FMF six&#x27; is not &#x27;account: amount in $M&#x27;; separate the two with a colon, "
+            "e.g. &#x27;INCLE: 1,200&#x27;.") in page
+    assert "line 1: the amount in $M: &#x27;lots&#x27; is not a number." in page
     assert not Scenario.objects.exists()
     # The service's checks land on their field too
-    response = client.post(reverse("allocation:scenario-create"), {**FORM, "ceilings": "XXX, 3"})
+    response = client.post(reverse("allocation:scenario-create"), {**FORM, "ceilings": "XXX: 3"})
     assert "&#x27;XXX&#x27; is not a country&#x27;s ISO3 code." in response.content.decode()
     assert not Scenario.objects.exists() and not Envelope.objects.exists()
+
+
+def test_amounts_are_us_numbers_after_a_colon(client, manager):
+    """The separator is a colon, so "1,200" is one amount (a comma separated the parts,
+    and "INCLE, 1,200" was account "INCLE, 1" with $200 M); the amount goes through the
+    portal's one parser of typed numbers, its errors on the field with the line."""
+    client.force_login(manager)
+    form = {**FORM, "envelopes": "INCLE: 1,200\n10 U.S.C. 333: $2,500.5", "minimums": "KEN: 0.5\ntier 1: 1,000",
+            "ceilings": "COL: 1,500", "restrictions": "KEN: 10 U.S.C. 333"}
+    assert client.post(reverse("allocation:scenario-create"), form).status_code == 302
+    scenario = Scenario.objects.get()
+    assert {e.account: e.amount for e in scenario.envelopes.all()} == {"INCLE": 1200 * M, "10 U.S.C. 333": Decimal("2500.5") * M}
+    assert sorted(m.amount for m in scenario.minimums.all()) == [Decimal("0.5") * M, 1000 * M]
+    assert [(r.country.iso3, r.account) for r in scenario.restrictions.all()] == [("KEN", "10 U.S.C. 333")]
+    page = client.get(reverse("allocation:scenario-edit", args=[scenario.pk])).content.decode()
+    assert "INCLE: 1,200" in page and "10 U.S.C. 333: 2,500.5" in page  # shown as typed, read back the same
+    bad = {**FORM, "envelopes": "INCLE, 1,200\nFMF: 1.200,5\nPKO: \u0661\u0662", "ceilings": "COL: 12,5"}
+    response = client.post(reverse("allocation:scenario-create"), bad)
+    errors = response.context["form"].errors
+    assert errors["envelopes"] == [
+        "line 1: 'INCLE, 1,200' is not 'account: amount in $M'; separate the two with a colon, e.g. 'INCLE: 1,200'.",
+    ]
+    response = client.post(reverse("allocation:scenario-create"), {**bad, "envelopes": "FMF: 1.200,5\nPKO: \u0661\u0662"})
+    errors = response.context["form"].errors
+    assert errors["envelopes"] == [
+        "line 1: the amount in $M: '1.200,5' is ambiguous: it looks like a comma decimal separator or dots as "
+        "thousands separators; write it as 1234.56."]
+    assert errors["ceilings"][0].startswith("line 1: the amount in $M: '12,5' is ambiguous")
+    response = client.post(reverse("allocation:scenario-create"), {**FORM, "envelopes": "PKO: \u0661\u0662"})
+    assert response.context["form"].errors["envelopes"] == [
+        r"line 1: the amount in $M: '\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; "
+        "type the number with the digits 0-9."]
+    assert Scenario.objects.count() == 1
 
 
 def test_an_infeasible_scenario_is_explained_on_its_page(client, manager, world):
@@ -91,8 +126,8 @@ def test_editing_replaces_the_inputs_and_a_stale_form_is_refused(client, manager
     client.force_login(manager)
     scenario = alf.scenario(manager, envelopes={"INCLE": 6, "FMF": 4})
     page = client.get(reverse("allocation:scenario-edit", args=[scenario.pk])).content.decode()
-    assert "INCLE, 6" in page and "FMF, 4" in page
-    edited = {**FORM, "name": "Tighter", "envelopes": "INCLE, 5", "version": scenario.version}
+    assert "INCLE: 6" in page and "FMF: 4" in page
+    edited = {**FORM, "name": "Tighter", "envelopes": "INCLE: 5", "version": scenario.version}
     assert client.post(reverse("allocation:scenario-edit", args=[scenario.pk]), edited).status_code == 302
     scenario.refresh_from_db()
     assert scenario.name == "Tighter" and [e.account for e in scenario.envelopes.all()] == ["INCLE"]

@@ -103,6 +103,25 @@ def test_a_filter_value_of_the_wrong_kind_is_a_400_naming_the_filter(token_clien
     assert list(errors) == [name] and errors[name][0]
 
 
+NUMBER_FILTERS = [
+    (prefix, name)
+    for prefix, viewset in LISTS
+    for name, filter_field in (getattr(viewset, "filterset_class", None) and viewset.filterset_class.base_filters.items() or [])
+    if isinstance(filter_field, django_filters.NumberFilter)
+]
+
+
+def test_every_number_filter_refuses_digits_other_than_0_to_9(token_client, manager):
+    """"\u0662\u0660\u0662\u0667" was read as 2027 (ids and years alike); it is the filter's
+    400, the digit shown by its code (infrastructure.numbers.foreign_digit_problem)."""
+    assert {name for _, name in NUMBER_FILTERS} >= {"fiscal_year", "program", "moe", "framework_version"}
+    client = token_client(manager)
+    for prefix, name in NUMBER_FILTERS:
+        response = client.get(f"/api/v1/{prefix}/", {name: "\u0662\u0660\u0662\u0667"})
+        assert response.status_code == 400, (prefix, name, response.status_code)
+        assert "has the digit U+0662 (arabic-indic digit two) at position 1" in response.json()["errors"][name][0]
+
+
 # A code or id that names no row, by kind of filter (a CodeFilter's value may be a code or an id).
 UNKNOWN_VALUES = [(CodeFilter, "ZZZ9"), (CodeFilter, "99999"), (IdFilter, "999999")]
 UNKNOWN = [

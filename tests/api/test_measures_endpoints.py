@@ -1,4 +1,6 @@
 """/api/v1/moes/ and /api/v1/measurements/: reads, writes via services, approval per role."""
+from decimal import Decimal
+
 import pytest
 
 from programs.models import MeasureOfEffectiveness, Measurement, MeasurementStatus, Target
@@ -219,3 +221,21 @@ def test_a_percent_above_100_is_a_400_naming_the_field(token_client, analyst_a, 
     assert response.status_code == 400 and response.json()["errors"] == {"baseline_value": [too_high]}
     assert not Measurement.objects.exists() and not Target.objects.exists()
     assert list(MeasureOfEffectiveness.objects.all()) == [moe]
+
+
+def test_a_unit_change_that_stored_values_break_is_a_409_naming_the_field(token_client, analyst_a, program_a):
+    """An MOE's unit or negative-values flag changes only if its stored values and targets
+    still fit the value rule (programs.services.measures.check_values_fit): the stored
+    values decide, 409 with the field, how many values and which periods."""
+    moe = factories.MoeFactory(program=program_a, unit="officers")
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q2", value=Decimal("250"))
+    client = token_client(analyst_a, write=True)
+    response = client.patch(f"/api/v1/moes/{moe.pk}/", {"unit": "percent", "version": moe.version,
+                                                       "rationale_category": "data_correction", "rationale": "Unit"},
+                            format="json")
+    assert response.status_code == 409, response.json()
+    assert response.json()["errors"] == {"unit": [
+        "With the unit 'percent', 1 stored value would be refused: values of FY2026-Q2 (FY2026-Q2: Enter a "
+        "percentage from 0 to 100: 250 is more than 100.) Correct them first, or keep the unit 'officers'."]}
+    moe.refresh_from_db()
+    assert moe.unit == "officers"

@@ -28,7 +28,7 @@ def test_a_manager_builds_solves_and_compares_two_scenarios(new_page, manager):
     # When the manager builds a lean scenario from the navigation and solves it
     page.goto("/")
     page.click("nav >> text=Allocation")
-    _build(page, name="Lean", envelopes="INCLE, 6\nFMF, 4", ceilings="COL, 10")
+    _build(page, name="Lean", envelopes="INCLE: 6\nFMF: 4", ceilings="COL: 10")
     assert "Draft" in page.locator("#scenario-status").inner_text()
     page.click("#solve-scenario")
     page.wait_for_selector("#allocation-lines")
@@ -42,9 +42,9 @@ def test_a_manager_builds_solves_and_compares_two_scenarios(new_page, manager):
     screenshot(page, "allocation-result")
 
     # And a generous scenario, edited once, solved too
-    _build(page, name="Generous", envelopes="INCLE, 12\nFMF, 8", ceilings="COL, 10")
+    _build(page, name="Generous", envelopes="INCLE: 12\nFMF: 8", ceilings="COL: 10")
     page.click("#edit-scenario")
-    page.fill("textarea[name=envelopes]", "INCLE, 12\nFMF, 9")
+    page.fill("textarea[name=envelopes]", "INCLE: 12\nFMF: 9")
     page.click("#save-scenario")
     page.wait_for_url("**/allocation/*/")
     page.click("#solve-scenario")
@@ -68,7 +68,7 @@ def test_an_impossible_scenario_is_explained(new_page, manager):
     ken, col = factories.country("KEN"), factories.country("COL")
     alf.program([ken, col], "INCLE", planned={2027: 4})
     page = new_page(manager)
-    _build(page, name="Too small", envelopes="INCLE, 1.5")
+    _build(page, name="Too small", envelopes="INCLE: 1.5")
     page.click("#solve-scenario")
     page.wait_for_selector("#infeasibility")
     assert ("Commitments in INCLE exceed its envelope by $2.5 M: Colombia $2.0 M, Kenya $2.0 M."

@@ -31,6 +31,14 @@ def test_the_scope_query():
     assert refused.country_ids() == [] and refused.value("region") is None
 
 
+def test_digits_are_an_unknown_iso_code_not_an_id():
+    """The scope takes ISO codes only: digits are not called an id (programs.filters.unknown_code,
+    the one builder of the message, with by_id=False)."""
+    kenya = Country.objects.get(iso3="KEN")
+    assert ScopeQuery({"country": str(kenya.pk)}).errors == {
+        "country": [f"No country has the ISO code '{kenya.pk}'; choose one from the list."]}
+
+
 @pytest.mark.parametrize("name, url, field, figures", [
     ("results framework", "reports:results-framework", "country", lambda c: c["framework"].program_count),
     ("results framework", "reports:results-framework", "region", lambda c: c["framework"].program_count),

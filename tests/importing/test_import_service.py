@@ -427,6 +427,25 @@ def test_percent_values_and_targets_above_100_are_error_rows_and_us_numbers_are_
                                                                           "Seizures": Decimal("1234.5")}
 
 
+def test_a_unit_change_that_stored_values_break_is_an_error_row_naming_the_column(analyst_a):
+    """As in the services (check_values_fit): the stored values and the targets the file
+    keeps must fit the MOE's new unit; a stored target the file changes is checked too."""
+    _import(analyst_a, programs_csv(program_row()))
+    _import(analyst_a, moes_csv(moe_row(target="260"), moe_row(period="FY2027-Q2", target="80")), "moes.csv")
+    _import(analyst_a, measurements_csv(measurement_row(value="150")), "m.csv")
+    job = _preview(analyst_a, moes_csv(moe_row(unit="percent", target="260")), "moes.csv")
+    assert _errors(job) == [(2, "unit", (
+        "With the unit 'percent', 2 stored values would be refused: values of FY2027-Q1; targets of FY2027-Q1 "
+        "(FY2027-Q1: Enter a percentage from 0 to 100: 150 is more than 100.) Correct them first, or keep the unit "
+        "'interdictions'."))]
+    Measurement.objects.update(value=Decimal("50"))
+    job = _preview(analyst_a, moes_csv(moe_row(unit="percent", target="250")), "moes.csv")
+    assert _errors(job) == [(2, "target", "Enter a percentage from 0 to 100: 250 is more than 100.")]
+    _import(analyst_a, moes_csv(moe_row(unit="percent", target="60")), "moes.csv")
+    assert MeasureOfEffectiveness.objects.get().unit == "percent"
+    assert dict(Target.objects.values_list("period", "value")) == {"FY2027-Q1": Decimal("60"), "FY2027-Q2": Decimal("80")}
+
+
 def test_changing_an_approved_measurement_needs_a_rationale_and_resubmits(analyst_a, manager):
     _import(analyst_a, programs_csv(program_row()))
     _import(analyst_a, moes_csv(moe_row()), "moes.csv")

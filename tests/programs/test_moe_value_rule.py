@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.urls import reverse
 
 from infrastructure.numbers import NumberError, number_from_text
 from programs.models import MeasureOfEffectiveness, Measurement, ProgramStatus, Target, moe_value_problem, unit_is_percent
-from programs.services.measures import measurement_record, moe_create, target_set
+from programs.services.measures import measurement_record, moe_create, moe_update, target_set
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,12 @@ PERCENT_TOO_HIGH = "Enter a percentage from 0 to 100: 250 is more than 100."
 ])
 def test_moe_value_problem(value, unit, allows_negative, problem):
     assert moe_value_problem(Decimal(value), unit=unit, allows_negative=allows_negative) == problem
+
+
+def test_the_sql_face_strips_what_python_strips():
+    from programs.models.measures import WHITESPACE
+
+    assert WHITESPACE == "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
 
 
 def test_percent_units():
@@ -169,3 +177,125 @@ def test_the_funding_fields_take_us_amounts(client, analyst_a):
     assert not form.is_valid()
     assert list(form.errors) == ["disbursed"] and "is ambiguous" in form.errors["disbursed"][0]
     assert form.cleaned_data["planned"] == Decimal("1250000.50") and form.cleaned_data["obligated"] == 1000
+
+
+# --- a change of the MOE's unit or flags rechecks its stored values -------------------
+# (the API: tests/api/test_measures_endpoints.py; the importer: tests/importing/test_import_service.py;
+# the admin cannot change an MOE: tests/security/test_admin_write_path.py)
+
+def _officers_with_values(program):
+    """An MOE counted in officers, with values and targets a percent MOE could not hold."""
+    moe = factories.MoeFactory(program=program, unit="officers", baseline_value=Decimal("20"))
+    for period, value in (("FY2026-Q1", "40"), ("FY2026-Q2", "250"), ("FY2026-Q3", "120")):
+        factories.MeasurementFactory(moe=moe, period=period, value=Decimal(value))
+    factories.TargetFactory(moe=moe, period="FY2026-Q4", value=Decimal("300"))
+    factories.TargetFactory(moe=moe, period="FY2026-Q1", value=Decimal("50"))
+    return moe
+
+
+UNIT_REFUSED = (
+    "With the unit 'percent', 3 stored values would be refused: values of FY2026-Q2, FY2026-Q3; targets of "
+    f"FY2026-Q4 (FY2026-Q2: {PERCENT_TOO_HIGH}) Correct them first, or keep the unit 'officers'."
+)
+
+
+def test_a_unit_change_that_stored_values_break_is_refused_naming_the_unit_and_periods(analyst_a, program):
+    moe = _officers_with_values(program)
+    with pytest.raises(ValidationError) as error:
+        moe_update(user=analyst_a, moe=moe, data={"unit": "percent"}, version=moe.version)
+    assert error.value.message_dict == {"unit": [UNIT_REFUSED]}
+    moe.refresh_from_db()
+    assert moe.unit == "officers"
+    # Replacing the targets: the kept ones still count (restated with the same value),
+    # a corrected one is checked as it is saved, a dropped one no longer matters.
+    with pytest.raises(ValidationError) as error:
+        moe_update(user=analyst_a, moe=moe, data={"unit": "percent"}, version=moe.version,
+                   targets=[{"period": "FY2026-Q4", "value": Decimal("300")}])
+    assert "3 stored values" in error.value.message_dict["unit"][0]
+    Measurement.objects.filter(moe=moe, value__gt=100).update(value=Decimal("90"))
+    with pytest.raises(ValidationError) as error:
+        moe_update(user=analyst_a, moe=moe, data={"unit": "percent"}, version=moe.version)
+    assert "1 stored value would be refused: targets of FY2026-Q4" in error.value.message_dict["unit"][0]
+    moe_update(user=analyst_a, moe=moe, data={"unit": "percent"}, version=moe.version,
+               targets=[{"period": "FY2026-Q4", "value": Decimal("95")}])
+    moe.refresh_from_db()
+    assert moe.unit == "percent" and dict(moe.targets.values_list("period", "value")) == {"FY2026-Q4": Decimal("95")}
+
+
+def test_turning_off_negative_values_under_negative_stored_values_is_refused(analyst_a, program):
+    moe = factories.MoeFactory(program=program, unit="percent change", allows_negative=True)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("-15"))
+    with pytest.raises(ValidationError) as error:
+        moe_update(user=analyst_a, moe=moe, data={"allows_negative": False}, version=moe.version)
+    assert error.value.message_dict == {"allows_negative": [
+        "With negative values not allowed, 1 stored value would be refused: values of FY2026-Q1 (FY2026-Q1: Enter "
+        "zero or more: -15 is negative, and this measure (percent change) does not allow negative values.) Correct "
+        "them first, or keep negative values allowed."]}
+    # A percent MOE that allows negatives has no upper bound: turning it off rechecks 100 too.
+    moe = factories.MoeFactory(program=program, unit="percent", allows_negative=True)
+    factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("140"))
+    with pytest.raises(ValidationError) as error:
+        moe_update(user=analyst_a, moe=moe, data={"allows_negative": False}, version=moe.version)
+    assert "FY2026-Q1: Enter a percentage from 0 to 100: 140 is more than 100." in error.value.message_dict["allows_negative"][0]
+    # Loosening the rule is never refused.
+    moe_update(user=analyst_a, moe=moe, data={"unit": "percentage points"}, version=moe.version)
+
+
+def test_the_moe_form_names_the_unit_and_the_periods(client, analyst_a, program):
+    moe = _officers_with_values(program)
+    client.force_login(analyst_a)
+    url = reverse("programs:moe-edit", args=[moe.pk])
+    post = _moe_post(name=moe.name, unit="percent", version=str(moe.version),
+                     **{f"target_{t.period}": str(t.value) for t in moe.targets.all()})
+    response = client.post(url, post)
+    assert response.status_code == 400
+    assert response.context["form"].errors["unit"] == [UNIT_REFUSED]
+    moe.refresh_from_db()
+    assert moe.unit == "officers"
+
+
+def test_data_check_reports_stored_values_outside_their_moes_range_by_moe_and_period(program, capsys):
+    from django.core.management import CommandError, call_command
+
+    moe = _officers_with_values(program)
+    MeasureOfEffectiveness.objects.filter(pk=moe.pk).update(unit=" Percent ")  # changed before the rule
+    negative = factories.MoeFactory(program=program, unit="officers", baseline_value=Decimal("-2"))
+    factories.MeasurementFactory(moe=negative, period="FY2026-Q1", value=Decimal("-1"))
+    factories.MeasurementFactory(moe=negative, period="FY2026-Q2", value=Decimal("0"))
+    with pytest.raises(CommandError, match="5 stored row"):
+        call_command("data_check", rule=["moe-value"])
+    code = program.code
+    assert capsys.readouterr().out.splitlines() == [
+        f"[moe-value] baseline {code} / {negative.name} baseline: Enter zero or more: -2 is negative, and this "
+        "measure (officers) does not allow negative values.",
+        f"[moe-value] target {code} / {moe.name} FY2026-Q4: Enter a percentage from 0 to 100: 300 is more than 100.",
+        f"[moe-value] measurement {code} / {moe.name} FY2026-Q2: {PERCENT_TOO_HIGH}",
+        f"[moe-value] measurement {code} / {moe.name} FY2026-Q3: Enter a percentage from 0 to 100: 120 is more than 100.",
+        f"[moe-value] measurement {code} / {negative.name} FY2026-Q1: Enter zero or more: -1 is negative, and this "
+        "measure (officers) does not allow negative values.",
+    ]
+    assert Measurement.objects.filter(moe=moe, value=Decimal("250")).exists()  # reported, not changed
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(
+    st.sampled_from(["percent", " % ", "Percentage", "per cent", "\u00a0percent\u2003", "percent change", "officers",
+                     "PERCENT", "p\u00e9rcent"]),
+    st.booleans(),
+    st.decimals(min_value=-500, max_value=500, places=4, allow_nan=False, allow_infinity=False),
+), min_size=1, max_size=12))
+def test_the_sql_face_of_the_rule_finds_exactly_what_the_rule_refuses(program, rows):
+    """``moe_value_broken_q`` (data_check's SQL) equals ``moe_value_problem`` on generated rows."""
+    from programs.models import moe_value_broken_q
+
+    Measurement.objects.all().delete()
+    MeasureOfEffectiveness.objects.all().delete()
+    expected = set()
+    for index, (unit, allows_negative, value) in enumerate(rows):
+        moe = factories.MoeFactory(program=program, unit=unit, allows_negative=allows_negative, baseline_value=value)
+        measurement = factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=value)
+        if moe_value_problem(value, unit=unit, allows_negative=allows_negative):
+            expected.add(measurement.pk)
+    assert set(Measurement.objects.filter(moe_value_broken_q()).values_list("pk", flat=True)) == expected
+    baselines = MeasureOfEffectiveness.objects.filter(moe_value_broken_q(value="baseline_value", moe=""))
+    assert set(baselines.values_list("measurements__pk", flat=True)) == expected

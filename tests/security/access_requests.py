@@ -140,8 +140,8 @@ def _api_scores() -> dict:
 
 
 def _scenario_form(**extra) -> dict:
-    return {"name": "Matrix", "fiscal_year": "2027", "ceiling_multiple": "1.5", "envelopes": "INCLE, 6\nFMF, 4",
-            "minimums": "KEN, 1", "ceilings": "", "restrictions": "", **extra}
+    return {"name": "Matrix", "fiscal_year": "2027", "ceiling_multiple": "1.5", "envelopes": "INCLE: 6\nFMF: 4",
+            "minimums": "KEN: 1", "ceilings": "", "restrictions": "", **extra}
 
 
 def _api_scenario(**extra) -> dict:

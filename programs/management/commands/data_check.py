@@ -6,7 +6,8 @@ from programs.selectors.data_checks import CHECKS, data_findings
 class Command(BaseCommand):
     help = (
         "Report stored rows that break a rule writes now enforce (periods of another "
-        "frequency, ...). Changes nothing; exits with an error when it finds any."
+        "frequency, values outside their MOE's range, ...). Changes nothing; exits with an "
+        "error when it finds any."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,0 +1,137 @@
+"""Numbers are typed with the digits 0-9 (infrastructure.numbers.foreign_digit_problem).
+
+Python, Django's form fields and DRF read the digits of every script as numbers
+("\u0661\u0662" is 12), so a pasted Arabic-Indic or full-width digit was saved as an
+ASCII number the analyst never saw. US staff type ASCII: such a digit is refused, naming
+the field and showing the character by its code, in the forms (decimal and whole-number
+fields; the program form: tests/programs/test_pages_programs.py), the grid, the API and
+the importer."""
+import inspect
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from rest_framework import serializers
+from rest_framework.test import APIClient
+
+from api import serializers as api_serializers
+from api.serializers import allocation, assessments, measures, programs
+from api.serializers.fields import DecimalNumber, WholeNumber
+from api.tokens import api_token_issue
+from infrastructure.numbers import NumberError, USIntegerField, foreign_digit_problem, number_from_text
+from infrastructure.text import typed_for_message
+from programs.models import Measurement, ProgramStatus
+from tests import factories
+from tests.importing.conftest import measurement_row, measurements_csv, moe_row, moes_csv, program_row, programs_csv
+from tests.importing.test_import_service import _errors, _import, _preview
+
+pytestmark = pytest.mark.django_db
+
+ARABIC_12 = "\u0661\u0662"
+REFUSED_12 = r"'\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; type the number with the digits 0-9"
+
+
+@pytest.mark.parametrize("typed, problem", [
+    (ARABIC_12, REFUSED_12),
+    (" 1,2\uff13\uff14 ", r"'1,2\uff13\uff14' has the digit U+FF13 (fullwidth digit three) at position 4; type the number "
+                          "with the digits 0-9"),
+    ("\u0968\u0966", r"'\u0968\u0966' has the digit U+0968 (devanagari digit two) at position 1; type the number with "
+                     "the digits 0-9"),
+    ("1,234.5", None), ("\u00b2", None),  # a superscript is no digit: "not a number" (below)
+])
+def test_a_digit_other_than_0_to_9_is_refused_by_its_code(typed, problem):
+    assert foreign_digit_problem(typed) == problem
+    if problem:
+        with pytest.raises(NumberError) as error:
+            number_from_text(typed)
+        assert str(error.value) == problem
+
+
+def test_number_from_text_reads_ascii_only():
+    with pytest.raises(NumberError, match="is not a number"):
+        number_from_text("\u00b2")
+    assert number_from_text(" 1,234.5 ") == Decimal("1234.5")
+
+
+def test_messages_show_such_digits_as_codes_and_other_letters_as_typed():
+    assert typed_for_message("caf\u00e9 \u0661\x00") == r"caf\u00e9 \u0661\x00".replace(r"\u00e9", "\u00e9")
+
+
+def test_whole_number_fields_refuse_them():
+    field = USIntegerField(label="Fiscal year")
+    assert field.clean("2027") == 2027
+    with pytest.raises(Exception) as error:
+        field.clean("\u0662\u0660\u0662\u0667")
+    assert error.value.messages == [
+        r"Enter a whole number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at "
+        "position 1; type the number with the digits 0-9."]
+
+
+def test_the_grid_refuses_them_and_saves_nothing(client, analyst_a, agency_a):
+    program = factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2027)
+    moe = factories.MoeFactory(program=program)
+    client.force_login(analyst_a)
+    response = client.post(reverse("programs:measurement-grid", args=[program.pk]),
+                           {"fy": "2026", f"value_{moe.pk}_FY2026-Q1": ARABIC_12})
+    assert response.status_code == 400
+    assert r"has the digit U+0661 (arabic-indic digit one)" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_the_api_refuses_them_naming_the_field(analyst_a, program_a):
+    moe = factories.MoeFactory(program=program_a)
+    _, token = api_token_issue(user=analyst_a, label="test", can_write=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.post("/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": ARABIC_12},
+                           format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"value": [f"{REFUSED_12}."]}
+    response = client.post("/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": "12"},
+                           format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_a_number_filter_of_a_page_refuses_them(client, analyst_a):
+    """The pages' filters are the API's (every API number filter: tests/api/test_list_query_refusals.py)."""
+    client.force_login(analyst_a)
+    response = client.get(reverse("programs:program-list"), {"fiscal_year": "\u0662\u0660\u0662\u0667"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["fiscal_year"] == [
+        r"Enter a number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at position 1; "
+        "type the number with the digits 0-9."]
+
+
+def _numeric_fields(field, path):
+    if isinstance(field, serializers.ModelSerializer) and path.count(".") or isinstance(field, serializers.ListSerializer) \
+            and isinstance(field.child, serializers.ModelSerializer):
+        return  # a representation nested in an answer (the API reads input with plain serializers only)
+    if isinstance(field, serializers.BaseSerializer) and hasattr(field, "fields"):
+        for name, child in field.fields.items():
+            yield from _numeric_fields(child, f"{path}.{name}")
+    elif isinstance(field, serializers.ListSerializer | serializers.ListField):
+        yield from _numeric_fields(field.child, f"{path}[]")
+    elif isinstance(field, serializers.DecimalField | serializers.IntegerField) and not field.read_only:
+        yield path, field
+
+
+def test_every_number_the_api_reads_refuses_them():
+    """The kind: every writable decimal or integer field of the API's input serializers."""
+    found = []
+    for module in (allocation, assessments, measures, programs):
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, serializers.Serializer) and not issubclass(cls, serializers.ModelSerializer) \
+                    and cls.__module__.startswith(api_serializers.__name__):
+                found += list(_numeric_fields(cls(), name))
+    assert len(found) > 15
+    assert [path for path, field in found if not isinstance(field, DecimalNumber | WholeNumber)] == []
+
+
+def test_the_importer_refuses_them_naming_the_column(analyst_a):
+    _import(analyst_a, programs_csv(program_row()))
+    job = _preview(analyst_a, moes_csv(moe_row(target="\u0666")), "moes.csv")
+    assert _errors(job) == [(2, "target", r"'\u0666' has the digit U+0666 (arabic-indic digit six) at position 1; "
+                                           "type the number with the digits 0-9")]
+    _import(analyst_a, moes_csv(moe_row()), "moes.csv")
+    job = _preview(analyst_a, measurements_csv(measurement_row(value=ARABIC_12)), "m.csv")
+    assert _errors(job) == [(2, "value", REFUSED_12)]
