@@ -10,7 +10,7 @@ back (the database ends as it was):
 
 - one program's title ``UPDATE`` (a warm session; the first statement of a new session is
   printed apart: it plans the functions);
-- an ``UPDATE`` of 1,000 programs' titles;
+- an ``UPDATE`` of 100 programs' titles (the most rebuilt from plans made once) and of 1,000;
 - an ``INSERT ... SELECT`` of 1,000 funding rows (fiscal year 2099, one a program);
 - a ``DELETE`` of the country links of 1,000 programs.
 
@@ -43,18 +43,27 @@ from django.db import connection  # noqa: E402
 from api.program_representations import TRIGGER_PREFIX  # noqa: E402
 
 SET_SIZE = 1000
+FEW = 100  # api.program_representations.FEW_PROGRAMS: the most programs rebuilt from plans made once
+
+
+def _first(count: int) -> str:
+    return f"(SELECT id FROM programs_program ORDER BY id LIMIT {count})"
+
+
+def _update(count: int) -> str:
+    return f"UPDATE programs_program SET title = title || ' (b)' WHERE id IN {_first(count)}"
+
+
 # (label, table whose triggers are switched off for the bare figure, statement, programs touched)
-FIRST = f"(SELECT id FROM programs_program ORDER BY id LIMIT {SET_SIZE})"
 CASES = (
-    ("one program UPDATE", "programs_program",
-     "UPDATE programs_program SET title = title || ' (b)' WHERE id = (SELECT min(id) FROM programs_program)", 1),
-    (f"{SET_SIZE:,}-program UPDATE", "programs_program",
-     f"UPDATE programs_program SET title = title || ' (b)' WHERE id IN {FIRST}", SET_SIZE),
+    ("one program UPDATE", "programs_program", _update(1), 1),
+    (f"{FEW}-program UPDATE", "programs_program", _update(FEW), FEW),
+    (f"{SET_SIZE:,}-program UPDATE", "programs_program", _update(SET_SIZE), SET_SIZE),
     (f"{SET_SIZE:,}-row funding INSERT ... SELECT", "programs_funding",
      "INSERT INTO programs_funding (program_id, fiscal_year, planned, obligated, disbursed, version, created_at, updated_at) "
-     f"SELECT id, 2099, 1000, 500, 100, 1, now(), now() FROM {FIRST} AS first", SET_SIZE),
+     f"SELECT id, 2099, 1000, 500, 100, 1, now(), now() FROM {_first(SET_SIZE)} AS first", SET_SIZE),
     (f"{SET_SIZE:,}-program country links DELETE", "programs_program_countries",
-     f"DELETE FROM programs_program_countries WHERE program_id IN {FIRST}", SET_SIZE),
+     f"DELETE FROM programs_program_countries WHERE program_id IN {_first(SET_SIZE)}", SET_SIZE),
 )
 
 
