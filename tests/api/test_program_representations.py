@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from api.json_renderer import FastJSONRenderer
 from api.models import ProgramRepresentation
-from api.program_representations import STORE, representations_install
+from api.program_representations import FEW_PROGRAMS, STORE, representations_install
 from api.program_rows import COLUMNS, RELATED, program_rows
 from api.program_rows_json import program_page_json
 from programs.models import Agency, Country, Funding, Goal, ImplementingPartner, Objective, Program, Sector, Strategy
@@ -415,4 +415,27 @@ def test_one_update_of_many_quoted_reference_rows(programs, table, column, new, 
     before = {program.pk: _body(program) for program in [*touched, bystander]}
     assert _execute(f"UPDATE {table} SET {column} = {new} WHERE {where}", []) >= 2
     assert any(_body(program) != before[program.pk] for program in [*touched, bystander])
+    _assert_current()
+
+
+def test_a_statement_touching_more_than_a_few_programs_rebuilds_them_all(programs):
+    """Past FEW_PROGRAMS the rebuild runs from plans made for the statement's ids."""
+    touched, bystander = programs
+    kept = _body(bystander)
+    created = Program.objects.bulk_create([
+        factories.ProgramFactory.build(code=f"DOS-2027-{1000 + number}", lead_agency=Agency.objects.get(code="DOS"))
+        for number in range(FEW_PROGRAMS + 1)
+    ])
+    _assert_current()
+    ids = [program.pk for program in [*touched, *created]]
+    assert _execute("INSERT INTO programs_program_countries (program_id, country_id) SELECT id, %s FROM programs_program "
+                    "WHERE id = ANY(%s) ON CONFLICT DO NOTHING", [factories.country("COL").pk, ids]) == len(ids)
+    assert all('"iso3":"COL"' in _body(program) for program in created)
+    _assert_current()
+    assert _execute(
+        "INSERT INTO programs_funding (program_id, fiscal_year, planned, obligated, disbursed, version, created_at, updated_at) "
+        "SELECT id, 2031, 10, 5, 0, 1, now(), now() FROM programs_program WHERE id = ANY(%s)", [ids]) == len(ids)
+    assert _execute("UPDATE programs_program SET title = title || ' (revised)' WHERE id = ANY(%s)", [ids]) == len(ids)
+    assert all(' (revised)"' in _body(program) and '"fiscal_year":2031' in _body(program) for program in created)
+    assert _body(bystander) == kept
     _assert_current()
