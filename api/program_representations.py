@@ -25,6 +25,11 @@ first's commit. A reference change takes the transaction advisory lock
 link to the renamed row never both miss each other. (Under REPEATABLE READ the row lock
 raises a serialization failure instead of rebuilding from an old snapshot.)
 
+Cost: one rebuild per statement for the set of programs it touched (not one per row): a
+one-program write adds ~0.5 ms, 1,000 programs ~0.1 s (``docs/performance.md``). A
+statement touching few programs runs the rebuild from plans made once per session; one
+touching many plans it for its ids (:data:`FEW_PROGRAMS`).
+
 The SQL that builds the text is :data:`api.program_rows_json.PROGRAM_REPRESENTATIONS`
 (one definition). :func:`representations_install` (run after every ``migrate``)
 (re)creates the functions and triggers and rebuilds every row when that definition
@@ -121,6 +126,32 @@ def _refresh(ids_sql: str) -> str:
     return f"PERFORM {PREFIX}_refresh(ARRAY({ids_sql}));"
 
 
+# How the rebuild's statements are planned, by the number of programs a statement touched.
+# A plan made for each call's ids (custom) cost 1.5-3 ms of planning, most of a one-program
+# write; the plan made once per session (generic) is the same plan and runs as fast for 1
+# to 20,000 ids on analyzed tables (docs/performance.md), but it is made for ten ids and
+# the table statistics of its first call, so many programs keep a plan made for them.
+FEW_PROGRAMS = 100
+REFRESH_PLANS = {"few": "force_generic_plan", "many": "force_custom_plan"}
+
+
+def _refresh_function(name: str, plans: str) -> str:
+    """``api_program_representation_refresh_<name>(changed)``: rebuild the stored texts of the programs
+    ``changed`` (distinct ids in order, none null), with ``plans`` as its plan cache mode."""
+    return f"""CREATE OR REPLACE FUNCTION {PREFIX}_refresh_{name}(changed bigint[]) RETURNS void LANGUAGE plpgsql
+SET plan_cache_mode = {plans} AS $body$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared({REFERENCE_LOCK[0]}, {REFERENCE_LOCK[1]});
+  INSERT INTO {STORE} (program_id, body) SELECT id, '' FROM unnest(changed) AS id ORDER BY id
+    ON CONFLICT (program_id) DO NOTHING;
+  PERFORM 1 FROM {STORE} s WHERE s.program_id = ANY(changed) ORDER BY s.program_id FOR UPDATE;
+  -- each statement below reads a fresh snapshot: every commit that held these rows is seen
+  DELETE FROM {STORE} s WHERE s.program_id = ANY(changed)
+    AND NOT EXISTS (SELECT 1 FROM {PROGRAMS} p WHERE p.id = s.program_id);
+  UPDATE {STORE} s SET body = r.body FROM {PREFIX}s(changed) r WHERE s.program_id = r.program_id;
+END $body$"""
+
+
 def representations_sql() -> list[str]:
     """The statements creating the functions and triggers (idempotent), in order."""
     statements = [
@@ -130,18 +161,14 @@ def representations_sql() -> list[str]:
         # statement does not inline (and plan, ~9 ms a fresh session) the whole build.
         f"CREATE OR REPLACE FUNCTION {PREFIX}_of(program bigint) RETURNS text LANGUAGE plpgsql STABLE AS $body$\n"
         f"BEGIN RETURN (SELECT r.body FROM {PREFIX}s(ARRAY[program]) r); END $body$",
+        *(_refresh_function(name, plans) for name, plans in REFRESH_PLANS.items()),
         f"""CREATE OR REPLACE FUNCTION {PREFIX}_refresh(changed bigint[]) RETURNS void LANGUAGE plpgsql AS $body$
 BEGIN
   changed := ARRAY(SELECT DISTINCT id FROM unnest(changed) AS id WHERE id IS NOT NULL ORDER BY id);
   IF cardinality(changed) = 0 THEN RETURN; END IF;
-  PERFORM pg_advisory_xact_lock_shared({REFERENCE_LOCK[0]}, {REFERENCE_LOCK[1]});
-  INSERT INTO {STORE} (program_id, body) SELECT id, '' FROM unnest(changed) AS id ORDER BY id
-    ON CONFLICT (program_id) DO NOTHING;
-  PERFORM 1 FROM {STORE} s WHERE s.program_id = ANY(changed) ORDER BY s.program_id FOR UPDATE;
-  -- each statement below reads a fresh snapshot: every commit that held these rows is seen
-  DELETE FROM {STORE} s WHERE s.program_id = ANY(changed)
-    AND NOT EXISTS (SELECT 1 FROM {PROGRAMS} p WHERE p.id = s.program_id);
-  UPDATE {STORE} s SET body = r.body FROM {PREFIX}s(changed) r WHERE s.program_id = r.program_id;
+  IF cardinality(changed) <= {FEW_PROGRAMS} THEN PERFORM {PREFIX}_refresh_few(changed);
+  ELSE PERFORM {PREFIX}_refresh_many(changed);
+  END IF;
 END $body$""",
         f"""CREATE OR REPLACE FUNCTION {PREFIX}_rebuild() RETURNS void LANGUAGE plpgsql AS $body$
 BEGIN

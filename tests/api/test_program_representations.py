@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from api.json_renderer import FastJSONRenderer
 from api.models import ProgramRepresentation
-from api.program_representations import STORE, representations_install
+from api.program_representations import FEW_PROGRAMS, STORE, representations_install
 from api.program_rows import COLUMNS, RELATED, program_rows
 from api.program_rows_json import program_page_json
 from programs.models import Agency, Country, Funding, Goal, ImplementingPartner, Objective, Program, Sector, Strategy
@@ -273,4 +273,169 @@ def test_a_reference_change_and_a_new_link_to_it_in_two_sessions_both_reach_the_
         ("UPDATE programs_goal SET sort_order = 9 WHERE id = %s", [goal.pk]),
     )
     assert _body(program).index('"code":"4"') < _body(program).index('"code":"2"')
+    _assert_current()
+
+
+# --- Statements touching many programs at once: the triggers are statement-level, each
+# rebuilds every program its statement touched (transition tables), in one set-based pass.
+
+def _through_model(relation: str):
+    return Program._meta.get_field(relation).remote_field.through
+
+
+def _unlinked(relation: str, target: str, count: int) -> list:
+    """``count`` rows of the relation's target that no program links yet."""
+    through = _through_model(relation)
+    model = through._meta.get_field(target).related_model
+    if relation == "partner_institutions":
+        return [factories.PartnerInstitutionFactory() for _ in range(count)]
+    if relation == "objectives":
+        strategy = Strategy.objects.create(title="S", scope="country", country=factories.country("KEN"), start_fy=2026, end_fy=2028)
+        return [Objective.objects.create(strategy=strategy, code=str(number), description=f"Objective {number}")
+                for number in range(1, count + 1)]
+    if relation == "implementing_partners":
+        return [ImplementingPartner.objects.create(name=f"Partner {number}", kind="contractor") for number in range(count)]
+    rows = list(model.objects.exclude(pk__in=through.objects.values(f"{target}_id")).order_by("pk")[:count])
+    assert len(rows) == count
+    return rows
+
+
+@pytest.fixture
+def programs() -> tuple[list[Program], Program]:
+    """Three full programs a statement will touch, and a bystander it must not."""
+    touched = [
+        factories.program_full(code=f"DOS-2027-010{number}", agency=agency, countries=countries)
+        for number, (agency, countries) in enumerate([("DOS", ("KEN", "UGA")), ("DOJ", ("UGA",)), ("DOS", ("KEN",))])
+    ]
+    bystander = factories.program_full(code="DOS-2027-0200", countries=("TZA",))
+    _assert_current()
+    return touched, bystander
+
+
+def _execute(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def test_one_update_of_many_programs(programs):
+    touched, bystander = programs
+    before = {program.pk: _body(program) for program in touched}
+    kept = _body(bystander)
+    ids = [program.pk for program in touched]
+    assert _execute("UPDATE programs_program SET title = title || ' (revised)', is_surge = NOT is_surge, "
+                    "version = version + 1 WHERE id = ANY(%s)", [ids]) == 3
+    for program in touched:
+        assert _body(program) != before[program.pk] and ' (revised)"' in _body(program)
+    assert _body(bystander) == kept
+    _assert_current()
+    Program.objects.update(description="One description for all")  # every program, one statement
+    _assert_current()
+
+
+def test_many_programs_created_and_deleted_in_one_statement_each(programs):
+    touched, bystander = programs
+    kept = _body(bystander)
+    created = Program.objects.bulk_create([
+        factories.ProgramFactory.build(code=f"DOS-2027-030{number}", lead_agency=Agency.objects.get(code="DOS"))
+        for number in range(3)
+    ])  # one INSERT
+    assert all('"countries":[]' in _body(program) for program in created)
+    _assert_current()
+    Program.objects.filter(pk__in=[program.pk for program in [*touched, *created]]).delete()  # cascades, set-based
+    assert list(ProgramRepresentation.objects.values_list("program_id", flat=True)) == [bystander.pk]
+    assert _body(bystander) == kept
+    _assert_current()
+
+
+@pytest.mark.parametrize("relation, target", [(relation, target) for relation, target, *_ in RELATED])
+def test_many_links_of_many_programs_inserted_moved_and_deleted_in_one_statement_each(programs, relation, target):
+    touched, bystander = programs
+    kept = _body(bystander)
+    table = _through_model(relation)._meta.db_table
+    ids = [program.pk for program in touched]
+    first, second = _unlinked(relation, target, 2)
+    bodies = {program.pk: _body(program) for program in touched}
+    # INSERT ... SELECT: one link to ``first`` for every touched program
+    assert _execute(f"INSERT INTO {table} (program_id, {target}_id) SELECT id, %s FROM programs_program WHERE id = ANY(%s)",
+                    [first.pk, ids]) == 3
+    assert all(_body(program) != bodies[program.pk] for program in touched)
+    assert _body(bystander) == kept
+    _assert_current()
+    # UPDATE: every such link moved to ``second``
+    linked = {program.pk: _body(program) for program in touched}
+    assert _execute(f"UPDATE {table} SET {target}_id = %s WHERE {target}_id = %s", [second.pk, first.pk]) == 3
+    assert all(_body(program) != linked[program.pk] for program in touched)
+    _assert_current()
+    # DELETE: every link of the touched programs, in one statement
+    assert _execute(f"DELETE FROM {table} WHERE program_id = ANY(%s)", [ids]) >= 3
+    assert all(f'"{relation}":[]' in _body(program) for program in touched)
+    assert _body(bystander) == kept
+    _assert_current()
+
+
+def test_many_funding_rows_inserted_changed_and_deleted_in_one_statement_each(programs):
+    touched, bystander = programs
+    kept = _body(bystander)
+    ids = [program.pk for program in touched]
+    assert _execute(
+        "INSERT INTO programs_funding (program_id, fiscal_year, planned, obligated, disbursed, version, created_at, updated_at) "
+        "SELECT id, 2031, 1000.10, 500.05, 0, 1, now(), now() FROM programs_program WHERE id = ANY(%s)", [ids]) == 3
+    assert all('"fiscal_year":2031,"planned":"1000.10"' in _body(program) for program in touched)
+    assert _body(bystander) == kept
+    _assert_current()
+    assert _execute("UPDATE programs_funding SET planned = planned + 0.01, version = version + 1 "
+                    "WHERE program_id = ANY(%s)", [ids]) == 9
+    assert all('"fiscal_year":2031,"planned":"1000.11"' in _body(program) for program in touched)
+    _assert_current()
+    # every touched program's FY2031 row moved to the bystander (as FY2032-FY2034): both sides change
+    assert _execute(
+        "UPDATE programs_funding f SET program_id = %s, fiscal_year = 2031 + moved.n "
+        "FROM unnest(%s::bigint[]) WITH ORDINALITY AS moved(program_id, n) "
+        "WHERE f.program_id = moved.program_id AND f.fiscal_year = 2031", [bystander.pk, ids]) == 3
+    assert all('"fiscal_year":2031' not in _body(program) for program in touched)
+    assert all(f'"fiscal_year":{year},"planned":"1000.11"' in _body(bystander) for year in (2032, 2033, 2034))
+    _assert_current()
+    assert _execute("DELETE FROM programs_funding WHERE program_id = ANY(%s) AND fiscal_year IN (2025, 2032, 2033, 2034)",
+                    [[*ids, bystander.pk]]) == 7
+    assert all('"fiscal_year":2025' not in _body(program) for program in [*touched, bystander])
+    assert _body(bystander) != kept and '"fiscal_year":2026' in _body(bystander)
+    _assert_current()
+
+
+@pytest.mark.parametrize("table, column, new, where", [
+    ("programs_agency", "code", "code || '-X'", "code IN ('DOS', 'DOJ')"),
+    ("programs_country", "iso3", "lower(iso3)", "iso3 IN ('KEN', 'UGA', 'TZA')"),
+    ("programs_goal", "code", "code || '.z'", "code IN ('1.a', '4')"),
+    ("programs_goal", "sort_order", "100 - sort_order", "code IN ('1.a', '4')"),
+    ("programs_sector", "dac_code", "'9' || substr(dac_code, 2)", "dac_code IN ('15210', '15130')"),
+])
+def test_one_update_of_many_quoted_reference_rows(programs, table, column, new, where):
+    touched, bystander = programs
+    before = {program.pk: _body(program) for program in [*touched, bystander]}
+    assert _execute(f"UPDATE {table} SET {column} = {new} WHERE {where}", []) >= 2
+    assert any(_body(program) != before[program.pk] for program in [*touched, bystander])
+    _assert_current()
+
+
+def test_a_statement_touching_more_than_a_few_programs_rebuilds_them_all(programs):
+    """Past FEW_PROGRAMS the rebuild runs from plans made for the statement's ids."""
+    touched, bystander = programs
+    kept = _body(bystander)
+    created = Program.objects.bulk_create([
+        factories.ProgramFactory.build(code=f"DOS-2027-{1000 + number}", lead_agency=Agency.objects.get(code="DOS"))
+        for number in range(FEW_PROGRAMS + 1)
+    ])
+    _assert_current()
+    ids = [program.pk for program in [*touched, *created]]
+    assert _execute("INSERT INTO programs_program_countries (program_id, country_id) SELECT id, %s FROM programs_program "
+                    "WHERE id = ANY(%s) ON CONFLICT DO NOTHING", [factories.country("COL").pk, ids]) == len(ids)
+    assert all('"iso3":"COL"' in _body(program) for program in created)
+    _assert_current()
+    assert _execute(
+        "INSERT INTO programs_funding (program_id, fiscal_year, planned, obligated, disbursed, version, created_at, updated_at) "
+        "SELECT id, 2031, 10, 5, 0, 1, now(), now() FROM programs_program WHERE id = ANY(%s)", [ids]) == len(ids)
+    assert _execute("UPDATE programs_program SET title = title || ' (revised)' WHERE id = ANY(%s)", [ids]) == len(ids)
+    assert all(' (revised)"' in _body(program) and '"fiscal_year":2031' in _body(program) for program in created)
+    assert _body(bystander) == kept
     _assert_current()
