@@ -133,7 +133,8 @@ def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
             JOIN programs_program_goals g ON g.program_id = rp.id
             WHERE 1 = 1{by_program}
             UNION ALL
-            SELECT i.country_id, 'institution', i.id, rp.start_fy, rp.end_fy, rp.lead_agency_id, rp.agency, rp.id, rp.code
+            SELECT i.country_id, 'institution', i.id, rp.start_fy, rp.end_fy,
+                   rp.lead_agency_id, rp.agency, rp.id, rp.code
             FROM rp JOIN programs_program_partner_institutions ppi ON ppi.program_id = rp.id
             JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
             WHERE 1 = 1{by_institution}

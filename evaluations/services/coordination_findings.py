@@ -139,8 +139,8 @@ def _reach(program_ids: list[int]) -> dict[str, list | None]:
     country_ids = sorted(set(countries.values_list("country_id", flat=True)))
     served = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by()
     overlaps = served.values_list("partnerinstitution__country_id").union(
-        CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution", program_ids__overlaps=program_ids)
-        .order_by().values_list("country_id"))
+        CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution",
+                                           program_ids__overlaps=program_ids).order_by().values_list("country_id"))
     overlap_ids = sorted(set(country_ids) | {c for (c,) in overlaps if c is not None})
     units = served.values_list("partnerinstitution__country__iso3").union(CoordinationFinding.objects.filter(
         rule="vetting", program_ids__overlaps=program_ids)  # stored under each institution's country
