@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
-from infrastructure.models import Versioned, history
+from infrastructure.models import IntegerArrayField, Versioned, history
 
 
 class RollupStatus(models.TextChoices):
@@ -315,12 +315,15 @@ class CoordinationFinding(models.Model):
     rule's order (increasing, not dense: see ``coordination_rules.BLOCKED_BY_COUNTRY``);
     ``data`` the rule's columns. A finding is stored once per country it is scoped by (a
     surge or vetting finding per country of its program, ``country_id`` NULL for a program with
-    none), so a scope's findings are an indexed read; count them by distinct ``finding``."""
+    none), so a scope's findings are an indexed read; count them by distinct ``finding``.
+    ``program_ids``: the programs the finding names (an overlap's programs, another rule's
+    one program, none for a gap), by which a rebuild finds the findings of changed programs."""
 
     rule = models.CharField(max_length=20)
     finding = models.IntegerField()
     country_id = models.IntegerField("country", null=True)  # no foreign key: a derived row, rebuilt with its inputs
     data = models.JSONField()
+    program_ids = IntegerArrayField("programs", default=list)
 
     class Meta:
         indexes = [

@@ -44,6 +44,22 @@ def string_agg_distinct(expression: str) -> str:
     return f"REPLACE(REPLACE(GROUP_CONCAT(DISTINCT {swapped}), ',', ', '), char(31), ',')"
 
 
+def int_array(*expressions: str) -> str:
+    """A list of integers as :class:`infrastructure.models.IntegerArrayField` stores it:
+    ``ARRAY[...]`` on PostgreSQL, a JSON array on SQLite (no expressions: an empty list)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(ARRAY[{', '.join(expressions)}] AS integer[])"
+    return f"json_array({', '.join(expressions)})"
+
+
+def int_array_agg(expression: str) -> str:
+    """The integers of a group as :class:`infrastructure.models.IntegerArrayField` stores
+    them: in increasing order on PostgreSQL; SQLite keeps its own order."""
+    if connection.vendor == "postgresql":
+        return f"ARRAY_AGG({expression} ORDER BY {expression})"
+    return f"json_group_array({expression})"
+
+
 def json_object(columns: Iterable[str], *, alias: str) -> str:
     """A JSON object of ``alias``'s columns keyed by their names (column names are code
     constants, never user input): ``jsonb_build_object`` on PostgreSQL, ``json_object`` on

@@ -7,7 +7,8 @@ read per scope: ``stored_rule_rows``, ``stored_rule_counts``), so a count always
 the length of its list; ``rule_rows`` computes a rule for another day.
 
 Each rule is a relation with one row per finding, optionally limited to the programs
-(or objectives) of some countries:
+(or objectives) of some countries; its last column, ``program_ids``, lists the programs
+the finding names (stored apart from the finding's data):
 
 * ``overlap``: a country and a goal, or a partner institution (under its own country,
   as for vetting), served by
@@ -38,7 +39,15 @@ from collections.abc import Callable, Iterable
 from django.db import connection, transaction
 from django.db.models import Count
 
-from infrastructure.sql import REPORT_WORK_MEM, bulk_settings_for_transaction, ids_in, string_agg, string_agg_distinct
+from infrastructure.sql import (
+    REPORT_WORK_MEM,
+    bulk_settings_for_transaction,
+    ids_in,
+    int_array,
+    int_array_agg,
+    string_agg,
+    string_agg_distinct,
+)
 from programs.selectors.sql import RUNNING_SQL, VETTING_EXEMPT_SQL
 
 from ..models import CoordinationFinding
@@ -61,25 +70,39 @@ def programs_in_countries(ids: list[int] | None) -> Statement:
     return f" AND p.id IN (SELECT pc.program_id FROM programs_program_countries pc WHERE 1 = 1{where})", params
 
 
-def _overlap_groups(ids: list[int] | None) -> Statement:
-    """The overlap rule itself: ``WITH RECURSIVE ...`` ending in ``found`` (country_id,
-    on_kind 'goal' | 'institution', on_id, first_fy, last_fy), one row per finding; the
-    other CTEs (``hits``: running programs per country and goal / institution, with the
-    lowest and highest lead agency of their group; ``overlapping``: the years in which two
-    or more lead agencies meet) are there for the finding's details.
+def _fiscal_years() -> list[int]:
+    """Every fiscal year a running program serves, first to last (the overlap rule's
+    columns; none without running programs). One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(p.start_fy), MAX(p.end_fy) FROM programs_program p WHERE {RUNNING_PROGRAM}")
+        first, last = cursor.fetchone()
+    return [] if first is None else list(range(int(first), int(last) + 1))
 
-    Which country scopes a hit: a goal (a strategic goal, the same everywhere) counts under
-    every country of the program; a partner institution under its own country only, as the
-    vetting rule does (a partner unit belongs to one country: two programs serving Kenya and
-    Mozambique and the Mozambique Customs Authority overlap in Mozambique, not in Kenya). The
-    pure reference, held equal by a test: :mod:`evaluations.computations.overlap`.
 
-    "Two or more lead agencies" is ``MIN(agency) < MAX(agency)``: the same test as
-    ``COUNT(DISTINCT ...) > 1`` without sorting every hit-year (300,000 at the large size).
-    Groups of one agency are left out by the window's columns, not by joining a list of
-    candidate groups back: materialized CTEs carry no statistics, so such a three-column
-    join was estimated at 16 rows for 51,000 and every later join ran as a nested loop
-    (6-9 s for the flag list at the large size)."""
+def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
+    """Columns: country_id, country_name, iso3, on_kind ('goal' | 'institution'), on_id,
+    on_name (goal code or institution name), agencies ("DOD, DOS"), programs
+    ("12:KEN-001 (DOS), 15:KEN-007 (DOD)": id:code (agency) of each program of the group
+    whose years meet the span of overlapping years, first_fy to last_fy), first_fy,
+    last_fy, program_ids (those programs' ids). One query to build (the fiscal years).
+
+    A group is a country and a goal, or a partner institution; its hits are the running
+    programs serving it. Which country scopes a hit: a goal (a strategic goal, the same
+    everywhere) counts under every country of the program; a partner institution under its
+    own country only, as the vetting rule does (a partner unit belongs to one country: two
+    programs serving Kenya and Mozambique and the Mozambique Customs Authority overlap in
+    Mozambique, not in Kenya). The pure reference, held equal by a test:
+    :mod:`evaluations.computations.overlap`.
+
+    Set-based in one sort: the hits are sorted once by group, for a window that gives each
+    hit its group's lowest and highest lead agency serving in each fiscal year (one pair
+    of columns per year of ``_fiscal_years``, the same aggregate pass for all: "two or more
+    lead agencies" is ``MIN(agency) < MAX(agency)``); the first and last years where they
+    differ are the group's span, and the hits meeting it are grouped, in the same order,
+    into the finding (no second sort of the hits, no join back; the lead agency's code is
+    joined per program, before the hits). At the large size: 54,000 hits, 8 fiscal years,
+    6,300 findings (``docs/performance.md``)."""
+    years = _fiscal_years()
     by_program, program_params = ids_condition("pc.country_id", ids)
     by_institution, institution_params = ids_condition("i.country_id", ids)
     in_scope, scope_params = "", []
@@ -88,84 +111,66 @@ def _overlap_groups(ids: list[int] | None) -> Statement:
             UNION SELECT ppi.program_id FROM programs_program_partner_institutions ppi
                   JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id WHERE 1 = 1{by_institution})"""
         scope_params = [*program_params, *institution_params]
+    serving = "h.start_fy <= %s AND h.end_fy >= %s"
+    agencies_by_year = "".join(
+        f", MIN(CASE WHEN {serving} THEN h.lead_agency_id END) OVER by_group AS low_{n}"
+        f", MAX(CASE WHEN {serving} THEN h.lead_agency_id END) OVER by_group AS high_{n}" for n in range(len(years)))
+    met = [f"WHEN y.low_{n} < y.high_{n} THEN %s" for n in range(len(years))]
+    none = "CAST(NULL AS integer)"  # no running program: no span, no finding
+    first_fy, last_fy = (f"CASE {' '.join(met)} END", f"CASE {' '.join(reversed(met))} END") if years else (none, none)
+    label = "CAST(s.program_id AS varchar(20)) || ':' || s.code || ' (' || s.agency || ')'"
+    # Names are looked up per finding after grouping (by primary key).
     return f"""
-        WITH RECURSIVE rp AS MATERIALIZED (
-            SELECT p.id, p.code, p.lead_agency_id,
+        WITH rp AS MATERIALIZED (
+            SELECT p.id, p.code, p.lead_agency_id, a.code AS agency,
                    CAST(p.start_fy AS integer) AS start_fy, CAST(p.end_fy AS integer) AS end_fy
-            FROM programs_program p
+            FROM programs_program p JOIN programs_agency a ON a.id = p.lead_agency_id
             WHERE {RUNNING_PROGRAM}{in_scope}
-        ), years(fy) AS (
-            SELECT MIN(start_fy) FROM rp
+        ), hits AS (
+            SELECT pc.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy,
+                   rp.lead_agency_id, rp.agency, rp.id AS program_id, rp.code
+            FROM rp JOIN programs_program_countries pc ON pc.program_id = rp.id
+            JOIN programs_program_goals g ON g.program_id = rp.id
+            WHERE 1 = 1{by_program}
             UNION ALL
-            SELECT fy + 1 FROM years WHERE fy < (SELECT MAX(end_fy) FROM rp)
-        ), hits AS MATERIALIZED (
-            SELECT u.*, MIN(u.lead_agency_id) OVER (PARTITION BY u.country_id, u.on_kind, u.on_id) AS min_agency,
-                   MAX(u.lead_agency_id) OVER (PARTITION BY u.country_id, u.on_kind, u.on_id) AS max_agency
-            FROM (
-                SELECT pc.country_id, 'goal' AS on_kind, g.goal_id AS on_id, rp.start_fy, rp.end_fy,
-                       rp.lead_agency_id, rp.id AS program_id, rp.code
-                FROM rp JOIN programs_program_countries pc ON pc.program_id = rp.id
-                JOIN programs_program_goals g ON g.program_id = rp.id
-                WHERE 1 = 1{by_program}
-                UNION ALL
-                SELECT i.country_id, 'institution', i.id, rp.start_fy, rp.end_fy,
-                       rp.lead_agency_id, rp.id, rp.code
-                FROM rp JOIN programs_program_partner_institutions ppi ON ppi.program_id = rp.id
-                JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
-                WHERE 1 = 1{by_institution}
-            ) u
-        ), overlapping AS MATERIALIZED (
-            SELECT h.country_id, h.on_kind, h.on_id, y.fy
-            FROM hits h JOIN years y ON y.fy BETWEEN h.start_fy AND h.end_fy
-            WHERE h.min_agency < h.max_agency
-            GROUP BY h.country_id, h.on_kind, h.on_id, y.fy
-            HAVING MIN(h.lead_agency_id) < MAX(h.lead_agency_id)
-        ), found AS MATERIALIZED (
-            SELECT country_id, on_kind, on_id, MIN(fy) AS first_fy, MAX(fy) AS last_fy
-            FROM overlapping GROUP BY country_id, on_kind, on_id
+            SELECT i.country_id, 'institution', i.id, rp.start_fy, rp.end_fy,
+                   rp.lead_agency_id, rp.agency, rp.id, rp.code
+            FROM rp JOIN programs_program_partner_institutions ppi ON ppi.program_id = rp.id
+            JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
+            WHERE 1 = 1{by_institution}
+        ), spans AS (
+            SELECT y.country_id, y.on_kind, y.on_id, y.start_fy, y.end_fy, y.agency, y.program_id, y.code,
+                   {first_fy} AS first_fy, {last_fy} AS last_fy
+            FROM (SELECT h.*{agencies_by_year} FROM hits h
+                  WINDOW by_group AS (PARTITION BY h.country_id, h.on_kind, h.on_id)) AS y
         )
-    """, [*scope_params, *program_params, *institution_params]
-
-
-def _overlap(ids: list[int] | None, today: dt.date) -> Statement:
-    """Columns: country_id, country_name, iso3, on_kind ('goal' | 'institution'), on_id,
-    on_name (goal code or institution name), agencies ("DOD, DOS"), programs
-    ("12:KEN-001 (DOS), 15:KEN-007 (DOD)": id:code (agency) of each program of the group
-    whose years meet the span of overlapping years, first_fy to last_fy), first_fy,
-    last_fy."""
-    groups, params = _overlap_groups(ids)
-    # Names are looked up per finding after grouping (by primary key), so a misestimated
-    # row count cannot turn them into a scan of every country per hit.
-    return groups + f"""
-        SELECT d.country_id, (SELECT c.name FROM programs_country c WHERE c.id = d.country_id) AS country_name,
-               (SELECT c.iso3 FROM programs_country c WHERE c.id = d.country_id) AS iso3, d.on_kind, d.on_id,
-               CASE WHEN d.on_kind = 'goal' THEN (SELECT go.code FROM programs_goal go WHERE go.id = d.on_id)
-                    ELSE (SELECT inst.name FROM programs_partnerinstitution inst WHERE inst.id = d.on_id)
-               END AS on_name,
-               d.agencies, d.programs, d.first_fy, d.last_fy
+        SELECT d.country_id, c.name AS country_name, c.iso3, d.on_kind, d.on_id,
+               CASE WHEN d.on_kind = 'goal' THEN go.code ELSE inst.name END AS on_name,
+               d.agencies, d.programs, d.first_fy, d.last_fy, d.program_ids
         FROM (
-            SELECT f.country_id, f.on_kind, f.on_id,
-                   {string_agg_distinct("a.code")} AS agencies,
-                   {string_agg_distinct("CAST(h.program_id AS varchar(20)) || ':' || h.code || ' (' || a.code || ')'")}
-                       AS programs,
-                   f.first_fy, f.last_fy
-            FROM found f
-            JOIN hits h ON h.country_id = f.country_id AND h.on_kind = f.on_kind AND h.on_id = f.on_id
-                 AND h.start_fy <= f.last_fy AND h.end_fy >= f.first_fy
-            JOIN programs_agency a ON a.id = h.lead_agency_id
-            GROUP BY f.country_id, f.on_kind, f.on_id, f.first_fy, f.last_fy
-        ) d
-    """, params
+            SELECT s.country_id, s.on_kind, s.on_id, MIN(s.first_fy) AS first_fy, MIN(s.last_fy) AS last_fy,
+                   {string_agg_distinct("s.agency")} AS agencies, {string_agg(label)} AS programs,
+                   {int_array_agg("s.program_id")} AS program_ids
+            FROM spans s
+            WHERE s.start_fy <= s.last_fy AND s.end_fy >= s.first_fy
+            GROUP BY s.country_id, s.on_kind, s.on_id
+        ) AS d
+        JOIN programs_country c ON c.id = d.country_id
+        LEFT JOIN programs_goal go ON d.on_kind = 'goal' AND go.id = d.on_id
+        LEFT JOIN programs_partnerinstitution inst ON d.on_kind = 'institution' AND inst.id = d.on_id
+    """, [*scope_params, *program_params, *institution_params, *years, *reversed(years),
+          *(fy for fy in years for _ in range(4))]
 
 
 def _donor_overlap(ids: list[int] | None, today: dt.date) -> Statement:
     """Columns: country_id, country_name, iso3, donor_id, donor_name, dac_code, sector_name,
-    program_id, program_code, engagement_id, start_fy, end_fy (the engagement's years)."""
+    program_id, program_code, engagement_id, start_fy, end_fy (the engagement's years),
+    program_ids."""
     where, params = ids_condition("e.country_id", ids)
     return f"""
         SELECT c.id AS country_id, c.name AS country_name, c.iso3, d.id AS donor_id, d.name AS donor_name,
                s.dac_code, s.name AS sector_name, p.id AS program_id, p.code AS program_code,
-               e.id AS engagement_id, e.start_fy, e.end_fy
+               e.id AS engagement_id, e.start_fy, e.end_fy, {int_array("p.id")} AS program_ids
         FROM programs_donorengagement e
         JOIN programs_otherdonor d ON d.id = e.donor_id
         JOIN programs_sector s ON s.id = e.sector_id
@@ -179,12 +184,13 @@ def _donor_overlap(ids: list[int] | None, today: dt.date) -> Statement:
 
 def _gap(ids: list[int] | None, today: dt.date) -> Statement:
     """Columns: country_id, country_name, iso3, tier, strategy_id, strategy_title,
-    objective_id, objective_code, objective_description."""
+    objective_id, objective_code, objective_description, program_ids (none: no program
+    serves the objective)."""
     where, params = ids_condition("st.country_id", ids)
     return f"""
         SELECT c.id AS country_id, c.name AS country_name, c.iso3, c.priority_tier AS tier,
                st.id AS strategy_id, st.title AS strategy_title, o.id AS objective_id,
-               o.code AS objective_code, o.description AS objective_description
+               o.code AS objective_code, o.description AS objective_description, {int_array()} AS program_ids
         FROM programs_objective o
         JOIN programs_strategy st ON st.id = o.strategy_id AND st.scope = 'country' AND st.archived_at IS NULL
         JOIN programs_country c ON c.id = st.country_id AND c.priority_tier IN (1, 2)
@@ -196,7 +202,7 @@ def _gap(ids: list[int] | None, today: dt.date) -> Statement:
 
 def _surge(ids: list[int] | None, today: dt.date) -> Statement:
     """Columns: program_id, program_code, program_title, long_term_objective_id,
-    no_plan (boolean), country_names, iso3s (both joined with ", ")."""
+    no_plan (boolean), country_names, iso3s (both joined with ", "), program_ids."""
     scope, params = programs_in_countries(ids)
     return f"""
         SELECT p.id AS program_id, p.code AS program_code, p.title AS program_title,
@@ -204,7 +210,8 @@ def _surge(ids: list[int] | None, today: dt.date) -> Statement:
                (SELECT {string_agg("c.name")} FROM programs_program_countries pc2
                   JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id) AS country_names,
                (SELECT {string_agg("c.iso3")} FROM programs_program_countries pc2
-                  JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id) AS iso3s
+                  JOIN programs_country c ON c.id = pc2.country_id WHERE pc2.program_id = p.id) AS iso3s,
+               {int_array("p.id")} AS program_ids
         FROM programs_program p
         WHERE {RUNNING_PROGRAM} AND p.is_surge
           AND (p.long_term_objective_id IS NULL OR TRIM(p.sustainment_plan) = ''){scope}
@@ -214,7 +221,9 @@ def _surge(ids: list[int] | None, today: dt.date) -> Statement:
 def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
     """Columns: country_id, country_name, iso3 (the institution's country), program_id,
     program_code, program_title, institution_id, institution_name, latest
-    ("status:expires_on" of the latest vetting request, or NULL when never vetted).
+    ("status:expires_on" of the latest vetting request, or NULL when never vetted),
+    program_ids. Each institution's latest request is taken from one pass over the
+    vettings (numbered per institution), not looked up per finding.
 
     A finding counts under the institution's own country only: a regional program's
     institution in Kenya is not Ghana's to vet, though the program serves Ghana too. The
@@ -223,14 +232,16 @@ def _vetting(ids: list[int] | None, today: dt.date) -> Statement:
     return f"""
         SELECT c.id AS country_id, c.name AS country_name, c.iso3,
                p.id AS program_id, p.code AS program_code, p.title AS program_title,
-               i.id AS institution_id, i.name AS institution_name,
-               (SELECT v.status || ':' || COALESCE(CAST(v.expires_on AS varchar(10)), '')
-                  FROM programs_vetting v WHERE v.institution_id = i.id
-                  ORDER BY v.requested_on DESC, v.id DESC LIMIT 1) AS latest
+               i.id AS institution_id, i.name AS institution_name, lv.latest, {int_array("p.id")} AS program_ids
         FROM programs_program_partner_institutions ppi
         JOIN programs_program p ON p.id = ppi.program_id
         JOIN programs_partnerinstitution i ON i.id = ppi.partnerinstitution_id
         JOIN programs_country c ON c.id = i.country_id
+        LEFT JOIN (
+            SELECT v.institution_id, v.status || ':' || COALESCE(CAST(v.expires_on AS varchar(10)), '') AS latest,
+                   ROW_NUMBER() OVER (PARTITION BY v.institution_id ORDER BY v.requested_on DESC, v.id DESC) AS n
+            FROM programs_vetting v
+        ) AS lv ON lv.institution_id = i.id AND lv.n = 1
         WHERE {RUNNING_PROGRAM}{where} AND i.institution_type NOT IN {VETTING_EXEMPT_SQL}
           AND NOT EXISTS (
             SELECT 1 FROM programs_vetting v WHERE v.institution_id = i.id AND v.status = 'approved'
@@ -257,8 +268,10 @@ ORDER_BY = {
 }
 
 
-# Each rule's columns (its SELECT list, in order; a test holds them equal to the SQL's),
-# stored as a finding's ``data`` by ``evaluations.services.coordination_findings``.
+# Each rule's columns (its SELECT list, in order, then ``program_ids``; a test holds them
+# equal to the SQL's), stored as a finding's ``data`` by
+# ``evaluations.services.coordination_findings``; ``program_ids`` (the programs a finding
+# names) is stored in a column of its own, by which a rebuild finds a program's findings.
 COLUMNS = {
     "overlap": ("country_id", "country_name", "iso3", "on_kind", "on_id", "on_name", "agencies", "programs",
                 "first_fy", "last_fy"),
@@ -293,9 +306,11 @@ def _scope(country_ids: Iterable[int] | None) -> list[int] | None:
 def rule_rows(rule: str, country_ids: Iterable[int] | None = None, *, today: dt.date,
               limit: int | None = None) -> list[dict]:
     """The findings of ``rule`` in scope (None: everywhere) as dicts of the rule's
-    columns (see each rule), in the rule's order, at most ``limit``; one query."""
+    columns (``COLUMNS``), in the rule's order, at most ``limit``; one query (two for the
+    overlap rule: its fiscal years)."""
     sql, params = RULES[rule](_scope(country_ids), today)
-    statement = f"SELECT * FROM ({sql}) AS found ORDER BY {ORDER_BY[rule]}"
+    columns = ", ".join(f"found.{name}" for name in COLUMNS[rule])
+    statement = f"SELECT {columns} FROM ({sql}) AS found ORDER BY {ORDER_BY[rule]}"
     if limit is not None:
         statement, params = statement + " LIMIT %s", [*params, int(limit)]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:

@@ -56,8 +56,9 @@ from ..selectors.coordination_rules import (
 
 # Raise when a rule's definition changes in code, so that findings stored under the old
 # definition are rebuilt after the deployment.
-FINDINGS_DEFINITION = 3  # 2: a vetting finding under its institution's country; numbered per country block;
-#                           3: an institution overlap under its institution's country only
+FINDINGS_DEFINITION = 4  # 2: a vetting finding under its institution's country; numbered per country block;
+#                           3: an institution overlap under its institution's country only;
+#                           4: each finding's program ids stored (``program_ids``), by which ``_reach`` finds them
 
 # More programs changed at once than this (an import): rebuild everything.
 MAX_CHANGED_PROGRAMS = 100
@@ -132,18 +133,17 @@ def _reach(program_ids: list[int]) -> dict[str, list | None]:
     stored institution overlaps, stored under each institution's country); their vetting
     findings, those of the countries of the partner units they serve now and of those they
     served (their stored vetting findings, stored under their institutions' countries).
-    Three queries."""
+    Stored findings are found by the program ids stored with them (``program_ids``), among
+    their rule's rows. Three queries."""
     countries = Program.countries.through.objects.filter(program_id__in=program_ids)
     country_ids = sorted(set(countries.values_list("country_id", flat=True)))
     served = Program.partner_institutions.through.objects.filter(program_id__in=program_ids).order_by()
-    named = functools.reduce(operator.or_, (Q(programs__startswith=f"{pk}:") | Q(programs__contains=f", {pk}:")
-                                            for pk in program_ids))  # in "12:KEN-001 (DOS), 15:KEN-007 (DOD)"
     overlaps = served.values_list("partnerinstitution__country_id").union(
-        CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution")
-        .annotate(programs=KeyTextTransform("programs", "data")).filter(named).order_by().values_list("country_id"))
+        CoordinationFinding.objects.filter(rule="overlap", data__on_kind="institution",
+                                           program_ids__overlaps=program_ids).order_by().values_list("country_id"))
     overlap_ids = sorted(set(country_ids) | {c for (c,) in overlaps if c is not None})
     units = served.values_list("partnerinstitution__country__iso3").union(CoordinationFinding.objects.filter(
-        rule="vetting", data__program_id__in=program_ids)  # stored under each institution's country
+        rule="vetting", program_ids__overlaps=program_ids)  # stored under each institution's country
         .annotate(iso3=KeyTextTransform("iso3", "data")).order_by().values_list("iso3"))
     iso3s = sorted({c for (c,) in units if c is not None})
     return {rule: None for rule in RULES} | {"overlap": overlap_ids, "donor_overlap": country_ids, "vetting": iso3s}
@@ -190,7 +190,8 @@ def _block_numbers(key: str, blocks: list) -> list[int]:
 def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
     """``INSERT ... SELECT`` of the findings of ``rule`` today (of its ``blocks`` only, if
     given: country ids or ISO3 codes, see ``BLOCKED_BY_COUNTRY``), numbered in the rule's
-    order, once per country that scopes it."""
+    order, once per country that scopes it: the rule's columns as ``data``, its program ids
+    in ``program_ids``. Building it may query (the overlap rule's fiscal years)."""
     today = timezone.localdate()
     if rule in BLOCKED_BY_COUNTRY:
         column, key = BLOCKED_BY_COUNTRY[rule]
@@ -216,8 +217,8 @@ def _insert_statement(rule: str, blocks: list | None = None) -> Statement:
     else:
         country, join = "f.country_id", ""
     return f"""
-        INSERT INTO evaluations_coordinationfinding (rule, finding, country_id, data)
-        SELECT %s, f.finding_no, {country}, {json_object(COLUMNS[rule], alias="f")}
+        INSERT INTO evaluations_coordinationfinding (rule, finding, country_id, data, program_ids)
+        SELECT %s, f.finding_no, {country}, {json_object(COLUMNS[rule], alias="f")}, f.program_ids
         FROM ({numbered}) AS f {join}
     """, [rule, *params]
 
@@ -242,7 +243,8 @@ def findings_rebuild(*, force: bool = False) -> bool:
     they were built from the current inputs, rebuild what changed programs can reach when
     only programs or the day changed (see the module docstring), else everything. A fixed number of
     queries whatever the data (a lock, the versions, the changed programs and their reach,
-    a delete, one insert per rule, the build row). Returns whether it rebuilt."""
+    a delete, one insert per rule and the overlap rule's fiscal years, the build row).
+    Returns whether it rebuilt."""
     started = timezone.now()
     CoordinationFindingsBuild.objects.bulk_create(
         [CoordinationFindingsBuild(pk=1, inputs_version="", built_at=started)], ignore_conflicts=True)

@@ -1,4 +1,5 @@
 """Abstract model building blocks for every app, and the record of deferred work."""
+from .arrays import IntegerArrayField  # noqa: F401
 from .bases import (  # noqa: F401
     Archivable,
     RationaleCategory,

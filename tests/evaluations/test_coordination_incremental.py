@@ -46,6 +46,13 @@ def portfolio(agency_a, agency_b):
     return {**built, "kenya": built["KEN"], "ghana": built["GHA"], "vetted": vetted}
 
 
+def _link_saved(program: m.Program, relation: str, change: str, target) -> None:
+    """``change`` ("add" or "remove") ``target`` in the program's many-to-many ``relation``,
+    then save the program, as the program services do."""
+    getattr(getattr(program, relation), change)(target)
+    program.save()
+
+
 def _program_edited(p):
     program = p["programs"][0]
     program.end_fy = 2026
@@ -69,9 +76,7 @@ def _country_link_added(p):
 
 
 def _country_link_removed(p):
-    program = p["programs"][0]
-    program.countries.remove(p["ghana"])
-    program.save()  # as the program services do
+    _link_saved(p["programs"][0], "countries", "remove", p["ghana"])
 
 
 def _country_link_removed_unsaved(p):
@@ -80,14 +85,11 @@ def _country_link_removed_unsaved(p):
 
 def _partner_unit_linked(p):
     other = m.Program.objects.filter(countries__iso3="NGA", archived_at__isnull=True).first()
-    other.partner_institutions.add(p["unit"])
-    other.save()
+    _link_saved(other, "partner_institutions", "add", p["unit"])
 
 
 def _partner_unit_unlinked(p):
-    program = p["programs"][0]
-    program.partner_institutions.remove(p["unit"])
-    program.save()
+    _link_saved(p["programs"][0], "partner_institutions", "remove", p["unit"])
 
 
 def _partner_unit_unlinked_from_a_program_without_countries(p):
@@ -95,8 +97,7 @@ def _partner_unit_unlinked_from_a_program_without_countries(p):
     program.countries.clear()  # the whole rebuild this needs is done before the change below
     program.save()
     assert findings_current()
-    program.partner_institutions.remove(p["unit"])
-    program.save()
+    _link_saved(program, "partner_institutions", "remove", p["unit"])
 
 
 def _unit_in_another_country(p) -> m.PartnerInstitution:
@@ -112,25 +113,20 @@ def _unit_in_another_country(p) -> m.PartnerInstitution:
 
 
 def _unit_in_another_country_linked(p):
-    program = p["programs"][0]
-    program.partner_institutions.add(_unit_in_another_country(p))  # an overlap in Colombia only
-    program.save()
+    # an overlap in Colombia only
+    _link_saved(p["programs"][0], "partner_institutions", "add", _unit_in_another_country(p))
 
 
 def _unit_in_another_country_unlinked(p):
     unit, program = _unit_in_another_country(p), p["programs"][0]
-    program.partner_institutions.add(unit)
-    program.save()
+    _link_saved(program, "partner_institutions", "add", unit)
     findings_rebuild(force=True)  # its overlap in Colombia stored, whatever the reach
     assert CoordinationFinding.objects.filter(rule="overlap", country_id=p["COL"].pk, data__on_id=unit.pk).exists()
-    program.partner_institutions.remove(unit)  # its overlap, stored under Colombia, goes
-    program.save()
+    _link_saved(program, "partner_institutions", "remove", unit)  # its overlap, stored under Colombia, goes
 
 
 def _objective_served(p):
-    program = p["programs"][1]
-    program.objectives.add(p["objective"])
-    program.save()
+    _link_saved(p["programs"][1], "objectives", "add", p["objective"])
 
 
 def _program_added(p):
