@@ -162,7 +162,7 @@ def import_job_run(
                 # The run keeps every row, its result and its records until the end: with
                 # the cyclic collector on, each full collection walked that growing heap
                 # again, so 10x rows took 25x the time (docs/performance.md).
-                with program_changes_batched(sender=ImportJob), collection_paused():
+                with program_changes_batched(sender=ImportJob), collection_paused(while_alone=True):
                     results = run.run(tables)
                     if action == PREVIEW or any(r.outcome == ERROR for r in results):
                         transaction.set_rollback(True)
