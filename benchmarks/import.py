@@ -12,8 +12,10 @@ A second workbook per size holds, for the same programs, two quarterly MOEs each
 targets (the MOEs sheet) and their four values (the measurements sheet): 6,928 rows at
 size 1.
 
-For each file and size it prints seconds and rows per second of the preview, the confirm
-and an unchanged re-import (preview + confirm), with the load average. No broker is used (the
+For each file and size it prints seconds and rows per second of the preview, the confirm,
+an unchanged re-import (preview + confirm) and, for the programs file, a re-import that
+changes every funding row's planned amount (every row an update), with the process's CPU
+seconds of each import and the load average. No broker is used (the
 process runs tasks in process, as ``make start`` does without ``REDIS_URL``).
 
     createdb -h 127.0.0.1 -U postgres ssa_import_bench
@@ -138,12 +140,14 @@ def _finished(job):
 
 
 def import_once(user, name: str, content: bytes) -> tuple[float, float, dict]:
-    """Preview then confirm through the services the upload page calls; seconds of each."""
+    """Preview then confirm through the services the upload page calls; seconds of each.
+    The process's CPU seconds of both (every thread: steadier than wall time on a loaded
+    machine) are added to ``CPU``."""
     from programs.importing.reading import recent_tables_forget
     from programs.importing.services import import_job_confirm, import_job_create
 
     recent_tables_forget()  # an upload arrives as new bytes: time reading them
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     job = _finished(import_job_create(user=user, file_name=name, content=content))
     previewed = time.perf_counter()
     if not job.can_confirm:
@@ -153,7 +157,18 @@ def import_once(user, name: str, content: bytes) -> tuple[float, float, dict]:
     confirmed = time.perf_counter()
     if job.status != "imported":
         sys.exit(f"The confirm of {name} failed: {job.failure}")
+    CPU.append(time.process_time() - cpu)
     return previewed - started, confirmed - previewed, job.summary
+
+
+CPU: list[float] = []  # process CPU seconds of each import_once
+
+
+def amounts_changed(rows: list[list[object]]) -> list[list[object]]:
+    """``rows`` with every funding row's planned amount changed (a re-import that updates
+    every funding row)."""
+    at = rows[0].index("planned")
+    return [rows[0], *([*row[:at], f"{int(str(row[at]).replace(',', '')) + 1_000:,}", *row[at + 1:]] for row in rows[1:])]
 
 
 def main() -> None:
@@ -176,7 +191,7 @@ def main() -> None:
     call_command("load_reference_data", verbosity=0)
     user, _ = User.objects.get_or_create(username="import-benchmark", defaults={"is_superuser": True})
     print(f"database: {connection.vendor}; {_load()}")
-    print(f"{'size':>5} {'rows':>7} {'step':<18} {'seconds':>8} {'rows/s':>8}")
+    print(f"{'size':>5} {'rows':>7} {'step':<18} {'seconds':>8} {'rows/s':>8} {'CPU s':>8}")
     for size in args.sizes:
         Program.objects.filter(code__startswith="BUD-").delete()
         rows = budget_rows(size)
@@ -186,7 +201,10 @@ def main() -> None:
         assert summary["create"] == count, summary
         again_preview, again_confirm, again = import_once(user, f"budget-x{size}.xlsx", content)
         assert again["unchanged"] == count, again
-        _report(size, count, preview, confirm, again_preview, again_confirm)
+        changed_preview, changed_confirm, changed = import_once(user, f"budget-x{size}-changed.xlsx",
+                                                                xlsx_bytes(amounts_changed(rows)))
+        assert changed["update"] == count, changed
+        _report(size, count, preview, confirm, again_preview, again_confirm, changed_preview, changed_confirm)
         print(f"      (programs and funding: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
         if args.programs_only:
             continue
@@ -201,13 +219,20 @@ def main() -> None:
         print(f"      (MOEs, targets and measurements: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
 
 
-def _report(size: int, count: int, preview: float, confirm: float, again_preview: float, again_confirm: float) -> None:
-    for step, seconds in (
-        ("preview", preview), ("confirm", confirm), ("preview+confirm", preview + confirm),
-        ("re-import preview", again_preview), ("re-import confirm", again_confirm),
-        ("re-import total", again_preview + again_confirm),
-    ):
-        print(f"{size:>4}x {count:>7,} {step:<18} {seconds:>8.2f} {count / seconds:>8,.0f}")
+def _report(size: int, count: int, preview: float, confirm: float, again_preview: float, again_confirm: float,
+            changed_preview: float | None = None, changed_confirm: float | None = None) -> None:
+    """One line a step; the totals add the process's CPU seconds of both steps."""
+    cpus = iter(CPU[-3:] if changed_preview is not None else CPU[-2:])
+    steps = [
+        ("preview", preview, None), ("confirm", confirm, None), ("preview+confirm", preview + confirm, next(cpus)),
+        ("re-import preview", again_preview, None), ("re-import confirm", again_confirm, None),
+        ("re-import total", again_preview + again_confirm, next(cpus)),
+    ]
+    if changed_preview is not None:
+        steps += [("changed preview", changed_preview, None), ("changed confirm", changed_confirm, None),
+                  ("changed total", changed_preview + changed_confirm, next(cpus))]
+    for step, seconds, cpu in steps:
+        print(f"{size:>4}x {count:>7,} {step:<18} {seconds:>8.2f} {count / seconds:>8,.0f}" + (f" {cpu:>8.2f}" if cpu else ""))
 
 
 if __name__ == "__main__":

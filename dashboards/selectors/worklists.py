@@ -9,8 +9,9 @@ counted, each with its values),
 proposals awaiting a decision, assessments to approve, programs under crisis review,
 overdue recommendations.
 
-Every list is one set-based query (a count and the first ``SHOWN`` rows), so the page
-costs the same number of queries however much data there is.
+Every list is one set-based query (its first ``SHOWN`` rows, each carrying the count of
+the whole list by ``COUNT(*) OVER ()``), so the page costs the same number of queries
+however much data there is; a page of an analyst's whole list is one query too.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,8 +46,7 @@ SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 @dataclass
 class WorkList:
     """One list of the home page: its heading, how many items, the first few rows
-    (dicts with at least ``label`` and ``url``) and where the whole list is (``more_url``;
-    for a list with a page of its own, ``rows_all`` gives that page its rows)."""
+    (dicts with at least ``label`` and ``url``) and where the whole list is (``more_url``)."""
 
     key: str
     title: str
@@ -54,47 +54,44 @@ class WorkList:
     rows: list[dict] = field(default_factory=list)
     more_url: str = ""
     empty: str = "Nothing waiting."
-    rows_all: "ListRows | None" = None
 
 
 class ListRows:
-    """A work list's whole list as the rows the page shows: ``count()`` and slices, one
-    query each, so the home card shows its head and the list's own page paginates it
-    (``django.core.paginator.Paginator`` takes it as it takes a queryset)."""
+    """A list's rows as the page shows them, read a window at a time: each window comes
+    with the count of the whole list (``COUNT(*) OVER ()`` in the same statement), so a
+    home card or a page of the whole list is one query, not a count and then the rows."""
 
-    def __init__(self, queryset, row: Callable[[Any], dict]):
+    def __init__(self, queryset: QuerySet, row: Callable[[Any], Any]):
         self.queryset, self.row = queryset, row
 
-    def count(self) -> int:
-        return self.queryset.count()
+    def window(self, offset: int, limit: int) -> tuple[int, list]:
+        """(how many rows the whole list has, ``limit`` rows from the ``offset``-th), one
+        query. A window past the last row is (0, []): its statement returns no row to
+        carry the count."""
+        found = list(self.queryset.annotate(rows_in_list=Window(Count("*")))[offset:offset + limit])
+        return (found[0].rows_in_list if found else 0), [self.row(item) for item in found]
 
-    def __getitem__(self, part: slice) -> list[dict]:
-        return [self.row(item) for item in self.queryset[part]]
+    def heading(self, title: str) -> str:
+        """The list's title, once a window has been read (a list may add its counts)."""
+        return title
 
 
 class _ReportingRows(ListRows):
     """The values an agency owes (``reporting_head``): the count of the rows and of the
-    overdue ones come with every slice, by window functions."""
+    overdue ones come with every window, by window functions."""
 
     def __init__(self, agency_id: int, today: dt.date, grace_days: int):
         super().__init__(None, self._row)
         self.agency_id, self.today, self.grace_days = agency_id, today, grace_days
-        self.total: int | None = None
         self.overdue = 0
 
-    def _head(self, offset: int, limit: int) -> list:
-        self.total, self.overdue, rows = reporting_head(agency_id=self.agency_id, today=self.today,
-                                                        grace_days=self.grace_days, limit=limit, offset=offset)
-        return rows
+    def window(self, offset: int, limit: int) -> tuple[int, list]:
+        total, self.overdue, rows = reporting_head(agency_id=self.agency_id, today=self.today,
+                                                   grace_days=self.grace_days, limit=limit, offset=offset)
+        return total, [self._row(r) for r in rows]
 
-    def count(self) -> int:
-        if self.total is None:
-            self._head(0, 1)
-        return self.total
-
-    def __getitem__(self, part: slice) -> list[dict]:
-        start = part.start or 0
-        return [self._row(r) for r in self._head(start, part.stop - start)]
+    def heading(self, title: str) -> str:
+        return f"{title} ({self.overdue} overdue)"
 
     @staticmethod
     def _row(r) -> dict:
@@ -103,21 +100,33 @@ class _ReportingRows(ListRows):
                 "tag": "Overdue" if r.state == OVERDUE else "Due"}
 
 
+@dataclass
+class AnalystList:
+    """An analyst's list that has a page of its own (``dashboards:worklist``): the home
+    card shows its count and first ``SHOWN`` rows, the page the whole list by pages.
+    ``rows`` is None when the user can have no such list (no agency: no reporting)."""
+
+    key: str
+    title: str
+    empty: str
+    rows: ListRows | None
+
+    def card(self) -> WorkList:
+        """The home page's card: one query, whatever the data."""
+        if self.rows is None:
+            return WorkList(self.key, self.title, 0, empty=self.empty)
+        count, shown = self.rows.window(0, SHOWN)
+        return WorkList(self.key, self.rows.heading(self.title), count, shown,
+                        more_url=reverse("dashboards:worklist", args=[self.key]), empty=self.empty)
+
+
 def _grid_url(program_id: int, period: str) -> str:
     return reverse("programs:measurement-grid", args=[program_id]) + f"?fy={period[2:6]}"
 
 
-def _head(rows) -> tuple[int, list]:
-    """How many rows, and the first SHOWN: always two queries, whatever the data."""
-    return rows.count(), list(rows[:SHOWN])
-
-
-def _analyst_list(key: str, title: str, rows: ListRows, *, empty: str) -> WorkList:
-    """A list whose whole is on its own page (``dashboards:worklist``): its count and
-    first SHOWN rows (two queries, whatever the data)."""
-    shown = rows[:SHOWN]
-    return WorkList(key, title, rows.count(), shown, more_url=reverse("dashboards:worklist", args=[key]),
-                    empty=empty, rows_all=rows)
+def _head(rows: QuerySet) -> tuple[int, list]:
+    """How many rows, and the first SHOWN: one query, whatever the data."""
+    return ListRows(rows, lambda item: item).window(0, SHOWN)
 
 
 def _my_values(user, status: str) -> QuerySet[Measurement]:
@@ -126,48 +135,51 @@ def _my_values(user, status: str) -> QuerySet[Measurement]:
             .select_related("moe__program").order_by("period_end", "pk"))
 
 
-def my_drafts(user) -> WorkList:
+def drafts_list(user) -> AnalystList:
     """Values the user entered and has not yet submitted."""
     rows = ListRows(_my_values(user, MeasurementStatus.DRAFT), lambda m: {
         "label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
         "detail": f"value {m.value.normalize():f}"})
-    return _analyst_list("drafts", "My draft values", rows, empty="No drafts: every value you entered is submitted.")
+    return AnalystList("drafts", "My draft values", "No drafts: every value you entered is submitted.", rows)
 
 
-def values_returned_to_me(user) -> WorkList:
+def returned_list(user) -> AnalystList:
     """Values a manager returned to the user, with the reason."""
     rows = ListRows(_my_values(user, MeasurementStatus.RETURNED), lambda m: {
         "label": f"{m.moe.program.code} · {m.moe.name} · {m.period}", "url": _grid_url(m.moe.program_id, m.period),
         "detail": f"Reason: {m.return_reason}"})
-    return _analyst_list("returned", "Values returned to me", rows, empty="No value is waiting for your revision.")
+    return AnalystList("returned", "Values returned to me", "No value is waiting for your revision.", rows)
+
+
+def reporting_list(user, *, today: dt.date | None = None) -> AnalystList:
+    """Periods the user's agency's running programs owe values for: overdue, then due
+    (oldest deadline first); its heading adds how many are overdue."""
+    today = today or timezone.localdate()
+    if not user.agency_id:
+        return AnalystList("reporting", "Reporting due and overdue", "You belong to no agency.", None)
+    grace = ReportingPolicy.current().grace_days
+    return AnalystList("reporting", "Reporting due and overdue",
+                       f"Every ended period has its values (values are due {grace} days after a period ends).",
+                       _ReportingRows(user.agency_id, today, grace))
 
 
 def reporting_due(user, *, today: dt.date | None = None) -> WorkList:
-    """Periods the user's agency's running programs owe values for: overdue, then due
-    (oldest deadline first)."""
-    today = today or timezone.localdate()
-    if not user.agency_id:
-        return WorkList("reporting", "Reporting due and overdue", 0, empty="You belong to no agency.")
-    grace = ReportingPolicy.current().grace_days
-    rows = _ReportingRows(user.agency_id, today, grace)
-    work = _analyst_list("reporting", "Reporting due and overdue", rows,
-                         empty=f"Every ended period has its values (values are due {grace} days after a period ends).")
-    work.title = f"Reporting due and overdue ({rows.overdue} overdue)"
-    return work
+    """The home card of :func:`reporting_list`."""
+    return reporting_list(user, today=today).card()
 
 
 def _proposed() -> Q:
     return Q(status=ProgramStatus.PROPOSED, archived_at__isnull=True)
 
 
-def my_proposals(user) -> WorkList:
+def proposals_list(user) -> AnalystList:
     """Programs the user proposed (created) that wait for a manager's decision."""
     mine = Program.history.filter(history_type="+", history_user=user).values("id")
     rows = ListRows(Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk"), lambda p: {
         "label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
         "detail": f"proposed {p.created_at:%d %b %Y}"})
-    return _analyst_list("my-proposals", "My proposals awaiting decision", rows,
-                         empty="None of your proposals is waiting for a decision.")
+    return AnalystList("my-proposals", "My proposals awaiting decision",
+                       "None of your proposals is waiting for a decision.", rows)
 
 
 def findings_on_my_programs(user) -> WorkList:
@@ -280,8 +292,8 @@ def headline_counts(user) -> list[dict]:
 
 
 # The analyst's lists that have a page of their own (``dashboards:worklist``), by key.
-ANALYST_LISTS: dict[str, Callable[[Any], WorkList]] = {
-    "drafts": my_drafts, "returned": values_returned_to_me, "reporting": reporting_due, "my-proposals": my_proposals,
+ANALYST_LISTS: dict[str, Callable[[Any], AnalystList]] = {
+    "drafts": drafts_list, "returned": returned_list, "reporting": reporting_list, "my-proposals": proposals_list,
 }
 
 
@@ -290,8 +302,8 @@ def work_lists(user, *, today: dt.date | None = None) -> dict[str, list[WorkList
     lacks is left out)."""
     lists: dict[str, list[WorkList]] = {}
     if permissions.is_analyst(user):
-        lists["analyst"] = [my_drafts(user), values_returned_to_me(user), reporting_due(user, today=today),
-                            my_proposals(user), findings_on_my_programs(user)]
+        lists["analyst"] = [drafts_list(user).card(), returned_list(user).card(), reporting_due(user, today=today),
+                            proposals_list(user).card(), findings_on_my_programs(user)]
     if permissions.is_manager(user):
         lists["manager"] = [*pending_values_grouped(), proposals_awaiting_decision(), assessments_to_approve(),
                             programs_under_crisis_review(), recommendations_overdue()]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from infrastructure.models import DeferredTask
 from programs import permissions
-from programs.views.paging import paginate
+from programs.views.paging import paginate_windowed
 
 from ..selectors.worklists import ANALYST_LISTS, headline_counts, work_lists
 
@@ -27,7 +27,7 @@ def worklist_page(request: HttpRequest, key: str) -> HttpResponse:
     if key not in ANALYST_LISTS or not permissions.is_analyst(request.user):
         raise Http404("No such work list.")
     work = ANALYST_LISTS[key](request.user)
-    if work.rows_all is None:  # an analyst of no agency owes no reporting
+    if work.rows is None:  # an analyst of no agency owes no reporting
         raise Http404("No such work list.")
-    page = paginate(request, work.rows_all, per_page=PAGE_SIZE)
-    return render(request, "dashboards/worklist.html", {"work": work, "page": page})
+    page = paginate_windowed(request, work.rows, per_page=PAGE_SIZE)  # one query a page
+    return render(request, "dashboards/worklist.html", {"work": work, "title": work.rows.heading(work.title), "page": page})

@@ -146,10 +146,11 @@ class ProgramTable:
         }
         stored_ids = [p.pk for p in stored.values()]
         links = m2m_links_read(Program, PROGRAM_M2M_FIELDS, stored_ids)
-        funding = {
-            (f.program_id, f.fiscal_year): f
-            for f in Funding.objects.select_for_update().filter(program_id__in=stored_ids)
-        }
+        funding: dict[tuple[int, int], Funding] = {}
+        funding_of: dict[int, list[Funding]] = {}  # program id -> its stored funding rows
+        for f in Funding.objects.select_for_update().filter(program_id__in=stored_ids):
+            funding[f.program_id, f.fiscal_year] = f
+            funding_of.setdefault(f.program_id, []).append(f)
         moving = [
             p.pk for key, p in stored.items()
             if (p.start_fy, p.end_fy) != (plans[key].rows[0].data["start_fy"], plans[key].rows[0].data["end_fy"])
@@ -157,10 +158,10 @@ class ProgramTable:
         measured = _measured_rows(moving)
         for key, plan in plans.items():
             plan.program = stored.get(key)
-            self._check(plan, links, funding, measured)
+            self._check(plan, links, funding, funding_of, measured)
         return self._write([p for p in plans.values() if not p.failed], links, author)
 
-    def _check(self, plan: ProgramPlan, links: dict, funding: dict, measured: dict) -> None:
+    def _check(self, plan: ProgramPlan, links: dict, funding: dict, funding_of: dict, measured: dict) -> None:
         first = plan.rows[0]
         data, program = first.data, plan.program
         for row in plan.rows:
@@ -172,7 +173,7 @@ class ProgramTable:
             plan.failed = True
             return
         try:
-            instance = self._program_instance(plan, data, funding, measured)
+            instance = self._program_instance(plan, data, funding_of, measured)
         except RowErrors as exc:
             for row in plan.rows:
                 row.result.error(exc.errors)
@@ -233,7 +234,7 @@ class ProgramTable:
             plan.rows[index].result.error(errors)
         plan.failed = bool(row_errors)
 
-    def _program_instance(self, plan: ProgramPlan, data: dict[str, Any], funding: dict, measured: dict) -> Program:
+    def _program_instance(self, plan: ProgramPlan, data: dict[str, Any], funding_of: dict, measured: dict) -> Program:
         """The program as it will be saved, checked by the services' rules and full_clean();
         moved years must leave none of the stored funding, targets and measurements outside
         them (``program_years_misfits``, the service's rule, over the rows loaded in bulk)."""
@@ -259,7 +260,7 @@ class ProgramTable:
                     targets, measurements = measured.get(program.pk, ([], []))
                     misfits = program_years_misfits(
                         instance,
-                        funding=[f for (pk, _), f in funding.items() if pk == program.pk],
+                        funding=funding_of.get(program.pk, []),
                         targets=targets,
                         measurements=measurements,
                     )

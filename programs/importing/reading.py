@@ -263,9 +263,9 @@ def recent_tables_forget() -> None:
 
 
 def _read_tables(file_format: str, content: bytes) -> list[Table]:
-    # Every cell read is kept until the end (the tables): with the cyclic collector on, each
-    # full collection walked the growing heap again (infrastructure.gc_pause).
-    with collection_paused():
+    # Every cell read is kept until the end (the tables), which each full collection walks
+    # again: paused where this thread is the process's only one (infrastructure.gc_pause).
+    with collection_paused(while_alone=True):
         tables = read_xlsx(content) if file_format == ImportFormat.XLSX else read_csv(content)
     tables = [t for t in tables if t.headers]
     if not tables:

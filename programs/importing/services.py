@@ -159,10 +159,11 @@ def import_job_run(
                     progress=progress,
                     seen=seen,
                 )
-                # The run keeps every row, its result and its records until the end: with
-                # the cyclic collector on, each full collection walked that growing heap
-                # again, so 10x rows took 25x the time (docs/performance.md).
-                with program_changes_batched(sender=ImportJob), collection_paused():
+                # The run keeps every row, its result and its records until the end, which
+                # each full collection walks again: paused where this thread is the
+                # process's only one (a worker's task), on in a thread of the web process,
+                # whose requests it would pause too (~10 % more CPU; docs/performance.md).
+                with program_changes_batched(sender=ImportJob), collection_paused(while_alone=True):
                     results = run.run(tables)
                     if action == PREVIEW or any(r.outcome == ERROR for r in results):
                         transaction.set_rollback(True)

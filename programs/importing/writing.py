@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from infrastructure.bulk_update import rows_update
+
 
 @dataclass(frozen=True)
 class HistoryAuthor:
@@ -54,7 +56,7 @@ def bulk_change(
     now = timezone.now()
     for obj in objs:
         obj.updated_at = now
-    model._default_manager.bulk_update(objs, [*fields, "updated_at"])
+    rows_update(model, objs, [*fields, "updated_at"])  # not bulk_update: its CASE costs n * n
     return model.history.bulk_history_create(
         objs, update=True, default_user=author.user, default_change_reason=author.reason,
         default_date=now, custom_historical_attrs=author.attrs(),

@@ -10,6 +10,8 @@ client must know it went past the end.
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
@@ -29,6 +31,31 @@ def paginate(request: HttpRequest, rows, *, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of ``rows`` (a queryset or a list), by the module's rule."""
     paginator = Paginator(rows, per_page)
     return paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+
+
+class WindowedRows(Protocol):
+    """Rows read a window at a time, each window with the count of the whole list."""
+
+    def window(self, offset: int, limit: int) -> tuple[int, list]:
+        """(rows in the whole list, ``limit`` rows from the ``offset``-th); (0, []) past the end."""
+
+
+def paginate_windowed(request: HttpRequest, rows: WindowedRows, *, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of ``rows`` in one query, by the module's rule: the page's rows
+    carry the list's count, so no COUNT runs first. A number past the last page is known
+    only when its window comes back empty: then the first page is read (a second query,
+    for that case only)."""
+    number = page_number(request.GET.get("page"), _ANY_PAGE)
+    count, items = rows.window((number - 1) * per_page, per_page)
+    if not items and number > 1:
+        number = 1
+        count, items = rows.window(0, per_page)
+    paginator = Paginator((), per_page)
+    paginator.count = count  # known from the window: Paginator.count is a cached property
+    return Page(items, number, paginator)
+
+
+_ANY_PAGE = 10**18 - 1  # page_number's bound when the number of pages is not known yet
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

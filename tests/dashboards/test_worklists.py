@@ -206,3 +206,47 @@ def test_the_whole_list_pages_are_the_analysts_own_and_cost_the_same_queries(cli
     with CaptureQueriesContext(connection) as large:
         page = client.get(url).content.decode()
     assert len(large) == len(small) and page.count('class="usa-collection__item"') == 22
+
+
+def _list_reads(client, key: str, page: int) -> tuple[list[str], str]:
+    """The statements that read the whole list ``key`` on its page ``page``, and the page."""
+    marker = "WITH periods" if key == "reporting" else '"programs_measurement"."entered_by_id"'
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("dashboards:worklist", args=[key]) + f"?page={page}").content.decode()
+    return [q["sql"] for q in queries if marker in q["sql"]], html
+
+
+def test_a_page_of_a_whole_list_reads_its_rows_and_count_in_one_statement(client, analyst_a):
+    """Each page of a whole list is one statement: its rows carry the list's count
+    (COUNT(*) OVER ()), with no COUNT before them and no home card's head; only a page
+    number past the end reads a second time (the first page, which it then shows)."""
+    from notifications.reporting import OVERDUE, reporting_rows
+    from django.utils import timezone
+
+    client.force_login(analyst_a)
+    _grow(analyst_a, 55)  # 55 drafts: pages of 50
+    item = 'class="usa-collection__item"'
+    for page, shown in ((1, 50), (2, 5)):
+        reads, html = _list_reads(client, "drafts", page)
+        assert len(reads) == 1 and "OVER ()" in reads[0]
+        assert html.count(item) == shown and 'data-count="55"' in html and f"Page {page} of 2" in html
+    reads, html = _list_reads(client, "drafts", 9)
+    assert len(reads) == 2 and "Page 1 of 2" in html and html.count(item) == 50
+
+    owed = reporting_rows(agency_id=analyst_a.agency_id, today=timezone.localdate(),
+                          grace_days=ReportingPolicy.current().grace_days)
+    overdue = sum(r.state == OVERDUE for r in owed)
+    reads, html = _list_reads(client, "reporting", 1)
+    assert len(reads) == 1 and owed
+    assert html.count(item) == min(len(owed), 50) and f'data-count="{len(owed)}"' in html
+    assert f"Reporting due and overdue ({overdue} overdue)</h1>" in html
+
+
+def test_each_home_card_reads_its_rows_and_count_in_one_statement(client, analyst_a):
+    client.force_login(analyst_a)
+    _grow(analyst_a, 12)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    drafts = [q["sql"] for q in queries if '"programs_measurement"."entered_by_id"' in q["sql"]]
+    assert len(drafts) == 2 and all("OVER ()" in sql for sql in drafts)  # drafts, returned values
+    assert len([q for q in queries if "WITH periods" in q["sql"]]) == 1

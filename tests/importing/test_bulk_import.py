@@ -334,6 +334,39 @@ def test_the_cyclic_collector_is_paused_while_a_file_is_read_and_its_rows_run(an
     assert gc.isenabled()
 
 
+def test_the_collector_stays_on_while_another_thread_of_the_process_runs(analyst_a, monkeypatch):
+    """The collector's switch is the process's: where another thread runs (the development
+    server's request threads; without a broker, the thread a large import runs in), an
+    import pausing it would pause it for every request the process serves. It stays on."""
+    import gc
+    import threading
+
+    from programs.importing import reading
+    from programs.importing.rows import ImportRun
+
+    collector_on = {}
+
+    def noting(name, function):
+        def wrapper(*args, **kwargs):
+            collector_on[name] = gc.isenabled()
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(reading, "read_csv", noting("reading", reading.read_csv))
+    monkeypatch.setattr(ImportRun, "run", noting("rows", ImportRun.run))
+    reading.recent_tables_forget()
+    stop = threading.Event()
+    request = threading.Thread(target=stop.wait, name="another request")
+    request.start()
+    try:
+        _preview_and_confirm_queries(analyst_a, _budget(4))
+    finally:
+        stop.set()
+        request.join()
+
+    assert collector_on == {"reading": True, "rows": True}
+
+
 def test_moe_and_measurement_updates_and_unchanged_reimports_stay_flat(analyst_a):
     from programs.models import Measurement, Target
 
