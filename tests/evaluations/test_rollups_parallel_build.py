@@ -12,7 +12,9 @@ from evaluations.models import MoeAchievement
 from evaluations.services.rollups import RollupsBusy, rollups_recompute
 from evaluations.signals import country_rollups_changed
 from programs import models as m
-from tests.evaluations.test_rollups_scope import _moe_achievement_rows, _program
+from tests.evaluations.test_rollups_scope import (
+    _moe_achievement_rows, _program, assert_a_moe_period_delete_waits,
+)
 from tests.evaluations.test_rollups_sql import assert_sql_equals_reference, build_portfolio
 
 pytestmark = [
@@ -139,11 +141,8 @@ def test_writers_wait_or_retry_while_a_two_connection_rebuild_is_in_progress():
         # When an incremental recompute starts meanwhile, it is refused (its task retries)
         with pytest.raises(RollupsBusy):
             rollups_recompute(program_ids=[program.id])
-        # And a delete of MOE-period rows (an ORM cascade) waits (here: gives up after 300 ms)
-        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '300ms'")
-            MoeAchievement.objects.filter(moe_id=moe_id).delete()
+        # And a delete of MOE-period rows (an ORM cascade) waits
+        assert_a_moe_period_delete_waits(moe_id)
     finally:
         release.set()
         holder.join(timeout=30)
