@@ -23,6 +23,25 @@ data files on disk after a crash, unreferenced; they hold no live data). The fre
 has the live table's persistence (an ordinary logged table here: nothing has to be
 rebuilt after a crash; an unlogged one would be emptied by crash recovery).
 
+Parts built by connections of their own (``selects`` of more than one part): PostgreSQL 15
+never gives an ``INSERT ... SELECT`` a parallel plan, so the rows of each part are computed
+and written by a connection of its own, at once, all reading ONE snapshot: the caller's
+transaction exports it (``pg_export_snapshot()``, after the ``SHARE`` lock) and each helper
+imports it (``REPEATABLE READ``, ``SET TRANSACTION SNAPSHOT``), as ``pg_dump --jobs`` does.
+The helpers cannot write into a table the caller's transaction created (uncommitted, it is
+invisible to them), so the fresh table is created by a helper and committed empty, and each
+helper commits its part; the caller's transaction (``READ COMMITTED``: its next statements
+see the committed parts) then adds the keys and indexes and swaps it in as above. Readers
+never see it half built: nobody reads the fresh table's name, and the live name changes
+table only when the caller commits. Crash story: a crash or an error after a helper
+committed leaves the fresh table behind, committed, unreferenced and partly filled (an
+orphan: disk space, no live data); the next rebuild of the table, on either path, drops it
+first, under the caller's locks. Only when the caller's transaction is the outermost and has
+written nothing yet (:func:`_parts_in_parallel`): an exported snapshot shows none of its
+exporter's own writes, and inside an enclosing transaction (a test's, or a caller's
+``atomic``) the helpers could not see the enclosing writes either. Otherwise the parts run
+one after the other in the caller's transaction, with the same result.
+
 The live table keeps its name, its columns and defaults (an identity column gets a fresh
 sequence, continuing after the rows loaded), and every index and constraint under the
 same name and definition, so migrations keep working on it. A table that other tables
@@ -32,9 +51,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections
 
 _INDEX_DEF = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+ (USING .*)$")
 # For the index builds of one rebuild at a time: a 1.32 M-row index sort (80-100 MB) fits,
@@ -88,25 +108,31 @@ def _structure(cursor, table: str) -> _Structure:
 def table_rebuild_swap(
     table: str,
     columns: Sequence[str],
-    select_sql: str,
-    params: Sequence[object] = (),
+    selects: Sequence[tuple[str, Sequence[object]]],
     *,
     validate_foreign_keys: bool = True,
 ) -> int:
-    """Replace every row of ``table`` with the rows of ``select_sql`` (one row per
-    ``columns``, in that order), by build-and-swap. Returns the number of rows written.
+    """Replace every row of ``table`` with the rows of ``selects`` (each an SQL ``SELECT``
+    and its parameters, one row per ``columns`` in that order; their rows together, each
+    row in one of them), by build-and-swap. Returns the number of rows written.
+
+    Two or more ``selects`` are built at once by connections of their own when the
+    caller's transaction allows it (module docstring: one snapshot, the fresh table
+    committed by them, an orphan dropped by the next rebuild), else one after the other in
+    the caller's transaction; the table swapped in is the same either way.
 
     ``validate_foreign_keys=False``: the foreign keys are added ``NOT VALID`` and left so
     (still enforced on every later insert, update and delete of a referenced row), without
-    the scan that checks the loaded rows. Only for a ``select_sql`` that takes each
-    referenced row from a join with its table, where a referenced row can only be deleted
-    together with the rows of ``table`` that point to it (the ORM's cascade): the ``SHARE``
-    lock then keeps such a delete from committing between the query's snapshot and the
-    commit, so no loaded row can point to a missing one.
+    the scan that checks the loaded rows. Only for ``selects`` that take each referenced
+    row from a join with its table, where a referenced row can only be deleted together
+    with the rows of ``table`` that point to it (the ORM's cascade): the ``SHARE`` lock then
+    keeps such a delete from committing between the snapshot read and the commit, so no
+    loaded row can point to a missing one.
 
     Must run inside a transaction (``transaction.atomic``); PostgreSQL only. ``table`` and
     ``columns`` are code constants, never user input. Raises ``IntegrityError`` if a row
-    breaks a constraint (the caller's ``atomic`` then rolls everything back).
+    breaks a constraint (the caller's ``atomic`` then rolls everything back), and any
+    error of a helper connection, after every helper has finished.
     """
     if connection.vendor != "postgresql":
         raise NotImplementedError("Build-and-swap needs PostgreSQL; rewrite the rows in place elsewhere.")
@@ -119,15 +145,22 @@ def table_rebuild_swap(
             f"SET LOCAL maintenance_work_mem = '{REBUILD_MAINTENANCE_WORK_MEM}'"
         )
         structure = _structure(cursor, table)
-        cursor.execute(
+        # The fresh table left by a crashed or failed build on connections of their own
+        # (committed, so it outlived its transaction) is dropped before a new one is made.
+        create = (
+            f"DROP TABLE IF EXISTS {fresh}; "
             f"CREATE {'UNLOGGED ' if structure.unlogged else ''}TABLE {fresh} "
             f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)"
         )
-        cursor.execute(
-            f"INSERT INTO {fresh} ({', '.join(columns)}) {select_sql}",
-            list(params),
-        )
-        written = cursor.rowcount
+        inserts = [(f"INSERT INTO {fresh} ({', '.join(columns)}) {sql}", list(params)) for sql, params in selects]
+        if len(inserts) > 1 and _parts_in_parallel(cursor):
+            written = _parts_built_in_parallel(cursor, create, inserts)
+        else:
+            cursor.execute(create)
+            written = 0
+            for sql, params in inserts:
+                cursor.execute(sql, params)
+                written += cursor.rowcount
         # Indexes and constraints under temporary names (names are unique per schema
         # while the old table lives); each index is one sort, each foreign key one check
         # (or none, NOT VALID).
@@ -168,4 +201,61 @@ def table_rebuild_swap(
             wanted = f"{table}_{structure.identity_column}_seq"
             if sequence.split(".")[-1].strip('"') != wanted:
                 cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {wanted}")
+    return written
+
+
+def _parts_in_parallel(cursor) -> bool:
+    """Whether the parts may be built by connections of their own: the caller's
+    transaction is the outermost (so its commit is the swap's, and no enclosing
+    transaction holds writes the helpers could not see) and has written nothing (no
+    transaction id yet: the snapshot it exports shows the helpers what it sees itself)."""
+    if len(connection.atomic_blocks) != 1:
+        return False
+    cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+    return bool(cursor.fetchone()[0])
+
+
+def _parts_built_in_parallel(cursor, create: str, inserts: list[tuple[str, list]]) -> int:
+    """Export the caller's snapshot; on helper connections, create and commit the fresh
+    table (dropping an orphan), then run each insert on a connection of its own at once,
+    each importing the snapshot under the caller's settings, each committing its part.
+    Returns the rows written. An error in a helper is raised once all have finished; its
+    part is rolled back, the committed fresh table stays behind for the next build to drop."""
+    cursor.execute("SELECT pg_export_snapshot()")
+    (snapshot,) = cursor.fetchone()
+    # What the caller set for its transaction or session (JIT, work_mem, ...): the helpers'
+    # plans and memory the same as on the single-connection path.
+    cursor.execute(
+        "SELECT name, current_setting(name) FROM pg_settings "
+        "WHERE source = 'session' AND name NOT LIKE 'transaction\\_%'"
+    )
+    caller_settings = cursor.fetchall()
+    helpers = [connections.create_connection(connection.alias) for _ in inserts]
+    try:
+        for helper in helpers:
+            helper.inc_thread_sharing()
+        with helpers[0].cursor() as helper_cursor:  # autocommit: committed before the parts start
+            helper_cursor.execute(create)
+        with ThreadPoolExecutor(max_workers=len(inserts)) as pool:
+            futures = [
+                pool.submit(_part_insert, helper, snapshot, caller_settings, sql, params)
+                for helper, (sql, params) in zip(helpers, inserts)
+            ]
+        return sum(future.result() for future in futures)
+    finally:
+        for helper in helpers:
+            helper.close()
+
+
+def _part_insert(helper, snapshot: str, caller_settings: list[tuple[str, str]], sql: str, params: list) -> int:
+    """One part's insert on ``helper`` (a connection in autocommit), in a transaction of its
+    own reading ``snapshot``; committed. Returns the rows written."""
+    with helper.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+        for name, value in caller_settings:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+        cursor.execute("COMMIT")
     return written

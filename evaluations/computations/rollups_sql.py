@@ -47,9 +47,16 @@ def _status(expression: str) -> str:
     )
 
 
-def moe_period_query(program_ids: Iterable[int] | None) -> tuple[str, list[int]]:
+def moe_period_query(
+    program_ids: Iterable[int] | None, moe_ids: tuple[int | None, int | None] | None = None
+) -> tuple[str, list[int]]:
     """The MOE-period achievements as a query and its parameters (no writes); reused by the
     benchmark's floor.
+
+    ``moe_ids``: only the MOEs with ``from <= id < below`` (either end None: open), as one
+    part of the full rebuild (:func:`moe_id_parts`); the bound filters the MOEs, targets and
+    values read, so each part scans and sorts only its own rows. None: every MOE (the text
+    is then exactly the floor's).
 
     One row per (MOE, period) with a target or an approved value: targets FULL JOIN
     approved values on (MOE, period), one hash join (a UNION of the two, then joining each
@@ -69,6 +76,9 @@ def moe_period_query(program_ids: Iterable[int] | None) -> tuple[str, list[int]]
     the planner estimated 32 billion rows for 1.32 million (which also fired JIT).
     """
     scope, params = ids_in("m.program_id", program_ids)
+    moes_in_part, part_params = _moe_id_range("m.id", moe_ids)
+    targets_in_part, _ = _moe_id_range("t.moe_id", moe_ids)
+    values_in_part, _ = _moe_id_range("ms.moe_id", moe_ids)
     outside = "(CAST(SUBSTR(pe.period, 3, 4) AS integer) NOT BETWEEN moe.start_fy AND moe.end_fy)"
     actual = (
         "(CASE WHEN pe.measured IS NULL THEN NULL WHEN moe.is_cumulative THEN "
@@ -90,16 +100,16 @@ def moe_period_query(program_ids: Iterable[int] | None) -> tuple[str, list[int]]
                p.start_fy, p.end_fy
         FROM programs_measureofeffectiveness m
         JOIN programs_program p ON p.id = m.program_id
-        WHERE m.archived_at IS NULL AND {scope}
+        WHERE m.archived_at IS NULL AND {scope}{moes_in_part}
     ),
     periods AS (
         SELECT COALESCE(t.moe_id, a.moe_id) AS moe_id, COALESCE(t.period, a.period) AS period,
                COALESCE(t.period_end, a.period_end) AS period_end, t.value AS target, a.value AS measured
         FROM (SELECT t.moe_id, t.period, t.period_end, t.value
-              FROM programs_target t JOIN moe ON moe.id = t.moe_id) t
+              FROM programs_target t JOIN moe ON moe.id = t.moe_id{targets_in_part}) t
         FULL JOIN (SELECT ms.moe_id, ms.period, ms.period_end, ms.value
                    FROM programs_measurement ms JOIN moe ON moe.id = ms.moe_id
-                   WHERE ms.status = 'approved') a
+                   WHERE ms.status = 'approved'{values_in_part}) a
           ON a.moe_id = t.moe_id AND a.period = t.period
     ),
     period_rows AS (
@@ -120,8 +130,43 @@ def moe_period_query(program_ids: Iterable[int] | None) -> tuple[str, list[int]]
            ) = 0) AS is_latest
     FROM period_rows r
     """
-    # The scope appears once in the text (the inlined CTE), so its ids are passed once.
-    return sql, params
+    # The scope appears once in the text (the inlined CTE), so its ids are passed once; the
+    # part's bounds three times (MOEs, targets, values).
+    return sql, [*params, *part_params, *part_params, *part_params]
+
+
+def _moe_id_range(column: str, moe_ids: tuple[int | None, int | None] | None) -> tuple[str, list[int]]:
+    """`` AND column >= %s AND column < %s`` for the bounds given (none: ``""``)."""
+    if moe_ids is None:
+        return "", []
+    start, below = moe_ids
+    bounds = [(">=", start), ("<", below)]
+    return "".join(f" AND {column} {op} %s" for op, bound in bounds if bound is not None), [
+        int(bound) for _, bound in bounds if bound is not None
+    ]
+
+
+# The full rebuild's parts, each computed and written by a connection of its own at once
+# (infrastructure.table_swap): one per core of the 2-core database server measured
+# (docs/performance.md, R1).
+MOE_PERIOD_BUILD_PARTS = 2
+
+
+def moe_id_parts(parts: int = MOE_PERIOD_BUILD_PARTS) -> list[tuple[int | None, int | None]]:
+    """``parts`` consecutive MOE id ranges (``(from, below)``, the first and last open)
+    holding about as many unarchived MOEs each, for :func:`moe_period_query`: one query
+    (percentiles of the ids). ``[(None, None)]`` when there is a single part or no MOE."""
+    if parts < 2:
+        return [(None, None)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT percentile_disc(%s::double precision[]) WITHIN GROUP (ORDER BY id) "
+            "FROM programs_measureofeffectiveness WHERE archived_at IS NULL",
+            [[number / parts for number in range(1, parts)]],
+        )
+        cuts = sorted(set(cursor.fetchone()[0] or []))
+    bounds = [None, *cuts, None]
+    return list(zip(bounds, bounds[1:]))
 
 
 MOE_ACHIEVEMENT_COLUMNS = (
@@ -139,7 +184,11 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
 
     Everything (``None``) on PostgreSQL: build-and-swap of the whole table
     (:func:`infrastructure.table_swap.table_rebuild_swap`: no per-row index upkeep,
-    foreign-key triggers or dead rows). Its two foreign keys (MOE, program) are added
+    foreign-key triggers or dead rows), its rows computed in ``MOE_PERIOD_BUILD_PARTS``
+    parts by MOE id (:func:`moe_id_parts`; an MOE's rows depend on that MOE and its program
+    only, so the parts' rows together are the whole query's), built at once on connections
+    of their own reading one snapshot when the caller's transaction allows it, else one
+    after the other in it (the swap's docstring has the crash story). Its two foreign keys (MOE, program) are added
     ``NOT VALID`` without the validation scan (1-1.5 s at 1.32 M rows): every row comes
     from the join of the MOE with its program in the query's snapshot, and MOEs and
     programs are deleted only through the ORM (an administrator's purge), whose cascade
@@ -153,16 +202,19 @@ def moe_achievements_write(program_ids: Iterable[int] | None, computed_at: dt.da
     program (75 deletes and 75 inserts, three indexes each, at the benchmark's program
     size). SQLite: delete and insert in place.
     """
+    if program_ids is None and connection.vendor == "postgresql":
+        parts = [moe_period_query(None, moe_ids=part) for part in moe_id_parts()]
+        table_rebuild_swap(
+            "evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS,
+            [(f"SELECT q.*, %s FROM ({query}) q", [computed_at, *params]) for query, params in parts],
+            validate_foreign_keys=False,
+        )
+        return
     query, params = moe_period_query(program_ids)
     if program_ids is not None and connection.vendor == "postgresql":
         _moe_achievements_write_changes(program_ids, query, params, computed_at)
         return
     select, params = f"SELECT q.*, %s FROM ({query}) q", [computed_at, *params]
-    if program_ids is None and connection.vendor == "postgresql":
-        table_rebuild_swap(
-            "evaluations_moeachievement", MOE_ACHIEVEMENT_COLUMNS, select, params, validate_foreign_keys=False
-        )
-        return
     scope, scope_params = ids_in("program_id", program_ids)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM evaluations_moeachievement WHERE {scope}", scope_params)

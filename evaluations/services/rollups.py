@@ -64,7 +64,11 @@ def rollups_recompute(*, program_ids: Iterable[int] | None = None) -> RecomputeR
     """Recompute the figures affected by changes to ``program_ids`` (None: everything).
 
     Everything: the MOE-period table is rebuilt and every group recomputed from its
-    members. A scope, on PostgreSQL: the scope's MOE-period rows that change and its
+    members. Called outside any transaction, the MOE-period rows are computed in two parts
+    at once on connections of their own, reading this transaction's snapshot (two cores);
+    inside an enclosing ``atomic``, or when deferred rollup tasks were deleted first (this
+    transaction has then written), on this connection alone, with the same rows
+    (:func:`infrastructure.table_swap.table_rebuild_swap`). A scope, on PostgreSQL: the scope's MOE-period rows that change and its
     program rollups are rewritten and each country, region and goal it touches is shifted
     by the programs' old and new contributions to its kept sums (its figure derived from
     the new sums in the same write), so the work does not grow with the portfolio. A scope on SQLite (or before the first full recompute filled the sums):

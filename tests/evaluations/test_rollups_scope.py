@@ -217,6 +217,15 @@ def test_a_full_recompute_after_an_incremental_one_in_the_same_transaction():
     assert_sql_equals_reference()
 
 
+def assert_a_moe_period_delete_waits(moe_id: int) -> None:
+    """A delete of the MOE's MOE-period rows (an ORM cascade, say) waits on a rebuild in
+    progress: here it gives up after 300 ms."""
+    with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        MoeAchievement.objects.filter(moe_id=moe_id).delete()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
     """The swap locks the live table SHARE: a write meanwhile (an ORM cascade deleting a
@@ -242,11 +251,8 @@ def test_a_write_to_the_moe_period_table_waits_for_a_rebuild_in_progress():
     holder.start()
     assert rebuilt.wait(timeout=30)
     try:
-        # When a delete of the MOE's rows runs meanwhile, it waits (here: gives up after 300 ms)
-        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '300ms'")
-            MoeAchievement.objects.filter(moe_id=moe_id).delete()
+        # When a delete of the MOE's rows runs meanwhile, it waits
+        assert_a_moe_period_delete_waits(moe_id)
     finally:
         release.set()
         holder.join(timeout=30)

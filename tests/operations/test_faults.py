@@ -302,6 +302,11 @@ def test_a_worker_killed_mid_recompute_retries_and_gives_the_same_rows(app_broke
         assert worker.poll() is None  # the worker itself survived and carried on
         time.sleep(1.0)
         assert rollup_rows() == reference  # and nothing half-written arrives afterwards
+        # The killed recompute had committed its MOE-period parts into the build table
+        # (built on two connections: infrastructure/table_swap.py); the retry dropped it
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('evaluations_moeachievement__rebuild')")
+            assert cursor.fetchone()[0] is None
     finally:
         blocker.close()
         stop_process(worker)
