@@ -88,6 +88,26 @@ PATH_MODELS = {
 }
 
 
+# Query filters that name rows (an unknown code or id is a 400 naming the filter): a valid
+# request names an existing one, by id (integer filters) or by code (text filters).
+QUERY_MODELS = {
+    "country": m.Country, "agency": m.Agency, "lead_agency": m.Agency, "goal": m.Goal, "parent": m.Goal,
+    "region": m.Region, "sector": m.Sector, "program": m.Program, "moe": m.MeasureOfEffectiveness,
+    "evaluation": Evaluation,
+}  # every CodeFilter and IdFilter name of the API's FilterSets
+CODE_FIELDS = {m.Country: "iso3", m.Agency: "code", m.Goal: "code", m.Region: "code", m.Sector: "dac_code"}
+
+
+def _existing_reference(model, value: Any, seed: int) -> Any:
+    """An existing row's id (for an integer) or code (for text) in place of ``value``."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return value
+    if isinstance(value, int) or model not in CODE_FIELDS:
+        return _existing(model, seed) or value
+    codes = list(model.objects.order_by("pk").values_list(CODE_FIELDS[model], flat=True)[:100])
+    return codes[seed % len(codes)] if codes else value
+
+
 def _existing(model, seed: int) -> int | None:
     ids = list(model.objects.order_by("pk").values_list("pk", flat=True)[:100])
     return ids[seed % len(ids)] if ids else None
@@ -256,6 +276,11 @@ def map_case(context, case):
         # nor one relative to the day of the request ("assessed_on: Not in the future.")
         if isinstance(case.body.get("assessed_on"), str) and case.body["assessed_on"] > dt.date.today().isoformat():
             case.body["assessed_on"] = dt.date.today().isoformat()
+    for name, model in QUERY_MODELS.items():
+        if case.query and name in case.query:
+            value = case.query[name]
+            case.query[name] = ([_existing_reference(model, v, i) for i, v in enumerate(value)]
+                                if isinstance(value, list) else _existing_reference(model, value, len(str(value))))
     path_id = (case.path_parameters or {}).get("id")
     resource = case.path.split("/")[3] if case.path.count("/") > 3 else ""
     if isinstance(path_id, int) and path_id % 2 == 0 and resource in PATH_MODELS:

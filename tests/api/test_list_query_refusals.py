@@ -168,3 +168,25 @@ def test_a_known_code_still_filters(token_client, manager, program_a, name, valu
     assert response.status_code == 200 and [row["code"] for row in response.json()["results"]] == [program_a.code]
     other = token_client(manager).get("/api/v1/programs/", {name: {"ken": "COL", "KEN": "COL", "AF": "WHA", "AFRICOM": "SOUTHCOM"}[value]})
     assert other.status_code == 200 and other.json()["count"] == 0
+
+
+def test_schemathesis_names_existing_rows_for_every_filter_that_refuses_unknown_ones():
+    """Each API filter that refuses an unknown code or id (a 400) gets an existing row's in
+    Schemathesis' valid requests; a new such filter must be added there too."""
+    import inspect
+
+    import django_filters
+
+    from api import filters as api_filters
+    from programs.filters import CodeFilter
+
+    from .schemathesis_support import QUERY_MODELS
+
+    refusing = {
+        name
+        for filterset in vars(api_filters).values()
+        if inspect.isclass(filterset) and issubclass(filterset, django_filters.FilterSet)
+        for name, field in filterset.base_filters.items()
+        if isinstance(field, (CodeFilter, api_filters.IdFilter))
+    }
+    assert refusing and refusing <= set(QUERY_MODELS), refusing - set(QUERY_MODELS)
