@@ -181,6 +181,13 @@ class Band(models.TextChoices):
     NO_DATA = "no_data", "No data"
 
 
+def band_label(code: str) -> str:
+    """The one label people read for a stored band code (pages, exports, briefs):
+    ``"deprioritise"`` -> ``"Deprioritize"``; a country without a score ("" or the
+    review queue's "no score") -> ``"No score"``."""
+    return Band(code).label if code in Band.values else "No score"
+
+
 class CapCondition(models.TextChoices):
     """Flags a framework version may turn into a band cap (the codes are stored on scores)."""
 

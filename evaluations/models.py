@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
 from infrastructure.models import Versioned, history
@@ -282,6 +283,11 @@ class Recommendation(Versioned):
     @property
     def is_closed(self) -> bool:
         return self.follow_up_status in CLOSED_FOLLOW_UP
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its due date today (the rule of ``selectors.overdue_recommendations``)."""
+        return not self.is_closed and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 # --- Coordination findings -------------------------------------------------------------

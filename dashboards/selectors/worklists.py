@@ -38,6 +38,7 @@ from programs.models import (
     RUNNING_STATUSES,
 )
 from programs.selectors.measures import awaiting_approval
+from infrastructure.dates import date_text
 
 SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 
@@ -99,7 +100,7 @@ class _ReportingRows(ListRows):
     @staticmethod
     def _row(r) -> dict:
         return {"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
-                "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
+                "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {date_text(r.deadline)}",
                 "tag": "Overdue" if r.state == OVERDUE else "Due"}
 
 
@@ -165,7 +166,7 @@ def my_proposals(user) -> WorkList:
     mine = Program.history.filter(history_type="+", history_user=user).values("id")
     rows = ListRows(Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk"), lambda p: {
         "label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
-        "detail": f"proposed {p.created_at:%d %b %Y}"})
+        "detail": f"proposed {date_text(p.created_at)}"})
     return _analyst_list("my-proposals", "My proposals awaiting decision", rows,
                          empty="None of your proposals is waiting for a decision.")
 
@@ -228,7 +229,7 @@ def proposals_awaiting_decision() -> WorkList:
     count, shown = _head(rows)
     return WorkList("proposals", "Proposals awaiting decision", count, [
         {"label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
-         "detail": f"{p.lead_agency.code}, proposed {p.created_at:%d %b %Y}"} for p in shown
+         "detail": f"{p.lead_agency.code}, proposed {date_text(p.created_at)}"} for p in shown
     ], more_url=reverse("programs:program-list") + "?status=proposed", empty="No proposal is waiting.")
 
 
@@ -236,7 +237,7 @@ def assessments_to_approve() -> WorkList:
     rows = CountryAssessment.objects.filter(status=AssessmentStatus.SUBMITTED).select_related("country", "created_by").order_by("submitted_at", "pk")
     count, shown = _head(rows)
     return WorkList("assessments", "Assessments to approve", count, [
-        {"label": f"{a.country.name}, assessed {a.assessed_on:%d %b %Y}", "url": reverse("assessments:assessment-detail", args=[a.pk]),
+        {"label": f"{a.country.name}, assessed {date_text(a.assessed_on)}", "url": reverse("assessments:assessment-detail", args=[a.pk]),
          "detail": f"by {a.created_by.get_full_name() or a.created_by.username}"} for a in shown
     ], more_url=reverse("assessments:assessment-list") + "?status=submitted", empty="No assessment is waiting.")
 
@@ -247,7 +248,7 @@ def programs_under_crisis_review() -> WorkList:
     count, shown = _head(reviews)
     return WorkList("crisis", "Programs under crisis review", count, [
         {"label": f"{r.program.code} {r.program.title}", "url": reverse("dashboards:review-queue"),
-         "detail": f"{r.crisis.title} ({r.crisis.country.name}, {r.crisis.occurred_on:%d %b %Y})"} for r in shown
+         "detail": f"{r.crisis.title} ({r.crisis.country.name}, {date_text(r.crisis.occurred_on)})"} for r in shown
     ], more_url=reverse("dashboards:review-queue"), empty="No program is under crisis review.")
 
 

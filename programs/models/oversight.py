@@ -2,11 +2,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.formats import date_format
 
 from infrastructure.models import TimeStamped, Versioned, history, money_field
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
+from infrastructure.dates import date_text
 
 
 class VettingStatus(models.TextChoices):
@@ -49,7 +49,7 @@ class Vetting(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         """Its unit, reference and request date (no query: page titles and history rows)."""
-        parts = [self.unit_name, self.reference, f"requested {date_format(self.requested_on, 'j M Y')}"]
+        parts = [self.unit_name, self.reference, f"requested {date_text(self.requested_on)}"]
         return ", ".join(part for part in parts if part)
 
 
