@@ -17,6 +17,9 @@ from .reading import FormulaWithoutValue
 
 CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED = "create", "update", "unchanged", "error", "skipped"
 OUTCOMES = (CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED)
+# The report's tiles: each outcome under its count ("12 to create", "7 with errors").
+OUTCOME_TILES = ((CREATE, "to create"), (UPDATE, "to update"), (UNCHANGED, "unchanged"), (ERROR, "with errors"),
+                 (SKIPPED, "skipped"))
 FORM = "rationale (upload form)"
 
 

@@ -80,8 +80,9 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "identity.context_processors.local_sign_in",
             ],
-            # us_date / us_datetime: the one way pages show dates and times (infrastructure/dates.py).
-            "builtins": ["infrastructure.templatetags.portal_dates"],
+            # us_date / us_datetime: the one way pages show dates and times (infrastructure/dates.py);
+            # counted: the one plural rule (infrastructure/wording.py).
+            "builtins": ["infrastructure.templatetags.portal_dates", "infrastructure.templatetags.portal_wording"],
         },
     },
 ]
