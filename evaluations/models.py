@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
 from infrastructure.models import Versioned, history
+from infrastructure.text import shortened
 
 
 class RollupStatus(models.TextChoices):
@@ -278,7 +279,7 @@ class Recommendation(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return shortened(self.text)
 
     @property
     def is_closed(self) -> bool:

@@ -61,3 +61,12 @@ def datetime_iso(value: datetime) -> str:
     """An instant as ISO 8601 with its offset, to the second, in the display time zone
     (``"2026-11-30T21:20:48-05:00"``): for files and ``<time datetime>``."""
     return in_display_zone(value).isoformat(timespec="seconds")
+
+
+def instant_labels(values: list[datetime]) -> list[str]:
+    """Axis labels for instants (a chart's points): each its date ("Dec 1, 2026"), and the
+    time too ("Dec 1, 2026, 9:20 PM EST") only where two points fall on the same day, so
+    no two labels read the same without reason. Pure."""
+    days = [date_text(value) for value in values]
+    repeated = {day for day in days if days.count(day) > 1}
+    return [datetime_text(value) if day in repeated else day for value, day in zip(values, days)]

@@ -39,6 +39,7 @@ from programs.models import (
 )
 from programs.selectors.measures import awaiting_approval
 from infrastructure.dates import date_text
+from infrastructure.text import shortened
 
 SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 
@@ -256,7 +257,7 @@ def recommendations_overdue() -> WorkList:
     rows = overdue_recommendations()
     count, shown = _head(rows)
     return WorkList("recommendations", "Overdue recommendations", count, [
-        {"label": r.text[:120], "url": reverse("evaluations:evaluation-detail", args=[r.evaluation_id]) + f"#recommendation-{r.pk}",
+        {"label": shortened(r.text, 120), "url": reverse("evaluations:evaluation-detail", args=[r.evaluation_id]) + f"#recommendation-{r.pk}",
          "detail": f"{r.evaluation.program.code}, {r.owner}, due {r.due_on:%d %b %Y}"} for r in shown
     ], more_url=reverse("evaluations:overdue"), empty="No recommendation is overdue.")
 

@@ -23,6 +23,7 @@ from programs.links import program_url
 
 from ..models import FindingAcknowledgement
 from .coordination_rules import rule_rows, stored_rule_rows
+from infrastructure.text import shortened
 
 
 @dataclass
@@ -129,7 +130,7 @@ def gaps(today: dt.date | None = None, country_ids: list[int] | None = None,
             check="gap",
             fingerprint=fingerprint("gap", r["country_id"], r["tier"], r["objective_id"]),
             summary=f"Tier {r['tier']}: objective {r['objective_code']} of '{r['strategy_title']}' has no running "
-                    f"program ({r['objective_description'][:80]})",
+                    f"program ({shortened(r['objective_description'], 80)})",
             country=r["country_name"], iso3s=[r["iso3"]],
         )
         for r in findings_rows("gap", country_ids, today, made_current)

@@ -7,6 +7,7 @@ from infrastructure.models import TimeStamped, Versioned, history, money_field
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
 from infrastructure.dates import date_text
+from infrastructure.text import shortened
 
 
 class VettingStatus(models.TextChoices):
@@ -81,7 +82,7 @@ class DonorEngagement(TimeStamped, Versioned):
         """Its years and the start of its description (no query: page titles and history rows)."""
         years = f"FY{self.start_fy}" if self.start_fy == self.end_fy else f"FY{self.start_fy}-FY{self.end_fy}"
         summary = " ".join(self.description.split())
-        return f"{summary[:60].rstrip()}{'...' if len(summary) > 60 else ''} ({years})" if summary else f"Engagement {years}"
+        return f"{shortened(summary)} ({years})" if summary else f"Engagement {years}"
 
 
 class PlanningCycle(TimeStamped):
