@@ -16,6 +16,7 @@ from django.db.models import F
 from django.db.models.functions import Collate
 
 NAME_COLLATION = "und-x-icu"
+NAME_COLLATION_SQL = f'"{NAME_COLLATION}"'  # for raw SQL: ORDER BY c.name COLLATE "und-x-icu"
 
 
 def name_sort_key(text: str) -> tuple[str, str]:
