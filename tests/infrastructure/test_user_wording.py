@@ -18,7 +18,7 @@ from infrastructure.dates import date_text, datetime_iso, datetime_text, instant
 from infrastructure.exports import cell_value
 from infrastructure.sorting import by_name, name_sort_key
 from infrastructure.text import shortened
-from infrastructure.wording import counted
+from infrastructure.wording import counted, usd_text
 from programs.importing.columns import KINDS
 from programs.models import Country, MeasurementStatus
 from tests import factories
@@ -80,6 +80,12 @@ def test_counted_nouns_follow_one_plural_rule():
     assert counted(2, "entry", "entries") == "2 entries"
     assert Template('{{ n|counted:"computation" }} / {{ m|counted:"entry,entries" }}').render(
         Context({"n": 1, "m": 3})) == "1 computation / 3 entries"
+
+
+def test_money_in_messages_reads_as_us_dollars():
+    assert usd_text(Decimal("-5000000")) == "-$5,000,000"
+    assert usd_text(Decimal("1E+15")) == "$1,000,000,000,000,000"
+    assert usd_text(Decimal("12.5")) == "$12.50"
 
 
 def test_cut_text_ends_at_a_word_with_an_ellipsis():
