@@ -6,6 +6,7 @@ import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 
+from assessments.models import band_label
 from infrastructure.exports import FORMATS, dataset
 
 from . import selectors
@@ -17,7 +18,7 @@ LINE_COLUMNS = [
     ("Eligible", "eligible"), ("Binding", "binding"),
 ]
 COUNTRY_COLUMNS = [
-    ("Country", "country.name"), ("ISO3", "country.iso3"), ("Weight (score / 100)", "weight"), ("Band", "band"),
+    ("Country", "country.name"), ("ISO3", "country.iso3"), ("Weight (score / 100)", "weight"), ("Band", lambda outcome: band_label(outcome.band) if outcome.band else ""),
     ("Not eligible because", "ineligible_reason"), ("Minimum USD", "minimum"), ("Ceiling USD", "ceiling"),
     ("Allocation USD", "total"), ("Current plan USD", "current_plan"), ("Benefit (weighted $M)", "benefit"),
     ("Ceiling binds", "ceiling_binds"), ("Minimum binds", "minimum_binds"),

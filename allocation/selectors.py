@@ -21,6 +21,7 @@ from programs.models import Country, Funding, Program
 from programs.models.planning import RUNNING_STATUSES
 
 from .models import AccountRestriction, AllocationLine, CountryCeiling, CountryMinimum, CountryOutcome, Envelope, Scenario
+from infrastructure.sorting import by_name
 
 ZERO = Decimal(0)
 OBLIGATION_YEARS = 3  # the default ceiling looks at this many fiscal years before the scenario's
@@ -149,7 +150,7 @@ def scenario_get(*, pk: int) -> Scenario:
 
 
 def scenario_outcomes(scenario: Scenario) -> QuerySet[CountryOutcome]:
-    return CountryOutcome.objects.filter(scenario=scenario).select_related("country").order_by("-total", "country__name")
+    return CountryOutcome.objects.filter(scenario=scenario).select_related("country").order_by("-total", by_name("country__name"))
 
 
 def scenario_lines(scenario: Scenario) -> QuerySet[AllocationLine]:

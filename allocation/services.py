@@ -34,6 +34,7 @@ from .models import (
 )
 from .problem import CountryInput, Problem, Result
 from .solver import solve
+from infrastructure.wording import usd_text
 
 MILLION = Decimal(1_000_000)
 MAX_AMOUNT = Decimal("99999999999999.99")  # what a money field holds
@@ -47,7 +48,8 @@ def _amount(value: Any, label: str, errors: list[str]) -> Decimal | None:
         errors.append(f"{label}: '{value}' is not an amount in US dollars.")
         return None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
-        errors.append(f"{label}: the amount must be from 0 to {MAX_AMOUNT:,} US dollars (got {value}).")
+        shown = usd_text(amount) if amount.is_finite() else f"'{value}'"
+        errors.append(f"{label}: the amount must be from $0 to {usd_text(MAX_AMOUNT)} (got {shown}).")
         return None
     return amount.quantize(Decimal("0.01"))
 

@@ -9,6 +9,7 @@ from programs.forms.change_fields import VersionField, version_int
 from programs.models import Country, CountryPriorityTier, PlanningCycle, PriorityTier
 
 from .models import Criterion
+from infrastructure.sorting import by_name
 
 SCORE_CHOICES = [
     ("", "Choose a score"),
@@ -23,7 +24,7 @@ SCORE_CHOICES = [
 class AssessmentForm(forms.Form):
     """The assessment's own fields; criterion scores come in one CriterionScoreForm each."""
 
-    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"))
+    country = forms.ModelChoiceField(queryset=Country.objects.order_by(by_name()))
     assessed_on = forms.DateField(
         label="Date assessed", widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
     )

@@ -13,6 +13,7 @@ from django.db.models import Q
 from programs.models import Country
 from infrastructure.models import TimeStamped, Versioned, history
 from infrastructure.numbers import USDecimalModelField
+from infrastructure.dates import date_text
 
 SCORE_MIN, SCORE_MAX = 1, 5
 
@@ -128,7 +129,7 @@ class CountryAssessment(TimeStamped, Versioned):
         indexes = [models.Index(fields=["country", "status", "assessed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.country} {self.assessed_on:%Y-%m-%d} ({self.get_status_display()})"
+        return f"{self.country} {date_text(self.assessed_on)} ({self.get_status_display()})"
 
     @property
     def is_editable(self) -> bool:
@@ -179,6 +180,13 @@ class Band(models.TextChoices):
     REVIEW = "review", "Review"
     DEPRIORITISE = "deprioritise", "Deprioritize"  # the stored value keeps its first spelling
     NO_DATA = "no_data", "No data"
+
+
+def band_label(code: str) -> str:
+    """The one label people read for a stored band code (pages, exports, briefs):
+    ``"deprioritise"`` -> ``"Deprioritize"``; a country without a score ("" or the
+    review queue's "no score") -> ``"No score"``."""
+    return Band(code).label if code in Band.values else "No score"
 
 
 class CapCondition(models.TextChoices):

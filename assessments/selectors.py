@@ -18,6 +18,7 @@ from .models import (
     CriterionScore,
     SelectivityScore,
 )
+from infrastructure.sorting import by_name
 
 RANK_BY_RANGE, RANK_BY_SCORE = "range", "score"
 # The ranking rule (assessments/computations/ranking.py, ranking_key): low end of the
@@ -27,9 +28,9 @@ RANKING_ORDER = {
         F("low").desc(nulls_last=True),
         (F("high") - F("low")).asc(nulls_last=True),
         F("score").desc(nulls_last=True),
-        "country__name",
+        by_name("country__name"),
     ),
-    RANK_BY_SCORE: (F("score").desc(nulls_last=True), "country__name"),
+    RANK_BY_SCORE: (F("score").desc(nulls_last=True), by_name("country__name")),
 }
 
 
@@ -69,7 +70,7 @@ def scores_all() -> QuerySet[SelectivityScore]:
     return (
         SelectivityScore.objects.select_related("country", "framework")
         .prefetch_related("framework__band_caps")
-        .order_by("country__name", "id")
+        .order_by(by_name("country__name"), "id")
     )
 
 

@@ -29,6 +29,7 @@ from .models import (
     Criterion,
     CriterionScore,
 )
+from infrastructure.text import typed_for_message
 
 # One lock for every recompute scope: a partial and a full run write the same rows.
 SELECTIVITY_LOCK_SCOPE = "assessments.selectivity"
@@ -96,7 +97,7 @@ def _clean_evidence_links(evidence_links: str) -> str:
         try:
             validator(line)
         except ValidationError:
-            raise ValidationError({"evidence_links": f"Not a valid link (URL): {line[:80]}"}) from None
+            raise ValidationError({"evidence_links": f"Not a valid link (URL): {typed_for_message(line, limit=80)}"}) from None
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from evaluations.models import RollupStatus
+from infrastructure.dates import instant_labels
 from programs.models import ProgramStatus
 
 from .selectors.overview import HIGH_FUNDING_LOW_SCORE, HIGH_SCORE_LITTLE_FUNDING
@@ -147,11 +148,12 @@ def region_countries_chart(rows: list[dict], window: tuple[int, int]) -> Chart:
 
 
 def score_trend_chart(history: list) -> Chart:
-    """A country's selectivity score (0-100) at each computation (UTC), its band in the
+    """A country's selectivity score (0-100) at each computation (labeled by date, with the
+    time only where a day has several: ``infrastructure.dates.instant_labels``), its band in the
     tooltip; ``history``: SelectivityScore rows, oldest first. The country dashboard and
     the country's selectivity page draw this same chart."""
     return Chart("chart-score-trend", "Selectivity score over time (0-100)", "score-trend", "line",
-                 labels=[s.computed_at.strftime("%Y-%m-%d %H:%M") for s in history],
+                 labels=instant_labels([s.computed_at for s in history]),
                  datasets=[{"label": "Score", "data": [float(s.score) if s.score is not None else None
                                                         for s in history],
                             "notes": [f"Band: {s.get_band_display()}" for s in history]}],

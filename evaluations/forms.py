@@ -13,6 +13,7 @@ from programs.models import RUNNING_STATUSES, Country, Goal, Region, ReviewDecis
 
 from .models import Evaluation, FollowUpStatus
 from .selectors.iptt import FREQUENCIES, GROUPINGS, HIDEABLE, IpttOptions
+from infrastructure.sorting import by_name
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -63,7 +64,7 @@ class FollowUpForm(forms.Form):
 
 
 class CrisisEventForm(forms.Form):
-    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"))
+    country = forms.ModelChoiceField(queryset=Country.objects.order_by(by_name()))
     title = forms.CharField(max_length=250)
     occurred_on = forms.DateField(label="Occurred on", widget=DATE)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -91,7 +92,7 @@ class TargetVsActualForm(forms.Form):
 
     program = ProgramChoiceField(required=False)
     country = forms.ModelChoiceField(
-        queryset=Country.objects.filter(programs__status__in=RUNNING_STATUSES).distinct().order_by("name"),
+        queryset=Country.objects.filter(programs__status__in=RUNNING_STATUSES).distinct().order_by(by_name()),
         required=False,
     )
     region = forms.ModelChoiceField(queryset=Region.objects.order_by("scheme", "code"), required=False,

@@ -9,9 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
 from infrastructure.models import IntegerArrayField, Versioned, history
+from infrastructure.text import shortened
+from infrastructure.dates import date_text
 
 
 class RollupStatus(models.TextChoices):
@@ -213,7 +216,7 @@ class Evaluation(Versioned):
         super().clean()
         if self.started_on and self.completed_on and self.completed_on < self.started_on:
             raise ValidationError({"completed_on": "The completion date cannot be before the start date "
-                                                   f"({self.started_on:%d %b %Y})."})
+                                                   f"({date_text(self.started_on)})."})
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -277,11 +280,16 @@ class Recommendation(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return shortened(self.text)
 
     @property
     def is_closed(self) -> bool:
         return self.follow_up_status in CLOSED_FOLLOW_UP
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its due date today (the rule of ``selectors.overdue_recommendations``)."""
+        return not self.is_closed and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 # --- Coordination findings -------------------------------------------------------------

@@ -18,6 +18,7 @@ import tablib
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from .dates import datetime_iso
 from .text import control_characters_strip
 
 FORMATS = {
@@ -26,6 +27,9 @@ FORMATS = {
 }
 Accessor = str | Callable[[Any], Any]
 MAX_EXPORT_ROWS = 50_000
+# Floats (weights, benefits, duals) are computed figures: 4 decimals is more than any reader
+# needs and hides binary noise (0.7201000000000001 -> 0.7201).
+FLOAT_DECIMALS = 4
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,16 +66,20 @@ def _value(row: Any, accessor: Accessor) -> Any:
 
 
 def cell_value(value: Any) -> Any:
-    """One value as a spreadsheet cell: lists joined with "; ", None empty, datetimes in
-    local time without zone (XLSX cannot hold one), numbers and dates as they are, text
-    through ``text_cell``."""
+    """One value as a spreadsheet cell: lists joined with "; ", None empty, instants as ISO
+    8601 text with their offset in the display time zone (``2026-11-30T21:20:48-05:00``:
+    an XLSX date cell cannot hold a zone, and an unlabeled time misleads), floats rounded
+    to ``FLOAT_DECIMALS``, integers, decimals and dates as they are, text through
+    ``text_cell``."""
     if isinstance(value, (list, tuple)):
         return text_cell("; ".join(str(v) for v in value))
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, (bool, int, float, Decimal, date)):
+        return datetime_iso(value)
+    if isinstance(value, float):
+        return round(value, FLOAT_DECIMALS)
+    if isinstance(value, (bool, int, Decimal, date)):
         return value
     return text_cell(str(value))
 

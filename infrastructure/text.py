@@ -107,3 +107,16 @@ def text_validators_attach(model_classes) -> int:
                 field.validators.append(validator)
                 attached += 1
     return attached
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis
+    when cut ("Strengthen maritime border…"), whole when it fits: for names of records in
+    lists and the admin, where the full text is on the record's own page. Pure."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-") + "…"

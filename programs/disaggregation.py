@@ -23,7 +23,7 @@ class BreakdownStatus(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize() if self is not BreakdownStatus.NONE else "None"
+        return self.value.capitalize() if self is not BreakdownStatus.NONE else "No breakdown"
 
 
 # (dimension, category name, value) of one recorded category value.

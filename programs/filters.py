@@ -53,6 +53,7 @@ from .models import (
 from .forms.pickers import is_record_id
 from .forms.program_picker import ProgramChoiceField
 from .selectors.programs import program_list_queryset
+from infrastructure.sorting import by_name
 
 ARCHIVED_CHOICES = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only"))
 PROGRAM_ORDERING = (
@@ -185,7 +186,7 @@ def archived_rows(queryset: QuerySet, value: str) -> QuerySet:
 
 
 def _country_choices() -> list:
-    return [("", "Any country")] + list(Country.objects.order_by("name").values_list("iso3", "name"))
+    return [("", "Any country")] + list(Country.objects.order_by(by_name()).values_list("iso3", "name"))
 
 
 def _region_choices() -> list:
@@ -200,11 +201,11 @@ def _agency_choices() -> list:
 
 
 def _goal_choices() -> list:
-    return [("", "Any goal")] + [(code, f"{code} {title[:60]}") for code, title in Goal.objects.values_list("code", "title")]
+    return [("", "Any goal")] + [(code, f"{code} {title}") for code, title in Goal.objects.values_list("code", "title")]
 
 
 def _sector_choices() -> list:
-    return [("", "Any sector")] + [(c, f"{c} {n[:50]}") for c, n in Sector.objects.values_list("dac_code", "name")]
+    return [("", "Any sector")] + [(c, f"{c} {n}") for c, n in Sector.objects.values_list("dac_code", "name")]
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -389,7 +390,7 @@ def _archived_filter():
 
 def _country_filter(field: str = "country"):
     return django_filters.ModelChoiceFilter(
-        field_name=field, queryset=Country.objects.order_by("name"), to_field_name="iso3", label="Country"
+        field_name=field, queryset=Country.objects.order_by(by_name()), to_field_name="iso3", label="Country"
     )
 
 

@@ -19,6 +19,8 @@ MAX_FISCAL_YEAR = 2100
 # set another grace period (notifications.models.ReportingPolicy); the demo is written for it.
 DEFAULT_GRACE_DAYS = 30
 
+# How people may write a period (messages quote it).
+PERIOD_SPELLINGS = "FY2027, FY2027-H1 or FY2027-Q1"
 _PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$", re.ASCII)
 
 
@@ -76,9 +78,7 @@ class Period:
         """Parse ``FY2027``, ``FY2027-H1`` or ``FY2027-Q3`` (case and spaces ignored)."""
         match = _PERIOD_RE.match(code.strip().upper().replace(" ", ""))
         if not match:
-            raise ValueError(
-                f"'{code}' is not a period; use FY2027, FY2027-H1 or FY2027-Q1"
-            )
+            raise ValueError(f"'{code}' is not a period; use {PERIOD_SPELLINGS}")
         kind = match["kind"] or "Y"
         return cls(int(match["fy"]), kind, int(match["n"] or 0))
 

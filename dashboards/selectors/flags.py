@@ -37,6 +37,8 @@ from evaluations.selectors.coordination_rules import (
 )
 from evaluations.services.coordination_findings import findings_current
 from infrastructure.sql import sql_literal_list
+from programs.models.oversight import VettingStatus
+from infrastructure.sorting import NAME_COLLATION_SQL
 
 CLOSED_FOLLOW_UP_SQL = sql_literal_list(CLOSED_FOLLOW_UP)
 
@@ -91,7 +93,14 @@ def _coordination_rows(kind: str, ids: list[int] | None) -> list[tuple]:
         return [(r["program_id"], f"{r['program_code']} {r['program_title']}", r["iso3s"],
                  ", ".join(surge_missing(r["long_term_objective_id"], r["no_plan"]))) for r in rows]
     return [(r["program_id"], f"{r['program_code']} {r['program_title']}", r["institution_name"], r["country_name"],
-             r["iso3"], (r["latest"] or "none").split(":")[0]) for r in rows]
+             r["iso3"], _vetting_label(r["latest"])) for r in rows]
+
+
+def _vetting_label(latest: str | None) -> str:
+    """The latest vetting's status ("approved:2026-01-31" as the finding stores it) as its
+    label, "No vetting recorded" when there is none (as the program page says)."""
+    code = (latest or "").split(":")[0]
+    return VettingStatus(code).label if code in VettingStatus.values else "No vetting recorded"
 
 
 def _stale(ids: list[int] | None, today: dt.date) -> tuple[str, str, list]:
@@ -99,7 +108,7 @@ def _stale(ids: list[int] | None, today: dt.date) -> tuple[str, str, list]:
     return "c.name, c.iso3, s.assessment_date, s.computed_at", f"""
         FROM assessments_selectivityscore s JOIN programs_country c ON c.id = s.country_id
         WHERE s.id IN (SELECT MAX(x.id) FROM assessments_selectivityscore x GROUP BY x.country_id)
-          AND s.flag_stale_assessment{where} ORDER BY c.name""", params
+          AND s.flag_stale_assessment{where} ORDER BY c.name COLLATE {NAME_COLLATION_SQL}""", params
 
 
 def _overdue(ids: list[int] | None, today: dt.date) -> tuple[str, str, list]:

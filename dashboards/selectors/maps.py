@@ -25,6 +25,7 @@ from ..maps.drawing import CountryLink, DrawnMap
 from . import funding, snapshots
 from ..tables.links import country_url
 from .overview import region_country_ids
+from infrastructure.sorting import by_name
 
 LINKS_SQL = """
     SELECT a.country_id, b.country_id, COUNT(DISTINCT a.program_id)
@@ -79,7 +80,7 @@ def map_countries(country_ids: list[int] | None, country_funding: dict[int, dict
     if country_ids is not None:
         countries = countries.filter(id__in=country_ids)
     # Plain rows, not model instances: a world map reads ~200 countries with their rollups.
-    countries = list(countries.order_by("name").values_list(
+    countries = list(countries.order_by(by_name()).values_list(
         "id", "iso3", "name", "rollup__achievement", "rollup__status"))
     bands = current_bands([pk for pk, *_ in countries])
     rows = []

@@ -34,6 +34,7 @@ from programs.models import (
 from programs.selectors.sql import RUNNING_SQL
 
 from . import flags, funding, snapshots
+from infrastructure.sorting import by_name
 
 REGIONAL_PROGRAMS_SHOWN = 150
 # The mismatch rule of the ranking beside funding (docs/selectivity.md): a score below
@@ -263,7 +264,7 @@ def region_dashboard(*, region: Region, current: bool = False) -> RegionFigures:
     countries = list(
         Country.objects.filter(id__in=country_ids).filter(
             Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False)
-        ).select_related("rollup").order_by("name")
+        ).select_related("rollup").order_by(by_name())
     )
     scores = {s.country_id: s for s in current_scores([c.id for c in countries])}
     country_rows = []
@@ -331,7 +332,7 @@ def country_index(*, region: Region | None = None, tier: int | None = None, incl
         "state_bureau", "combatant_command", "rollup")
     if not include_all:
         countries = countries.filter(Q(id__in=list(country_funding)) | Q(priority_tier__isnull=False))
-    countries = list(countries.order_by("name"))
+    countries = list(countries.order_by(by_name()))
     scores = {s.country_id: s for s in current_scores([c.id for c in countries])}
     rows = []
     for c in countries:
@@ -410,7 +411,7 @@ def goal_coverage(*, region: Region | None = None, tier: int | None = None, curr
              for c in stored["coverage_cells"]}
     country_ids_with_cells = {cid for cid, _ in cells}
     countries = list(Country.objects.filter(_country_filter(region=region, tier=tier, country_ids=country_ids)).filter(
-        Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", "name"))
+        Q(id__in=list(country_ids_with_cells)) | Q(priority_tier__isnull=False)).order_by("priority_tier", by_name()))
     matrix = [{"country": c, "cells": [cells.get((c.id, g.id)) for g in goals],
                "gaps": sum(1 for g in goals if (c.id, g.id) not in cells)} for c in countries]
     return GoalCoverage(goals=goals, matrix=matrix, window=window,

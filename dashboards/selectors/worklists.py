@@ -39,6 +39,8 @@ from programs.models import (
 )
 from programs.selectors.measures import awaiting_approval
 from programs.selectors.reviews import reviews_pending
+from infrastructure.dates import date_text
+from infrastructure.text import shortened
 
 SHOWN = 10  # rows shown per list; the count and a link lead to the rest
 
@@ -96,7 +98,7 @@ class _ReportingRows(ListRows):
     @staticmethod
     def _row(r) -> dict:
         return {"label": f"{r.program_code} · {r.moe_name} · {r.period}", "url": _grid_url(r.program_id, r.period),
-                "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {r.deadline:%d %b %Y}",
+                "detail": f"{'overdue since' if r.state == OVERDUE else 'due by'} {date_text(r.deadline)}",
                 "tag": "Overdue" if r.state == OVERDUE else "Due"}
 
 
@@ -177,7 +179,7 @@ def proposals_list(user) -> AnalystList:
     mine = Program.history.filter(history_type="+", history_user=user).values("id")
     rows = ListRows(Program.objects.filter(_proposed(), pk__in=mine).order_by("created_at", "pk"), lambda p: {
         "label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
-        "detail": f"proposed {p.created_at:%d %b %Y}"})
+        "detail": f"proposed {date_text(p.created_at)}"})
     return AnalystList("my-proposals", "My proposals awaiting decision",
                        "None of your proposals is waiting for a decision.", rows)
 
@@ -240,7 +242,7 @@ def proposals_awaiting_decision() -> WorkList:
     count, shown = _head(rows)
     return WorkList("proposals", "Proposals awaiting decision", count, [
         {"label": f"{p.code} {p.title}", "url": reverse("programs:program-detail", args=[p.pk]),
-         "detail": f"{p.lead_agency.code}, proposed {p.created_at:%d %b %Y}"} for p in shown
+         "detail": f"{p.lead_agency.code}, proposed {date_text(p.created_at)}"} for p in shown
     ], more_url=reverse("programs:program-list") + "?status=proposed", empty="No proposal is waiting.")
 
 
@@ -248,7 +250,7 @@ def assessments_to_approve() -> WorkList:
     rows = CountryAssessment.objects.filter(status=AssessmentStatus.SUBMITTED).select_related("country", "created_by").order_by("submitted_at", "pk")
     count, shown = _head(rows)
     return WorkList("assessments", "Assessments to approve", count, [
-        {"label": f"{a.country.name}, assessed {a.assessed_on:%d %b %Y}", "url": reverse("assessments:assessment-detail", args=[a.pk]),
+        {"label": f"{a.country.name}, assessed {date_text(a.assessed_on)}", "url": reverse("assessments:assessment-detail", args=[a.pk]),
          "detail": f"by {a.created_by.get_full_name() or a.created_by.username}"} for a in shown
     ], more_url=reverse("assessments:assessment-list") + "?status=submitted", empty="No assessment is waiting.")
 
@@ -259,7 +261,7 @@ def programs_under_crisis_review() -> WorkList:
     count, shown = _head(reviews)
     return WorkList("crisis", "Programs under crisis review", count, [
         {"label": f"{r.program.code} {r.program.title}", "url": reverse("dashboards:review-queue"),
-         "detail": f"{r.crisis.title} ({r.crisis.country.name}, {r.crisis.occurred_on:%d %b %Y})"} for r in shown
+         "detail": f"{r.crisis.title} ({r.crisis.country.name}, {date_text(r.crisis.occurred_on)})"} for r in shown
     ], more_url=reverse("dashboards:review-queue"), empty="No program is under crisis review.")
 
 
@@ -267,8 +269,8 @@ def recommendations_overdue() -> WorkList:
     rows = overdue_recommendations()
     count, shown = _head(rows)
     return WorkList("recommendations", "Overdue recommendations", count, [
-        {"label": r.text[:120], "url": reverse("evaluations:evaluation-detail", args=[r.evaluation_id]) + f"#recommendation-{r.pk}",
-         "detail": f"{r.evaluation.program.code}, {r.owner}, due {r.due_on:%d %b %Y}"} for r in shown
+        {"label": shortened(r.text, 120), "url": reverse("evaluations:evaluation-detail", args=[r.evaluation_id]) + f"#recommendation-{r.pk}",
+         "detail": f"{r.evaluation.program.code}, {r.owner}, due {date_text(r.due_on)}"} for r in shown
     ], more_url=reverse("evaluations:overdue"), empty="No recommendation is overdue.")
 
 

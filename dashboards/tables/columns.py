@@ -14,11 +14,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from infrastructure.exports import cell_value
+from infrastructure import dates
 
 EMPTY = "—"
 
@@ -51,16 +51,13 @@ def number_text(value: int | None) -> str:
 
 
 def date_text(value: dt.date | None) -> str:
-    """A date as ``30 Nov 2026``."""
-    return EMPTY if value is None else value.strftime("%d %b %Y")
+    """A date as ``Nov 30, 2026`` (``infrastructure.dates``)."""
+    return EMPTY if value is None else dates.date_text(value)
 
 
 def datetime_text(value: dt.datetime | None) -> str:
-    """A time in the portal's time zone, as ``30 Nov 2026 16:05``."""
-    if value is None:
-        return EMPTY
-    value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return value.strftime("%d %b %Y %H:%M")
+    """A time in the portal's display time zone, as ``Nov 30, 2026, 4:05 PM EST``."""
+    return EMPTY if value is None else dates.datetime_text(value)
 
 
 FIGURE_TEXT = {"money": money_text, "musd": musd_text, "percent": percent_text, "score": score_text,

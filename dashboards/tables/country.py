@@ -28,6 +28,7 @@ from .columns import (
 )
 from .links import url_or_none
 from .overview import FiscalYearColumn
+from infrastructure.dates import date_text
 
 BAND_LABELS = dict(Band.choices)
 MOE_STATUS_LABELS = dict(RollupStatus.choices)
@@ -72,7 +73,7 @@ class AssessmentTable(DashboardTable):
 def assessment_table(figures) -> AssessmentTable:
     """The latest approved assessment's criterion scores, saying when and under which framework."""
     assessment = figures.assessment
-    note = (f"Assessed on {assessment.assessed_on:%d %b %Y}, framework v{assessment.framework.version}."
+    note = (f"Assessed on {date_text(assessment.assessed_on)}, framework v{assessment.framework.version}."
             if assessment else "")
     return AssessmentTable(figures.assessment_scores, note=note,
                            computed_at=assessment.approved_at if assessment else None)

@@ -23,6 +23,9 @@ from programs.links import program_url
 
 from ..models import FindingAcknowledgement
 from .coordination_rules import rule_rows, stored_rule_rows
+from infrastructure.text import shortened
+from infrastructure.dates import date_text
+from programs.models.oversight import VettingStatus
 
 
 @dataclass
@@ -129,7 +132,7 @@ def gaps(today: dt.date | None = None, country_ids: list[int] | None = None,
             check="gap",
             fingerprint=fingerprint("gap", r["country_id"], r["tier"], r["objective_id"]),
             summary=f"Tier {r['tier']}: objective {r['objective_code']} of '{r['strategy_title']}' has no running "
-                    f"program ({r['objective_description'][:80]})",
+                    f"program ({shortened(r['objective_description'], 80)})",
             country=r["country_name"], iso3s=[r["iso3"]],
         )
         for r in findings_rows("gap", country_ids, today, made_current)
@@ -155,6 +158,16 @@ def surge_without_long_term_link(today: dt.date | None = None, country_ids: list
     return findings
 
 
+def _vetting_state(latest: str | None) -> str:
+    """The latest vetting as stored ("approved:2026-01-31", "denied:") in words: "latest
+    vetting approved, expired Jan 31, 2026"; "never vetted" when there is none."""
+    if not latest:
+        return "never vetted"
+    code, _, expires = latest.partition(":")
+    status = VettingStatus(code).label.lower() if code in VettingStatus.values else code
+    return f"latest vetting {status}" + (f", expired {date_text(dt.date.fromisoformat(expires))}" if expires else "")
+
+
 def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None = None,
         *, made_current: bool = False) -> list[Finding]:
     """One finding per running program and partner institution needing vetting without
@@ -162,7 +175,7 @@ def vetting_missing(today: dt.date | None = None, country_ids: list[int] | None 
     findings = []
     for r in findings_rows("vetting", country_ids, today, made_current):
         latest = r["latest"]
-        state = "never vetted" if not latest else f"latest vetting {latest.rstrip(':').replace(':', ', expired ')}"
+        state = _vetting_state(latest)
         findings.append(Finding(
             check="vetting",
             fingerprint=fingerprint("vetting", r["program_id"], r["institution_id"], latest or ""),

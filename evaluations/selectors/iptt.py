@@ -33,6 +33,7 @@ from ..computations.achievement import fiscal_year_of_period
 from ..computations.iptt import LOP, PTD, Met, Pairing, percent_met
 from ..computations.iptt_sql import summary_pairings_sql
 from ..models import MoeAchievement, RollupStatus
+from infrastructure.text import shortened
 
 PAGE_SIZE = 100
 FREQUENCIES = {"own": "Each MOE's own periods", "annual": "Rolled up to fiscal years"}
@@ -255,7 +256,7 @@ def _ordered_moes(moes: QuerySet, group_by: str) -> list[tuple[str, dict]]:
                 if row["program__goals__code"] else "No goal linked"
         elif group_by == "objective":
             label = (f"{row['program__objectives__strategy__title']} · objective {row['program__objectives__code']}: "
-                     f"{row['program__objectives__description'][:80]}") if row["program__objectives__code"] \
+                     f"{shortened(row['program__objectives__description'], 80)}") if row["program__objectives__code"] \
                 else "No strategy objective linked"
         else:
             label = f"{row['program__code']} · {row['program__title']}"

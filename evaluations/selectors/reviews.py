@@ -10,6 +10,7 @@ from django.utils import timezone
 from programs.fiscal import funding_window
 from programs.models import Country, CrisisEvent, Funding, PlanningCycle, ProgramReview
 from programs.selectors.reviews import reviews_pending
+from infrastructure.sorting import by_name
 
 
 def _reviews(reviews: QuerySet[ProgramReview]) -> QuerySet[ProgramReview]:
@@ -22,7 +23,7 @@ def _reviews(reviews: QuerySet[ProgramReview]) -> QuerySet[ProgramReview]:
         reviews.select_related(
             "program__lead_agency", "program__rollup", "crisis__country", "cycle", "decided_by"
         )
-        .prefetch_related(Prefetch("program__countries", queryset=Country.objects.order_by("name")))
+        .prefetch_related(Prefetch("program__countries", queryset=Country.objects.order_by(by_name())))
         .annotate(window_funding=Coalesce(Subquery(funding, output_field=DecimalField()), Value(Decimal(0)),
                                           output_field=DecimalField()))
     )

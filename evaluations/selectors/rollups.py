@@ -8,6 +8,7 @@ from django.db.models import Max, QuerySet
 from programs.models import RUNNING_STATUSES
 
 from ..models import CountryRollup, GoalRollup, ProgramRollup, RegionRollup
+from infrastructure.sorting import by_name
 
 
 def program_rollups(program_ids: Iterable[int] | None = None) -> QuerySet[ProgramRollup]:
@@ -18,7 +19,7 @@ def program_rollups(program_ids: Iterable[int] | None = None) -> QuerySet[Progra
 
 def country_rollups(country_ids: Iterable[int] | None = None, *, with_programs_only: bool = False) -> QuerySet[CountryRollup]:
     """Country rollups (all, or of country_ids) by country name; with_programs_only drops countries with no running program."""
-    rows = CountryRollup.objects.select_related("country").order_by("country__name")
+    rows = CountryRollup.objects.select_related("country").order_by(by_name("country__name"))
     if with_programs_only:
         rows = rows.filter(program_count__gt=0)
     return rows if country_ids is None else rows.filter(country_id__in=list(country_ids))

@@ -16,6 +16,7 @@ from programs.models import User
 
 from ..models import FindingAcknowledgement
 from ..selectors.coordination import CHECKS
+from infrastructure.dates import date_text
 
 
 @transaction.atomic
@@ -56,7 +57,7 @@ def findings_acknowledge(*, user: User, findings: Iterable[tuple[str, str]], not
         if stored.note != note:
             raise StateConflict({"note": (
                 f"{stored.acknowledged_by.get_username()} acknowledged this finding on "
-                f"{stored.acknowledged_at:%Y-%m-%d} (“{stored.note}”) after the list was shown. Nothing was saved."
+                f"{date_text(stored.acknowledged_at)} (“{stored.note}”) after the list was shown. Nothing was saved."
             )})
     now = timezone.now()
     new = [FindingAcknowledgement(check_name=c, fingerprint=f, note=note, acknowledged_by=user, acknowledged_at=now)

@@ -19,6 +19,7 @@ from ..models import (
 from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope_message
 from .change_fields import RationaleMixin, VersionField
+from infrastructure.sorting import by_name
 
 MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
 
@@ -44,7 +45,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
-        fields["countries"].queryset = Country.objects.order_by("name")
+        fields["countries"].queryset = Country.objects.order_by(by_name())
         fields["lead_agency"].queryset = Agency.objects.order_by("code")
         if user is not None and user.agency_id and not permissions.is_administrator(user):
             # Analysts lead programs of their own agency only (the services enforce it too).

@@ -18,6 +18,7 @@ from ..models import (
 from ..services.records import RECORD_FIELDS
 from .change_fields import RationaleMixin, VersionField
 from .institution_picker import InstitutionChoiceField
+from infrastructure.sorting import by_name
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -99,7 +100,7 @@ class StrategyForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by("name")
+        self.fields["country"].queryset = Country.objects.order_by(by_name())
         self.fields["country"].help_text = "For a country strategy."
         self.fields["region"].queryset = Region.objects.order_by("scheme", "code")
         self.fields["region"].help_text = "For a regional strategy."

@@ -43,10 +43,10 @@ def template_xlsx(*, with_examples: bool = False) -> bytes:
     instructions.append(["sheet", "column", "required", "meaning"])
     for kind in KINDS:
         for column in kind.columns:
-            instructions.append([kind.label, column.name, "*" if column.required else "", column.help])
+            instructions.append([kind.sheet_name, column.name, "*" if column.required else "", column.help])
     instructions["A1"].font = Font(bold=True, size=14)
     for kind in KINDS:
-        sheet = workbook.create_sheet(kind.label[:31])
+        sheet = workbook.create_sheet(kind.sheet_name)
         sheet.append(kind.names)
         for cell in sheet[1]:
             cell.font = Font(bold=True)

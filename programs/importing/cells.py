@@ -22,7 +22,8 @@ from decimal import Decimal
 from infrastructure.exports import FORMULA_START
 from infrastructure.numbers import NumberError, number_from_text
 
-from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Period
+from ..models.measures import MOE_WEIGHT_MIN
+from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIOD_SPELLINGS, Period
 
 
 class CellError(ValueError):
@@ -49,7 +50,7 @@ def text(value: object, *, max_length: int | None = None) -> str:
     if "\x00" in result:
         raise CellError("contains a NUL character (binary data), which cannot be stored")
     if max_length is not None and len(result) > max_length:
-        raise CellError(f"is {len(result)} characters long; at most {max_length} are allowed")
+        raise CellError(f"the text is {len(result)} characters long; at most {max_length} are allowed")
     return result
 
 
@@ -71,7 +72,7 @@ def number(value: object, *, allow_negative: bool = False, places: int | None = 
         result = Decimal(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError("is not a finite number")
+            raise CellError("the value is not a finite number")
         result = excel_decimal(value)
     elif is_blank(value):
         return blank
@@ -87,6 +88,15 @@ def number(value: object, *, allow_negative: bool = False, places: int | None = 
         if result != result.quantize(Decimal(1).scaleb(-places)):
             raise CellError(f"{_plain(result)} has more than {places} decimal places")
         result = result.quantize(Decimal(1).scaleb(-places))
+    return result
+
+
+def weight(value: object) -> Decimal | None:
+    """An MOE's weight: a number above zero (at least ``MOE_WEIGHT_MIN``), three decimals
+    at most; None for an empty cell."""
+    result = number(value, allow_negative=True, places=3)
+    if result is not None and result < MOE_WEIGHT_MIN:
+        raise CellError(f"{_plain(result.normalize())} is not a weight; enter a number above zero (at least {MOE_WEIGHT_MIN})")
     return result
 
 
@@ -143,7 +153,7 @@ def period(value: object) -> str:
     try:
         return Period.parse(compact).code
     except ValueError as exc:
-        raise CellError(f"'{raw}' is not a period: {exc}") from exc
+        raise CellError(f"'{raw}' is not a period; use {PERIOD_SPELLINGS}") from exc
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y")

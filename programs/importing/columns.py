@@ -32,6 +32,13 @@ class TableKind:
     # Columns exports add for reading (status, surge, a breakdown status, ...); an import
     # ignores them (and says so in its report), so an exported file comes back in.
     read_only: tuple[str, ...] = ()
+    # The XLSX template's sheet name when the label is longer than Excel's 31 characters.
+    short_label: str = ""
+
+    @property
+    def sheet_name(self) -> str:
+        """The template's sheet for this kind (at most 31 characters, Excel's limit)."""
+        return self.short_label or self.label
 
     @property
     def names(self) -> list[str]:
@@ -73,6 +80,7 @@ PROGRAMS = TableKind(
 MOES = TableKind(
     key="moes",
     label="Measures of effectiveness and targets",
+    short_label="MOEs and targets",
     columns=(
         Column("program_code", True, "Code of the program the MOE belongs to.", "DOS-2027-0001", "DOS-2027-0001"),
         Column("moe_name", True, "Name of the MOE; with the program code, the key that identifies it.", "Maritime interdictions per quarter", "Maritime interdictions per quarter"),

@@ -69,7 +69,7 @@ class CountryMatcher:
     def match(self, value: str) -> Country:
         raw = value.strip()
         if not raw:
-            raise CellError("is empty; name a country or give its ISO code")
+            raise CellError("the cell is empty; name a country or give its ISO code")
         code = raw.upper()
         if len(code) == 3 and code.isalpha() and code in self.by_iso3:
             return self.by_iso3[code]

@@ -50,7 +50,7 @@ OPTIONAL_COLUMNS = (
     ("frequency", "frequency", lambda v: cells.choice(v, Frequency.choices)),
     ("cumulative", "is_cumulative", cells.boolean),
     ("allows_negative", "allows_negative", cells.boolean),
-    ("weight", "weight", lambda v: cells.number(v, places=3)),
+    ("weight", "weight", cells.weight),
     ("means_of_verification", "means_of_verification", cells.text),
 )
 
@@ -127,7 +127,7 @@ class MoeTable:
         target = reader.read("target", lambda v: cells.number(v, allow_negative=True, places=4))
         if (period is None) != (target is None) and not reader.errors:
             missing = "target" if target is None else "period"
-            reader.errors.append((missing, f"is required when the row has a {'period' if missing == 'target' else 'target'}"))
+            reader.errors.append((missing, f"a value is required when the row has a {'period' if missing == 'target' else 'target'}"))
         reader.fail_if_errors()
         if period is not None:
             result.key = f"{code} / {name} / {period}"

@@ -17,6 +17,9 @@ from .reading import FormulaWithoutValue
 
 CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED = "create", "update", "unchanged", "error", "skipped"
 OUTCOMES = (CREATE, UPDATE, UNCHANGED, ERROR, SKIPPED)
+# The report's tiles: each outcome under its count ("12 to create", "7 with errors").
+OUTCOME_TILES = ((CREATE, "to create"), (UPDATE, "to update"), (UNCHANGED, "unchanged"), (ERROR, "with errors"),
+                 (SKIPPED, "skipped"))
 FORM = "rationale (upload form)"
 
 
@@ -79,7 +82,7 @@ class RowReader:
             return None
         if cells.is_blank(value):
             if required:
-                self.errors.append((column, "is required"))
+                self.errors.append((column, "a value is required"))
             return None
         try:
             return parse(value)
@@ -101,13 +104,16 @@ FIELD_COLUMNS = {
 
 
 def validation_errors(exc: ValidationError, *, default: str) -> list[tuple[str, str]]:
+    """(column, message) pairs of a model's or a service's ValidationError: one message per
+    field, the first (a huge amount breaks both the digits and the maximum validators; the
+    reader needs one reason per cell)."""
     if hasattr(exc, "error_dict"):
         found = []
         for name, messages in exc.message_dict.items():
             column = FIELD_COLUMNS.get(name, default if name == "__all__" else name)
             if name in ("rationale_category", "rationale"):
                 messages = [f"{m} Set the rationale category and text on the upload form." for m in messages]
-            found.extend((column, m) for m in messages)
+            found.extend((column, m) for m in (messages if name == "__all__" else messages[:1]))
         return found
     return [(default, m) for m in exc.messages]
 

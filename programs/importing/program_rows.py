@@ -120,7 +120,7 @@ class ProgramTable:
         if data["start_fy"] and data["end_fy"] and data["end_fy"] < data["start_fy"]:
             reader.errors.append(("end_fy", f"FY{data['end_fy']} is before the start fiscal year FY{data['start_fy']}"))
         if not reader.present("fiscal_year") and any(reader.present(n) for n in amounts):
-            reader.errors.append(("fiscal_year", "is required when the row has funding amounts"))
+            reader.errors.append(("fiscal_year", "a value is required when the row has funding amounts"))
         reader.fail_if_errors()
         funding = None
         if fiscal_year is not None:

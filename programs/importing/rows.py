@@ -31,6 +31,11 @@ from .writing import HistoryAuthor
 INSTRUCTION_SHEETS = {"instructions", "read me", "readme", "notes"}
 
 
+def is_instruction_sheet(name: str) -> bool:
+    """A sheet people read (the template's "Instructions"), never imported or counted."""
+    return name.strip().lower() in INSTRUCTION_SHEETS
+
+
 class ImportRun:
     """One pass over a file's tables (the caller owns the transaction): each kind of table
     read row by row, then checked and written in bulk, programs before MOEs before
@@ -71,7 +76,7 @@ class ImportRun:
         """Every row's result, in processing order (programs, then MOEs, then measurements)."""
         recognised = []
         for order, table in enumerate(tables):
-            if table.name.strip().lower() in INSTRUCTION_SHEETS:
+            if is_instruction_sheet(table.name):
                 continue
             kind, mapping, header_errors, ignored = recognise(table.headers)
             if header_errors or kind is None:

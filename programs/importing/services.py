@@ -30,7 +30,7 @@ from .reading import FileRefused, read_tables, sniff_format
 from ..signals import program_changes_batched
 from infrastructure.history import acting_as
 from .outcomes import ERROR, summarise
-from .rows import ImportRun
+from .rows import ImportRun, is_instruction_sheet
 from .writing import HistoryAuthor
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def import_job_create(
         tables = read_tables(file_format, content)
     except FileRefused as exc:
         raise ValidationError({"file": str(exc)}) from exc
-    row_count = sum(len(t.rows) for t in tables)
+    row_count = sum(len(t.rows) for t in tables if not is_instruction_sheet(t.name))  # data rows only
     if row_count == 0:
         raise ValidationError({"file": "The file has a header row but no data rows."})
     with transaction.atomic():

@@ -14,6 +14,8 @@ from . import selectors, services
 from .blank_templates import template_csv, template_xlsx
 from .columns import KINDS, KINDS_BY_KEY
 from .forms import ImportUploadForm
+from .outcomes import OUTCOME_TILES
+from infrastructure.wording import counted
 
 REPORT_PAGE_SIZE = 200
 RECENT_JOBS = 10
@@ -70,7 +72,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "show": show,
             "progress": selectors.import_job_progress(job) if job.is_running else None,
-            "outcomes": [(key, (job.summary or {}).get(key, 0)) for key in ("create", "update", "unchanged", "error", "skipped")],
+            "outcomes": [(key, label, (job.summary or {}).get(key, 0)) for key, label in OUTCOME_TILES],
         },
     )
 
@@ -95,7 +97,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("importing:job", pk=job.pk)
     if job.status == ImportStatus.IMPORTED:
-        messages.success(request, f"Imported {job.file_name}: {job.row_count} rows.")
+        messages.success(request, f"Imported {job.file_name}: {counted(job.row_count, 'row')}.")
     elif job.status == ImportStatus.FAILED:
         messages.error(request, job.failure or "The import failed; nothing was saved.")
     return redirect("importing:job", pk=job.pk)

@@ -19,6 +19,9 @@ def _value_field(**kwargs) -> models.DecimalField:
     return USDecimalModelField(max_digits=18, decimal_places=4, **kwargs)
 
 
+# The smallest weight an MOE may have (zero would drop it from the achievement).
+MOE_WEIGHT_MIN = Decimal("0.001")
+
 class MoeKind(models.TextChoices):
     OUTCOME = "outcome", "Outcome (measure of effectiveness)"
     OUTPUT = "output", "Output (measure of performance)"
@@ -175,7 +178,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
     baseline_value = _value_field()
     baseline_date = models.DateField()
     weight = USDecimalModelField(
-        max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(Decimal("0.001"))]
+        max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(MOE_WEIGHT_MIN)]
     )
     means_of_verification = models.TextField(blank=True)
     history = history()

@@ -2,12 +2,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.formats import date_format
 
 from infrastructure.models import TimeStamped, Versioned, history, money_field
 from infrastructure.numbers import USIntegerModelField
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
+from infrastructure.dates import date_text
+from infrastructure.text import shortened
 
 
 class VettingStatus(models.TextChoices):
@@ -50,7 +51,7 @@ class Vetting(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         """Its unit, reference and request date (no query: page titles and history rows)."""
-        parts = [self.unit_name, self.reference, f"requested {date_format(self.requested_on, 'j M Y')}"]
+        parts = [self.unit_name, self.reference, f"requested {date_text(self.requested_on)}"]
         return ", ".join(part for part in parts if part)
 
 
@@ -82,7 +83,7 @@ class DonorEngagement(TimeStamped, Versioned):
         """Its years and the start of its description (no query: page titles and history rows)."""
         years = f"FY{self.start_fy}" if self.start_fy == self.end_fy else f"FY{self.start_fy}-FY{self.end_fy}"
         summary = " ".join(self.description.split())
-        return f"{summary[:60].rstrip()}{'...' if len(summary) > 60 else ''} ({years})" if summary else f"Engagement {years}"
+        return f"{shortened(summary)} ({years})" if summary else f"Engagement {years}"
 
 
 class PlanningCycle(TimeStamped):

@@ -18,6 +18,7 @@ from .reference import (
     Region,
     Sector,
 )
+from infrastructure.text import shortened
 
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)]
 
@@ -88,7 +89,7 @@ class Objective(TimeStamped, Archivable, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.description[:60]}"
+        return f"{self.code} {shortened(self.description)}"
 
 
 class ProgramStatus(models.TextChoices):

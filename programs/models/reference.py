@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
+from infrastructure.sorting import by_name
 
 
 class RegionScheme(models.TextChoices):
@@ -61,7 +62,7 @@ class Country(TimeStamped):
     history = history()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [by_name("name")]  # accents ignored (infrastructure.sorting)
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
@@ -207,7 +208,7 @@ class PartnerInstitution(TimeStamped, Archivable, Versioned):
     history = history()
 
     class Meta:
-        ordering = ["country__name", "name"]
+        ordering = [by_name("country__name"), by_name("name")]
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="institution_unique_name_per_country"),
             models.CheckConstraint(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from ..models import Country, Objective, PartnerInstitution
+from infrastructure.sorting import by_name
 
 
 def objectives_of_countries(country_ids: Iterable[int], *, keep: Iterable[int] = ()) -> QuerySet[Objective]:
@@ -29,4 +30,4 @@ def institutions_of_countries(country_ids: Iterable[int], *, keep: Iterable[int]
     """Partner institutions (not archived) of ``country_ids``, plus ``keep``."""
     return PartnerInstitution.objects.filter(
         Q(archived_at__isnull=True, country_id__in=list(country_ids)) | Q(pk__in=list(keep))
-    ).select_related("country").order_by("country__name", "name")
+    ).select_related("country").order_by(by_name("country__name"), by_name("name"))

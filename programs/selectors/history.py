@@ -15,8 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
+from infrastructure.dates import date_text, datetime_text
 
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "period_end"}
 
@@ -96,9 +95,9 @@ def readable(model: type[models.Model], name: str, value: Any, names: dict) -> s
     if isinstance(value, Decimal):
         return plain_decimal(value)
     if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "j M Y, H:i")
+        return datetime_text(value)
     if isinstance(value, dt.date):
-        return date_format(value, "j M Y")
+        return date_text(value)
     return str(value)
 
 

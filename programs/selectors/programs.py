@@ -30,6 +30,7 @@ from ..models import (
     Target,
     Vetting,
 )
+from infrastructure.sorting import by_name
 
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
@@ -65,7 +66,7 @@ def program_queryset(*, include_archived: bool = True) -> QuerySet[Program]:
 def program_list_queryset() -> QuerySet[Program]:
     """Programs for list pages: with their countries, supporting agencies, goals and sectors."""
     return program_queryset().prefetch_related(
-        Prefetch("countries", queryset=Country.objects.only("id", "iso3", "name").order_by("name")),
+        Prefetch("countries", queryset=Country.objects.only("id", "iso3", "name").order_by(by_name())),
         "supporting_agencies",
         Prefetch("goals", queryset=Goal.objects.only("id", "code", "title", "sort_order")),
         "sectors",
@@ -91,7 +92,7 @@ def program_detail(*, pk: int) -> Program:
         .prefetch_related(
             Prefetch(
                 "countries",
-                queryset=Country.objects.select_related("state_bureau", "combatant_command").order_by("name"),
+                queryset=Country.objects.select_related("state_bureau", "combatant_command").order_by(by_name()),
             ),
             "supporting_agencies",
             Prefetch("partner_institutions__vettings", queryset=Vetting.objects.order_by("-requested_on")),

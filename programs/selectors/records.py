@@ -6,12 +6,13 @@ from django.db.models.functions import Concat
 
 from ..models import DonorEngagement, ImplementingPartner, Objective, PartnerInstitution, Strategy, Vetting
 from .programs import PICKER_RESULTS
+from infrastructure.sorting import by_name
 
 
 def partner_institutions() -> QuerySet[PartnerInstitution]:
     """Partner institutions with their country and program_count, by country and name."""
     return PartnerInstitution.objects.select_related("country").annotate(program_count=Count("programs", distinct=True)).order_by(
-        "country__name", "name", "pk"
+        by_name("country__name"), by_name("name"), "pk"
     )
 
 

@@ -26,6 +26,7 @@ from infrastructure.bulk_update import rows_update
 from infrastructure.conflicts import StateConflict
 from infrastructure.saving import timestamps_touch
 from infrastructure.versioning import version_conflict
+from infrastructure.wording import counted
 
 APPROVE, RETURN = "approve", "return"
 DECISIONS = (APPROVE, RETURN)
@@ -33,10 +34,6 @@ DECISIONS = (APPROVE, RETURN)
 
 # The longest reason the queue's form states and the service accepts (never cut).
 REASON_MAX_LENGTH = 1000
-
-def _plural(n: int, noun: str = "value") -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
 
 @transaction.atomic
 def measurements_decide(
@@ -102,21 +99,21 @@ def _check(user: User, rows: list[Measurement], ids: list[int], decision: str, v
     gone = len(ids) - len(rows)
     not_submitted = [m for m in rows if m.status != MeasurementStatus.SUBMITTED]
     if gone or not_submitted:
-        raise StateConflict({"status": f"{_plural(gone + len(not_submitted))} of the selection "
+        raise StateConflict({"status": f"{counted(gone + len(not_submitted), 'value')} of the selection "
                                        f"{'is' if gone + len(not_submitted) == 1 else 'are'} no longer waiting for approval "
                                        f"(decided or changed meanwhile). Nothing was {verb}; reload the queue."})
     archived = [m for m in rows if archived_ancestor(m) is not None]
     if archived:
-        raise ValidationError(f"{_plural(len(archived))} belong to an archived MOE or program. Nothing was {verb}.")
+        raise ValidationError(f"{counted(len(archived), 'value')} belong to an archived MOE or program. Nothing was {verb}.")
     if versions is not None:
         stale = [m for m in rows if version_conflict(m, versions.get(m.pk))]
         if stale:
-            raise StateConflict({"version": f"{_plural(len(stale))} changed since you loaded the page "
+            raise StateConflict({"version": f"{counted(len(stale), 'value')} changed since you loaded the page "
                                             f"({', '.join(f'{m.moe.name} {m.period}' for m in stale[:5])}"
                                             f"{' ...' if len(stale) > 5 else ''}). Nothing was {verb}; reload the queue."})
     if decision == APPROVE:
         own = [m for m in rows if m.entered_by_id == user.pk]
         if own:
-            raise ValidationError({"__all__": f"You last changed {_plural(len(own))} of the selection, so another manager "
+            raise ValidationError({"__all__": f"You last changed {counted(len(own), 'value')} of the selection, so another manager "
                                             f"must approve {'it' if len(own) == 1 else 'them'} (four eyes). Nothing was approved; "
                                             "leave them out of the selection."}, code="four_eyes")

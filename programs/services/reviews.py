@@ -32,6 +32,7 @@ from ..models import (
 from ..signals import country_inputs_changed
 from infrastructure.saving import validated_save
 from .programs import program_transition
+from infrastructure.dates import date_text
 
 # Programs not yet running that a planning cycle may initiate.
 PIPELINE_STATUSES = (ProgramStatus.PROPOSED, ProgramStatus.APPROVED)
@@ -78,7 +79,7 @@ def crisis_event_close(*, user: User, crisis: CrisisEvent, closed_on: dt.date) -
     if closed_on is None:
         raise ValidationError({"closed_on": "Give the date the crisis ended."})
     if crisis.closed_on is not None:
-        raise StateConflict({"closed_on": f"This crisis is already closed (on {crisis.closed_on:%Y-%m-%d})."})
+        raise StateConflict({"closed_on": f"This crisis is already closed (on {date_text(crisis.closed_on)})."})
     if closed_on < crisis.occurred_on:
         raise ValidationError({"closed_on": "A crisis cannot close before it occurred."})
     crisis.closed_on = closed_on

@@ -38,7 +38,8 @@ class AccountFunding:
 def funding_by_account(country_ids: list[int] | None) -> AccountFunding:
     """Obligated USD by funding account (``Program.funding_authority``) and fiscal year,
     of programs not archived with a country in ``country_ids`` (None: all), each program
-    once (a regional program counts in full, as on the dashboards). One query."""
+    once (a regional program counts in full, as on the dashboards); an account with
+    nothing obligated in any of the years is left out. One query."""
     rows = Funding.objects.filter(program__archived_at__isnull=True)
     if country_ids is not None:
         rows = rows.filter(program__in=Program.objects.filter(countries__id__in=country_ids).values("id"))
@@ -53,7 +54,7 @@ def funding_by_account(country_ids: list[int] | None) -> AccountFunding:
     return AccountFunding(years=ordered, rows=[
         {"account": account, **{f"fy{y}": amounts.get(y, Decimal(0)) for y in ordered},
          "total": sum(amounts.values(), Decimal(0))}
-        for account, amounts in sorted(by_account.items())])
+        for account, amounts in sorted(by_account.items()) if any(amounts.values())])  # no all-zero rows
 
 
 def review_decisions(country: Country) -> QuerySet[ProgramReview]:

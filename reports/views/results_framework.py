@@ -11,6 +11,7 @@ from programs.filters import filter_refusal
 from programs.models import Country
 
 from ..selectors.results_framework import EXPORT_COLUMNS, framework_rows, results_framework
+from infrastructure.sorting import by_name
 
 
 def results_framework_page(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
@@ -31,7 +32,7 @@ def results_framework_page(request: HttpRequest, fmt: str | None = None) -> Http
         return filter_refusal(scope) or export_response(framework_rows(framework), columns, fmt=fmt, stem=stem)
     query = request.GET.urlencode()
     return render(request, "reports/results_framework.html", {
-        "framework": framework, "scope": scope, "scope_label": scope_label, "countries": Country.objects.order_by("name").values_list(
+        "framework": framework, "scope": scope, "scope_label": scope_label, "countries": Country.objects.order_by(by_name()).values_list(
             "iso3", "name"), "regions": region_choices(), "selected_country": country.iso3 if country else "",
         "selected_region": request.GET.get("region", "") if region else "",
         "export_query": f"?{query}" if query else "",

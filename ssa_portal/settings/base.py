@@ -80,6 +80,9 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "identity.context_processors.local_sign_in",
             ],
+            # us_date / us_datetime: the one way pages show dates and times (infrastructure/dates.py);
+            # counted: the one plural rule (infrastructure/wording.py).
+            "builtins": ["infrastructure.templatetags.portal_dates", "infrastructure.templatetags.portal_wording"],
         },
     },
 ]
@@ -134,6 +137,9 @@ TIME_ZONE = "UTC"
 DISPLAY_TIME_ZONE = env.str("DISPLAY_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
+# Dates month first ("Dec 1, 2026"), times with their zone ("Dec 1, 2026, 9:20 PM EST"):
+# ssa_portal/formats/en/formats.py, also what the admin shows.
+FORMAT_MODULE_PATH = ["ssa_portal.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -135,7 +135,7 @@ def test_bad_inputs_name_the_field_and_save_nothing(manager):
     errors = caught.value.message_dict
     assert errors["envelopes"] == ["FMF is listed twice.", "IMET: 'lots' is not an amount in US dollars."]
     assert errors["minimums"] == ["'XXX' is not a country's ISO3 code.", "'9' is not a priority tier (1 to 4)."]
-    assert errors["ceilings"] == ["KEN: the amount must be from 0 to 99,999,999,999,999.99 US dollars (got -5)."]
+    assert errors["ceilings"] == ["KEN: the amount must be from $0 to $99,999,999,999,999.99 (got -$5)."]
     assert errors["restrictions"] == ["KEN: 'PKO' is not one of the scenario's envelopes."]
     assert not Scenario.objects.exists() and not Envelope.objects.exists()
 

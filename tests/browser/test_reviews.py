@@ -46,7 +46,7 @@ def test_a_manager_records_a_review_decision_on_the_planning_worksheet(new_page,
     page.goto("/dashboards/reviews/planning/?fy=2027")
     page.click("text=Open the FY2027 planning cycle")
     row = page.locator(f"#worksheet tr[data-program='{program.code}']")
-    assert "no score" in row.inner_text()
+    assert "No score" in row.inner_text()
     row.locator("select[name=decision]").select_option("restructure")
     row.locator("textarea[name=rationale]").fill("Partner unit reorganised; refocus on border posts")
     row.locator("text=Record decision").click()

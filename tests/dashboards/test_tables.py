@@ -39,7 +39,7 @@ def test_cells_are_formatted_for_the_page_and_plain_in_the_download():
     assert first.get_cell("name") == '<a href="/things/7/">Kenya &lt;b&gt;</a>'
     assert first.get_cell("amount") == "$1,234,567"
     assert first.get_cell("share") == "87.2 %"  # one decimal
-    assert first.get_cell("when") == "30 Nov 2026"
+    assert first.get_cell("when") == "Nov 30, 2026"
     assert [second.get_cell(name) for name in ("amount", "share", "when", "remark")] == ["—"] * 4
     header, *values = list(table.as_values())
     assert header == ["Name", "Amount (USD)", "Share", "When", "Remark"] == table.headers

@@ -380,7 +380,7 @@ def test_moe_and_measurement_errors_name_their_columns(analyst_a):
     assert errors[3] == ("period", "FY2035-Q1 is outside the program's years FY2027-FY2029.")
     assert errors[4] == ("baseline_date", "'soon' is not a date; write it as 2026-09-30")
     assert errors[5][0] == "program_code" and "no program has the code 'NOPE-1'" in errors[5][1]
-    assert errors[6] == ("target", "is required when the row has a period")
+    assert errors[6] == ("target", "a value is required when the row has a period")
 
 
 def test_measurement_rules(analyst_a):

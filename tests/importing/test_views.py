@@ -153,7 +153,7 @@ def test_xlsx_template_has_a_sheet_per_kind(client, analyst_a):
     client.force_login(analyst_a)
     response = client.get(reverse("importing:template", args=["workbook.xlsx"]))
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert workbook.sheetnames == ["Instructions", *[k.label[:31] for k in KINDS]]
+    assert workbook.sheetnames == ["Instructions", *[k.sheet_name for k in KINDS]]
     assert [c.value for c in next(workbook[KINDS[0].label].iter_rows(max_row=1))] == KINDS[0].names
 
 

@@ -115,7 +115,7 @@ def test_approvals_queue_shows_breakdown_status(client, analyst_a, manager, moe)
         for name, amount in (("female", female), ("male", male)):
             if amount is not None:  # stored as old data may be: straight to the table
                 measurement.breakdown.create(category_id=ids[name], value=amount)
-        expected[measurement.pk] = ["Complete", "Partial", "Mismatch", "None"][quarter - 1]
+        expected[measurement.pk] = ["Complete", "Partial", "Mismatch", "No breakdown"][quarter - 1]
     client.force_login(manager)
     page = client.get(reverse("programs:approvals")).content.decode()
     for pk, label in expected.items():
@@ -125,7 +125,7 @@ def test_approvals_queue_shows_breakdown_status(client, analyst_a, manager, moe)
     header = export.splitlines()[0].split(",")
     column = header.index("breakdown")
     assert column >= len(MEASUREMENTS.names)  # after the import template's columns
-    assert sorted(line.split(",")[column] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "None", "Partial"]
+    assert sorted(line.split(",")[column] for line in export.splitlines()[1:]) == ["Complete", "Mismatch", "No breakdown", "Partial"]
 
 
 def test_api_records_and_shows_a_breakdown_and_refuses_a_mismatch(token_client, analyst_a, moe):

@@ -50,7 +50,9 @@ def test_the_page_shows_local_time_to_the_minute_and_links(client, approved, ana
     from zoneinfo import ZoneInfo
 
     local = timezone.localtime(entry.history_date, ZoneInfo("America/New_York"))
-    assert f"{local.day} {local:%b %Y, %H:%M} " in page and f"{local:%H:%M:%S}" not in page
+    hour = local.hour % 12 or 12  # "Nov 30, 2026, 9:20 PM EST" (docs/design.md, dates and times)
+    assert f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M %p} {local.tzname()}" in page
+    assert f'datetime="{local.isoformat(timespec="seconds")}"' in page
     assert f'href="{reverse("programs:moe-history", args=[approved.moe_id])}"' in page
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from api.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, api_token_issue
 from programs.models import User
+from infrastructure.dates import datetime_text
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
-            f"Token for {username} ({grant}), expires {grant.expires_at:%Y-%m-%d %H:%M} UTC.\n"
+            f"Token for {username} ({grant}), expires {datetime_text(grant.expires_at)}.\n"
             "Store it now; it is not shown again:\n"
         )
         self.stdout.write(token)
