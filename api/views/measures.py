@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -139,11 +138,9 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
             "first. An approved value is a 409: correct it instead (with a rationale; it goes back for approval). "
             "A missing or stale version is a 409 too, nothing removed."
         ),
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY, required=True,
-                                     description="The version you read.")],
+        parameters=[VersionSerializer],  # ?version=N, as the body's version of other writes
         request=None,
-        responses={204: OpenApiResponse(description="Removed."),
-                   409: OpenApiResponse(description="Submitted or approved (the message says what to do), or a stale version.")},
+        responses={204: OpenApiResponse(description="Removed.")},  # 409 and the errors: PortalAutoSchema
     )
     def destroy(self, request, *args, **kwargs):
         measurement = self.get_object()
