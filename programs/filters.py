@@ -18,6 +18,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseBadRequest
+from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django_filters.fields import IsoDateTimeField
 
@@ -33,6 +34,7 @@ from .models import (
     Measurement,
     MeasurementStatus,
     MoeKind,
+    measured_period_problem,
     ImplementingPartner,
     ImplementingPartnerKind,
     InstitutionLevel,
@@ -576,7 +578,8 @@ class ApprovalFilter(django_filters.FilterSet):
             (code, code) for code in waiting.values_list("moe__program__lead_agency__code", flat=True)
             .distinct().order_by("moe__program__lead_agency__code")])
         fields["period"].widget = forms.Select(choices=lambda: [("", "Any period")] + [
-            (code, code) for code, _ in waiting.values_list("period", "period_end").distinct().order_by("period_end", "period")])
+            (code, code) for code, _ in waiting.values_list("period", "period_end").distinct().order_by("period_end", "period")
+            if measured_period_problem(Period.parse(code), today=timezone.localdate()) is None])  # started only
         for field in fields.values():
             if not isinstance(field.widget, forms.Select):
                 continue

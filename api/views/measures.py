@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,6 +15,7 @@ from programs.models import MeasureOfEffectiveness, Measurement, MeasurementDisa
 from infrastructure.versioning import check_version
 from programs.services.measures import (
     measurement_approve,
+    measurement_delete,
     measurement_record,
     measurement_return,
     measurements_submit,
@@ -124,10 +125,29 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     filterset_class = filters.MeasurementFilter
     ordering_fields = ["id", "period_end", "updated_at"]
     renderer_classes = [FastJSONRenderer, *PortalViewSet.renderer_classes[1:]]
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
         return _measurement_queryset()
+
+    @extend_schema(
+        summary="Remove a draft or returned measurement entered by mistake (send the version you read)",
+        description=(
+            "Who may edit the value may remove it while it is a draft or returned for revision; the history "
+            "keeps it (who, when, the old value). A submitted value is a 409: ask a manager to return it "
+            "first. An approved value is a 409: correct it instead (with a rationale; it goes back for approval). "
+            "A missing or stale version is a 409 too, nothing removed."
+        ),
+        parameters=[VersionSerializer],  # ?version=N, as the body's version of other writes
+        request=None,
+        responses={204: OpenApiResponse(description="Removed.")},  # 409 and the errors: PortalAutoSchema
+    )
+    def destroy(self, request, *args, **kwargs):
+        measurement = self.get_object()
+        serializer = VersionSerializer(data={k: v for k, v in request.query_params.items() if k == "version"})
+        serializer.is_valid(raise_exception=True)
+        measurement_delete(user=request.user, measurement=measurement, version=serializer.validated_data.get("version"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(Measurement.objects.all())

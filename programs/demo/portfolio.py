@@ -686,7 +686,9 @@ class _Builder:
     def insert_moes_targets_measurements(self) -> None:
         def rows() -> Iterator[tuple]:
             for plan in self.plans:
-                baseline_date = _quarter(plan.first_targeted)[1] - dt.timedelta(days=1)
+                # The day before the first target's quarter, and never after "today" (a
+                # baseline is measured: programs.models.measured_date_problem).
+                baseline_date = min(_quarter(plan.first_targeted)[1] - dt.timedelta(days=1), self.calendar.as_of)
                 for moe in plan.moes:
                     template = moe["template"]
                     yield (plan.id, moe["name"], template.kind, template.unit, False, template.direction,

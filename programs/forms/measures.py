@@ -130,14 +130,16 @@ class ReturnForm(forms.Form):
 class MeasurementGridForm(RationaleMixin, forms.Form):
     """One value field per (MOE, period) cell of the grid, plus the version it read.
 
-    Field names: ``value_<moe id>_<period>`` and ``version_<moe id>_<period>``.
-    A blank cell records nothing (a stored value is never removed from here).
+    Field names: ``value_<moe id>_<period>`` and ``version_<moe id>_<period>``. A cell
+    whose period has not started (``not_started``) has no field: it takes no value yet.
+    A blank new cell records nothing; clearing a stored value removes it (the service
+    allows it for drafts and returned values only).
     """
 
     def __init__(self, *args, cells: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.cells = cells
-        for cell in cells:
+        self.cells = [cell for cell in cells if not cell.get("not_started")]
+        for cell in self.cells:
             key = cell["key"]
             measurement = cell.get("measurement")
             self.fields[f"value_{key}"] = value_field(
@@ -152,13 +154,15 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
         self.order_fields(["rationale_category", "rationale"])
 
     def changed_cells(self) -> list[dict]:
-        """Cells with a value that differs from the stored one (or a new value)."""
+        """Cells with a value that differs from the stored one, a new value, or a stored
+        value cleared (``value`` None: to be removed). A cell the post does not carry at
+        all is left as it is (only an input sent empty clears)."""
         changed = []
         for cell in self.cells:
             value = self.cleaned_data.get(f"value_{cell['key']}")
-            if value is None:
-                continue
             measurement = cell.get("measurement")
+            if value is None and (measurement is None or self.add_prefix(f"value_{cell['key']}") not in self.data):
+                continue
             if measurement is not None and measurement.value == value:
                 continue
             changed.append({**cell, "value": value, "version": self.cleaned_data.get(f"version_{cell['key']}")})

@@ -10,6 +10,8 @@ from .measures import (  # noqa: F401
     MeasurementStatus,
     MoeKind,
     Target,
+    measured_date_problem,
+    measured_period_problem,
     moe_period_error,
     moe_periods_allowed,
     PERCENT_MAX,

@@ -1,4 +1,5 @@
 """Measures of effectiveness (MOEs), their targets and measurements."""
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,9 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import In
+from django.utils import timezone
+
+from infrastructure.dates import date_text
 
 from ..fiscal import Period
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
@@ -132,6 +136,27 @@ def moe_value_broken_q(*, value: str = "value", moe: str = "moe__") -> Q:
     )
 
 
+def measured_period_problem(period: Period, *, today: dt.date) -> str | None:
+    """Why no measured value can be recorded for ``period`` yet, or None once it has started
+    (on its first day: FY2027-Q1 starts October 1, 2026). The one definition of the rule
+    "a value is measured, so its period has begun", used by model validation (services for
+    pages and API, the importer's ``full_clean``), the grid (read-only cells) and the
+    approvals queue's period list. Targets are plans: they are not held to it."""
+    if period.start <= today:
+        return None
+    return (f"{period.code} has not started yet: its values can be entered from {date_text(period.start)} "
+            "(targets for it can be set now).")
+
+
+def measured_date_problem(day: dt.date | None, *, label: str, today: dt.date) -> str | None:
+    """Why ``day`` cannot be the date something was measured (a value's collection date, an
+    MOE's baseline date): it is after ``today``; None otherwise. ``label`` names the field
+    in the message ("Collection date")."""
+    if day is None or day <= today:
+        return None
+    return f"{label} {date_text(day)} is in the future: enter today ({date_text(today)}) or an earlier day."
+
+
 class PeriodMixin(models.Model):
     """A reporting period code (``FY2027-Q1``) and its end date, kept in step on clean()."""
 
@@ -199,10 +224,16 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
 
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.baseline_value is not None:
             problem = moe_value_problem(self.baseline_value, unit=self.unit, allows_negative=self.allows_negative)
             if problem:
-                raise ValidationError({"baseline_value": problem})
+                errors["baseline_value"] = problem
+        problem = measured_date_problem(self.baseline_date, label="Baseline date", today=timezone.localdate())
+        if problem:
+            errors["baseline_date"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class Target(TimeStamped, Versioned, PeriodMixin):
@@ -301,12 +332,27 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
         return f"{self.period}: {self.value}"
 
     def clean(self) -> None:
+        """The value within the MOE's range; the period started and the collection date not
+        in the future (``measured_period_problem``, ``measured_date_problem``). A returned
+        value is exempt from the period rule: a manager can return one recorded before the
+        rule for a period not started, so that its analyst can clear it."""
         super().clean()
+        errors = {}
         moe = getattr(self, "moe", None)
         if moe is not None and self.value is not None:
             problem = moe_value_problem(self.value, unit=moe.unit, allows_negative=moe.allows_negative)
             if problem:
-                raise ValidationError({"value": problem})
+                errors["value"] = problem
+        today = timezone.localdate()
+        if self.status != MeasurementStatus.RETURNED:
+            problem = measured_period_problem(Period.parse(self.period), today=today)
+            if problem:
+                errors["period"] = problem
+        problem = measured_date_problem(self.collected_on, label="Collection date", today=today)
+        if problem:
+            errors["collected_on"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class MeasurementDisaggregation(TimeStamped):

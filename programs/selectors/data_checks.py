@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q
+from django.utils import timezone
 
 from ..disaggregation import breakdown_errors
 from ..fiscal import Period
@@ -13,8 +14,11 @@ from ..models import (
     Funding,
     MeasureOfEffectiveness,
     Measurement,
+    MeasurementStatus,
     MeasurementDisaggregation,
     Target,
+    measured_date_problem,
+    measured_period_problem,
     moe_period_error,
     moe_value_broken_q,
     moe_value_problem,
@@ -104,11 +108,37 @@ def breakdown_findings() -> Iterator[Finding]:
                           problem)
 
 
+def measured_dates_findings() -> Iterator[Finding]:
+    """Values of periods that have not started (returned ones excepted: they wait for their
+    analyst to clear them), collection dates and MOE baseline dates after today
+    (``measured_period_problem``, ``measured_date_problem``)."""
+    today = timezone.localdate()
+    rows = (
+        Measurement.objects.select_related("moe__program")
+        .filter(Q(period_end__gt=today) | Q(collected_on__gt=today))
+        .order_by("moe__program__code", "moe_id", "period_end")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        where = f"{row.moe.program.code} / {row.moe.name} {row.period}"
+        if row.status != MeasurementStatus.RETURNED:
+            problem = measured_period_problem(Period.parse(row.period), today=today)
+            if problem:
+                yield Finding("measured-dates", "measurement", row.pk, where, problem)
+        problem = measured_date_problem(row.collected_on, label="Collection date", today=today)
+        if problem:
+            yield Finding("measured-dates", "measurement", row.pk, where, problem)
+    moes = MeasureOfEffectiveness.objects.select_related("program").filter(baseline_date__gt=today)
+    for moe in moes.order_by("program__code", "id").iterator(chunk_size=2000):
+        problem = measured_date_problem(moe.baseline_date, label="Baseline date", today=today)
+        yield Finding("measured-dates", "MOE", moe.pk, f"{moe.program.code} / {moe.name}", problem or "")
+
+
 CHECKS = {
     "period-frequency": period_frequency_findings,
     "program-years": program_years_findings,
     "breakdown": breakdown_findings,
     "moe-value": moe_value_findings,
+    "measured-dates": measured_dates_findings,
 }
 
 

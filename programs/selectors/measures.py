@@ -4,12 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from ..actuals import period_actual
 from ..disaggregation import BreakdownStatus, breakdown_status
 from ..fiscal import Period, current_fiscal_year
 from ..models import Frequency, MeasureOfEffectiveness, Measurement, MeasurementDisaggregation, MeasurementStatus
-from ..models import Program, Target
+from ..models import Program, Target, measured_period_problem
 
 
 def grid_fiscal_year(program: Program, requested: str | None) -> int:
@@ -58,7 +59,9 @@ def _running_total(moe: MeasureOfEffectiveness, period: str, measurement: Measur
 def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
     """Rows of the entry grid: each MOE with four quarter cells holding (or not) an input.
     A cumulative MOE's cell also holds its running total (``running_total``: the actual
-    its running-total target compares with; the input is the period's increment).
+    its running-total target compares with; the input is the period's increment). A cell
+    whose period has not started has ``not_started``, the reason it takes no value yet
+    (``measured_period_problem``), else None.
 
     A fixed number of queries whatever the number of MOEs (MOEs, then their measurements,
     targets of the fiscal year, cumulative MOEs' approved values up to the year's end and
@@ -76,6 +79,7 @@ def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
         )
         .order_by("id")
     )
+    today = timezone.localdate()
     rows = []
     for moe in moes:
         by_period = {m.period: m for m in moe.grid_measurements}
@@ -96,6 +100,7 @@ def measurement_grid(*, program: Program, fiscal_year: int) -> list[dict]:
                     "measurement": measurement,
                     "target": targets.get(period),
                     "running_total": _running_total(moe, period, measurement),
+                    "not_started": measured_period_problem(Period.parse(period), today=today),
                 }
             )
         rows.append({"moe": moe, "cells": cells})

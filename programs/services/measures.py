@@ -27,6 +27,7 @@ from ..models import (
     Program,
     Target,
     User,
+    measured_period_problem,
     moe_period_error,
     moe_value_problem,
 )
@@ -439,6 +440,45 @@ def measurement_record(
     return measurement
 
 
+# Why a value in each of these states cannot be removed, and what to do instead: the one
+# wording of the rule for the grid, the API and the docs (docs/evaluations.md).
+NOT_REMOVABLE = {
+    MeasurementStatus.SUBMITTED: (
+        "it is submitted for approval and cannot be removed. Ask a manager to return it; "
+        "a returned value can be corrected or cleared."
+    ),
+    MeasurementStatus.APPROVED: (
+        "it is approved and cannot be removed. Correct it instead, with a reason; "
+        "the correction goes back to a manager for approval."
+    ),
+}
+
+
+@transaction.atomic
+def measurement_delete(
+    *, user: User, measurement: Measurement, version: int | None, rationale_category: str = "", rationale: str = "",
+) -> None:
+    """Remove a value entered by mistake: a draft or returned measurement, by someone who
+    may edit it (the program's editor; nothing archived). ``version`` is the one the writer
+    read (missing or stale: StaleVersionError). A submitted or approved value is refused
+    (StateConflict on "status", 409, saying what to do: ``NOT_REMOVABLE``). The history
+    keeps the deletion with its author, time, the old value (and its breakdown's) and the
+    rationale; the program is announced (sync clients, rollups)."""
+    measurement = (
+        Measurement.objects.select_for_update().select_related("moe__program__lead_agency").get(pk=measurement.pk)
+    )
+    _editable(user, measurement)
+    check_version(measurement, version)
+    if measurement.status in NOT_REMOVABLE:
+        raise StateConflict({"status": f"{measurement.period}: {NOT_REMOVABLE[measurement.status]}"})
+    rationale = rationale or "removed (entered by mistake)"
+    for row in measurement.breakdown.all():
+        _delete(row, user=user, rationale_category=rationale_category, rationale=rationale)
+    program_id = measurement.moe.program_id
+    _delete(measurement, user=user, rationale_category=rationale_category, rationale=rationale)
+    _announce(program_id)
+
+
 # A breakdown as loaded for the rule: category id -> (category, value).
 Breakdown = dict[int, tuple[DisaggregationCategory, Decimal]]
 
@@ -572,20 +612,27 @@ def measurement_grid_record(
 ) -> dict[str, int]:
     """Record a grid of values (one per MOE and period) in one transaction: all or nothing.
 
-    Each cell is ``{"key", "moe", "period", "value", "version"}``; errors are collected per
-    cell under ``value_<key>`` so the grid shows each next to its input. With ``submit``,
-    the program's draft and returned measurements of ``periods`` are then submitted.
-    Returns {"recorded": n, "resubmitted": k, "submitted": m}: of the n values saved, k were
-    approved values whose correction went back for approval (``measurement_record``).
+    Each cell is ``{"key", "moe", "period", "value", "version"}`` plus, for a cleared cell
+    (``value`` None), its stored ``measurement``, which is removed (``measurement_delete``:
+    drafts and returned values only). Errors are collected per cell under ``value_<key>`` so
+    the grid shows each next to its input. With ``submit``, the program's draft and returned
+    measurements of those of ``periods`` that have started are then submitted. Returns
+    {"recorded": n, "resubmitted": k, "removed": r, "submitted": m}: of the n values saved,
+    k were approved values whose correction went back for approval (``measurement_record``).
     """
     _editable(user, program)
     errors: dict[str, list[str]] = {}
-    recorded = resubmitted = 0
+    recorded = resubmitted = removed = 0
     for cell in cells:
         if cell["moe"].program_id != program.pk:
             raise ValidationError({"__all__": "A measure in the grid does not belong to this program."})
         try:
             with transaction.atomic():
+                if cell["value"] is None:
+                    measurement_delete(user=user, measurement=cell["measurement"], version=cell.get("version"),
+                                       rationale_category=rationale_category, rationale=rationale)
+                    removed += 1
+                    continue
                 saved = measurement_record(
                     user=user,
                     moe=cell["moe"],
@@ -607,14 +654,16 @@ def measurement_grid_record(
         raise ValidationError(errors)
     submitted = 0
     if submit:
+        today = timezone.localdate()
+        started = [code for code in periods if measured_period_problem(Period.parse(code), today=today) is None]
         pending = Measurement.objects.filter(
             moe__program=program,
             moe__archived_at__isnull=True,
-            period__in=list(periods),
+            period__in=started,
             status__in=[MeasurementStatus.DRAFT, MeasurementStatus.RETURNED],
         )
         submitted = measurements_submit(user=user, measurements=list(pending))
-    return {"recorded": recorded, "resubmitted": resubmitted, "submitted": submitted}
+    return {"recorded": recorded, "resubmitted": resubmitted, "removed": removed, "submitted": submitted}
 
 
 @transaction.atomic

@@ -187,15 +187,16 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
         form = MeasurementGridForm(cells=cells)
     for row in rows:
         row["fields"] = [
-            None if cell is None else {
+            None if cell is None else cell if cell["not_started"] else {
                 **cell,
                 "value_field": form[f"value_{cell['key']}"],
                 "version_field": form[f"version_{cell['key']}"],
             }
             for cell in row["cells"]
         ]
+    statuses = {c["measurement"].status for c in form.cells if c["measurement"]}
     context.update({"form": form, "rows": rows, "quarters": [f"Q{q}" for q in (1, 2, 3, 4)],
-                    "needs_rationale": any(c["measurement"] and c["measurement"].status == "approved" for c in cells)})
+                    "needs_rationale": "approved" in statuses, "has_locked": bool(statuses & {"approved", "submitted"})})
     return render(request, "programs/measurement_grid.html", context, status=status)
 
 
@@ -205,9 +206,12 @@ def _values(n: int) -> str:
 
 def grid_outcome(result: dict[str, int]) -> str:
     """What a grid save did, in words: "1 value saved and sent back for approval",
-    "2 values saved as draft; 3 values submitted for approval", "nothing changed"."""
+    "2 values saved as draft; 3 values submitted for approval", "1 value removed",
+    "nothing changed"."""
     drafts = result["recorded"] - result["resubmitted"]
     parts = []
+    if result.get("removed"):
+        parts.append(f"{_values(result['removed'])} removed")
     if result["resubmitted"]:
         parts.append(f"{_values(result['resubmitted'])} saved and sent back for approval")
     if drafts and not result["submitted"]:

@@ -179,6 +179,20 @@ def _allocation_lines_distinct(body: dict) -> None:
         body["restrictions"] = distinct(body["restrictions"], lambda i: (i.get("country"), i.get("account")))
 
 
+def _period_started(code: str) -> str:
+    """A generated period code moved to last fiscal year if it has not started (unreadable
+    codes are left for the API to refuse)."""
+    from programs.fiscal import Period, current_fiscal_year
+
+    try:
+        period = Period.parse(code)
+    except ValueError:
+        return code
+    if period.start <= dt.date.today():
+        return code
+    return Period(current_fiscal_year() - 1, period.kind, period.number).code
+
+
 def _target_of_frequency(target: Any, frequency: str) -> Any:
     """A generated target whose period is of the MOE's frequency (its fiscal year kept)."""
     if not isinstance(target, dict) or not isinstance(target.get("period"), str):
@@ -273,9 +287,15 @@ def map_case(context, case):
         if isinstance(case.body.get("supporting_agencies"), list) and "lead_agency" in case.body:
             case.body["supporting_agencies"] = [a for a in case.body["supporting_agencies"]
                                                 if a != case.body["lead_agency"]]
-        # nor one relative to the day of the request ("assessed_on: Not in the future.")
-        if isinstance(case.body.get("assessed_on"), str) and case.body["assessed_on"] > dt.date.today().isoformat():
-            case.body["assessed_on"] = dt.date.today().isoformat()
+        # nor one relative to the day of the request ("assessed_on: Not in the future.", and
+        # the measured dates: programs.models.measured_date_problem)
+        for name in ("assessed_on", "collected_on", "baseline_date"):
+            if isinstance(case.body.get(name), str) and case.body[name] > dt.date.today().isoformat():
+                case.body[name] = dt.date.today().isoformat()
+        # (a measured value's period has started: measured_period_problem; its kind kept,
+        # moved to last fiscal year, which has)
+        if "value" in case.body and isinstance(case.body.get("period"), str):
+            case.body["period"] = _period_started(case.body["period"])
     for name, model in QUERY_MODELS.items():
         if case.query and name in case.query:
             value = case.query[name]

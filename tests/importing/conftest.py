@@ -70,7 +70,7 @@ def moe_row(**overrides) -> list[object]:
 def measurement_row(**overrides) -> list[object]:
     values = {
         "program_code": "DOS-2027-0001", "moe_name": "Interdictions", "period": "FY2027-Q1", "value": "5",
-        "source": "Coast guard report", "evidence_url": "https://example.gov/r.pdf", "collected_on": "2027-01-15",
+        "source": "Coast guard report", "evidence_url": "https://example.gov/r.pdf", "collected_on": "2026-11-15",
     }
     values.update(overrides)
     return [values[name] for name in MEASUREMENTS.names]

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _budget(programs: int, *, planned: str = "1,000,000", title: str = "Coastal patrol capacity") -> bytes:
-    """``programs`` programs with two funding years each (FY2027 and FY2028)."""
+    """``programs`` programs (FY2026-FY2029) with two funding years each (FY2027 and FY2028)."""
     rows = []
     for number in range(1, programs + 1):
         code = f"DOS-2027-{number:04d}"
-        rows.append(program_row(code=code, title=title, fiscal_year="2027", planned=planned))
-        rows.append(program_row(code=code, title=title, fiscal_year="2028", planned=planned, obligated="0"))
+        rows.append(program_row(code=code, title=title, start_fy="2026", fiscal_year="2027", planned=planned))
+        rows.append(program_row(code=code, title=title, start_fy="2026", fiscal_year="2028", planned=planned, obligated="0"))
     return programs_csv(*rows)
 
 
@@ -269,13 +269,14 @@ def test_an_unchanged_reimport_leaves_updated_at_alone(analyst_a):
 
 
 def _moes(programs: int, *, target: str = "6", unit: str = "interdictions") -> bytes:
-    """Two MOEs for each of ``programs`` programs, each with targets for two quarters."""
+    """Two MOEs for each of ``programs`` programs, each with targets for two quarters (both
+    started: measured values wait for their period to start)."""
     from tests.importing.conftest import moe_row, moes_csv
 
     rows = []
     for number in range(1, programs + 1):
         for name in ("Interdictions", "Patrols"):
-            for period in ("FY2027-Q1", "FY2027-Q2"):
+            for period in ("FY2026-Q4", "FY2027-Q1"):
                 rows.append(moe_row(program_code=f"DOS-2027-{number:04d}", moe_name=name, unit=unit, period=period, target=target))
     return moes_csv(*rows)
 
@@ -286,7 +287,7 @@ def _measurements(programs: int, *, value: str = "5") -> bytes:
     rows = []
     for number in range(1, programs + 1):
         for name in ("Interdictions", "Patrols"):
-            for period in ("FY2027-Q1", "FY2027-Q2"):
+            for period in ("FY2026-Q4", "FY2027-Q1"):
                 rows.append(measurement_row(program_code=f"DOS-2027-{number:04d}", moe_name=name, period=period, value=value))
     return measurements_csv(*rows)
 
@@ -405,7 +406,7 @@ def test_moe_target_and_measurement_history_names_the_uploader_the_job_and_the_f
         }
         assert rows.count() == count
     assert set(Target.objects.values_list("period_end", flat=True)) == {
-        __import__("datetime").date(2026, 12, 31), __import__("datetime").date(2027, 3, 31)
+        __import__("datetime").date(2026, 9, 30), __import__("datetime").date(2026, 12, 31)
     }
 
 
@@ -439,7 +440,7 @@ def test_changing_a_moes_frequency_over_stored_values_is_an_error_row_as_in_the_
     ))
 
     assert [(e["column"], e["message"]) for r in job.report for e in r["errors"]] == [
-        ("frequency", "Values or targets exist for FY2027-Q1, FY2027-Q2, which a annual MOE cannot hold; change them first.")
+        ("frequency", "Values or targets exist for FY2026-Q4, FY2027-Q1, which a annual MOE cannot hold; change them first.")
     ]
 
 

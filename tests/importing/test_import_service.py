@@ -384,16 +384,16 @@ def test_moe_and_measurement_errors_name_their_columns(analyst_a):
 
 
 def test_measurement_rules(analyst_a):
-    _import(analyst_a, programs_csv(program_row()))
+    _import(analyst_a, programs_csv(program_row(start_fy="2026")))  # quarters that have started
     _import(analyst_a, moes_csv(moe_row()), "moes.csv")
     job = _preview(
         analyst_a,
         measurements_csv(
             measurement_row(),
             measurement_row(),
-            measurement_row(period="FY2027-Q2", value="-3"),
+            measurement_row(period="FY2026-Q4", value="-3"),
             measurement_row(moe_name="Unknown"),
-            measurement_row(period="FY2027-Q3", evidence_url="not a link"),
+            measurement_row(period="FY2026-Q3", evidence_url="not a link"),
         ),
         "m.csv",
     )
@@ -513,3 +513,50 @@ def test_nul_characters_in_cells_are_error_rows_not_crashes(analyst_a):
 
     assert sorted(c for _, c, _ in _errors(job)) == ["planned", "title"]
     assert all("\x00" not in m for _, _, m in _errors(job))
+
+
+def test_a_value_of_a_period_not_started_or_collected_in_the_future_is_an_error_row(analyst_a):
+    """The rule of the pages and the API (programs.models.measured_period_problem /
+    measured_date_problem) holds for the importer, naming the column; targets of periods
+    not started stay allowed (the MOE rows below plan FY2029-Q4)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from programs.fiscal import Period, current_fiscal_year
+
+    today = timezone.localdate()
+    fy = current_fiscal_year()
+    later = Period.quarter_of(Period.quarter_of(today).end + dt.timedelta(days=1))
+    code = f"DOS-{fy}-0001"
+    _import(analyst_a, programs_csv(program_row(code=code, start_fy=str(fy - 1), end_fy=str(fy + 2), fiscal_year=str(fy))))
+    _import(analyst_a, moes_csv(moe_row(program_code=code, period=f"FY{fy}-Q1"),
+                                moe_row(program_code=code, period=f"FY{fy + 2}-Q4", target="9")), "moes.csv")
+    job = _preview(analyst_a, measurements_csv(
+        measurement_row(program_code=code, period=f"FY{fy - 1}-Q4", collected_on=today.isoformat()),
+        measurement_row(program_code=code, period=later.code),
+        measurement_row(program_code=code, period=Period.quarter_of(today).code, moe_name="Interdictions",
+                        collected_on=(today + dt.timedelta(days=1)).isoformat()),
+    ), "m.csv")
+    errors = {row: (column, message) for row, column, message in _errors(job)}
+    assert 2 not in errors
+    assert errors[3][0] == "period" and errors[3][1].startswith(f"{later.code} has not started yet")
+    assert errors[4][0] == "collected_on" and "is in the future" in errors[4][1]
+    assert not job.can_confirm
+    assert Target.objects.filter(period=f"FY{fy + 2}-Q4").exists()
+
+
+def test_a_future_baseline_date_is_an_error_row(analyst_a):
+    _import(analyst_a, programs_csv(program_row()))
+    job = _preview(analyst_a, moes_csv(moe_row(baseline_date="2035-01-01")), "moes.csv")
+    assert _errors(job) == [(2, "baseline_date",
+                             f"Baseline date Jan 1, 2035 is in the future: enter today "
+                             f"({timezone_today_us()}) or an earlier day.")]
+
+
+def timezone_today_us() -> str:
+    from django.utils import timezone
+
+    from infrastructure.dates import date_text
+
+    return date_text(timezone.localdate())

@@ -362,6 +362,10 @@ def test_benchmark_generator_produces_exactly_the_requested_counts():
     targets = set(m.Target.objects.values_list("moe_id", "period"))
     assert set(m.Measurement.objects.values_list("moe_id", "period")) <= targets
     assert not m.Funding.objects.filter(Q(obligated__gt=F("planned")) | Q(disbursed__gt=F("obligated"))).exists()
+    # and no value of a period not started, no collection or baseline date in the future
+    out = io.StringIO()
+    call_command("data_check", "--rule", "measured-dates", stdout=out)
+    assert out.getvalue().strip() == "No stored row breaks a checked rule."
 
 
 def test_benchmark_generator_reaches_back_for_long_histories():

@@ -49,10 +49,13 @@ def test_quarterly_moe_takes_quarters_and_refuses_an_annual_value_and_target(ana
 @pytest.mark.parametrize("frequency, good, bad, message", [
     (Frequency.SEMI_ANNUAL, "FY2026-H2", "FY2026-Q2", "This MOE is semi-annual: use FY2026-H1 or FY2026-H2, not FY2026-Q2."),
     (Frequency.ANNUAL, "FY2026", "FY2026-H1", "This MOE is annual: use FY2026, not FY2026-H1."),
-    (Frequency.LIFE_OF_PROGRAM, "FY2028", "FY2026",
-     "This MOE is life of program: use FY2028 (the program's last fiscal year), not FY2026."),
+    # a program that has reached its last year: a value waits for its period to start
+    (Frequency.LIFE_OF_PROGRAM, "FY2026", "FY2025",
+     "This MOE is life of program: use FY2026 (the program's last fiscal year), not FY2025."),
 ])
 def test_each_frequency_names_its_periods(analyst_a, program_a, frequency, good, bad, message):
+    program_a.end_fy = 2026
+    program_a.save()
     moe = factories.MoeFactory(program=program_a, frequency=frequency)
     assert measurement_record(user=analyst_a, moe=moe, period=good, value=D(3)).period == good
     with pytest.raises(ValidationError) as error:
