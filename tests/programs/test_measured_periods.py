@@ -36,7 +36,9 @@ def _next() -> Period:
 
 
 def _us(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    from infrastructure.dates import date_text
+
+    return date_text(day)
 
 
 @pytest.fixture
