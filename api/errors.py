@@ -72,8 +72,12 @@ def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
 
 
 def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
+    """A stale or missing ``version``: 409 with the current version and the changes since;
+    a missing one also names the field in ``errors`` (``{"version": [...]}``)."""
+    missing = {"errors": {"version": [str(exc)]}} if not exc.expected else {}
     return {
         **error_body(409, "stale_version", str(exc)),
+        **missing,
         "your_version": exc.expected,
         "current_version": exc.current,
         "changes": [
