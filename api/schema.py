@@ -154,7 +154,7 @@ class PortalFilterExtension(DjangoFilterExtension):
                 schema["minLength"] = 1
                 if getattr(form_field, "max_length", None):
                     schema["maxLength"] = form_field.max_length
-                schema["pattern"] = NO_NUL
+                schema["pattern"] = getattr(form_field, "pattern", NO_NUL)  # a period code's, say
             elif schema.get("type") in ("integer", "number"):
                 if getattr(form_field, "min_value", None) is not None:
                     schema["minimum"] = form_field.min_value
