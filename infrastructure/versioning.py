@@ -7,8 +7,8 @@ The rule (docs/concurrency.md):
 - a write that creates a row carries "expected absent": ``None`` (omitted) or ``0``;
 - so a missing version over an existing row is refused like a stale one: someone else
   created or changed the row after the writer looked, or the writer forgot the field
-  (HTTP 409 naming the field ``version`` and the current version, a conflict page, an
-  import row error).
+  (HTTP 409 naming the field ``version`` and the current version: api.errors; a conflict
+  page; an import row error).
 
 :func:`version_conflict` is the rule itself: it takes already-loaded objects and issues no
 query, so bulk writers (the importer) can call it per row. :func:`check_version` raises
@@ -50,12 +50,12 @@ class StaleVersionError(Exception):
         who = ", ".join(self.editors) or "another user"
         # ``stored_label`` is the record as stored: ``record`` may hold the writer's unsaved
         # values (a new title), which must not be shown as what exists.
-        noun = f"{record._meta.verbose_name.capitalize()} '{stored_label if stored_label is not None else record}'"
+        self.noun = noun = f"{record._meta.verbose_name.capitalize()} '{stored_label if stored_label is not None else record}'"
+        self.who = who
         if not expected:
             message = (
-                f"The field 'version' is required to change {noun}: its current version is {current} "
-                f"(saved by {who}). Nothing was saved; reload it, review it and send the version you "
-                "read with your change."
+                f"{noun} already exists (version {current}, saved by {who}). Nothing was saved; "
+                "reload it, review it and send the version you read with your change."
             )
         else:
             message = (

@@ -95,7 +95,7 @@ def test_patch_without_version_names_the_field_and_the_current_version(token_cli
     )
     assert response.status_code == 409 and response.json()["code"] == "stale_version"
     body = response.json()
-    assert "The field 'version' is required" in body["detail"] and f"current version is {program_a.version}" in body["detail"]
+    assert "The field 'version' is required" in body["detail"] and f"is at version {program_a.version}" in body["detail"]
     assert "Unsaved new title" not in body["detail"] and program_a.title in body["detail"]
     assert body["errors"] == {"version": [body["detail"]]} and body["current_version"] == program_a.version
 
@@ -106,7 +106,7 @@ def test_submitting_a_measurement_without_version_names_the_field(token_client, 
     assert created.status_code == 201, created.content
     response = client.post(f"/api/v1/measurements/{created.json()['id']}/submit/", {}, format="json")
     assert response.status_code == 409 and "'version' is required" in response.json()["errors"]["version"][0]
-    assert "current version is 1" in response.json()["detail"]
+    assert "is at version 1" in response.json()["detail"]
 
 
 # --- 4. a malformed period filter is a 400 -----------------------------------------
