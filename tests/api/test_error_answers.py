@@ -3,7 +3,11 @@ words (never a constraint's name), 400 for a request wrong in itself and 409 onl
 stored state, the missing ``version`` named, bad periods and page numbers named, the
 permission refused before the body is read, the read-only token's advice, the index at
 /api/v1/ and the areas README lists."""
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from programs.models import Agency, Country, Goal, ProgramStatus
@@ -213,3 +217,17 @@ def test_the_areas_readme_lists_open_their_first_page(client, manager, url, land
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == reverse(lands_on)
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_every_address_readme_gives_answers(client, manager):
+    """README's addresses (those without a placeholder) answer a signed-in manager, each
+    at most one redirect away from a page."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    addresses = sorted({a for a in re.findall(r"`(/[a-z0-9_/.-]*)`", readme) if "..." not in a})
+    assert {"/api/v1/", "/dashboards/", "/reports/"} <= set(addresses)
+    client.force_login(manager)
+    for address in addresses:
+        response = client.get(address)
+        if response.status_code == 302:
+            response = client.get(response["Location"])
+        assert response.status_code == 200, (address, response.status_code)
