@@ -62,7 +62,7 @@ class Scenario(TimeStamped, Versioned):
             ),
             UniqueConstraint(
                 fields=["fiscal_year", "name"], name="scenario_unique_name_per_year", field="name",
-                violation_error_message="A scenario of this fiscal year already has this name.",
+                violation_error_message="A scenario with this name already exists for this fiscal year.",
             ),
         ]
 

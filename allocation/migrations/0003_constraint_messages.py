@@ -81,6 +81,6 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='scenario',
             name='scenario_unique_name_per_year',
-            constraint=models.UniqueConstraint(fields=('fiscal_year', 'name'), name='scenario_unique_name_per_year', violation_error_code='unique', violation_error_message='A scenario of this fiscal year already has this name.'),
+            constraint=models.UniqueConstraint(fields=('fiscal_year', 'name'), name='scenario_unique_name_per_year', violation_error_code='unique', violation_error_message='A scenario with this name already exists for this fiscal year.'),
         ),
     ]
