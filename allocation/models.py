@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country, PriorityTier
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models.bases import TimeStamped, Versioned, history, money_field
 from infrastructure.numbers import USDecimalModelField, USIntegerModelField
 from programs.models.planning import FISCAL_YEAR_VALIDATORS
@@ -21,8 +22,11 @@ NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 DEFAULT_CEILING_MULTIPLE = Decimal("1.5")
 
 
-def _amount_not_negative(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(amount__gte=0), name=f"{prefix}_non_negative")
+def _amount_not_negative(prefix: str) -> CheckConstraint:
+    return CheckConstraint(
+        condition=Q(amount__gte=0), name=f"{prefix}_non_negative", field="amount",
+        violation_error_message="The amount cannot be negative.",
+    )
 
 
 class ScenarioStatus(models.TextChoices):
@@ -51,9 +55,15 @@ class Scenario(TimeStamped, Versioned):
     class Meta:
         ordering = ["-fiscal_year", "name", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ScenarioStatus.values), name="scenario_valid_status"),
-            models.CheckConstraint(condition=Q(ceiling_multiple__gte=0), name="scenario_ceiling_multiple_non_negative"),
-            models.UniqueConstraint(fields=["fiscal_year", "name"], name="scenario_unique_name_per_year"),
+            choice_constraint(name="scenario_valid_status", field="status", choices=ScenarioStatus, noun="status"),
+            CheckConstraint(
+                condition=Q(ceiling_multiple__gte=0), name="scenario_ceiling_multiple_non_negative",
+                field="ceiling_multiple", violation_error_message="The ceiling multiple cannot be negative.",
+            ),
+            UniqueConstraint(
+                fields=["fiscal_year", "name"], name="scenario_unique_name_per_year", field="name",
+                violation_error_message="A scenario with this name already exists for this fiscal year.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,7 +84,10 @@ class Envelope(models.Model):
     class Meta:
         ordering = ["scenario_id", "account"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "account"], name="envelope_one_per_account"),
+            UniqueConstraint(
+                fields=["scenario", "account"], name="envelope_one_per_account", field="account",
+                violation_error_message="This scenario already has an envelope for this account.",
+            ),
             _amount_not_negative("envelope"),
         ]
 
@@ -95,12 +108,19 @@ class CountryMinimum(models.Model):
     class Meta:
         ordering = ["scenario_id", "tier", "country_id"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(country__isnull=False, tier__isnull=True) | Q(country__isnull=True, tier__isnull=False),
                 name="minimum_country_or_tier",
+                violation_error_message="A minimum names either a country or a priority tier, not both.",
             ),
-            models.UniqueConstraint(fields=["scenario", "country"], name="minimum_one_per_country"),
-            models.UniqueConstraint(fields=["scenario", "tier"], name="minimum_one_per_tier"),
+            UniqueConstraint(
+                fields=["scenario", "country"], name="minimum_one_per_country", field="country",
+                violation_error_message="This scenario already has a minimum for this country.",
+            ),
+            UniqueConstraint(
+                fields=["scenario", "tier"], name="minimum_one_per_tier", field="tier",
+                violation_error_message="This scenario already has a minimum for this tier.",
+            ),
             _amount_not_negative("minimum"),
         ]
 
@@ -116,7 +136,10 @@ class CountryCeiling(models.Model):
     class Meta:
         ordering = ["scenario_id", "country_id"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "country"], name="ceiling_one_per_country"),
+            UniqueConstraint(
+                fields=["scenario", "country"], name="ceiling_one_per_country", field="country",
+                violation_error_message="This scenario already has a ceiling for this country.",
+            ),
             _amount_not_negative("ceiling"),
         ]
 
@@ -132,7 +155,10 @@ class AccountRestriction(models.Model):
     class Meta:
         ordering = ["scenario_id", "country_id", "account"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "country", "account"], name="restriction_unique"),
+            UniqueConstraint(
+                fields=["scenario", "country", "account"], name="restriction_unique", field="account",
+                violation_error_message="This scenario already restricts this account for this country.",
+            ),
         ]
 
 
@@ -157,7 +183,10 @@ class CountryOutcome(models.Model):
     class Meta:
         ordering = ["scenario_id", "-total", "country_id"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "country"], name="country_outcome_unique"),
+            UniqueConstraint(
+                fields=["scenario", "country"], name="country_outcome_unique", field="country",
+                violation_error_message="This scenario's result already has this country.",
+            ),
         ]
 
     @property
@@ -181,7 +210,10 @@ class AllocationLine(models.Model):
     class Meta:
         ordering = ["scenario_id", "country_id", "account"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "country", "account"], name="allocation_line_unique"),
+            UniqueConstraint(
+                fields=["scenario", "country", "account"], name="allocation_line_unique", field="account",
+                violation_error_message="This scenario's result already has a line for this country and account.",
+            ),
         ]
 
     @property

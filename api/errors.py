@@ -71,9 +71,24 @@ def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
     return {"status": status_code, "code": code, "detail": detail}
 
 
+def missing_version_message(exc: StaleVersionError) -> str:
+    """What an API client that sent no ``version`` for a stored record is told: the field is
+    required for updates, and the version to send once it has read the record."""
+    return (
+        f"The field 'version' is required to change a stored record: {exc.noun} is at version "
+        f"{exc.current} (saved by {exc.who}). Nothing was saved; read it, review it and send the "
+        "version you read with your change."
+    )
+
+
 def stale_version_body(exc: StaleVersionError) -> dict[str, Any]:
+    """A stale or missing ``version``: 409 with the current version and the changes since;
+    a missing one says the field is required and names it in ``errors``."""
+    detail = str(exc) if exc.expected else missing_version_message(exc)
+    missing = {"errors": {"version": [detail]}} if not exc.expected else {}
     return {
-        **error_body(409, "stale_version", str(exc)),
+        **error_body(409, "stale_version", detail),
+        **missing,
         "your_version": exc.expected,
         "current_version": exc.current,
         "changes": [

@@ -4,6 +4,7 @@ FilterSets here. Every resource filters by
 ``updated_since`` (ISO 8601 datetime, inclusive) for incremental sync."""
 from __future__ import annotations
 
+import re
 
 import django_filters
 from django import forms
@@ -46,7 +47,7 @@ from evaluations.models import (
     RollupStatus,
 )
 from infrastructure.numbers import USIntegerField
-from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIOD_CODE_PATTERN, Period
 from programs.models import (
     Agency,
     Country,
@@ -220,12 +221,35 @@ class MoeFilter(_ProgramScopedFilter, _ArchivableFilter):
         fields: list[str] = []
 
 
+class PeriodCodeField(forms.CharField):
+    """A period code (FY2027, FY2027-H1, FY2027-Q1, in any case: ``PERIOD_CODE_PATTERN``,
+    which the schema states) cleaned to its canonical form; anything else is the filter's
+    error (400 naming it)."""
+
+    pattern = PERIOD_CODE_PATTERN
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        if not re.match(self.pattern, value):
+            raise forms.ValidationError(
+                f"'{value}' is not a period; use FY2027, FY2027-H1 or FY2027-Q1 "
+                f"(fiscal years {MIN_FISCAL_YEAR}-{MAX_FISCAL_YEAR}).", code="invalid",
+            )
+        return Period.parse(value).code
+
+
+class PeriodCodeFilter(django_filters.CharFilter):
+    field_class = PeriodCodeField
+
+
 class MeasurementFilter(_ProgramScopedFilter):
     program_path = "moe__program"
     moe = _id_filter("moe", "MOE id", MeasureOfEffectiveness)
     program = _id_filter("moe__program", "Program id", Program)
     status = django_filters.MultipleChoiceFilter(choices=MeasurementStatus.choices)
-    period = django_filters.CharFilter(lookup_expr="iexact", max_length=10, label="Period code, e.g. FY2027-Q1")
+    period = PeriodCodeFilter(max_length=20, label="Period code: FY2027, FY2027-H1 or FY2027-Q1 (anything else is a 400)")
     fiscal_year = NumberFilter(
         method="filter_fiscal_year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR, label="Fiscal year"
     )

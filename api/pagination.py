@@ -121,13 +121,28 @@ class PortalPagination(PageNumberPagination):
             raise ValidationError({"page_size": f"Page size must be between 1 and {MAX_PAGE_SIZE}."})
         return size
 
-    def _refuse_empty_page_number(self, request) -> None:
-        if request.query_params.get(self.page_query_param) == "":
+    def _refuse_bad_page_number(self, request) -> None:
+        """A page number that is not a whole number from 1 (nor ``last``) is a 400 naming
+        ``page``; a page past the last one stays a 404 (``past_last_page``)."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return
+        if raw == "":
             raise ValidationError({self.page_query_param: "Give a page number, or leave the parameter out."})
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValidationError({self.page_query_param: f"'{raw[:40]}' is not a page number: give a whole number from 1."})
+
+    def past_last_page(self, number) -> NotFound:
+        """The 404 of a page number past the last page (DRF's convention), saying so."""
+        return NotFound(f"There is no page {number}: it is past the last page of this list. "
+                        "Start from page 1 and follow 'next' until it is null.")
 
     def paginate_queryset(self, queryset, request, view=None):
-        self._refuse_empty_page_number(request)
-        return super().paginate_queryset(queryset, request, view)
+        self._refuse_bad_page_number(request)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise self.past_last_page(request.query_params.get(self.page_query_param)) from None
 
     def paginate_counted(
         self, queryset: QuerySet, request, fetch: Callable[..., tuple[int, Results]]
@@ -137,22 +152,19 @@ class PortalPagination(PageNumberPagination):
         from one statement, where ``paginate_queryset`` costs a count query, then the page's;
         ``count`` is a large count remembered (as ``LargeCountPaginator`` does), which the
         statement then does not compute, or None.
-        Then ``get_paginated_response`` as usual. Page numbers that are not whole numbers,
-        below 1 or past the last page answer 404 as DRF's do; ``page=last`` reads the
-        count first (one more query)."""
+        Then ``get_paginated_response`` as usual. Page numbers that are not whole numbers
+        from 1 answer 400 naming ``page``, a page past the last one 404 (as DRF's);
+        ``page=last`` reads the count first (one more query)."""
         self.request = request
-        self._refuse_empty_page_number(request)
+        self._refuse_bad_page_number(request)
         page_size = self.get_page_size(request)
         # Django's own paginator: the count comes from the statement, and its page() only
         # slices the queryset lazily (LargeCountPaginator's page() reads rows)
         paginator = Paginator(queryset, page_size)
         number = self.get_page_number(request, paginator)
-        try:
-            number = int(number)
-        except ValueError:
-            raise NotFound(self.invalid_page_message) from None
-        if not 1 <= number <= MAX_OFFSET // page_size:
-            raise NotFound(self.invalid_page_message)
+        number = int(number)  # "last" became the last page's number; others were refused above
+        if number > MAX_OFFSET // page_size:
+            raise self.past_last_page(number)
         try:
             known = count_remembered(queryset)
         except EmptyResultSet:
@@ -163,7 +175,7 @@ class PortalPagination(PageNumberPagination):
         try:
             self.page = paginator.page(number)  # checks the number against the count; no query
         except InvalidPage:
-            raise NotFound(self.invalid_page_message) from None
+            raise self.past_last_page(number) from None
         return page
 
     def get_paginated_response_schema(self, schema):
@@ -179,4 +191,8 @@ class PortalPagination(PageNumberPagination):
                 parameter["schema"].update({"minimum": 1, "maximum": MAX_PAGE_SIZE})
             if parameter["name"] == "page":
                 parameter["schema"].update({"minimum": 1})
+                parameter["description"] = (
+                    "Page number from 1 (or 'last'). Anything else is a 400 naming 'page'; "
+                    "a page past the last one is a 404."
+                )
         return parameters

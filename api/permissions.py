@@ -5,6 +5,15 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from knox.models import AuthToken
 
 from .models import TokenGrant
+from .tokens import may_hold_write_token
+
+READ_ONLY_TOKEN = (
+    "This token is read-only. Issue yourself a token with the scope \"Read and write\" on the API tokens "
+    "page (/api-tokens/) and send it instead; your own rights still apply to every write."
+)
+READ_ONLY_ACCOUNT = (
+    "This token is read-only, and your account has no role that writes, so it cannot hold a token that writes."
+)
 
 
 def token_may_write(token: AuthToken) -> bool:
@@ -12,7 +21,8 @@ def token_may_write(token: AuthToken) -> bool:
 
 
 class ReadOrGrantedWrite(BasePermission):
-    message = "This token is read-only; ask an administrator for a token granted write access."
+    """The 403's message names what the token's holder can do about it: issue their own
+    write token at /api-tokens/, unless their account holds no role that writes."""
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
@@ -20,5 +30,8 @@ class ReadOrGrantedWrite(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         if isinstance(request.auth, AuthToken):
-            return token_may_write(request.auth)
+            if token_may_write(request.auth):
+                return True
+            self.message = READ_ONLY_TOKEN if may_hold_write_token(request.user) else READ_ONLY_ACCOUNT
+            return False
         return True  # session (browser) user: the services decide

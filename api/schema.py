@@ -45,14 +45,18 @@ class StaleVersionSerializer(serializers.Serializer):
     your_version = serializers.IntegerField(allow_null=True, required=False)
     current_version = serializers.IntegerField(required=False)
     changes = StaleVersionChangeSerializer(many=True, required=False)
-    errors = FieldErrorsField(required=False, help_text="Field name -> messages (state_conflict only).")
+    errors = FieldErrorsField(
+        required=False, help_text="Field name -> messages (state_conflict; and 'version' when none was sent)."
+    )
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: wrong types, unknown ids, malformed JSON, bad filter values or page size.",
+    "400": "Invalid input: wrong types, unknown ids, malformed JSON, a value that does not fit the record it "
+           "names (a period outside the program's years), bad filter values (a malformed period), page number "
+           "or page size.",
     "401": "No or invalid credentials (session or 'Authorization: Token <key>').",
-    "403": "Not allowed: read-only token, other agency's record, or no approval rights.",
-    "404": "No such record (or page).",
+    "403": "Not allowed: read-only token, other agency's record, or no approval rights (checked before the body).",
+    "404": "No such record, or a page past the last one.",
     "406": "The requested format is not available.",
     "429": "Too many requests for this token or user; retry after the 'Retry-After' seconds.",
 }
@@ -72,8 +76,10 @@ class PortalAutoSchema(AutoSchema):
             response = self._get_response_for_code(StaleVersionSerializer, "409", ["application/json"], direction)
             response["description"] = (
                 "Conflict, nothing saved: a version conflict (the request named no version, or 0 'expected "
-                "absent', for a record that exists, or an older version than the stored one; the body says "
-                "who changed what since, docs/concurrency.md), or a state that does not allow the request."
+                "absent', for a record that exists: 'version' is required and the body gives the current one; "
+                "or an older version than the stored one: the body says who changed what since, "
+                "docs/concurrency.md), or stored state that does not allow the request (a unique value taken, "
+                "a status)."
             )
             responses["409"] = response
         return responses
@@ -154,7 +160,7 @@ class PortalFilterExtension(DjangoFilterExtension):
                 schema["minLength"] = 1
                 if getattr(form_field, "max_length", None):
                     schema["maxLength"] = form_field.max_length
-                schema["pattern"] = NO_NUL
+                schema["pattern"] = getattr(form_field, "pattern", NO_NUL)  # a period code's, say
             elif schema.get("type") in ("integer", "number"):
                 if getattr(form_field, "min_value", None) is not None:
                     schema["minimum"] = form_field.min_value

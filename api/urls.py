@@ -4,7 +4,7 @@ API views answer 401/403 in JSON themselves: DRF marks its views login_not_requi
 the site's LoginRequiredMiddleware does not redirect them to the login page; DRF's
 permission classes require authentication instead.
 """
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from .views import base as views_base
@@ -37,7 +37,7 @@ router.register("recommendations", evaluations.RecommendationViewSet, basename="
 router.register("coordination-findings", evaluations.CoordinationFindingViewSet, basename="coordination-finding")
 router.register("allocation-scenarios", allocation.ScenarioViewSet, basename="allocation-scenario")
 
-urlpatterns = router.urls + [
+urlpatterns = [path("", views_base.api_root(router), name="api-root")] + router.urls + [
     # Anything else under /api/v1/ (e.g. /programs/0.5/) is a JSON 404, not the site's HTML page.
     re_path(r"^.*$", views_base.api_not_found, name="api-not-found"),
 ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from programs.models import Country
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import TimeStamped, Versioned, history
 from infrastructure.numbers import USDecimalModelField
 from infrastructure.dates import date_text
@@ -44,9 +45,10 @@ class AssessmentFramework(TimeStamped):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(weight_priority__gte=0, weight_conditions__gte=0, weight_effectiveness__gte=0),
                 name="framework_weights_non_negative",
+                violation_error_message="The weights of priority, conditions and effectiveness cannot be negative.",
             ),
         ]
 
@@ -75,8 +77,14 @@ class Criterion(models.Model):
         ordering = ["framework_id", "sort_order", "id"]
         verbose_name_plural = "criteria"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code_per_framework"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            UniqueConstraint(
+                fields=["framework", "code"], name="criterion_unique_code_per_framework", field="code",
+                violation_error_message="This framework already has a criterion with this code.",
+            ),
+            CheckConstraint(
+                condition=Q(weight__gt=0), name="criterion_weight_positive", field="weight",
+                violation_error_message="The weight must be greater than 0.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,13 +125,15 @@ class CountryAssessment(TimeStamped, Versioned):
     class Meta:
         ordering = ["country_id", "-assessed_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=AssessmentStatus.values), name="assessment_valid_status"),
-            models.CheckConstraint(
-                condition=~Q(status="returned") | ~Q(return_reason=""), name="assessment_returned_has_reason"
+            choice_constraint(name="assessment_valid_status", field="status", choices=AssessmentStatus, noun="status"),
+            CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="assessment_returned_has_reason",
+                field="return_reason", violation_error_message="Say why the assessment is returned.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(status="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="assessment_approved_has_approver",
+                violation_error_message="An approved assessment names who approved it and when.",
             ),
         ]
         indexes = [models.Index(fields=["country", "status", "assessed_on"])]
@@ -155,9 +165,18 @@ class CriterionScore(models.Model):
     class Meta:
         ordering = ["assessment_id", "criterion__sort_order", "criterion_id"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion"], name="criterion_score_one_per_criterion"),
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="criterion_score_1_to_5"),
-            models.CheckConstraint(condition=~Q(justification=""), name="criterion_score_has_justification"),
+            UniqueConstraint(
+                fields=["assessment", "criterion"], name="criterion_score_one_per_criterion", field="criterion",
+                violation_error_message="This assessment already has a score for this criterion.",
+            ),
+            CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="criterion_score_1_to_5", field="score",
+                violation_error_message="The score is a whole number from 1 to 5.",
+            ),
+            CheckConstraint(
+                condition=~Q(justification=""), name="criterion_score_has_justification", field="justification",
+                violation_error_message="Justify the score.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,12 +235,20 @@ class BandCap(models.Model):
     class Meta:
         ordering = ["framework_id", "condition"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "condition"], name="band_cap_one_per_condition"),
-            models.CheckConstraint(condition=Q(condition__in=CapCondition.values), name="band_cap_valid_condition"),
-            models.CheckConstraint(
-                condition=Q(max_band__in=[value for value, _ in CAPPABLE_BANDS]), name="band_cap_valid_max_band"
+            UniqueConstraint(
+                fields=["framework", "condition"], name="band_cap_one_per_condition", field="condition",
+                violation_error_message="This framework already has a band cap for this condition.",
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="band_cap_has_reason"),
+            choice_constraint(name="band_cap_valid_condition", field="condition", choices=CapCondition, noun="condition"),
+            CheckConstraint(
+                condition=Q(max_band__in=[value for value, _ in CAPPABLE_BANDS]), name="band_cap_valid_max_band",
+                field="max_band",
+                violation_error_message="Choose a highest band among: " + ", ".join(label for _, label in CAPPABLE_BANDS) + ".",
+            ),
+            CheckConstraint(
+                condition=~Q(reason=""), name="band_cap_has_reason", field="reason",
+                violation_error_message="Give the reason shown in the score's explanation.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,9 +308,9 @@ class SelectivityScore(models.Model):
         ordering = ["country_id", "-id"]
         indexes = [models.Index(fields=["country", "-id"])]
         constraints = [
-            models.CheckConstraint(condition=Q(band__in=Band.values), name="selectivity_valid_band"),
-            models.CheckConstraint(
-                condition=Q(band_uncapped__in=Band.values), name="selectivity_valid_band_uncapped"
+            choice_constraint(name="selectivity_valid_band", field="band", choices=Band, noun="selectivity band"),
+            choice_constraint(
+                name="selectivity_valid_band_uncapped", field="band_uncapped", choices=Band, noun="selectivity band"
             ),
         ]
 

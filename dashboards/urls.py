@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import RedirectView
 
 from .views import countries, flags, goals, home, portfolio, regions, reviews
 
@@ -31,6 +32,8 @@ def _page(route: str, view, name: str) -> list:
 
 
 urlpatterns: list = [
+    # /dashboards/ (README's address for the area) opens its first page, the portfolio.
+    path("", RedirectView.as_view(pattern_name="dashboards:portfolio"), name="index"),
     *_page("portfolio/", portfolio.portfolio, "portfolio"),
     *_page("regions/<slug:scheme>/<str:code>/", regions.region, "region"),
     *_page("countries/", countries.country_list, "country-list"),

@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
+from infrastructure.dates import date_text
 from infrastructure.models import IntegerArrayField, Versioned, history
 from infrastructure.text import shortened
-from infrastructure.dates import date_text
 
 
 class RollupStatus(models.TextChoices):
@@ -221,13 +222,12 @@ class Evaluation(Versioned):
     class Meta:
         ordering = ["-started_on", "-id"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
-                name="evaluation_completed_after_started",
+                name="evaluation_completed_after_started", field="completed_on",
+                violation_error_message="The completion date cannot be before the start date.",
             ),
-            models.CheckConstraint(
-                condition=Q(evaluation_type__in=EvaluationType.values), name="evaluation_valid_type"
-            ),
+            choice_constraint(name="evaluation_valid_type", field="evaluation_type", choices=EvaluationType, noun="type"),
         ]
 
     def __str__(self) -> str:
@@ -274,8 +274,9 @@ class Recommendation(Versioned):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(follow_up_status__in=FollowUpStatus.values), name="recommendation_valid_status"
+            choice_constraint(
+                name="recommendation_valid_status", field="follow_up_status", choices=FollowUpStatus,
+                noun="follow-up status",
             ),
         ]
 
@@ -311,7 +312,10 @@ class FindingAcknowledgement(models.Model):
         verbose_name = "finding acknowledgment"
         ordering = ["-acknowledged_at"]
         constraints = [
-            models.UniqueConstraint(fields=["check_name", "fingerprint"], name="finding_ack_unique"),
+            UniqueConstraint(
+                fields=["check_name", "fingerprint"], name="finding_ack_unique", field="fingerprint",
+                violation_error_message="This finding is already acknowledged.",
+            ),
         ]
 
 
@@ -363,7 +367,12 @@ class PinnedReport(models.Model):
 
     class Meta:
         ordering = ["user_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["user", "name"], name="pinned_report_unique_name_per_user")]
+        constraints = [
+            UniqueConstraint(
+                fields=["user", "name"], name="pinned_report_unique_name_per_user", field="name",
+                violation_error_message="You already have a pinned report with this name.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

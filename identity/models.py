@@ -7,6 +7,7 @@ and keep their history; the others are written by ``identity.services`` only.
 from django.conf import settings
 from django.db import models
 
+from infrastructure.constraints import UniqueConstraint
 from infrastructure.models import SingleRow, history
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 
@@ -54,7 +55,10 @@ class GroupRoleMapping(models.Model):
     class Meta:
         ordering = ["provider", "group"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "group"], name="group_role_mapping_unique"),
+            UniqueConstraint(
+                fields=["provider", "group"], name="group_role_mapping_unique", field="group",
+                violation_error_message="This identity provider already maps this group to a role.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,7 +80,10 @@ class ProviderAccount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["provider", "subject"], name="provider_account_unique_subject"),
+            UniqueConstraint(
+                fields=["provider", "subject"], name="provider_account_unique_subject", field="subject",
+                violation_error_message="This identity provider's account is already linked to a portal user.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,9 @@ The rule (docs/concurrency.md):
 - a write to an existing row must carry the version the writer read;
 - a write that creates a row carries "expected absent": ``None`` (omitted) or ``0``;
 - so a missing version over an existing row is refused like a stale one: someone else
-  created or changed the row after the writer looked (HTTP 409, a conflict page, an import
-  row error).
+  created or changed the row after the writer looked, or the writer forgot the field
+  (HTTP 409 naming the field ``version`` and the current version: api.errors; a conflict
+  page; an import row error).
 
 :func:`version_conflict` is the rule itself: it takes already-loaded objects and issues no
 query, so bulk writers (the importer) can call it per row. :func:`check_version` raises
@@ -36,7 +37,7 @@ class StaleVersionError(Exception):
 
     def __init__(
         self, *, record: Any, expected: int | None, current: int, changes: list[dict[str, Any]],
-        editors: list[str] | None = None,
+        editors: list[str] | None = None, stored_label: str | None = None,
     ):
         self.record = record
         self.expected = expected
@@ -47,7 +48,10 @@ class StaleVersionError(Exception):
         names = set(editors or []) | {c["by"] for c in changes if c.get("by")}
         self.editors = sorted(n for n in names if n)
         who = ", ".join(self.editors) or "another user"
-        noun = f"{record._meta.verbose_name.capitalize()} '{record}'"
+        # ``stored_label`` is the record as stored: ``record`` may hold the writer's unsaved
+        # values (a new title), which must not be shown as what exists.
+        self.noun = noun = f"{record._meta.verbose_name.capitalize()} '{stored_label if stored_label is not None else record}'"
+        self.who = who
         if not expected:
             message = (
                 f"{noun} already exists (version {current}, saved by {who}). Nothing was saved; "
@@ -87,16 +91,19 @@ def check_version(record: models.Model | None, expected: int | None, *, describe
         )
     changes: list[dict[str, Any]] = []
     editors: list[str] = []
+    stored_label: str | None = None
     history = getattr(record, "history", None) if describe else None
     if history is not None and not expected:
         # No version sent: name who saved the row last; its whole history is not "changes since".
         last = history.select_related("history_user").order_by("-history_date").first()
         if last is not None:
             editors.append(last.history_author)
+            stored_label = str(last.instance)
     elif history is not None:
         for entry in history.filter(version__gt=expected).select_related("history_user").order_by("history_date"):
             author = entry.history_author
             editors.append(author)
+            stored_label = str(entry.instance)
             previous = entry.prev_record
             if previous is None:
                 continue
@@ -106,5 +113,8 @@ def check_version(record: models.Model | None, expected: int | None, *, describe
                 changes.append(
                     {"field": change.field, "old": change.old, "new": change.new, "by": author, "at": entry.history_date}
                 )
-    raise StaleVersionError(record=record, expected=expected, current=record.version, changes=changes, editors=editors)
+    raise StaleVersionError(
+        record=record, expected=expected, current=record.version, changes=changes, editors=editors,
+        stored_label=stored_label,
+    )
 

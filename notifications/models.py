@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import SingleRow, history
 from programs.fiscal import DEFAULT_GRACE_DAYS
 
@@ -50,7 +51,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_valid_kind"),
+            choice_constraint(name="notification_valid_kind", field="kind", choices=NotificationKind, noun="kind"),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
@@ -70,8 +71,13 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_one_per_kind"),
-            models.CheckConstraint(condition=Q(delivery__in=Delivery.values), name="notification_preference_valid_delivery"),
+            UniqueConstraint(
+                fields=["user", "kind"], name="notification_preference_one_per_kind", field="kind",
+                violation_error_message="This user already has a delivery preference for this kind of notification.",
+            ),
+            choice_constraint(
+                name="notification_preference_valid_delivery", field="delivery", choices=Delivery, noun="delivery"
+            ),
         ]
 
     def __str__(self) -> str:

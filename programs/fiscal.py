@@ -22,6 +22,10 @@ DEFAULT_GRACE_DAYS = 30
 # How people may write a period (messages quote it).
 PERIOD_SPELLINGS = "FY2027, FY2027-H1 or FY2027-Q1"
 _PERIOD_RE = re.compile(r"^FY(?P<fy>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$", re.ASCII)
+# The codes Period.parse accepts written exactly (any case, no spaces), as a JSON Schema
+# pattern (the API's period filter states it; tests/programs/test_fiscal_period_pattern.py
+# holds it equal to Period.parse over every year and suffix around the bounds).
+PERIOD_CODE_PATTERN = r"^[Ff][Yy](199[0-9]|20[0-9][0-9]|2100)(-([Qq][1-4]|[Hh][12]))?$"
 
 
 def fiscal_year_of(day: dt.date) -> int:

@@ -104,6 +104,21 @@ def require_program_editor(user, program) -> None:
     )
 
 
+def require_program_writer(user, action: str) -> None:
+    """Analysts and administrators only (whose agency's programs they may write is then the
+    record's question: ``require_program_editor``); ``action`` says what ("record measurements")."""
+    require(can_create_programs(user), f"Only analysts and administrators may {action}.")
+
+
+def require_program_transitioner(user, program) -> None:
+    """The program's editors and managers move programs through their lifecycle (which
+    moves need a manager is the service's question, by the move)."""
+    require(
+        can_edit_program(user, program) or is_manager(user),
+        f"Only analysts of {program.lead_agency.code} or managers may move program {program.code}.",
+    )
+
+
 def require_manager(user, action: str) -> None:
     require(is_manager(user), f"Only managers may {action}.")
 

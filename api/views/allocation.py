@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from allocation import selectors, services
 from allocation.models import Scenario
+from programs import permissions
 
 from ..serializers.allocation import (
     ComparisonQuerySerializer,
@@ -45,6 +46,11 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
     filterset_fields = ["fiscal_year", "status"]
     ordering_fields = ["id", "fiscal_year", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
+    role_checks = {
+        "create": lambda user: permissions.require_manager(user, "create allocation scenarios"),
+        "update": lambda user: permissions.require_manager(user, "change allocation scenarios"),
+        "solve": lambda user: permissions.require_manager(user, "solve allocation scenarios"),
+    }
 
     def get_queryset(self):
         return selectors.scenario_list()

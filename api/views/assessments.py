@@ -17,6 +17,8 @@ from assessments.services import (
 )
 from django.db.models import Prefetch
 
+from programs import permissions
+
 from .. import filters
 from ..serializers.assessments import (
     AssessmentReturnSerializer,
@@ -50,6 +52,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
     filterset_class = filters.ApiAssessmentFilter
     ordering_fields = ["id", "assessed_on", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
+    role_checks = {
+        "create": lambda user: permissions.require_record_keeper(user, "edit assessments"),
+        "approve": lambda user: permissions.require_manager(user, "approve assessments"),
+        "return_": lambda user: permissions.require_manager(user, "return assessments"),
+    }
+    record_checks = {"update": permissions.require_assessment_editor, "submit": permissions.require_assessment_editor}
 
     def get_queryset(self):
         return _assessments()

@@ -63,6 +63,11 @@ class MoeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
     filterset_class = filters.MoeFilter
     ordering_fields = ["id", "program", "updated_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    role_checks = {"create": lambda user: permissions.require_program_writer(user, "create MOEs")}
+    record_checks = {
+        "partial_update": lambda user, moe: permissions.require_program_editor(user, moe.program),
+        "targets": lambda user, moe: permissions.require_program_editor(user, moe.program),
+    }
 
     def get_queryset(self):
         return _moe_queryset()
@@ -126,6 +131,12 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     ordering_fields = ["id", "period_end", "updated_at"]
     renderer_classes = [FastJSONRenderer, *PortalViewSet.renderer_classes[1:]]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    role_checks = {
+        "create": lambda user: permissions.require_program_writer(user, "record measurements"),
+        "approve": lambda user: permissions.require_manager(user, "approve measurements"),
+        "return_": lambda user: permissions.require_manager(user, "return measurements"),
+    }
+    record_checks = {"submit": lambda user, measurement: permissions.require_program_editor(user, measurement.moe.program)}
 
     def get_queryset(self):
         return _measurement_queryset()
@@ -178,7 +189,6 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     def submit(self, request, pk=None):
         measurement = self.get_object()
         version = self._version(request).get("version")
-        permissions.require_program_editor(request.user, measurement.moe.program)
         check_version(measurement, version)
         if not measurements_submit(user=request.user, measurements=[measurement]):
             raise StateConflict(

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from programs import permissions
 from programs.iati import iati_activities_xml
 from programs.models import Program
 from programs.selectors.programs import program_queryset
@@ -60,6 +61,12 @@ class ProgramViewSet(PortalViewSet):
     filter_backends = PortalViewSet.filter_backends[:1]  # the FilterSet has its own ordering
     renderer_classes = [FastJSONRenderer, *PortalViewSet.renderer_classes[1:]]  # pages of up to 1.5 MB
     http_method_names = ["get", "post", "patch", "head", "options"]
+    role_checks = {"create": lambda user: permissions.require_program_writer(user, "create programs")}
+    record_checks = {
+        "partial_update": permissions.require_program_editor,
+        "funding": permissions.require_program_editor,
+        "transition": permissions.require_program_transitioner,
+    }
 
     def get_queryset(self):
         # The funding-total annotations (three subqueries a row) are needed only to sort

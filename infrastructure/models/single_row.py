@@ -6,6 +6,8 @@ from typing import Self
 
 from django.db import models
 
+from infrastructure.constraints import CheckConstraint
+
 SINGLE_ROW_ID = 1
 
 
@@ -20,7 +22,10 @@ class SingleRow(models.Model):
     class Meta:
         abstract = True
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=SINGLE_ROW_ID), name="%(app_label)s_%(class)s_single_row"),
+            CheckConstraint(
+                condition=models.Q(id=SINGLE_ROW_ID), name="%(app_label)s_%(class)s_single_row",
+                violation_error_message="These settings are kept in one row; edit it rather than adding another.",
+            ),
         ]
 
     def save(self, *args, **kwargs) -> None:

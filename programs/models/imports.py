@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from infrastructure.constraints import choice_constraint
 from infrastructure.models import RationaleCategory, TimeStamped
 
 
@@ -59,8 +60,8 @@ class ImportJob(TimeStamped):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_job_valid_status"),
-            models.CheckConstraint(condition=Q(file_format__in=ImportFormat.values), name="import_job_valid_format"),
+            choice_constraint(name="import_job_valid_status", field="status", choices=ImportStatus, noun="status"),
+            choice_constraint(name="import_job_valid_format", field="file_format", choices=ImportFormat, noun="file format"),
         ]
         indexes = [models.Index(fields=["uploaded_by", "-created_at"])]
 

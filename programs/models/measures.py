@@ -14,6 +14,7 @@ from django.utils import timezone
 from infrastructure.dates import date_text
 
 from ..fiscal import Period
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
 from infrastructure.numbers import USDecimalModelField
 from .planning import Program
@@ -213,10 +214,13 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
         verbose_name = "measure of effectiveness"
         verbose_name_plural = "measures of effectiveness"
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gt=0), name="moe_weight_positive"),
-            models.CheckConstraint(condition=Q(kind__in=MoeKind.values), name="moe_valid_kind"),
-            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="moe_valid_direction"),
-            models.CheckConstraint(condition=Q(frequency__in=Frequency.values), name="moe_valid_frequency"),
+            CheckConstraint(
+                condition=Q(weight__gt=0), name="moe_weight_positive", field="weight",
+                violation_error_message="The weight must be greater than 0.",
+            ),
+            choice_constraint(name="moe_valid_kind", field="kind", choices=MoeKind, noun="kind"),
+            choice_constraint(name="moe_valid_direction", field="direction", choices=Direction, noun="direction"),
+            choice_constraint(name="moe_valid_frequency", field="frequency", choices=Frequency, noun="frequency"),
         ]
 
     def __str__(self) -> str:
@@ -244,7 +248,10 @@ class Target(TimeStamped, Versioned, PeriodMixin):
     class Meta:
         ordering = ["moe_id", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["moe", "period"], name="target_one_per_moe_period"),
+            UniqueConstraint(
+                fields=["moe", "period"], name="target_one_per_moe_period", field="period",
+                violation_error_message="This MOE already has a target for this period.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -273,8 +280,9 @@ class DisaggregationCategory(TimeStamped):
         ordering = ["moe_id", "dimension", "name"]
         verbose_name_plural = "disaggregation categories"
         constraints = [
-            models.UniqueConstraint(
-                fields=["moe", "dimension", "name"], name="disaggregation_category_unique"
+            UniqueConstraint(
+                fields=["moe", "dimension", "name"], name="disaggregation_category_unique", field="name",
+                violation_error_message="This MOE already has a category with this name in this dimension.",
             ),
         ]
 
@@ -317,13 +325,15 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
     class Meta:
         ordering = ["moe_id", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["moe", "period"], name="measurement_one_per_moe_period"),
-            models.CheckConstraint(
-                condition=Q(status__in=MeasurementStatus.values), name="measurement_valid_status"
+            UniqueConstraint(
+                fields=["moe", "period"], name="measurement_one_per_moe_period", field="period",
+                violation_error_message="This MOE already has a measurement for this period.",
             ),
-            models.CheckConstraint(
+            choice_constraint(name="measurement_valid_status", field="status", choices=MeasurementStatus, noun="status"),
+            CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
-                name="measurement_returned_has_reason",
+                name="measurement_returned_has_reason", field="return_reason",
+                violation_error_message="Say why the measurement is returned.",
             ),
         ]
         indexes = [models.Index(fields=["moe", "status", "period_end"])]
@@ -363,7 +373,8 @@ class MeasurementDisaggregation(TimeStamped):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["measurement", "category"], name="measurement_disaggregation_unique"
+            UniqueConstraint(
+                fields=["measurement", "category"], name="measurement_disaggregation_unique", field="category",
+                violation_error_message="This measurement already has a value for this category.",
             ),
         ]

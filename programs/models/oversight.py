@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import TimeStamped, Versioned, history, money_field
 from infrastructure.numbers import USIntegerModelField
 from .planning import FISCAL_YEAR_VALIDATORS, Program
@@ -34,18 +35,21 @@ class Vetting(TimeStamped, Versioned):
     class Meta:
         ordering = ["institution_id", "-requested_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=VettingStatus.values), name="vetting_valid_status"),
-            models.CheckConstraint(
+            choice_constraint(name="vetting_valid_status", field="status", choices=VettingStatus, noun="status"),
+            CheckConstraint(
                 condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("requested_on")),
-                name="vetting_decided_after_requested",
+                name="vetting_decided_after_requested", field="decided_on",
+                violation_error_message="The decision date cannot be before the request date.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(decided_on__isnull=False, expires_on__gte=F("decided_on")),
-                name="vetting_expires_after_decided",
+                name="vetting_expires_after_decided", field="expires_on",
+                violation_error_message="An expiry date needs a decision date, and cannot be before it.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(status__in=["approved", "denied"]) | Q(decided_on__isnull=False),
-                name="vetting_decision_has_date",
+                name="vetting_decision_has_date", field="decided_on",
+                violation_error_message="An approved or denied vetting needs its decision date.",
             ),
         ]
 
@@ -70,12 +74,14 @@ class DonorEngagement(TimeStamped, Versioned):
     class Meta:
         ordering = ["country_id", "sector_id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_fy__gte=F("start_fy")), name="donor_engagement_end_fy_not_before_start_fy"
+            CheckConstraint(
+                condition=Q(end_fy__gte=F("start_fy")), name="donor_engagement_end_fy_not_before_start_fy",
+                field="end_fy", violation_error_message="The end fiscal year cannot be before the start fiscal year.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(amount_usd__isnull=True) | Q(amount_usd__gte=0),
-                name="donor_engagement_amount_non_negative",
+                name="donor_engagement_amount_non_negative", field="amount_usd",
+                violation_error_message="The amount cannot be negative.",
             ),
         ]
 
@@ -113,8 +119,14 @@ class CountryPriorityTier(TimeStamped, Versioned):
     class Meta:
         ordering = ["country_id", "-cycle__fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "cycle"], name="tier_one_per_country_cycle"),
-            models.CheckConstraint(condition=Q(tier__gte=1, tier__lte=4), name="tier_decision_1_to_4"),
+            UniqueConstraint(
+                fields=["country", "cycle"], name="tier_one_per_country_cycle", field="country",
+                violation_error_message="This country already has a tier decision in this planning cycle.",
+            ),
+            CheckConstraint(
+                condition=Q(tier__gte=1, tier__lte=4), name="tier_decision_1_to_4", field="tier",
+                violation_error_message="The tier is 1, 2, 3 or 4.",
+            ),
         ]
 
 
@@ -134,9 +146,10 @@ class CrisisEvent(TimeStamped):
     class Meta:
         ordering = ["-occurred_on"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
-                name="crisis_closed_after_occurred",
+                name="crisis_closed_after_occurred", field="closed_on",
+                violation_error_message="A crisis cannot close before it occurred.",
             ),
         ]
 
@@ -177,15 +190,18 @@ class ProgramReview(TimeStamped):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decision="") | Q(decision__in=ReviewDecision.values), name="review_valid_decision"
+            CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=ReviewDecision.values), name="review_valid_decision",
+                field="decision", violation_error_message="Choose continue, restructure, terminate or initiate.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(decision="") | (~Q(rationale="") & Q(decided_at__isnull=False)),
-                name="review_decision_has_rationale",
+                name="review_decision_has_rationale", field="rationale",
+                violation_error_message="A decided review needs its rationale and decision time.",
             ),
-            models.CheckConstraint(
-                condition=Q(out_of_cycle=True) | Q(cycle__isnull=False), name="review_in_cycle_has_cycle"
+            CheckConstraint(
+                condition=Q(out_of_cycle=True) | Q(cycle__isnull=False), name="review_in_cycle_has_cycle",
+                field="cycle", violation_error_message="A review in the annual cycle names its planning cycle.",
             ),
         ]
 

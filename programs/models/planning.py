@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import Archivable, TimeStamped, Versioned, history, money_field
 from infrastructure.numbers import USIntegerModelField
 from .reference import (
@@ -23,16 +24,18 @@ from infrastructure.text import shortened
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)]
 
 
-def _fiscal_years_ordered(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(end_fy__gte=F("start_fy")), name=f"{prefix}_end_fy_not_before_start_fy"
+def _fiscal_years_ordered(prefix: str) -> CheckConstraint:
+    return CheckConstraint(
+        condition=Q(end_fy__gte=F("start_fy")), name=f"{prefix}_end_fy_not_before_start_fy", field="end_fy",
+        violation_error_message="The end fiscal year cannot be before the start fiscal year.",
     )
 
 
-def _fiscal_years_in_range(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
+def _fiscal_years_in_range(prefix: str) -> CheckConstraint:
+    return CheckConstraint(
         condition=Q(start_fy__gte=MIN_FISCAL_YEAR, end_fy__lte=MAX_FISCAL_YEAR),
         name=f"{prefix}_fiscal_years_in_range",
+        violation_error_message=f"Fiscal years must be between {MIN_FISCAL_YEAR} and {MAX_FISCAL_YEAR}.",
     )
 
 
@@ -63,10 +66,12 @@ class Strategy(TimeStamped, Archivable, Versioned):
         constraints = [
             _fiscal_years_ordered("strategy"),
             _fiscal_years_in_range("strategy"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(Q(scope="country", country__isnull=False, region__isnull=True))
                 | Q(scope="regional", country__isnull=True, region__isnull=False),
-                name="strategy_scope_matches_target",
+                name="strategy_scope_matches_target", field="scope",
+                violation_error_message="A country strategy names a country and no region; a regional strategy "
+                                        "names a region and no country.",
             ),
         ]
 
@@ -85,7 +90,10 @@ class Objective(TimeStamped, Archivable, Versioned):
     class Meta:
         ordering = ["strategy_id", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["strategy", "code"], name="objective_unique_code_per_strategy"),
+            UniqueConstraint(
+                fields=["strategy", "code"], name="objective_unique_code_per_strategy", field="code",
+                violation_error_message="This strategy already has an objective with this code.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,11 +179,12 @@ class Program(TimeStamped, Archivable, Versioned):
         constraints = [
             _fiscal_years_ordered("program"),
             _fiscal_years_in_range("program"),
-            models.CheckConstraint(
-                condition=Q(status__in=ProgramStatus.values), name="program_valid_status"
+            choice_constraint(name="program_valid_status", field="status", choices=ProgramStatus, noun="status"),
+            choice_constraint(name="program_valid_purpose", field="purpose", choices=Purpose, noun="purpose"),
+            CheckConstraint(
+                condition=Q(version__gte=1), name="program_version_positive", field="version",
+                violation_error_message="The version must be a whole number from 1.",
             ),
-            models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="program_valid_purpose"),
-            models.CheckConstraint(condition=Q(version__gte=1), name="program_version_positive"),
         ]
         indexes = [models.Index(fields=["status", "archived_at"])]
 
@@ -197,14 +206,19 @@ class Funding(TimeStamped, Versioned):
         ordering = ["program_id", "fiscal_year"]
         verbose_name_plural = "funding"
         constraints = [
-            models.UniqueConstraint(fields=["program", "fiscal_year"], name="funding_one_row_per_program_year"),
-            models.CheckConstraint(
+            UniqueConstraint(
+                fields=["program", "fiscal_year"], name="funding_one_row_per_program_year", field="fiscal_year",
+                violation_error_message="This program already has funding for that fiscal year.",
+            ),
+            CheckConstraint(
                 condition=Q(planned__gte=0, obligated__gte=0, disbursed__gte=0),
                 name="funding_non_negative",
+                violation_error_message="Planned, obligated and disbursed amounts cannot be negative.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
-                name="funding_fiscal_year_in_range",
+                name="funding_fiscal_year_in_range", field="fiscal_year",
+                violation_error_message=f"The fiscal year must be between {MIN_FISCAL_YEAR} and {MAX_FISCAL_YEAR}.",
             ),
         ]
 

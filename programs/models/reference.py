@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
 from infrastructure.sorting import by_name
 
@@ -21,10 +22,11 @@ class Region(TimeStamped):
     class Meta:
         ordering = ["scheme", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "code"], name="region_unique_code_per_scheme"),
-            models.CheckConstraint(
-                condition=models.Q(scheme__in=RegionScheme.values), name="region_valid_scheme"
+            UniqueConstraint(
+                fields=["scheme", "code"], name="region_unique_code_per_scheme", field="code",
+                violation_error_message="This scheme already has a region with this code.",
             ),
+            choice_constraint(name="region_valid_scheme", field="scheme", choices=RegionScheme, noun="scheme"),
         ]
 
     def __str__(self) -> str:
@@ -65,10 +67,11 @@ class Country(TimeStamped):
         ordering = [by_name("name")]  # accents ignored (infrastructure.sorting)
         verbose_name_plural = "countries"
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(priority_tier__isnull=True)
                 | models.Q(priority_tier__gte=1, priority_tier__lte=4),
-                name="country_tier_1_to_4",
+                name="country_tier_1_to_4", field="priority_tier",
+                violation_error_message="The priority tier is 1, 2, 3 or 4 (or none).",
             ),
         ]
 
@@ -111,7 +114,10 @@ class Office(TimeStamped):
     class Meta:
         ordering = ["agency__code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "code"], name="office_unique_code_per_agency"),
+            UniqueConstraint(
+                fields=["agency", "code"], name="office_unique_code_per_agency", field="code",
+                violation_error_message="This agency already has an office with this code.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,17 +216,15 @@ class PartnerInstitution(TimeStamped, Archivable, Versioned):
     class Meta:
         ordering = [by_name("country__name"), by_name("name")]
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="institution_unique_name_per_country"),
-            models.CheckConstraint(
-                condition=models.Q(institution_type__in=InstitutionType.values),
-                name="institution_valid_type",
+            UniqueConstraint(
+                fields=["country", "name"], name="institution_unique_name_per_country", field="name",
+                violation_error_message="This country already has a partner institution with this name.",
             ),
-            models.CheckConstraint(
-                condition=models.Q(nature__in=InstitutionNature.values), name="institution_valid_nature"
+            choice_constraint(
+                name="institution_valid_type", field="institution_type", choices=InstitutionType, noun="type"
             ),
-            models.CheckConstraint(
-                condition=models.Q(level__in=InstitutionLevel.values), name="institution_valid_level"
-            ),
+            choice_constraint(name="institution_valid_nature", field="nature", choices=InstitutionNature, noun="nature"),
+            choice_constraint(name="institution_valid_level", field="level", choices=InstitutionLevel, noun="level"),
         ]
 
     def __str__(self) -> str:
@@ -242,9 +246,8 @@ class ImplementingPartner(TimeStamped, Archivable, Versioned):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=ImplementingPartnerKind.values),
-                name="implementing_partner_valid_kind",
+            choice_constraint(
+                name="implementing_partner_valid_kind", field="kind", choices=ImplementingPartnerKind, noun="kind"
             ),
         ]
 
@@ -265,7 +268,7 @@ class OtherDonor(TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=DonorKind.values), name="donor_valid_kind"),
+            choice_constraint(name="donor_valid_kind", field="kind", choices=DonorKind, noun="kind"),
         ]
 
     def __str__(self) -> str:

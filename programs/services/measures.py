@@ -75,18 +75,19 @@ def parse_period(
     code: str, *, program: Program, moe: MeasureOfEffectiveness | None = None, field: str = "period"
 ) -> Period:
     """A period code inside the program's fiscal years and, given ``moe``, of the MOE's own
-    frequency (``moe_period_error``); else a ValidationError on ``field``."""
+    frequency (``moe_period_error``); else a ValidationError on ``field`` (HTTP 400 in the
+    API: the code sent is wrong for the program or MOE it names, whatever else is stored)."""
     try:
         period = Period.parse(code or "")
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
     if not program.start_fy <= period.fiscal_year <= program.end_fy:
-        raise StateConflict(
+        raise ValidationError(
             {field: f"{period.code} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
-    error = moe_period_error(moe, period) if moe is not None else None  # the stored MOE's frequency: 409
+    error = moe_period_error(moe, period) if moe is not None else None
     if error:
-        raise StateConflict({field: error})
+        raise ValidationError({field: error})
     return period
 
 
@@ -218,14 +219,14 @@ def moe_update(
     """Update an MOE (and, if given, replace its targets and disaggregation categories).
 
     Refused when the MOE or its program is archived, or when it would change and
-    ``version`` (the MOE's, as read) is missing or stale (StaleVersionError), or when ``data`` names another program (StateConflict:
+    ``version`` (the MOE's, as read) is missing or stale (StaleVersionError), or when ``data`` names another program (ValidationError:
     an MOE stays with its program). Removed
     targets and categories are deleted with the author and rationale in their history.
     """
     moe = MeasureOfEffectiveness.objects.select_for_update().select_related("program").get(pk=moe.pk)
     _editable(user, moe)
     if "program" in data and getattr(data["program"], "pk", data["program"]) != moe.program_id:
-        raise StateConflict({"program": "An MOE cannot move to another program."})
+        raise ValidationError({"program": "An MOE cannot move to another program; create it under the other program instead."})
     before = {k: getattr(moe, k) for k in MOE_FIELDS}
     for key in MOE_FIELDS:
         if key in data:

@@ -174,15 +174,13 @@ def _funding_row_changed(row: Funding) -> bool:
     return any(Decimal(str(old)) != Decimal(str(getattr(row, name))) for old, name in zip(stored, FUNDING_FIELDS))
 
 
-def check_funding_year(
-    program: Program, fiscal_year: int | None, *, error: type[ValidationError] = ValidationError
-) -> None:
-    """A funding year inside the program's years (query-free); ``error`` is StateConflict
-    when the years are the stored program's rather than the same request's."""
+def check_funding_year(program: Program, fiscal_year: int | None) -> None:
+    """A funding year inside the program's years (query-free); else a ValidationError on
+    ``fiscal_year`` (HTTP 400 in the API: the year sent is wrong for the program it names)."""
     if fiscal_year is None:
         return
     if not program.start_fy <= fiscal_year <= program.end_fy:
-        raise error(
+        raise ValidationError(
             {"fiscal_year": f"FY{fiscal_year} is outside the program's years FY{program.start_fy}-FY{program.end_fy}."}
         )
 
@@ -309,7 +307,7 @@ def funding_set(
         row.version += 1
     else:
         row = Funding(program=program, fiscal_year=fiscal_year)
-    check_funding_year(program, fiscal_year, error=StateConflict)
+    check_funding_year(program, fiscal_year)
     row.planned, row.obligated, row.disbursed = planned, obligated, disbursed
     validated_save(row, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["program"])
     _announce([program.pk])

@@ -55,6 +55,12 @@ def safe_next(request: HttpRequest, default: str = "/") -> str:
     return default
 
 
+def _is_page_request(request: HttpRequest) -> bool:
+    """A browser opening a page under /api/ (the docs page, a link followed): it is sent to
+    set up or enter its code like any page; API clients (JSON) get the 403 instead."""
+    return request.path == reverse("api-docs") or "text/html" in request.headers.get("Accept", "")
+
+
 class OTPRequiredMiddleware:
     """After django_otp's OTPMiddleware: hold unverified sessions that need a second factor."""
 
@@ -70,7 +76,7 @@ class OTPRequiredMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
-            if request.path.startswith("/api/"):
+            if request.path.startswith("/api/") and not _is_page_request(request):
                 return JsonResponse({"status": 403, "code": "second_factor_required",
                                      "detail": "Verify your second factor (TOTP) in the portal first."}, status=403)
             target = "otp-verify" if has_confirmed_device(user) else "otp-setup"

@@ -246,6 +246,33 @@ def _within_country_scope(body: dict, program_id: Any) -> None:
         body["long_term_objective"] = None
 
 
+def _year_within(year: int, program: m.Program) -> int:
+    return min(max(year, program.start_fy), program.end_fy)
+
+
+def _fit_to_stored_records(case, resource: str, path_id: Any) -> None:
+    """(Rules relative to the rows a body names, 400s when broken: a period of the MOE's
+    frequency within its program's years, funding within the program's years, an MOE
+    kept in its program.) A valid body names values that fit the stored records."""
+    body = case.body
+    moe_id = body.get("moe") if resource == "measurements" else path_id if case.path.endswith("/targets/") else None
+    moe = m.MeasureOfEffectiveness.objects.select_related("program").filter(pk=moe_id).first() \
+        if isinstance(moe_id, int) and not isinstance(moe_id, bool) else None
+    if moe is not None and isinstance(body.get("period"), str):
+        digits = "".join(ch for ch in body["period"][:6] if ch.isascii() and ch.isdigit())[:4]
+        if len(digits) == 4:
+            year = _year_within(int(digits), moe.program)
+            body["period"] = _target_of_frequency({"period": f"FY{year}"}, moe.frequency)["period"]
+    if resource == "programs" and case.path.endswith("/funding/") and isinstance(body.get("fiscal_year"), int):
+        program = m.Program.objects.filter(pk=path_id).first() if isinstance(path_id, int) else None
+        if program is not None:
+            body["fiscal_year"] = _year_within(body["fiscal_year"], program)
+    if resource == "moes" and case.method.upper() == "PATCH" and "program" in body and isinstance(path_id, int):
+        stored = m.MeasureOfEffectiveness.objects.filter(pk=path_id).values_list("program_id", flat=True).first()
+        if stored is not None:
+            body["program"] = stored
+
+
 def map_case(context, case):
     """Schemathesis hook: positive cases name existing rows (see above)."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not _database_open():
@@ -307,4 +334,6 @@ def map_case(context, case):
         case.path_parameters["id"] = _existing(PATH_MODELS[resource], path_id) or path_id
     if resource == "programs" and isinstance(case.body, dict):
         _within_country_scope(case.body, (case.path_parameters or {}).get("id"))
+    if isinstance(case.body, dict):
+        _fit_to_stored_records(case, resource, (case.path_parameters or {}).get("id"))
     return case

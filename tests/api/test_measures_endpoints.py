@@ -48,7 +48,7 @@ def test_other_agency_cannot_create_an_moe(token_client, analyst_b, program_a):
 def test_moe_with_a_target_outside_the_program_years_saves_nothing(token_client, analyst_a, program_a):
     payload = _moe_payload(program_a, targets=[{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2040", "value": "2"}])
     response = token_client(analyst_a, write=True).post("/api/v1/moes/", payload, format="json")
-    assert response.status_code == 409 and response.json()["code"] == "state_conflict"  # the stored program's years
+    assert response.status_code == 400 and response.json()["code"] == "invalid"  # wrong for the program it names
     assert "targets.1.period" in response.json()["errors"] or "period" in response.json()["errors"]
     assert not MeasureOfEffectiveness.objects.exists()
 
@@ -132,11 +132,11 @@ def test_bad_measurements_are_400(token_client, analyst_a, program_a, payload, f
     assert not Measurement.objects.exists()
 
 
-def test_a_measurement_outside_the_program_years_is_409_naming_the_field(token_client, analyst_a, program_a):
+def test_a_measurement_outside_the_program_years_is_400_naming_the_field(token_client, analyst_a, program_a):
     moe = factories.MoeFactory(program=program_a)
     body = {"moe": moe.pk, "period": "FY2040-Q1", "value": "1"}
     response = token_client(analyst_a, write=True).post("/api/v1/measurements/", body, format="json")
-    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert "outside the program's years" in response.json()["errors"]["period"][0]
     assert not Measurement.objects.exists()
 
@@ -161,7 +161,7 @@ def test_api_refuses_an_annual_value_of_a_quarterly_moe(token_client, analyst_a,
     moe = factories.MoeFactory(program=program_a, frequency="quarterly")
     response = token_client(analyst_a, write=True).post(
         "/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026", "value": "40"}, format="json")
-    assert response.status_code == 409  # the stored MOE's frequency decides (state_conflict)
+    assert response.status_code == 400  # a period not of the MOE's frequency: wrong for the MOE it names
     assert "This MOE is quarterly: use FY2026-Q1 ... FY2026-Q4" in str(response.json()["errors"]["period"])
 
 

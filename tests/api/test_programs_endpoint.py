@@ -99,7 +99,7 @@ def test_pages_are_stable_when_the_sort_key_ties(token_client, analyst_a):
 def test_pages_read_with_their_count_answer_as_drf_pages_do(token_client, analyst_a, page):
     """The JSON list reads its count and page in one statement (``paginate_counted``); the
     indented JSON list pages through DRF's own paginator: same count, links, rows and
-    refusals (404 past the last page or for a page number that is not one)."""
+    refusals (404 past the last page, 400 naming ``page`` for a page number that is not one)."""
     for _ in range(7):
         factories.program_full()
     client = token_client(analyst_a)
@@ -110,8 +110,10 @@ def test_pages_read_with_their_count_answer_as_drf_pages_do(token_client, analys
     assert compact.json() == drf.json()
     if page in ("1", "2", "3", "last"):
         assert compact.status_code == 200 and compact.json()["count"] == 7
+    elif page in ("0", "-1", "two", "1.5"):
+        assert compact.status_code == 400 and list(compact.json()["errors"]) == ["page"]
     else:
-        assert compact.status_code == 404
+        assert compact.status_code == 404 and "past the last page" in compact.json()["detail"]
 
 
 def test_the_program_list_remembers_a_large_count_as_every_list_does(large_count_of_3, token_client, analyst_a,
@@ -270,13 +272,13 @@ def test_funding_year_set_and_stale_funding_refused(token_client, analyst_a, pro
     assert Funding.objects.get(program=program_a, fiscal_year=2026).planned == Decimal("20.00")
 
 
-def test_funding_outside_program_years_is_409_naming_the_field(token_client, analyst_a, program_a):
+def test_funding_outside_program_years_is_400_naming_the_field(token_client, analyst_a, program_a):
     response = token_client(analyst_a, write=True).post(
         f"/api/v1/programs/{program_a.pk}/funding/",
         {"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"},
         format="json",
     )
-    assert response.status_code == 409 and response.json()["code"] == "state_conflict"
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert "outside the program's years" in response.json()["errors"]["fiscal_year"][0]
 
 

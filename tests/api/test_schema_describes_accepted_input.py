@@ -81,14 +81,15 @@ def test_the_schema_states_ids_text_and_number_bounds(openapi):
     assert "country" in openapi["components"]["schemas"]["AssessmentCreateRequest"]["required"]
 
 
-def test_an_moe_moved_to_another_program_is_a_409_and_its_own_program_is_accepted(token_client, analyst_a, program_a):
+def test_an_moe_moved_to_another_program_is_a_400_and_its_own_program_is_accepted(token_client, analyst_a, program_a):
     from tests import factories
 
     moe = factories.MoeFactory(program=program_a)
     other = factories.ProgramFactory(lead_agency=program_a.lead_agency)
     client = token_client(analyst_a, write=True)
     moved = client.patch(f"/api/v1/moes/{moe.pk}/", {"program": other.pk, "version": 1}, format="json")
-    assert moved.status_code == 409 and moved.json()["errors"] == {"program": ["An MOE cannot move to another program."]}
+    assert moved.status_code == 400 and moved.json()["errors"] == {
+        "program": ["An MOE cannot move to another program; create it under the other program instead."]}
     same = client.patch(f"/api/v1/moes/{moe.pk}/", {"program": program_a.pk, "version": 1}, format="json")
     assert same.status_code == 200, same.content
 

@@ -115,3 +115,13 @@ def test_the_sign_in_page_explains_the_administrators_second_factor(client):
     page = client.get("/accounts/login/").content.decode()
     assert "Administrators: a second factor" in page
     assert "6-digit code from an authenticator app (TOTP)" in page and "first sign-in" in page
+
+
+def test_an_unverified_administrator_opening_the_api_docs_is_sent_to_the_second_factor(client, administrator):
+    confirmed_device(administrator)
+    _sign_in(client, administrator)
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/otp/")
+    link = client.get("/api/v1/programs/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert link.status_code == 302 and "next=/api/v1/programs/" in link["Location"]
+    assert client.get("/api/v1/programs/", HTTP_ACCEPT="application/json").status_code == 403
