@@ -11,6 +11,7 @@ from infrastructure.numbers import USDecimalField
 from .. import permissions
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from ..models import (
+    funding_disbursed_error,
     Agency,
     Country,
     ImplementingPartner,
@@ -120,6 +121,9 @@ class FundingRowForm(forms.Form):
         amounts = [data.get(name) for name in ("planned", "obligated", "disbursed")]
         if data.get("fiscal_year") is None and any(a is not None for a in amounts) and not self.errors:
             self.add_error("fiscal_year", "Enter the fiscal year of these amounts.")
+        problem = funding_disbursed_error(data.get("obligated") or Decimal("0"), data.get("disbursed") or Decimal("0"))
+        if problem and not self.has_error("disbursed"):
+            self.add_error("disbursed", problem)
         return data
 
 

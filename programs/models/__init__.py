@@ -34,6 +34,8 @@ from .planning import (  # noqa: F401
     ProgramStatus,
     Strategy,
     StrategyScope,
+    funding_disbursed_error,
+    funding_over_plan_warning,
 )
 from .reference import (  # noqa: F401
     Agency,

@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q
 
 from ..disaggregation import breakdown_errors
 from ..fiscal import Period
-from ..models import Funding, Measurement, MeasurementDisaggregation, Target, moe_period_error
+from ..models import Funding, Measurement, MeasurementDisaggregation, Target, funding_disbursed_error, moe_period_error
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,19 @@ def breakdown_findings() -> Iterator[Finding]:
                           problem)
 
 
+def funding_amounts_findings() -> Iterator[Finding]:
+    """Funding years whose disbursed USD exceeds their obligated USD (``funding_disbursed_error``)."""
+    rows = Funding.objects.select_related("program").filter(disbursed__gt=F("obligated"))
+    for row in rows.order_by("program__code", "fiscal_year").iterator(chunk_size=2000):
+        yield Finding("funding-amounts", "funding", row.pk, f"{row.program.code} FY{row.fiscal_year}",
+                      funding_disbursed_error(row.obligated, row.disbursed))
+
+
 CHECKS = {
     "period-frequency": period_frequency_findings,
     "program-years": program_years_findings,
     "breakdown": breakdown_findings,
+    "funding-amounts": funding_amounts_findings,
 }
 
 

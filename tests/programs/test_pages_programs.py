@@ -192,6 +192,8 @@ def test_analyst_creates_program_with_funding(client, analyst_a):
         ({"funding-0-fiscal_year": "3000"}, b"Fiscal year: Ensure this value is less than or equal to 2100."),
         ({"funding-1-fiscal_year": "2026"}, b"FY2026 appears twice"),
         ({"funding-0-fiscal_year": "", "funding-0-planned": "5"}, b"Enter the fiscal year of these amounts."),
+        ({"funding-0-obligated": "500", "funding-0-disbursed": "900"},
+         b"Disbursed (USD) (FY2026): Disbursed ($900.00) cannot exceed obligated ($500.00)"),
         ({"purpose": "bogus"}, b"Purpose: Select a valid choice."),
         ({"lead_agency": "abc"}, b"Lead agency: Select a valid choice."),
     ],
