@@ -344,6 +344,28 @@ def test_archive_hides_and_manager_restores(client, analyst_a, manager, program_
     assert not program_a.is_archived
 
 
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_archiving_a_program_past_its_proposal_needs_a_reason(client, analyst_a, program_a, reason):
+    # given an active, funded program (the trial's /programs/5/)
+    factories.FundingFactory(program=program_a)
+    client.force_login(analyst_a)
+    page = client.get(reverse("programs:program-detail", args=[program_a.pk])).content.decode()
+    assert "Reason required: this program is past its proposal." in page
+    response = client.post(reverse("programs:program-archive", args=[program_a.pk]),
+                           {"reason": reason, "version": str(program_a.version)}, follow=True)
+    assert "Not archived. Reason: Say why this active program is archived" in response.content.decode()
+    assert not Program.objects.get(pk=program_a.pk).is_archived
+
+
+def test_archive_reason_is_the_history_why(client, analyst_a, program_a):
+    client.force_login(analyst_a)
+    client.post(reverse("programs:program-archive", args=[program_a.pk]),
+                {"reason": "Funds moved to a successor program", "version": str(program_a.version)})
+    program = Program.objects.get(pk=program_a.pk)
+    assert program.is_archived
+    assert program.history.first().history_change_reason == "archived: Funds moved to a successor program"
+
+
 def test_history_page_shows_field_diffs_and_rationale(client, analyst_a, program_a):
     client.force_login(analyst_a)
     client.post(
