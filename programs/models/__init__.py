@@ -35,7 +35,6 @@ from .planning import (  # noqa: F401
     Strategy,
     StrategyScope,
     funding_disbursed_error,
-    funding_over_plan_warning,
 )
 from .reference import (  # noqa: F401
     Agency,

@@ -192,16 +192,6 @@ def funding_disbursed_error(obligated: Decimal | None, disbursed: Decimal | None
     return f"Disbursed (${disbursed:,.2f}) cannot exceed obligated (${obligated:,.2f}): only obligated money can be disbursed."
 
 
-def funding_over_plan_warning(planned: Decimal | None, obligated: Decimal | None) -> str | None:
-    """Obligations above the plan are allowed (the plan is an estimate; reprogramming and
-    supplemental appropriations obligate more) but are usually a typing slip, so the writer
-    must confirm them. Returns the warning naming both amounts, or None."""
-    if planned is None or obligated is None or obligated <= planned:
-        return None
-    return (f"Obligated (${obligated:,.2f}) is more than planned (${planned:,.2f}). "
-            "Check the amounts, or confirm that more was obligated than planned.")
-
-
 class Funding(TimeStamped, Versioned):
     """Planned, obligated and disbursed US dollars of one program in one fiscal year."""
 
