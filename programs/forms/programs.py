@@ -11,11 +11,11 @@ from infrastructure.numbers import USDecimalField
 from .. import permissions
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from ..models import (
-    funding_disbursed_error,
     Agency,
     Country,
     ImplementingPartner,
     Program,
+    funding_disbursed_error,
 )
 from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope_message

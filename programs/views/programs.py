@@ -31,8 +31,8 @@ from infrastructure.versioning import StaleVersionError
 from ..services.programs import (
     TRANSITIONS,
     allowed_transitions,
-    is_approved_data,
     archive_reason_error,
+    is_approved_data,
     program_archive,
     program_create,
     program_restore,

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from programs.models import Funding, Goal, Program, ProgramStatus
 from infrastructure.versioning import StaleVersionError
 from programs.services.programs import (
-    archive_reason_error,
     allowed_transitions,
+    archive_reason_error,
     funding_set,
     program_archive,
     program_create,
