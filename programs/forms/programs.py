@@ -15,6 +15,7 @@ from ..models import (
     Country,
     ImplementingPartner,
     Program,
+    funding_disbursed_error,
 )
 from ..selectors.country_scope import institutions_of_countries, objectives_of_countries
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope_message
@@ -121,6 +122,9 @@ class FundingRowForm(forms.Form):
         amounts = [data.get(name) for name in ("planned", "obligated", "disbursed")]
         if data.get("fiscal_year") is None and any(a is not None for a in amounts) and not self.errors:
             self.add_error("fiscal_year", "Enter the fiscal year of these amounts.")
+        problem = funding_disbursed_error(data.get("obligated") or Decimal("0"), data.get("disbursed") or Decimal("0"))
+        if problem and not self.has_error("disbursed"):
+            self.add_error("disbursed", problem)
         return data
 
 

@@ -31,7 +31,7 @@ from infrastructure.saving import require_rationale, timestamps_touch
 from . import cells
 from .outcomes import CREATE, UNCHANGED, UPDATE, RowErrors, RowReader, RowResult
 from .program_rows import STALE
-from .stored import editable_program, moes_by_name, programs_by_code, rule_errors, writable
+from .stored import moes_by_name, programs_by_code, require_program_importer, rule_errors, stored_program, writable
 from .writing import HistoryAuthor, bulk_change, bulk_insert
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class MeasurementTable:
         return self._write(rows, author)
 
     def _check(self, row: MeasurementRow, programs: dict, moes: dict, stored: dict, breakdowns: dict) -> None:
-        program = editable_program(self.user, programs, row.code, "program_code")
+        program = stored_program(programs, row.code, "program_code")
         found = moes.get((program.pk, row.name.lower()))
         if not found:
             raise RowErrors([("moe_name", f"program {program.code} has no MOE named '{row.name}'; import the MOE first")])
@@ -121,13 +121,16 @@ class MeasurementTable:
             if before is not None and "measurement" in before and before["measurement"] != row.result.seen["measurement"]:
                 raise RowErrors([("value", f"The measurement of '{row.name}' for {code} {STALE}")])
         values = row.values
+        if measurement is not None and all(
+            getattr(measurement, k) == (Decimal(v) if k == "value" else v) for k, v in values.items()
+        ):
+            row.result.outcome = UNCHANGED
+            return
+        require_program_importer(self.user, program, "program_code")
         try:
             if measurement is None:
                 measurement = Measurement(moe=moe, period=code, entered_by=self.user)
             else:
-                if all(getattr(measurement, k) == (Decimal(v) if k == "value" else v) for k, v in values.items()):
-                    row.result.outcome = UNCHANGED
-                    return
                 row.withdrawn = measurement.status == MeasurementStatus.APPROVED
                 if row.withdrawn:
                     require_rationale(self.run.rationale_category, self.run.rationale)

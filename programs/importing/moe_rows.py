@@ -38,7 +38,7 @@ from . import cells
 from .columns import MOES
 from .outcomes import CREATE, RowErrors, RowReader, RowResult, outcome_of, sentence
 from .program_rows import STALE
-from .stored import editable_program, moes_by_name, programs_by_code, rule_errors, writable
+from .stored import moes_by_name, programs_by_code, require_program_importer, rule_errors, stored_program, writable
 from .writing import HistoryAuthor, bulk_change, bulk_insert
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ class MoeTable:
     def _check(self, plan: MoePlan, programs: dict, moes: dict, targets: dict, measured: dict) -> None:
         first = plan.rows[0]
         try:
-            plan.program = editable_program(self.user, programs, first.code, "program_code")
+            plan.program = stored_program(programs, first.code, "program_code")
             found = moes.get((plan.program.pk, first.name.lower()), [])
             if len(found) > 1:
                 raise RowErrors([("moe_name", f"program {plan.program.code} has two MOEs named '{first.name}'; rename one first")])
@@ -203,6 +203,8 @@ class MoeTable:
                     if target_changed:
                         notes.append(f"{row.period} target changed")
                         changed = True
+                if changed or added or plan.moe is None:  # unchanged rows import back whoever exported them
+                    require_program_importer(self.user, plan.program, "program_code")
             except RowErrors as exc:
                 row.result.error(exc.errors)
                 plan.failed = True

@@ -45,6 +45,7 @@ from infrastructure.saving import require_rationale, timestamps_touch
 from . import cells
 from .columns import PROGRAMS
 from .outcomes import CREATE, FORM, RowErrors, RowReader, RowResult, outcome_of, sentence, validation_errors
+from .stored import rule_errors
 from .writing import HistoryAuthor, bulk_change, bulk_insert, m2m_history_snapshot, m2m_links_read, m2m_links_replace
 
 if TYPE_CHECKING:
@@ -230,9 +231,28 @@ class ProgramTable:
                 changed = True
             row.result.outcome = outcome_of(changed=changed, added=added)
             row.result.note = sentence(notes)
+        self._refuse_uneditable(plan, row_funding, row_errors)
         for index, errors in row_errors.items():
             plan.rows[index].result.error(errors)
         plan.failed = bool(row_errors)
+
+    def _refuse_uneditable(self, plan: ProgramPlan, row_funding: dict[int, tuple[Funding, bool]],
+                           row_errors: dict[int, list[tuple[str, str]]]) -> None:
+        """Refuse the rows that would change a stored program the user may not edit (another
+        agency's, or an archived one), as the services do; unchanged rows stay "unchanged",
+        so an exported file imports back whoever exported it (README). Adds to ``row_errors``."""
+        program = plan.program
+        if program is None:
+            return
+        changing = {0} if plan.changed else set()
+        changing |= {i for i, (stored, changed) in row_funding.items() if changed or stored.pk is None}
+        if not changing:
+            return
+        try:
+            check_program_editable(self.user, program)
+        except (PermissionDenied, ValidationError) as exc:
+            for index in changing:
+                row_errors.setdefault(index, []).extend(rule_errors(exc, default="code").errors)
 
     def _program_instance(self, plan: ProgramPlan, data: dict[str, Any], funding_of: dict, measured: dict) -> Program:
         """The program as it will be saved, checked by the services' rules and full_clean();
@@ -244,9 +264,9 @@ class ProgramTable:
             if program is None:
                 instance = Program(**{k: data[k] for k in PROGRAM_FIELDS if k in data})
                 check_may_create(self.user, instance.lead_agency_id)
-            else:
-                check_program_editable(self.user, program)
+            else:  # may the user edit it? Asked once the row is known to change (_refuse_uneditable)
                 if program.lead_agency_id != data["lead_agency"].pk:
+                    check_program_editable(self.user, program)  # another agency's program: say so first
                     raise RowErrors([("lead_agency", f"program {program.code} is led by {program.lead_agency.code}; "
                                                      "an import does not move a program to another agency")])
                 instance = program

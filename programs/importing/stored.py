@@ -46,16 +46,22 @@ def moes_by_name(programs: Iterable[Program], names: Iterable[str], *, lock: boo
     return found
 
 
-def editable_program(user: User, programs: dict[str, Program], code: str, column: str) -> Program:
-    """The stored program of ``code`` if ``user`` may import its data; else RowErrors on
-    ``column`` (no such program; another agency's; archived: ``ensure_writable``)."""
+def stored_program(programs: dict[str, Program], code: str, column: str) -> Program:
+    """The stored program of ``code``; else RowErrors on ``column``. Whether the user may
+    change its data is asked only of rows that change it (:func:`require_program_importer`),
+    so an exported file imports back "unchanged" whoever exported it."""
     program = programs.get(code.upper())
     if program is None:
         raise RowErrors([(column, f"no program has the code '{code}'; import the program first or check the code")])
+    return program
+
+
+def require_program_importer(user: User, program: Program, column: str) -> None:
+    """RowErrors on ``column`` unless ``user`` may change ``program``'s data (its agency's
+    analysts, as ``permissions.can_edit_program``)."""
     if not permissions.can_edit_program(user, program):
         raise RowErrors([(column, f"program {program.code} is led by {program.lead_agency.code}; "
                                   "you may only import data of your own agency's programs")])
-    return program
 
 
 def rule_errors(exc: ValidationError | PermissionDenied, *, default: str) -> RowErrors:

@@ -37,6 +37,7 @@ from .planning import (  # noqa: F401
     ProgramStatus,
     Strategy,
     StrategyScope,
+    funding_disbursed_error,
 )
 from .reference import (  # noqa: F401
     Agency,

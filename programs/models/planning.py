@@ -1,6 +1,7 @@
 """Strategies, objectives, programs and their funding."""
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -192,6 +193,16 @@ class Program(TimeStamped, Archivable, Versioned):
         return f"{self.code} {self.title}"
 
 
+def funding_disbursed_error(obligated: Decimal | None, disbursed: Decimal | None) -> str | None:
+    """The disbursement rule (the one definition; ``Funding.clean`` and the
+    ``funding_disbursed_within_obligated`` constraint hold it): money can only be paid out
+    once it is obligated, so a fiscal year's disbursed USD may not exceed its obligated USD.
+    Returns the message naming both amounts, or None when the amounts agree (or one is missing)."""
+    if obligated is None or disbursed is None or disbursed <= obligated:
+        return None
+    return f"Disbursed (${disbursed:,.2f}) cannot exceed obligated (${obligated:,.2f}): only obligated money can be disbursed."
+
+
 class Funding(TimeStamped, Versioned):
     """Planned, obligated and disbursed US dollars of one program in one fiscal year."""
 
@@ -216,6 +227,11 @@ class Funding(TimeStamped, Versioned):
                 violation_error_message="Planned, obligated and disbursed amounts cannot be negative.",
             ),
             CheckConstraint(
+                condition=Q(disbursed__lte=F("obligated")),
+                name="funding_disbursed_within_obligated",
+                field="disbursed", violation_error_message="Disbursed cannot exceed obligated.",
+            ),
+            CheckConstraint(
                 condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
                 name="funding_fiscal_year_in_range", field="fiscal_year",
                 violation_error_message=f"The fiscal year must be between {MIN_FISCAL_YEAR} and {MAX_FISCAL_YEAR}.",
@@ -224,3 +240,10 @@ class Funding(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year}"
+
+    def clean(self) -> None:
+        """Raise ValidationError on ``disbursed`` when it exceeds ``obligated``."""
+        super().clean()
+        problem = funding_disbursed_error(self.obligated, self.disbursed)
+        if problem:
+            raise ValidationError({"disbursed": problem})

@@ -17,6 +17,7 @@ from ..models import (
     MeasurementStatus,
     MeasurementDisaggregation,
     Target,
+    funding_disbursed_error,
     measured_date_problem,
     measured_period_problem,
     moe_period_error,
@@ -133,12 +134,21 @@ def measured_dates_findings() -> Iterator[Finding]:
         yield Finding("measured-dates", "MOE", moe.pk, f"{moe.program.code} / {moe.name}", problem or "")
 
 
+def funding_amounts_findings() -> Iterator[Finding]:
+    """Funding years whose disbursed USD exceeds their obligated USD (``funding_disbursed_error``)."""
+    rows = Funding.objects.select_related("program").filter(disbursed__gt=F("obligated"))
+    for row in rows.order_by("program__code", "fiscal_year").iterator(chunk_size=2000):
+        yield Finding("funding-amounts", "funding", row.pk, f"{row.program.code} FY{row.fiscal_year}",
+                      funding_disbursed_error(row.obligated, row.disbursed))
+
+
 CHECKS = {
     "period-frequency": period_frequency_findings,
     "program-years": program_years_findings,
     "breakdown": breakdown_findings,
     "moe-value": moe_value_findings,
     "measured-dates": measured_dates_findings,
+    "funding-amounts": funding_amounts_findings,
 }
 
 

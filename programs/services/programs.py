@@ -393,11 +393,27 @@ def program_transition(
     return program
 
 
+# Statuses a program may be archived from without a reason: it never ran or was funded
+# beyond a proposal, so archiving it removes nothing anyone decided on.
+ARCHIVE_WITHOUT_REASON = frozenset({ProgramStatus.PROPOSED})
+
+
+def archive_reason_error(status: str, reason: str) -> str | None:
+    """The archive rule (one definition): archiving a program that is past its proposal
+    (approved, active, under review, restructured, terminated, completed) needs a reason,
+    as every lifecycle action does. Returns the message for the ``reason`` field, or None."""
+    if status in ARCHIVE_WITHOUT_REASON or (reason or "").strip():
+        return None
+    return (f"Say why this {ProgramStatus(status).label.lower()} program is archived: "
+            "a reason is required for any program past its proposal.")
+
+
 @transaction.atomic
 def program_archive(*, user: User, program: Program, version: int | None, reason: str = "") -> Program:
     """Archive instead of delete: hidden by default, restorable by a manager. ``version`` is
     the one the user read (missing or stale: StaleVersionError); archiving an archived
-    program changes nothing and needs none."""
+    program changes nothing and needs none. A program past its proposal needs a ``reason``
+    (:func:`archive_reason_error`; ValidationError on ``reason``), shown as the history's Why."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     permissions.require(
         permissions.can_edit_program(user, program) or permissions.is_manager(user),
@@ -406,9 +422,12 @@ def program_archive(*, user: User, program: Program, version: int | None, reason
     if program.is_archived:
         return program
     check_version(program, version)
+    problem = archive_reason_error(program.status, reason)
+    if problem:
+        raise ValidationError({"reason": problem})
     program.archived_at, program.archived_by = timezone.now(), user
     program.version += 1
-    validated_save(program, user=user, rationale=f"archived: {reason}".strip(": "))
+    validated_save(program, user=user, rationale=f"archived: {(reason or '').strip()}".strip(": "))
     _announce([program.pk])
     return program
 

@@ -31,6 +31,7 @@ from infrastructure.versioning import StaleVersionError
 from ..services.programs import (
     TRANSITIONS,
     allowed_transitions,
+    archive_reason_error,
     is_approved_data,
     program_archive,
     program_create,
@@ -171,6 +172,7 @@ def program_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "can_edit": can_edit,
             "can_archive": (can_edit or permissions.is_manager(request.user)) and not program.is_archived,
+            "archive_needs_reason": archive_reason_error(program.status, "") is not None,
             "can_restore": permissions.can_restore(request.user) and program.is_archived,
         },
     )
@@ -316,6 +318,8 @@ def program_archive_page(request: HttpRequest, pk: int) -> HttpResponse:
         program_archive(user=request.user, program=program, reason=reason, version=version_int(request.POST.get("version")))
     except StaleVersionError as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "Not archived. " + "; ".join(_named_messages(exc)))
     else:
         messages.success(request, f"Program {program.code} archived; it is hidden from lists until a manager restores it.")
     return redirect("programs:program-detail", pk=pk)

@@ -184,6 +184,7 @@ def test_manager_without_agency_cannot_create_programs(token_client, manager):
         ({"funding": [{"fiscal_year": 2040, "planned": "1", "obligated": "0", "disbursed": "0"}]}, "fiscal_year"),
         ({"funding": [{"fiscal_year": 2026, "planned": "-5", "obligated": "0", "disbursed": "0"}]}, "funding.0.planned"),
         ({"funding": [{"fiscal_year": 2026, "planned": "NaN", "obligated": "0", "disbursed": "0"}]}, "funding.0.planned"),
+        ({"funding": [{"fiscal_year": 2026, "planned": "1000", "obligated": "500", "disbursed": "900"}]}, "funding"),
         ({"code": None}, "code"),
     ],
 )
@@ -280,6 +281,17 @@ def test_funding_outside_program_years_is_400_naming_the_field(token_client, ana
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert "outside the program's years" in response.json()["errors"]["fiscal_year"][0]
+
+
+def test_funding_disbursed_above_obligated_is_400_naming_disbursed(token_client, analyst_a, program_a):
+    response = token_client(analyst_a, write=True).post(
+        f"/api/v1/programs/{program_a.pk}/funding/",
+        {"fiscal_year": 2026, "planned": "1000", "obligated": "500", "disbursed": "900"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "cannot exceed obligated" in response.json()["errors"]["disbursed"][0]
+    assert not Funding.objects.filter(program=program_a, fiscal_year=2026).exists()
 
 
 def test_transitions_follow_approval_rights(token_client, analyst_a, manager, agency_a):

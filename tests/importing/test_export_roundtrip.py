@@ -130,3 +130,46 @@ def test_a_column_of_the_users_own_is_ignored_and_named_while_a_misspelt_templat
     ]
     assert job.can_confirm
     assert [e["column"] for r in refused.report for e in r["errors"]] == ["disbursment"] and not refused.can_confirm
+
+
+def test_another_agencys_exported_programs_reimport_unchanged_and_a_change_is_refused(client, analyst_b, portfolio):
+    # given analyst_b (DOD) exports the list, which shows agency A's (DOS) programs too
+    client.force_login(analyst_b)
+    exported = client.get(reverse("programs:program-export", args=["csv"]))
+    assert exported.status_code == 200 and b"DOS-2027-0001" in exported.content
+
+    job = _reimport(analyst_b, exported.content, "csv")
+
+    assert _data_rows(job) == [
+        ("DOS-2027-0001 / FY2027", "unchanged"), ("DOS-2027-0001 / FY2028", "unchanged"), ("DOS-2027-0002", "unchanged"),
+    ]
+    assert job.summary["unchanged"] == 3 and job.summary["error"] == 0 and job.can_confirm
+
+    # a changed row of another agency's program is still refused, naming the program and its agency
+    changed = exported.content.decode().replace("+ coast guard (phase 2)", "+ coast guard (phase 3)")
+    job = _reimport(analyst_b, changed.encode(), "csv")
+    refused = next(r for r in job.report if r["key"] == "DOS-2027-0002")
+    assert refused["outcome"] == "error" and "DOS" in str(refused["errors"]), refused
+    assert Program.objects.get(code="DOS-2027-0002").title == "+ coast guard (phase 2)"
+
+
+@pytest.mark.parametrize(("url", "edit", "key"), [
+    ("programs:program-moe-export", ("Interdictions", "Interdictions made"), "DOS-2027-0001 / Interdictions made / FY2027-Q1"),
+    ("programs:program-measurement-export", (",Interdictions,FY2027-Q1,", ",Interdictions,FY2027-Q2,"),
+     "DOS-2027-0001 / Interdictions / FY2027-Q2"),
+])
+def test_another_agencys_exported_moes_and_measurements_reimport_unchanged(client, analyst_b, portfolio, url, edit, key):
+    client.force_login(analyst_b)
+    exported = client.get(reverse(url, args=["csv"]))
+    assert exported.status_code == 200
+
+    job = _reimport(analyst_b, exported.content, "csv")
+
+    assert {outcome for _, outcome in _data_rows(job)} == {"unchanged"} and job.can_confirm, job.report
+
+    # a row that would add or change another agency's data is refused, naming the program's agency
+    text = exported.content.decode("utf-8-sig")
+    assert edit[0] in text
+    job = _reimport(analyst_b, text.replace(edit[0], edit[1], 1).encode(), "csv")
+    refused = next(r for r in job.report if r["key"] == key)
+    assert refused["outcome"] == "error" and "led by DOS" in str(refused["errors"]), job.report

@@ -41,6 +41,23 @@ def test_funding_non_negative(field):
     _violates(lambda: m.Funding.objects.create(program=program, fiscal_year=2026, **{field: Decimal("-0.01")}))
 
 
+def test_funding_disbursed_within_obligated():
+    program = factories.ProgramFactory()
+    _violates(lambda: m.Funding.objects.create(program=program, fiscal_year=2026, obligated=500, disbursed=900))
+
+
+def test_funding_disbursed_above_obligated_is_a_disbursed_error_in_full_clean():
+    funding = m.Funding(program=factories.ProgramFactory(), fiscal_year=2026, planned=1000, obligated=500, disbursed=900)
+    with pytest.raises(ValidationError) as caught:
+        funding.full_clean()
+    assert caught.value.message_dict["disbursed"] == ["Disbursed ($900.00) cannot exceed obligated ($500.00): only obligated money can be disbursed."]
+
+
+@pytest.mark.parametrize(("obligated", "disbursed", "refused"), [(500, 500, False), (500, 499, False), (500, 501, True), (0, 0, False)])
+def test_funding_disbursed_error_reference(obligated, disbursed, refused):
+    assert (m.funding_disbursed_error(Decimal(obligated), Decimal(disbursed)) is not None) is refused
+
+
 def test_program_end_fy_not_before_start_fy():
     _violates(lambda: factories.ProgramFactory(start_fy=2027, end_fy=2026))
 

@@ -198,6 +198,8 @@ def test_analyst_creates_program_with_funding(client, analyst_a):
         ({"funding-0-fiscal_year": "3000"}, b"Fiscal year: Ensure this value is less than or equal to 2100."),
         ({"funding-1-fiscal_year": "2026"}, b"FY2026 appears twice"),
         ({"funding-0-fiscal_year": "", "funding-0-planned": "5"}, b"Enter the fiscal year of these amounts."),
+        ({"funding-0-obligated": "500", "funding-0-disbursed": "900"},
+         b"Disbursed (USD) (FY2026): Disbursed ($900.00) cannot exceed obligated ($500.00)"),
         ({"purpose": "bogus"}, b"Purpose: Select a valid choice."),
         ({"lead_agency": "abc"}, b"Lead agency: Select a valid choice."),
     ],
@@ -346,6 +348,28 @@ def test_archive_hides_and_manager_restores(client, analyst_a, manager, program_
     client.post(reverse("programs:program-restore", args=[program_a.pk]), {"reason": "not a duplicate", "version": "2"})
     program_a.refresh_from_db()
     assert not program_a.is_archived
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_archiving_a_program_past_its_proposal_needs_a_reason(client, analyst_a, program_a, reason):
+    # given an active, funded program (the trial's /programs/5/)
+    factories.FundingFactory(program=program_a)
+    client.force_login(analyst_a)
+    page = client.get(reverse("programs:program-detail", args=[program_a.pk])).content.decode()
+    assert "Reason required: this program is past its proposal." in page
+    response = client.post(reverse("programs:program-archive", args=[program_a.pk]),
+                           {"reason": reason, "version": str(program_a.version)}, follow=True)
+    assert "Not archived. Reason: Say why this active program is archived" in response.content.decode()
+    assert not Program.objects.get(pk=program_a.pk).is_archived
+
+
+def test_archive_reason_is_the_history_why(client, analyst_a, program_a):
+    client.force_login(analyst_a)
+    client.post(reverse("programs:program-archive", args=[program_a.pk]),
+                {"reason": "Funds moved to a successor program", "version": str(program_a.version)})
+    program = Program.objects.get(pk=program_a.pk)
+    assert program.is_archived
+    assert program.history.first().history_change_reason == "archived: Funds moved to a successor program"
 
 
 def test_history_page_shows_field_diffs_and_rationale(client, analyst_a, program_a):

@@ -8,6 +8,7 @@ from programs.models import Funding, Goal, Program, ProgramStatus
 from infrastructure.versioning import StaleVersionError
 from programs.services.programs import (
     allowed_transitions,
+    archive_reason_error,
     funding_set,
     program_archive,
     program_create,
@@ -159,3 +160,16 @@ def test_archive_and_restore_name_the_version_they_read(analyst_a, manager, prog
     program_restore(user=manager, program=program_a, version=read + 2)
     program_a.refresh_from_db()
     assert (program_a.is_archived, program_a.version, program_a.title) == (False, read + 3, "Renamed meanwhile")
+
+
+@pytest.mark.parametrize(("status", "needs_reason"), [(status, status != ProgramStatus.PROPOSED) for status in ProgramStatus.values])
+def test_archive_needs_a_reason_past_the_proposal(analyst_a, agency_a, status, needs_reason):
+    program = factories.ProgramFactory(lead_agency=agency_a, status=status)
+    assert (archive_reason_error(status, "") is not None) is needs_reason
+    if needs_reason:
+        with pytest.raises(ValidationError) as caught:
+            program_archive(user=analyst_a, program=program, reason=" ", version=program.version)
+        assert "reason" in caught.value.message_dict
+        assert not Program.objects.get(pk=program.pk).is_archived
+    else:
+        assert program_archive(user=analyst_a, program=program, reason="", version=program.version).is_archived

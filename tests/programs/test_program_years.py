@@ -4,6 +4,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from programs.models import Frequency, Measurement, Program
 from programs.services.program_years import program_years_misfits
@@ -85,3 +86,19 @@ def test_data_check_reports_rows_outside_program_years(program_a, capsys):
         f"[program-years] measurement {program_a.code} / Officers trained FY2030-Q1: "
         "outside the program's years FY2025-FY2028"]
     assert Measurement.objects.filter(period="FY2030-Q1").exists()
+
+
+def test_data_check_reports_funding_disbursed_above_obligated(program_a, capsys):
+    # given a row stored before the rule (the constraint is NOT VALID: old rows stay until corrected)
+    funding = factories.FundingFactory(program=program_a, fiscal_year=2026, obligated=500, disbursed=400)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks before ALTER TABLE
+        cursor.execute("ALTER TABLE programs_funding DROP CONSTRAINT funding_disbursed_within_obligated")
+        cursor.execute("UPDATE programs_funding SET disbursed = 900 WHERE id = %s", [funding.pk])
+        cursor.execute("ALTER TABLE programs_funding ADD CONSTRAINT funding_disbursed_within_obligated "
+                       "CHECK (disbursed <= obligated) NOT VALID")
+    with pytest.raises(CommandError, match="1 stored row"):
+        call_command("data_check", rule=["funding-amounts"])
+    assert capsys.readouterr().out.splitlines() == [
+        f"[funding-amounts] funding {program_a.code} FY2026: "
+        "Disbursed ($900.00) cannot exceed obligated ($500.00): only obligated money can be disbursed."]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0011_labels_spelled_out'),
+        ('programs', '0012_constraint_messages'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0013_labels_spelled_out'),
+        ('evaluations', '0014_constraint_messages'),
     ]
 
     operations = [
