@@ -1,5 +1,6 @@
 """Spreadsheet import in a real browser: a bad row blocks the file, the corrected file imports."""
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from programs.importing.columns import PROGRAMS
 from programs.models import Funding, ImportJob, Program
@@ -99,11 +100,16 @@ def test_large_file_without_a_broker_shows_progress_then_the_report(new_page, an
     while page.locator("button:has-text('Confirm import of 8,000 rows')").count() == 0:
         # One read of the bar and its text: the fragment is replaced as the check advances,
         # and a locator read after count() may wait 30 s for a bar that is already gone.
-        state = page.evaluate(
-            """() => { const box = document.getElementById('import-progress');
-                       const bar = box && box.querySelector('progress[value]');
-                       return bar ? [Number(bar.getAttribute('value')), box.innerText] : null; }"""
-        )
+        try:
+            state = page.evaluate(
+                """() => { const box = document.getElementById('import-progress');
+                           const bar = box && box.querySelector('progress[value]');
+                           return bar ? [Number(bar.getAttribute('value')), box.innerText] : null; }"""
+            )
+        except PlaywrightError as error:  # the page reloads itself with the report meanwhile
+            if "context was destroyed" not in str(error):
+                raise
+            state = None
         if state:
             value, text = state
             seen.add(int(value))
