@@ -65,8 +65,8 @@ def test_the_database_writes_the_page_json_the_reference_rows_render_to():
     )
     full.long_term_objective = Objective.objects.create(strategy=strategy, code="1", description="Border control")
     full.save(update_fields=["long_term_objective"])
-    factories.FundingFactory(program=full, fiscal_year=2027, planned=Decimal("0.10"), obligated=Decimal("0"),
-                             disbursed=Decimal("12345678901.99"))
+    factories.FundingFactory(program=full, fiscal_year=2027, planned=Decimal("0.10"), obligated=Decimal("12345678901.99"),
+                             disbursed=Decimal("0"))
     bare = factories.ProgramFactory(countries=[], funding_authority="FAA 481", is_surge=True)
     programs = Program.objects.filter(pk__in=[bare.pk, full.pk]).order_by("-pk")  # not the id order
     expected = FastJSONRenderer().render(program_rows(programs))
@@ -87,7 +87,7 @@ def test_one_statement_reads_the_count_and_the_page_of_a_filtered_ordered_querys
                                                ("DOS-2026-0001", "DOS"), ("USAID-2026-0002", "USAID"),
                                                ("DOS-2026-0002", "DOS"))):
         program = factories.program_full(code=code, agency=agency)
-        Funding.objects.filter(program=program, fiscal_year=2026).update(obligated=Decimal(obligated % 3))
+        Funding.objects.filter(program=program, fiscal_year=2026).update(obligated=Decimal(obligated % 3), disbursed=0)
     factories.program_full(code="DOS-2026-0009", archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
     orderings = [
         Program.objects.filter(archived_at__isnull=True).order_by("code", "pk"),

@@ -37,7 +37,7 @@ def test_manager_approves_an_assessment_and_sees_the_score_and_explanation_chang
     assert page.locator("#selectivity-score").inner_text() == "50.00"
     assert page.locator("#selectivity-band").inner_text() == "Review"
     assert page.locator("#selectivity-band-uncapped").inner_text() == "(the score alone gives sustain)"
-    assert "2025-12-01" in page.locator("#selectivity-explanation").inner_text()
+    assert "Dec 1, 2025" in page.locator("#selectivity-explanation").inner_text()
 
     # When the manager opens the submitted assessment and approves it
     page.goto(f"/assessments/{submitted.pk}/")
@@ -60,7 +60,7 @@ def test_manager_approves_an_assessment_and_sees_the_score_and_explanation_chang
     assert "Governance / human-rights criterion at 2 or below: at most review." in page.locator(
         "#selectivity-caps").inner_text()
     explanation = page.locator("#selectivity-explanation").inner_text()
-    assert "Assessment of 2026-09-01" in explanation and "89.29" in explanation
+    assert "Assessment of Sep 1, 2026" in explanation and "89.29" in explanation
     assert "Human-rights concern" in page.locator("#selectivity-flags").inner_text()
     assert page.locator("#selectivity-history tbody tr").count() == 2
     page.wait_for_selector("#chart-score-trend[data-drawn='true']")  # the shared charts.js drew it

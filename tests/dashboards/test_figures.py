@@ -130,7 +130,13 @@ def test_overlap_flag_needs_two_agencies_and_a_common_fiscal_year():
 ISO3 = ["KEN", "NGA", "GHA", "COL", "PER", "FRA"]
 program_spec = st.fixed_dictionaries({
     "countries": st.sets(st.sampled_from(ISO3), min_size=1, max_size=3),
-    "funding": st.dictionaries(st.integers(2024, 2028), st.tuples(*(st.integers(0, 10**7),) * 3), max_size=3),
+    # (planned, obligated, disbursed): disbursed within obligated (funding_disbursed_within_obligated)
+    "funding": st.dictionaries(
+        st.integers(2024, 2028),
+        st.tuples(st.integers(0, 10**7), st.integers(0, 10**7)).flatmap(
+            lambda po: st.tuples(st.just(po[0]), st.just(po[1]), st.integers(0, po[1]))),
+        max_size=3,
+    ),
 })
 
 

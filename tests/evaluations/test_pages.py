@@ -108,7 +108,7 @@ def test_recording_an_evaluation_through_the_page_reports_field_errors(client, a
     assert response.status_code == 200 and not Evaluation.objects.exists()
     # the completion date before the start is the completion date's error, in words
     assert response.context["form"].errors["completed_on"] == [
-        "The completion date cannot be before the start date (01 May 2025)."]
+        "The completion date cannot be before the start date (May 1, 2025)."]
     assert "Constraint" not in response.content.decode()
     response = client.post(url, {"program": program_a.pk, "evaluation_type": "impact", "title": "Impact eval",
                                  "evaluator": "GAO", "started_on": "2025-01-01", "is_independent": "on",

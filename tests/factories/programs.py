@@ -78,7 +78,8 @@ class FundingFactory(factory.django.DjangoModelFactory):
     fiscal_year = 2026
     planned = Decimal("1000000.00")
     obligated = Decimal("800000.00")
-    disbursed = Decimal("500000.00")
+    # within obligated (funding_disbursed_within_obligated), whatever obligated a test gives
+    disbursed = factory.LazyAttribute(lambda funding: min(Decimal("500000.00"), Decimal(funding.obligated)))
 
 
 class MoeFactory(factory.django.DjangoModelFactory):

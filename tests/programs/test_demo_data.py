@@ -61,7 +61,12 @@ def demo(django_db_setup, django_db_blocker):
     """Given the demo portfolio loaded by the command: built once for the class, inside a
     transaction that is rolled back after its last test (each test's own changes roll
     back to a savepoint first)."""
+    from tests.conftest import _ensure_reference_data
+
     with django_db_blocker.unblock():
+        # Class fixtures run before the per-test reference_data fixture: after a transactional
+        # test's flush (whichever file ran before on this worker) the reference data is reloaded here.
+        _ensure_reference_data()
         outer = transaction.atomic()
         outer.__enter__()
         try:

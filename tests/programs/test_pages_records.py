@@ -150,8 +150,8 @@ def test_vetting_and_engagement_titles_say_what_they_are(client, analyst_a):
     engagement = DonorEngagement.objects.create(
         donor=OtherDonor.objects.create(name="Donor X", kind="bilateral"), country=factories.country("KEN"),
         sector=Sector.objects.first(), start_fy=2026, end_fy=2027, description="Border police   training")
-    assert str(vetting) == "3rd Battalion, INV-77, requested 4 Mar 2026"
+    assert str(vetting) == "3rd Battalion, INV-77, requested Mar 4, 2026"
     assert str(engagement) == "Border police training (FY2026-FY2027)"
     client.force_login(analyst_a)
     page = client.get(reverse("programs:record-edit", args=["vetting", vetting.pk])).content.decode()
-    assert "3rd Battalion, INV-77, requested 4 Mar 2026" in page and "object (" not in page
+    assert "3rd Battalion, INV-77, requested Mar 4, 2026" in page and "object (" not in page

@@ -57,7 +57,7 @@ def test_analyst_cannot_create_for_another_agency(analyst_b):
 @pytest.mark.parametrize(
     "overrides, field",
     [
-        ({"end_fy": 2024}, "__all__"),
+        ({"end_fy": 2024}, "end_fy"),  # the constraint names its field
         ({"countries": []}, "countries"),
         ({"title": ""}, "title"),
         ({"start_fy": 1800, "end_fy": 1801}, "start_fy"),
