@@ -6,6 +6,7 @@ opens and closes from the keyboard."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_dashboards import STRICT_CSP, demo_manager, strict_page  # noqa: F401 (fixtures)
 from tests.conftest import screenshot
@@ -170,5 +171,5 @@ def test_map_read_out_follows_the_pointer_and_keeps_the_focused_country(strict_p
     page.mouse.move(1, 1)
     assert readout.inner_text() == focused_label
     page.locator("#map-choice").focus()
-    page.wait_for_function("t => document.querySelector('[data-map-readout]').textContent === t", arg=help_text)
+    expect(page.locator("[data-map-readout]")).to_have_text(help_text)
     assert page.problems == []

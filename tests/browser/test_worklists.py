@@ -4,6 +4,7 @@ the home page and in the inbox."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from programs.models import Measurement, MeasurementStatus
 from programs.services.measures import measurement_return
@@ -111,12 +112,12 @@ def test_the_program_form_narrows_objectives_as_countries_change(new_page, analy
     assert page.locator("#id_objectives option").count() == 0
     with page.expect_response(lambda r: "/programs/form/country-options/" in r.url):
         page.select_option("#id_countries", [str(factories.country("KEN").pk)])
-    page.wait_for_function("document.querySelectorAll('#id_objectives option').length === 1")
+    expect(page.locator("#id_objectives option")).to_have_count(1)
     assert page.locator("#id_objectives option").inner_text() == str(kenya)
     page.select_option("#id_objectives", [str(kenya.pk)])
     with page.expect_response(lambda r: "/programs/form/country-options/" in r.url):
         page.select_option("#id_countries", [str(factories.country("KEN").pk), str(factories.country("MLI").pk)])
-    page.wait_for_function("document.querySelectorAll('#id_objectives option').length === 2")
+    expect(page.locator("#id_objectives option")).to_have_count(2)
     assert page.locator("#id_objectives option:checked").inner_text() == str(kenya)  # kept
     assert str(mali) in page.locator("#id_objectives").inner_text()
 
