@@ -31,6 +31,7 @@ again (302); anything else counts as an error, with its status and path recorded
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import json
 import os
@@ -136,12 +137,23 @@ class Recorder:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
     signed_in: int = 0
+    refusals: list[str] = field(default_factory=list)
 
     def add(self, sample: Sample, error: str | None = None) -> None:
         with self.lock:
             self.samples.append(sample)
             if error:
                 self.errors[error] += 1
+
+    def refused(self, label: str, path: str, status: int, content: bytes) -> None:
+        """Keep what the portal said when it refused (the first 20): the page's error
+        messages, or the start of the body when it has none."""
+        text = content.decode("utf-8", "replace")
+        messages = [html.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in REFUSAL.findall(text)]
+        said = "; ".join(messages) or " ".join(text.split())[:300]
+        with self.lock:
+            if len(self.refusals) < 20:
+                self.refusals.append(f"{label} {path}: HTTP {status}: {said}")
 
 
 class Browser:
@@ -198,7 +210,10 @@ CELL = re.compile(r'name="value_(\d+)_(FY\d{4}-Q\d)"')
 VERSION = r'name="version_{key}"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version_{key}"'
 
 
-def timed(recorder: Recorder, kind: str, label: str, call, expect=(200,)):
+REFUSAL = re.compile(r'class="usa-(?:error-message|alert__text)"[^>]*>(.*?)</', re.S)
+
+
+def timed(recorder: Recorder, kind: str, label: str, call, expect=(200,), path: str = ""):
     started = time.perf_counter()
     try:
         status, headers, content = call()
@@ -208,6 +223,8 @@ def timed(recorder: Recorder, kind: str, label: str, call, expect=(200,)):
     elapsed = time.perf_counter() - started
     ok = status in expect
     recorder.add(Sample(kind, label, elapsed, status, ok), None if ok else f"{label}: HTTP {status}")
+    if not ok:
+        recorder.refused(label, path, status, content)
     return status, headers, content
 
 
@@ -239,8 +256,12 @@ def grid_save_body(page: str, rng: random.Random, csrf: str) -> tuple[str, dict]
     """The form an analyst sends from a grid page: one random cell changed (with the
     version it read), as a correction of an approved value would be; ``(fy, body)``, or
     None when the grid has no cell. The value is 1-100: within every MOE's range (a
-    percent MOE refuses more than 100, ``programs.models.moe_value_problem``)."""
-    cells = CELL.findall(page)
+    percent MOE refuses more than 100, ``programs.models.moe_value_problem``). Cells of a
+    value with a breakdown by category are left alone: their categories must add up to the
+    value, so a random new value is refused (400, rightly); they are changed on the
+    breakdown page, which is not in the mix."""
+    cells = [found.groups() for chunk in page.split('<td class="grid-cell">')
+             if (found := CELL.search(chunk)) and "breakdown</a>" not in chunk]
     if not cells:
         return None
     moe, period = rng.choice(cells)
@@ -279,7 +300,7 @@ def analyst_loop(base, data, me, recorder, stop, think):
         pause(rng, stop, think)
         program = rng.choice(me["programs"])
         path = f"/programs/{program}/measurements/"
-        got = timed(recorder, "analyst", "grid GET", lambda: browser.request("GET", path))
+        got = timed(recorder, "analyst", "grid GET", lambda: browser.request("GET", path), path=path)
         if not got:
             continue
         save = grid_save_body(got[2].decode("utf-8", "replace"), rng, browser.cookies.get("csrftoken", ""))
@@ -288,7 +309,7 @@ def analyst_loop(base, data, me, recorder, stop, think):
         fy, body = save
         pause(rng, stop, think)
         timed(recorder, "analyst", "grid save POST", lambda: browser.request("POST", path + f"?fy={fy}", body),
-              expect=(302,))
+              expect=(302,), path=f"{path}?fy={fy} {sorted(k for k in body if k.startswith('value_'))}")
 
 
 def manager_loop(base, data, me, recorder, stop, think):
@@ -299,7 +320,7 @@ def manager_loop(base, data, me, recorder, stop, think):
         pause(rng, stop, think)
         label, path = rng.choice(pages)
         url = path()
-        timed(recorder, "manager", label, lambda: browser.request("GET", url))
+        timed(recorder, "manager", label, lambda: browser.request("GET", url), path=url)
 
 
 def api_loop(base, data, token, recorder, stop, think):
@@ -310,7 +331,7 @@ def api_loop(base, data, token, recorder, stop, think):
     while not stop.is_set():
         pause(rng, stop, think)
         label, url = api_page(rng)
-        timed(recorder, "api", label, lambda: browser.request("GET", url))
+        timed(recorder, "api", label, lambda: browser.request("GET", url), path=url)
 
 
 # --- cost (Django, in this process) ----------------------------------------------------
@@ -457,6 +478,7 @@ def report(recorder: Recorder, seconds: float, concurrency: int) -> str:
                      f"{percentile(ms, 95):.0f} | {percentile(ms, 99):.0f} | {max(ms):.0f} | {errors} |")
     if recorder.errors:
         lines += ["", "errors:"] + [f"- {k}: {v}" for k, v in sorted(recorder.errors.items())]
+        lines += ["", "what the portal said (first 20):"] + [f"- {r}" for r in recorder.refusals]
     return "\n".join(lines)
 
 
@@ -498,11 +520,13 @@ def run(base: str, users_file: Path, concurrency: int, duration: float, warmup: 
     with recorder.lock:
         recorder.samples.clear()  # sign-ins and cold caches are not the steady state
         recorder.errors.clear()
+        recorder.refusals.clear()
     load_before = os.getloadavg()
     started = time.monotonic()
     time.sleep(duration)
     with recorder.lock:
-        measured = Recorder(samples=list(recorder.samples), errors=dict(recorder.errors))
+        measured = Recorder(samples=list(recorder.samples), errors=dict(recorder.errors),
+                            refusals=list(recorder.refusals))
     elapsed = time.monotonic() - started
     load_after = os.getloadavg()
     stop.set()
