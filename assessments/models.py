@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from programs.fiscal import validate_recorded_date
 from programs.models import Country
 from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import TimeStamped, Versioned, history
@@ -38,8 +39,8 @@ class AssessmentFramework(TimeStamped):
     weight_priority = _weight_field(default=0.4)
     weight_conditions = _weight_field(default=0.4)
     weight_effectiveness = _weight_field(default=0.2)
-    published_on = models.DateField()
-    retired_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(validators=[validate_recorded_date])
+    retired_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
     history = history()
 
     class Meta:
@@ -103,7 +104,7 @@ class CountryAssessment(TimeStamped, Versioned):
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
     framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="assessments")
-    assessed_on = models.DateField(help_text="The date the conditions were assessed.")
+    assessed_on = models.DateField(validators=[validate_recorded_date], help_text="The date the conditions were assessed.")
     summary = models.TextField(blank=True)
     evidence_links = models.TextField(blank=True, help_text="One link (URL) per line.")
     status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from programs.fiscal import validate_recorded_date
 from programs.models import Country, Goal, MeasureOfEffectiveness, Program, Region
 from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.dates import date_text
@@ -200,8 +201,8 @@ class Evaluation(Versioned):
     title = models.CharField(max_length=250)
     evaluator = models.CharField(max_length=250, help_text="Organization or team that evaluated")
     is_independent = models.BooleanField(default=True)
-    started_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_recorded_date])
+    completed_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
     rating = models.CharField(max_length=20, choices=EvaluationRating.choices, blank=True)
     findings = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -265,7 +266,7 @@ class Recommendation(Versioned):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="recommendations")
     text = models.TextField()
     owner = models.CharField(max_length=200, help_text="Office or person responsible")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[validate_recorded_date])
     follow_up_status = models.CharField(max_length=14, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
     follow_up_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,8 +13,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
+from infrastructure.dates import date_text
+
 MIN_FISCAL_YEAR = 1990
 MAX_FISCAL_YEAR = 2100
+# The days those years cover: every date the portal records (a baseline, a collection, a
+# vetting request, an assessment...) falls between them (``recorded_date_problem``).
+FIRST_RECORDED_DAY = dt.date(MIN_FISCAL_YEAR - 1, 10, 1)
+LAST_RECORDED_DAY = dt.date(MAX_FISCAL_YEAR, 9, 30)
 # Days after a reporting period ends before its values are overdue, until administrators
 # set another grace period (notifications.models.ReportingPolicy); the demo is written for it.
 DEFAULT_GRACE_DAYS = 30
@@ -126,3 +134,26 @@ def funding_window(today: dt.date | None = None) -> tuple[int, int]:
     """The rollup funding window: the current fiscal year and the two before it."""
     fy = current_fiscal_year(today)
     return fy - 2, fy
+
+
+def recorded_date_problem(day: dt.date | None) -> str | None:
+    """Why ``day`` cannot be a date the portal records, or None: it falls outside the fiscal
+    years the portal knows (FY1990, which began Oct 1, 1989, to FY2100, which ends Sep 30,
+    2100). A date of 1900 or 2999 is a typing slip, not a baseline or a vetting request."""
+    if day is None:
+        return None
+    if day < FIRST_RECORDED_DAY:
+        return (f"{date_text(day)} is before FY{MIN_FISCAL_YEAR}, the earliest fiscal year the portal records "
+                f"(it began {date_text(FIRST_RECORDED_DAY)}).")
+    if day > LAST_RECORDED_DAY:
+        return (f"{date_text(day)} is after FY{MAX_FISCAL_YEAR}, the latest fiscal year the portal records "
+                f"(it ends {date_text(LAST_RECORDED_DAY)}).")
+    return None
+
+
+def validate_recorded_date(day: dt.date | None) -> None:
+    """Field validator of every date a person enters (models, hence their forms and the
+    API's model serializers): ``recorded_date_problem`` as a ValidationError."""
+    problem = recorded_date_problem(day)
+    if problem:
+        raise ValidationError(problem, code="outside_fiscal_years")

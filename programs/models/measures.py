@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from infrastructure.dates import date_text
 
-from ..fiscal import Period
+from ..fiscal import Period, recorded_date_problem, validate_recorded_date
 from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import Archivable, TimeStamped, Versioned, history
 from infrastructure.numbers import USDecimalModelField
@@ -149,13 +149,22 @@ def measured_period_problem(period: Period, *, today: dt.date) -> str | None:
             "(targets for it can be set now).")
 
 
-def measured_date_problem(day: dt.date | None, *, label: str, today: dt.date) -> str | None:
+def measured_date_problem(
+    day: dt.date | None, *, label: str, today: dt.date, period: Period | None = None,
+) -> str | None:
     """Why ``day`` cannot be the date something was measured (a value's collection date, an
-    MOE's baseline date): it is after ``today``; None otherwise. ``label`` names the field
-    in the message ("Collection date")."""
-    if day is None or day <= today:
+    MOE's baseline date): it is after ``today``, or before ``period`` began (a value of
+    FY2026-Q1 is collected during that quarter or after it); None otherwise. ``label``
+    names the field in the message ("Collection date"). Dates outside the portal's fiscal
+    years are the field validator's to refuse (``programs.fiscal.recorded_date_problem``)."""
+    if day is None:
         return None
-    return f"{label} {date_text(day)} is in the future: enter today ({date_text(today)}) or an earlier day."
+    if day > today:
+        return f"{label} {date_text(day)} is in the future: enter today ({date_text(today)}) or an earlier day."
+    if period is not None and day < period.start and recorded_date_problem(day) is None:
+        return (f"{label} {date_text(day)} is before {period.code} began ({date_text(period.start)}): "
+                "a value is collected during its period or after it.")
+    return None
 
 
 class PeriodMixin(models.Model):
@@ -202,7 +211,7 @@ class MeasureOfEffectiveness(TimeStamped, Archivable, Versioned):
     )
     frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY)
     baseline_value = _value_field()
-    baseline_date = models.DateField()
+    baseline_date = models.DateField(validators=[validate_recorded_date])
     weight = USDecimalModelField(
         max_digits=6, decimal_places=3, default=1, validators=[MinValueValidator(MOE_WEIGHT_MIN)]
     )
@@ -304,7 +313,7 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
     value = _value_field()
     source = models.CharField(max_length=250, blank=True)
     evidence_url = models.URLField("evidence URL", blank=True)
-    collected_on = models.DateField(null=True, blank=True)
+    collected_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -342,8 +351,9 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
         return f"{self.period}: {self.value}"
 
     def clean(self) -> None:
-        """The value within the MOE's range; the period started and the collection date not
-        in the future (``measured_period_problem``, ``measured_date_problem``). A returned
+        """The value within the MOE's range; the period started and the collection date
+        neither in the future nor before the period (``measured_period_problem``,
+        ``measured_date_problem``). A returned
         value is exempt from the period rule: a manager can return one recorded before the
         rule for a period not started, so that its analyst can clear it."""
         super().clean()
@@ -353,12 +363,12 @@ class Measurement(TimeStamped, Versioned, PeriodMixin):
             problem = moe_value_problem(self.value, unit=moe.unit, allows_negative=moe.allows_negative)
             if problem:
                 errors["value"] = problem
-        today = timezone.localdate()
+        today, period = timezone.localdate(), Period.parse(self.period)
         if self.status != MeasurementStatus.RETURNED:
-            problem = measured_period_problem(Period.parse(self.period), today=today)
+            problem = measured_period_problem(period, today=today)
             if problem:
                 errors["period"] = problem
-        problem = measured_date_problem(self.collected_on, label="Collection date", today=today)
+        problem = measured_date_problem(self.collected_on, label="Collection date", today=today, period=period)
         if problem:
             errors["collected_on"] = problem
         if errors:

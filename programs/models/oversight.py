@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from infrastructure.constraints import CheckConstraint, UniqueConstraint, choice_constraint
 from infrastructure.models import TimeStamped, Versioned, history, money_field
 from infrastructure.numbers import USIntegerModelField
+from ..fiscal import validate_recorded_date
 from .planning import FISCAL_YEAR_VALIDATORS, Program
 from .reference import Country, OtherDonor, PartnerInstitution, PriorityTier, Sector
 from infrastructure.dates import date_text
@@ -25,9 +26,9 @@ class Vetting(TimeStamped, Versioned):
     institution = models.ForeignKey(PartnerInstitution, on_delete=models.PROTECT, related_name="vettings")
     unit_name = models.CharField(max_length=250, blank=True, help_text="Sub-unit vetted, if narrower")
     status = models.CharField(max_length=10, choices=VettingStatus.choices, default=VettingStatus.PENDING)
-    requested_on = models.DateField()
-    decided_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
+    requested_on = models.DateField(validators=[validate_recorded_date])
+    decided_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
+    expires_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="INVEST case number or similar")
     notes = models.TextField(blank=True)
     history = history()
@@ -136,8 +137,8 @@ class CrisisEvent(TimeStamped):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="crisis_events")
     title = models.CharField(max_length=250)
     description = models.TextField(blank=True)
-    occurred_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
+    occurred_on = models.DateField(validators=[validate_recorded_date])
+    closed_on = models.DateField(validators=[validate_recorded_date], null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

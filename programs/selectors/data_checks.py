@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from ..disaggregation import breakdown_errors
-from ..fiscal import Period
+from ..fiscal import FIRST_RECORDED_DAY, LAST_RECORDED_DAY, Period, recorded_date_problem
 from ..models import (
     Funding,
     MeasureOfEffectiveness,
@@ -111,27 +111,39 @@ def breakdown_findings() -> Iterator[Finding]:
 
 def measured_dates_findings() -> Iterator[Finding]:
     """Values of periods that have not started (returned ones excepted: they wait for their
-    analyst to clear them), collection dates and MOE baseline dates after today
-    (``measured_period_problem``, ``measured_date_problem``)."""
+    analyst to clear them), collection dates after today or before their period began, and
+    MOE baseline dates after today; collection and baseline dates outside the portal's
+    fiscal years (``measured_period_problem``, ``measured_date_problem``,
+    ``recorded_date_problem``). Candidates are read by what SQL can tell (a collection
+    before its period's end), then judged by the rules themselves."""
     today = timezone.localdate()
     rows = (
         Measurement.objects.select_related("moe__program")
-        .filter(Q(period_end__gt=today) | Q(collected_on__gt=today))
+        .filter(Q(period_end__gt=today) | Q(collected_on__gt=today) | Q(collected_on__lt=F("period_end")))
         .order_by("moe__program__code", "moe_id", "period_end")
     )
     for row in rows.iterator(chunk_size=2000):
         where = f"{row.moe.program.code} / {row.moe.name} {row.period}"
+        period = Period.parse(row.period)
         if row.status != MeasurementStatus.RETURNED:
-            problem = measured_period_problem(Period.parse(row.period), today=today)
+            problem = measured_period_problem(period, today=today)
             if problem:
                 yield Finding("measured-dates", "measurement", row.pk, where, problem)
-        problem = measured_date_problem(row.collected_on, label="Collection date", today=today)
+        problem = measured_date_problem(row.collected_on, label="Collection date", today=today, period=period)
+        problem = problem or _recorded(row.collected_on, "Collection date")
         if problem:
             yield Finding("measured-dates", "measurement", row.pk, where, problem)
-    moes = MeasureOfEffectiveness.objects.select_related("program").filter(baseline_date__gt=today)
+    moes = MeasureOfEffectiveness.objects.select_related("program").filter(
+        Q(baseline_date__gt=today) | Q(baseline_date__lt=FIRST_RECORDED_DAY) | Q(baseline_date__gt=LAST_RECORDED_DAY))
     for moe in moes.order_by("program__code", "id").iterator(chunk_size=2000):
         problem = measured_date_problem(moe.baseline_date, label="Baseline date", today=today)
+        problem = problem or _recorded(moe.baseline_date, "Baseline date")
         yield Finding("measured-dates", "MOE", moe.pk, f"{moe.program.code} / {moe.name}", problem or "")
+
+
+def _recorded(day, label: str) -> str | None:
+    problem = recorded_date_problem(day)
+    return f"{label} {problem}" if problem else None
 
 
 def funding_amounts_findings() -> Iterator[Finding]:
