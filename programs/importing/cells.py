@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from infrastructure.exports import FORMULA_START
 from infrastructure.numbers import NumberError, number_from_text
@@ -85,9 +85,14 @@ def number(value: object, *, allow_negative: bool = False, places: int | None = 
             )
         raise CellError(f"{_plain(result)} is negative; enter zero or a positive amount")
     if places is not None:
-        if result != result.quantize(Decimal(1).scaleb(-places)):
+        try:
+            quantized = result.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:  # more digits than decimal arithmetic holds (28)
+            raise CellError(f"{_shown(result)} has more digits than any amount or value the portal records "
+                            "(at most 14 before the decimal point)") from None
+        if result != quantized:
             raise CellError(f"{_plain(result)} has more than {places} decimal places")
-        result = result.quantize(Decimal(1).scaleb(-places))
+        result = quantized
     return result
 
 
@@ -112,6 +117,12 @@ def excel_decimal(value: float) -> Decimal:
 
 def _plain(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _shown(value: Decimal) -> str:
+    """A number as the user would recognise it; a very long one in scientific notation."""
+    plain = _plain(value)
+    return plain if len(plain) <= 30 else format(value, ".3E")
 
 
 def _number_from_text(raw: str) -> Decimal:
