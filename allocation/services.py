@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from programs import permissions
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import Country, PriorityTier
+from infrastructure.bulk_update import rows_update
 from infrastructure.saving import validated_save
 from infrastructure.versioning import check_version
 
@@ -260,7 +261,7 @@ def scenario_solve(*, user, scenario: Scenario, version: int | None = None) -> R
         else:
             for envelope in envelopes.values():
                 envelope.allocated, envelope.dual = None, None
-            Envelope.objects.bulk_update(envelopes.values(), ["allocated", "dual"])
+            rows_update(Envelope, list(envelopes.values()), ["allocated", "dual"])
         scenario.status = ScenarioStatus.SOLVED if result.feasible else ScenarioStatus.INFEASIBLE
         scenario.objective = result.objective if result.feasible else None
         scenario.infeasibility = "\n".join(s.message for s in result.shortfalls)
@@ -299,4 +300,4 @@ def _store(scenario, problem: Problem, result: Result, facts: dict, envelopes: d
     for outcome in result.accounts:
         envelope = envelopes[outcome.account]
         envelope.allocated, envelope.dual = _usd(outcome.allocated), outcome.dual
-    Envelope.objects.bulk_update(envelopes.values(), ["allocated", "dual"])
+    rows_update(Envelope, list(envelopes.values()), ["allocated", "dual"])
