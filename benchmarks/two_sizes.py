@@ -2,7 +2,8 @@
 process of the script (Django binds one database per process), the result passed back as
 one JSON line. The demo-and-large ones (:func:`main`) also run their children with
 production-like settings (DEBUG off); the ones given any number of databases
-(``--databases``) run theirs in turn with :func:`each_database`."""
+(``--databases``) run theirs in turn with :func:`each_database`. Every benchmark's
+report gives the load average (:func:`load_average`)."""
 from __future__ import annotations
 
 import argparse
