@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from programs import permissions
 from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from programs.models import Country, PriorityTier
+from infrastructure.bulk_update import rows_update
 from infrastructure.saving import validated_save
 from infrastructure.versioning import check_version
 
@@ -161,6 +162,22 @@ def _replace_inputs(scenario: Scenario, rows: dict[str, list], *, user) -> None:
     AllocationLine.objects.filter(scenario=scenario).delete()
 
 
+def scenario_create_check(user) -> None:
+    """PermissionDenied unless ``user`` may create scenarios (managers): :func:`scenario_create`,
+    its page and the API check it first."""
+    permissions.require_manager(user, "create allocation scenarios")
+
+
+def scenario_update_check(user) -> None:
+    """PermissionDenied unless ``user`` may change scenarios (managers): :func:`scenario_update`."""
+    permissions.require_manager(user, "change allocation scenarios")
+
+
+def scenario_solve_check(user) -> None:
+    """PermissionDenied unless ``user`` may solve scenarios (managers): :func:`scenario_solve`."""
+    permissions.require_manager(user, "solve allocation scenarios")
+
+
 def scenario_create(
     *, user, fiscal_year: int, name: str, ceiling_multiple: Decimal | None = None,
     envelopes: Sequence[Entry], minimums: Sequence[Entry] = (), ceilings: Sequence[Entry] = (),
@@ -170,7 +187,7 @@ def scenario_create(
     (ISO3) or tier, amount}``, ceilings ``{country, amount}``, restrictions ``{country,
     account}``; amounts in US dollars. Raises PermissionDenied (not a manager) or
     ValidationError keyed by field."""
-    permissions.require_manager(user, "create allocation scenarios")
+    scenario_create_check(user)
     scenario = Scenario(fiscal_year=fiscal_year, name=(name or "").strip(), author=user)
     if ceiling_multiple is not None:
         scenario.ceiling_multiple = ceiling_multiple
@@ -185,7 +202,7 @@ def scenario_update(
 ) -> Scenario:
     """Replace a scenario's inputs (all of them) and set it back to draft. ``version`` is
     the one the user read; a stale one raises StaleVersionError."""
-    permissions.require_manager(user, "change allocation scenarios")
+    scenario_update_check(user)
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
         check_version(scenario, version)
@@ -246,7 +263,7 @@ def _usd(musd: float) -> Decimal:
 
 def scenario_solve(*, user, scenario: Scenario, version: int | None = None) -> Result:
     """Solve ``scenario`` and store the result (or why it has none). Returns the Result."""
-    permissions.require_manager(user, "solve allocation scenarios")
+    scenario_solve_check(user)
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
         check_version(scenario, version)
@@ -260,7 +277,7 @@ def scenario_solve(*, user, scenario: Scenario, version: int | None = None) -> R
         else:
             for envelope in envelopes.values():
                 envelope.allocated, envelope.dual = None, None
-            Envelope.objects.bulk_update(envelopes.values(), ["allocated", "dual"])
+            rows_update(Envelope, list(envelopes.values()), ["allocated", "dual"])
         scenario.status = ScenarioStatus.SOLVED if result.feasible else ScenarioStatus.INFEASIBLE
         scenario.objective = result.objective if result.feasible else None
         scenario.infeasibility = "\n".join(s.message for s in result.shortfalls)
@@ -299,4 +316,4 @@ def _store(scenario, problem: Problem, result: Result, facts: dict, envelopes: d
     for outcome in result.accounts:
         envelope = envelopes[outcome.account]
         envelope.allocated, envelope.dual = _usd(outcome.allocated), outcome.dual
-    Envelope.objects.bulk_update(envelopes.values(), ["allocated", "dual"])
+    rows_update(Envelope, list(envelopes.values()), ["allocated", "dual"])

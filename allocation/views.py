@@ -11,7 +11,7 @@ from programs import permissions
 from programs.fiscal import current_fiscal_year
 from programs.forms.change_fields import version_int
 from infrastructure.versioning import StaleVersionError
-from infrastructure.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors, stale_version_shown
 from programs.views.refusals import forbidden_page
 
 from . import selectors, services
@@ -35,7 +35,7 @@ def _entries(form: ScenarioForm) -> dict:
 
 @forbidden_page
 def scenario_create(request: HttpRequest) -> HttpResponse:
-    permissions.require_manager(request.user, "create allocation scenarios")
+    services.scenario_create_check(request.user)
     form = ScenarioForm(request.POST or None, initial={"fiscal_year": current_fiscal_year() + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +50,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 
 @forbidden_page
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require_manager(request.user, "change allocation scenarios")
+    services.scenario_update_check(request.user)
     scenario = get_object_or_404(Scenario, pk=pk)
     stale: dict = {}
     if request.method == "POST":
@@ -60,9 +60,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.scenario_update(user=request.user, scenario=scenario,
                                          version=form.cleaned_data["version"], **_entries(form))
             except StaleVersionError as exc:
-                stale = {"stale_changes": exc.changes, "stale_message": str(exc)}
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current)  # saving again applies these values
+                stale = stale_version_shown(exc, form)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

@@ -123,7 +123,7 @@ def assessment_create(
     """A new draft assessment of ``country`` under the current framework."""
     from .selectors import framework_current
 
-    permissions.require_record_keeper(user, "edit assessments")
+    permissions.require_assessment_keeper(user)
     framework = framework or framework_current()
     if framework is None or framework.is_retired:
         raise StateConflict({"__all__": "There is no current assessment framework to assess under."})
@@ -206,13 +206,24 @@ def assessment_submit(*, user, assessment: CountryAssessment, version: int | Non
     return current
 
 
+def assessment_approve_check(user) -> None:
+    """PermissionDenied unless ``user`` may approve assessments (managers): :func:`assessment_approve`
+    and the API check it first."""
+    permissions.require_manager(user, "approve assessments")
+
+
+def assessment_return_check(user) -> None:
+    """PermissionDenied unless ``user`` may return assessments (managers): :func:`assessment_return`."""
+    permissions.require_manager(user, "return assessments")
+
+
 @transaction.atomic
 def assessment_approve(*, user, assessment: CountryAssessment, version: int | None = None) -> CountryAssessment:
     """Submitted -> approved by a manager other than the author and other than whoever last
     changed its content (four eyes); the score is recomputed."""
     from .tasks import selectivity_recompute_task
 
-    permissions.require_manager(user, "approve assessments")
+    assessment_approve_check(user)
     current = _locked(assessment)
     check_version(current, version)
     if current.created_by_id == user.id:
@@ -242,7 +253,7 @@ def assessment_return(
     *, user, assessment: CountryAssessment, reason: str, version: int | None = None
 ) -> CountryAssessment:
     """Submitted -> returned for revision, with the manager's reason."""
-    permissions.require_manager(user, "return assessments")
+    assessment_return_check(user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the assessment is returned."})

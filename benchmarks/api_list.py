@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,6 +48,7 @@ from django.urls import include, path  # noqa: E402
 
 from django.contrib.auth.models import Group  # noqa: E402
 
+from benchmarks.two_sizes import each_database, load_average  # noqa: E402
 from programs.models import Program, User  # noqa: E402
 from programs.permissions import MANAGER  # noqa: E402
 
@@ -100,10 +100,6 @@ def _measure(client: Client, urls: list[str], repeat: int) -> list[tuple[float, 
     return results
 
 
-def _load() -> str:
-    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -133,7 +129,7 @@ def main() -> None:
     ):
         client = Client()
         client.force_login(user)
-        print(f"Programs in the database: {programs}; median of {args.repeat} requests each; load average {_load()}.")
+        print(f"Programs in the database: {programs}; median of {args.repeat} requests each; load average {load_average()}.")
         summary = {}
         for mode in CONNECTIONS if args.connections == "both" else (args.connections,):
             summary[mode] = _compare(client, mode, args.repeat)
@@ -142,7 +138,7 @@ def main() -> None:
             verdict = "met" if max(ratios.values()) <= GOAL else "NOT met"
             print(f"R2 API / bare, {mode} connection: {', '.join(f'{size:,} rows {ratio:.2f}' for size, ratio in ratios.items())} "
                   f"(goal <= {GOAL}, aim {AIM}: {verdict})")
-        print(f"Load average at the end: {_load()}.")
+        print(f"Load average at the end: {load_average()}.")
         if args.json:
             from programs.models import Measurement
 
@@ -150,17 +146,10 @@ def main() -> None:
 
 
 def _several(args: argparse.Namespace) -> None:
-    """One child process per database (Django binds one database per process), in turn;
-    then the ratios side by side: one row per portfolio size and connection mode."""
-    results = []
-    for url in args.databases:
-        print(f"== {url.rsplit('/', 1)[-1]} (load average before: {_load()})", flush=True)
-        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--connections", args.connections, "--json"]
-        output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
-                                capture_output=True, text=True).stdout
-        lines = output.strip().splitlines()
-        print("\n".join(lines[:-1]), flush=True)
-        results.append(json.loads(lines[-1]))
+    """One child process per database (:func:`benchmarks.two_sizes.each_database`); then
+    the ratios side by side: one row per portfolio size and connection mode."""
+    results = each_database(__file__, args.databases,
+                            ["--repeat", str(args.repeat), "--connections", args.connections])
     print(f"\n{'measurements':>13} {'programs':>9} {'connection':>11} "
           + " ".join(f"{f'{size:,} rows':>11}" for size in PAGE_SIZES) + "  R2 (<= 2.0)")
     for result in results:
@@ -169,7 +158,7 @@ def _several(args: argparse.Namespace) -> None:
             print(f"{result['measurements']:>13,} {result['programs']:>9,} {mode:>11} "
                   + " ".join(f"{value:>11.2f}" for value in values)
                   + f"  {'met' if max(values) <= GOAL else 'NOT met'}")
-    print(f"Load average at the end: {_load()}.")
+    print(f"Load average at the end: {load_average()}.")
 
 
 def _compare(client: Client, mode: str, repeat: int) -> dict[int, float]:

@@ -125,10 +125,6 @@ def xlsx_bytes(rows: list[list[object]] | None = None, *, sheets: dict[str, list
     return buffer.getvalue()
 
 
-def _load() -> str:
-    return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
 def _finished(job):
     """The job once its run has ended (it may run in a background thread)."""
     from programs.models import ImportJob
@@ -184,13 +180,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from benchmarks.two_sizes import load_average
     from programs.models import Program, User
 
     settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024  # the 10x workbook is larger than the upload limit
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     user, _ = User.objects.get_or_create(username="import-benchmark", defaults={"is_superuser": True})
-    print(f"database: {connection.vendor}; {_load()}")
+    print(f"database: {connection.vendor}; load average {load_average()}")
     print(f"{'size':>5} {'rows':>7} {'step':<18} {'seconds':>8} {'rows/s':>8} {'CPU s':>8}")
     for size in args.sizes:
         Program.objects.filter(code__startswith="BUD-").delete()
@@ -205,7 +202,7 @@ def main() -> None:
                                                                 xlsx_bytes(amounts_changed(rows)))
         assert changed["update"] == count, changed
         _report(size, count, preview, confirm, again_preview, again_confirm, changed_preview, changed_confirm)
-        print(f"      (programs and funding: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+        print(f"      (programs and funding: {len(content) / 1_048_576:.1f} MB XLSX; load average {load_average()})")
         if args.programs_only:
             continue
         sheets = measures_sheets(rows)
@@ -216,7 +213,7 @@ def main() -> None:
         again_preview, again_confirm, again = import_once(user, f"measures-x{size}.xlsx", content)
         assert again["unchanged"] == count, again
         _report(size, count, preview, confirm, again_preview, again_confirm)
-        print(f"      (MOEs, targets and measurements: {len(content) / 1_048_576:.1f} MB XLSX; {_load()})")
+        print(f"      (MOEs, targets and measurements: {len(content) / 1_048_576:.1f} MB XLSX; load average {load_average()})")
 
 
 def _report(size: int, count: int, preview: float, confirm: float, again_preview: float, again_confirm: float,

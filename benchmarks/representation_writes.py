@@ -41,6 +41,7 @@ import psycopg2  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from api.program_representations import TRIGGER_PREFIX  # noqa: E402
+from benchmarks.two_sizes import load_average  # noqa: E402
 
 SET_SIZE = 1000
 FEW = 100  # api.program_representations.FEW_PROGRAMS: the most programs rebuilt from plans made once
@@ -65,10 +66,6 @@ CASES = (
     (f"{SET_SIZE:,}-program country links DELETE", "programs_program_countries",
      f"DELETE FROM programs_program_countries WHERE program_id IN {_first(SET_SIZE)}", SET_SIZE),
 )
-
-
-def _load() -> str:
-    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _session():
@@ -115,7 +112,7 @@ def main() -> None:
     with_triggers_session, bare_session = _session(), _session()
     if not _triggers(bare_session, "programs_program"):
         sys.exit("No api_program_text_* triggers: run manage.py migrate first.")
-    print(f"database {connection.settings_dict['NAME']}; {_load()}")
+    print(f"database {connection.settings_dict['NAME']}; load average {load_average()}")
     label, table, statement, _ = CASES[0]
     first = timed(with_triggers_session, statement, table, triggers=True)
     first_bare = timed(bare_session, statement, table, triggers=False)
@@ -131,7 +128,7 @@ def main() -> None:
         print(f"{label:<40} {statistics.median(with_triggers):>12.2f} {statistics.median(bare):>9.2f} "
               f"{added:>9.2f} {added / programs * 1000:>13.0f} us")
     print(f"one program UPDATE, first statement of a new session: {first:.2f} ms (bare {first_bare:.2f} ms)")
-    print(_load())
+    print(f"load average {load_average()}")
 
 
 if __name__ == "__main__":

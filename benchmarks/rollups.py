@@ -39,7 +39,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -88,17 +87,12 @@ def _large_seq_scans(statements: list[str]) -> list[str]:
 
 
 def _several(args) -> None:
-    """One child process per database, in turn; a summary of the figures side by side."""
-    figures = []
-    for url in args.databases:
-        print(f"== {url.rsplit('/', 1)[-1]} (load average before: {os.getloadavg()[0]:.2f})", flush=True)
-        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--json"]
-        command += ["--incremental-only"] if args.incremental_only else []
-        output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
-                                capture_output=True, text=True).stdout
-        lines = output.strip().splitlines()
-        print("\n".join(lines[:-1]), flush=True)
-        figures.append(json.loads(lines[-1]))
+    """One child process per database (:func:`benchmarks.two_sizes.each_database`); a
+    summary of the figures side by side."""
+    from benchmarks.two_sizes import each_database
+
+    figures = each_database(__file__, args.databases, ["--repeat", str(args.repeat)]
+                            + (["--incremental-only"] if args.incremental_only else []))
     print(f"\n{'measurements':>13} {'full s':>8} {'floor s':>8} {'ratio':>6} {'incr. ms':>9} {'incr. queries':>14} "
           f"{'incr. large seq scans':>22}")
     for f in figures:

@@ -1,6 +1,9 @@
-"""What the benchmarks that compare the demo size with the large size share: each size
-measured in a child process of the script (Django binds one database per process),
-production-like settings (DEBUG off), the result passed back as one JSON line."""
+"""What the benchmarks that compare portfolio sizes share: each size measured in a child
+process of the script (Django binds one database per process), the result passed back as
+one JSON line. The demo-and-large ones (:func:`main`) also run their children with
+production-like settings (DEBUG off); the ones given any number of databases
+(``--databases``) run theirs in turn with :func:`each_database`. Every benchmark's
+report gives the load average (:func:`load_average`)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +12,28 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+
+
+def load_average() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes: "1.52, 1.10, 0.87"."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def each_database(script: str, urls: list[str], child_args: list[str]) -> list[dict]:
+    """Run ``script --json *child_args`` once per database URL in ``urls``, in turn, with
+    ``DATABASE_URL`` set to it; echo each child's output but its last line, and return
+    those last lines (each child's figures as one JSON object), decoded, in the order of
+    ``urls``. A child that fails raises ``subprocess.CalledProcessError``."""
+    figures = []
+    for url in urls:
+        print(f"== {url.rsplit('/', 1)[-1]} (load average before: {load_average()})", flush=True)
+        command = [sys.executable, script, *child_args, "--json"]
+        output = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=True,
+                                capture_output=True, text=True).stdout
+        lines = output.strip().splitlines()
+        print("\n".join(lines[:-1]), flush=True)
+        figures.append(json.loads(lines[-1]))
+    return figures
 
 
 def run_child(script: str, kind: str, url: str, args: argparse.Namespace) -> dict:

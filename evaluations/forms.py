@@ -174,7 +174,7 @@ class FindingFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = lambda: [("", "Any country")] + list(
-            Country.objects.filter(programs__isnull=False).distinct().order_by("name").values_list("iso3", "name"))
+            Country.objects.filter(programs__isnull=False).distinct().order_by(by_name()).values_list("iso3", "name"))
         self.fields["agency"].choices = lambda: [("", "Any agency")] + [
             (c, c) for c in Agency.objects.order_by("code").values_list("code", flat=True)]
         self.fields["kind"].choices = [("", "Any kind")] + [(name, title) for name, (title, _) in CHECKS.items()]

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .versioning import StaleVersionError
+
 # Maps an error key the form does not hold to (sub-form, field) or None: e.g. an
 # assessment's "score_CT1" to the score field of criterion CT1's form.
 ErrorRoute = Callable[[str], "tuple[forms.BaseForm, str] | None"]
@@ -39,3 +41,14 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError, *, formse
         else:
             label = field.replace("_", " ").capitalize()
             form.add_error(None, [f"{label}: {message}" for message in errors])
+
+
+def stale_version_shown(error: StaleVersionError, form: forms.BaseForm | None = None) -> dict[str, object]:
+    """What an edit page shows when its save met a newer version: the context entries
+    ``stale_changes`` (who changed what since the user read it) and ``stale_message``.
+    ``form`` (one with a ``version`` field), if given, keeps the user's input and takes the
+    current version, so that saving again knowingly applies that input over it."""
+    if form is not None:
+        form.data = form.data.copy()
+        form.data["version"] = str(error.current)
+    return {"stale_changes": error.changes, "stale_message": str(error)}

@@ -135,6 +135,12 @@ def require_evaluation_recorder(user, program) -> None:
     )
 
 
-def require_assessment_editor(user, assessment) -> None:
+def require_assessment_keeper(user) -> None:
+    """Analysts and managers keep assessments (which one they may edit is
+    ``require_assessment_editor``'s question)."""
     require_record_keeper(user, "edit assessments")
+
+
+def require_assessment_editor(user, assessment) -> None:
+    require_assessment_keeper(user)
     require(can_edit_assessment(user, assessment), "Only the author or a manager may edit this assessment.")

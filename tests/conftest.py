@@ -8,9 +8,12 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 
+from programs.models import ProgramStatus
 from programs.permissions import ADMINISTRATOR, ANALYST, MANAGER
 from programs.services.reference_data import reference_data_load
 from tests import factories
+from tests.security.otp_helpers import confirmed_device
+from tests.security.signin import sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the ORM
 
@@ -99,6 +102,41 @@ def administrator():
 def program_a(agency_a):
     """An active program led by agency A in Kenya."""
     return factories.ProgramFactory(lead_agency=agency_a)
+
+
+@pytest.fixture
+def root(client):
+    """An administrator with staff and superuser rights, signed in (with the second factor)
+    on ``client``."""
+    user = factories.UserFactory(username="root", role=ADMINISTRATOR, is_staff=True, is_superuser=True)
+    confirmed_device(user)
+    sign_in(client, user)
+    return user
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Enqueued tasks run in the test's process (the no-broker mode) while the test runs;
+    the worker path has its own tests (``celery_worker_process``)."""
+    from ssa_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def proposed_program(agency_a):
+    """A proposed program led by agency A, FY2025 to FY2027: its values may be entered,
+    changed and removed by agency A's analysts."""
+    return factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2027)
+
+
+@pytest.fixture
+def proposed_moe(proposed_program):
+    """A measure of effectiveness of ``proposed_program``."""
+    return factories.MoeFactory(program=proposed_program)
 
 
 # --- A real Celery worker on Redis ---------------------------------------------------

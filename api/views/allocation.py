@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from allocation import selectors, services
 from allocation.models import Scenario
-from programs import permissions
 
 from ..serializers.allocation import (
     ComparisonQuerySerializer,
@@ -47,9 +46,9 @@ class ScenarioViewSet(mixins.ListModelMixin, PortalViewSet):
     ordering_fields = ["id", "fiscal_year", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
     role_checks = {
-        "create": lambda user: permissions.require_manager(user, "create allocation scenarios"),
-        "update": lambda user: permissions.require_manager(user, "change allocation scenarios"),
-        "solve": lambda user: permissions.require_manager(user, "solve allocation scenarios"),
+        "create": services.scenario_create_check,
+        "update": services.scenario_update_check,
+        "solve": services.scenario_solve_check,
     }
 
     def get_queryset(self):

@@ -10,8 +10,10 @@ from assessments.models import CountryAssessment, CriterionScore
 from assessments.selectors import assessment_get, current_scores, scores_all
 from assessments.services import (
     assessment_approve,
+    assessment_approve_check,
     assessment_create,
     assessment_return,
+    assessment_return_check,
     assessment_submit,
     assessment_update,
 )
@@ -53,9 +55,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Portal
     ordering_fields = ["id", "assessed_on", "updated_at"]
     http_method_names = ["get", "post", "put", "head", "options"]
     role_checks = {
-        "create": lambda user: permissions.require_record_keeper(user, "edit assessments"),
-        "approve": lambda user: permissions.require_manager(user, "approve assessments"),
-        "return_": lambda user: permissions.require_manager(user, "return assessments"),
+        "create": permissions.require_assessment_keeper,
+        "approve": assessment_approve_check,
+        "return_": assessment_return_check,
     }
     record_checks = {"update": permissions.require_assessment_editor, "submit": permissions.require_assessment_editor}
 

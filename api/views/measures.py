@@ -15,9 +15,11 @@ from programs.models import MeasureOfEffectiveness, Measurement, MeasurementDisa
 from infrastructure.versioning import check_version
 from programs.services.measures import (
     measurement_approve,
+    measurement_approve_check,
     measurement_delete,
     measurement_record,
     measurement_return,
+    measurement_return_check,
     measurements_submit,
     moe_create,
     moe_update,
@@ -133,8 +135,8 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
     http_method_names = ["get", "post", "delete", "head", "options"]
     role_checks = {
         "create": lambda user: permissions.require_program_writer(user, "record measurements"),
-        "approve": lambda user: permissions.require_manager(user, "approve measurements"),
-        "return_": lambda user: permissions.require_manager(user, "return measurements"),
+        "approve": measurement_approve_check,
+        "return_": measurement_return_check,
     }
     record_checks = {"submit": lambda user, measurement: permissions.require_program_editor(user, measurement.moe.program)}
 

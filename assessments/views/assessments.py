@@ -20,7 +20,7 @@ from .. import selectors, services
 from ..filters import AssessmentFilter
 from ..forms import AssessmentForm, ReturnForm, criterion_forms
 from ..models import CountryAssessment
-from infrastructure.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors, stale_version_shown
 
 from .form_errors import criterion_error_route
 
@@ -110,9 +110,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     criterion_scores=_criterion_inputs(forms_),
                 )
             except StaleVersionError as exc:
-                stale = {"stale_changes": exc.changes, "stale_message": str(exc)}
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current)  # saving again applies these values
+                stale = stale_version_shown(exc, form)
             except ValidationError as error:
                 apply_service_errors(form, error, route=criterion_error_route(forms_))
             else:

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable
 from django.db import connection, transaction
 from django.db.models import Count
 
+from infrastructure.sorting import NAME_COLLATION_SQL
 from infrastructure.sql import (
     REPORT_WORK_MEM,
     bulk_settings_for_transaction,
@@ -259,12 +260,13 @@ RULES: dict[str, Callable[[list[int] | None, dt.date], Statement]] = {
 
 # Each rule's order, ending in ids so that it is total: the stored findings are numbered
 # in it, a block of countries at a time, and must number alike whatever the blocks.
+_COUNTRY = f"country_name COLLATE {NAME_COLLATION_SQL}"  # as the pages list countries (infrastructure.sorting)
 ORDER_BY = {
-    "overlap": "country_name, on_kind, on_name, on_id",
-    "donor_overlap": "country_name, dac_code, donor_name, program_code, program_id, engagement_id",
-    "gap": "tier, country_name, strategy_title, objective_code, objective_id",
+    "overlap": f"{_COUNTRY}, on_kind, on_name, on_id",
+    "donor_overlap": f"{_COUNTRY}, dac_code, donor_name, program_code, program_id, engagement_id",
+    "gap": f"tier, {_COUNTRY}, strategy_title, objective_code, objective_id",
     "surge": "program_code, program_id",
-    "vetting": "country_name, program_code, institution_name, program_id, institution_id",
+    "vetting": f"{_COUNTRY}, program_code, institution_name, program_id, institution_id",
 }
 
 
@@ -291,7 +293,7 @@ SCOPED_BY_PROGRAM = frozenset({"surge"})
 # Rules whose order starts with a country's name, so that each country's findings are one
 # block of the order, stored and rebuilt a block at a time: the rule's column naming the
 # block's country (matched to ``programs_country`` by ``id`` or ``iso3``). A finding's
-# stored number is its block's place among the countries (by name) times BLOCK_SIZE plus
+# stored number is its block's place among the countries (by name, as ``_COUNTRY``) times BLOCK_SIZE plus
 # its place in the block. The others (gap, surge: a few hundred findings) are numbered
 # 1..n and rebuilt whole.
 BLOCKED_BY_COUNTRY = {"overlap": ("country_id", "id"), "donor_overlap": ("country_id", "id"),

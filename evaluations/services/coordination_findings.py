@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
+from infrastructure.sorting import NAME_COLLATION_SQL
 from infrastructure.sql import db_datetime, json_object, latest_changes
 from programs.models import Program
 
@@ -56,9 +57,10 @@ from ..selectors.coordination_rules import (
 
 # Raise when a rule's definition changes in code, so that findings stored under the old
 # definition are rebuilt after the deployment.
-FINDINGS_DEFINITION = 4  # 2: a vetting finding under its institution's country; numbered per country block;
+FINDINGS_DEFINITION = 5  # 2: a vetting finding under its institution's country; numbered per country block;
 #                           3: an institution overlap under its institution's country only;
-#                           4: each finding's program ids stored (``program_ids``), by which ``_reach`` finds them
+#                           4: each finding's program ids stored (``program_ids``), by which ``_reach`` finds them;
+#                           5: countries in the name order of the pages (``infrastructure.sorting``)
 
 # More programs changed at once than this (an import): rebuild everything.
 MAX_CHANGED_PROGRAMS = 100
@@ -174,7 +176,8 @@ def _changes_reach(inputs: str, programs: str, inputs_built: str | None,
 def _blocks_sql(key: str) -> str:
     """Each country's block number (see ``BLOCKED_BY_COUNTRY``) by its ``key`` column:
     (block_key, block_no)."""
-    return f"SELECT c.{key} AS block_key, ROW_NUMBER() OVER (ORDER BY c.name, c.id) AS block_no FROM programs_country c"
+    return (f"SELECT c.{key} AS block_key, ROW_NUMBER() OVER (ORDER BY c.name COLLATE {NAME_COLLATION_SQL}, c.id) "
+            "AS block_no FROM programs_country c")
 
 
 def _block_numbers(key: str, blocks: list) -> list[int]:

@@ -39,7 +39,7 @@ from .columns import MOES
 from .outcomes import CREATE, RowErrors, RowReader, RowResult, outcome_of, sentence
 from .program_rows import STALE
 from .stored import moes_by_name, programs_by_code, require_program_importer, rule_errors, stored_program, writable
-from .writing import HistoryAuthor, bulk_change, bulk_insert
+from .writing import HistoryAuthor, bulk_change, bulk_insert, nested_rows_write
 
 if TYPE_CHECKING:
     from .rows import ImportRun
@@ -299,22 +299,14 @@ class MoeTable:
             moe.version += 1  # targets set through target_set move only their own version
         bulk_insert(MeasureOfEffectiveness, new, author)
         bulk_change(MeasureOfEffectiveness, changed, [*MOE_FIELDS, "version"], author)
-        targets_new, targets_changed = [], []
-        for plan in plans:
-            for target in plan.targets_new:
-                target.moe = plan.instance  # sets moe_id now that a new MOE has its pk
-                targets_new.append(target)
-            for target in plan.targets_changed:
-                target.version += 1
-                targets_changed.append(target)
-        bulk_insert(Target, targets_new, author)
-        bulk_change(Target, targets_changed, ["value", "version"], author)
+        targets = nested_rows_write(
+            Target, [(p.instance, p.targets_new, p.targets_changed) for p in plans], "moe", ["value"], author)
         # Nested targets changed under an MOE whose own fields did not: move its updated_at
         # (sync clients), and the programs' (one UPDATE each), as the services do.
         stored_ids = {p.instance.pk for p in plans if p.moe is not None}
         timestamps_touch(
             MeasureOfEffectiveness,
-            {t.moe_id for t in targets_new + targets_changed} & stored_ids - {m.pk for m in changed},
+            {t.moe_id for t in targets} & stored_ids - {m.pk for m in changed},
         )
         affected = {p.program.pk for p in plans if p.moe is None or p.details_changed or p.targets_new or p.targets_changed}
         timestamps_touch(Program, affected)

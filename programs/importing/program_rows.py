@@ -46,7 +46,9 @@ from . import cells
 from .columns import PROGRAMS
 from .outcomes import CREATE, FORM, RowErrors, RowReader, RowResult, outcome_of, sentence, validation_errors
 from .stored import rule_errors
-from .writing import HistoryAuthor, bulk_change, bulk_insert, m2m_history_snapshot, m2m_links_read, m2m_links_replace
+from .writing import (
+    HistoryAuthor, bulk_change, bulk_insert, m2m_history_snapshot, m2m_links_read, m2m_links_replace, nested_rows_write,
+)
 
 if TYPE_CHECKING:
     from .rows import ImportRun
@@ -330,21 +332,13 @@ class ProgramTable:
             wanted = {p.instance.pk: p.members_wanted[name] for p in [*new, *changed] if name in p.members_wanted}
             links[name].update(m2m_links_replace(Program, name, wanted))
         m2m_history_snapshot(Program, history, links)
-        funding_new, funding_changed = [], []
-        for plan in plans:
-            for row in plan.funding_new:
-                row.program = plan.instance  # sets program_id now that a new program has its pk
-                funding_new.append(row)
-            for row in plan.funding_changed:
-                row.version += 1
-                funding_changed.append(row)
-        bulk_insert(Funding, funding_new, author)
-        bulk_change(Funding, funding_changed, [*FUNDING_FIELDS, "version"], author)
+        funding = nested_rows_write(
+            Funding, [(p.instance, p.funding_new, p.funding_changed) for p in plans], "program", FUNDING_FIELDS, author)
         # Nested funding changed under a program whose own fields did not: move its
         # updated_at (sync clients, IATI), as the services do (one UPDATE).
         written = {p.instance.pk for p in [*new, *changed]}
-        timestamps_touch(Program, {r.program_id for r in funding_new + funding_changed} - written)
-        return written | {r.program_id for r in funding_new + funding_changed}
+        timestamps_touch(Program, {r.program_id for r in funding} - written)
+        return written | {r.program_id for r in funding}
 
 
 def _measured_rows(program_ids: list[int]) -> dict[int, tuple[list[Target], list[Measurement]]]:

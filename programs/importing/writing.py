@@ -63,6 +63,32 @@ def bulk_change(
     )
 
 
+def nested_rows_write(
+    model: type[models.Model],
+    families: Iterable[tuple[models.Model, Sequence[models.Model], Sequence[models.Model]]],
+    parent_field: str,
+    fields: Iterable[str],
+    author: HistoryAuthor,
+) -> list[models.Model]:
+    """Write the nested rows of the file's parent records (an MOE's targets, a program's
+    funding): ``families`` gives (parent, new rows, changed rows) per parent. Each new row
+    is attached to its parent (``parent_field``: its id is set now that a new parent has
+    its pk) and inserted; each changed one's ``version`` moves by one and ``fields`` and
+    the version are written; one historical record each (:func:`bulk_insert`,
+    :func:`bulk_change`). Returns the rows written, new then changed."""
+    new, changed = [], []
+    for parent, added, altered in families:
+        for row in added:
+            setattr(row, parent_field, parent)
+            new.append(row)
+        for row in altered:
+            row.version += 1
+            changed.append(row)
+    bulk_insert(model, new, author)
+    bulk_change(model, changed, [*fields, "version"], author)
+    return new + changed
+
+
 Links = dict[int, dict[int, int]]  # object pk -> {target pk: link (through row) pk}
 
 

@@ -35,6 +35,12 @@ DECISIONS = (APPROVE, RETURN)
 # The longest reason the queue's form states and the service accepts (never cut).
 REASON_MAX_LENGTH = 1000
 
+def measurements_decide_check(user: User) -> None:
+    """PermissionDenied unless ``user`` may approve or return measurements (managers):
+    :func:`measurements_decide` and the queue's decide page check it first."""
+    permissions.require_manager(user, "approve or return measurements")
+
+
 @transaction.atomic
 def measurements_decide(
     *,
@@ -53,7 +59,7 @@ def measurements_decide(
     to return, an archived MOE or program) or StateConflict (a value no longer submitted,
     a stale version, four eyes), deciding nothing.
     """
-    permissions.require_manager(user, "approve or return measurements")
+    measurements_decide_check(user)
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose approve or return."})
     reason = (reason or "").strip()

@@ -563,10 +563,21 @@ def measurements_submit(*, user: User, measurements: Iterable[Measurement]) -> i
     return moved
 
 
+def measurement_approve_check(user) -> None:
+    """PermissionDenied unless ``user`` may approve measurements (managers): :func:`measurement_approve`
+    and the API check it first."""
+    permissions.require_manager(user, "approve measurements")
+
+
+def measurement_return_check(user) -> None:
+    """PermissionDenied unless ``user`` may return measurements (managers): :func:`measurement_return`."""
+    permissions.require_manager(user, "return measurements")
+
+
 @transaction.atomic
 def measurement_approve(*, user: User, measurement: Measurement, version: int | None = None) -> Measurement:
     """A manager approves a submitted measurement; it then counts in rollups."""
-    permissions.require_manager(user, "approve measurements")
+    measurement_approve_check(user)
     measurement = Measurement.objects.select_for_update().select_related("moe__program").get(pk=measurement.pk)
     ensure_writable(measurement)
     check_version(measurement, version)
@@ -585,7 +596,7 @@ def measurement_approve(*, user: User, measurement: Measurement, version: int | 
 @transaction.atomic
 def measurement_return(*, user: User, measurement: Measurement, reason: str, version: int | None = None) -> Measurement:
     """A manager returns a submitted measurement for revision, with the reason."""
-    permissions.require_manager(user, "return measurements")
+    measurement_return_check(user)
     measurement = Measurement.objects.select_for_update().select_related("moe__program").get(pk=measurement.pk)
     ensure_writable(measurement)
     check_version(measurement, version)

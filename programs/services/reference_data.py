@@ -11,6 +11,8 @@ from pathlib import Path
 import pycountry
 from django.db import models, transaction
 
+from infrastructure.bulk_update import rows_update
+
 from ..models import Agency, Country, Goal, Office, Region, RegionalOrganization, RegionScheme, Sector
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "reference_data"
@@ -87,7 +89,7 @@ def _sync(
         if not all(obj.pk for obj in to_create):  # SQLite before 3.35 returns no ids
             existing = {tuple(getattr(obj, k) for k in keys): obj for obj in model.objects.all()}
     if to_update:
-        model.objects.bulk_update(to_update, sorted(fields))
+        rows_update(model, to_update, sorted(fields))
     label = model._meta.verbose_name_plural
     report.created[label] = report.created.get(label, 0) + len(to_create)
     report.updated[label] = report.updated.get(label, 0) + len(to_update)

@@ -35,10 +35,10 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
-from ..services.approvals import measurements_decide
+from ..services.approvals import measurements_decide, measurements_decide_check
 from ..filters import ApprovalFilter, filter_refusal
 from .refusals import forbidden_page
-from infrastructure.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors, stale_version_shown
 from .paging import paginate, query_without, selected_ids
 
 
@@ -103,9 +103,7 @@ def moe_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
                         rationale=form.cleaned_data.get("rationale", ""),
                     )
             except StaleVersionError as exc:
-                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current)
+                context.update(stale_version_shown(exc, form))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -176,7 +174,7 @@ def measurement_grid_page(request: HttpRequest, pk: int) -> HttpResponse:
                     periods=grid_periods(fiscal_year),
                 )
             except StaleVersionError as exc:
-                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
+                context.update(stale_version_shown(exc))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -242,7 +240,7 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
 def approvals_decide_page(request: HttpRequest) -> HttpResponse:
     """Approve or return the selected values (or, with scope "all", every value the
     queue's filter in the query string matches) with one reason."""
-    permissions.require_manager(request.user, "approve or return measurements")
+    measurements_decide_check(request.user)
     decision = request.POST.get("decision", "")
     if request.POST.get("scope") == "all":
         ids, versions = list(ApprovalFilter(request.GET).matching.values_list("pk", flat=True)), None
@@ -366,7 +364,7 @@ def measurement_breakdown_page(request: HttpRequest, pk: int) -> HttpResponse:
                     breakdown_partial=form.cleaned_data["breakdown_partial"],
                 )
             except StaleVersionError as exc:
-                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
+                context.update(stale_version_shown(exc))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

@@ -44,7 +44,7 @@ from ..forms.pickers import picker_results
 from ..forms.program_picker import program_label
 from ..forms.programs import ArchiveForm, FundingFormSet, ProgramForm, TransitionForm, funding_initial
 from .refusals import forbidden_page
-from infrastructure.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors, stale_version_shown
 from .paging import paginate, query_without
 
 TRANSITION_LABELS = {
@@ -178,10 +178,6 @@ def program_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stale_context(exc: StaleVersionError) -> dict:
-    return {"stale_changes": exc.changes, "stale_message": str(exc)}
-
-
 @forbidden_page
 def program_create_page(request: HttpRequest) -> HttpResponse:
     permissions.require(
@@ -250,10 +246,7 @@ def program_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
                         rationale=form.cleaned_data.get("rationale", ""),
                     )
             except StaleVersionError as exc:
-                context.update(_stale_context(exc))
-                # Keep the user's input; the next save knowingly applies it over the current version.
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current)
+                context.update(stale_version_shown(exc, form))
             except ValidationError as exc:
                 apply_service_errors(form, exc, formsets={"funding": funding, "fiscal_year": funding})
             else:

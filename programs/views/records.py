@@ -22,7 +22,7 @@ from infrastructure.versioning import StaleVersionError
 from ..forms.change_fields import version_int
 from ..forms.pickers import picker_results
 from ..services.records import record_archive, record_create, record_restore, record_update
-from infrastructure.form_errors import apply_service_errors
+from infrastructure.form_errors import apply_service_errors, stale_version_shown
 from .paging import paginate, query_without
 from .refusals import forbidden_page
 
@@ -196,9 +196,7 @@ def record_edit_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                     rationale=form.cleaned_data.get("rationale", ""),
                 )
             except StaleVersionError as exc:
-                context.update({"stale_changes": exc.changes, "stale_message": str(exc)})
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current)
+                context.update(stale_version_shown(exc, form))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

@@ -312,6 +312,13 @@ def programs() -> tuple[list[Program], Program]:
     return touched, bystander
 
 
+def _dos_programs_created(codes: list[str]) -> list[Program]:
+    """New programs of the DOS agency with these codes, in one INSERT (``bulk_create``:
+    no save signals, so only the database's own triggers keep their representations)."""
+    dos = Agency.objects.get(code="DOS")
+    return Program.objects.bulk_create([factories.ProgramFactory.build(code=code, lead_agency=dos) for code in codes])
+
+
 def _execute(sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -336,10 +343,7 @@ def test_one_update_of_many_programs(programs):
 def test_many_programs_created_and_deleted_in_one_statement_each(programs):
     touched, bystander = programs
     kept = _body(bystander)
-    created = Program.objects.bulk_create([
-        factories.ProgramFactory.build(code=f"DOS-2027-030{number}", lead_agency=Agency.objects.get(code="DOS"))
-        for number in range(3)
-    ])  # one INSERT
+    created = _dos_programs_created([f"DOS-2027-030{number}" for number in range(3)])
     assert all('"countries":[]' in _body(program) for program in created)
     _assert_current()
     Program.objects.filter(pk__in=[program.pk for program in [*touched, *created]]).delete()  # cascades, set-based
@@ -422,10 +426,7 @@ def test_a_statement_touching_more_than_a_few_programs_rebuilds_them_all(program
     """Past FEW_PROGRAMS the rebuild runs from plans made for the statement's ids."""
     touched, bystander = programs
     kept = _body(bystander)
-    created = Program.objects.bulk_create([
-        factories.ProgramFactory.build(code=f"DOS-2027-{1000 + number}", lead_agency=Agency.objects.get(code="DOS"))
-        for number in range(FEW_PROGRAMS + 1)
-    ])
+    created = _dos_programs_created([f"DOS-2027-{1000 + number}" for number in range(FEW_PROGRAMS + 1)])
     _assert_current()
     ids = [program.pk for program in [*touched, *created]]
     assert _execute("INSERT INTO programs_program_countries (program_id, country_id) SELECT id, %s FROM programs_program "

@@ -10,7 +10,6 @@ from programs.models import Country, CountryPriorityTier
 from programs.permissions import MANAGER
 from programs.services.priorities import priority_tier_set
 from infrastructure.versioning import StaleVersionError
-from ssa_portal.celery import app
 from tests import factories
 
 from tests.factories import assessments as af
@@ -26,15 +25,6 @@ def framework():
 @pytest.fixture
 def kenya():
     return factories.country("KEN")
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Run enqueued tasks in this process (the worker path is tested in test_tasks_worker)."""
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 def _create(user, country, framework, **overrides):

@@ -21,6 +21,7 @@ from evaluations.selectors.coordination_rules import (
 )
 from evaluations.services.coordination_findings import findings_current, findings_rebuild
 from evaluations.services.rollups import rollups_recompute
+from infrastructure.sorting import name_sort_key
 from programs import models as m
 from tests import factories
 from tests.factories.dashboards import findings_of_every_rule, portfolio_build
@@ -43,6 +44,22 @@ def test_stored_findings_equal_the_rules_for_every_scope(agency_a, agency_b):
             assert stored_rule_rows(rule, scope) == rule_rows(rule, scope, today=today), (rule, scope)
             assert stored_rule_rows(rule, scope, limit=1) == rule_rows(rule, scope, today=today, limit=1), (rule, scope)
             assert stored_rule_counts(scope)[rule] == len(rule_rows(rule, scope, today=today)), (rule, scope)
+
+
+def test_findings_are_numbered_in_the_name_order_of_the_pages(agency_a, agency_b):
+    """Countries in the order of ``infrastructure.sorting`` (accents and case ignored at
+    first), not by code point: a country named "Éire" comes before Kenya."""
+    # Given findings in Kenya and in a country named with an accent
+    countries = findings_of_every_rule(agency_a, agency_b)
+    m.Country.objects.filter(pk=countries["GHA"].pk).update(name="Éire")
+    # When they are stored
+    assert findings_current()
+    # Then the overlap findings (numbered per country block) follow the name rule, as
+    # the rule computes them live
+    names = [row["country_name"] for row in stored_rule_rows("overlap", None)]
+    assert names.index("Éire") < names.index("Kenya")
+    assert names == sorted(names, key=name_sort_key)
+    assert stored_rule_rows("overlap", None) == rule_rows("overlap", None, today=timezone.localdate())
 
 
 def test_each_rules_columns_are_its_sql_columns():

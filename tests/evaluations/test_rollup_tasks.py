@@ -128,17 +128,6 @@ def test_a_busy_rollup_lock_makes_the_recompute_raise_for_retry(program_a):
         assert try_scope_lock(LOCK_SCOPE)
 
 
-@pytest.fixture
-def tasks_in_process():
-    """Run published tasks in process (the no-broker mode) for this test."""
-    from ssa_portal.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
-
-
 @pytest.mark.django_db
 def test_moving_a_program_to_another_country_refreshes_the_country_it_left(
     tasks_in_process, analyst_a, django_capture_on_commit_callbacks

@@ -1,5 +1,6 @@
 """Every table in bulk (programs and funding, MOEs and targets, measurements): flat query counts, history authorship, one rollup
 announcement per import, and a confirm that refuses rows changed since the preview."""
+import gc
 from decimal import Decimal
 
 import pytest
@@ -308,54 +309,45 @@ def test_moe_and_measurement_queries_stay_flat_from_1x_to_10x_rows(analyst_a):
     assert large_values == small_values
 
 
-def test_the_cyclic_collector_is_paused_while_a_file_is_read_and_its_rows_run(analyst_a, monkeypatch):
-    """The run keeps every row, result and record until its end, and each full collection
-    walked that growing heap again (the MOE workbook at 10x: 23 full collections, 25 s of
-    a 205 s preview): the collector is off while the file is read and while its rows are
-    checked and written, and on again afterwards."""
-    import gc
-
+@pytest.fixture
+def collector_on(monkeypatch) -> dict[str, bool]:
+    """Whether the cyclic garbage collector was on ({"reading": bool, "rows": bool}) when
+    the importer started reading a file and when it started running its rows; filled as
+    an import runs (the table cache forgotten first, so the file is read)."""
     from programs.importing import reading
     from programs.importing.rows import ImportRun
 
-    collector_on = {}
+    noted: dict[str, bool] = {}
 
     def noting(name, function):
         def wrapper(*args, **kwargs):
-            collector_on[name] = gc.isenabled()
+            noted[name] = gc.isenabled()
             return function(*args, **kwargs)
         return wrapper
 
     monkeypatch.setattr(reading, "read_csv", noting("reading", reading.read_csv))
     monkeypatch.setattr(ImportRun, "run", noting("rows", ImportRun.run))
     reading.recent_tables_forget()
+    return noted
+
+
+def test_the_cyclic_collector_is_paused_while_a_file_is_read_and_its_rows_run(analyst_a, collector_on):
+    """The run keeps every row, result and record until its end, and each full collection
+    walked that growing heap again (the MOE workbook at 10x: 23 full collections, 25 s of
+    a 205 s preview): the collector is off while the file is read and while its rows are
+    checked and written, and on again afterwards."""
     _preview_and_confirm_queries(analyst_a, _budget(4))
 
     assert collector_on == {"reading": False, "rows": False}
     assert gc.isenabled()
 
 
-def test_the_collector_stays_on_while_another_thread_of_the_process_runs(analyst_a, monkeypatch):
+def test_the_collector_stays_on_while_another_thread_of_the_process_runs(analyst_a, collector_on):
     """The collector's switch is the process's: where another thread runs (the development
     server's request threads; without a broker, the thread a large import runs in), an
     import pausing it would pause it for every request the process serves. It stays on."""
-    import gc
     import threading
 
-    from programs.importing import reading
-    from programs.importing.rows import ImportRun
-
-    collector_on = {}
-
-    def noting(name, function):
-        def wrapper(*args, **kwargs):
-            collector_on[name] = gc.isenabled()
-            return function(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(reading, "read_csv", noting("reading", reading.read_csv))
-    monkeypatch.setattr(ImportRun, "run", noting("rows", ImportRun.run))
-    reading.recent_tables_forget()
     stop = threading.Event()
     request = threading.Thread(target=stop.wait, name="another request")
     request.start()

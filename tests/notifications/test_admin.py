@@ -4,20 +4,8 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import ReportingPolicy
-from programs.permissions import ADMINISTRATOR
-from tests import factories
-from tests.security.otp_helpers import confirmed_device
-from tests.security.signin import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root(client):
-    user = factories.UserFactory(username="root", role=ADMINISTRATOR, is_staff=True, is_superuser=True)
-    confirmed_device(user)
-    sign_in(client, user)
-    return user
 
 
 def test_the_grace_period_is_set_in_the_admin_with_history(client, root):

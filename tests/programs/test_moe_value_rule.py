@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from django.urls import reverse
 
 from infrastructure.numbers import NumberError, number_from_text
-from programs.models import MeasureOfEffectiveness, Measurement, ProgramStatus, Target, moe_value_problem, unit_is_percent
+from programs.models import MeasureOfEffectiveness, Measurement, Target, moe_value_problem, unit_is_percent
 from programs.services.measures import measurement_record, moe_create, moe_update, target_set
 from tests import factories
 
@@ -77,16 +77,11 @@ def test_a_lone_dash_is_zero_only_in_accountants_tables():
 # --- services (pages, API and the importer write through them) ------------------------
 
 @pytest.fixture
-def program(agency_a):
-    return factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2027)
+def percent_moe(proposed_program):
+    return factories.MoeFactory(program=proposed_program, unit="percent", baseline_value=Decimal("20"))
 
 
-@pytest.fixture
-def percent_moe(program):
-    return factories.MoeFactory(program=program, unit="percent", baseline_value=Decimal("20"))
-
-
-def test_a_percent_value_target_or_baseline_above_100_is_refused_by_field(analyst_a, program, percent_moe):
+def test_a_percent_value_target_or_baseline_above_100_is_refused_by_field(analyst_a, proposed_program, percent_moe):
     with pytest.raises(ValidationError) as error:
         measurement_record(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("250"))
     assert error.value.message_dict == {"value": [PERCENT_TOO_HIGH]}
@@ -94,12 +89,12 @@ def test_a_percent_value_target_or_baseline_above_100_is_refused_by_field(analys
         target_set(user=analyst_a, moe=percent_moe, period="FY2026-Q1", value=Decimal("250"))
     assert error.value.message_dict == {"value": [PERCENT_TOO_HIGH]}
     with pytest.raises(ValidationError) as error:
-        moe_create(user=analyst_a, program=program, data={
+        moe_create(user=analyst_a, program=proposed_program, data={
             "name": "Share", "unit": "percent", "baseline_value": Decimal("20"), "baseline_date": "2024-09-30",
         }, targets=[{"period": "FY2026-Q1", "value": Decimal("60")}, {"period": "FY2026-Q2", "value": Decimal("250")}])
     assert error.value.message_dict == {"targets": [f"FY2026-Q2: {PERCENT_TOO_HIGH}"]}
     with pytest.raises(ValidationError) as error:
-        moe_create(user=analyst_a, program=program, data={
+        moe_create(user=analyst_a, program=proposed_program, data={
             "name": "Share", "unit": "%", "baseline_value": Decimal("250"), "baseline_date": "2024-09-30",
         })
     assert error.value.message_dict == {"baseline_value": [PERCENT_TOO_HIGH]}
@@ -115,17 +110,17 @@ def test_an_existing_target_changed_above_100_is_refused(analyst_a, percent_moe)
     assert target.value == Decimal("60")
 
 
-def test_a_percent_change_may_exceed_100(analyst_a, program):
-    moe = factories.MoeFactory(program=program, unit="percent", allows_negative=True)
+def test_a_percent_change_may_exceed_100(analyst_a, proposed_program):
+    moe = factories.MoeFactory(program=proposed_program, unit="percent", allows_negative=True)
     assert measurement_record(user=analyst_a, moe=moe, period="FY2026-Q1", value=Decimal("250")).value == 250
 
 
 # --- pages ------------------------------------------------------------------------------
 
-def test_the_grid_takes_us_numbers_and_refuses_a_percent_above_100(client, analyst_a, program, percent_moe):
-    count = factories.MoeFactory(program=program, unit="officers")
+def test_the_grid_takes_us_numbers_and_refuses_a_percent_above_100(client, analyst_a, proposed_program, percent_moe):
+    count = factories.MoeFactory(program=proposed_program, unit="officers")
     client.force_login(analyst_a)
-    url = reverse("programs:measurement-grid", args=[program.pk])
+    url = reverse("programs:measurement-grid", args=[proposed_program.pk])
     response = client.post(url, {"fy": "2026", f"value_{count.pk}_FY2026-Q1": "1,234.5",
                                  f"value_{percent_moe.pk}_FY2026-Q1": "250"})
     assert response.status_code == 400
@@ -138,9 +133,9 @@ def test_the_grid_takes_us_numbers_and_refuses_a_percent_above_100(client, analy
                                                                         percent_moe.pk: Decimal("99.5")}
 
 
-def test_the_grid_cells_are_text_inputs_with_the_decimal_keyboard(client, analyst_a, program, percent_moe):
+def test_the_grid_cells_are_text_inputs_with_the_decimal_keyboard(client, analyst_a, proposed_program, percent_moe):
     client.force_login(analyst_a)
-    html = client.get(reverse("programs:measurement-grid", args=[program.pk]), {"fy": "2026"}).content.decode()
+    html = client.get(reverse("programs:measurement-grid", args=[proposed_program.pk]), {"fy": "2026"}).content.decode()
     start = html.rindex("<input", 0, html.index(f'name="value_{percent_moe.pk}_FY2026-Q1"'))
     cell = html[start:html.index(">", start)]
     assert 'type="text"' in cell and 'inputmode="decimal"' in cell
@@ -152,9 +147,9 @@ def _moe_post(**overrides):
             "means_of_verification": "", "categories": "", **overrides}
 
 
-def test_the_moe_form_names_the_field_and_the_period(client, analyst_a, program):
+def test_the_moe_form_names_the_field_and_the_period(client, analyst_a, proposed_program):
     client.force_login(analyst_a)
-    url = reverse("programs:moe-create", args=[program.pk])
+    url = reverse("programs:moe-create", args=[proposed_program.pk])
     response = client.post(url, _moe_post(baseline_value="250", **{"target_FY2026-Q1": "60"}))
     assert response.status_code == 400
     assert response.context["form"].errors["baseline_value"] == [PERCENT_TOO_HIGH]
@@ -183,9 +178,9 @@ def test_the_funding_fields_take_us_amounts(client, analyst_a):
 # (the API: tests/api/test_measures_endpoints.py; the importer: tests/importing/test_import_service.py;
 # the admin cannot change an MOE: tests/security/test_admin_write_path.py)
 
-def _officers_with_values(program):
+def _officers_with_values(proposed_program):
     """An MOE counted in officers, with values and targets a percent MOE could not hold."""
-    moe = factories.MoeFactory(program=program, unit="officers", baseline_value=Decimal("20"))
+    moe = factories.MoeFactory(program=proposed_program, unit="officers", baseline_value=Decimal("20"))
     for period, value in (("FY2026-Q1", "40"), ("FY2026-Q2", "250"), ("FY2026-Q3", "120")):
         factories.MeasurementFactory(moe=moe, period=period, value=Decimal(value))
     factories.TargetFactory(moe=moe, period="FY2026-Q4", value=Decimal("300"))
@@ -199,8 +194,8 @@ UNIT_REFUSED = (
 )
 
 
-def test_a_unit_change_that_stored_values_break_is_refused_naming_the_unit_and_periods(analyst_a, program):
-    moe = _officers_with_values(program)
+def test_a_unit_change_that_stored_values_break_is_refused_naming_the_unit_and_periods(analyst_a, proposed_program):
+    moe = _officers_with_values(proposed_program)
     with pytest.raises(ValidationError) as error:
         moe_update(user=analyst_a, moe=moe, data={"unit": "percent"}, version=moe.version)
     assert error.value.message_dict == {"unit": [UNIT_REFUSED]}
@@ -222,8 +217,8 @@ def test_a_unit_change_that_stored_values_break_is_refused_naming_the_unit_and_p
     assert moe.unit == "percent" and dict(moe.targets.values_list("period", "value")) == {"FY2026-Q4": Decimal("95")}
 
 
-def test_turning_off_negative_values_under_negative_stored_values_is_refused(analyst_a, program):
-    moe = factories.MoeFactory(program=program, unit="percent change", allows_negative=True)
+def test_turning_off_negative_values_under_negative_stored_values_is_refused(analyst_a, proposed_program):
+    moe = factories.MoeFactory(program=proposed_program, unit="percent change", allows_negative=True)
     factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("-15"))
     with pytest.raises(ValidationError) as error:
         moe_update(user=analyst_a, moe=moe, data={"allows_negative": False}, version=moe.version)
@@ -232,7 +227,7 @@ def test_turning_off_negative_values_under_negative_stored_values_is_refused(ana
         "zero or more: -15 is negative, and this measure (percent change) does not allow negative values.) Correct "
         "them first, or keep negative values allowed."]}
     # A percent MOE that allows negatives has no upper bound: turning it off rechecks 100 too.
-    moe = factories.MoeFactory(program=program, unit="percent", allows_negative=True)
+    moe = factories.MoeFactory(program=proposed_program, unit="percent", allows_negative=True)
     factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=Decimal("140"))
     with pytest.raises(ValidationError) as error:
         moe_update(user=analyst_a, moe=moe, data={"allows_negative": False}, version=moe.version)
@@ -241,8 +236,8 @@ def test_turning_off_negative_values_under_negative_stored_values_is_refused(ana
     moe_update(user=analyst_a, moe=moe, data={"unit": "percentage points"}, version=moe.version)
 
 
-def test_the_moe_form_names_the_unit_and_the_periods(client, analyst_a, program):
-    moe = _officers_with_values(program)
+def test_the_moe_form_names_the_unit_and_the_periods(client, analyst_a, proposed_program):
+    moe = _officers_with_values(proposed_program)
     client.force_login(analyst_a)
     url = reverse("programs:moe-edit", args=[moe.pk])
     post = _moe_post(name=moe.name, unit="percent", version=str(moe.version),
@@ -254,17 +249,17 @@ def test_the_moe_form_names_the_unit_and_the_periods(client, analyst_a, program)
     assert moe.unit == "officers"
 
 
-def test_data_check_reports_stored_values_outside_their_moes_range_by_moe_and_period(program, capsys):
+def test_data_check_reports_stored_values_outside_their_moes_range_by_moe_and_period(proposed_program, capsys):
     from django.core.management import CommandError, call_command
 
-    moe = _officers_with_values(program)
+    moe = _officers_with_values(proposed_program)
     MeasureOfEffectiveness.objects.filter(pk=moe.pk).update(unit=" Percent ")  # changed before the rule
-    negative = factories.MoeFactory(program=program, unit="officers", baseline_value=Decimal("-2"))
+    negative = factories.MoeFactory(program=proposed_program, unit="officers", baseline_value=Decimal("-2"))
     factories.MeasurementFactory(moe=negative, period="FY2026-Q1", value=Decimal("-1"))
     factories.MeasurementFactory(moe=negative, period="FY2026-Q2", value=Decimal("0"))
     with pytest.raises(CommandError, match="5 stored row"):
         call_command("data_check", rule=["moe-value"])
-    code = program.code
+    code = proposed_program.code
     assert capsys.readouterr().out.splitlines() == [
         f"[moe-value] baseline {code} / {negative.name} baseline: Enter zero or more: -2 is negative, and this "
         "measure (officers) does not allow negative values.",
@@ -284,7 +279,7 @@ def test_data_check_reports_stored_values_outside_their_moes_range_by_moe_and_pe
     st.booleans(),
     st.decimals(min_value=-500, max_value=500, places=4, allow_nan=False, allow_infinity=False),
 ), min_size=1, max_size=12))
-def test_the_sql_face_of_the_rule_finds_exactly_what_the_rule_refuses(program, rows):
+def test_the_sql_face_of_the_rule_finds_exactly_what_the_rule_refuses(proposed_program, rows):
     """``moe_value_broken_q`` (data_check's SQL) equals ``moe_value_problem`` on generated rows."""
     from programs.models import moe_value_broken_q
 
@@ -292,7 +287,7 @@ def test_the_sql_face_of_the_rule_finds_exactly_what_the_rule_refuses(program, r
     MeasureOfEffectiveness.objects.all().delete()
     expected = set()
     for index, (unit, allows_negative, value) in enumerate(rows):
-        moe = factories.MoeFactory(program=program, unit=unit, allows_negative=allows_negative, baseline_value=value)
+        moe = factories.MoeFactory(program=proposed_program, unit=unit, allows_negative=allows_negative, baseline_value=value)
         measurement = factories.MeasurementFactory(moe=moe, period="FY2026-Q1", value=value)
         if moe_value_problem(value, unit=unit, allows_negative=allows_negative):
             expected.add(measurement.pk)

@@ -12,10 +12,7 @@ from django.urls import reverse
 
 from infrastructure.admin_protection import ServiceSaveAdminMixin
 from programs.models import Funding, MeasureOfEffectiveness, Measurement, Program, Target
-from programs.permissions import ADMINISTRATOR
 from tests import factories
-from tests.security.otp_helpers import confirmed_device
-from tests.security.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,26 +28,6 @@ REFERENCE_DATA = {
 # "Django admin"): the beat schedule, lock-out records (deleting one lifts a lock-out), and
 # TOTP devices (deleting one resets a lost second factor).
 LIBRARY_ADMINS = {"django_celery_beat", "axes", "otp_totp"}
-
-
-@pytest.fixture
-def root(client):
-    """An administrator with staff and superuser rights, signed in with the second factor."""
-    user = factories.UserFactory(username="root", role=ADMINISTRATOR, is_staff=True, is_superuser=True)
-    confirmed_device(user)
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Run enqueued tasks in this process (the worker path is tested in test_rollup_tasks)."""
-    from ssa_portal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture
