@@ -55,8 +55,13 @@ def _amount(value: Any, label: str, errors: list[str]) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _account(value: Any) -> str:
-    return str(value or "").strip()
+def _account(value: Any, spellings: Mapping[str, str]) -> str:
+    """An account name as entered, written as the programs write it when it is one of
+    theirs in another case or spacing ("fmf", " Fmf " -> "FMF"): the solver matches
+    commitments by exact name, so "fmf" would otherwise be new money beside FMF's
+    commitments. An account no program names is kept as typed (money new to every country)."""
+    typed = " ".join(str(value or "").split())
+    return spellings.get(typed.casefold(), typed)
 
 
 def _clean_inputs(
@@ -75,10 +80,11 @@ def _clean_inputs(
             return None
         return countries[code]
 
+    spellings = {account.casefold(): account for account in selectors.accounts_in_use()}
     rows: dict[str, list] = {"envelopes": [], "minimums": [], "ceilings": [], "restrictions": []}
     problems: list[str] = []
     for entry in envelopes:
-        account = _account(entry.get("account"))
+        account = _account(entry.get("account"), spellings)
         amount = _amount(entry.get("amount"), account or "envelope", problems)
         if not account or len(account) > 200:
             problems.append("Each envelope needs an account name of 1 to 200 characters.")
@@ -134,7 +140,7 @@ def _clean_inputs(
     problems = []
     for entry in restrictions:
         country = country_of(entry, problems)
-        account = _account(entry.get("account"))
+        account = _account(entry.get("account"), spellings)
         if country is None:
             continue
         if account not in accounts:

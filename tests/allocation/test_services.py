@@ -86,6 +86,18 @@ def test_commitments_over_an_envelope_are_explained_in_plain_words(world, manage
     assert not AllocationLine.objects.filter(scenario=scenario).exists()
 
 
+def test_an_account_typed_in_another_case_is_the_programs_account(world, manager):
+    """A new-user trial typed "fmf": it solved as new money beside FMF's commitments. An
+    account the programs name is matched whatever its case or spacing; another is kept."""
+    scenario = alf.scenario(manager, envelopes={"incle ": 1.5, " Fmf": 4, "New  account": 1},
+                            restrictions=[{"country": "KEN", "account": "iNCLE"}])
+    assert sorted(scenario.envelopes.values_list("account", flat=True)) == ["FMF", "INCLE", "New account"]
+    assert list(scenario.restrictions.values_list("account", flat=True)) == ["INCLE"]
+    services.scenario_solve(user=manager, scenario=scenario, version=type(scenario).objects.get(pk=scenario.pk).version)
+    scenario.refresh_from_db()
+    assert scenario.infeasibility == "commitments in INCLE exceed its envelope by $2.5 M: Colombia $2.0 M, Kenya $2.0 M"
+
+
 def test_deprioritised_and_restricted_countries_get_only_their_commitments(world, manager):
     ken, col = world
     alf.score(col, 20, band=Band.DEPRIORITISE)
