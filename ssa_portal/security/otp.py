@@ -61,7 +61,7 @@ def provisioning_qr_svg(uri: str) -> SafeString:
     ``style`` attribute and no script, so the strict CSP allows it inline. No accessible
     name of its own: the page wraps it in an element with ``role="img"`` and a label."""
     code = segno.make(uri, error="m", micro=False)
-    # segno's markup: numbers and colours only, nothing of the URI as text
+    # segno's markup: numbers and colors only, nothing of the URI as text
     return mark_safe(code.svg_inline(scale=4, border=4, dark="#000", light="#fff", svgclass="otp-qr__code",
                                      lineclass=None))
 
