@@ -11,7 +11,8 @@ STAMP     := $(VENV)/.installed-rt-$(shell cat requirements.txt | sha1sum | cut 
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 # Test defaults: the machine's local services (README, "Configuration").
-# make start PORT=8001 serves on another port.
+# make start PORT=8001 serves on another port; links in e-mails follow it unless
+# PORTAL_BASE_URL is configured (README, "Configuration").
 PORT ?= 8000
 
 # The suite runs on this many pytest-xdist workers (0: one process).
@@ -38,6 +39,7 @@ install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
 
+start: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 start: install pango
 	$(BIN)/python manage.py schema_setup
 	$(BIN)/python manage.py load_reference_data

@@ -23,6 +23,9 @@ class TokenGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(auto_now_add=True)
+    # When the token last authenticated an API request, to the minute (api.tokens.
+    # api_token_use_record); null: never used.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]

@@ -12,7 +12,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from knox.models import AuthToken
 
 from programs.models import User
@@ -104,6 +106,24 @@ def api_token_make_read_only(*, grant: TokenGrant, actor: User, request: HttpReq
     security_event("api_token_made_read_only", request=request, user=_actor_name(actor),
                    holder=grant.user.get_username(), token=grant.pk, label=grant.label)
     return True
+
+
+# A token's last use is recorded to this precision: at most one write a minute per token.
+LAST_USE_PRECISION = dt.timedelta(minutes=1)
+
+
+def api_token_use_record(*, token: AuthToken, now: dt.datetime | None = None) -> bool:
+    """Record that ``token`` just authenticated an API request (its grant's ``last_used_at``)
+    unless that was recorded less than ``LAST_USE_PRECISION`` ago. One conditional
+    ``UPDATE ... WHERE last_used_at IS NULL OR last_used_at < now - 1 minute`` by the
+    grant's unique digest: a statement on every token request, a row written at most once
+    a minute per token, and concurrent requests cannot both write. Returns whether it wrote.
+    Called by ``api.authentication.TokenAuthentication``; ``now`` is for tests."""
+    now = now or timezone.now()
+    written = TokenGrant.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USE_PRECISION), token_digest=token.digest,
+    ).update(last_used_at=now)
+    return bool(written)
 
 
 @transaction.atomic

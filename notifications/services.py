@@ -12,13 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from infrastructure.links import portal_url
 from infrastructure.task_dispatch import enqueue_on_commit
 from programs.permissions import ANALYST, MANAGER
 
@@ -55,11 +55,6 @@ def notify(*, recipient_ids: Iterable[int], kind: str, title: str, body: str = "
     return rows
 
 
-def _absolute(url: str) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", "")
-    return f"{base.rstrip('/')}{url}" if url else base
-
-
 def _send(messages: list[EmailMessage]) -> None:
     if messages:
         with get_connection() as connection:
@@ -87,8 +82,8 @@ def _body(notification: Notification) -> str:
     if notification.body:
         lines += ["", notification.body]
     if notification.url:
-        lines += ["", f"Deal with it here: {_absolute(notification.url)}"]
-    lines += ["", f"Choose which e-mails you receive: {_absolute(reverse('notifications:preferences'))}"]
+        lines += ["", f"Deal with it here: {portal_url(notification.url)}"]
+    lines += ["", f"Choose which e-mails you receive: {portal_url(reverse('notifications:preferences'))}"]
     return "\n".join(lines)
 
 
@@ -117,7 +112,7 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         messages = []
         for items in by_user.values():
             body = "\n\n".join(_body(n).rsplit("\n\n", 1)[0] for n in items)
-            body += f"\n\nYour inbox: {_absolute(reverse('notifications:inbox'))}"
+            body += f"\n\nYour inbox: {portal_url(reverse('notifications:inbox'))}"
             messages.append(EmailMessage(
                 f"[SSA Portal] Daily digest: {len(items)} notification{'s' if len(items) != 1 else ''}",
                 body, to=[items[0].recipient.email],

@@ -2,7 +2,7 @@
 portal's layout, with each step in the security log (``audit.security_event``).
 
 A reset link is e-mailed through Django's e-mail backend (console in development, SMTP in
-production; settings ``EMAIL_*``), works once and expires after ``PASSWORD_RESET_TIMEOUT``.
+production; settings ``EMAIL_*``; the link starts with ``PORTAL_BASE_URL``), works once and expires after ``PASSWORD_RESET_TIMEOUT``.
 Neither view signs anyone in: after a reset the user signs in on the sign-in page, where
 the lock-out (django-axes) and the second factor apply as always. While password sign-in
 is off for everyone but break-glass administrators (``identity.selectors``), every reset
@@ -25,6 +25,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from identity.selectors import local_password_sign_in_for_everyone, password_change_available
+from infrastructure.links import portal_base_url
 
 from .audit import security_event
 
@@ -68,10 +69,16 @@ class LocalSignInOnlyMixin:
 
 
 class PasswordResetView(LocalSignInOnlyMixin, auth_views.PasswordResetView):
-    """Asks for an e-mail address; says the same whether or not an account has it."""
+    """Asks for an e-mail address; says the same whether or not an account has it. The
+    e-mailed link starts with ``PORTAL_BASE_URL`` (``infrastructure.links``), not with the
+    request's host."""
 
     email_template_name = "registration/password_reset_email.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        return {"portal_base_url": portal_base_url()}
 
     def form_valid(self, form) -> HttpResponse:
         security_event("password_reset_requested", request=self.request, user="-",

@@ -4,30 +4,41 @@ from __future__ import annotations
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import security_event
-from .otp import REQUIRED_KEY, safe_next
+from .otp import REQUIRED_KEY, provisioning_qr_svg, safe_next, secret_text
+
+
+CODE_DIGITS = 6
+ENTER_CODE = "Enter the 6-digit code from your authenticator app."
 
 
 class TokenForm(forms.Form):
+    """The code an authenticator app shows: 6 digits (spaces between them are ignored, as
+    apps show "123 456"); anything else is refused with a message saying what is wanted."""
+
     token = forms.CharField(
-        label="6-digit code", max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}),
-        help_text="The code your authenticator app shows now.",
+        label="6-digit code", help_text="The 6-digit code from your authenticator app.",
+        error_messages={"required": ENTER_CODE},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def clean_token(self) -> str:
-        token = self.cleaned_data["token"].strip()
-        if not token.isdigit():
-            raise forms.ValidationError("The code is 6 digits.")
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isascii() and token.isdigit()):
+            raise forms.ValidationError(f"The code is digits only (0-9). {ENTER_CODE}")
+        if len(token) != CODE_DIGITS:
+            raise forms.ValidationError(f"The code is {CODE_DIGITS} digits; this has {len(token)}. {ENTER_CODE}")
         return token
 
 
@@ -36,10 +47,12 @@ def _setup_device(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: show the secret and the provisioning URI, confirm with a code."""
+    """Enrol an authenticator app: show the provisioning URI as a QR code, the secret in
+    groups of 4 and the URI itself, confirm with a code. Never cached: it holds the secret."""
     device = _setup_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,12 +65,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Second factor set up: you will be asked for a code at every sign-in.")
             return redirect(safe_next(request))
         form.add_error("token", "That code is not valid: check the time on your device and try again.")
-    secret = device.bin_key.hex()
-    import base64
-
     return render(request, "otp/setup.html", {
-        "form": form, "config_url": device.config_url,
-        "secret": base64.b32encode(bytes.fromhex(secret)).decode().rstrip("="),
+        "form": form, "config_url": device.config_url, "qr_svg": provisioning_qr_svg(device.config_url),
+        "secret": secret_text(device), "account": request.user.get_username(), "issuer": settings.OTP_TOTP_ISSUER,
         "next": safe_next(request, ""),
     }, status=400 if form.errors else 200)
 

@@ -119,11 +119,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password reset links (ssa_portal/security/passwords.py) work once and expire after an hour.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 
-# E-mail (password reset links): printed on the console in development; production sends
-# it over SMTP (settings in production.py).
+# E-mail (password reset links, notifications): printed on the console in development;
+# production sends it over SMTP (settings in production.py).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SSA Portal <no-reply@localhost>")
-# The portal's address as users reach it: links in e-mails (notifications) start with it.
+# The portal's address as users reach it: every link in an e-mail (notifications, password
+# reset) starts with it (infrastructure/links.py); make start sets it from PORT when unset.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds: a slow mail server must not hang a request
 
@@ -261,7 +262,7 @@ CACHES = {
 REST_FRAMEWORK = {
     # Token first so that a missing credential answers 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrGrantedWrite"],

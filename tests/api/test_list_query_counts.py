@@ -84,44 +84,47 @@ def _rollups(n):
 
 
 # endpoint, data builder (None: reference data grows by itself), queries for a token-authenticated GET:
-# 2 for knox (token, user), 1 count, 1 page, then one per prefetched relation (programs as
+# TOKEN for the token (knox: the token with its user, the user's tokens; then the conditional
+# last-use UPDATE, which writes at most once a minute: api.tokens.api_token_use_record),
+# 1 count, 1 page, then one per prefetched relation (programs as
 # compact JSON: ONE statement reads the count, the page's ids and its JSON written by
 # PostgreSQL; as CSV: one for every many-to-many list, one for funding); plus one per code
 # or id filter given, whether its row exists (an unknown one is a 400: CodeFilter, IdFilter).
+TOKEN = 3
 ENDPOINTS = [
-    ("/api/v1/programs/", _programs, 2 + 1),
-    ("/api/v1/programs/?format=csv", _programs, 4 + 2),
-    ("/api/v1/programs/?country=KEN&goal=1&sector=15210&status=active&fiscal_year=2026&surge=false&archived=include", _programs, 2 + 1 + 3),
-    ("/api/v1/programs/?region=AF&agency=DOS&ordering=-obligated&updated_since=2000-01-01T00:00:00Z", _programs, 2 + 1 + 2),
-    ("/api/v1/programs/?band=invest", _programs, 2 + 1),
-    ("/api/v1/programs/?page=last", _programs, 2 + 1 + 1),  # the count first, to know the last page
-    ("/api/v1/moes/", _programs, 4 + 1),
-    ("/api/v1/moes/?country=KEN&agency=DOS", _programs, 4 + 1 + 2),
-    ("/api/v1/measurements/", _programs, 4 + 2),  # the page's ids, then their rows and breakdowns
-    ("/api/v1/measurements/?status=approved&fiscal_year=2026&country=KEN", _programs, 4 + 2 + 1),
-    ("/api/v1/reviews/", _reviews, 4),
-    ("/api/v1/crisis-events/?open=true", _crises, 4),
-    ("/api/v1/partner-institutions/", _institutions, 4),
-    ("/api/v1/implementing-partners/", _programs, 4),
-    ("/api/v1/countries/?region=AFRICOM", None, 4 + 1),
-    ("/api/v1/regions/", None, 4),
-    ("/api/v1/agencies/", None, 4),
-    ("/api/v1/goals/", None, 4),
-    ("/api/v1/sectors/", None, 4),
-    ("/api/v1/assessments/?country=KEN&status=draft", _assessments, 4 + 1 + 1),
-    ("/api/v1/assessments/", _assessments, 4 + 1),
-    ("/api/v1/selectivity-scores/?band=invest", _scores, 4 + 1),  # + the framework's band caps
-    ("/api/v1/selectivity-scores/?rank=score&tier=1&complete=false", _scores, 4 + 1),
-    ("/api/v1/selectivity-score-history/", _scores, 4 + 1),
-    ("/api/v1/evaluations/", _evaluations, 4 + 1),
-    ("/api/v1/recommendations/?follow_up_status=open", _evaluations, 4),
-    ("/api/v1/program-rollups/", _rollups, 4),
-    ("/api/v1/country-rollups/?region=AF", _rollups, 4 + 1),
-    ("/api/v1/region-rollups/", _rollups, 4),
-    ("/api/v1/goal-rollups/", _rollups, 4),
-    # knox, acknowledgements, the stored findings' version, one read per check
-    ("/api/v1/coordination-findings/", _programs_with_findings_current, 2 + 1 + 1 + 5),
-    ("/api/v1/allocation-scenarios/", _scenarios, 4),  # knox, five checks, acknowledgements
+    ("/api/v1/programs/", _programs, TOKEN + 1),
+    ("/api/v1/programs/?format=csv", _programs, TOKEN + 2 + 2),
+    ("/api/v1/programs/?country=KEN&goal=1&sector=15210&status=active&fiscal_year=2026&surge=false&archived=include", _programs, TOKEN + 1 + 3),
+    ("/api/v1/programs/?region=AF&agency=DOS&ordering=-obligated&updated_since=2000-01-01T00:00:00Z", _programs, TOKEN + 1 + 2),
+    ("/api/v1/programs/?band=invest", _programs, TOKEN + 1),
+    ("/api/v1/programs/?page=last", _programs, TOKEN + 1 + 1),  # the count first, to know the last page
+    ("/api/v1/moes/", _programs, TOKEN + 2 + 1),
+    ("/api/v1/moes/?country=KEN&agency=DOS", _programs, TOKEN + 2 + 1 + 2),
+    ("/api/v1/measurements/", _programs, TOKEN + 2 + 2),  # the page's ids, then their rows and breakdowns
+    ("/api/v1/measurements/?status=approved&fiscal_year=2026&country=KEN", _programs, TOKEN + 2 + 2 + 1),
+    ("/api/v1/reviews/", _reviews, TOKEN + 2),
+    ("/api/v1/crisis-events/?open=true", _crises, TOKEN + 2),
+    ("/api/v1/partner-institutions/", _institutions, TOKEN + 2),
+    ("/api/v1/implementing-partners/", _programs, TOKEN + 2),
+    ("/api/v1/countries/?region=AFRICOM", None, TOKEN + 2 + 1),
+    ("/api/v1/regions/", None, TOKEN + 2),
+    ("/api/v1/agencies/", None, TOKEN + 2),
+    ("/api/v1/goals/", None, TOKEN + 2),
+    ("/api/v1/sectors/", None, TOKEN + 2),
+    ("/api/v1/assessments/?country=KEN&status=draft", _assessments, TOKEN + 2 + 1 + 1),
+    ("/api/v1/assessments/", _assessments, TOKEN + 2 + 1),
+    ("/api/v1/selectivity-scores/?band=invest", _scores, TOKEN + 2 + 1),  # + the framework's band caps
+    ("/api/v1/selectivity-scores/?rank=score&tier=1&complete=false", _scores, TOKEN + 2 + 1),
+    ("/api/v1/selectivity-score-history/", _scores, TOKEN + 2 + 1),
+    ("/api/v1/evaluations/", _evaluations, TOKEN + 2 + 1),
+    ("/api/v1/recommendations/?follow_up_status=open", _evaluations, TOKEN + 2),
+    ("/api/v1/program-rollups/", _rollups, TOKEN + 2),
+    ("/api/v1/country-rollups/?region=AF", _rollups, TOKEN + 2 + 1),
+    ("/api/v1/region-rollups/", _rollups, TOKEN + 2),
+    ("/api/v1/goal-rollups/", _rollups, TOKEN + 2),
+    # the token, acknowledgements, the stored findings' version, one read per check
+    ("/api/v1/coordination-findings/", _programs_with_findings_current, TOKEN + 1 + 1 + 5),
+    ("/api/v1/allocation-scenarios/", _scenarios, TOKEN + 2),  # the token, five checks, acknowledgements
 ]
 
 

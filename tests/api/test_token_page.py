@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from api.models import TokenGrant
 from api.tokens import DEFAULT_TOKEN_DAYS, api_token_issue, api_token_revoke
+from infrastructure.dates import datetime_text
 from tests import factories
 from tests.security.signin import sign_in
 
@@ -171,6 +172,52 @@ def test_the_list_costs_the_same_queries_however_many_tokens(administrator, djan
     with django_assert_max_num_queries(len(few)):
         page = client.get("/api-tokens/")
     assert page.status_code == 200 and "Page 1 of 2" in page.content.decode()
+
+
+def _last_used_cell(page: str, label: str) -> str:
+    row = re.search(rf"<tr>\s*<td>{label}</td>.*?</tr>", page, re.S).group(0)
+    return re.findall(r"<td>(.*?)</td>", row, re.S)[4]
+
+
+def test_the_list_shows_when_each_token_was_last_used_over_the_api(analyst_a):
+    # given a token issued on the page and never used
+    client = _client(analyst_a)
+    token = _issued_token(client.post("/api-tokens/", {"label": "FMS feed", "days": "30", "scope": "read"}))
+    client.post("/api-tokens/", {"label": "Spare", "days": "30", "scope": "read"})
+    assert _last_used_cell(client.get("/api-tokens/").content.decode(), "FMS feed") == "never"
+
+    # when it reads the API
+    assert _api(token).get("/api/v1/regions/").status_code == 200
+
+    # then the page shows when, as every time is shown; the unused token still says never
+    grant = TokenGrant.objects.get(label="FMS feed")
+    assert grant.last_used_at is not None and timezone.now() - grant.last_used_at < dt.timedelta(seconds=30)
+    page = client.get("/api-tokens/").content.decode()
+    assert datetime_text(grant.last_used_at) in _last_used_cell(page, "FMS feed")
+    assert _last_used_cell(page, "Spare") == "never"
+
+    # and a wrong token records nothing
+    assert _api(token[:-1] + ("0" if token[-1] != "0" else "1")).get("/api/v1/regions/").status_code == 401
+    assert TokenGrant.objects.get(label="Spare").last_used_at is None
+
+
+def test_a_tokens_use_is_written_at_most_once_a_minute(analyst_a):
+    grant, token = api_token_issue(user=analyst_a, label="busy feed")
+    api = _api(token)
+    assert api.get("/api/v1/regions/").status_code == 200
+    first = TokenGrant.objects.get(pk=grant.pk).last_used_at
+
+    # within the minute: the conditional statement runs and writes nothing
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/regions/").status_code == 200
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and '"last_used_at" IS NULL OR' in updates[0]
+    assert TokenGrant.objects.get(pk=grant.pk).last_used_at == first
+
+    # over a minute later: written again
+    TokenGrant.objects.filter(pk=grant.pk).update(last_used_at=first - dt.timedelta(seconds=61))
+    assert api.get("/api/v1/regions/").status_code == 200
+    assert TokenGrant.objects.get(pk=grant.pk).last_used_at > first
 
 
 def test_anonymous_users_are_sent_to_sign_in():

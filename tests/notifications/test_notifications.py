@@ -1,6 +1,7 @@
 """Notifications: emitted by the services after commit, kept in the inbox, e-mailed at
 once or in the daily digest as each user chose."""
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -40,6 +41,24 @@ def test_a_returned_value_reaches_its_author_by_inbox_and_email_at_once(analyst_
     assert [m.to for m in mail.outbox] == [[analyst_a.email]]
     assert "The source is missing" in mail.outbox[0].body
     assert note.url in mail.outbox[0].body
+
+
+def test_every_link_in_the_e_mails_starts_with_the_configured_base_url(analyst_a, manager, program_a, settings,
+                                                                       django_capture_on_commit_callbacks):
+    # given the portal served at another address than the default (make start PORT=8001)
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8001/"
+    # when a returned value is e-mailed to its author at once, and the manager's daily
+    # digest (the value awaited approval) is sent
+    _returned(analyst_a, manager, program_a, django_capture_on_commit_callbacks)
+    assert digest_send() == 1
+    # then every link in both starts with that base, and none with another host or port
+    assert [m.to for m in mail.outbox] == [[analyst_a.email], [manager.email]]
+    links = [link for m in mail.outbox for link in re.findall(r"https?://\S+", m.body)]
+    for note in Notification.objects.filter(emailed_at__isnull=False):
+        assert f"http://127.0.0.1:8001{note.url}" in links
+    assert "http://127.0.0.1:8001" + reverse("notifications:preferences") in links
+    assert "http://127.0.0.1:8001" + reverse("notifications:inbox") in links
+    assert all(link.startswith("http://127.0.0.1:8001/") for link in links), links
 
 
 def test_nothing_is_sent_when_the_change_rolls_back(analyst_a, manager, program_a, django_capture_on_commit_callbacks):

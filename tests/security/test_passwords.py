@@ -141,6 +141,19 @@ def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, an
     assert any(m.startswith("event=password_reset user=analyst_a") for m in messages)
 
 
+def test_the_reset_link_starts_with_the_configured_base_url_not_the_request_host(client, analyst_a, settings):
+    # given the portal reached at a configured address, and a request naming another host
+    settings.PORTAL_BASE_URL = "https://ssa.example.gov:8443"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "elsewhere.example.com"]
+    # when a reset link is e-mailed
+    client.post(reverse("password_reset"), {"email": analyst_a.email}, HTTP_HOST="elsewhere.example.com")
+    # then the link starts with the configured address, and it works
+    link = re.search(r"\S+/accounts/password/reset/\S+/", mail.outbox[0].body).group(0)
+    assert link.startswith("https://ssa.example.gov:8443/accounts/password/reset/")
+    response, _ = _set_password_through(client, link.removeprefix("https://ssa.example.gov:8443"), NEW_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_complete")
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.gov"})
     assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
