@@ -21,6 +21,7 @@ from ..selectors.history import history_entries
 from ..selectors.measures import (
     grid_fiscal_year,
     grid_periods,
+    approval_set,
     measurement_breakdown_status,
     measurement_grid,
 )
@@ -35,10 +36,11 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
-from ..services.approvals import measurements_decide
+from ..services.approvals import decision_reason, measurements_decide
 from ..filters import ApprovalFilter, filter_refusal
 from .refusals import forbidden_page
 from infrastructure.form_errors import apply_service_errors
+from infrastructure.wording import counted
 from .paging import paginate, query_without, selected_ids
 
 
@@ -223,13 +225,16 @@ def grid_outcome(result: dict[str, int]) -> str:
     return "; ".join(parts) or "nothing changed"
 
 
+APPROVALS_PER_PAGE = 50  # rows of the queue a page shows
+
+
 @forbidden_page
 def approvals_page(request: HttpRequest) -> HttpResponse:
     """The queue, filtered (program, country, agency, period, MOE kind), with a bulk
     decision form over the selected values or all that match."""
     permissions.require_manager(request.user, "see the approvals queue")
     queue = ApprovalFilter(request.GET)
-    page = paginate(request, queue.matching, per_page=50)
+    page = paginate(request, queue.matching, per_page=APPROVALS_PER_PAGE)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
     return render(request, "programs/approvals.html", {
         "page": page, "rows": rows, "filter": queue,
@@ -240,16 +245,48 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @forbidden_page
 def approvals_decide_page(request: HttpRequest) -> HttpResponse:
-    """Approve or return the selected values (or, with scope "all", every value the
-    queue's filter in the query string matches) with one reason."""
+    """Approve or return the selected values with one reason; with scope "all", every
+    value the queue's filter in the query string matches, in two steps: a confirmation
+    page first (nothing saved), then the decision on the set confirmed."""
     permissions.require_manager(request.user, "approve or return measurements")
-    decision = request.POST.get("decision", "")
-    if request.POST.get("scope") == "all":
-        ids, versions = list(ApprovalFilter(request.GET).matching.values_list("pk", flat=True)), None
-    else:
-        ids = selected_ids(request)
-        versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
     back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if request.POST.get("scope") == "all":
+        return _decide_all_matching(request, back)
+    ids = selected_ids(request)
+    versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
+    return _decided(request, back, ids=ids, versions=versions)
+
+
+def _decide_all_matching(request: HttpRequest, back: str) -> HttpResponse:
+    """Without ``confirmed`` (from the queue): the confirmation page. With it (from that
+    page): the decision, if ``confirmed`` is still the fingerprint of the set the filter
+    matches; if the set changed meanwhile (a value added, edited or decided), the new
+    confirmation with a message saying so (409), nothing decided."""
+    decision = request.POST.get("decision", "")
+    try:
+        reason = decision_reason(decision, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    queue = ApprovalFilter(request.GET)
+    matching = approval_set(queue.matching)
+    if not matching.count:
+        messages.error(request, "Nothing waiting for approval matches the filter now. Nothing was decided.")
+        return redirect(back)
+    changed = "confirmed" in request.POST
+    if changed and request.POST["confirmed"] == matching.fingerprint:
+        return _decided(request, back, ids=list(matching.versions), versions=matching.versions)
+    return render(request, "programs/approvals_confirm.html", {
+        "matching": matching, "decision": decision, "reason": reason, "back": back, "changed": changed,
+        "pages": -(-matching.count // APPROVALS_PER_PAGE), "per_page": APPROVALS_PER_PAGE,
+        "filters": [(queue.form[name].label, value) for name, value in queue.form.cleaned_data.items() if value],
+    }, status=409 if changed else 200)
+
+
+def _decided(request: HttpRequest, back: str, *, ids: list[int], versions: dict[int, int]) -> HttpResponse:
+    """Decide ``ids`` at ``versions`` as the form posted, then back to the queue with a
+    message saying what was done or why nothing was."""
+    decision = request.POST.get("decision", "")
     try:
         count = measurements_decide(user=request.user, ids=ids, decision=decision,
                                     reason=request.POST.get("reason", ""), versions=versions)
@@ -257,7 +294,7 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         done = "approved" if decision == "approve" else "returned for revision"
-        messages.success(request, f"{count} value{'s' if count != 1 else ''} {done}.")
+        messages.success(request, f"{counted(count, 'value')} {done}.")
     return redirect(back)
 
 
