@@ -19,9 +19,9 @@ from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..numbers import plain_decimal
 from ..selectors.history import history_entries
 from ..selectors.measures import (
+    approval_set,
     grid_fiscal_year,
     grid_periods,
-    approval_set,
     measurement_breakdown_status,
     measurement_grid,
 )
@@ -273,14 +273,14 @@ def _decide_all_matching(request: HttpRequest, back: str) -> HttpResponse:
     if not matching.count:
         messages.error(request, "Nothing waiting for approval matches the filter now. Nothing was decided.")
         return redirect(back)
-    changed = "confirmed" in request.POST
-    if changed and request.POST["confirmed"] == matching.fingerprint:
+    confirming = "confirmed" in request.POST  # from the confirmation page
+    if confirming and request.POST["confirmed"] == matching.fingerprint:
         return _decided(request, back, ids=list(matching.versions), versions=matching.versions)
     return render(request, "programs/approvals_confirm.html", {
-        "matching": matching, "decision": decision, "reason": reason, "back": back, "changed": changed,
+        "matching": matching, "decision": decision, "reason": reason, "back": back, "changed": confirming,
         "pages": -(-matching.count // APPROVALS_PER_PAGE), "per_page": APPROVALS_PER_PAGE,
         "filters": [(queue.form[name].label, value) for name, value in queue.form.cleaned_data.items() if value],
-    }, status=409 if changed else 200)
+    }, status=409 if confirming else 200)
 
 
 def _decided(request: HttpRequest, back: str, *, ids: list[int], versions: dict[int, int]) -> HttpResponse:
