@@ -1,6 +1,8 @@
 """Reads of MOEs and measurements: the entry grid of a program and the approvals queue."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -123,6 +125,36 @@ def approvals_queue() -> QuerySet[Measurement]:
         .prefetch_related(Prefetch("breakdown", queryset=MeasurementDisaggregation.objects.select_related("category")))
         .order_by("updated_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ApprovalSet:
+    """The values a decision on "all that match the filter" would cover, as a manager
+    confirms them: ``versions`` maps each value's id to its version; ``programs`` are the
+    programs' codes (sorted) and ``periods`` the period codes (in time order);
+    ``fingerprint`` (32 hex characters) names exactly this set of ids at these versions,
+    so a confirmation can be held against the set a moment later."""
+
+    versions: dict[int, int]
+    programs: list[str]
+    periods: list[str]
+    fingerprint: str
+
+    @property
+    def count(self) -> int:
+        return len(self.versions)
+
+
+def approval_set(matching: QuerySet[Measurement]) -> ApprovalSet:
+    """What ``matching`` (the approvals queue as filtered) holds now, in one query whatever
+    its size. A value added, edited (its version moves) or decided (it leaves the queue)
+    changes the fingerprint."""
+    rows = list(matching.order_by("pk").values_list("pk", "version", "moe__program__code", "period", "period_end"))
+    versions = {pk: version for pk, version, _, _, _ in rows}
+    periods = sorted({(end, code) for _, _, _, code, end in rows})
+    digest = hashlib.sha256(";".join(f"{pk}:{version}" for pk, version in versions.items()).encode()).hexdigest()
+    return ApprovalSet(versions=versions, programs=sorted({code for _, _, code, _, _ in rows}),
+                       periods=[code for _, code in periods], fingerprint=digest[:32])
 
 
 def measurement_breakdown_status(measurement: Measurement) -> BreakdownStatus:

@@ -1,5 +1,6 @@
 """Managers' decisions on many submitted values at once: approve or return a selection
-(or everything a filter matches) with one reason, in one transaction.
+(or everything a filter matches, once the manager has confirmed that set) with one
+reason, in one transaction.
 
 The same rules as one value at a time (``services.measures.measurement_approve`` and
 ``measurement_return``): managers only, submitted values only, not under an archived
@@ -52,22 +53,16 @@ def measurements_decide(
 ) -> int:
     """Approve or return the submitted measurements ``ids`` with one ``reason`` (required
     to return, optional to approve). ``versions`` maps an id to the version the manager
-    saw; without it (a decision on "all matching the filter", decided on what is stored
-    now) versions are not compared. Returns how many were decided.
+    saw (the queue's checkboxes) or confirmed (a decision on "all matching the filter":
+    the versions of ``selectors.measures.approval_set``); without it versions are not
+    compared. Returns how many were decided.
 
     Raises PermissionDenied (not a manager), ValidationError (unknown decision, no reason
     to return, an archived MOE or program) or StateConflict (a value no longer submitted,
     a stale version, four eyes), deciding nothing.
     """
     measurements_decide_check(user)
-    if decision not in DECISIONS:
-        raise ValidationError({"decision": "Choose approve or return."})
-    reason = (reason or "").strip()
-    if decision == RETURN and not reason:
-        raise ValidationError({"reason": "Say what needs revising before returning the values."})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Reason: up to {REASON_MAX_LENGTH:,} characters (it has {len(reason):,}). "
-                                         "Nothing was decided."})
+    reason = decision_reason(decision, reason)
     ids = sorted({int(i) for i in ids})
     if not ids:
         raise ValidationError({"ids": "Select at least one value."})
@@ -97,6 +92,22 @@ def measurements_decide(
     else:
         measurements_returned.send(sender=Measurement, measurements=rows, reason=reason)
     return len(rows)
+
+
+def decision_reason(decision: str, reason: str) -> str:
+    """The ``reason`` a ``decision`` ("approve" or "return") is recorded with, stripped.
+    Raises ValidationError on an unknown decision, a return without a reason, or a reason
+    over ``REASON_MAX_LENGTH`` characters (refused, never cut). Pages ask it before they
+    show a confirmation, so a decision that would be refused is never offered."""
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "Choose approve or return."})
+    reason = (reason or "").strip()
+    if decision == RETURN and not reason:
+        raise ValidationError({"reason": "Say what needs revising before returning the values."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Reason: up to {REASON_MAX_LENGTH:,} characters (it has {len(reason):,}). "
+                                         "Nothing was decided."})
+    return reason
 
 
 def _check(user: User, rows: list[Measurement], ids: list[int], decision: str, versions: Mapping[int, int] | None) -> None:

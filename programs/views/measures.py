@@ -19,6 +19,7 @@ from ..models import MeasureOfEffectiveness, Measurement, Program
 from ..numbers import plain_decimal
 from ..selectors.history import history_entries
 from ..selectors.measures import (
+    approval_set,
     grid_fiscal_year,
     grid_periods,
     measurement_breakdown_status,
@@ -35,10 +36,11 @@ from ..services.measures import (
     moe_update,
 )
 from ..services.programs import is_approved_data
-from ..services.approvals import measurements_decide, measurements_decide_check
+from ..services.approvals import decision_reason, measurements_decide, measurements_decide_check
 from ..filters import ApprovalFilter, filter_refusal
 from .refusals import forbidden_page
 from infrastructure.form_errors import apply_service_errors, stale_version_shown
+from infrastructure.wording import counted
 from .paging import paginate, query_without, selected_ids
 
 
@@ -221,13 +223,16 @@ def grid_outcome(result: dict[str, int]) -> str:
     return "; ".join(parts) or "nothing changed"
 
 
+APPROVALS_PER_PAGE = 50  # rows of the queue a page shows
+
+
 @forbidden_page
 def approvals_page(request: HttpRequest) -> HttpResponse:
     """The queue, filtered (program, country, agency, period, MOE kind), with a bulk
     decision form over the selected values or all that match."""
     permissions.require_manager(request.user, "see the approvals queue")
     queue = ApprovalFilter(request.GET)
-    page = paginate(request, queue.matching, per_page=50)
+    page = paginate(request, queue.matching, per_page=APPROVALS_PER_PAGE)
     rows = [(measurement, measurement_breakdown_status(measurement)) for measurement in page.object_list]
     return render(request, "programs/approvals.html", {
         "page": page, "rows": rows, "filter": queue,
@@ -238,16 +243,48 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @forbidden_page
 def approvals_decide_page(request: HttpRequest) -> HttpResponse:
-    """Approve or return the selected values (or, with scope "all", every value the
-    queue's filter in the query string matches) with one reason."""
+    """Approve or return the selected values with one reason; with scope "all", every
+    value the queue's filter in the query string matches, in two steps: a confirmation
+    page first (nothing saved), then the decision on the set confirmed."""
     measurements_decide_check(request.user)
-    decision = request.POST.get("decision", "")
-    if request.POST.get("scope") == "all":
-        ids, versions = list(ApprovalFilter(request.GET).matching.values_list("pk", flat=True)), None
-    else:
-        ids = selected_ids(request)
-        versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
     back = reverse("programs:approvals") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if request.POST.get("scope") == "all":
+        return _decide_all_matching(request, back)
+    ids = selected_ids(request)
+    versions = {pk: version_int(request.POST.get(f"version_{pk}")) for pk in ids}
+    return _decided(request, back, ids=ids, versions=versions)
+
+
+def _decide_all_matching(request: HttpRequest, back: str) -> HttpResponse:
+    """Without ``confirmed`` (from the queue): the confirmation page. With it (from that
+    page): the decision, if ``confirmed`` is still the fingerprint of the set the filter
+    matches; if the set changed meanwhile (a value added, edited or decided), the new
+    confirmation with a message saying so (409), nothing decided."""
+    decision = request.POST.get("decision", "")
+    try:
+        reason = decision_reason(decision, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    queue = ApprovalFilter(request.GET)
+    matching = approval_set(queue.matching)
+    if not matching.count:
+        messages.error(request, "Nothing waiting for approval matches the filter now. Nothing was decided.")
+        return redirect(back)
+    confirming = "confirmed" in request.POST  # from the confirmation page
+    if confirming and request.POST["confirmed"] == matching.fingerprint:
+        return _decided(request, back, ids=list(matching.versions), versions=matching.versions)
+    return render(request, "programs/approvals_confirm.html", {
+        "matching": matching, "decision": decision, "reason": reason, "back": back, "changed": confirming,
+        "pages": -(-matching.count // APPROVALS_PER_PAGE), "per_page": APPROVALS_PER_PAGE,
+        "filters": [(queue.form[name].label, value) for name, value in queue.form.cleaned_data.items() if value],
+    }, status=409 if confirming else 200)
+
+
+def _decided(request: HttpRequest, back: str, *, ids: list[int], versions: dict[int, int]) -> HttpResponse:
+    """Decide ``ids`` at ``versions`` as the form posted, then back to the queue with a
+    message saying what was done or why nothing was."""
+    decision = request.POST.get("decision", "")
     try:
         count = measurements_decide(user=request.user, ids=ids, decision=decision,
                                     reason=request.POST.get("reason", ""), versions=versions)
@@ -255,7 +292,7 @@ def approvals_decide_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         done = "approved" if decision == "approve" else "returned for revision"
-        messages.success(request, f"{count} value{'s' if count != 1 else ''} {done}.")
+        messages.success(request, f"{counted(count, 'value')} {done}.")
     return redirect(back)
 
 

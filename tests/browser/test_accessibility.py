@@ -394,6 +394,13 @@ def test_the_work_pages_with_their_data_have_no_serious_violation(portfolio, axe
     page = axe_page(manager)
     check(page, "/", ".worklist", "home-manager")
     check(page, "/programs/approvals/", "#bulk-decision input[name=ids]", "approvals-bulk")
+    page.check("#scope-all", force=True)  # every value the filter matches: the confirmation page
+    with page.expect_navigation():
+        page.click("button[name=decision][value=approve]")
+    assert page.locator("#confirm-decision").count() == 1
+    if found := axe_violations(page):
+        problems["approvals confirmation"] = found
+    screenshot(page, "a11y-approvals-confirm")
     check(page, "/evaluations/coordination/?show=all", "#bulk-acknowledge table.findings tbody tr", "coordination")
 
     # Then none has a serious or critical violation

@@ -216,3 +216,26 @@ def test_every_list_and_dashboard_page_fits_1366_and_1024_px_and_letter_paper(st
     assert " – " in page.locator("#evaluation-list tbody td .cell-meta").first.inner_text()
     screenshot(page, "layout-evaluation-list-1024")
     assert page.problems == []
+
+
+def test_an_administrators_navigation_fits_one_line_at_1366_px(new_page, administrator):
+    """With "Dormant accounts" and "Django admin", an administrator's 14 sections wrapped
+    "Django admin" onto a second line at 1366 px (USWDS's 1rem either side of each link)."""
+    type(administrator).objects.filter(pk=administrator.pk).update(is_staff=True)  # may use the Django admin
+    page = new_page(administrator)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/programs/")
+    items = page.locator(".portal-header .usa-nav__primary > .usa-nav__primary-item")
+    assert items.last.inner_text() == "Django admin"
+    boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+    assert len({round(box["y"]) for box in boxes}) == 1  # one line
+    nav = page.locator(".portal-header .usa-nav__primary").bounding_box()
+    assert nav["height"] <= boxes[0]["height"] + 1
+    assert boxes[-1]["x"] + boxes[-1]["width"] <= 1366 - 32  # inside the header's padding
+    # the current page's bar stays under its link's text
+    current = page.locator(".portal-header .usa-nav__primary a.usa-current")
+    text = current.locator("span").bounding_box()
+    bar = current.evaluate("a => { const s = getComputedStyle(a, '::after'); return [parseFloat(s.left), parseFloat(s.right)]; }")
+    link = current.bounding_box()
+    assert abs(link["x"] + bar[0] - text["x"]) <= 1 and abs(link["x"] + link["width"] - bar[1] - (text["x"] + text["width"])) <= 1
+    screenshot(page, "layout-admin-navigation-1366")

@@ -1,6 +1,7 @@
 """Work lists, notifications and bulk decisions in Debian's Chromium: a manager approves
-50 values at once (and, keyboard only, a few more); an analyst finds a returned value on
-the home page and in the inbox."""
+50 values at once (and, keyboard only, a few more), and every value a filter matches
+across pages after a confirmation page; an analyst finds a returned value on the home
+page and in the inbox."""
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,48 @@ def test_a_manager_approves_50_values_at_once(new_page, manager, analyst_a, agen
         page.click("button:has-text('Approve')")
     assert "50 values approved." in page.locator(".messages").inner_text()
     assert Measurement.objects.filter(status=MeasurementStatus.APPROVED, approved_by=manager).count() == 50
+
+
+def test_a_manager_confirms_a_decision_on_every_page_of_the_filter(new_page, manager, analyst_a, agency_a):
+    # Given 60 values waiting in one program (two pages) and 2 in another
+    program = factories.ProgramFactory(lead_agency=agency_a, start_fy=2025, end_fy=2040)
+    _submitted(program, 60, analyst_a)
+    others = _submitted(factories.ProgramFactory(lead_agency=agency_a), 2, analyst_a)
+    page = new_page(manager)
+    page.goto(f"/programs/approvals/?program={program.code}")
+    # The page shows 50 rows and says which, with page links that keep the filter
+    assert page.locator("input[name=ids]").count() == 50
+    assert (page.locator("#queue-range [aria-hidden=true]").inner_text()
+            == "Showing 1–50 of 60 values waiting that match the filter (page 1 of 2)")
+    assert (page.locator("#queue-range .usa-sr-only").inner_text()  # what a screen reader says
+            == "Showing values 1 to 50 of 60 waiting that match the filter, page 1 of 2")
+    next_page = page.locator(".usa-pagination a[rel=next]")
+    assert next_page.get_attribute("href") == f"?program={program.code}&page=2"
+    # When the manager chooses all that match and Approve
+    page.check("#scope-all", force=True)  # the USWDS radio's input is drawn by its label
+    page.fill("#bulk-reason", "Checked against the district reports")
+    with page.expect_navigation():
+        page.click("button[name=decision][value=approve]")
+    # Then a confirmation page says what will happen, and nothing is saved yet
+    summary = page.locator("#confirm-summary").inner_text()
+    assert summary.startswith("You are about to approve 60 values across 1 program for 60 periods")
+    assert "on all 2 pages of the queue" in summary
+    assert Measurement.objects.filter(status=MeasurementStatus.APPROVED).count() == 0
+    screenshot(page, "approvals-confirm-all")
+    # Cancel goes back to the same filtered queue
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cancel").click()
+    assert page.url.endswith(f"/programs/approvals/?program={program.code}")
+    # When the manager confirms
+    page.check("#scope-all", force=True)
+    with page.expect_navigation():
+        page.click("button[name=decision][value=approve]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve 60 values").click()
+    # Then the 60 are approved, the other program's 2 still wait
+    assert "60 values approved." in page.locator(".messages").inner_text()
+    assert Measurement.objects.filter(status=MeasurementStatus.APPROVED, approved_by=manager).count() == 60
+    assert Measurement.objects.filter(pk__in=[v.pk for v in others], status=MeasurementStatus.SUBMITTED).count() == 2
 
 
 def _tab_to(page, selector: str, limit: int = 250) -> None:
