@@ -103,8 +103,8 @@ def test_amounts_are_us_numbers_after_a_colon(client, manager):
     response = client.post(reverse("allocation:scenario-create"), {**bad, "envelopes": "FMF: 1.200,5\nPKO: \u0661\u0662"})
     errors = response.context["form"].errors
     assert errors["envelopes"] == [
-        "line 1: the amount in $M: '1.200,5' is ambiguous: it looks like a comma decimal separator or dots as "
-        "thousands separators; write it as 1234.56."]
+        "line 1: the amount in $M: '1.200,5' is ambiguous: it looks like it uses a comma as the decimal separator "
+        "and dots between digit groups; if you mean 1200.5, write it as 1,200.5 or 1200.5."]
     assert errors["ceilings"][0].startswith("line 1: the amount in $M: '12,5' is ambiguous")
     response = client.post(reverse("allocation:scenario-create"), {**FORM, "envelopes": "PKO: \u0661\u0662"})
     assert response.context["form"].errors["envelopes"] == [
