@@ -95,6 +95,7 @@ class CoordinationFindingViewSet(mixins.ListModelMixin, PortalViewSet):
 
     serializer_class = CoordinationFindingSerializer
     filter_backends: list = []
+    query_parameters = tuple(parameter.name for parameter in FINDING_PARAMETERS)
 
     @extend_schema(parameters=FINDING_PARAMETERS)
     def list(self, request, *args, **kwargs):
