@@ -18,6 +18,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from infrastructure.forms import PortalFilterSet
+
 from .ordering import ordering_problem, ordering_terms
 
 BOOLEAN_VALUES = ("true", "false")
@@ -61,6 +63,8 @@ def ordering_errors(request: Request, filterset_class) -> dict[str, list[str]]:
 
 
 class PortalFilterBackend(DjangoFilterBackend):
+    filterset_base = PortalFilterSet  # the FilterSets made from a view's filterset_fields refuse foreign digits too
+
     def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:

@@ -44,17 +44,18 @@ class NumberError(ValueError):
     write it."""
 
 
-def foreign_digit_problem(raw: str) -> str | None:
+def foreign_digit_problem(raw: str, *, what: str = "number") -> str | None:
     """Why ``raw`` is not a number US staff typed when it holds a digit other than 0-9
     (any script's decimal digit: Arabic-Indic, Devanagari, full-width...), naming the
-    first one by its code and position; None when it has none. Pure. The one definition
-    for forms (``number_from_text``, ``USIntegerField``), the importer and the API."""
+    first one by its code and position; None when it has none. ``what`` is named in the
+    advice ("type the date with the digits 0-9"). Pure. The one definition for forms
+    (``number_from_text``, ``USIntegerField``, ``infrastructure.forms``), the importer and the API."""
     typed = raw.strip()
     for position, char in enumerate(typed, start=1):
         if char.isdecimal() and not char.isascii():
             name = unicodedata.name(char, "").lower() or "a digit of another script"
             return (f"'{typed_for_message(typed)}' has the digit U+{ord(char):04X} ({name}) at position "
-                    f"{position}; type the number with the digits 0-9")
+                    f"{position}; type the {what} with the digits 0-9")
     return None
 
 

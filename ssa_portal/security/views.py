@@ -15,9 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import security_event
 from .otp import REQUIRED_KEY, safe_next
+from infrastructure.forms import PortalForm
 
 
-class TokenForm(forms.Form):
+class TokenForm(PortalForm):
     token = forms.CharField(
         label="6-digit code", max_length=6, min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}),
