@@ -8,15 +8,18 @@ that names the problem and shows the user's own number written the US way when t
 separators admit one reading (``written_as``; else a generic example): ``1.234,56`` and
 ``12,5`` (a comma as the decimal separator: ambiguous, "if you mean 12.5, ..."), misplaced
 commas (``12,34,567``: "write it as 1,234,567 or 1234567"), spaces between digit groups
-(``1 234``: "write it as 1,234 or 1234"), anything else that is not a number. Whether a negative number is allowed, and the range, are the
-field's own rules (e.g. ``programs.models.moe_value_problem``).
+(``1 234``: "write it as 1,234 or 1234"), anything else that is not a number. Whether a
+negative number is allowed, and the range, are the field's own rules (e.g.
+``programs.models.moe_value_problem``).
 
 Digits are 0-9 only (``foreign_digit_problem``): Python, Django and DRF read the digits
 of every script (Arabic-Indic ``\u0661\u0662``, full-width ``\uff11``) as numbers, but US
 staff type ASCII, so such a digit is most likely pasted from elsewhere and is refused,
 shown as its code (``infrastructure.text.typed_for_message``) rather than saved as
 another number than the one on the screen. Whole numbers typed in forms use
-``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``.
+``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``; the
+dates, numbers and record choices of every form, filter and admin form are checked by
+``infrastructure.forms``.
 
 The API keeps its own spelling: its decimals are JSON strings in the plain machine
 spelling its schema states (``api.schema.decimal_pattern``), as clients generate them.
