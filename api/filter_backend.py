@@ -6,7 +6,9 @@ every filter parameter (api.schema.PortalFilterExtension), enforced before filte
 - a boolean is ``true`` or ``false`` (``?open=null`` is a 400, not "no filter");
 - no value holds a NUL character;
 - an ordering names only the FilterSet's sort keys, and an unknown one is refused with the
-  allowed keys named (``api.ordering.ordering_problem``, the rule of every API list).
+  allowed keys named (``api.ordering.ordering_problem``, the rule of every API list);
+- a value the FilterSet refuses is a 400 with the FilterSet's messages as written (a value
+  quoted in one may hold a "%").
 
 Violations answer 400 with the parameter named, in the API's error shape (api.errors).
 """
@@ -75,4 +77,11 @@ class PortalFilterBackend(DjangoFilterBackend):
             })
             if errors:
                 raise serializers.ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            # The messages as the form wrote them. django-filter's translate_validation
+            # formats each again with "%", which a "%" in a quoted value broke (a 500).
+            raise serializers.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+        return filterset.qs
