@@ -19,6 +19,7 @@ from programs.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 from .models import DEFAULT_CEILING_MULTIPLE, Scenario
 from .services import MILLION
+from infrastructure.forms import PortalForm
 
 TIER_PREFIX = "tier "
 
@@ -57,7 +58,7 @@ def _musd(amount: Decimal) -> str:
     return f"{(amount / MILLION).normalize():,f}"
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(PortalForm):
     name = forms.CharField(max_length=200)
     fiscal_year = USIntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     ceiling_multiple = USDecimalField(
@@ -123,7 +124,7 @@ class ScenarioForm(forms.Form):
         }
 
 
-class CompareForm(forms.Form):
+class CompareForm(PortalForm):
     """Two scenarios (the current plan of the first one's year comes with them)."""
 
     first = forms.ModelChoiceField(queryset=Scenario.objects.order_by("-fiscal_year", "name"))

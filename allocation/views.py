@@ -45,7 +45,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Scenario '{scenario.name}' saved. Solve it to see the allocation.")
             return redirect("allocation:scenario-detail", pk=scenario.pk)
-    return _form_page(request, form, None, {})
+    return _form_page(request, form, None, {}, status=400 if request.method == "POST" else 200)
 
 
 @forbidden_page
@@ -66,15 +66,20 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Scenario saved. Solve it again to see the new allocation.")
                 return redirect("allocation:scenario-detail", pk=scenario.pk)
+        status = 409 if stale else 400
     else:
         form = ScenarioForm(initial=ScenarioForm.initial_for(selectors.scenario_get(pk=pk)))
-    return _form_page(request, form, scenario, stale)
+        status = 200
+    return _form_page(request, form, scenario, stale, status=status)
 
 
-def _form_page(request: HttpRequest, form: ScenarioForm, scenario: Scenario | None, stale: dict) -> HttpResponse:
+def _form_page(request: HttpRequest, form: ScenarioForm, scenario: Scenario | None, stale: dict, *,
+               status: int) -> HttpResponse:
+    """The scenario form; ``status`` as on every form page: 400 for a refused post, 409
+    for a stale one (the changes since shown), 200 otherwise."""
     return render(request, "allocation/scenario_form.html", {
         "form": form, "scenario": scenario, "accounts": selectors.accounts_in_use(), **stale,
-    })
+    }, status=status)
 
 
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -113,11 +118,12 @@ def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def scenario_compare(request: HttpRequest) -> HttpResponse:
-    """Two scenarios' country totals beside the current plan of the first one's year."""
+    """Two scenarios' country totals beside the current plan of the first one's year; an
+    invalid choice is the form's error, answered 400 (as the reports' filters)."""
     form = CompareForm(request.GET or None)
     context: dict = {"form": form}
     if form.is_valid():
         first, second = form.cleaned_data["first"], form.cleaned_data["second"]
         context.update(first=first, second=second, rows=selectors.scenarios_compare([first, second]),
                        accounts=selectors.accounts_compare([first, second]))
-    return render(request, "allocation/scenario_compare.html", context)
+    return render(request, "allocation/scenario_compare.html", context, status=400 if form.errors else 200)

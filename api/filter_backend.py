@@ -6,7 +6,9 @@ every filter parameter (api.schema.PortalFilterExtension), enforced before filte
 - a boolean is ``true`` or ``false`` (``?open=null`` is a 400, not "no filter");
 - no value holds a NUL character;
 - an ordering names only the FilterSet's sort keys, and an unknown one is refused with the
-  allowed keys named (``api.ordering.ordering_problem``, the rule of every API list).
+  allowed keys named (``api.ordering.ordering_problem``, the rule of every API list);
+- a value the FilterSet refuses is a 400 with the FilterSet's messages as written (a value
+  quoted in one may hold a "%").
 
 Violations answer 400 with the parameter named, in the API's error shape (api.errors).
 """
@@ -17,6 +19,8 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.request import Request
+
+from infrastructure.forms import PortalFilterSet
 
 from .ordering import ordering_problem, ordering_terms
 
@@ -61,6 +65,8 @@ def ordering_errors(request: Request, filterset_class) -> dict[str, list[str]]:
 
 
 class PortalFilterBackend(DjangoFilterBackend):
+    filterset_base = PortalFilterSet  # the FilterSets made from a view's filterset_fields refuse foreign digits too
+
     def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
@@ -71,4 +77,11 @@ class PortalFilterBackend(DjangoFilterBackend):
             })
             if errors:
                 raise serializers.ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            # The messages as the form wrote them. django-filter's translate_validation
+            # formats each again with "%", which a "%" in a quoted value broke (a 500).
+            raise serializers.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+        return filterset.qs

@@ -66,6 +66,7 @@ from programs.models import (
     Sector,
 )
 from programs.selectors.reviews import PENDING_REVIEW
+from infrastructure.forms import PortalFilterSet
 
 ID_MAX = 2**31 - 1
 
@@ -118,7 +119,7 @@ class ApiProgramFilter(ProgramFilter):
         return queryset.filter(pk__in=through.objects.filter(country__in=_countries_in_band(value)).values("program"))
 
 
-class CountryFilter(django_filters.FilterSet):
+class CountryFilter(PortalFilterSet):
     region = region_filter("Region code or id (either scheme)")
     priority_tier = django_filters.ChoiceFilter(choices=PriorityTier.choices)
     band = django_filters.ChoiceFilter(choices=Band.choices, method="filter_band", label="Current selectivity band")
@@ -137,7 +138,7 @@ class CountryFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=_countries_in_band(value))
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(PortalFilterSet):
     scheme = django_filters.ChoiceFilter(choices=RegionScheme.choices)
     updated_since = updated_since_filter()
 
@@ -146,7 +147,7 @@ class RegionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(PortalFilterSet):
     updated_since = updated_since_filter()
 
     class Meta:
@@ -154,7 +155,7 @@ class AgencyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class GoalFilter(django_filters.FilterSet):
+class GoalFilter(PortalFilterSet):
     parent = CodeFilter(field_name="parent__code", lookup_expr="iexact", label="Parent goal code", max_length=8,
                         matching=goals_matching, unknown=UNKNOWN_GOAL)
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="Principal goals only")
@@ -165,7 +166,7 @@ class GoalFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class SectorFilter(django_filters.FilterSet):
+class SectorFilter(PortalFilterSet):
     category = django_filters.CharFilter(max_length=5, label="DAC 3-digit category, e.g. 152")
     updated_since = updated_since_filter()
 
@@ -174,7 +175,7 @@ class SectorFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class _ArchivableFilter(django_filters.FilterSet):
+class _ArchivableFilter(PortalFilterSet):
     """Archived rows hidden unless ``archived=include`` or ``only``."""
 
     archived = django_filters.ChoiceFilter(method="filter_archived", choices=ARCHIVED_CHOICES,
@@ -191,7 +192,7 @@ class _ArchivableFilter(django_filters.FilterSet):
         return archived_rows(queryset, value)
 
 
-class _ProgramScopedFilter(django_filters.FilterSet):
+class _ProgramScopedFilter(PortalFilterSet):
     """Filters of records that belong to a program: by program, its country and agency."""
 
     program_path = "program"
@@ -282,7 +283,7 @@ class ReviewFilter(_ProgramScopedFilter):
         return queryset.filter(PENDING_REVIEW) if value else queryset.exclude(PENDING_REVIEW)
 
 
-class _CountryScopedFilter(django_filters.FilterSet):
+class _CountryScopedFilter(PortalFilterSet):
     """Rows with a ``country``: by that country (ISO3 or id) or a region of either scheme."""
 
     country = country_filter("Country ISO3 or id", max_length=9)
@@ -317,7 +318,7 @@ def _rollup_filter(model, **declared) -> type[django_filters.FilterSet]:
         "Meta": type("Meta", (), {"model": model, "fields": []}),
         **declared,
     }
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+    return type(f"{model.__name__}Filter", (PortalFilterSet,), attrs)
 
 
 class ProgramRollupFilter(_ProgramScopedFilter):

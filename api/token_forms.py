@@ -5,11 +5,12 @@ from django import forms
 
 from .models import TokenGrant
 from .tokens import DEFAULT_TOKEN_DAYS, TOKEN_DAY_CHOICES, may_hold_write_token
+from infrastructure.forms import PortalForm
 
 READ, WRITE = "read", "write"
 
 
-class TokenIssueForm(forms.Form):
+class TokenIssueForm(PortalForm):
     label = forms.CharField(
         label="Name", max_length=TokenGrant._meta.get_field("label").max_length,
         help_text="The system that will hold the token, e.g. \"DSCA FMS feed\".",

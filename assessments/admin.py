@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import ReadOnlyAdminMixin, ReadOnlyInline, ServiceSaveAdminMixin
+from infrastructure.admin_protection import DigitsCheckedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, ServiceSaveAdminMixin
 
 from .models import AssessmentFramework, BandCap, CountryAssessment, Criterion, CriterionScore, SelectivityScore
 
@@ -17,7 +17,7 @@ def _framework_in_use(framework) -> bool:
     )
 
 
-class FrozenWhenInUseInline(admin.TabularInline):
+class FrozenWhenInUseInline(DigitsCheckedAdminMixin, admin.TabularInline):
     """Rows of a framework version, frozen once the version is in use, so that old scores
     stay explainable: to change them, publish a new version."""
 

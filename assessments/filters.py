@@ -9,6 +9,7 @@ from programs.models import PriorityTier, Region
 
 from .models import AssessmentStatus, Band, CountryAssessment, SelectivityScore
 from .selectors import RANK_BY_RANGE, RANK_BY_SCORE, RANKING_ORDER
+from infrastructure.forms import PortalFilterSet
 
 
 class CheckboxFlag(forms.CheckboxInput):
@@ -22,7 +23,7 @@ class CheckboxFlag(forms.CheckboxInput):
         return forms.NullBooleanSelect().value_from_datadict(data, files, name)
 
 
-class SelectivityScoreFilter(django_filters.FilterSet):
+class SelectivityScoreFilter(PortalFilterSet):
     """Current scores by region (either scheme), band (after caps) and priority tier;
     ranked by the ranking rule (``rank=range``, the default) or the raw score
     (``rank=score``); ``complete=true`` keeps complete scores only; ``sort`` by a column
@@ -73,7 +74,7 @@ class SelectivityScoreFilter(django_filters.FilterSet):
         return queryset.filter(Q(country__state_bureau=value) | Q(country__combatant_command=value))
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(PortalFilterSet):
     """The assessment list: by country (name or ISO code), status and framework version."""
 
     country = django_filters.CharFilter(method="filter_country", label="Country")

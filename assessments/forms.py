@@ -10,6 +10,7 @@ from programs.models import Country, CountryPriorityTier, PlanningCycle, Priorit
 
 from .models import Criterion
 from infrastructure.sorting import by_name
+from infrastructure.forms import PortalForm
 
 SCORE_CHOICES = [
     ("", "Choose a score"),
@@ -21,7 +22,7 @@ SCORE_CHOICES = [
 ]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(PortalForm):
     """The assessment's own fields; criterion scores come in one CriterionScoreForm each."""
 
     country = forms.ModelChoiceField(queryset=Country.objects.order_by(by_name()))
@@ -44,7 +45,7 @@ class AssessmentForm(forms.Form):
             del self.fields["version"]
 
 
-class CriterionScoreForm(forms.Form):
+class CriterionScoreForm(PortalForm):
     """A 1-5 score and its justification for one criterion (prefixed by the criterion code)."""
 
     score = forms.TypedChoiceField(choices=SCORE_CHOICES, coerce=int, empty_value=None)
@@ -69,11 +70,11 @@ def criterion_forms(criteria, data=None, initial_scores=None) -> list[CriterionS
     ]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     reason = forms.CharField(label="Reason for returning", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PriorityTierForm(forms.Form):
+class PriorityTierForm(PortalForm):
     """A tier for one planning cycle. The page lists the country's decisions, so the form
     carries the version of each (``version_<cycle id>``): the version of the chosen
     cycle's decision is the one the manager read (none: they saw no decision for it)."""

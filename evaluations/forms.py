@@ -14,11 +14,12 @@ from programs.models import RUNNING_STATUSES, Country, Goal, Region, ReviewDecis
 from .models import Evaluation, FollowUpStatus
 from .selectors.iptt import FREQUENCIES, GROUPINGS, HIDEABLE, IpttOptions
 from infrastructure.sorting import by_name
+from infrastructure.forms import PortalForm, PortalModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(PortalModelForm):
     program = ProgramChoiceField()
     documents = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -51,42 +52,42 @@ class EvaluationForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("program", "documents")}
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(PortalForm):
     text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=200)
     due_on = forms.DateField(label="Due on", widget=DATE)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PortalForm):
     status = forms.ChoiceField(choices=FollowUpStatus.choices, label="Follow-up status")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
     version = VersionField()
 
 
-class CrisisEventForm(forms.Form):
+class CrisisEventForm(PortalForm):
     country = forms.ModelChoiceField(queryset=Country.objects.order_by(by_name()))
     title = forms.CharField(max_length=250)
     occurred_on = forms.DateField(label="Occurred on", widget=DATE)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CrisisCloseForm(forms.Form):
+class CrisisCloseForm(PortalForm):
     closed_on = forms.DateField(label="Closed on", widget=DATE)
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(PortalForm):
     check_name = forms.CharField(widget=forms.HiddenInput)
     fingerprint = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Acknowledgement note")
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(PortalForm):
     review = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("", "— choose —"), *ReviewDecision.choices])
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TargetVsActualForm(forms.Form):
+class TargetVsActualForm(PortalForm):
     """The report's subject (exactly one of program, country, region, goal) and layout
     (parsing only; :class:`evaluations.selectors.iptt.IpttOptions` holds the result)."""
 
@@ -156,11 +157,11 @@ class TargetVsActualForm(forms.Form):
         )
 
 
-class PinnedReportForm(forms.Form):
+class PinnedReportForm(PortalForm):
     name = forms.CharField(label="Name of the pinned report", max_length=120)
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(PortalForm):
     """Filters of the coordination findings: country (ISO3), lead agency (code), kind."""
 
     country = forms.ChoiceField(required=False, label="Country")

@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from .forms import digits_checked
 from .saving import validated_save
 
 AdminSave = Callable[..., models.Model]  # (*, user, record, changed: Collection[str]) -> the saved record
@@ -34,6 +35,19 @@ def admin_change_reason(record: models.Model, changed: Collection[str]) -> str:
     if record.pk is None or record._state.adding:
         return "added in the admin"
     return f"changed in the admin: {', '.join(changed) or 'nothing'}"
+
+
+class DigitsCheckedAdminMixin:
+    """The admin's forms, and its inlines' forms, refuse digits other than 0-9 in number,
+    date and record-choice fields, as every form of the portal (``infrastructure.forms``)."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        return digits_checked(super().get_form(request, obj, change=change, **kwargs))
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = digits_checked(formset.form)
+        return formset
 
 
 class NoDeleteAdminMixin:
@@ -64,7 +78,7 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
-class ServiceSaveAdminMixin(NoDeleteAdminMixin):
+class ServiceSaveAdminMixin(DigitsCheckedAdminMixin, NoDeleteAdminMixin):
     """Add and change forms save through ``save_service`` (a service function taking
     ``user``, ``record`` and the names of the ``changed`` fields), and inline rows through
     ``inline_save_service``: the admin applies the same rules and side effects as every

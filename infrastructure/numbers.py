@@ -4,17 +4,22 @@ spreadsheet cell (``programs.importing.cells``).
 Accepted: ``1234.5``, ``1,234.5`` and ``1,234,567`` (commas between groups of three),
 a leading ``$``, ``US$`` or ``USD`` (or a trailing ``USD``), a minus sign, accounting
 parentheses ``(1,234)`` for a negative number, surrounding spaces. Refused with a message
-that says how to write it: ``1.234,56`` and ``12,5`` (a comma as the decimal separator:
-ambiguous), misplaced commas (``1,23``), spaces between digits (``1 234``), anything
-else that is not a number. Whether a negative number is allowed, and the range, are the
-field's own rules (e.g. ``programs.models.moe_value_problem``).
+that names the problem and shows the user's own number written the US way when the
+separators admit one reading (``written_as``; else a generic example): ``1.234,56`` and
+``12,5`` (a comma as the decimal separator: ambiguous, "if you mean 12.5, ..."), misplaced
+commas (``12,34,567``: "write it as 1,234,567 or 1234567"), spaces between digit groups
+(``1 234``: "write it as 1,234 or 1234"), anything else that is not a number. Whether a
+negative number is allowed, and the range, are the field's own rules (e.g.
+``programs.models.moe_value_problem``).
 
 Digits are 0-9 only (``foreign_digit_problem``): Python, Django and DRF read the digits
 of every script (Arabic-Indic ``\u0661\u0662``, full-width ``\uff11``) as numbers, but US
 staff type ASCII, so such a digit is most likely pasted from elsewhere and is refused,
 shown as its code (``infrastructure.text.typed_for_message``) rather than saved as
 another number than the one on the screen. Whole numbers typed in forms use
-``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``.
+``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``; the
+dates, numbers and record choices of every form, filter and admin form are checked by
+``infrastructure.forms``.
 
 The API keeps its own spelling: its decimals are JSON strings in the plain machine
 spelling its schema states (``api.schema.decimal_pattern``), as clients generate them.
@@ -42,17 +47,62 @@ class NumberError(ValueError):
     write it."""
 
 
-def foreign_digit_problem(raw: str) -> str | None:
+def foreign_digit_problem(raw: str, *, what: str = "number") -> str | None:
     """Why ``raw`` is not a number US staff typed when it holds a digit other than 0-9
     (any script's decimal digit: Arabic-Indic, Devanagari, full-width...), naming the
-    first one by its code and position; None when it has none. Pure. The one definition
-    for forms (``number_from_text``, ``USIntegerField``), the importer and the API."""
+    first one by its code and position; None when it has none. ``what`` is named in the
+    advice ("type the date with the digits 0-9"). Pure. The one definition for forms
+    (``number_from_text``, ``USIntegerField``, ``infrastructure.forms``), the importer and the API."""
     typed = raw.strip()
     for position, char in enumerate(typed, start=1):
         if char.isdecimal() and not char.isascii():
             name = unicodedata.name(char, "").lower() or "a digit of another script"
             return (f"'{typed_for_message(typed)}' has the digit U+{ord(char):04X} ({name}) at position "
-                    f"{position}; type the number with the digits 0-9")
+                    f"{position}; type the {what} with the digits 0-9")
+    return None
+
+
+_SPACED = re.compile(r"^\d{1,3}( \d{3})+(\.\d+)?$", re.ASCII)
+# Commas in the wrong places that still only group digits: Indian grouping (12,34,567)
+# or a group left unseparated (1234,567); the last group before the decimals has three.
+_REGROUPABLE = re.compile(r"^\d+(,\d{2,3})*,\d{3}(\.\d+)?$", re.ASCII)
+GENERIC_SPELLINGS = "1,234,567.89 or 1234567.89"
+
+
+def written_as(number: str, *, negative: bool = False) -> str:
+    """How to write ``number`` (ASCII digits, at most one ".") as US users do: grouped with
+    commas and plain when it has four or more whole digits ("1,234.5 or 1234.5"), else
+    as is ("12.5"); a leading minus sign with ``negative``. Pure."""
+    whole, dot, fraction = number.partition(".")
+    whole = whole.lstrip("0") or "0"
+    sign = "-" if negative else ""
+    plain = f"{sign}{whole}{dot}{fraction}"
+    if len(whole) < 4:
+        return plain
+    return f"{sign}{int(whole):,}{dot}{fraction} or {plain}"
+
+
+def _spelling_problem(cleaned: str, *, negative: bool) -> str | None:
+    """What is wrong with ``cleaned`` (sign and currency removed) when it is digits
+    separated in a way US users do not write, and how to write it: the user's own number
+    when the separators admit one reading, else ``GENERIC_SPELLINGS``; None for any
+    other text (plain numbers, and text that is no number at all)."""
+    if _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned, re.ASCII):
+        meant = written_as(cleaned.replace(".", "").replace(",", "."), negative=negative)
+        if "," in cleaned:
+            why = "a comma as the decimal separator" + (" and dots between digit groups" if "." in cleaned else "")
+        else:
+            why = "dots between digit groups"
+        return (f"is ambiguous: it looks like it uses {why}; if you mean {meant.split(' or ')[-1]}, "
+                f"write it as {meant}")
+    if " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned, re.ASCII):
+        if _SPACED.match(cleaned):
+            return f"uses spaces between digit groups; write it as {written_as(cleaned.replace(' ', ''), negative=negative)}"
+        return f"has spaces between digits; write a number without them, like {GENERIC_SPELLINGS}"
+    if "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned, re.ASCII):
+        if _REGROUPABLE.match(cleaned):
+            return f"has misplaced thousands separators; write it as {written_as(cleaned.replace(',', ''), negative=negative)}"
+        return f"has misplaced thousands separators; write a number like {GENERIC_SPELLINGS}"
     return None
 
 
@@ -84,15 +134,10 @@ def number_from_text(raw: str, *, dash_is_zero: bool = False) -> Decimal:
         negative, cleaned = True, cleaned[1:].strip()
     if _GROUPED.match(cleaned):
         cleaned = cleaned.replace(",", "")
-    elif _EUROPEAN.match(cleaned) or re.fullmatch(r"\d+,\d{1,2}", cleaned, re.ASCII):
-        raise NumberError(
-            f"'{shown}' is ambiguous: it looks like a comma decimal separator or dots as "
-            "thousands separators; write it as 1234.56"
-        )
-    elif " " in cleaned and re.fullmatch(r"[\d ]+(\.\d+)?", cleaned, re.ASCII):
-        raise NumberError(f"'{shown}' uses spaces between digits; write it as 1234567.89")
-    elif "," in cleaned and re.fullmatch(r"[\d,.]+", cleaned, re.ASCII):
-        raise NumberError(f"'{shown}' has misplaced thousands separators; write it as 1,234,567.89 or 1234567.89")
+    else:
+        problem = _spelling_problem(cleaned, negative=negative)
+        if problem:
+            raise NumberError(f"'{shown}' {problem}")
     if not _PLAIN.match(cleaned):
         raise NumberError(f"'{shown}' is not a number")
     try:

@@ -2,9 +2,10 @@
 from django import forms
 
 from .models import Delivery, NotificationKind
+from infrastructure.forms import PortalForm
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in NotificationKind.choices:

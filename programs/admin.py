@@ -10,7 +10,13 @@ administered in ``identity.admin``. No hard delete anywhere but the administrato
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure.admin_protection import NoDeleteAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, ServiceSaveAdminMixin
+from infrastructure.admin_protection import (
+    DigitsCheckedAdminMixin,
+    NoDeleteAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ServiceSaveAdminMixin,
+)
 
 from . import models as m
 from .services.reference_records import country_save
@@ -56,7 +62,7 @@ class RegionalOrganizationAdmin(PortalAdmin):
     filter_horizontal = ("members",)
 
 
-class OfficeInline(NoDeleteAdminMixin, admin.TabularInline):
+class OfficeInline(DigitsCheckedAdminMixin, NoDeleteAdminMixin, admin.TabularInline):
     model = m.Office
     extra = 0
     can_delete = False

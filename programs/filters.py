@@ -56,6 +56,7 @@ from .forms.pickers import is_record_id
 from .forms.program_picker import ProgramChoiceField
 from .selectors.programs import program_list_queryset
 from infrastructure.sorting import by_name
+from infrastructure.forms import PortalFilterSet
 
 ARCHIVED_CHOICES = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Archived only"))
 PROGRAM_ORDERING = (
@@ -234,7 +235,7 @@ def archived_shown(cleaned_data: dict) -> bool:
     return bool(cleaned_data.get("archived")) or cleaned_data.get("updated_since") is not None
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(PortalFilterSet):
     """Filters of the program list; ``qs`` is distinct and hides archived programs by default."""
 
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
@@ -356,7 +357,7 @@ class ProgramFilter(django_filters.FilterSet):
 # --- The other records analysts keep ---------------------------------------------------
 
 
-class _RecordFilter(django_filters.FilterSet):
+class _RecordFilter(PortalFilterSet):
     """Free-text search over ``search_fields``; archived rows hidden unless asked for."""
 
     search_fields: tuple[str, ...] = ()
@@ -500,14 +501,14 @@ class ObjectiveFilter(_RecordFilter):
 # --- The managers' approvals queue ------------------------------------------------------
 
 
-def _ordering_only(filterset: django_filters.FilterSet) -> set[str]:
+def _ordering_only(filterset: PortalFilterSet) -> set[str]:
     """The fields of ``filterset`` that only order its rows: its ``OrderingFilter``s and
     those it names in ``ordering_only``."""
     return ({name for name, f in filterset.filters.items() if isinstance(f, django_filters.OrderingFilter)}
             | set(getattr(filterset, "ordering_only", ())))
 
 
-def filter_matching(filterset: django_filters.FilterSet) -> QuerySet:
+def filter_matching(filterset: PortalFilterSet) -> QuerySet:
     """The rows a page's filter matches; none while it is not valid (a stale or mistyped
     value is its field's error, and must not widen the list, its export or a decision on
     "all that match" to every row, as django-filter's ``qs`` does by dropping the field).
@@ -533,7 +534,7 @@ def filter_refusal(filterset: django_filters.FilterSet | forms.Form) -> HttpResp
     if not filterset.is_bound or filterset.is_valid():
         return None
     form = getattr(filterset, "form", filterset)
-    if isinstance(filterset, django_filters.FilterSet) and set(form.errors) <= _ordering_only(filterset):
+    if isinstance(filterset, PortalFilterSet) and set(form.errors) <= _ordering_only(filterset):
         return None  # a bad sort narrows nothing: the download keeps the default order
     text = "\n".join(
         f"{form.fields[name].label if name in form.fields else name} ({name}): {' '.join(messages)}"
@@ -548,7 +549,7 @@ class ProgramPickFilter(django_filters.Filter):
     field_class = ProgramChoiceField
 
 
-class ApprovalFilter(django_filters.FilterSet):
+class ApprovalFilter(PortalFilterSet):
     """Filters of the approvals queue: program (code or id, the program picker), country
     (ISO3 or id), lead agency (code or id), period (code) and MOE kind. The lists offer
     only what is waiting; the program picker searches every program (thousands wait at

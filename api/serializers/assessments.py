@@ -6,7 +6,7 @@ from assessments.models import BandCap, CountryAssessment, CriterionScore, Selec
 from assessments.selectors import score_caps
 from programs.models import Country
 
-from .fields import Text, UrlLines, VersionField, WholeNumber
+from .fields import IsoDate, RowId, Text, UrlLines, VersionField, WholeNumber
 
 
 class CriterionScoreSerializer(serializers.ModelSerializer):
@@ -43,8 +43,8 @@ class AssessmentWriteSerializer(serializers.Serializer):
     """A whole assessment: one score with a justification for every criterion of the
     current framework, keyed by criterion code (see the framework in the portal)."""
 
-    country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
-    assessed_on = serializers.DateField(help_text="Not in the future.")
+    country = RowId(queryset=Country.objects.all(), required=False)
+    assessed_on = IsoDate(help_text="Not in the future.")
     summary = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
     evidence_links = UrlLines(max_length=20000)
     scores = serializers.DictField(
@@ -57,7 +57,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
 class AssessmentCreateSerializer(AssessmentWriteSerializer):
     """A new draft: as a write, with the country required (an update keeps its country)."""
 
-    country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all())
+    country = RowId(queryset=Country.objects.all())
 
 
 class AssessmentReturnSerializer(serializers.Serializer):

@@ -19,8 +19,10 @@ class _AsciiDigits:
     foreign_digit_problem``: DRF, like Python, reads "\u0661\u0662" as 12), before the
     field's own parsing; the schema's patterns (``\\d``) already say 0-9."""
 
+    typed = "number"  # named in the advice: "type the number with the digits 0-9"
+
     def to_internal_value(self, data):
-        problem = foreign_digit_problem(data) if isinstance(data, str) else None
+        problem = foreign_digit_problem(data, what=self.typed) if isinstance(data, str) else None
         if problem:
             raise serializers.ValidationError(f"{problem}.", code="invalid")
         return super().to_internal_value(data)
@@ -32,6 +34,20 @@ class DecimalNumber(_AsciiDigits, serializers.DecimalField):
 
 class WholeNumber(_AsciiDigits, serializers.IntegerField):
     """The API's integer field: DRF's, with digits 0-9 only."""
+
+
+class IsoDate(_AsciiDigits, serializers.DateField):
+    """The API's date field: DRF's (ISO 8601, 2026-09-30), with digits 0-9 only (DRF reads
+    "\u0662\u0660\u0662\u0666-09-30" as 2026-09-30)."""
+
+    typed = "date"
+
+
+class RowId(_AsciiDigits, serializers.PrimaryKeyRelatedField):
+    """The id of a row (DRF's primary-key field), with digits 0-9 only: DRF looks "\u0661\u0662"
+    up as row 12."""
+
+    typed = "id"
 
 
 class Text(serializers.CharField):

@@ -16,7 +16,7 @@ from programs.models import (
 
 from programs.selectors.measures import measurement_breakdown_status
 
-from .fields import DecimalNumber, ID_MAX, PeriodCode, Text, VersionField, WholeNumber
+from .fields import DecimalNumber, ID_MAX, IsoDate, PeriodCode, RowId, Text, VersionField, WholeNumber
 from .programs import RationaleMixin
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -50,7 +50,7 @@ class TargetInputSerializer(serializers.Serializer):
 
 
 class MoeWriteSerializer(RationaleMixin):
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.select_related("lead_agency"))
+    program = RowId(queryset=Program.objects.select_related("lead_agency"))
     name = Text(max_length=300)
     kind = serializers.ChoiceField(choices=MoeKind.choices, required=False)
     unit = Text(max_length=60)
@@ -59,7 +59,7 @@ class MoeWriteSerializer(RationaleMixin):
     is_cumulative = serializers.BooleanField(required=False)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
     baseline_value = DecimalNumber(**VALUE, help_text=VALUE_RULE)
-    baseline_date = serializers.DateField()
+    baseline_date = IsoDate()
     weight = DecimalNumber(max_digits=6, decimal_places=3, min_value=Decimal("0.001"), required=False)
     means_of_verification = Text(multiline=True, required=False, allow_blank=True, max_length=5000)
     targets = TargetInputSerializer(many=True, required=False, max_length=200)
@@ -113,12 +113,12 @@ class BreakdownInputSerializer(serializers.Serializer):
 class MeasurementWriteSerializer(RationaleMixin):
     """Record the value of an MOE for a period (creates it, or updates the existing one)."""
 
-    moe = serializers.PrimaryKeyRelatedField(queryset=MeasureOfEffectiveness.objects.all())
+    moe = RowId(queryset=MeasureOfEffectiveness.objects.all())
     period = PeriodCode()
     value = DecimalNumber(**VALUE, help_text=VALUE_RULE)
     source = Text(required=False, allow_blank=True, max_length=250)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
-    collected_on = serializers.DateField(required=False, allow_null=True)
+    collected_on = IsoDate(required=False, allow_null=True)
     breakdown = BreakdownInputSerializer(
         many=True, required=False, max_length=500,
         help_text="Values by disaggregation category; replaces the stored breakdown. The categories of a "

@@ -18,7 +18,7 @@ from programs.models import (
 )
 from programs.services.programs import TRANSITIONS
 
-from .fields import DecimalNumber, IdList, Text, VersionField, WholeNumber
+from .fields import DecimalNumber, IdList, RowId, Text, VersionField, WholeNumber
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -95,7 +95,7 @@ class ProgramWriteSerializer(RationaleMixin):
     code = Text(max_length=40)
     title = Text(max_length=300)
     description = Text(multiline=True, required=False, allow_blank=True, max_length=20000)
-    lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    lead_agency = RowId(queryset=Agency.objects.all())
     supporting_agencies = IdList(model=Agency, required=False, help_text="Not the lead agency.")
     countries = IdList(model=Country, min_length=1)
     partner_institutions = IdList(model=PartnerInstitution, required=False)
@@ -109,7 +109,7 @@ class ProgramWriteSerializer(RationaleMixin):
     end_fy = WholeNumber(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR,
                                       help_text="Not before start_fy.")
     is_surge = serializers.BooleanField(required=False)
-    long_term_objective = serializers.PrimaryKeyRelatedField(
+    long_term_objective = RowId(
         queryset=Objective.objects.all(), required=False, allow_null=True
     )
     sustainment_plan = Text(multiline=True, required=False, allow_blank=True, max_length=20000)

@@ -17,6 +17,7 @@ from ..filter_backend import PortalFilterBackend
 from ..ordering import StableOrderingFilter, stable_order  # noqa: F401 (re-exported)
 from ..pagination import PortalPagination
 from ..permissions import ReadOrGrantedWrite
+from ..query_parameters import unknown_query_parameters_refuse
 from ..renderers import CSVRenderer
 from ..throttling import ReadThrottle, WriteThrottle
 
@@ -45,9 +46,14 @@ class PortalViewSet(viewsets.GenericViewSet):
     # role_checks: action -> check(user); record_checks: action -> check(user, record).
     role_checks: dict[str, Callable[[Any], None]] = {}
     record_checks: dict[str, Callable[[Any, Any], None]] = {}
+    # Query parameters a list reads itself, beside its filters, ordering, paging and
+    # format: any other is a 400 (api.query_parameters).
+    query_parameters: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            unknown_query_parameters_refuse(request, self)
         check = self.role_checks.get(self.action) if request.method not in SAFE_METHODS else None
         if check is not None:
             check(request.user)

@@ -23,6 +23,7 @@ from ..serializers.evaluations import (
     RegionRollupSerializer,
 )
 from .base import PortalViewSet, ReadOnlyPortalViewSet
+from infrastructure.forms import PortalForm
 
 
 class ProgramRollupViewSet(ReadOnlyPortalViewSet):
@@ -77,7 +78,7 @@ class RecommendationViewSet(ReadOnlyPortalViewSet):
     ordering_fields = ["id", "due_on", "updated_at"]
 
 
-class FindingQuery(forms.Form):
+class FindingQuery(PortalForm):
     check = forms.ChoiceField(required=False, choices=[("", "any")] + [(name, title) for name, (title, _) in CHECKS.items()])
     acknowledged = forms.NullBooleanField(required=False)
 
@@ -95,6 +96,7 @@ class CoordinationFindingViewSet(mixins.ListModelMixin, PortalViewSet):
 
     serializer_class = CoordinationFindingSerializer
     filter_backends: list = []
+    query_parameters = tuple(parameter.name for parameter in FINDING_PARAMETERS)
 
     @extend_schema(parameters=FINDING_PARAMETERS)
     def list(self, request, *args, **kwargs):

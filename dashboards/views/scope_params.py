@@ -18,9 +18,10 @@ from programs.models import Country, PriorityTier, Region, RegionScheme
 from ..selectors.country import country_find
 from ..selectors.overview import region_find
 from ..tables.links import SCHEME_SLUG_OF, SCHEME_SLUGS
+from infrastructure.forms import PortalForm
 
 
-class ScopeQuery(forms.Form):
+class ScopeQuery(PortalForm):
     """``country`` (ISO code), ``region`` (``bureau:AF``, ``command:AFRICOM``) and ``tier``
     (1-4) of a page's query string; each empty for "any". Valid, ``scope()`` gives the
     Country, Region and tier (None for any); not valid, ``country_ids()`` is ``[]``."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import forms
 
 from infrastructure.models import RationaleCategory
+from infrastructure.numbers import foreign_digit_problem
+from infrastructure.forms import PortalForm
 
 
 class VersionField(forms.CharField):
@@ -17,7 +19,7 @@ class VersionField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class RationaleMixin(forms.Form):
+class RationaleMixin(PortalForm):
     """Why approved data changes: a category from the list plus free text (DESIGN.md)."""
 
     rationale_category = forms.ChoiceField(
@@ -38,6 +40,8 @@ def version_int(value: str | None) -> int | None:
     """The integer version from the hidden field; a tampered value counts as stale (0)."""
     if value in (None, ""):
         return None
+    if isinstance(value, str) and foreign_digit_problem(value):  # int() reads any script's digits
+        return 0
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -14,6 +14,7 @@ from ..numbers import plain_decimal
 from ..models import Frequency, MeasureOfEffectiveness, moe_periods_allowed
 from ..services.measures import MOE_FIELDS
 from .change_fields import RationaleMixin, VersionField
+from infrastructure.forms import PortalForm, PortalModelForm
 
 VALUE_MAX = Decimal("99999999999999.9999")  # 18 digits, 4 decimals: the column's limit
 
@@ -23,7 +24,7 @@ def value_field(**kwargs) -> USDecimalField:
     return USDecimalField(max_digits=18, decimal_places=4, max_value=VALUE_MAX, min_value=-VALUE_MAX, **kwargs)
 
 
-class MoeForm(RationaleMixin, forms.ModelForm):
+class MoeForm(RationaleMixin, PortalModelForm):
     version = VersionField()
     categories = forms.CharField(
         label="Disaggregation categories",
@@ -94,7 +95,7 @@ def target_periods(frequency: str, program) -> list[list[Period]]:
     return years
 
 
-class TargetGridForm(forms.Form):
+class TargetGridForm(PortalForm):
     """Targets in a grid: one input per period that the MOE's frequency and the program's
     fiscal years define (``target_<period code>``); a blank cell has no target (clearing
     one removes that target). Rebuilt for another frequency as the MOE form's frequency
@@ -122,12 +123,12 @@ class TargetGridForm(forms.Form):
         ]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     version = VersionField()
 
 
-class MeasurementGridForm(RationaleMixin, forms.Form):
+class MeasurementGridForm(RationaleMixin, PortalForm):
     """One value field per (MOE, period) cell of the grid, plus the version it read.
 
     Field names: ``value_<moe id>_<period>`` and ``version_<moe id>_<period>``. A cell
@@ -169,7 +170,7 @@ class MeasurementGridForm(RationaleMixin, forms.Form):
         return changed
 
 
-class BreakdownForm(RationaleMixin, forms.Form):
+class BreakdownForm(RationaleMixin, PortalForm):
     """A measurement's value and its values per disaggregation category (``category_<id>``
     fields; a blank one has no value). The categories of a dimension sum to the value, or
     to at most it when ``breakdown_partial`` is ticked."""

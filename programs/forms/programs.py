@@ -21,11 +21,12 @@ from ..selectors.country_scope import institutions_of_countries, objectives_of_c
 from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope_message
 from .change_fields import RationaleMixin, VersionField
 from infrastructure.sorting import by_name
+from infrastructure.forms import PortalForm, PortalModelForm
 
 MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
 
 
-class ProgramForm(RationaleMixin, forms.ModelForm):
+class ProgramForm(RationaleMixin, PortalModelForm):
     version = VersionField()
 
     class Meta:
@@ -107,7 +108,7 @@ class ProgramForm(RationaleMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in (*PROGRAM_FIELDS, *PROGRAM_M2M_FIELDS) if name in self.cleaned_data}
 
 
-class FundingRowForm(forms.Form):
+class FundingRowForm(PortalForm):
     """Planned, obligated and disbursed US dollars of one fiscal year."""
 
     fiscal_year = USIntegerField(
@@ -168,7 +169,7 @@ def funding_initial(program: Program | None) -> list[dict]:
     ]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PortalForm):
     """A lifecycle action with who (the user), when (now) and why (the reason)."""
 
     action = forms.CharField(max_length=20)
@@ -176,7 +177,7 @@ class TransitionForm(forms.Form):
     version = VersionField()
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(PortalForm):
     reason = forms.CharField(label="Reason", max_length=1000, required=False)
     version = VersionField()
 

@@ -19,11 +19,12 @@ from ..services.records import RECORD_FIELDS
 from .change_fields import RationaleMixin, VersionField
 from .institution_picker import InstitutionChoiceField
 from infrastructure.sorting import by_name
+from infrastructure.forms import PortalModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class RecordForm(RationaleMixin, forms.ModelForm):
+class RecordForm(RationaleMixin, PortalModelForm):
     """A record's fields, the version it read (optimistic locking) and an optional rationale."""
 
     version = VersionField()

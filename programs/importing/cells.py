@@ -20,7 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from infrastructure.exports import FORMULA_START
-from infrastructure.numbers import NumberError, number_from_text
+from infrastructure.numbers import NumberError, foreign_digit_problem, number_from_text
 
 from ..models.measures import MOE_WEIGHT_MIN
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIOD_SPELLINGS, Period
@@ -182,6 +182,9 @@ def date(value: object) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _excel_serial_date(value)
     raw = text(value)
+    problem = foreign_digit_problem(raw, what="date")  # strptime reads any script's digits
+    if problem:
+        raise CellError(problem)
     if re.fullmatch(r"\d{5}(\.0+)?", raw, re.ASCII):
         return _excel_serial_date(float(raw))
     for pattern in _DATE_FORMATS:

@@ -3,9 +3,10 @@ from django import forms
 
 from infrastructure.models import RationaleCategory
 from .reading import max_bytes
+from infrastructure.forms import PortalForm
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PortalForm):
     file = forms.FileField(
         label="Spreadsheet",
         help_text="CSV or Excel (.xlsx), at most 5 MB. Use the templates below.",

@@ -16,12 +16,9 @@ from ..models import Program, Target, measured_period_problem
 
 
 def grid_fiscal_year(program: Program, requested: str | None) -> int:
-    """The fiscal year the grid shows: the requested one if inside the program's years,
-    else the current one clamped into them."""
-    try:
-        fy = int(requested) if requested else current_fiscal_year()
-    except (TypeError, ValueError):
-        fy = current_fiscal_year()
+    """The fiscal year the grid shows: the requested one (digits 0-9) if inside the
+    program's years, else the current one clamped into them."""
+    fy = int(requested) if requested and requested.isascii() and requested.isdigit() else current_fiscal_year()
     return min(max(fy, program.start_fy), program.end_fy)
 
 

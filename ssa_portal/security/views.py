@@ -17,13 +17,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import security_event
 from .otp import REQUIRED_KEY, provisioning_qr_svg, safe_next, secret_text
+from infrastructure.forms import PortalForm
 
 
 CODE_DIGITS = 6
 ENTER_CODE = "Enter the 6-digit code from your authenticator app."
 
 
-class TokenForm(forms.Form):
+class TokenForm(PortalForm):
     """The code an authenticator app shows: 6 digits (spaces between them are ignored, as
     apps show "123 456"); anything else is refused with a message saying what is wanted."""
 

@@ -69,13 +69,14 @@ def test_the_form_names_the_field_and_line_of_bad_input_and_saves_nothing(client
     bad = {**FORM, "envelopes": "INCLE: 6\nFMF six", "ceilings": "XXX: 3", "minimums": "KEN: lots"}
     response = client.post(reverse("allocation:scenario-create"), bad)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # as every form page answers a refused post
     assert ("line 2: &#x27;FMF six&#x27; is not &#x27;account: amount in $M&#x27;; separate the two with a colon, "
             "e.g. &#x27;INCLE: 1,200&#x27;.") in page
     assert "line 1: the amount in $M: &#x27;lots&#x27; is not a number." in page
     assert not Scenario.objects.exists()
     # The service's checks land on their field too
     response = client.post(reverse("allocation:scenario-create"), {**FORM, "ceilings": "XXX: 3"})
+    assert response.status_code == 400
     assert "&#x27;XXX&#x27; is not a country&#x27;s ISO3 code." in response.content.decode()
     assert not Scenario.objects.exists() and not Envelope.objects.exists()
 
@@ -103,8 +104,8 @@ def test_amounts_are_us_numbers_after_a_colon(client, manager):
     response = client.post(reverse("allocation:scenario-create"), {**bad, "envelopes": "FMF: 1.200,5\nPKO: \u0661\u0662"})
     errors = response.context["form"].errors
     assert errors["envelopes"] == [
-        "line 1: the amount in $M: '1.200,5' is ambiguous: it looks like a comma decimal separator or dots as "
-        "thousands separators; write it as 1234.56."]
+        "line 1: the amount in $M: '1.200,5' is ambiguous: it looks like it uses a comma as the decimal separator "
+        "and dots between digit groups; if you mean 1200.5, write it as 1,200.5 or 1200.5."]
     assert errors["ceilings"][0].startswith("line 1: the amount in $M: '12,5' is ambiguous")
     response = client.post(reverse("allocation:scenario-create"), {**FORM, "envelopes": "PKO: \u0661\u0662"})
     assert response.context["form"].errors["envelopes"] == [
@@ -132,10 +133,14 @@ def test_editing_replaces_the_inputs_and_a_stale_form_is_refused(client, manager
     scenario.refresh_from_db()
     assert scenario.name == "Tighter" and [e.account for e in scenario.envelopes.all()] == ["INCLE"]
     response = client.post(reverse("allocation:scenario-edit", args=[scenario.pk]), {**edited, "name": "Old"})
-    assert 'id="stale-warning"' in response.content.decode()
+    assert response.status_code == 409 and 'id="stale-warning"' in response.content.decode()
     without = client.post(reverse("allocation:scenario-edit", args=[scenario.pk]),
                           {k: v for k, v in edited.items() if k != "version"} | {"name": "No version"})
-    assert 'id="stale-warning"' in without.content.decode() and "already exists (version 2" in without.content.decode()
+    assert without.status_code == 409 and 'id="stale-warning"' in without.content.decode() and "already exists (version 2" in without.content.decode()
+    refused = client.post(reverse("allocation:scenario-edit", args=[scenario.pk]),
+                          {**edited, "version": scenario.version, "envelopes": "INCLE: 1 234"})
+    assert refused.status_code == 400
+    assert "&#x27;1 234&#x27; uses spaces between digit groups; write it as 1,234 or 1234" in refused.content.decode()
     scenario.refresh_from_db()
     assert scenario.name == "Tighter"
 
@@ -171,6 +176,10 @@ def test_the_comparison_shows_both_scenarios_and_the_current_plan(client, manage
     # And each account's envelope and allocation beside its current plan (INCLE: 2 + 2)
     assert ('<tr><td>INCLE</td><td class="num">4.00</td><td class="num">6.00</td><td class="num">6.00</td>'
             '<td class="num">12.00</td>') in page
+    # A scenario that does not exist is the form's error, answered 400 as every refused form
+    refused = client.get(reverse("allocation:scenario-compare"), {"first": first.pk, "second": 999999})
+    assert refused.status_code == 400 and 'id="comparison"' not in refused.content.decode()
+    assert "Select a valid choice" in refused.content.decode()
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "compare", "edit"])

@@ -190,3 +190,14 @@ def test_schemathesis_names_existing_rows_for_every_filter_that_refuses_unknown_
         if isinstance(field, (CodeFilter, api_filters.IdFilter))
     }
     assert refusing and refusing <= set(QUERY_MODELS), refusing - set(QUERY_MODELS)
+
+
+def test_a_refused_value_holding_a_percent_sign_is_a_400_not_a_500(token_client, manager):
+    """A quoted value with "%" in a filter's message (Schemathesis: ``?country=A%B``) was a
+    500: django-filter formatted the message again with "%" (api.filter_backend)."""
+    response = token_client(manager).get("/api/v1/country-rollups/", {"country": "A%B", "region": "%s"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "country": ["No country has the ISO code 'A%B'; choose one from the list."],
+        "region": ["No region has the code '%s'; use a State bureau (e.g. AF) or a combatant command (e.g. AFRICOM)."],
+    }

@@ -41,7 +41,7 @@ def test_amounts_in_government_spellings_are_read(raw, expected):
         ("1.234.567", "ambiguous"),
         ("1,23", "ambiguous"),
         ("12,34,567", "misplaced thousands separators"),
-        ("1 234 567", "spaces between digits"),
+        ("1 234 567", "spaces between digit groups; write it as 1,234,567 or 1234567"),
         ("12.345", "more than 2 decimal places"),
         ("ten thousand", "is not a number"),
         ("#DIV/0!", "is not a number"),

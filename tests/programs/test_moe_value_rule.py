@@ -62,12 +62,34 @@ def test_us_numbers_are_read(text, number):
 
 @pytest.mark.parametrize("text, why", [
     ("1.234,5", "is ambiguous"), ("12,5", "is ambiguous"), ("12,34,567", "misplaced thousands separators"),
-    ("1 234", "spaces between digits"), ("abc", "is not a number"), ("1e3", "is not a number"),
+    ("1 234", "spaces between digit groups"), ("abc", "is not a number"), ("1e3", "is not a number"),
     ("-", "enter 0 for zero"), ("", "is not a number"), ("1,2,3", "misplaced thousands separators"),
 ])
 def test_nonsense_is_refused_saying_why(text, why):
     with pytest.raises(NumberError, match=why):
         number_from_text(text)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1 234", "'1 234' uses spaces between digit groups; write it as 1,234 or 1234"),
+    ("-1 234 567.5", "'-1 234 567.5' uses spaces between digit groups; write it as -1,234,567.5 or -1234567.5"),
+    ("12 34", "'12 34' has spaces between digits; write a number without them, like 1,234,567.89 or 1234567.89"),
+    ("12,34,567", "'12,34,567' has misplaced thousands separators; write it as 1,234,567 or 1234567"),
+    ("$1234,567.25", "'$1234,567.25' has misplaced thousands separators; write it as 1,234,567.25 or 1234567.25"),
+    ("1,2,3", "'1,2,3' has misplaced thousands separators; write a number like 1,234,567.89 or 1234567.89"),
+    ("1.234,56", "'1.234,56' is ambiguous: it looks like it uses a comma as the decimal separator and dots between "
+                 "digit groups; if you mean 1234.56, write it as 1,234.56 or 1234.56"),
+    ("12,5", "'12,5' is ambiguous: it looks like it uses a comma as the decimal separator; if you mean 12.5, "
+             "write it as 12.5"),
+    ("1.234.567", "'1.234.567' is ambiguous: it looks like it uses dots between digit groups; if you mean 1234567, "
+                  "write it as 1,234,567 or 1234567"),
+])
+def test_the_message_names_the_problem_and_writes_the_users_own_number(text, message):
+    """The suggestion is the number typed, written the US way, when its separators admit
+    one reading; a generic example otherwise (it was always "write it as 1234567.89")."""
+    with pytest.raises(NumberError) as error:
+        number_from_text(text)
+    assert str(error.value) == message
 
 
 def test_a_lone_dash_is_zero_only_in_accountants_tables():
