@@ -238,7 +238,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
 
 # Caches. "default" stays in process memory (API throttling). "figures" holds the
-# dashboards' stored figures and must be shared by every web process and the worker:
+# dashboards' stored figures and briefs, and the workers' heartbeat
+# (infrastructure/worker_heartbeat.py); it must be shared by every web process and worker:
 # FIGURES_CACHE_URL (django-environ's cache URLs: redis://host:6379/2, dbcache://table,
 # filecache:///path) or, by default, the database cache on PostgreSQL (its table is
 # created by the dashboards migrations) and a file cache beside the database on the
