@@ -322,8 +322,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # ssa_portal.security logs every 403 once (who, where, why: ssa_portal/security/audit.py),
+    # so Django's own line for it ("Forbidden (Permission denied)" with the view's traceback,
+    # "Forbidden (CSRF ...)", "Forbidden: /api/...") is dropped.
+    "filters": {"not_a_refusal": {"()": "ssa_portal.security.audit.NotARefusal"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's records go to the root handler alone: Django's own console handler (under
+        # DEBUG) printed each of them a second time.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["not_a_refusal"]},
+        "django.security.csrf": {"filters": ["not_a_refusal"]},
+    },
 }
 
 # --- Security (docs/security.md) -------------------------------------------------------
