@@ -42,15 +42,7 @@ start: install pango
 	$(BIN)/python manage.py schema_setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
-	@set -e; \
-	if [ -n "$${CELERY_BROKER_URL:-$${REDIS_URL:-}}" ]; then \
-	  echo "Broker configured: starting a Celery worker with beat"; \
-	  $(BIN)/celery -A ssa_portal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	else \
-	  echo "No broker configured: background tasks run in process"; \
-	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@BIN=$(BIN) PORT=$(PORT) ops/serve.sh
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 chromium:
