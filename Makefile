@@ -1,5 +1,6 @@
 # SSA Portal: the two commands a newcomer needs.
-#   make start   set up everything and run the portal on http://127.0.0.1:8000 (PORT=8001 for another port)
+#   make start   set up everything and run the portal on http://127.0.0.1:8000 (PORT=8001 for another port);
+#                with a broker, a Celery worker beside it (ops/serve.sh: if either stops, both stop)
 #   make test    run the whole test suite (PostgreSQL + Redis + Chromium)
 # Both create the virtual environment in .venv; start installs requirements.txt (what the
 # portal runs on), test also requirements-dev.txt (test tools).
