@@ -1,6 +1,6 @@
 """Whether a Celery worker is running, for the pages that wait on one.
 
-Each worker process writes a heartbeat into the cache shared by web processes and
+Each worker (its main process) writes a heartbeat into the cache shared by web processes and
 workers (the "figures" cache, ``settings.CACHES``) when it is ready and then every
 ``HEARTBEAT_SECONDS`` from a thread of its own, so the beat goes on while a long task runs
 whatever the pool (``--pool=solo`` runs tasks on the thread that would answer a ping).
