@@ -31,10 +31,10 @@ fi
 "$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
 web=$!
 
-wait -n -p stopped
+wait -n  # bash 4.3 or later: the first child to exit
 status=$?
-if [ "$stopped" = "$web" ]; then
-  echo "make start: the web server stopped (exit status $status); stopping the Celery worker too." >&2
+if ! kill -0 "$web" 2>/dev/null; then
+  echo "make start: the web server stopped (exit status $status)${worker:+; stopping the Celery worker too}." >&2
 else
   echo "make start: the Celery worker stopped (exit status $status); stopping the web server too," \
        "since large imports and background recomputes would wait for ever. Read the worker's log" \
