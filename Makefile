@@ -1,5 +1,6 @@
 # SSA Portal: the two commands a newcomer needs.
-#   make start   set up everything and run the portal on http://127.0.0.1:8000 (PORT=8001 for another port)
+#   make start   set up everything and run the portal on http://127.0.0.1:8000 (PORT=8001 for another port);
+#                with a broker, a Celery worker beside it (ops/serve.sh: if either stops, both stop)
 #   make test    run the whole test suite (PostgreSQL + Redis + Chromium)
 # Both create the virtual environment in .venv; start installs requirements.txt (what the
 # portal runs on), test also requirements-dev.txt (test tools).
@@ -44,15 +45,7 @@ start: install pango
 	$(BIN)/python manage.py schema_setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
-	@set -e; \
-	if [ -n "$${CELERY_BROKER_URL:-$${REDIS_URL:-}}" ]; then \
-	  echo "Broker configured: starting a Celery worker with beat"; \
-	  $(BIN)/celery -A ssa_portal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	else \
-	  echo "No broker configured: background tasks run in process"; \
-	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@BIN=$(BIN) PORT=$(PORT) ops/serve.sh
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 chromium:

@@ -16,6 +16,9 @@ engineers', or after an upgrade) apply normally.
 The fast path relies on the models and the migrations describing the same schema, which
 ``makemigrations --check`` guards (CI) and ``tests/operations/test_schema_setup.py``
 compares table by table.
+
+A PostgreSQL database that does not exist yet is created first (``database_create_if_missing``),
+so ``make start`` with ``DATABASE_URL`` naming a new database needs no ``createdb``.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from typing import TextIO
 
 from django.apps import apps as global_apps
 from django.core.management import call_command
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.operations.special import RunPython
 from django.test.utils import override_settings
@@ -42,6 +45,29 @@ class _NoMigrations:
 def database_is_fresh(database: str = "default") -> bool:
     """Whether the database has no tables at all (not even django_migrations)."""
     return not connections[database].introspection.table_names()
+
+
+def database_create_if_missing(database: str = "default") -> str | None:
+    """Create the PostgreSQL database that ``DATABASES[database]`` names when the server
+    answers that it does not exist, through the server's maintenance database
+    (``postgres``, else ``template1``) with the same credentials, as Django's test runner
+    creates test databases. Returns the created database's name, or None (it existed, or
+    SQLite, which creates its file itself). Other connection errors (server down, wrong
+    password, no right to create databases) are raised as they are."""
+    connection = connections[database]
+    if connection.vendor != "postgresql":
+        return None
+    name = connection.settings_dict["NAME"]
+    try:
+        connection.ensure_connection()
+        return None
+    except OperationalError as exc:
+        # psycopg2 gives no SQLSTATE (3D000) for a refused connection: the server's words.
+        if f'database "{name}" does not exist' not in str(exc):
+            raise
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    return name
 
 
 def schema_setup(*, database: str = "default", stdout: TextIO | None = None) -> str:

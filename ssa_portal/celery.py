@@ -4,6 +4,7 @@ tasks autodiscovered from each app's ``tasks.py``."""
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssa_portal.settings")
 
@@ -16,3 +17,11 @@ app.autodiscover_tasks()
 def health_ping() -> str:
     """Round trip through the broker and a worker, for monitoring and tests."""
     return "pong"
+
+
+@worker_ready.connect
+def _heartbeat_start(sender, **kwargs) -> None:
+    """Tell the web pages that a worker runs (infrastructure.worker_heartbeat)."""
+    from infrastructure.worker_heartbeat import heartbeat_start
+
+    heartbeat_start(sender.hostname)

@@ -143,11 +143,39 @@ def proposed_moe(proposed_program):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
+def broker_without_worker(transactional_db, settings):
+    """Publish to the real Redis broker (REDIS_URL or CELERY_BROKER_URL), its queue purged,
+    with no worker running and no worker heartbeat left by an earlier test's worker
+    (infrastructure.worker_heartbeat). Data the test creates must be committed, hence
+    ``transactional_db``. Yields the broker URL; the queue is purged again afterwards."""
+    from django.core.cache import caches
+
+    from infrastructure.worker_heartbeat import CACHE_ALIAS, HEARTBEAT_KEY
+    from ssa_portal.celery import app
+    from tests.broker import point_app_at
+
+    broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not broker:
+        pytest.fail("REDIS_URL must point at a Redis server for worker tests (see README).")
+    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
+    point_app_at(broker)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.control.purge()
+    caches[CACHE_ALIAS].delete(HEARTBEAT_KEY)
+    try:
+        yield broker
+    finally:
+        app.control.purge()
+        point_app_at(previous[1], result_backend=previous[2])
+        app.conf.task_always_eager = previous[0]
+
+
+@pytest.fixture
+def celery_worker_process(broker_without_worker):
     """Start a real ``celery worker`` process on the test database and Redis broker.
 
-    Needs REDIS_URL (or CELERY_BROKER_URL); data the test creates must be committed,
-    hence ``transactional_db``. Yields the Celery app configured to publish to it.
+    Needs REDIS_URL (or CELERY_BROKER_URL); data the test creates must be committed
+    (``transactional_db``). Yields the Celery app configured to publish to it.
     """
     import subprocess
     import sys
@@ -156,22 +184,14 @@ def celery_worker_process(transactional_db, settings):
     from django.db import connection
 
     from ssa_portal.celery import app
-    from tests.broker import point_app_at
 
-    broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
-    if not broker:
-        pytest.fail("REDIS_URL must point at a Redis server for worker tests (see README).")
     db = connection.settings_dict
     database_url = (
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         if connection.vendor == "postgresql"
         else f"sqlite:///{db['NAME']}"
     )
-    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker}
-    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
-    point_app_at(broker)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.control.purge()
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_without_worker}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ssa_portal", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h"],
@@ -193,8 +213,6 @@ def celery_worker_process(transactional_db, settings):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
-        point_app_at(previous[1], result_backend=previous[2])
-        app.conf.task_always_eager = previous[0]
 
 
 # --- A real browser -------------------------------------------------------------------

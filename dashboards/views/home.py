@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from infrastructure.models import DeferredTask
+from infrastructure.worker_heartbeat import worker_absent
 from programs import permissions
 from programs.views.paging import paginate_windowed
 
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "lists": work_lists(request.user),
         "tiles": headline_counts(request.user),
         "pending_deferred": DeferredTask.objects.count(),
+        "worker_absent": worker_absent(),
     })
 
 

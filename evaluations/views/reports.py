@@ -13,6 +13,7 @@ from django.utils import timezone
 from infrastructure.exports import FORMATS
 from infrastructure.gc_pause import collection_paused
 from infrastructure.models import DeferredTask
+from infrastructure.worker_heartbeat import worker_absent
 from programs.models import RegionScheme
 
 from ..charts import moe_chart_svg, series_from_figures
@@ -117,4 +118,5 @@ def rollups_page(request: HttpRequest) -> HttpResponse:
         "countries": country_rollups(with_programs_only=True),
         "programs": program_rollups()[:200],
         "pending_recomputes": DeferredTask.objects.filter(task_name__startswith="evaluations.").count(),
+        "worker_absent": worker_absent(),
     })

@@ -3,6 +3,8 @@ import time
 
 from django.db.models import QuerySet
 
+from infrastructure.worker_heartbeat import worker_absent
+
 from .. import permissions
 from ..models import ImportJob, User
 from . import background
@@ -27,13 +29,17 @@ def import_job_for_page(*, user: User, pk: int) -> ImportJob | None:
 
 def import_job_progress(job: ImportJob) -> dict:
     """Progress of a running job: ``done`` and ``total`` rows, ``percent``, ``rate`` (rows
-    per second) and ``seconds_left`` (None while unknown). Read from this process for a
-    job run in a thread (no broker), else from the Celery result backend (best effort:
-    an unreachable backend shows an indeterminate bar, never an error)."""
-    progress = {"done": 0, "total": job.row_count, "percent": None, "rate": None, "seconds_left": None}
+    per second), ``seconds_left`` (None while unknown) and ``worker_absent`` (True: the job
+    went to a broker and no Celery worker is running to take it, so it waits until one is
+    back; infrastructure.worker_heartbeat). Read from this process for a job run in a
+    thread (no broker), else from the Celery result backend (best effort: an unreachable
+    backend shows an indeterminate bar, never an error)."""
+    progress = {"done": 0, "total": job.row_count, "percent": None, "rate": None, "seconds_left": None,
+                "worker_absent": False}
     local = background.progress_of(job.pk)
     if local is not None:
         return _with_rate(progress, local.done, local.total or job.row_count, local.started)
+    progress["worker_absent"] = worker_absent()
     if not job.task_id:
         return progress
     try:

@@ -98,6 +98,15 @@ class RefusalLogMiddleware:
         return None
 
 
+class NotARefusal(logging.Filter):
+    """Drops a record about a 403 answer (``status_code`` 403, as Django's ``log_response``
+    sets it): set on Django's request and CSRF loggers, whose line for a refusal would
+    repeat, with the view's traceback, what :class:`RefusalLogMiddleware` logs once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 403
+
+
 def _drf_detail(response: HttpResponse) -> str:
     data = getattr(response, "data", None)
     if isinstance(data, dict):

@@ -239,7 +239,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=60)
 
 # Caches. "default" stays in process memory (API throttling). "figures" holds the
-# dashboards' stored figures and must be shared by every web process and the worker:
+# dashboards' stored figures and briefs, and the workers' heartbeat
+# (infrastructure/worker_heartbeat.py); it must be shared by every web process and worker:
 # FIGURES_CACHE_URL (django-environ's cache URLs: redis://host:6379/2, dbcache://table,
 # filecache:///path) or, by default, the database cache on PostgreSQL (its table is
 # created by the dashboards migrations) and a file cache beside the database on the
@@ -322,8 +323,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # ssa_portal.security logs every 403 once (who, where, why: ssa_portal/security/audit.py),
+    # so Django's own line for it ("Forbidden (Permission denied)" with the view's traceback,
+    # "Forbidden (CSRF ...)", "Forbidden: /api/...") is dropped.
+    "filters": {"not_a_refusal": {"()": "ssa_portal.security.audit.NotARefusal"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's records go to the root handler alone: Django's own console handler (under
+        # DEBUG) printed each of them a second time.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["not_a_refusal"]},
+        "django.security.csrf": {"filters": ["not_a_refusal"]},
+    },
 }
 
 # --- Security (docs/security.md) -------------------------------------------------------

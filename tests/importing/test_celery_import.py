@@ -1,12 +1,19 @@
-"""Large files run on a real Celery worker (Redis broker): preview, confirm, redelivery."""
+"""Large files run on a real Celery worker (Redis broker): preview, confirm, redelivery; with
+no worker running, the pages that wait on one say so."""
 import time
 
 import pytest
 from celery.result import AsyncResult
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from infrastructure.worker_heartbeat import CACHE_ALIAS, HEARTBEAT_KEY
+from programs.importing.selectors import import_job_progress
 from programs.importing.services import import_job_confirm, import_job_create
 from programs.models import Funding, ImportJob, ImportStatus, Program
 from programs.tasks import import_job_process
+from ssa_portal.celery import app
 from tests.importing.conftest import program_row, programs_csv
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -59,3 +66,59 @@ def test_worker_preview_with_an_error_row_writes_nothing(celery_worker_process, 
     assert job.summary["error"] == 1 and not job.can_confirm
     assert job.report[1]["errors"][0]["column"] == "countries"
     assert not Program.objects.exists()
+
+
+WORKER_ABSENT = "The background worker is not running."
+
+
+def _pages(client, job: ImportJob) -> tuple[str, str]:
+    """The job's page and its polled progress fragment."""
+    page = client.get(reverse("importing:job", args=[job.pk])).content.decode()
+    fragment = client.get(reverse("importing:job-progress", args=[job.pk]), headers={"HX-Request": "true"})
+    return page, fragment.content.decode()
+
+
+def test_a_job_queued_with_no_worker_running_says_so_and_keeps_the_file(broker_without_worker, client, analyst_a, settings):
+    settings.IMPORT_ASYNC_ROWS = 5
+    rows = [program_row(code=f"DOS-2027-{i:04d}") for i in range(12)]
+    client.force_login(analyst_a)
+
+    client.post(reverse("importing:upload"), {"file": SimpleUploadedFile("big.csv", programs_csv(*rows))})
+
+    job = ImportJob.objects.get()
+    with app.connection_for_write() as connection:  # the job's task waits in the real broker's queue
+        assert connection.default_channel.queue_declare(app.conf.task_default_queue, passive=True).message_count == 1
+    page, fragment = _pages(client, job)
+    for html in (page, fragment):
+        assert WORKER_ABSENT in html
+        assert "the file is kept, and it will be checked (or imported) when the worker is back" in html
+        assert "Tell the portal administrators" in html
+    assert import_job_progress(job)["worker_absent"] is True
+    assert ImportJob.objects.get().status == ImportStatus.PREVIEW_QUEUED
+    assert WORKER_ABSENT in client.get(reverse("evaluations:rollups")).content.decode()
+
+
+def test_a_job_waiting_while_the_worker_runs_shows_no_warning(celery_worker_process, client, analyst_a):
+    # A job in the queued state that the worker has not been given: the page waits on it.
+    job = ImportJob.objects.create(uploaded_by=analyst_a, file_name="big.csv", file_format="csv", content=b"x",
+                                   sha256="0" * 64, size=1, row_count=600)
+    client.force_login(analyst_a)
+
+    page, fragment = _pages(client, job)
+
+    assert "<progress" in page and "<progress" in fragment
+    assert WORKER_ABSENT not in page and WORKER_ABSENT not in fragment
+    assert import_job_progress(job)["worker_absent"] is False
+    assert WORKER_ABSENT not in client.get(reverse("evaluations:rollups")).content.decode()
+
+
+def test_without_a_broker_nothing_waits_on_a_worker(tasks_in_process, settings, client, analyst_a):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    caches[CACHE_ALIAS].delete(HEARTBEAT_KEY)  # no worker has run: none is needed
+    job = ImportJob.objects.create(uploaded_by=analyst_a, file_name="big.csv", file_format="csv", content=b"x",
+                                   sha256="0" * 64, size=1, row_count=600)
+    client.force_login(analyst_a)
+
+    page, fragment = _pages(client, job)
+
+    assert "<progress" in fragment and WORKER_ABSENT not in page and WORKER_ABSENT not in fragment

@@ -1,4 +1,5 @@
-"""Faults while people work: Redis stopped under saves, a worker killed mid-recompute.
+"""Faults while people work: Redis stopped under saves, a worker killed mid-recompute, the
+worker of ``make start`` killed under its web server.
 
 Real processes only: a throwaway ``redis-server`` on a free port that the test stops and
 starts again, and real ``celery worker`` processes that the test SIGKILLs. The database
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -310,3 +312,39 @@ def test_a_worker_killed_mid_recompute_retries_and_gives_the_same_rows(app_broke
     finally:
         blocker.close()
         stop_process(worker)
+
+
+# --- make start: the web server and the worker stop together ---------------------------
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_make_start_stops_the_web_server_and_says_so_when_its_worker_dies(broker_without_worker):
+    port = _free_port()
+    health = f"http://127.0.0.1:{port}/health/"
+    serve = subprocess.Popen(
+        [str(ROOT / "ops" / "serve.sh")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=_process_env(broker_without_worker, BIN=str(Path(sys.executable).parent), PORT=str(port)),
+        start_new_session=True,
+    )
+    try:
+        assert _wait_for(lambda: _answers(health) and bool(app.control.inspect(timeout=0.5).ping()), 90), \
+            "the web server and the worker did not both start"
+        (stats,) = (app.control.inspect(timeout=2).stats() or {}).values()
+
+        os.kill(stats["pid"], signal.SIGKILL)  # the worker's main process, as the out-of-memory killer would
+
+        output, _ = serve.communicate(timeout=60)
+        assert serve.returncode == 1
+        assert "the Celery worker stopped (exit status 137); stopping the web server too" in output
+        assert not _answers(health)
+    finally:
+        if serve.poll() is None:
+            serve.terminate()  # serve.sh stops both on SIGTERM
+            serve.wait(timeout=30)

@@ -1,4 +1,4 @@
-"""A fresh database set up by ``manage.py schema_setup`` (tables from the models in one
+"""A missing database is created by ``manage.py schema_setup``; a fresh one set up by it (tables from the models in one
 pass, migrations recorded, their data steps run: infrastructure.schema_setup) has the
 same schema and seed data as one built by applying every migration (the test database),
 and later migrations still apply to it."""
@@ -56,14 +56,15 @@ def _read(cursor, queries: dict[str, str]) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def fresh_database():
+    """The name of a database that does not exist yet (``schema_setup`` creates it, as
+    ``make start`` with a new ``DATABASE_URL``), dropped afterwards."""
     settings = connection.settings_dict
     name = f"{settings['NAME']}_fresh"
     dsn = dict(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"])
     admin = psycopg2.connect(dbname="postgres", **dsn)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     try:
         yield name, dsn
     finally:
@@ -82,7 +83,9 @@ def test_a_fresh_database_gets_the_migrated_schema_seeds_and_role_groups(fresh_d
                            capture_output=True, text=True, timeout=600, check=False)
 
     assert setup.returncode == 0, setup.stderr[-3000:]
+    assert f'Database "{name}" did not exist: created it' in setup.stdout
     assert "Fresh database: tables created from the models" in setup.stdout
+    assert "did not exist" not in again.stdout
     assert again.returncode == 0 and "No migrations to apply." in again.stdout, again.stderr[-3000:]
     with connection.cursor() as cursor:
         migrated = _read(cursor, {**SCHEMA_QUERIES, **SEED_QUERIES})

@@ -151,6 +151,27 @@ def test_refused_page_and_api_writes_are_logged(client, analyst_b, program_a, ca
 
 
 @pytest.mark.django_db
+def test_each_refusal_is_logged_once_as_a_warning_without_a_traceback(client, analyst_a, analyst_b, program_a, caplog):
+    caplog.set_level(logging.INFO)
+    client.force_login(analyst_b)
+    page = client.post(reverse("programs:program-archive", args=[program_a.pk]), {"reason": "x"})
+    api = client.patch(f"/api/v1/programs/{program_a.pk}/", '{"title": "x", "version": 1}', content_type="application/json")
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.force_login(analyst_a)
+    forged = csrf.post(reverse("importing:upload"))
+    missing = client.get("/no-such-page/")
+
+    assert [page.status_code, api.status_code, forged.status_code, missing.status_code] == [403, 403, 403, 404]
+    for path in (f"/programs/{program_a.pk}/archive/", f"/api/v1/programs/{program_a.pk}/", "/import/"):
+        (record,) = [r for r in caplog.records if path in r.getMessage()]
+        assert record.name == "ssa_portal.security" and record.levelname == "WARNING" and record.exc_info is None
+        assert record.getMessage().startswith("event=refused")
+    # Other 4xx answers keep Django's line; Django's loggers print through the root handler alone.
+    assert [r.name for r in caplog.records if "/no-such-page/" in r.getMessage()] == ["django.request"]
+    assert logging.getLogger("django").handlers == []
+
+
+@pytest.mark.django_db
 def test_read_only_token_write_refusal_is_logged(client, analyst_a, caplog):
     from api.tokens import api_token_issue
 
