@@ -76,8 +76,8 @@ def missing_version_message(exc: StaleVersionError) -> str:
     required for updates, and the version to send once it has read the record."""
     return (
         f"The field 'version' is required to change a stored record: {exc.noun} is at version "
-        f"{exc.current} (saved by {exc.who}). Nothing was saved; read it, review it and send the "
-        "version you read with your change."
+        f"{exc.current}. Nothing was saved; read it, review it and send \"version\": {exc.current} "
+        "(the version you read) with your change."
     )
 
 
