@@ -78,10 +78,12 @@ def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
 
 def missing_version_message(exc: StaleVersionError) -> str:
     """What an API client that sent no ``version`` for a stored record is told: the field is
-    required for updates, and the version to send once it has read the record."""
+    required for updates, and the version to send once it has read the record (and who
+    saved it last when the history says so; never a guess)."""
     return (
         f"The field 'version' is required to change a stored record: {exc.noun} is at version "
-        f"{exc.current}. Nothing was saved; read it, review it and send \"version\": {exc.current} "
+        f"{exc.current}{f' (last saved by {exc.who})' if exc.who else ''}. Nothing was saved; read it, "
+        f"review it and send \"version\": {exc.current} "
         "(the version you read) with your change."
     )
 

@@ -227,7 +227,7 @@ def test_a_percent_above_100_is_a_400_naming_the_field(token_client, analyst_a, 
     assert response.status_code == 400 and response.json()["errors"] == {"value": [too_high]}
     response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", targets=[
         {"period": "FY2026-Q1", "value": "250"}]), format="json")
-    assert response.status_code == 400 and response.json()["errors"] == {"targets": [f"FY2026-Q1: {too_high}"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"targets.0.value": [f"FY2026-Q1: {too_high}"]}
     response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", baseline_value="250", targets=[]),
                            format="json")
     assert response.status_code == 400 and response.json()["errors"] == {"baseline_value": [too_high]}

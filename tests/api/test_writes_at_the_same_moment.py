@@ -104,10 +104,22 @@ def test_programs_created_at_once_with_one_code_give_the_losers_the_409_of_one_a
 def test_measurements_recorded_at_once_for_one_period_give_the_losers_the_409_on_period(token_client, analyst_a, agency_a):
     program = factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=2025, end_fy=2028)
     moe = factories.MoeFactory(program=program)
-    clients = [token_client(analyst_a, write=True) for _ in range(WRITERS)]
-    body = {"moe": moe.pk, "period": "FY2026-Q1", "value": "3"}
-    answers = _at_once(lambda: clients.pop().post("/api/v1/measurements/", body, format="json"))
-    _losers_answer_as_one_after_the_other(answers, "period", "This MOE already has a measurement for this period.")
+    clients = [(token_client(analyst_a, write=True), str(value)) for value in range(1, WRITERS + 1)]
+
+    def send():  # each a different value: a real write, never an identical repeat (accepted as unchanged)
+        client, value = clients.pop()
+        return client.post("/api/v1/measurements/", {"moe": moe.pk, "period": "FY2026-Q1", "value": value}, format="json")
+
+    answers = _at_once(send)
+    # One after the other, a loser finds the stored draft and is told to send its version
+    # (stale_version); at the same moment, the database refuses its insert: the
+    # constraint's words on period. Both 409, neither the database's text.
+    assert sorted(a.status_code for a in answers) == [201] + [409] * (WRITERS - 1), [a.content for a in answers]
+    for answer in (a for a in answers if a.status_code == 409):
+        body = answer.json()
+        assert body["errors"] in ({"period": ["This MOE already has a measurement for this period."]},
+                                  {"version": [body["detail"]]}), body
+        assert not any(word in answer.content.decode() for word in SQL_WORDS)
     assert Measurement.objects.filter(moe=moe).count() == 1
 
 
