@@ -9,8 +9,11 @@ messages and is present for 400s. A stale ``version`` is 409 with ``code``
 changes made since. A request the record's current state does not allow (approving a
 measurement that is not submitted, infrastructure.conflicts.StateConflict), or a value
 that another record already holds (a unique field), is 409 with ``code``
-``state_conflict`` and ``errors`` by field. The services' Django ``ValidationError`` and ``PermissionDenied``
-are translated here, so views stay thin.
+``state_conflict`` and ``errors`` by field, whether the service's check found it or the
+database refused the second of two writes at the same moment (an ``IntegrityError``,
+worded by infrastructure.constraints.integrity_error_explained, never as SQL). The
+services' Django ``ValidationError`` and ``PermissionDenied`` are translated here, so
+views stay thin.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -26,6 +30,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from infrastructure.conflicts import StateConflict
+from infrastructure.constraints import integrity_error_explained
 from infrastructure.versioning import StaleVersionError
 
 
@@ -73,11 +78,13 @@ def error_body(status_code: int, code: str, detail: str) -> dict[str, Any]:
 
 def missing_version_message(exc: StaleVersionError) -> str:
     """What an API client that sent no ``version`` for a stored record is told: the field is
-    required for updates, and the version to send once it has read the record."""
+    required for updates, and the version to send once it has read the record (and who
+    saved it last when the history says so; never a guess)."""
     return (
         f"The field 'version' is required to change a stored record: {exc.noun} is at version "
-        f"{exc.current} (saved by {exc.who}). Nothing was saved; read it, review it and send the "
-        "version you read with your change."
+        f"{exc.current}{f' (last saved by {exc.who})' if exc.who else ''}. Nothing was saved; read it, "
+        f"review it and send \"version\": {exc.current} "
+        "(the version you read) with your change."
     )
 
 
@@ -113,6 +120,8 @@ def _is_uniqueness_error(exc: Exception) -> bool:
 
 
 def _error_response(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, IntegrityError):  # a write outside validated_save met another at the same moment
+        exc = integrity_error_explained(exc)
     if isinstance(exc, StaleVersionError):
         return Response(stale_version_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, StateConflict) or _is_uniqueness_error(exc):

@@ -37,22 +37,18 @@ SELECTIVITY_LOCK_SCOPE = "assessments.selectivity"
 CriterionInputs = Mapping[str, Mapping[str, Any]]  # criterion code -> {score, justification, evidence_url}
 
 
-def score_field(code: str) -> str:
-    return f"score_{code}"
-
-
-def justification_field(code: str) -> str:
-    return f"justification_{code}"
-
-
-def evidence_field(code: str) -> str:
-    return f"evidence_{code}"
+def criterion_error_key(code: str, field: str | None = None) -> str:
+    """Where an error about criterion ``code`` (its ``field``: score, justification or
+    evidence_url; None: the entry as a whole) is reported: the path of the input, as the
+    API names it ("scores.political_will.score"); pages route it to that criterion's form."""
+    return f"scores.{code}.{field}" if field else f"scores.{code}"
 
 
 def _clean_criterion_scores(
     *, criteria: list[Criterion], criterion_scores: CriterionInputs
 ) -> list[dict[str, Any]]:
-    """Check one 1-5 score and a justification for every criterion; errors keyed by field."""
+    """Check one 1-5 score and a justification for every criterion, and no other criterion;
+    errors keyed by ``criterion_error_key`` ("scores.political_will.score", "scores.zzz")."""
     errors: dict[str, str] = {}
     cleaned = []
     url_validator = URLValidator()
@@ -66,25 +62,26 @@ def _clean_criterion_scores(
             if isinstance(raw_score, float) and raw_score != score:
                 raise ValueError
         except (TypeError, ValueError):
-            errors[score_field(criterion.code)] = f"{criterion.name}: a score from {SCORE_MIN} to {SCORE_MAX} is required."
+            errors[criterion_error_key(criterion.code, "score")] = f"{criterion.name}: a score from {SCORE_MIN} to {SCORE_MAX} is required."
             score = None
         if score is not None and not SCORE_MIN <= score <= SCORE_MAX:
-            errors[score_field(criterion.code)] = (
+            errors[criterion_error_key(criterion.code, "score")] = (
                 f"{criterion.name}: the score must be from {SCORE_MIN} to {SCORE_MAX} (got {score})."
             )
         if not justification:
-            errors[justification_field(criterion.code)] = f"{criterion.name}: a justification is required."
+            errors[criterion_error_key(criterion.code, "justification")] = f"{criterion.name}: a justification is required."
         if evidence:
             try:
                 url_validator(evidence)
             except ValidationError:
-                errors[evidence_field(criterion.code)] = f"{criterion.name}: enter a valid URL."
+                errors[criterion_error_key(criterion.code, "evidence_url")] = f"{criterion.name}: enter a valid URL."
         cleaned.append(
             {"criterion": criterion, "score": score, "justification": justification, "evidence_url": evidence}
         )
-    unknown = set(criterion_scores) - {c.code for c in criteria}
-    if unknown:
-        errors["__all__"] = f"Unknown criteria for this framework: {', '.join(sorted(unknown))}."
+    known = sorted(c.code for c in criteria)
+    for code in sorted(set(criterion_scores) - set(known)):
+        errors[criterion_error_key(code)] = (f"'{typed_for_message(str(code))}' is not a criterion of this framework; "
+                                             f"its criteria are {', '.join(known)}.")
     if errors:
         raise ValidationError(errors)
     return cleaned

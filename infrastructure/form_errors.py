@@ -20,7 +20,8 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError, *, formse
     """Put a service's ValidationError on the form: keys of the form's fields on their
     fields; keys ``route`` maps on that sub-form's field; keys naming a formset (e.g.
     "funding") on its non-form errors; "__all__" and messages without keys as form
-    errors; any other key as a form error prefixed with its label ("Fiscal year: ...")."""
+    errors; any other key as a form error prefixed with its label ("Fiscal year: ...", a
+    nested row's "targets.2.value": "Targets: ...")."""
     formsets = formsets or {}
     if not hasattr(error, "error_dict"):
         for message in error.messages:
@@ -39,7 +40,7 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError, *, formse
         elif field == "__all__":
             form.add_error(None, errors)
         else:
-            label = field.replace("_", " ").capitalize()
+            label = field.split(".")[0].replace("_", " ").capitalize()  # "targets.2.value": "Targets"
             form.add_error(None, [f"{label}: {message}" for message in errors])
 
 

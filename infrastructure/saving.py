@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .constraints import integrity_error_explained
 from .history import with_rationale
 from .models import RationaleCategory
 
@@ -24,7 +25,8 @@ def validated_save(
     actor: str = "",
 ) -> models.Model:
     """full_clean() then save, so every path reports field-named errors; a constraint the
-    clean missed (a race) surfaces as ValidationError, never a 500."""
+    clean missed (two writers at the same moment) surfaces as the ValidationError the clean
+    gives (``constraints.integrity_error_explained``), never a 500 or the database's text."""
     instance.full_clean(exclude=exclude)
     with_rationale(instance, rationale_category, rationale)
     if user is not None:
@@ -35,7 +37,7 @@ def validated_save(
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ValidationError(f"This change conflicts with existing data: {exc.__cause__ or exc}") from exc
+        raise integrity_error_explained(exc) from exc
     return instance
 
 

@@ -55,23 +55,21 @@ def control_characters_strip(value: str) -> str:
     return _LONG.sub("", value)
 
 
-_SHOWN_AS_CODE = re.compile(r"[\x00-\x1f]|[^\x00-\x7f]")  # control characters, and what may be refused
+_SHOWN_AS_CODE = re.compile(r"[\x00-\x1f\ud800-\udfff]")  # characters no page or report can show
 
 
 def _as_code(match: re.Match) -> str:
-    """A control character, lone surrogate or digit other than 0-9 as its code; any other
-    character as typed."""
+    """A control character or lone surrogate as its code."""
     char = match.group()
-    if char.isascii() or "\ud800" <= char <= "\udfff" or char.isdecimal():
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-    return char
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def typed_for_message(value: str, *, limit: int = 60) -> str:
-    """What a person typed, fit to quote in an error message: each refused character
-    (control characters, lone surrogates, and digits other than 0-9, which numbers
-    refuse: ``infrastructure.numbers.foreign_digit_problem``) shown as its code (``\\x00``,
-    ``\\u0661``), not echoed into the page, and at most ``limit`` characters (then "...")."""
+    """What a person typed, fit to quote in an error message: the characters as typed
+    (a full-width or Arabic-Indic digit, which numbers refuse, is shown as the person sees
+    it; the message names its code), except those no page can show (control characters,
+    lone surrogates), shown as their code (``\\x00``, ``\\ud800``); at most ``limit``
+    characters (then "...")."""
     shown = _SHOWN_AS_CODE.sub(_as_code, value)
     return shown if len(shown) <= limit else shown[:limit].rstrip() + "..."
 

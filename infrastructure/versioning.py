@@ -47,19 +47,20 @@ class StaleVersionError(Exception):
         # related rows (an assessment's criterion scores) rather than in the record itself.
         names = set(editors or []) | {c["by"] for c in changes if c.get("by")}
         self.editors = sorted(n for n in names if n)
-        who = ", ".join(self.editors) or "another user"
+        # Named only when the history says who; never guessed ("another user" may be the writer).
+        who = ", ".join(self.editors)
         # ``stored_label`` is the record as stored: ``record`` may hold the writer's unsaved
         # values (a new title), which must not be shown as what exists.
         self.noun = noun = f"{record._meta.verbose_name.capitalize()} '{stored_label if stored_label is not None else record}'"
         self.who = who
         if not expected:
             message = (
-                f"{noun} already exists (version {current}, saved by {who}). Nothing was saved; "
+                f"{noun} already exists (version {current}{f', saved by {who}' if who else ''}). Nothing was saved; "
                 "reload it, review it and send the version you read with your change."
             )
         else:
             message = (
-                f"{noun} was changed by {who} after you opened it (your version {expected}, now "
+                f"{noun} was changed{f' by {who}' if who else ''} after you opened it (your version {expected}, now "
                 f"{current}). Nothing was saved; review the changes and apply yours again."
             )
         super().__init__(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from infrastructure.numbers import USDecimalField, USIntegerField
@@ -22,8 +23,21 @@ from ..services.programs import PROGRAM_FIELDS, PROGRAM_M2M_FIELDS, out_of_scope
 from .change_fields import RationaleMixin, VersionField
 from infrastructure.sorting import by_name
 from infrastructure.forms import PortalForm, PortalModelForm
+from infrastructure.text import typed_for_message
 
 MONEY_MAX = Decimal("99999999999999.99")  # 16 digits, 2 decimals: the column's limit (USD)
+NOT_A_CHOICE = "'%s' is not a valid choice; choose from the list."
+
+
+class ScopedChoiceField(forms.ModelChoiceField):
+    """A choice narrowed to the chosen countries: an id outside the list gets the field's
+    ``invalid_choice`` message (the country rule's), one that is no id at all ("abc",
+    from a hand-made post) is not a valid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not (str(value).isascii() and str(value).isdigit()):
+            raise ValidationError(NOT_A_CHOICE % typed_for_message(str(value)), code="invalid_choice")
+        return super().to_python(value)
 
 
 class ProgramForm(RationaleMixin, PortalModelForm):
@@ -32,6 +46,7 @@ class ProgramForm(RationaleMixin, PortalModelForm):
     class Meta:
         model = Program
         fields = list(PROGRAM_FIELDS) + list(PROGRAM_M2M_FIELDS)
+        field_classes = {"long_term_objective": ScopedChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "sustainment_plan": forms.Textarea(attrs={"rows": 2}),
@@ -85,8 +100,8 @@ class ProgramForm(RationaleMixin, PortalModelForm):
             ids, keep=program.partner_institutions.values_list("pk", flat=True) if program else [])
         for name, noun in (("objectives", "objective"), ("long_term_objective", "objective"),
                            ("partner_institutions", "partner institution")):
-            fields[name].error_messages["invalid_choice"] = fields[name].error_messages["invalid_pk_value"] = (
-                out_of_scope_message(noun))
+            fields[name].error_messages["invalid_choice"] = out_of_scope_message(noun)
+            fields[name].error_messages["invalid_pk_value"] = NOT_A_CHOICE % "%(pk)s"  # "abc" is no id at all
             fields[name].help_text = f"Only {noun}s of the chosen countries{' (and their regions)' if noun == 'objective' else ''} are listed."
         fields["countries"].widget.attrs.update({
             "hx-get": reverse("programs:program-country-options"),

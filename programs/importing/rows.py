@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+
+from infrastructure.constraints import integrity_error_explained
 
 from ..models import Agency, Goal, Program, Sector, User
 from ..signals import program_data_announce
@@ -23,7 +25,7 @@ from .columns import KINDS, MEASUREMENTS, MOES, PROGRAMS, TableKind, recognise
 from .countries import CountryMatcher
 from .measurement_rows import MeasurementTable
 from .moe_rows import MoeTable
-from .outcomes import ERROR, SKIPPED, RowErrors, RowResult
+from .outcomes import ERROR, SKIPPED, RowErrors, RowResult, validation_errors
 from .program_rows import ProgramTable
 from .reading import Table
 from .writing import HistoryAuthor
@@ -127,16 +129,24 @@ class ImportRun:
     def _import(self, table: ProgramTable | MoeTable | MeasurementTable, rows: list) -> None:
         """Check and write the rows of one kind read so far in bulk, and announce the
         programs whose data changed (batched by the caller into one rollup recompute); on
-        a database error (a constraint the checks missed) every one of them is an error
-        row, never a 500."""
+        a database error every one of them is an error row, never a 500 nor the
+        database's text: a constraint the checks missed (a record another user saved
+        while this file was written) on its column, in the words ``full_clean`` uses."""
         if not rows:
             return
         try:
             with transaction.atomic():
                 program_data_announce(Program, table.import_rows(rows, self.author))
+        except IntegrityError as exc:
+            errors = validation_errors(integrity_error_explained(exc), default="(row)")
+            errors = [(column, f"{message} (saved by someone else while this file was imported; "
+                               "nothing was saved: preview the file again)") for column, message in errors]
+            for row in rows:
+                row.result.error(errors)
         except DatabaseError as exc:
             for row in rows:
-                row.result.error([("(row)", f"could not be saved: {str(exc).splitlines()[0]}")])
+                row.result.error([("(row)", f"could not be saved: the database refused it ({type(exc).__name__}); "
+                                            "nothing was saved")])
 
     def _totals_row(self, result: RowResult, by_column: dict[str, object]) -> bool:
         label = next((v for v in by_column.values() if not cells.is_blank(v)), None)

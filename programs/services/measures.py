@@ -302,20 +302,34 @@ def _save_targets(
 ) -> None:
     """Create, change (and with ``replace`` delete) targets. ``versions`` maps a period
     code to the version of its target the writer read (target_set); without it the targets
-    are covered by the MOE's version, already checked by the caller. A target's own errors
-    (its value out of the MOE's range) are reported under ``errors_under`` with its period
-    ("targets": "FY2027-Q1: Enter a percentage ..."), or as the target's fields (None: one
-    target, as target_set writes it)."""
+    are covered by the MOE's version, already checked by the caller. A target's errors
+    are reported under ``errors_under``, its index and its field, with its period
+    ("targets.2.value": "FY2027-Q1: Enter a percentage ...", as the API names nested
+    fields), or as the target's fields (None: one target, as target_set writes it)."""
     existing = {t.period: t for t in moe.targets.select_for_update()}
     seen: set[str] = set()
-    for item in targets:
-        period = parse_period(item.get("period", ""), program=moe.program, moe=moe)
+
+    def under(index: int, exc: ValidationError, prefix: str = "") -> ValidationError:
+        if errors_under is None:
+            return exc
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"value": exc.messages}
+        return ValidationError({
+            f"{errors_under}.{index}" if name == "__all__" else f"{errors_under}.{index}.{name}":
+                [f"{prefix}{message}" for message in messages]
+            for name, messages in by_field.items()
+        })
+
+    for index, item in enumerate(targets):
+        try:
+            period = parse_period(item.get("period", ""), program=moe.program, moe=moe)
+        except ValidationError as exc:
+            raise under(index, exc) from exc
         if period.code in seen:
-            raise ValidationError({"targets": f"{period.code} has two targets."})
+            raise under(index, ValidationError({"period": f"{period.code} has two targets."}))
         seen.add(period.code)
         target = existing.get(period.code) or Target(moe=moe, period=period.code)
         if item.get("value") in (None, ""):
-            raise ValidationError({"targets": f"{period.code}: enter a target value."})
+            raise under(index, ValidationError({"value": f"{period.code}: enter a target value."}))
         if target.pk and target.value == Decimal(str(item["value"])):
             continue
         if target.pk:
@@ -327,9 +341,7 @@ def _save_targets(
         try:
             validated_save(target, user=user, rationale_category=rationale_category, rationale=rationale, exclude=["moe"])
         except ValidationError as exc:
-            if errors_under is None:
-                raise
-            raise ValidationError({errors_under: [f"{period.code}: {message}" for message in exc.messages]}) from exc
+            raise under(index, exc, f"{period.code}: ") from exc
     if replace:
         for code, target in existing.items():
             if code not in seen:

@@ -109,7 +109,7 @@ def test_amounts_are_us_numbers_after_a_colon(client, manager):
     assert errors["ceilings"][0].startswith("line 1: the amount in $M: '12,5' is ambiguous")
     response = client.post(reverse("allocation:scenario-create"), {**FORM, "envelopes": "PKO: \u0661\u0662"})
     assert response.context["form"].errors["envelopes"] == [
-        r"line 1: the amount in $M: '\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; "
+        "line 1: the amount in $M: '\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; "
         "type the number with the digits 0-9."]
     assert Scenario.objects.count() == 1
 

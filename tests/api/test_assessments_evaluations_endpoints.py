@@ -45,6 +45,26 @@ def test_assessment_missing_a_criterion_is_400_and_saves_nothing(token_client, a
     assert not CountryAssessment.objects.exists()
 
 
+def test_assessment_errors_are_named_by_the_path_of_the_input(token_client, analyst_a):
+    scores = _scores()
+    code = next(iter(scores))
+    del scores[code]  # a criterion left out
+    scores["zzz"] = {"score": 3, "justification": "A criterion the framework does not have"}
+    response = token_client(analyst_a, write=True).post("/api/v1/assessments/", _payload(scores=scores), format="json")
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert set(errors) == {f"scores.{code}.score", f"scores.{code}.justification", "scores.zzz"}, errors
+    assert errors["scores.zzz"][0].startswith("'zzz' is not a criterion of this framework; its criteria are ")
+    assert not CountryAssessment.objects.exists()
+
+
+def test_an_unknown_criterion_alone_is_refused_naming_it(token_client, analyst_a):
+    scores = {**_scores(), "zzz": {"score": 3, "justification": "Extra"}}
+    response = token_client(analyst_a, write=True).post("/api/v1/assessments/", _payload(scores=scores), format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["scores.zzz"], response.content
+    assert not CountryAssessment.objects.exists()
+
+
 def test_assessment_score_out_of_range_is_400(token_client, analyst_a):
     response = token_client(analyst_a, write=True).post("/api/v1/assessments/", _payload(scores=_scores(9)), format="json")
     assert response.status_code == 400

@@ -110,7 +110,9 @@ def test_submitting_a_measurement_without_version_names_the_field(token_client, 
     assert created.status_code == 201, created.content
     response = client.post(f"/api/v1/measurements/{created.json()['id']}/submit/", {}, format="json")
     assert response.status_code == 409 and "'version' is required" in response.json()["errors"]["version"][0]
-    assert "is at version 1" in response.json()["detail"]
+    detail = response.json()["detail"]
+    # the caller saved it itself: the answer guesses no author, it says what to send
+    assert "is at version 1" in detail and 'send "version": 1' in detail and "another user" not in detail
 
 
 # --- 4. a malformed period filter is a 400 -----------------------------------------

@@ -49,7 +49,19 @@ def test_moe_with_a_target_outside_the_program_years_saves_nothing(token_client,
     payload = _moe_payload(program_a, targets=[{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2040", "value": "2"}])
     response = token_client(analyst_a, write=True).post("/api/v1/moes/", payload, format="json")
     assert response.status_code == 400 and response.json()["code"] == "invalid"  # wrong for the program it names
-    assert "targets.1.period" in response.json()["errors"] or "period" in response.json()["errors"]
+    assert list(response.json()["errors"]) == ["targets.1.period"]  # the item and its field, as sent
+    assert "outside the program's years" in response.json()["errors"]["targets.1.period"][0]
+    assert not MeasureOfEffectiveness.objects.exists()
+
+
+@pytest.mark.parametrize(("targets", "path", "says"), [
+    ([{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2026-Q1", "value": "2"}], "targets.1.period", "has two targets"),
+    ([{"period": "FY2026-Q1", "value": "1"}, {"period": "FY2026-Q2", "value": "-5"}], "targets.1.value", "FY2026-Q2: "),
+])
+def test_a_bad_nested_target_is_named_by_its_index_and_field(token_client, analyst_a, program_a, targets, path, says):
+    response = token_client(analyst_a, write=True).post("/api/v1/moes/", _moe_payload(program_a, targets=targets), format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == [path], response.content
+    assert says in response.json()["errors"][path][0]
     assert not MeasureOfEffectiveness.objects.exists()
 
 
@@ -215,7 +227,7 @@ def test_a_percent_above_100_is_a_400_naming_the_field(token_client, analyst_a, 
     assert response.status_code == 400 and response.json()["errors"] == {"value": [too_high]}
     response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", targets=[
         {"period": "FY2026-Q1", "value": "250"}]), format="json")
-    assert response.status_code == 400 and response.json()["errors"] == {"targets": [f"FY2026-Q1: {too_high}"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"targets.0.value": [f"FY2026-Q1: {too_high}"]}
     response = client.post("/api/v1/moes/", _moe_payload(program_a, unit="percent", baseline_value="250", targets=[]),
                            format="json")
     assert response.status_code == 400 and response.json()["errors"] == {"baseline_value": [too_high]}

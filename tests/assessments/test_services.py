@@ -48,8 +48,8 @@ def test_a_score_outside_1_to_5_is_refused_and_nothing_saved(analyst_a, kenya, f
     inputs["political_will"]["score"] = bad_score
     with pytest.raises(ValidationError) as error:
         services.assessment_create(user=analyst_a, country=kenya, assessed_on=dt.date(2026, 6, 1), criterion_scores=inputs)
-    assert "score_political_will" in error.value.message_dict
-    assert "Political will" in error.value.message_dict["score_political_will"][0]
+    assert "scores.political_will.score" in error.value.message_dict
+    assert "Political will" in error.value.message_dict["scores.political_will.score"][0]
     assert not CountryAssessment.objects.exists() and not CriterionScore.objects.exists()
 
 
@@ -58,7 +58,7 @@ def test_a_missing_justification_is_refused(analyst_a, kenya, framework):
     inputs["equal_stake"]["justification"] = "   "
     with pytest.raises(ValidationError) as error:
         services.assessment_create(user=analyst_a, country=kenya, assessed_on=dt.date(2026, 6, 1), criterion_scores=inputs)
-    assert "a justification is required" in error.value.message_dict["justification_equal_stake"][0]
+    assert "a justification is required" in error.value.message_dict["scores.equal_stake.justification"][0]
     assert not CountryAssessment.objects.exists()
 
 

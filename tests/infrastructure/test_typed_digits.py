@@ -28,14 +28,14 @@ from tests.importing.test_import_service import _errors, _import, _preview
 pytestmark = pytest.mark.django_db
 
 ARABIC_12 = "\u0661\u0662"
-REFUSED_12 = r"'\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; type the number with the digits 0-9"
+REFUSED_12 = "'\u0661\u0662' has the digit U+0661 (arabic-indic digit one) at position 1; type the number with the digits 0-9"
 
 
 @pytest.mark.parametrize("typed, problem", [
     (ARABIC_12, REFUSED_12),
-    (" 1,2\uff13\uff14 ", r"'1,2\uff13\uff14' has the digit U+FF13 (fullwidth digit three) at position 4; type the number "
+    (" 1,2\uff13\uff14 ", "'1,2\uff13\uff14' has the digit U+FF13 (fullwidth digit three) at position 4; type the number "
                           "with the digits 0-9"),
-    ("\u0968\u0966", r"'\u0968\u0966' has the digit U+0968 (devanagari digit two) at position 1; type the number with "
+    ("\u0968\u0966", "'\u0968\u0966' has the digit U+0968 (devanagari digit two) at position 1; type the number with "
                      "the digits 0-9"),
     ("1,234.5", None), ("\u00b2", None),  # a superscript is no digit: "not a number" (below)
 ])
@@ -53,8 +53,9 @@ def test_number_from_text_reads_ascii_only():
     assert number_from_text(" 1,234.5 ") == Decimal("1234.5")
 
 
-def test_messages_show_such_digits_as_codes_and_other_letters_as_typed():
-    assert typed_for_message("caf\u00e9 \u0661\x00") == r"caf\u00e9 \u0661\x00".replace(r"\u00e9", "\u00e9")
+def test_messages_show_such_digits_and_other_letters_as_typed_and_control_characters_as_codes():
+    # the person sees the digit they typed; the message names its code beside it
+    assert typed_for_message("caf\u00e9 \u0661\uff11\x00") == "caf\u00e9 \u0661\uff11" + r"\x00"
 
 
 def test_whole_number_fields_refuse_them():
@@ -63,7 +64,7 @@ def test_whole_number_fields_refuse_them():
     with pytest.raises(Exception) as error:
         field.clean("\u0662\u0660\u0662\u0667")
     assert error.value.messages == [
-        r"Enter a whole number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at "
+        "Enter a whole number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at "
         "position 1; type the number with the digits 0-9."]
 
 
@@ -98,7 +99,7 @@ def test_a_number_filter_of_a_page_refuses_them(client, analyst_a):
     response = client.get(reverse("programs:program-list"), {"fiscal_year": "\u0662\u0660\u0662\u0667"})
     assert response.status_code == 200
     assert response.context["filter"].form.errors["fiscal_year"] == [
-        r"Enter a number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at position 1; "
+        "Enter a number: '\u0662\u0660\u0662\u0667' has the digit U+0662 (arabic-indic digit two) at position 1; "
         "type the number with the digits 0-9."]
 
 
@@ -132,7 +133,7 @@ def test_every_number_the_api_reads_refuses_them():
 def test_the_importer_refuses_them_naming_the_column(analyst_a):
     _import(analyst_a, programs_csv(program_row()))
     job = _preview(analyst_a, moes_csv(moe_row(target="\u0666")), "moes.csv")
-    assert _errors(job) == [(2, "target", r"'\u0666' has the digit U+0666 (arabic-indic digit six) at position 1; "
+    assert _errors(job) == [(2, "target", "'\u0666' has the digit U+0666 (arabic-indic digit six) at position 1; "
                                            "type the number with the digits 0-9")]
     _import(analyst_a, moes_csv(moe_row()), "moes.csv")
     job = _preview(analyst_a, measurements_csv(measurement_row(value=ARABIC_12)), "m.csv")

@@ -184,12 +184,12 @@ def test_analyst_creates_program_with_funding(client, analyst_a):
         ({"title": "x" * 301}, b"Title: Ensure this value has at most 300 characters"),
         ({"start_fy": "abc"}, b"Start fiscal year: Enter a whole number."),
         ({"start_fy": "1800"}, b"Start fiscal year: Ensure this value is greater than or equal to 1990."),
-        # digits other than 0-9 (infrastructure.numbers.foreign_digit_problem), shown by their codes
-        ({"start_fy": "\u0662\u0660\u0662\u0665"}, b"Start fiscal year: Enter a whole number: &#x27;\\u0662\\u0660\\u0662"
-                                                  b"\\u0665&#x27; has the digit U+0662 (arabic-indic digit two) at position 1; "
-                                                  b"type the number with the digits 0-9."),
-        ({"funding-0-planned": "1,\uff10\uff10\uff10"}, b"Planned (USD) (FY2026): Enter a number: &#x27;1,\\uff10\\uff10"
-                                                    b"\\uff10&#x27; has the digit U+FF10 (fullwidth digit zero) at position 3"),
+        # digits other than 0-9 (infrastructure.numbers.foreign_digit_problem), shown as typed and named by their codes
+        ({"start_fy": "\u0662\u0660\u0662\u0665"}, "Start fiscal year: Enter a whole number: &#x27;\u0662\u0660\u0662"
+                                                  "\u0665&#x27; has the digit U+0662 (arabic-indic digit two) at position 1; "
+                                                  "type the number with the digits 0-9.".encode()),
+        ({"funding-0-planned": "1,\uff10\uff10\uff10"}, "Planned (USD) (FY2026): Enter a number: &#x27;1,\uff10\uff10"
+                                                    "\uff10&#x27; has the digit U+FF10 (fullwidth digit zero) at position 3".encode()),
         ({"end_fy": "2024"}, b"end fiscal year"),
         ({"countries": []}, b"Countries: This field is required."),
         ({"funding-0-planned": "-5"}, b"Planned (USD) (FY2026): Ensure this value is greater than or equal to 0."),

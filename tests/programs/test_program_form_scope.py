@@ -51,6 +51,15 @@ def test_an_objective_of_another_country_is_refused_by_name(client, analyst_a, o
     assert list(Program.objects.get(code="DOS-2026-0100").objectives.all()) == [objectives["kenya"]]
 
 
+@pytest.mark.parametrize("field", ["long_term_objective", "objectives", "partner_institutions"])
+def test_a_malformed_id_is_not_a_valid_choice_rather_than_out_of_scope(client, analyst_a, objectives, field):
+    client.force_login(analyst_a)
+    response = client.post(reverse("programs:program-create"), _program_post(**{field: ["abc"]}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == ["'abc' is not a valid choice; choose from the list."]
+    assert not Program.objects.filter(code="DOS-2026-0100").exists()
+
+
 def test_the_lists_reload_for_the_chosen_countries(client, analyst_a, objectives):
     client.force_login(analyst_a)
     mali = factories.country("MLI")
