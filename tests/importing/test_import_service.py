@@ -534,7 +534,7 @@ def test_a_value_of_a_period_not_started_or_collected_in_the_future_is_an_error_
                                 moe_row(program_code=code, period=f"FY{fy + 2}-Q4", target="9")), "moes.csv")
     job = _preview(analyst_a, measurements_csv(
         measurement_row(program_code=code, period=f"FY{fy - 1}-Q4", collected_on=today.isoformat()),
-        measurement_row(program_code=code, period=later.code),
+        measurement_row(program_code=code, period=later.code, collected_on=""),
         measurement_row(program_code=code, period=Period.quarter_of(today).code, moe_name="Interdictions",
                         collected_on=(today + dt.timedelta(days=1)).isoformat()),
     ), "m.csv")
