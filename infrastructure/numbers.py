@@ -14,9 +14,9 @@ negative number is allowed, and the range, are the field's own rules (e.g.
 
 Digits are 0-9 only (``foreign_digit_problem``): Python, Django and DRF read the digits
 of every script (Arabic-Indic ``\u0661\u0662``, full-width ``\uff11``) as numbers, but US
-staff type ASCII, so such a digit is most likely pasted from elsewhere and is refused,
-shown as its code (``infrastructure.text.typed_for_message``) rather than saved as
-another number than the one on the screen. Whole numbers typed in forms use
+staff type ASCII, so such a digit is most likely pasted from elsewhere and is refused
+(quoted as typed, the message naming its code: ``infrastructure.text.typed_for_message``)
+rather than saved as another number than the one on the screen. Whole numbers typed in forms use
 ``USIntegerField`` (fiscal years), the API's numbers ``api.serializers.fields``; the
 dates, numbers and record choices of every form, filter and admin form are checked by
 ``infrastructure.forms``.
