@@ -15,6 +15,7 @@ import pytest
 
 from programs.permissions import ADMINISTRATOR
 from tests import factories
+from tests.allocation import factories as alf
 from tests.browser.test_dashboards import demo_manager  # noqa: F401 (fixture)
 from tests.browser.test_layout import PAGE_OVERFLOW
 from tests.conftest import screenshot
@@ -83,13 +84,17 @@ def reflow_page(new_page):
 def test_a_managers_pages_reflow_at_320_px(reflow_page, demo_manager):
     from django.urls import reverse
 
-    from allocation.models import Scenario
+    from allocation.services import scenario_solve
     from evaluations.models import Evaluation
     from programs.models import Program
 
-    # Given the demo portfolio and a manager, 320 px wide
+    # Given the demo portfolio with two allocation scenarios run through the solver, and a manager, 320 px wide
     program = Program.objects.filter(archived_at__isnull=True, moes__isnull=False).order_by("pk").first()
-    scenario, evaluation = Scenario.objects.order_by("pk").first(), Evaluation.objects.order_by("pk").first()
+    evaluation = Evaluation.objects.order_by("pk").first()
+    lean, generous = (alf.scenario(demo_manager, name=name, envelopes=envelopes) for name, envelopes in
+                      (("Lean", {"INCLE": 60, "FMF": 40}), ("Generous", {"INCLE": 120, "FMF": 90})))
+    for scenario in (lean, generous):
+        scenario_solve(user=demo_manager, scenario=scenario, version=scenario.version)
     named = [
         ("home", {}),
         ("programs:program-list", {}), ("programs:program-detail", {"pk": program.pk}),
@@ -102,25 +107,29 @@ def test_a_managers_pages_reflow_at_320_px(reflow_page, demo_manager):
         ("evaluations:evaluation-list", {}), ("evaluations:overdue", {}), ("evaluations:priority", {}),
         ("evaluations:coordination", {}), ("evaluations:rollups", {}), ("evaluations:crisis-list", {}),
         ("evaluations:target-vs-actual", {}),
-        ("allocation:scenario-list", {}),
+        ("allocation:scenario-list", {}), ("allocation:scenario-detail", {"pk": lean.pk}),
+        ("allocation:scenario-edit", {"pk": lean.pk}), ("evaluations:evaluation-detail", {"pk": evaluation.pk}),
         ("dashboards:portfolio", {}), ("dashboards:region", {"scheme": "bureau", "code": "AF"}),
         ("dashboards:country-list", {}), ("dashboards:country", {"iso3": "NER"}), ("dashboards:goal-coverage", {}),
         ("dashboards:flag-list", {"kind": "surge"}), ("dashboards:review-queue", {}),
         ("dashboards:planning-worksheet", {}),
         ("notifications:inbox", {}), ("reports:results-framework", {}), ("api-tokens:list", {}),
     ]
-    if scenario is not None:
-        named.append(("allocation:scenario-detail", {"pk": scenario.pk}))
-    if evaluation is not None:
-        named.append(("evaluations:evaluation-detail", {"pk": evaluation.pk}))
+    urls = [reverse(name, kwargs=kwargs) for name, kwargs in named]
+    urls.append(reverse("allocation:scenario-compare") + f"?first={lean.pk}&second={generous.pk}")
     page = reflow_page(demo_manager)
     # When each page opens, Then it reflows: nothing wider than the window but tables in their box
-    assert _pages_at_320(page, [reverse(name, kwargs=kwargs) for name, kwargs in named]) == {}
+    assert _pages_at_320(page, urls) == {}
     # The facts' values read in full beside (or under) their terms
     page.goto(reverse("programs:program-detail", kwargs={"pk": program.pk}))
     facts = page.locator("dl.facts").first.bounding_box()
     assert facts["x"] >= 0 and facts["x"] + facts["width"] <= WIDTH
     screenshot(page, "reflow-program-320")
+    # A table too wide for the window scrolls in its own box, which the keyboard reaches by its name
+    page.goto(reverse("assessments:country-selectivity", kwargs={"iso3": "NER"}))
+    box = page.locator(".table-wrap", has=page.locator("#selectivity-explanation"))
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth") and box.get_attribute("tabindex") == "0"
+    assert page.get_by_role("region", name="(scrolls sideways)").count() >= 1
     # A dashboard's grid stacks its cards in one column
     page.goto(reverse("dashboards:country", kwargs={"iso3": "NER"}))
     lefts = page.eval_on_selector_all(".dash-grid > *", "els => els.map(el => Math.round(el.getBoundingClientRect().left))")
