@@ -143,7 +143,7 @@ def test_the_importer_refuses_them_naming_the_column(analyst_a):
 # --- Dates, ids and record choices: every form, filter, admin form, API field and cell ----
 
 ARABIC_DATE = "\u0662\u0660\u0662\u0666-10-01"  # Django, DRF and strptime read it as 2026-10-01
-REFUSED_DATE = (r"'\u0662\u0660\u0662\u0666-10-01' has the digit U+0662 (arabic-indic digit two) at position 1; "
+REFUSED_DATE = ("'\u0662\u0660\u0662\u0666-10-01' has the digit U+0662 (arabic-indic digit two) at position 1; "
                 "type the date with the digits 0-9")
 
 

@@ -114,7 +114,7 @@ def test_a_percent_value_target_or_baseline_above_100_is_refused_by_field(analys
         moe_create(user=analyst_a, program=proposed_program, data={
             "name": "Share", "unit": "percent", "baseline_value": Decimal("20"), "baseline_date": "2024-09-30",
         }, targets=[{"period": "FY2026-Q1", "value": Decimal("60")}, {"period": "FY2026-Q2", "value": Decimal("250")}])
-    assert error.value.message_dict == {"targets": [f"FY2026-Q2: {PERCENT_TOO_HIGH}"]}
+    assert error.value.message_dict == {"targets.1.value": [f"FY2026-Q2: {PERCENT_TOO_HIGH}"]}
     with pytest.raises(ValidationError) as error:
         moe_create(user=analyst_a, program=proposed_program, data={
             "name": "Share", "unit": "%", "baseline_value": Decimal("250"), "baseline_date": "2024-09-30",
