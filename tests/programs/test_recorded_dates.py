@@ -14,24 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from programs.fiscal import Period, current_fiscal_year, recorded_date_problem
-from programs.models import MeasureOfEffectiveness, Measurement, ProgramStatus, Vetting
+from programs.fiscal import Period, recorded_date_problem
+from programs.models import MeasureOfEffectiveness, Measurement, Vetting
 from programs.services.measures import measurement_record
 from programs.services.records import record_create
 from tests import factories
+from tests.programs.test_measured_periods import moe, program  # noqa: F401 (fixtures: years around today)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def program(agency_a):
-    fy = current_fiscal_year()
-    return factories.ProgramFactory(lead_agency=agency_a, status=ProgramStatus.PROPOSED, start_fy=fy - 1, end_fy=fy + 2)
-
-
-@pytest.fixture
-def moe(program):
-    return factories.MoeFactory(program=program)
 
 
 def _started() -> Period:
